@@ -1,0 +1,145 @@
+/* crm-cli.c: crmctl's global options, command dispatch and error reporting */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crm-cli.h"
+#include "crm-runtime.h"
+#include "crm-cli-commands.h"
+
+static const CrmCliCommand commands[] = {
+  { NULL, NULL, NULL },
+};
+
+const CrmCliCommand *
+crm_cli_get_commands (guint *n_commands)
+{
+  *n_commands = G_N_ELEMENTS (commands) - 1;
+  return commands;
+}
+
+void
+crm_cli_print_usage (FILE *stream)
+{
+  guint n_commands;
+  const CrmCliCommand *cmds = crm_cli_get_commands (&n_commands);
+
+  fprintf (stream, "%s\n", _("Usage: crmctl [--db PATH] COMMAND [ARGUMENTS…]"));
+  fprintf (stream, "\n%s\n", _("Options:"));
+  fprintf (stream, "  --db PATH      %s\n", _("use the database at PATH (default: $CRM_DB or ~/.local/share/crm/crm.db)"));
+  fprintf (stream, "  --quiet        %s\n", _("print only results, no progress"));
+  fprintf (stream, "  --version      %s\n", _("print the version and exit"));
+  fprintf (stream, "  --help         %s\n", _("print this help and exit"));
+  fprintf (stream, "\n%s\n", _("Commands:"));
+  for (guint i = 0; i < n_commands; i++)
+    fprintf (stream, "  %s\n", _(cmds[i].synopsis));
+}
+
+int
+crm_cli_usage_error (const char *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "crmctl: %s\n\n", message);
+  crm_cli_print_usage (stderr);
+  return CRM_CLI_EXIT_USAGE;
+}
+
+/* Takes ownership of @error. */
+int
+crm_cli_fail (GError *error)
+{
+  fprintf (stderr, "crmctl: %s\n", error->message);
+  g_error_free (error);
+  return CRM_CLI_EXIT_FAILED;
+}
+
+static const CrmCliCommand *
+find_command (const char *name)
+{
+  guint n_commands;
+  const CrmCliCommand *cmds = crm_cli_get_commands (&n_commands);
+
+  for (guint i = 0; i < n_commands; i++)
+    if (g_str_equal (cmds[i].name, name))
+      return &cmds[i];
+
+  return NULL;
+}
+
+int
+crm_cli_main (int    argc,
+              char **argv)
+{
+  CrmCli cli = { 0 };
+  const CrmCliCommand *command;
+  int i;
+  int ret;
+
+  crm_runtime_init ();
+
+  cli.db_path = g_strdup (g_getenv ("CRM_DB"));
+
+  /* Global options come before the command; the command parses the rest. */
+  for (i = 1; i < argc && g_str_has_prefix (argv[i], "-"); i++)
+    {
+      const char *arg = argv[i];
+
+      if (g_str_equal (arg, "--version"))
+        {
+          printf ("crmctl %s\n", PACKAGE_VERSION);
+          g_free (cli.db_path);
+          return CRM_CLI_EXIT_OK;
+        }
+      else if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        {
+          crm_cli_print_usage (stdout);
+          g_free (cli.db_path);
+          return CRM_CLI_EXIT_OK;
+        }
+      else if (g_str_equal (arg, "--quiet") || g_str_equal (arg, "-q"))
+        cli.quiet = TRUE;
+      else if (g_str_equal (arg, "--db") && i + 1 < argc)
+        {
+          g_free (cli.db_path);
+          cli.db_path = g_strdup (argv[++i]);
+        }
+      else if (g_str_has_prefix (arg, "--db="))
+        {
+          g_free (cli.db_path);
+          cli.db_path = g_strdup (arg + strlen ("--db="));
+        }
+      else
+        {
+          g_free (cli.db_path);
+          return crm_cli_usage_error (_("unknown option “%s”"), arg);
+        }
+    }
+
+  if (i >= argc)
+    {
+      g_free (cli.db_path);
+      return crm_cli_usage_error (_("no command given"));
+    }
+
+  command = find_command (argv[i]);
+  if (command == NULL)
+    {
+      int rc = crm_cli_usage_error (_("unknown command “%s”"), argv[i]);
+      g_free (cli.db_path);
+      return rc;
+    }
+
+  ret = command->run (&cli, argc - i, argv + i);
+  g_free (cli.db_path);
+  return ret;
+}

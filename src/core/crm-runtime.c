@@ -1,0 +1,50 @@
+/* crm-runtime.c: locale and resource lookup, also when a program runs from the build tree */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+#include <string.h>
+
+#include "crm-runtime.h"
+
+/* A program started from the build directory (./run.sh, the tests, the
+ * screenshot tool) has no installed translations or schemas yet, so it uses
+ * the ones meson built next to it. */
+gboolean
+crm_runtime_is_uninstalled (void)
+{
+  static gsize initialized;
+  static gboolean uninstalled;
+
+  if (g_once_init_enter (&initialized))
+    {
+      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+      g_autofree char *root = g_canonicalize_filename (CRM_BUILD_ROOT, NULL);
+
+      uninstalled = exe != NULL && g_str_has_prefix (exe, root) && exe[strlen (root)] == '/';
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return uninstalled;
+}
+
+void
+crm_runtime_init (void)
+{
+  const char *localedir = LOCALEDIR;
+
+  setlocale (LC_ALL, "");
+
+  if (crm_runtime_is_uninstalled ())
+    {
+      localedir = CRM_BUILD_ROOT "/po";
+      /* Tests set their own schema dir; respect it. */
+      if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
+        g_setenv ("GSETTINGS_SCHEMA_DIR", CRM_BUILD_ROOT "/data", TRUE);
+    }
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}

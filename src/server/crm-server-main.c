@@ -1,0 +1,120 @@
+/* crm-server-main.c: command line of crm-server */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "crm-server.h"
+#include "crm-runtime.h"
+
+static gboolean
+on_terminate (gpointer user_data)
+{
+  GMainLoop *loop = user_data;
+
+  g_message ("shutting down");
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+parse_listen (const char  *text,
+              char       **address,
+              guint16     *port,
+              GError     **error)
+{
+  const char *colon = strrchr (text, ':');
+  guint64 value;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &value, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--listen “%s” is not ADDRESS:PORT, for example 127.0.0.1:8080"), text);
+      return FALSE;
+    }
+
+  *address = g_strndup (text, colon - text);
+  /* [::1]:8080 */
+  if ((*address)[0] == '[')
+    {
+      char *inner = g_strndup (*address + 1, strlen (*address) - 2);
+      g_free (*address);
+      *address = inner;
+    }
+  *port = value;
+  return TRUE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *address = NULL;
+  gboolean version = FALSE;
+  guint16 port = 0;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Server database (SQLite)"), N_("PATH") },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port to listen on (default 127.0.0.1:8080)"), N_("ADDR:PORT") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  crm_runtime_init ();
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Serve the CRM to desktop clients that sync with it."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+      fprintf (stderr, "crm-server: %s\n\n%s", error->message, help);
+      return 2;
+    }
+
+  if (version)
+    {
+      printf ("crm-server %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (argc > 1)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+      fprintf (stderr, "crm-server: %s “%s”\n\n%s", _("unexpected argument"), argv[1], help);
+      return 2;
+    }
+
+  if (!parse_listen (listen ? listen : "127.0.0.1:8080", &address, &port, &error))
+    {
+      fprintf (stderr, "crm-server: %s\n", error->message);
+      return 2;
+    }
+
+  server = crm_server_new (db_path);
+  if (!crm_server_listen (server, address, port, &error))
+    {
+      fprintf (stderr, "crm-server: %s\n", error->message);
+      return 1;
+    }
+
+  g_message ("listening address=%s port=%u", address, crm_server_get_port (server));
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_terminate, loop);
+  g_unix_signal_add (SIGINT, on_terminate, loop);
+  g_main_loop_run (loop);
+
+  crm_server_disconnect (server);
+  return 0;
+}

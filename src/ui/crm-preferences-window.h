@@ -1,0 +1,14 @@
+/* crm-preferences-window.h: application preferences (appearance, sync server) */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define CRM_TYPE_PREFERENCES_WINDOW (crm_preferences_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (CrmPreferencesWindow, crm_preferences_window, CRM, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+CrmPreferencesWindow *crm_preferences_window_new (GSettings *settings);
+
+G_END_DECLS

@@ -1,0 +1,268 @@
+/* crm-window.c: the main window: a sidebar of workspaces beside the visible one */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "crm-application.h"
+#include "crm-window.h"
+
+struct _CrmWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+
+  /* Template widgets */
+  AdwLeaflet           *leaflet;
+  GtkListBox           *workspace_list;
+  GtkImage             *sync_status_icon;
+  GtkLabel             *sync_status_title;
+  GtkLabel             *sync_status_detail;
+  GtkWidget            *content;
+  AdwWindowTitle       *content_title;
+  AdwToastOverlay      *toast_overlay;
+  AdwViewStack         *stack;
+};
+
+G_DEFINE_FINAL_TYPE (CrmWindow, crm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static GtkWidget *
+create_workspace_row (gpointer item,
+                      gpointer user_data)
+{
+  AdwViewStackPage *page = item;
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *icon;
+  GtkWidget *label;
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  icon = gtk_image_new_from_icon_name (adw_view_stack_page_get_icon_name (page));
+  label = gtk_label_new (adw_view_stack_page_get_title (page));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_widget_set_name (row, adw_view_stack_page_get_name (page));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  adw_view_stack_page_get_title (page),
+                                  -1);
+
+  return row;
+}
+
+static GtkListBoxRow *
+find_workspace_row (CrmWindow  *self,
+                    const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->workspace_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX_ROW (child) && g_strcmp0 (gtk_widget_get_name (child), name) == 0)
+        return GTK_LIST_BOX_ROW (child);
+    }
+
+  return NULL;
+}
+
+static void
+on_workspace_row_activated (GtkListBox    *list,
+                            GtkListBoxRow *row,
+                            CrmWindow     *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.workspace", "s",
+                              gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+static void
+on_visible_workspace_changed (CrmWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->stack);
+  GtkWidget *child = adw_view_stack_get_visible_child (self->stack);
+  AdwViewStackPage *page;
+  GtkListBoxRow *row;
+
+  if (name == NULL || child == NULL)
+    return;
+
+  page = adw_view_stack_get_page (self->stack, child);
+  adw_window_title_set_title (self->content_title, adw_view_stack_page_get_title (page));
+
+  row = find_workspace_row (self, name);
+  if (row != NULL && gtk_list_box_get_selected_row (self->workspace_list) != row)
+    gtk_list_box_select_row (self->workspace_list, row);
+
+  g_settings_set_string (self->settings, "last-workspace", name);
+}
+
+static void
+workspace_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (adw_view_stack_get_child_by_name (self->stack, name) == NULL)
+    {
+      g_warning ("No workspace named “%s”", name);
+      return;
+    }
+
+  adw_view_stack_set_visible_child_name (self->stack, name);
+  /* On a narrow window the sidebar and the content are one at a time. */
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+show_sidebar_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+restore_window_state (CrmWindow *self)
+{
+  g_autofree char *workspace = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  workspace = g_settings_get_string (self->settings, "last-workspace");
+  if (adw_view_stack_get_child_by_name (self->stack, workspace) != NULL)
+    adw_view_stack_set_visible_child_name (self->stack, workspace);
+  on_visible_workspace_changed (self);
+}
+
+static void
+save_window_state (CrmWindow *self)
+{
+  int width, height;
+
+  /* The default size is the unmaximized size GTK tracks for us. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+crm_window_close_request (GtkWindow *window)
+{
+  save_window_state (CRM_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (crm_window_parent_class)->close_request (window);
+}
+
+static void
+crm_window_constructed (GObject *object)
+{
+  CrmWindow *self = (CrmWindow *)object;
+
+  G_OBJECT_CLASS (crm_window_parent_class)->constructed (object);
+
+  if (g_strcmp0 (PROFILE, "Devel") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  restore_window_state (self);
+}
+
+static void
+crm_window_dispose (GObject *object)
+{
+  CrmWindow *self = (CrmWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (crm_window_parent_class)->dispose (object);
+}
+
+static void
+crm_window_class_init (CrmWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  static const char * const workspaces[] = {
+    "dashboard", "contacts", "pipeline", "campaigns", "surveys", "service", "reports",
+  };
+
+  object_class->constructed = crm_window_constructed;
+  object_class->dispose = crm_window_dispose;
+  window_class->close_request = crm_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, workspace_list);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, sync_status_icon);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, sync_status_title);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, sync_status_detail);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_workspace_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_visible_workspace_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.workspace", "s", workspace_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+
+  /* Ctrl+1 … Ctrl+7 jump to the workspaces in sidebar order. */
+  for (guint i = 0; i < G_N_ELEMENTS (workspaces); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
+                                         "win.workspace", "s", workspaces[i]);
+}
+
+static void
+crm_window_init (CrmWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new ("com.example.Crm");
+
+  gtk_list_box_bind_model (self->workspace_list,
+                           G_LIST_MODEL (adw_view_stack_get_pages (self->stack)),
+                           create_workspace_row, self, NULL);
+}
+
+CrmWindow *
+crm_window_new (AdwApplication *application)
+{
+  return g_object_new (CRM_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+const char *
+crm_window_get_visible_workspace (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_visible_child_name (self->stack);
+}
+
+void
+crm_window_add_toast (CrmWindow *self,
+                      AdwToast  *toast)
+{
+  g_return_if_fail (CRM_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

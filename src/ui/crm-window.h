@@ -1,0 +1,17 @@
+/* crm-window.h: the main window: workspace sidebar, content, sync status */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define CRM_TYPE_WINDOW (crm_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (CrmWindow, crm_window, CRM, WINDOW, AdwApplicationWindow)
+
+CrmWindow  *crm_window_new                   (AdwApplication *application);
+const char *crm_window_get_visible_workspace (CrmWindow      *self);
+void        crm_window_add_toast             (CrmWindow      *self,
+                                              AdwToast       *toast);
+
+G_END_DECLS

@@ -1,0 +1,58 @@
+/* crm-test-ui.c: shared setup of UI tests */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "crm-test-ui.h"
+
+void
+crm_test_ui_init (int    *argc,
+                  char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      /* A TAP plan of zero tests with a reason: meson counts it as skipped. */
+      printf ("1..0 # SKIP no display: run the UI tests under xvfb-run (./run-tests.sh does)\n");
+      exit (0);
+    }
+
+  gtk_init ();
+  adw_init ();
+}
+
+/* Run the main loop until nothing is pending: enough for property
+ * notifications, action dispatch and idle callbacks to settle. */
+void
+crm_test_ui_iterate (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterate until @condition holds; fails the test after 10 s rather than hang. */
+void
+crm_test_ui_wait_until (gboolean (*condition) (gpointer),
+                        gpointer   data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (10, on_timeout, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}

@@ -1,0 +1,14 @@
+/* crm-test-ui.h: shared setup of UI tests (display check, GTK and libadwaita init) */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+void crm_test_ui_init          (int          *argc,
+                                char       ***argv);
+void crm_test_ui_iterate       (void);
+void crm_test_ui_wait_until    (gboolean    (*condition) (gpointer),
+                                gpointer      data);
+
+G_END_DECLS
