@@ -160,7 +160,7 @@ about_action (GSimpleAction *action,
 
   adw_show_about_window (gtk_application_get_active_window (app),
                          "application-name", _("CRM"),
-                         "application-icon", APPLICATION_ID,
+                         "application-icon", "com.example.Crm",
                          "version", PACKAGE_VERSION,
                          "developer-name", _("The CRM developers"),
                          "developers", developers,
