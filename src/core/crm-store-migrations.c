@@ -1,0 +1,602 @@
+/* crm-store-migrations.c: the numbered schema migrations of the local store */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "crm-store-private.h"
+
+/* Columns every synced row carries (DESIGN.md §4). Timestamps are HLC text,
+ * whose first 24 characters are an ISO 8601 UTC time. */
+#define SYNCED_COLUMNS \
+  "  id TEXT PRIMARY KEY NOT NULL CHECK (length (id) = 36),\n" \
+  "  created_at TEXT NOT NULL,\n" \
+  "  updated_at TEXT NOT NULL,\n" \
+  "  server_version INTEGER NOT NULL DEFAULT 0,\n" \
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),\n" \
+  "  owner_id TEXT,\n"
+
+#define DATE_CHECK(col) "CHECK (" col " IS NULL OR date (" col ") IS " col ")"
+#define TIMESTAMP_CHECK(col) "CHECK (" col " IS NULL OR julianday (" col ") IS NOT NULL)"
+#define JSON_ARRAY_CHECK(col) "CHECK (json_valid (" col ") AND json_type (" col ") = 'array')"
+#define BOOL_CHECK(col) "CHECK (" col " IN (0, 1))"
+#define CURRENCY_COLUMN "  currency TEXT NOT NULL DEFAULT 'CNY' CHECK (length (currency) = 3 AND upper (currency) = currency),\n"
+#define LIFECYCLE_VALUES "'lead', 'first_time', 'frequent', 'active', 'dormant', 'churned'"
+#define FK(table) " REFERENCES " table " (id) DEFERRABLE INITIALLY DEFERRED"
+
+/* Version 1: every entity of DESIGN.md §4.
+ *
+ * Columns declared JSON_TEXT hold JSON (TEXT affinity); the outbox triggers
+ * embed them as JSON rather than as strings.
+ *
+ * contacts has an explicit `rid INTEGER PRIMARY KEY` and `id` UNIQUE: the
+ * search index and the lazy list models refer to contacts by rowid, and
+ * VACUUM renumbers implicit rowids. */
+static const char migration_1[] =
+  "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT) WITHOUT ROWID;\n"
+  "CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT) WITHOUT ROWID;\n"
+  "CREATE TABLE local_state (\n"
+  "  one INTEGER PRIMARY KEY CHECK (one = 1),\n"
+  "  applying_remote INTEGER NOT NULL DEFAULT 0 CHECK (applying_remote IN (0, 1)),\n"
+  "  defer_search INTEGER NOT NULL DEFAULT 0 CHECK (defer_search IN (0, 1)),\n"
+  "  last_mutation_id INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "INSERT INTO local_state (one) VALUES (1);\n"
+  "CREATE TABLE outbox (\n"
+  "  mutation_id INTEGER PRIMARY KEY,\n"
+  "  table_name TEXT NOT NULL,\n"
+  "  row_id TEXT NOT NULL,\n"
+  "  op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),\n"
+  "  patch JSON_TEXT CHECK (patch IS NULL OR json_valid (patch)),\n"
+  "  hlc TEXT NOT NULL,\n"
+  "  created_at TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX outbox_row ON outbox (table_name, row_id);\n"
+  "CREATE TABLE conflicts (\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  table_name TEXT NOT NULL,\n"
+  "  row_id TEXT NOT NULL,\n"
+  "  field TEXT,\n"
+  "  kind TEXT NOT NULL DEFAULT 'field' CHECK (kind IN ('field', 'delete_edit')),\n"
+  "  local_value JSON_TEXT,\n"
+  "  remote_value JSON_TEXT,\n"
+  "  local_hlc TEXT,\n"
+  "  remote_hlc TEXT,\n"
+  "  winner TEXT NOT NULL CHECK (winner IN ('local', 'remote')),\n"
+  "  resolved INTEGER NOT NULL DEFAULT 0 " BOOL_CHECK ("resolved") ",\n"
+  "  created_at TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX conflicts_open ON conflicts (resolved, created_at);\n"
+  "CREATE TABLE import_runs (\n"
+  "  id TEXT PRIMARY KEY NOT NULL,\n"
+  "  started_at TEXT NOT NULL,\n"
+  "  finished_at TEXT,\n"
+  "  source_file TEXT,\n"
+  "  format TEXT,\n"
+  "  encoding TEXT,\n"
+  "  rows_total INTEGER NOT NULL DEFAULT 0,\n"
+  "  rows_inserted INTEGER NOT NULL DEFAULT 0,\n"
+  "  rows_updated INTEGER NOT NULL DEFAULT 0,\n"
+  "  rows_failed INTEGER NOT NULL DEFAULT 0,\n"
+  "  errors JSON_TEXT NOT NULL DEFAULT '[]' " JSON_ARRAY_CHECK ("errors") ",\n"
+  "  status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed', 'cancelled'))\n"
+  ");\n"
+  /* Every user change, written by the same triggers as the outbox. Append
+   * only; `seq` orders it and lets the sync engine push it incrementally. */
+  "CREATE TABLE audit_log (\n"
+  "  seq INTEGER PRIMARY KEY,\n"
+  "  at TEXT NOT NULL,\n"
+  "  user_id TEXT,\n"
+  "  device TEXT,\n"
+  "  table_name TEXT NOT NULL,\n"
+  "  row_id TEXT NOT NULL,\n"
+  "  action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore')),\n"
+  "  before JSON_TEXT,\n"
+  "  after JSON_TEXT,\n"
+  "  hlc TEXT\n"
+  ");\n"
+  "CREATE INDEX audit_log_row ON audit_log (table_name, row_id);\n"
+  "CREATE INDEX audit_log_at ON audit_log (at);\n"
+
+  "CREATE TABLE roles (\n"
+  SYNCED_COLUMNS
+  "  name TEXT NOT NULL CHECK (name IN ('admin', 'manager', 'analyst', 'sales', 'marketing', 'service')),\n"
+  "  description TEXT\n"
+  ");\n"
+  "CREATE TABLE teams (\n"
+  SYNCED_COLUMNS
+  "  name TEXT NOT NULL CHECK (length (trim (name)) > 0),\n"
+  "  manager_id TEXT\n"
+  ");\n"
+  "CREATE TABLE users (\n"
+  SYNCED_COLUMNS
+  "  username TEXT NOT NULL CHECK (length (trim (username)) > 0),\n"
+  "  display_name TEXT,\n"
+  "  email TEXT,\n"
+  "  role_id TEXT" FK ("roles") ",\n"
+  "  team_id TEXT" FK ("teams") ",\n"
+  "  active INTEGER NOT NULL DEFAULT 1 " BOOL_CHECK ("active") "\n"
+  ");\n"
+  "CREATE INDEX users_team ON users (team_id);\n"
+
+  "CREATE TABLE contacts (\n"
+  "  rid INTEGER PRIMARY KEY,\n"
+  "  id TEXT NOT NULL UNIQUE CHECK (length (id) = 36),\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  updated_at TEXT NOT NULL,\n"
+  "  server_version INTEGER NOT NULL DEFAULT 0,\n"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),\n"
+  "  owner_id TEXT,\n"
+  "  kind TEXT NOT NULL DEFAULT 'person' CHECK (kind IN ('person', 'organization')),\n"
+  "  name TEXT NOT NULL CHECK (length (trim (name)) > 0),\n"
+  "  name_pinyin TEXT,\n"
+  "  name_initials TEXT,\n"
+  "  name_sort BLOB,\n"
+  "  gender TEXT CHECK (gender IS NULL OR gender IN ('male', 'female', 'other')),\n"
+  "  birthday TEXT " DATE_CHECK ("birthday") ",\n"
+  "  occupation TEXT,\n"
+  "  organization_id TEXT REFERENCES contacts (id) DEFERRABLE INITIALLY DEFERRED,\n"
+  "  title TEXT,\n"
+  "  emails JSON_TEXT NOT NULL DEFAULT '[]' " JSON_ARRAY_CHECK ("emails") ",\n"
+  "  phones JSON_TEXT NOT NULL DEFAULT '[]' " JSON_ARRAY_CHECK ("phones") ",\n"
+  "  address TEXT,\n"
+  "  province TEXT,\n"
+  "  city TEXT,\n"
+  "  source TEXT,\n"
+  "  lifecycle TEXT NOT NULL DEFAULT 'lead' CHECK (lifecycle IN (" LIFECYCLE_VALUES ")),\n"
+  "  lifecycle_override TEXT CHECK (lifecycle_override IS NULL OR lifecycle_override IN (" LIFECYCLE_VALUES ")),\n"
+  "  tags JSON_TEXT NOT NULL DEFAULT '[]' " JSON_ARRAY_CHECK ("tags") ",\n"
+  "  consent_email INTEGER NOT NULL DEFAULT 0 " BOOL_CHECK ("consent_email") ",\n"
+  "  consent_email_at TEXT " TIMESTAMP_CHECK ("consent_email_at") ",\n"
+  "  consent_sms INTEGER NOT NULL DEFAULT 0 " BOOL_CHECK ("consent_sms") ",\n"
+  "  consent_sms_at TEXT " TIMESTAMP_CHECK ("consent_sms_at") ",\n"
+  "  notes TEXT,\n"
+  "  external_id TEXT,\n"
+  "  rfm_r INTEGER CHECK (rfm_r IS NULL OR rfm_r BETWEEN 1 AND 5),\n"
+  "  rfm_f INTEGER CHECK (rfm_f IS NULL OR rfm_f BETWEEN 1 AND 5),\n"
+  "  rfm_m INTEGER CHECK (rfm_m IS NULL OR rfm_m BETWEEN 1 AND 5),\n"
+  "  rfm_segment TEXT CHECK (rfm_segment IS NULL OR rfm_segment IN ('champions', 'loyal', 'potential', 'new', 'at_risk', 'hibernating', 'lost')),\n"
+  "  first_purchase_at TEXT,\n"
+  "  last_purchase_at TEXT,\n"
+  "  purchase_count INTEGER NOT NULL DEFAULT 0 CHECK (purchase_count >= 0),\n"
+  "  total_spent INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE INDEX contacts_list ON contacts (deleted, name_sort);\n"
+  "CREATE INDEX contacts_pinyin ON contacts (name_pinyin);\n"
+  "CREATE INDEX contacts_organization ON contacts (organization_id) WHERE organization_id IS NOT NULL;\n"
+  "CREATE INDEX contacts_external_id ON contacts (external_id) WHERE external_id IS NOT NULL;\n"
+  "CREATE INDEX contacts_lifecycle ON contacts (deleted, lifecycle);\n"
+  "CREATE INDEX contacts_rfm ON contacts (deleted, rfm_segment);\n"
+  "CREATE INDEX contacts_owner ON contacts (owner_id, deleted);\n"
+  "CREATE INDEX contacts_birthday ON contacts (substr (birthday, 6)) WHERE birthday IS NOT NULL;\n"
+
+  "CREATE TABLE purchases (\n"
+  SYNCED_COLUMNS
+  "  contact_id TEXT NOT NULL" FK ("contacts") ",\n"
+  "  product TEXT NOT NULL CHECK (length (trim (product)) > 0),\n"
+  "  category TEXT,\n"
+  "  quantity INTEGER NOT NULL DEFAULT 1 CHECK (quantity > 0),\n"
+  "  amount INTEGER NOT NULL DEFAULT 0 CHECK (amount >= 0),\n"
+  CURRENCY_COLUMN
+  "  purchased_at TEXT NOT NULL CHECK (julianday (purchased_at) IS NOT NULL),\n"
+  "  channel TEXT,\n"
+  "  order_ref TEXT\n"
+  ");\n"
+  "CREATE INDEX purchases_contact ON purchases (contact_id, purchased_at);\n"
+  "CREATE INDEX purchases_at ON purchases (purchased_at);\n"
+
+  "CREATE TABLE pipelines (\n"
+  SYNCED_COLUMNS
+  "  name TEXT NOT NULL CHECK (length (trim (name)) > 0),\n"
+  "  position INTEGER NOT NULL DEFAULT 0,\n"
+  "  is_default INTEGER NOT NULL DEFAULT 0 " BOOL_CHECK ("is_default") "\n"
+  ");\n"
+  "CREATE TABLE stages (\n"
+  SYNCED_COLUMNS
+  "  pipeline_id TEXT NOT NULL" FK ("pipelines") ",\n"
+  "  name TEXT NOT NULL CHECK (length (trim (name)) > 0),\n"
+  "  position INTEGER NOT NULL DEFAULT 0,\n"
+  "  probability INTEGER NOT NULL DEFAULT 0 CHECK (probability BETWEEN 0 AND 100),\n"
+  "  is_won INTEGER NOT NULL DEFAULT 0 " BOOL_CHECK ("is_won") ",\n"
+  "  is_lost INTEGER NOT NULL DEFAULT 0 " BOOL_CHECK ("is_lost") ",\n"
+  "  CHECK (NOT (is_won AND is_lost))\n"
+  ");\n"
+  "CREATE INDEX stages_pipeline ON stages (pipeline_id, position);\n"
+  "CREATE TABLE deals (\n"
+  SYNCED_COLUMNS
+  "  contact_id TEXT" FK ("contacts") ",\n"
+  "  pipeline_id TEXT" FK ("pipelines") ",\n"
+  "  stage_id TEXT" FK ("stages") ",\n"
+  "  title TEXT NOT NULL CHECK (length (trim (title)) > 0),\n"
+  "  amount INTEGER NOT NULL DEFAULT 0 CHECK (amount >= 0),\n"
+  CURRENCY_COLUMN
+  "  expected_close TEXT " DATE_CHECK ("expected_close") ",\n"
+  "  closed_at TEXT " TIMESTAMP_CHECK ("closed_at") ",\n"
+  "  lost_reason TEXT\n"
+  ");\n"
+  "CREATE INDEX deals_stage ON deals (stage_id, deleted);\n"
+  "CREATE INDEX deals_contact ON deals (contact_id);\n"
+  "CREATE INDEX deals_owner ON deals (owner_id);\n"
+  "CREATE INDEX deals_closed ON deals (closed_at) WHERE closed_at IS NOT NULL;\n"
+  "CREATE TABLE deal_stage_history (\n"
+  SYNCED_COLUMNS
+  "  deal_id TEXT NOT NULL" FK ("deals") ",\n"
+  "  from_stage_id TEXT,\n"
+  "  to_stage_id TEXT NOT NULL,\n"
+  "  at TEXT NOT NULL,\n"
+  "  by_user_id TEXT\n"
+  ");\n"
+  "CREATE INDEX deal_stage_history_deal ON deal_stage_history (deal_id, at);\n"
+
+  "CREATE TABLE activities (\n"
+  SYNCED_COLUMNS
+  "  contact_id TEXT" FK ("contacts") ",\n"
+  "  deal_id TEXT" FK ("deals") ",\n"
+  "  kind TEXT NOT NULL CHECK (kind IN ('call', 'email', 'meeting', 'visit', 'note', 'task', 'complaint')),\n"
+  "  subject TEXT,\n"
+  "  body TEXT,\n"
+  "  due_at TEXT " TIMESTAMP_CHECK ("due_at") ",\n"
+  "  done_at TEXT " TIMESTAMP_CHECK ("done_at") ",\n"
+  "  assignee_id TEXT,\n"
+  "  priority TEXT CHECK (priority IS NULL OR priority IN ('low', 'normal', 'high', 'urgent')),\n"
+  "  status TEXT CHECK (status IS NULL OR status IN ('open', 'in_progress', 'resolved', 'closed')),\n"
+  "  first_response_at TEXT " TIMESTAMP_CHECK ("first_response_at") ",\n"
+  "  resolved_at TEXT " TIMESTAMP_CHECK ("resolved_at") ",\n"
+  "  resolution TEXT,\n"
+  "  satisfaction INTEGER CHECK (satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5)\n"
+  ");\n"
+  "CREATE INDEX activities_contact ON activities (contact_id, created_at);\n"
+  "CREATE INDEX activities_deal ON activities (deal_id) WHERE deal_id IS NOT NULL;\n"
+  "CREATE INDEX activities_complaints ON activities (kind, status, created_at);\n"
+  "CREATE INDEX activities_assignee ON activities (assignee_id, done_at, due_at);\n"
+
+  "CREATE TABLE segments (\n"
+  SYNCED_COLUMNS
+  "  name TEXT NOT NULL CHECK (length (trim (name)) > 0),\n"
+  "  description TEXT,\n"
+  "  rule JSON_TEXT NOT NULL DEFAULT '{}' CHECK (json_valid (rule))\n"
+  ");\n"
+  "CREATE TABLE campaigns (\n"
+  SYNCED_COLUMNS
+  "  name TEXT NOT NULL CHECK (length (trim (name)) > 0),\n"
+  "  segment_id TEXT" FK ("segments") ",\n"
+  "  channel TEXT NOT NULL DEFAULT 'email' CHECK (channel IN ('email', 'sms', 'letter', 'phone')),\n"
+  "  subject TEXT,\n"
+  "  templates JSON_TEXT NOT NULL DEFAULT '{}' CHECK (json_valid (templates)),\n"
+  "  scheduled_at TEXT " TIMESTAMP_CHECK ("scheduled_at") ",\n"
+  "  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'scheduled', 'running', 'done', 'cancelled')),\n"
+  "  sent_at TEXT " TIMESTAMP_CHECK ("sent_at") "\n"
+  ");\n"
+  "CREATE TABLE campaign_members (\n"
+  SYNCED_COLUMNS
+  "  campaign_id TEXT NOT NULL" FK ("campaigns") ",\n"
+  "  contact_id TEXT NOT NULL" FK ("contacts") ",\n"
+  "  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'opened', 'responded', 'converted', 'unsubscribed')),\n"
+  "  sent_at TEXT,\n"
+  "  opened_at TEXT,\n"
+  "  responded_at TEXT,\n"
+  "  converted_at TEXT,\n"
+  "  error TEXT\n"
+  ");\n"
+  "CREATE INDEX campaign_members_campaign ON campaign_members (campaign_id, status);\n"
+  "CREATE INDEX campaign_members_contact ON campaign_members (contact_id);\n"
+
+  "CREATE TABLE surveys (\n"
+  SYNCED_COLUMNS
+  "  title TEXT NOT NULL CHECK (length (trim (title)) > 0),\n"
+  "  description TEXT,\n"
+  "  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'closed')),\n"
+  "  opens_at TEXT " TIMESTAMP_CHECK ("opens_at") ",\n"
+  "  closes_at TEXT " TIMESTAMP_CHECK ("closes_at") "\n"
+  ");\n"
+  "CREATE TABLE survey_questions (\n"
+  SYNCED_COLUMNS
+  "  survey_id TEXT NOT NULL" FK ("surveys") ",\n"
+  "  position INTEGER NOT NULL DEFAULT 0,\n"
+  "  kind TEXT NOT NULL CHECK (kind IN ('nps', 'csat', 'rating', 'single', 'multi', 'text')),\n"
+  "  text TEXT NOT NULL,\n"
+  "  options JSON_TEXT NOT NULL DEFAULT '[]' " JSON_ARRAY_CHECK ("options") ",\n"
+  "  required INTEGER NOT NULL DEFAULT 0 " BOOL_CHECK ("required") "\n"
+  ");\n"
+  "CREATE INDEX survey_questions_survey ON survey_questions (survey_id, position);\n"
+  "CREATE TABLE survey_responses (\n"
+  SYNCED_COLUMNS
+  "  survey_id TEXT NOT NULL" FK ("surveys") ",\n"
+  "  contact_id TEXT" FK ("contacts") ",\n"
+  "  channel TEXT,\n"
+  "  submitted_at TEXT " TIMESTAMP_CHECK ("submitted_at") "\n"
+  ");\n"
+  "CREATE INDEX survey_responses_survey ON survey_responses (survey_id, submitted_at);\n"
+  "CREATE INDEX survey_responses_contact ON survey_responses (contact_id);\n"
+  "CREATE TABLE survey_answers (\n"
+  SYNCED_COLUMNS
+  "  response_id TEXT NOT NULL" FK ("survey_responses") ",\n"
+  "  question_id TEXT NOT NULL" FK ("survey_questions") ",\n"
+  "  value_number INTEGER,\n"
+  "  value_text TEXT,\n"
+  "  value_choices JSON_TEXT CHECK (value_choices IS NULL OR json_valid (value_choices))\n"
+  ");\n"
+  "CREATE INDEX survey_answers_response ON survey_answers (response_id);\n"
+  "CREATE INDEX survey_answers_question ON survey_answers (question_id);\n";
+
+typedef gboolean (*MigrationHook) (sqlite3 *db, GError **error);
+
+static gboolean migration_1_hook (sqlite3 *db, GError **error);
+
+typedef struct
+{
+  const char *sql;
+  MigrationHook hook;    /* runs after @sql, in the same transaction */
+} Migration;
+
+/* Index i holds the migration to version i + 1. Never edit a released one:
+ * add a new one. */
+static const Migration migrations[] = {
+  { migration_1, migration_1_hook },
+};
+
+/* Tables replicated through the outbox, in dependency order. */
+static const char * const synced_tables[] = {
+  "roles", "teams", "users",
+  "contacts", "purchases",
+  "pipelines", "stages", "deals", "deal_stage_history", "activities",
+  "segments", "campaigns", "campaign_members",
+  "surveys", "survey_questions", "survey_responses", "survey_answers",
+  NULL
+};
+
+/* Columns that stay on this replica: bookkeeping, and values each replica
+ * derives from others (pinyin, lifecycle, RFM), which would only produce
+ * needless mutations and conflicts if they were synced. */
+static const char * const local_columns[] = {
+  "rid", "id", "updated_at", "server_version", NULL
+};
+static const char * const contact_derived_columns[] = {
+  "name_pinyin", "name_initials", "name_sort", "lifecycle",
+  "rfm_r", "rfm_f", "rfm_m", "rfm_segment",
+  "first_purchase_at", "last_purchase_at", "purchase_count", "total_spent",
+  NULL
+};
+
+guint
+crm_store_migrations_latest (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
+
+const char * const *
+crm_store_get_synced_tables (void)
+{
+  return synced_tables;
+}
+
+gboolean
+crm_store_table_is_synced (const char *table)
+{
+  return table != NULL && g_strv_contains (synced_tables, table);
+}
+
+static gboolean
+column_is_synced (const char *table,
+                  const char *column)
+{
+  if (g_strv_contains (local_columns, column))
+    return FALSE;
+  if (g_str_equal (table, "contacts") && g_strv_contains (contact_derived_columns, column))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+exec_sql (sqlite3     *db,
+          const char  *sql,
+          const char  *path,
+          GError     **error)
+{
+  char *errmsg = NULL;
+  int rc = sqlite3_exec (db, sql, NULL, NULL, &errmsg);
+
+  if (rc != SQLITE_OK)
+    {
+      crm_store_set_error (error, sqlite3_extended_errcode (db), path, errmsg);
+      sqlite3_free (errmsg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Appends `expr` for one column's value, wrapping JSON columns in json() so
+ * the patch embeds them as JSON rather than as a string. */
+static void
+append_value (GString    *s,
+              const char *row,
+              const char *column,
+              gboolean    is_json)
+{
+  if (is_json)
+    g_string_append_printf (s, "json (%s.%s)", row, column);
+  else
+    g_string_append_printf (s, "%s.%s", row, column);
+}
+
+/* Used inside printf formats, hence the doubled percent signs. */
+#define NOW_SQL "strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now')"
+#define NEXT_MUTATION_SQL "UPDATE local_state SET last_mutation_id = last_mutation_id + 1;\n"
+#define AUDIT_COLUMNS "INSERT INTO audit_log (at, user_id, device, table_name, row_id, action, before, after, hlc)\n"
+#define AUDIT_WHO "(SELECT value FROM meta WHERE key = 'user_id'), (SELECT value FROM meta WHERE key = 'device')"
+
+/* Writes the outbox and audit triggers of @table from its columns as they
+ * are now (so a later migration that adds a column calls this again). The
+ * SQL is generated from the schema we created, never from user text.
+ *
+ * Mutation ids come from a counter in local_state, bumped inside the same
+ * transaction: consecutive, gap-free after rollbacks, and never reused
+ * after the sync engine removes pushed rows from the outbox. */
+gboolean
+crm_store_create_sync_triggers (sqlite3     *db,
+                                const char  *table,
+                                GError     **error)
+{
+  static const char columns_sql[] = "SELECT name, type FROM pragma_table_info (?)";
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) json = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr(GString) insert_obj = g_string_new ("json_object (");
+  g_autoptr(GString) changed_any = g_string_new ("");
+  g_autoptr(GString) patch_rows = g_string_new ("");
+  g_autoptr(GString) audit_rows = g_string_new ("");
+  g_autoptr(GString) sql = g_string_new ("");
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (crm_store_table_is_synced (table), FALSE);
+
+  rc = sqlite3_prepare_v2 (db, columns_sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *name = (const char *) sqlite3_column_text (stmt, 0);
+          const char *type = (const char *) sqlite3_column_text (stmt, 1);
+          gboolean is_json = g_strcmp0 (type, "JSON_TEXT") == 0;
+
+          if (!column_is_synced (table, name))
+            continue;
+          g_ptr_array_add (names, g_strdup (name));
+          g_array_append_val (json, is_json);
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      crm_store_set_error (error, rc, NULL, sqlite3_errmsg (db));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *c = g_ptr_array_index (names, i);
+      gboolean is_json = g_array_index (json, gboolean, i);
+
+      g_string_append_printf (insert_obj, "%s'%s', ", i ? ", " : "", c);
+      append_value (insert_obj, "NEW", c, is_json);
+      g_string_append_printf (changed_any, "%sOLD.%s IS NOT NEW.%s", i ? " OR " : "", c, c);
+      g_string_append_printf (patch_rows,
+                              "%s    SELECT '%s' AS k, NEW.%s AS v, %d AS j WHERE OLD.%s IS NOT NEW.%s\n",
+                              i ? "    UNION ALL\n" : "", c, c, is_json, c, c);
+      g_string_append_printf (audit_rows,
+                              "%s    SELECT '%s' AS k, OLD.%s AS o, NEW.%s AS n, %d AS j WHERE OLD.%s IS NOT NEW.%s\n",
+                              i ? "    UNION ALL\n" : "", c, c, c, is_json, c, c);
+    }
+  g_string_append (insert_obj, ")");
+
+  g_string_append_printf (sql,
+    "DROP TRIGGER IF EXISTS %s_sync_insert;\n"
+    "DROP TRIGGER IF EXISTS %s_sync_update;\n"
+    "DROP TRIGGER IF EXISTS %s_sync_delete;\n",
+    table, table, table);
+
+  g_string_append_printf (sql,
+    "CREATE TRIGGER %s_sync_insert AFTER INSERT ON %s\n"
+    "WHEN (SELECT applying_remote FROM local_state) = 0\n"
+    "BEGIN\n"
+    NEXT_MUTATION_SQL
+    "  INSERT INTO outbox (mutation_id, table_name, row_id, op, patch, hlc, created_at)\n"
+    "  VALUES ((SELECT last_mutation_id FROM local_state), '%s', NEW.id, 'insert', %s, NEW.updated_at, " NOW_SQL ");\n"
+    "  " AUDIT_COLUMNS
+    "  VALUES (" NOW_SQL ", " AUDIT_WHO ", '%s', NEW.id, 'insert', NULL, %s, NEW.updated_at);\n"
+    "END;\n",
+    table, table, table, insert_obj->str, table, insert_obj->str);
+
+  g_string_append_printf (sql,
+    "CREATE TRIGGER %s_sync_update AFTER UPDATE ON %s\n"
+    "WHEN (SELECT applying_remote FROM local_state) = 0 AND (%s)\n"
+    "BEGIN\n"
+    NEXT_MUTATION_SQL
+    "  INSERT INTO outbox (mutation_id, table_name, row_id, op, patch, hlc, created_at)\n"
+    "  SELECT (SELECT last_mutation_id FROM local_state), '%s', NEW.id,\n"
+    "         CASE WHEN NEW.deleted = 1 AND OLD.deleted = 0 THEN 'delete' ELSE 'update' END,\n"
+    "         json_group_object (k, CASE WHEN j THEN json (v) ELSE v END), NEW.updated_at, " NOW_SQL "\n"
+    "  FROM (\n%s  );\n"
+    "  " AUDIT_COLUMNS
+    "  SELECT " NOW_SQL ", " AUDIT_WHO ", '%s', NEW.id,\n"
+    "         CASE WHEN NEW.deleted = 1 AND OLD.deleted = 0 THEN 'delete'\n"
+    "              WHEN NEW.deleted = 0 AND OLD.deleted = 1 THEN 'restore' ELSE 'update' END,\n"
+    "         json_group_object (k, CASE WHEN j THEN json (o) ELSE o END),\n"
+    "         json_group_object (k, CASE WHEN j THEN json (n) ELSE n END), NEW.updated_at\n"
+    "  FROM (\n%s  );\n"
+    "END;\n",
+    table, table, changed_any->str, table, patch_rows->str, table, audit_rows->str);
+
+  {
+    /* The "before" of a hard delete is the whole row, as NEW is for insert. */
+    g_autofree char *before_obj = NULL;
+    g_autoptr(GString) tmp = g_string_new (insert_obj->str);
+
+    g_string_replace (tmp, "NEW.", "OLD.", 0);
+    before_obj = g_string_free (g_steal_pointer (&tmp), FALSE);
+
+    g_string_append_printf (sql,
+      "CREATE TRIGGER %s_sync_delete AFTER DELETE ON %s\n"
+      "WHEN (SELECT applying_remote FROM local_state) = 0\n"
+      "BEGIN\n"
+      NEXT_MUTATION_SQL
+      "  INSERT INTO outbox (mutation_id, table_name, row_id, op, patch, hlc, created_at)\n"
+      "  VALUES ((SELECT last_mutation_id FROM local_state), '%s', OLD.id, 'delete', NULL, OLD.updated_at, " NOW_SQL ");\n"
+      "  " AUDIT_COLUMNS
+      "  VALUES (" NOW_SQL ", " AUDIT_WHO ", '%s', OLD.id, 'delete', %s, NULL, OLD.updated_at);\n"
+      "END;\n",
+      table, table, table, table, before_obj);
+  }
+
+  return exec_sql (db, sql->str, NULL, error);
+}
+
+static gboolean
+migration_1_hook (sqlite3  *db,
+                  GError  **error)
+{
+  for (guint i = 0; synced_tables[i] != NULL; i++)
+    if (!crm_store_create_sync_triggers (db, synced_tables[i], error))
+      return FALSE;
+
+  return crm_contact_search_install (db, error);
+}
+
+/* Runs every migration after @from_version, each in its own transaction, so
+ * a failure (disk full, a crash) leaves the database at the last complete
+ * version, which the next open continues from. */
+gboolean
+crm_store_migrate (sqlite3     *db,
+                   guint        from_version,
+                   const char  *path,
+                   GError     **error)
+{
+  for (guint v = from_version; v < G_N_ELEMENTS (migrations); v++)
+    {
+      const Migration *m = &migrations[v];
+      g_autofree char *set_version = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!exec_sql (db, "BEGIN IMMEDIATE", path, error))
+        return FALSE;
+
+      /* PRAGMA takes no parameters; the number is ours, not user text. */
+      set_version = g_strdup_printf ("PRAGMA user_version = %u", v + 1);
+
+      if (!exec_sql (db, m->sql, path, &local_error) ||
+          (m->hook != NULL && !m->hook (db, &local_error)) ||
+          !exec_sql (db, set_version, path, &local_error) ||
+          !exec_sql (db, "COMMIT", path, &local_error))
+        {
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      _("Could not upgrade the database to version %u: "),
+                                      v + 1);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
