@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "crm-application.h"
+#include "crm-context.h"
 #include "crm-preferences-window.h"
 #include "crm-window.h"
 
@@ -54,15 +55,47 @@ on_window_mapped (GtkWidget    *window,
 }
 
 static void
+on_store_error_response (AdwMessageDialog *dialog,
+                         const char       *response,
+                         GtkWindow        *window)
+{
+  gtk_window_destroy (window);
+}
+
+/* The database could not be opened (corrupt, from a newer version, no
+ * permission): say so over the window, touch nothing, and quit on close. */
+static void
+show_store_error (GtkWindow    *window,
+                  const GError *error)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window,
+                                                       _("Could Not Open the Database"),
+                                                       error->message));
+  adw_message_dialog_add_response (dialog, "quit", _("_Quit"));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_store_error_response), window);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 crm_application_activate (GApplication *app)
 {
+  CrmApplication *self = CRM_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
     {
-      window = GTK_WINDOW (crm_window_new (ADW_APPLICATION (app)));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CrmContext) context = crm_context_open (crm_application_get_db_path (self), &error);
+
+      window = GTK_WINDOW (crm_window_new (ADW_APPLICATION (app), context));
       if (g_getenv ("CRM_EXIT_AFTER_FIRST_FRAME") != NULL)
         g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), app);
+      gtk_window_present (window);
+      if (context == NULL)
+        show_store_error (window, error);
+      return;
     }
 
   gtk_window_present (window);

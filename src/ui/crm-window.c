@@ -5,12 +5,14 @@
 #include <glib/gi18n.h>
 
 #include "crm-application.h"
+#include "crm-context.h"
 #include "crm-window.h"
 
 struct _CrmWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  CrmContext           *context;
   GSettings            *settings;
 
   /* Template widgets */
@@ -26,6 +28,14 @@ struct _CrmWindow
 };
 
 G_DEFINE_FINAL_TYPE (CrmWindow, crm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static GtkWidget *
 create_workspace_row (gpointer item,
@@ -190,8 +200,47 @@ crm_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (crm_window_parent_class)->dispose (object);
+}
+
+static void
+crm_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  CrmWindow *self = CRM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_window_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  CrmWindow *self = CRM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -206,7 +255,17 @@ crm_window_class_init (CrmWindowClass *klass)
 
   object_class->constructed = crm_window_constructed;
   object_class->dispose = crm_window_dispose;
+  object_class->get_property = crm_window_get_property;
+  object_class->set_property = crm_window_set_property;
   window_class->close_request = crm_window_close_request;
+
+  /* Everything the workspaces show comes from here; NULL only while the
+   * database could not be opened and the window explains why. */
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         CRM_TYPE_CONTEXT,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, leaflet);
@@ -243,11 +302,21 @@ crm_window_init (CrmWindow *self)
 }
 
 CrmWindow *
-crm_window_new (AdwApplication *application)
+crm_window_new (AdwApplication *application,
+                CrmContext     *context)
 {
   return g_object_new (CRM_TYPE_WINDOW,
                        "application", application,
+                       "context", context,
                        NULL);
+}
+
+CrmContext *
+crm_window_get_context (CrmWindow *self)
+{
+  g_return_val_if_fail (CRM_IS_WINDOW (self), NULL);
+
+  return self->context;
 }
 
 const char *

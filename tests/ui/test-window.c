@@ -25,7 +25,7 @@ test_window_workspaces (void)
   g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
   CrmWindow *window;
 
-  window = crm_window_new (ADW_APPLICATION (app));
+  window = crm_window_new (ADW_APPLICATION (app), NULL);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
   gtk_window_present (GTK_WINDOW (window));
   crm_test_ui_wait_until (window_is_mapped, window);
@@ -64,7 +64,7 @@ test_window_restores_state (void)
   g_settings_set_int (settings, "window-width", 900);
   g_settings_set_int (settings, "window-height", 640);
 
-  window = crm_window_new (ADW_APPLICATION (app));
+  window = crm_window_new (ADW_APPLICATION (app), NULL);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
 
   g_assert_cmpstr (crm_window_get_visible_workspace (window), ==, "pipeline");

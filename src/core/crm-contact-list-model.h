@@ -1,0 +1,43 @@
+/* crm-contact-list-model.h: a lazy GListModel of contacts, for lists of any size */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "crm-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CRM_CONTACT_SORT_NAME,            /* pinyin order for Chinese names */
+  CRM_CONTACT_SORT_CREATED,
+  CRM_CONTACT_SORT_UPDATED,
+  CRM_CONTACT_SORT_LAST_PURCHASE,
+  CRM_CONTACT_SORT_TOTAL_SPENT,
+  CRM_CONTACT_SORT_PURCHASE_COUNT,
+  CRM_CONTACT_SORT_REGION,
+  CRM_CONTACT_SORT_LIFECYCLE,
+} CrmContactSort;
+
+#define CRM_TYPE_CONTACT_LIST_MODEL (crm_contact_list_model_get_type ())
+
+G_DECLARE_FINAL_TYPE (CrmContactListModel, crm_contact_list_model, CRM, CONTACT_LIST_MODEL, GObject)
+
+CrmContactListModel *crm_contact_list_model_new             (CrmStore            *store);
+CrmStore            *crm_contact_list_model_get_store       (CrmContactListModel *self);
+const char          *crm_contact_list_model_get_query       (CrmContactListModel *self);
+void                 crm_contact_list_model_set_query       (CrmContactListModel *self,
+                                                             const char          *query);
+CrmContactSort       crm_contact_list_model_get_sort        (CrmContactListModel *self);
+gboolean             crm_contact_list_model_get_descending  (CrmContactListModel *self);
+void                 crm_contact_list_model_set_sort        (CrmContactListModel *self,
+                                                             CrmContactSort       sort,
+                                                             gboolean             descending);
+guint                crm_contact_list_model_get_total       (CrmContactListModel *self);
+guint                crm_contact_list_model_find            (CrmContactListModel *self,
+                                                             const char          *id);
+gboolean             crm_contact_list_model_refresh         (CrmContactListModel *self,
+                                                             GError             **error);
+const GError        *crm_contact_list_model_get_error       (CrmContactListModel *self);
+
+G_END_DECLS

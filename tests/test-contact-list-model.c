@@ -1,0 +1,261 @@
+/* test-contact-list-model.c: the lazy contacts model: order, search, incremental updates */
+
+#include <glib/gstdio.h>
+
+#include "crm-contact.h"
+#include "crm-contact-list-model.h"
+#include "crm-store.h"
+
+typedef struct
+{
+  char     *dir;
+  CrmStore *store;
+} Fixture;
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+  guint count;
+} ItemsChanged;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->dir = g_dir_make_tmp ("crm-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "crm.db", NULL);
+  fixture->store = crm_store_open (path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  g_clear_object (&fixture->store);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static char *
+add_contact (Fixture    *fixture,
+             const char *name,
+             const char *phone)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+
+  crm_contact_set_name (contact, name);
+  if (phone != NULL)
+    {
+      crm_contact_set_field_from_string (contact, "phone", phone, &error);
+      g_assert_no_error (error);
+    }
+  crm_store_insert (fixture->store, CRM_RECORD (contact), &error);
+  g_assert_no_error (error);
+
+  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
+}
+
+static const char *
+name_at (GListModel *model,
+         guint       position)
+{
+  g_autoptr(CrmContact) contact = g_list_model_get_item (model, position);
+  static char buffer[256];
+
+  g_assert_nonnull (contact);
+  g_strlcpy (buffer, crm_contact_get_name (contact), sizeof buffer);
+  return buffer;
+}
+
+static void
+on_items_changed (GListModel   *model,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  ItemsChanged *changed)
+{
+  changed->position = position;
+  changed->removed = removed;
+  changed->added = added;
+  changed->count++;
+}
+
+static void
+test_order_pinyin (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(CrmContactListModel) model = NULL;
+  g_autofree char *a = add_contact (fixture, "张三", NULL);
+  g_autofree char *b = add_contact (fixture, "李四", NULL);
+  g_autofree char *c = add_contact (fixture, "Anna Bell", NULL);
+  g_autofree char *d = add_contact (fixture, "陈晨", NULL);
+
+  model = crm_contact_list_model_new (fixture->store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == CRM_TYPE_CONTACT);
+
+  /* Pinyin order: Anna (a), 陈 (chen), 李 (li), 张 (zhang). */
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "Anna Bell");
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 1), ==, "陈晨");
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 2), ==, "李四");
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 3), ==, "张三");
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), 4));
+
+  crm_contact_list_model_set_sort (model, CRM_CONTACT_SORT_NAME, TRUE);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "张三");
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 3), ==, "Anna Bell");
+
+  crm_contact_list_model_set_sort (model, CRM_CONTACT_SORT_CREATED, FALSE);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "张三");
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 3), ==, "陈晨");
+  g_assert_cmpuint (crm_contact_list_model_find (model, d), ==, 3);
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(CrmContactListModel) model = NULL;
+  g_autofree char *a = add_contact (fixture, "张三丰", "13812345678");
+  g_autofree char *b = add_contact (fixture, "李四", "13900001111");
+
+  model = crm_contact_list_model_new (fixture->store);
+
+  crm_contact_list_model_set_query (model, "zsf");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "张三丰");
+  g_assert_cmpuint (crm_contact_list_model_get_total (model), ==, 1);
+
+  crm_contact_list_model_set_query (model, "1390000");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "李四");
+
+  crm_contact_list_model_set_query (model, "nobody-is-called-this");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+
+  /* Whitespace only is no query: everything again. */
+  crm_contact_list_model_set_query (model, "   ");
+  g_assert_null (crm_contact_list_model_get_query (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+}
+
+static void
+test_incremental_updates (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(CrmContactListModel) model = NULL;
+  g_autoptr(CrmContact) contact = NULL;
+  g_autoptr(GError) error = NULL;
+  ItemsChanged changed = { 0 };
+  g_autofree char *a = add_contact (fixture, "Alice", NULL);
+  g_autofree char *c = add_contact (fixture, "Carol", NULL);
+  g_autofree char *e = add_contact (fixture, "Eve", NULL);
+  g_autofree char *b = NULL;
+
+  model = crm_contact_list_model_new (fixture->store);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+
+  /* An insert announces one added row where it lands, nothing else. */
+  b = add_contact (fixture, "Bob", NULL);
+  g_assert_cmpuint (changed.count, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 1);
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, 1);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 1), ==, "Bob");
+
+  /* An edit that keeps the row in place reloads just that row. */
+  changed.count = 0;
+  contact = crm_store_get (fixture->store, CRM_TYPE_CONTACT, c, &error);
+  g_assert_no_error (error);
+  crm_contact_set_field_from_string (contact, "city", "杭州", &error);
+  g_assert_no_error (error);
+  crm_store_update (fixture->store, CRM_RECORD (contact), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed.count, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 2);
+  g_assert_cmpuint (changed.removed, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 1);
+  {
+    g_autoptr(CrmContact) reloaded = g_list_model_get_item (G_LIST_MODEL (model), 2);
+    g_assert_cmpstr (crm_record_get_string (CRM_RECORD (reloaded), "city"), ==, "杭州");
+  }
+
+  /* A delete (tombstone) removes one row; undelete brings it back. */
+  changed.count = 0;
+  crm_store_delete (fixture->store, CRM_TYPE_CONTACT, a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed.count, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  g_assert_cmpuint (crm_contact_list_model_find (model, a), ==, G_MAXUINT);
+
+  crm_store_undelete (fixture->store, CRM_TYPE_CONTACT, a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "Alice");
+
+  /* A rename that moves the row: removed at its old place, added at the new. */
+  {
+    g_autoptr(CrmContact) eve = crm_store_get (fixture->store, CRM_TYPE_CONTACT, e, &error);
+
+    g_assert_no_error (error);
+    crm_contact_set_name (eve, "Aaron");
+    crm_store_update (fixture->store, CRM_RECORD (eve), &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "Aaron");
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 3), ==, "Carol");
+}
+
+static void
+test_items_are_shared_while_cached (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(CrmContactListModel) model = NULL;
+  g_autoptr(CrmContact) first = NULL;
+  g_autoptr(CrmContact) again = NULL;
+  g_autofree char *a = add_contact (fixture, "Alice", NULL);
+
+  model = crm_contact_list_model_new (fixture->store);
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  again = g_list_model_get_item (G_LIST_MODEL (model), 0);
+
+  /* One object per row, so a view and an editor see the same record. */
+  g_assert_true (first == again);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/contact-list-model/order-pinyin", Fixture, NULL,
+              fixture_set_up, test_order_pinyin, fixture_tear_down);
+  g_test_add ("/contact-list-model/search", Fixture, NULL,
+              fixture_set_up, test_search, fixture_tear_down);
+  g_test_add ("/contact-list-model/incremental-updates", Fixture, NULL,
+              fixture_set_up, test_incremental_updates, fixture_tear_down);
+  g_test_add ("/contact-list-model/items-are-shared", Fixture, NULL,
+              fixture_set_up, test_items_are_shared_while_cached, fixture_tear_down);
+
+  return g_test_run ();
+}
