@@ -365,6 +365,10 @@ crm_record_class_set_table (CrmRecordClass  *klass,
   klass->columns = columns;
   klass->n_columns = n_columns;
   object_class->constructor = crm_record_constructor;
+  /* GObject does not inherit these; the subclass's properties are served
+   * by the same generic storage. */
+  object_class->get_property = crm_record_get_property;
+  object_class->set_property = crm_record_set_property;
 
   for (guint i = 0; i < n_columns; i++)
     g_object_class_install_property (object_class, i + 1, column_pspec (&columns[i]));

@@ -456,6 +456,7 @@ load_identity (CrmStore  *self,
 {
   g_autofree char *last = NULL;
 
+  /* Until the clock exists, commits have no clock state to save. */
   self->client_id = crm_store_get_meta (self, "client_id");
   if (self->client_id == NULL)
     {
@@ -713,7 +714,7 @@ crm_store_commit (CrmStore  *self,
 
   /* The clock is saved with the data it stamped, so after a restart it
    * continues above every value it handed out. */
-  if ((!self->read_only && !save_hlc (self, error)) ||
+  if ((!self->read_only && self->hlc != NULL && !save_hlc (self, error)) ||
       !crm_store_exec (self, "COMMIT", error))
     {
       crm_store_rollback (self);

@@ -1,0 +1,716 @@
+/* test-store.c: opening, refusing bad files, schema, records, transactions, faults */
+
+#include "config.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string.h>
+
+#include "crm-activity.h"
+#include "crm-campaign.h"
+#include "crm-contact.h"
+#include "crm-deal.h"
+#include "crm-pipeline.h"
+#include "crm-purchase.h"
+#include "crm-segment.h"
+#include "crm-stage.h"
+#include "crm-survey.h"
+#include "crm-uuid.h"
+#include "store-fixture.h"
+
+static char *
+make_tmp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("crm-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+test_store_default_path (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  /* main() pointed XDG_DATA_HOME at a fresh folder before GLib read it. */
+  path = crm_store_default_path ();
+  g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
+  g_assert_true (g_str_has_suffix (path, "/crm/crm.db"));
+
+  store = crm_store_open (path, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  data_dir = g_path_get_dirname (path);
+  g_assert_cmpint (g_stat (data_dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  remove_tree (dir);
+}
+
+static void
+test_store_schema (StoreFixture  *f,
+                   gconstpointer  data)
+{
+  g_autofree char *mode = NULL;
+
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, crm_store_get_latest_schema_version ());
+  g_assert_cmpint (store_query_int (f->store, "PRAGMA user_version"), ==, crm_store_get_latest_schema_version ());
+  g_assert_cmpint (store_query_int (f->store, "PRAGMA foreign_keys"), ==, 1);
+  mode = store_query_text (f->store, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_true (crm_uuid_is_valid (crm_store_get_client_id (f->store)));
+
+  /* Every entity of DESIGN.md §4. */
+  {
+    static const char * const tables[] = {
+      "contacts", "purchases", "activities", "pipelines", "stages", "deals",
+      "deal_stage_history", "segments", "campaigns", "campaign_members", "surveys",
+      "survey_questions", "survey_responses", "survey_answers", "users", "roles",
+      "teams", "audit_log", "meta", "outbox", "conflicts", "import_runs", "settings",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+      {
+        g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '%s'", tables[i]);
+
+        g_test_message ("table %s", tables[i]);
+        g_assert_cmpint (store_query_int (f->store, sql), ==, 1);
+      }
+  }
+
+  /* Every synced table has the common columns and the sync triggers. */
+  for (const char * const *t = crm_store_get_synced_tables (); *t != NULL; t++)
+    {
+      g_autofree char *columns = g_strdup_printf ("SELECT count(*) FROM pragma_table_info ('%s') WHERE name IN"
+                                                  " ('id', 'created_at', 'updated_at', 'server_version', 'deleted', 'owner_id')", *t);
+      g_autofree char *triggers = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = '%s'"
+                                                   " AND name LIKE '%%_sync_%%'", *t);
+
+      g_test_message ("synced table %s", *t);
+      g_assert_cmpint (store_query_int (f->store, columns), ==, 6);
+      g_assert_cmpint (store_query_int (f->store, triggers), ==, 3);
+    }
+}
+
+/* A record class and its table must agree both ways, or inserts fail at
+ * run time (class has more) or data is silently not loaded (table has more). */
+static void
+test_store_classes_match_tables (StoreFixture  *f,
+                                 gconstpointer  data)
+{
+  GType types[] = {
+    CRM_TYPE_CONTACT, CRM_TYPE_PURCHASE, CRM_TYPE_ACTIVITY, CRM_TYPE_DEAL, CRM_TYPE_STAGE,
+    CRM_TYPE_PIPELINE, CRM_TYPE_CAMPAIGN, CRM_TYPE_SEGMENT, CRM_TYPE_SURVEY,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      CrmRecordClass *klass = g_type_class_ref (types[i]);
+      const char *table = crm_record_class_get_table (klass);
+      guint n = crm_record_class_get_n_columns (klass);
+      g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM pragma_table_info ('%s') WHERE name <> 'rid'", table);
+
+      g_test_message ("%s ↔ %s", g_type_name (types[i]), table);
+      g_assert_cmpint (store_query_int (f->store, count_sql), ==, n);
+      for (guint c = 0; c < n; c++)
+        {
+          const CrmColumn *column = crm_record_class_get_column (klass, c);
+          g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pragma_table_info ('%s') WHERE name = '%s'",
+                                                  table, column->name);
+          g_autofree char *kebab = g_strdelimit (g_strdup (column->name), "_", '-');
+
+          g_assert_cmpint (store_query_int (f->store, sql), ==, 1);
+          g_assert_nonnull (g_object_class_find_property (G_OBJECT_CLASS (klass), kebab));
+        }
+      g_type_class_unref (klass);
+    }
+}
+
+static void
+test_store_not_a_database (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "junk.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmStore) store = NULL;
+  guint8 junk[4096];
+
+  for (guint i = 0; i < sizeof junk; i++)
+    junk[i] = (guint8) g_random_int ();
+  g_assert_true (g_file_set_contents (path, (const char *) junk, sizeof junk, NULL));
+  before = file_sha256 (path);
+
+  store = crm_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_NOT_A_DATABASE);
+  g_assert_nonnull (strstr (error->message, path));
+
+  after = file_sha256 (path);
+  g_assert_cmpstr (before, ==, after);
+  /* Not even side files next to it. */
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  }
+  remove_tree (dir);
+}
+
+static char *
+make_database (const char *dir,
+               const char *name,
+               guint       n_contacts)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmStore) store = crm_store_open (path, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_contacts; i++)
+    {
+      g_autoptr(CrmContact) contact = crm_contact_new ();
+      g_autofree char *name_text = g_strdup_printf ("Contact %u", i);
+
+      crm_contact_set_name (contact, name_text);
+      g_assert_true (crm_store_insert (store, CRM_RECORD (contact), &error));
+      g_assert_no_error (error);
+    }
+  g_assert_finalize_object (g_steal_pointer (&store));
+  return path;
+}
+
+static void
+test_store_corrupt (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = make_database (dir, "corrupt.db", 3);
+  g_autofree char *contents = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmStore) store = NULL;
+  gsize length;
+
+  /* Keep the header, destroy the schema on page 1. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  for (gsize i = 100; i < 4096 && i < length; i++)
+    contents[i] = (char) (0x5a ^ i);
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  before = file_sha256 (path);
+
+  store = crm_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_true (g_error_matches (error, CRM_STORE_ERROR, CRM_STORE_ERROR_CORRUPT) ||
+                 g_error_matches (error, CRM_STORE_ERROR, CRM_STORE_ERROR_NOT_A_DATABASE));
+  g_assert_nonnull (strstr (error->message, path));
+  g_test_message ("%s", error->message);
+
+  after = file_sha256 (path);
+  g_assert_cmpstr (before, ==, after);
+  remove_tree (dir);
+}
+
+static void
+test_store_too_new (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = make_database (dir, "newer.db", 2);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmStore) store = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 9999", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = file_sha256 (path);
+
+  store = crm_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_TOO_NEW);
+  expected = g_strdup_printf ("schema 9999, this version knows %u", crm_store_get_latest_schema_version ());
+  g_assert_nonnull (strstr (error->message, expected));
+  g_assert_nonnull (strstr (error->message, "newer version of CRM"));
+
+  after = file_sha256 (path);
+  g_assert_cmpstr (before, ==, after);
+
+  /* Read-only opening refuses it just the same. */
+  g_clear_error (&error);
+  store = crm_store_open_full (path, CRM_STORE_OPEN_READ_ONLY, &error);
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_TOO_NEW);
+  remove_tree (dir);
+}
+
+static void
+test_store_crud (StoreFixture  *f,
+                 gconstpointer  data)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(CrmContact) loaded = NULL;
+  g_autoptr(CrmContact) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *updated_before = NULL;
+
+  g_assert_true (crm_contact_set_field_from_string (contact, "name", "张三丰", &error));
+  g_assert_true (crm_contact_set_field_from_string (contact, "birthday", "1990-03-05", &error));
+  g_assert_true (crm_contact_set_field_from_string (contact, "phone", "138 1234 5678", &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  g_assert_no_error (error);
+  g_assert_false (crm_record_has_changes (CRM_RECORD (contact)));
+
+  id = g_strdup (crm_record_get_id (CRM_RECORD (contact)));
+  g_assert_true (crm_uuid_is_valid (id));
+  g_assert_nonnull (crm_record_get_created_at (CRM_RECORD (contact)));
+
+  loaded = crm_store_get (f->store, CRM_TYPE_CONTACT, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_contact_get_name (loaded), ==, "张三丰");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (loaded), "birthday"), ==, "1990-03-05");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (loaded), "name_pinyin"), ==, "zhangsanfeng");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (loaded), "name_initials"), ==, "zsf");
+  g_assert_cmpstr (crm_contact_get_lifecycle (loaded), ==, "lead");
+  g_assert_false (crm_record_has_changes (CRM_RECORD (loaded)));
+  {
+    g_auto(GStrv) phones = crm_contact_dup_phone_numbers (loaded);
+
+    g_assert_cmpstr (phones[0], ==, "+8613812345678");
+  }
+
+  updated_before = g_strdup (crm_record_get_updated_at (CRM_RECORD (loaded)));
+  g_object_set (loaded, "occupation", "道士", NULL);
+  g_assert_true (crm_store_update (f->store, CRM_RECORD (loaded), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_record_get_updated_at (CRM_RECORD (loaded)), >, updated_before);
+
+  again = crm_store_get (f->store, CRM_TYPE_CONTACT, id, &error);
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (again), "occupation"), ==, "道士");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (again), "birthday"), ==, "1990-03-05");
+  g_clear_object (&again);
+
+  g_assert_true (crm_store_delete (f->store, CRM_TYPE_CONTACT, id, &error));
+  g_assert_no_error (error);
+  again = crm_store_get (f->store, CRM_TYPE_CONTACT, id, &error);
+  g_assert_true (crm_record_get_deleted (CRM_RECORD (again)));
+  g_clear_object (&again);
+  /* Deleting twice is harmless. */
+  g_assert_true (crm_store_delete (f->store, CRM_TYPE_CONTACT, id, &error));
+
+  g_assert_true (crm_store_undelete (f->store, CRM_TYPE_CONTACT, id, &error));
+  again = crm_store_get (f->store, CRM_TYPE_CONTACT, id, &error);
+  g_assert_false (crm_record_get_deleted (CRM_RECORD (again)));
+
+  /* Unknown ids. */
+  g_assert_null (crm_store_get (f->store, CRM_TYPE_CONTACT, "0190c5e2-0000-7000-8000-000000000000", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (crm_store_delete (f->store, CRM_TYPE_CONTACT, "0190c5e2-0000-7000-8000-000000000000", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_store_invalid_rejected (StoreFixture  *f,
+                             gconstpointer  data)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(CrmPurchase) purchase = crm_purchase_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* Values set as properties skip the text parser; the store still checks. */
+  g_object_set (contact, "name", "Bad Enum", "gender", "robot", NULL);
+  g_assert_false (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "gender"));
+  g_clear_error (&error);
+
+  g_object_set (contact, "gender", NULL, "birthday", "2023-02-30", NULL);
+  g_assert_false (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_object_set (contact, "birthday", NULL, "name", "", NULL);
+  g_assert_false (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Negative quantity, given as a property. */
+  g_object_set (contact, "name", "Valid", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  g_object_set (purchase,
+                "contact-id", crm_record_get_id (CRM_RECORD (contact)),
+                "product", "Tea",
+                "purchased-at", "2024-01-01T10:00:00Z",
+                "quantity", (gint64) -2,
+                NULL);
+  g_assert_false (crm_store_insert (f->store, CRM_RECORD (purchase), &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "quantity"));
+  g_clear_error (&error);
+
+  /* A purchase of a contact that does not exist: the foreign key. */
+  g_object_set (purchase, "quantity", (gint64) 1,
+                "contact-id", "0190c5e2-0000-7000-8000-000000000000", NULL);
+  g_assert_false (crm_store_insert (f->store, CRM_RECORD (purchase), &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts"), ==, 1);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM purchases"), ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM outbox"), ==, 1);
+}
+
+static void
+on_changed (CrmStore   *store,
+            const char *table,
+            const char *id,
+            GPtrArray  *log)
+{
+  g_ptr_array_add (log, g_strdup_printf ("%s:%s", table ? table : "*", id ? id : "*"));
+}
+
+static void
+test_store_transactions (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmContact) a = crm_contact_new ();
+  g_autoptr(CrmContact) b = crm_contact_new ();
+  g_autoptr(CrmContact) c = crm_contact_new ();
+  g_autofree char *expected = NULL;
+  gulong handler;
+
+  handler = g_signal_connect (f->store, "changed::contacts", G_CALLBACK (on_changed), log);
+
+  crm_contact_set_name (a, "A");
+  crm_contact_set_name (b, "B");
+  g_assert_true (crm_store_begin (f->store, &error));
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (a), &error));
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (b), &error));
+  g_assert_no_error (error);
+  /* Nothing is announced before the outermost commit. */
+  g_assert_cmpuint (log->len, ==, 0);
+  crm_store_rollback (f->store);
+  g_assert_cmpuint (log->len, ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts"), ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM audit_log"), ==, 0);
+
+  /* An inner failure rolls back its savepoint only. */
+  crm_contact_set_name (c, "C");
+  g_assert_true (crm_store_begin (f->store, &error));
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (c), &error));
+  {
+    g_autoptr(CrmContact) bad = crm_contact_new ();
+
+    g_object_set (bad, "name", "Bad", "kind", "alien", NULL);
+    g_assert_false (crm_store_insert (f->store, CRM_RECORD (bad), &error));
+    g_clear_error (&error);
+  }
+  g_assert_true (crm_store_commit (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (log->len, ==, 1);
+  expected = g_strdup_printf ("contacts:%s", crm_record_get_id (CRM_RECORD (c)));
+  g_assert_cmpstr (g_ptr_array_index (log, 0), ==, expected);
+
+  /* Mutation ids continue without a gap after the rollback. */
+  g_assert_cmpint (store_query_int (f->store, "SELECT min(mutation_id) FROM outbox"), ==, 1);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM outbox"), ==, 1);
+
+  g_signal_handler_disconnect (f->store, handler);
+}
+
+static void
+test_store_read_only (StoreFixture  *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(CrmStore) ro = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  crm_contact_set_name (contact, "Existing");
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+  before = file_sha256 (f->path);
+
+  ro = crm_store_open_full (f->path, CRM_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_true (crm_store_is_read_only (ro));
+  {
+    g_autoptr(CrmContact) loaded = crm_store_get (ro, CRM_TYPE_CONTACT, crm_record_get_id (CRM_RECORD (contact)), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (crm_contact_get_name (loaded), ==, "Existing");
+    g_object_set (loaded, "notes", "changed", NULL);
+    g_assert_false (crm_store_update (ro, CRM_RECORD (loaded), &error));
+    g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_READ_ONLY);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(CrmContact) other = crm_contact_new ();
+
+    crm_contact_set_name (other, "New");
+    g_assert_false (crm_store_insert (ro, CRM_RECORD (other), &error));
+    g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_READ_ONLY);
+    g_clear_error (&error);
+  }
+  /* Raw SQL through the connection is refused by SQLite as well. */
+  g_assert_false (crm_store_exec (ro, "INSERT INTO settings VALUES ('k', 'v')", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_finalize_object (g_steal_pointer (&ro));
+
+  after = file_sha256 (f->path);
+  g_assert_cmpstr (before, ==, after);
+
+  /* A file the user may not write: only meaningful when not root. */
+  if (geteuid () != 0)
+    {
+      g_assert_cmpint (g_chmod (f->path, 0400), ==, 0);
+      ro = crm_store_open (f->path, &error);
+      g_assert_no_error (error);
+      g_assert_true (crm_store_is_read_only (ro));
+      g_assert_false (crm_store_delete (ro, CRM_TYPE_CONTACT, crm_record_get_id (CRM_RECORD (contact)), &error));
+      g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_READ_ONLY);
+      g_assert_finalize_object (g_steal_pointer (&ro));
+      g_chmod (f->path, 0600);
+    }
+  else
+    g_test_message ("running as root: chmod 0400 does not stop root, checked the read-only open instead");
+}
+
+static void
+test_store_disk_full (StoreFixture  *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *limit = NULL;
+  g_autofree char *big = NULL;
+  gint64 contacts_before, outbox_before;
+  guint failures = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(CrmContact) contact = crm_contact_new ();
+
+      crm_contact_set_name (contact, "Before");
+      g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+    }
+  contacts_before = store_query_int (f->store, "SELECT count(*) FROM contacts");
+  outbox_before = store_query_int (f->store, "SELECT count(*) FROM outbox");
+
+  /* The database may not grow: the next pages it needs are "the disk". */
+  limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                           store_query_int (f->store, "PRAGMA page_count"));
+  g_assert_true (crm_store_exec (f->store, limit, &error));
+
+  big = g_strnfill (200000, 'x');
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(CrmContact) contact = crm_contact_new ();
+
+      g_object_set (contact, "name", "Too big", "notes", big, NULL);
+      if (!crm_store_insert (f->store, CRM_RECORD (contact), &error))
+        {
+          g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_DISK_FULL);
+          g_assert_nonnull (strstr (error->message, "full"));
+          g_clear_error (&error);
+          failures++;
+        }
+    }
+  g_assert_cmpuint (failures, ==, 3);
+
+  /* A bulk write fails as a whole. */
+  g_assert_true (crm_store_begin (f->store, &error));
+  {
+    gboolean ok = TRUE;
+
+    for (guint i = 0; i < 50 && ok; i++)
+      {
+        g_autoptr(CrmContact) contact = crm_contact_new ();
+
+        g_object_set (contact, "name", "Bulk", "notes", big + 190000, NULL);
+        ok = crm_store_insert (f->store, CRM_RECORD (contact), &error);
+      }
+    g_assert_false (ok);
+    g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_DISK_FULL);
+    g_clear_error (&error);
+    crm_store_rollback (f->store);
+  }
+
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts"), ==, contacts_before);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM outbox"), ==, outbox_before);
+  g_assert_cmpint (store_query_int (f->store, "SELECT last_mutation_id FROM local_state"), ==, outbox_before);
+
+  /* With room again, writing resumes and ids stay consecutive. */
+  g_assert_true (crm_store_exec (f->store, "PRAGMA max_page_count = 1073741823", &error));
+  {
+    g_autoptr(CrmContact) contact = crm_contact_new ();
+
+    crm_contact_set_name (contact, "After");
+    g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (store_query_int (f->store, "SELECT max(mutation_id) FROM outbox"), ==, outbox_before + 1);
+  g_assert_true (crm_store_check (f->store, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A child writes contacts in small transactions and reports each commit
+ * through a pipe; the parent kills it with SIGKILL mid-way. */
+static void
+test_store_kill_during_bulk_write (StoreFixture  *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  int fds[2];
+  pid_t pid;
+  guint committed = 0;
+  int status;
+
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+  g_assert_cmpint (pipe (fds), ==, 0);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      CrmStore *store;
+
+      close (fds[0]);
+      store = crm_store_open (f->path, NULL);
+      if (store == NULL)
+        _exit (3);
+      for (guint batch = 0; ; batch++)
+        {
+          guint32 n = batch + 1;
+
+          if (!crm_store_begin (store, NULL))
+            _exit (4);
+          for (guint i = 0; i < 20; i++)
+            {
+              CrmContact *contact = crm_contact_new ();
+              char name[64];
+
+              g_snprintf (name, sizeof name, "Bulk %u-%u", batch, i);
+              crm_contact_set_name (contact, name);
+              if (!crm_store_insert (store, CRM_RECORD (contact), NULL))
+                _exit (5);
+              g_object_unref (contact);
+            }
+          if (!crm_store_commit (store, NULL))
+            _exit (6);
+          if (write (fds[1], &n, sizeof n) != sizeof n)
+            _exit (7);
+        }
+    }
+
+  close (fds[1]);
+  while (committed < 25)
+    {
+      guint32 n;
+
+      g_assert_cmpint (read (fds[0], &n, sizeof n), ==, sizeof n);
+      committed = n;
+    }
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+  close (fds[0]);
+
+  f->store = crm_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (crm_store_check (f->store, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Whole batches only, at least those reported committed. */
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts"), >=, committed * 20);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts") % 20, ==, 0);
+  /* Every committed row has its mutation, and ids are 1..n without gaps. */
+  g_assert_cmpint (store_query_int (f->store,
+                                    "SELECT count(*) FROM contacts c WHERE NOT EXISTS"
+                                    " (SELECT 1 FROM outbox o WHERE o.table_name = 'contacts' AND o.row_id = c.id AND o.op = 'insert')"),
+                   ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM outbox"), ==,
+                   store_query_int (f->store, "SELECT count(*) FROM contacts"));
+  g_assert_cmpint (store_query_int (f->store, "SELECT max(mutation_id) - count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT last_mutation_id FROM local_state"), ==,
+                   store_query_int (f->store, "SELECT count(*) FROM outbox"));
+}
+
+static void
+test_store_hlc_persists (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *client = g_strdup (crm_store_get_client_id (f->store));
+  g_autofree char *first = NULL;
+  g_autofree char *next = NULL;
+
+  crm_contact_set_name (contact, "Clock");
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  first = g_strdup (crm_record_get_updated_at (CRM_RECORD (contact)));
+  g_assert_true (g_str_has_suffix (first, client));
+
+  /* Pretend the last clock value was far in the future (a clock that was
+   * set wrong and then fixed): the clock must stay above it. */
+  g_assert_true (crm_store_exec (f->store,
+                                 "UPDATE meta SET value = '2999-01-01T00:00:00.000Z-0007-' || (SELECT value FROM meta WHERE key = 'client_id') WHERE key = 'hlc'",
+                                 &error));
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  f->store = crm_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_store_get_client_id (f->store), ==, client);
+  next = crm_store_next_hlc (f->store);
+  g_assert_true (g_str_has_prefix (next, "2999-01-01T00:00:00.000Z-0008-"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_home = g_dir_make_tmp ("crm-xdg-XXXXXX", NULL);
+  int ret;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/default-path", test_store_default_path);
+  STORE_TEST ("/store/schema", test_store_schema);
+  STORE_TEST ("/store/classes-match-tables", test_store_classes_match_tables);
+  g_test_add_func ("/store/not-a-database", test_store_not_a_database);
+  g_test_add_func ("/store/corrupt", test_store_corrupt);
+  g_test_add_func ("/store/too-new", test_store_too_new);
+  STORE_TEST ("/store/crud", test_store_crud);
+  STORE_TEST ("/store/invalid-rejected", test_store_invalid_rejected);
+  STORE_TEST ("/store/transactions", test_store_transactions);
+  STORE_TEST ("/store/read-only", test_store_read_only);
+  STORE_TEST ("/store/disk-full", test_store_disk_full);
+  STORE_TEST ("/store/kill-during-bulk-write", test_store_kill_during_bulk_write);
+  STORE_TEST ("/store/hlc-persists", test_store_hlc_persists);
+
+  ret = g_test_run ();
+  remove_tree (data_home);
+  return ret;
+}
