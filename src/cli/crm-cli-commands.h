@@ -2,10 +2,33 @@
 #pragma once
 
 #include "crm-cli.h"
+#include "crm-store.h"
 
 G_BEGIN_DECLS
 
 /* Add a command: write src/cli/crm-cli-NAME.c with its entry point, declare
  * it here and list it in the table in crm-cli.c. */
+
+/* Shared by commands (crm-cli-db.c): the store at --db, $CRM_DB or the
+ * default path, and "--name VALUE" / "--name=VALUE" option parsing. */
+CrmStore *crm_cli_open_store  (CrmCli             *cli,
+                               CrmStoreOpenFlags   flags,
+                               GError            **error);
+gboolean  crm_cli_take_option (int                 argc,
+                               char              **argv,
+                               int                *i,
+                               const char         *name,
+                               const char        **out_value);
+
+/* crm-cli-db.c */
+int crm_cli_init      (CrmCli *cli, int argc, char **argv);
+int crm_cli_backup    (CrmCli *cli, int argc, char **argv);
+int crm_cli_restore   (CrmCli *cli, int argc, char **argv);
+int crm_cli_check     (CrmCli *cli, int argc, char **argv);
+int crm_cli_recompute (CrmCli *cli, int argc, char **argv);
+/* crm-cli-contact.c */
+int crm_cli_contact   (CrmCli *cli, int argc, char **argv);
+/* crm-cli-list.c */
+int crm_cli_list      (CrmCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -11,6 +11,16 @@
 #include "crm-cli-commands.h"
 
 static const CrmCliCommand commands[] = {
+  { "init", N_("init                       create or upgrade the database"), crm_cli_init },
+  { "contact", N_("contact add FIELD=VALUE…   add a contact and print its id"), crm_cli_contact },
+  { "contact", N_("contact get ID [--format json|text]"), crm_cli_contact },
+  { "contact", N_("contact set ID FIELD=VALUE…"), crm_cli_contact },
+  { "contact", N_("contact delete ID"), crm_cli_contact },
+  { "list", N_("list contacts [--search Q] [--limit N] [--offset N] [--format table|csv|json]"), crm_cli_list },
+  { "backup", N_("backup FILE                consistent copy of the database, while in use"), crm_cli_backup },
+  { "restore", N_("restore FILE               replace the database (the old one is kept as .bak)"), crm_cli_restore },
+  { "check", N_("check                      integrity and foreign keys"), crm_cli_check },
+  { "recompute", N_("recompute [--date DATE]    lifecycle, RFM and the search index"), crm_cli_recompute },
   { NULL, NULL, NULL },
 };
 

@@ -25,9 +25,13 @@
  * reads a row source `c` with the columns below: NEW or OLD in triggers,
  * the contacts table when rebuilding. */
 
+/* The number as people at home dial it: Chinese mobiles without +86,
+ * Chinese landlines with the trunk 0 (010…), others with their country code. */
 #define NATIONAL_PHONE(p) \
-  "CASE WHEN json_extract (" p ", '$.e164') LIKE '+86%' " \
+  "CASE WHEN json_extract (" p ", '$.e164') GLOB '+861[3-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' " \
   "THEN substr (json_extract (" p ", '$.e164'), 4) " \
+  "WHEN json_extract (" p ", '$.e164') LIKE '+86%' " \
+  "THEN '0' || substr (json_extract (" p ", '$.e164'), 4) " \
   "ELSE substr (json_extract (" p ", '$.e164'), 2) END"
 
 #define FTS_SELECT(src) \

@@ -868,6 +868,8 @@ crm_record_dup_field_as_string (CrmRecord  *self,
   switch (column->type)
     {
     case CRM_COLUMN_INT:
+      if ((column->flags & CRM_COLUMN_ZERO_IS_NULL) && g_value_get_int64 (value) == 0)
+        return g_strdup ("");
       return g_strdup_printf ("%" G_GINT64_FORMAT, g_value_get_int64 (value));
     case CRM_COLUMN_MONEY:
       return crm_value_format_money (g_value_get_int64 (value));
@@ -934,7 +936,10 @@ crm_record_to_json (CrmRecord *self)
         {
         case CRM_COLUMN_INT:
         case CRM_COLUMN_MONEY:
-          json_builder_add_int_value (builder, g_value_get_int64 (value));
+          if ((column->flags & CRM_COLUMN_ZERO_IS_NULL) && g_value_get_int64 (value) == 0)
+            json_builder_add_null_value (builder);
+          else
+            json_builder_add_int_value (builder, g_value_get_int64 (value));
           break;
         case CRM_COLUMN_BOOL:
           json_builder_add_boolean_value (builder, g_value_get_boolean (value));
