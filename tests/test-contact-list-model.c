@@ -242,6 +242,154 @@ test_items_are_shared_while_cached (Fixture       *fixture,
   g_assert_true (first == again);
 }
 
+static char *
+add_contact_with (Fixture    *fixture,
+                  const char *name,
+                  const char *owner_id,
+                  ...)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+  const char *field;
+  va_list args;
+
+  crm_contact_set_name (contact, name);
+  crm_record_set_owner_id (CRM_RECORD (contact), owner_id);
+  va_start (args, owner_id);
+  while ((field = va_arg (args, const char *)) != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      crm_contact_set_field_from_string (contact, field, value, &error);
+      g_assert_no_error (error);
+    }
+  va_end (args);
+  crm_store_insert (fixture->store, CRM_RECORD (contact), &error);
+  g_assert_no_error (error);
+
+  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
+}
+
+static guint
+facet_count (CrmContactListModel *model,
+             CrmContactFilter     filter,
+             const char          *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) facets = crm_contact_list_model_count_facet (model, filter, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < facets->len; i++)
+    {
+      CrmContactFacet *facet = g_ptr_array_index (facets, i);
+
+      if (g_strcmp0 (facet->value, value) == 0)
+        return facet->count;
+    }
+  return 0;
+}
+
+static void
+test_filters (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(CrmContactListModel) model = NULL;
+  g_autoptr(GPtrArray) ages = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *owner = "0190a0a0-0000-7000-8000-000000000001";
+  g_autofree char *a = add_contact_with (fixture, "Alice", owner,
+                                         "gender", "female", "birthday", "2000-06-01",
+                                         "province", "浙江", "tags", "VIP, 老客户",
+                                         "lifecycle", "frequent", NULL);
+  g_autofree char *b = add_contact_with (fixture, "Bob", owner,
+                                         "gender", "male", "birthday", "1980-01-01",
+                                         "province", "浙江", "tags", "VIP", NULL);
+  g_autofree char *c = add_contact_with (fixture, "Carol", NULL,
+                                         "gender", "female", "birthday", "1960-12-31",
+                                         "province", "广东", NULL);
+  g_autofree char *d = add_contact_with (fixture, "Dawn Ltd", NULL, "kind", "organization", NULL);
+
+  model = crm_contact_list_model_new (fixture->store);
+  crm_contact_list_model_set_reference_date (model, "2025-06-01");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
+
+  /* Filters of different kinds combine (AND). */
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_GENDER, "female");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_PROVINCE, "浙江");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "Alice");
+  g_assert_cmpuint (crm_contact_list_model_get_n_filters (model), ==, 2);
+
+  /* Facet counts respect the other filters, not their own. */
+  g_assert_cmpuint (facet_count (model, CRM_CONTACT_FILTER_GENDER, "female"), ==, 1);
+  g_assert_cmpuint (facet_count (model, CRM_CONTACT_FILTER_GENDER, "male"), ==, 1);
+  g_assert_cmpuint (facet_count (model, CRM_CONTACT_FILTER_PROVINCE, "浙江"), ==, 1);
+  g_assert_cmpuint (facet_count (model, CRM_CONTACT_FILTER_PROVINCE, "广东"), ==, 1);
+
+  /* Removing one filter (a chip) widens again. */
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_GENDER, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+  crm_contact_list_model_clear_filters (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 4);
+  g_assert_cmpuint (crm_contact_list_model_get_n_filters (model), ==, 0);
+
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_TAG, "VIP");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+  g_assert_cmpuint (facet_count (model, CRM_CONTACT_FILTER_TAG, "老客户"), ==, 1);
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_TAG, "老客户");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  crm_contact_list_model_clear_filters (model);
+
+  /* The lifecycle override counts as the contact's lifecycle. */
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_LIFECYCLE, "frequent");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_LIFECYCLE, "lead");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  crm_contact_list_model_clear_filters (model);
+
+  /* Owner "" is "no owner"; the owner facet counts both. */
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_OWNER, owner);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_OWNER, "");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+  g_assert_cmpuint (facet_count (model, CRM_CONTACT_FILTER_OWNER, owner), ==, 2);
+  g_assert_cmpuint (facet_count (model, CRM_CONTACT_FILTER_OWNER, ""), ==, 2);
+  crm_contact_list_model_clear_filters (model);
+
+  /* Ages on 2025-06-01: 25 (birthday that day), 45, 64. */
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_AGE_BAND, "25_34");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "Alice");
+  crm_contact_list_model_set_reference_date (model, "2025-05-31");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  ages = crm_contact_list_model_count_facet (model, CRM_CONTACT_FILTER_AGE_BAND, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ages->len, ==, 3);
+  g_assert_cmpstr (((CrmContactFacet *) g_ptr_array_index (ages, 0))->value, ==, "under_25");
+  g_assert_cmpstr (((CrmContactFacet *) g_ptr_array_index (ages, 1))->value, ==, "45_54");
+  g_assert_cmpstr (((CrmContactFacet *) g_ptr_array_index (ages, 2))->value, ==, "55_plus");
+  crm_contact_list_model_clear_filters (model);
+
+  /* Filters apply to search results too. */
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_KIND, "person");
+  crm_contact_list_model_set_query (model, "Dawn");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  g_assert_cmpuint (crm_contact_list_model_get_total (model), ==, 0);
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_KIND, "organization");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+
+  /* A filtered list still follows the store: a new VIP appears. */
+  crm_contact_list_model_set_query (model, NULL);
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_KIND, NULL);
+  crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_TAG, "VIP");
+  {
+    g_autofree char *e = add_contact_with (fixture, "Eve", NULL, "tags", "VIP", NULL);
+    g_autofree char *f = add_contact_with (fixture, "Frank", NULL, NULL);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -256,6 +404,8 @@ main (int   argc,
               fixture_set_up, test_incremental_updates, fixture_tear_down);
   g_test_add ("/contact-list-model/items-are-shared", Fixture, NULL,
               fixture_set_up, test_items_are_shared_while_cached, fixture_tear_down);
+  g_test_add ("/contact-list-model/filters", Fixture, NULL,
+              fixture_set_up, test_filters, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -24,6 +24,8 @@ struct _CrmContactListModel
   char           *query;
   CrmContactSort  sort;
   gboolean        descending;
+  char           *filters[CRM_CONTACT_N_FILTERS];
+  char           *reference_date; /* NULL: today */
 
   GArray         *rids;        /* gint64 row ids, in list order */
   guint           total;       /* matches, before SEARCH_LIMIT */
@@ -44,50 +46,159 @@ enum {
   PROP_QUERY,
   PROP_TOTAL,
   PROP_N_ITEMS,
+  PROP_N_FILTERS,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
+/* Every filter is a parameter of the same static statement: a NULL
+ * parameter switches its condition off, so no SQL is ever built from what a
+ * person typed or picked. ?9 is the reference date for the age bands; the
+ * owner "" means contacts without an owner. */
+#define AGE(c) \
+  "(CAST (substr (?9, 1, 4) AS INTEGER) - CAST (substr (" c ", 1, 4) AS INTEGER)" \
+  " - (substr (?9, 6) < substr (" c ", 6)))"
+#define AGE_BAND \
+  "(CASE WHEN contacts.birthday IS NULL THEN NULL" \
+  " WHEN " AGE ("contacts.birthday") " < 25 THEN 'under_25'" \
+  " WHEN " AGE ("contacts.birthday") " < 35 THEN '25_34'" \
+  " WHEN " AGE ("contacts.birthday") " < 45 THEN '35_44'" \
+  " WHEN " AGE ("contacts.birthday") " < 55 THEN '45_54'" \
+  " ELSE '55_plus' END)"
+#define FILTER_WHERE \
+  " contacts.deleted = 0" \
+  " AND (?1 IS NULL OR coalesce (contacts.lifecycle_override, contacts.lifecycle) = ?1)" \
+  " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each (contacts.tags) AS tag WHERE tag.value = ?2))" \
+  " AND (?3 IS NULL OR contacts.owner_id IS nullif (?3, ''))" \
+  " AND (?4 IS NULL OR contacts.province = ?4)" \
+  " AND (?5 IS NULL OR contacts.gender = ?5)" \
+  " AND (?6 IS NULL OR " AGE_BAND " = ?6)" \
+  " AND (?7 IS NULL OR contacts.rfm_segment = ?7)" \
+  " AND (?8 IS NULL OR contacts.kind = ?8)"
+#define SELECT_RIDS "SELECT rid FROM contacts WHERE" FILTER_WHERE
+
 /* NULLs sort last in both directions; rid breaks ties so the order is total
  * and a refresh can be diffed against the previous one. */
 static const char * const sort_sql[][2] = {
   [CRM_CONTACT_SORT_NAME] = {
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY name_sort, rid",
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY name_sort DESC, rid DESC",
+    SELECT_RIDS " ORDER BY name_sort, rid",
+    SELECT_RIDS " ORDER BY name_sort DESC, rid DESC",
   },
   [CRM_CONTACT_SORT_CREATED] = {
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY created_at, rid",
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY created_at DESC, rid DESC",
+    SELECT_RIDS " ORDER BY created_at, rid",
+    SELECT_RIDS " ORDER BY created_at DESC, rid DESC",
   },
   [CRM_CONTACT_SORT_UPDATED] = {
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY updated_at, rid",
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY updated_at DESC, rid DESC",
+    SELECT_RIDS " ORDER BY updated_at, rid",
+    SELECT_RIDS " ORDER BY updated_at DESC, rid DESC",
   },
   [CRM_CONTACT_SORT_LAST_PURCHASE] = {
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY last_purchase_at IS NULL, last_purchase_at, rid",
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY last_purchase_at IS NULL, last_purchase_at DESC, rid DESC",
+    SELECT_RIDS " ORDER BY last_purchase_at IS NULL, last_purchase_at, rid",
+    SELECT_RIDS " ORDER BY last_purchase_at IS NULL, last_purchase_at DESC, rid DESC",
   },
   [CRM_CONTACT_SORT_TOTAL_SPENT] = {
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY total_spent, rid",
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY total_spent DESC, rid DESC",
+    SELECT_RIDS " ORDER BY total_spent, rid",
+    SELECT_RIDS " ORDER BY total_spent DESC, rid DESC",
   },
   [CRM_CONTACT_SORT_PURCHASE_COUNT] = {
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY purchase_count, rid",
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY purchase_count DESC, rid DESC",
+    SELECT_RIDS " ORDER BY purchase_count, rid",
+    SELECT_RIDS " ORDER BY purchase_count DESC, rid DESC",
   },
   [CRM_CONTACT_SORT_REGION] = {
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY province IS NULL, province, city, name_sort, rid",
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY province IS NULL, province DESC, city DESC, name_sort, rid",
+    SELECT_RIDS " ORDER BY province IS NULL, province, city, name_sort, rid",
+    SELECT_RIDS " ORDER BY province IS NULL, province DESC, city DESC, name_sort, rid",
   },
   [CRM_CONTACT_SORT_LIFECYCLE] = {
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY coalesce (lifecycle_override, lifecycle), name_sort, rid",
-    "SELECT rid FROM contacts WHERE deleted = 0 ORDER BY coalesce (lifecycle_override, lifecycle) DESC, name_sort, rid",
+    SELECT_RIDS " ORDER BY coalesce (lifecycle_override, lifecycle), name_sort, rid",
+    SELECT_RIDS " ORDER BY coalesce (lifecycle_override, lifecycle) DESC, name_sort, rid",
   },
+};
+
+/* Whether a search hit passes the filters (?10 is its rid). */
+static const char filter_rid_sql[] =
+  "SELECT 1 FROM contacts WHERE rid = ?10 AND" FILTER_WHERE;
+
+/* Per filter: each value with its count among the contacts that pass the
+ * other filters; the filter's own parameter is left NULL. */
+static const char * const facet_sql[CRM_CONTACT_N_FILTERS] = {
+  [CRM_CONTACT_FILTER_LIFECYCLE] =
+    "SELECT coalesce (lifecycle_override, lifecycle), NULL, count (*) FROM contacts"
+    " WHERE" FILTER_WHERE " GROUP BY 1 ORDER BY 3 DESC, 1",
+  [CRM_CONTACT_FILTER_TAG] =
+    "SELECT facet.value, NULL, count (*) FROM contacts, json_each (contacts.tags) AS facet"
+    " WHERE" FILTER_WHERE " GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 100",
+  [CRM_CONTACT_FILTER_OWNER] =
+    "SELECT coalesce (contacts.owner_id, ''),"
+    " (SELECT coalesce (users.display_name, users.username) FROM users WHERE users.id = contacts.owner_id),"
+    " count (*) FROM contacts WHERE" FILTER_WHERE " GROUP BY contacts.owner_id ORDER BY 3 DESC, 2",
+  [CRM_CONTACT_FILTER_PROVINCE] =
+    "SELECT province, NULL, count (*) FROM contacts"
+    " WHERE province IS NOT NULL AND" FILTER_WHERE " GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 100",
+  [CRM_CONTACT_FILTER_GENDER] =
+    "SELECT gender, NULL, count (*) FROM contacts"
+    " WHERE gender IS NOT NULL AND" FILTER_WHERE " GROUP BY 1 ORDER BY 3 DESC, 1",
+  [CRM_CONTACT_FILTER_AGE_BAND] =
+    "SELECT " AGE_BAND ", NULL, count (*) FROM contacts"
+    " WHERE birthday IS NOT NULL AND" FILTER_WHERE " GROUP BY 1 ORDER BY 1",
+  [CRM_CONTACT_FILTER_RFM_SEGMENT] =
+    "SELECT rfm_segment, NULL, count (*) FROM contacts"
+    " WHERE rfm_segment IS NOT NULL AND" FILTER_WHERE " GROUP BY 1 ORDER BY 3 DESC, 1",
+  [CRM_CONTACT_FILTER_KIND] =
+    "SELECT kind, NULL, count (*) FROM contacts"
+    " WHERE" FILTER_WHERE " GROUP BY 1 ORDER BY 3 DESC, 1",
 };
 
 static const char rid_for_id_sql[] = "SELECT rid FROM contacts WHERE id = ?";
 static const char id_for_rid_sql[] = "SELECT id FROM contacts WHERE rid = ?";
+
+/* Binds ?1 … ?9 of FILTER_WHERE, leaving @except (a filter, or
+ * CRM_CONTACT_N_FILTERS for none) unset. */
+static void
+bind_filters (CrmContactListModel *self,
+              sqlite3_stmt        *stmt,
+              CrmContactFilter     except)
+{
+  g_autofree char *today = NULL;
+
+  for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
+    crm_stmt_bind_text (stmt, i + 1, i == except ? NULL : self->filters[i]);
+
+  if (self->reference_date == NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      today = g_date_time_format (now, "%Y-%m-%d");
+    }
+  crm_stmt_bind_text (stmt, 9, self->reference_date != NULL ? self->reference_date : today);
+}
+
+static gboolean
+has_filters (CrmContactListModel *self)
+{
+  for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
+    if (self->filters[i] != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+passes_filters (CrmContactListModel  *self,
+                gint64                rid,
+                GError              **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (self->store, filter_rid_sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_filters (self, stmt, CRM_CONTACT_N_FILTERS);
+  sqlite3_bind_int64 (stmt, 10, rid);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    crm_store_take_error (self->store, rc, error);
+  return rc == SQLITE_ROW;
+}
 
 static void
 cache_clear (CrmContactListModel *self)
@@ -150,6 +261,7 @@ query_all (CrmContactListModel  *self,
   if (stmt == NULL)
     return NULL;
 
+  bind_filters (self, stmt, CRM_CONTACT_N_FILTERS);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 rid = sqlite3_column_int64 (stmt, 0);
@@ -166,7 +278,8 @@ query_all (CrmContactListModel  *self,
   return g_steal_pointer (&rids);
 }
 
-/* Search results keep their rank order (exact, prefix, substring). */
+/* Search results keep their rank order (exact, prefix, substring). With
+ * filters, the total counts the hits that pass them among those fetched. */
 static GArray *
 query_search (CrmContactListModel  *self,
               guint                *out_total,
@@ -174,6 +287,7 @@ query_search (CrmContactListModel  *self,
 {
   g_autoptr(GArray) rids = NULL;
   g_autoptr(GPtrArray) ids = NULL;
+  gboolean filtered = has_filters (self);
 
   ids = crm_contact_search (self->store, self->query, SEARCH_LIMIT, 0, out_total, error);
   if (ids == NULL)
@@ -185,14 +299,25 @@ query_search (CrmContactListModel  *self,
       g_autoptr(GError) local_error = NULL;
       gint64 rid;
 
-      if (lookup_rid (self, g_ptr_array_index (ids, i), &rid, &local_error))
-        g_array_append_val (rids, rid);
-      else if (local_error != NULL)
+      if (!lookup_rid (self, g_ptr_array_index (ids, i), &rid, &local_error))
         {
+          if (local_error == NULL)
+            continue;
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
+      if (filtered && !passes_filters (self, rid, &local_error))
+        {
+          if (local_error == NULL)
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_array_append_val (rids, rid);
     }
+
+  if (filtered)
+    *out_total = rids->len;
 
   return g_steal_pointer (&rids);
 }
@@ -401,6 +526,9 @@ crm_contact_list_model_finalize (GObject *object)
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->rids, g_array_unref);
   g_clear_pointer (&self->query, g_free);
+  for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
+    g_clear_pointer (&self->filters[i], g_free);
+  g_clear_pointer (&self->reference_date, g_free);
   g_clear_error (&self->error);
   g_clear_object (&self->store);
 
@@ -431,6 +559,10 @@ crm_contact_list_model_get_property (GObject    *object,
 
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->rids->len);
+      break;
+
+    case PROP_N_FILTERS:
+      g_value_set_uint (value, crm_contact_list_model_get_n_filters (self));
       break;
 
     default:
@@ -486,6 +618,10 @@ crm_contact_list_model_class_init (CrmContactListModelClass *klass)
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL,
                        0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_FILTERS] =
+    g_param_spec_uint ("n-filters", NULL, NULL,
+                       0, CRM_CONTACT_N_FILTERS, 0,
                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -613,4 +749,134 @@ crm_contact_list_model_get_error (CrmContactListModel *self)
   g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), NULL);
 
   return self->error;
+}
+
+/* Shows only contacts whose @filter is @value (NULL or "" switches the
+ * filter off, except for the owner, where "" means no owner). Filters
+ * combine with each other and with the search. */
+void
+crm_contact_list_model_set_filter (CrmContactListModel *self,
+                                   CrmContactFilter     filter,
+                                   const char          *value)
+{
+  g_return_if_fail (CRM_IS_CONTACT_LIST_MODEL (self));
+  g_return_if_fail (filter < CRM_CONTACT_N_FILTERS);
+
+  if (value != NULL && *value == '\0' && filter != CRM_CONTACT_FILTER_OWNER)
+    value = NULL;
+  if (g_strcmp0 (value, self->filters[filter]) == 0)
+    return;
+
+  g_free (self->filters[filter]);
+  self->filters[filter] = g_strdup (value);
+  crm_contact_list_model_refresh (self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FILTERS]);
+}
+
+const char *
+crm_contact_list_model_get_filter (CrmContactListModel *self,
+                                   CrmContactFilter     filter)
+{
+  g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), NULL);
+  g_return_val_if_fail (filter < CRM_CONTACT_N_FILTERS, NULL);
+
+  return self->filters[filter];
+}
+
+guint
+crm_contact_list_model_get_n_filters (CrmContactListModel *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), 0);
+
+  for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
+    if (self->filters[i] != NULL)
+      n++;
+  return n;
+}
+
+/* One refresh for all of them, not one per filter. */
+void
+crm_contact_list_model_clear_filters (CrmContactListModel *self)
+{
+  g_return_if_fail (CRM_IS_CONTACT_LIST_MODEL (self));
+
+  if (!has_filters (self))
+    return;
+
+  for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
+    g_clear_pointer (&self->filters[i], g_free);
+  crm_contact_list_model_refresh (self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FILTERS]);
+}
+
+/* The day ages are counted on ("YYYY-MM-DD"); NULL for today. For tests
+ * and reports that look at a fixed date. */
+void
+crm_contact_list_model_set_reference_date (CrmContactListModel *self,
+                                           const char          *date)
+{
+  g_return_if_fail (CRM_IS_CONTACT_LIST_MODEL (self));
+
+  if (g_strcmp0 (date, self->reference_date) == 0)
+    return;
+
+  g_free (self->reference_date);
+  self->reference_date = g_strdup (date);
+  if (self->filters[CRM_CONTACT_FILTER_AGE_BAND] != NULL)
+    crm_contact_list_model_refresh (self, NULL);
+}
+
+static void
+crm_contact_facet_free (CrmContactFacet *facet)
+{
+  g_free (facet->value);
+  g_free (facet->label);
+  g_free (facet);
+}
+
+/* The values of @filter with how many contacts each would show, given the
+ * other filters (not the search): what a filter menu offers. Owners carry
+ * the user's name as label (NULL for no owner); most common first, age
+ * bands youngest first, at most 100 values. */
+GPtrArray *
+crm_contact_list_model_count_facet (CrmContactListModel  *self,
+                                    CrmContactFilter      filter,
+                                    GError              **error)
+{
+  g_autoptr(GPtrArray) facets = NULL;
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), NULL);
+  g_return_val_if_fail (filter < CRM_CONTACT_N_FILTERS, NULL);
+
+  stmt = crm_store_prepare (self->store, facet_sql[filter], error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_filters (self, stmt, filter);
+  facets = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_contact_facet_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CrmContactFacet *facet = g_new0 (CrmContactFacet, 1);
+
+      facet->value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      facet->label = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      facet->count = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (facets, facet);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      crm_store_take_error (self->store, rc, error);
+      return NULL;
+    }
+
+  /* "under_25" sorts after the digits in SQL. */
+  if (filter == CRM_CONTACT_FILTER_AGE_BAND && facets->len > 0 &&
+      g_strcmp0 (((CrmContactFacet *) g_ptr_array_index (facets, facets->len - 1))->value, "under_25") == 0)
+    g_ptr_array_insert (facets, 0, g_ptr_array_steal_index (facets, facets->len - 1));
+
+  return g_steal_pointer (&facets);
 }

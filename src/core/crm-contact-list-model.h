@@ -19,6 +19,29 @@ typedef enum
   CRM_CONTACT_SORT_LIFECYCLE,
 } CrmContactSort;
 
+/* What the list can be narrowed to; values are the stored ones ("lead",
+ * "female", "champions", an owner's user id, a province name, a tag) and
+ * for the age band "under_25", "25_34", "35_44", "45_54", "55_plus". */
+typedef enum
+{
+  CRM_CONTACT_FILTER_LIFECYCLE,
+  CRM_CONTACT_FILTER_TAG,
+  CRM_CONTACT_FILTER_OWNER,
+  CRM_CONTACT_FILTER_PROVINCE,
+  CRM_CONTACT_FILTER_GENDER,
+  CRM_CONTACT_FILTER_AGE_BAND,
+  CRM_CONTACT_FILTER_RFM_SEGMENT,
+  CRM_CONTACT_FILTER_KIND,
+  CRM_CONTACT_N_FILTERS
+} CrmContactFilter;
+
+typedef struct
+{
+  char  *value;
+  char  *label;   /* the owner's name; NULL otherwise */
+  guint  count;
+} CrmContactFacet;
+
 #define CRM_TYPE_CONTACT_LIST_MODEL (crm_contact_list_model_get_type ())
 
 G_DECLARE_FINAL_TYPE (CrmContactListModel, crm_contact_list_model, CRM, CONTACT_LIST_MODEL, GObject)
@@ -37,6 +60,18 @@ guint                crm_contact_list_model_get_total       (CrmContactListModel
 guint                crm_contact_list_model_find            (CrmContactListModel *self,
                                                              const char          *id);
 gboolean             crm_contact_list_model_refresh         (CrmContactListModel *self,
+                                                             GError             **error);
+void                 crm_contact_list_model_set_filter      (CrmContactListModel *self,
+                                                             CrmContactFilter     filter,
+                                                             const char          *value);
+const char          *crm_contact_list_model_get_filter      (CrmContactListModel *self,
+                                                             CrmContactFilter     filter);
+guint                crm_contact_list_model_get_n_filters   (CrmContactListModel *self);
+void                 crm_contact_list_model_clear_filters   (CrmContactListModel *self);
+void                 crm_contact_list_model_set_reference_date (CrmContactListModel *self,
+                                                                const char          *date);
+GPtrArray           *crm_contact_list_model_count_facet     (CrmContactListModel *self,
+                                                             CrmContactFilter     filter,
                                                              GError             **error);
 const GError        *crm_contact_list_model_get_error       (CrmContactListModel *self);
 
