@@ -16,7 +16,7 @@
  * - contact_search_keys: for one- and two-character queries, every one- and
  *   two-character substring of the name and the pinyin initials (so 三丰
  *   finds 张三丰, sf finds zsf), the first one or two characters of the full
- *   pinyin, of each email and of each phone number. `kind` ranks a key:
+ *   pinyin, of each email, phone number and tag. `kind` ranks a key:
  *   0 the whole field, 1 its start, 2 inside it; the primary key (key, kind,
  *   rid) serves lookups in rank order straight from the index.
  *
@@ -68,6 +68,8 @@
   PREFIXES ("lower (e.value)", ", json_each (c.emails) e") \
   "  UNION ALL\n" \
   PREFIXES (NATIONAL_PHONE ("p.value"), ", json_each (c.phones) p") \
+  "  UNION ALL\n" \
+  PREFIXES ("lower (t.value)", ", json_each (c.tags) t") \
   ") WHERE key IS NOT NULL AND key <> '' AND instr (key, ' ') = 0 GROUP BY key, rid"
 
 #define ROW_SOURCE(row) \

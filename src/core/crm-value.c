@@ -78,7 +78,15 @@ crm_value_parse_timestamp (const char  *field,
       /* "2024-03-05 08:00" as spreadsheets write it. */
       if (strlen (copy) > 10 && copy[10] == ' ')
         copy[10] = 'T';
-      dt = g_date_time_new_from_iso8601 (copy, utc);
+      /* "…T08:30" without seconds, which GLib's parser wants. */
+      if (strlen (copy) == 16 && copy[13] == ':')
+        {
+          g_autofree char *with_seconds = g_strconcat (copy, ":00", NULL);
+
+          dt = g_date_time_new_from_iso8601 (with_seconds, utc);
+        }
+      else
+        dt = g_date_time_new_from_iso8601 (copy, utc);
     }
   if (dt == NULL)
     {
