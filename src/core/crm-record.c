@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -1055,7 +1057,7 @@ crm_record_validate (CrmRecord  *self,
               !(v == 0 && (column->flags & CRM_COLUMN_ZERO_IS_NULL)))
             {
               g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
-                           _("%s: %" G_GINT64_FORMAT " is out of range; it must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT "."),
+                           _("%s: %" PRId64 " is out of range; it must be between %" PRId64 " and %" PRId64 "."),
                            column->name, v, column->min, column->max);
               return FALSE;
             }

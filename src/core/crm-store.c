@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
@@ -340,7 +342,7 @@ set_too_new (GError     **error,
              gint64       version)
 {
   g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_TOO_NEW,
-               _("The database “%s” was created by a newer version of CRM (schema %" G_GINT64_FORMAT ", this version knows %u). Update CRM to open it; the file was not changed."),
+               _("The database “%s” was created by a newer version of CRM (schema %" PRId64 ", this version knows %u). Update CRM to open it; the file was not changed."),
                path, version, crm_store_migrations_latest ());
   return FALSE;
 }
@@ -1531,7 +1533,7 @@ crm_store_check (CrmStore  *self,
       if (!query_int (self->db, fts_count_sql, self->path, &diff, error))
         return FALSE;
       if (diff != 0)
-        g_string_append_printf (report, _("the search index is out of date by %" G_GINT64_FORMAT " contacts (run “crmctl recompute”)\n"),
+        g_string_append_printf (report, _("the search index is out of date by %" PRId64 " contacts (run “crmctl recompute”)\n"),
                                 diff);
       if (!self->read_only &&
           sqlite3_exec (self->db, "INSERT INTO contact_fts (contact_fts) VALUES ('integrity-check')",

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -217,7 +219,7 @@ crm_value_parse_int (const char  *field,
                      _("%s: %s is negative; it must be 0 or more."), field, trimmed);
       else
         g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
-                     _("%s: %s is out of range; it must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT "."),
+                     _("%s: %s is out of range; it must be between %" PRId64 " and %" PRId64 "."),
                      field, trimmed, min, max);
       return FALSE;
     }

@@ -21,6 +21,13 @@ if [ -n "$missing" ]; then
   echo "files with translatable strings missing from po/POTFILES:"; echo "$missing"; status=1
 fi
 
+# xgettext cuts a message at a GLib format macro, so it would never be
+# translated: use PRId64/PRIu64 (which gettext understands) or %zu instead.
+macros=$(grep -rnE '_\("([^"\\]|\\.)*"[[:space:]]*G_G[A-Z0-9]*_FORMAT' src 2>/dev/null || true)
+if [ -n "$macros" ]; then
+  echo "translatable strings with GLib format macros (use PRId64/PRIu64 or %zu):"; echo "$macros"; status=1
+fi
+
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 grep -v '^#' po/POTFILES | grep -v '^$' > "$tmp/files"
 xgettext --from-code=UTF-8 --add-comments=Translators --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
