@@ -390,12 +390,76 @@ test_filters (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
 }
 
+static gboolean
+model_is_loaded (CrmContactListModel *model)
+{
+  return !crm_contact_list_model_get_loading (model);
+}
+
+static void
+wait_until_loaded (CrmContactListModel *model)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!model_is_loaded (model) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (model_is_loaded (model));
+}
+
+/* Long lists are read in a thread; a small sync limit makes ten rows long. */
+static void
+test_long_list_loads_in_thread (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  static const char * const names[] = {
+    "Alice", "Bob", "Carol", "Dave", "Eve", "Frank", "Grace", "Heidi", "Ivan", "Judy",
+  };
+  g_autoptr(CrmContactListModel) model = NULL;
+  g_autofree char *extra = NULL;
+  ItemsChanged changed = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_free (add_contact (fixture, names[i], NULL));
+
+  model = crm_contact_list_model_new (fixture->store);
+  crm_contact_list_model_set_sync_rows (model, 3);
+
+  /* A new order shows its first rows at once, the rest when read. */
+  crm_contact_list_model_set_sort (model, CRM_CONTACT_SORT_NAME, TRUE);
+  g_assert_true (crm_contact_list_model_get_loading (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "Judy");
+
+  /* A second change before the first is read: only the latest counts. */
+  crm_contact_list_model_set_sort (model, CRM_CONTACT_SORT_NAME, FALSE);
+  wait_until_loaded (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "Alice");
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 9), ==, "Judy");
+
+  /* A new contact in a long list: the old rows stay until the new order
+   * is read, then exactly one row is added where it belongs. */
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  extra = add_contact (fixture, "Dan", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10);
+  wait_until_loaded (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 11);
+  g_assert_cmpuint (changed.count, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 3);
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, 1);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 3), ==, "Dan");
+  g_assert_null (crm_contact_list_model_get_error (model));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add ("/contact-list-model/long-list-loads-in-thread", Fixture, NULL,
+              fixture_set_up, test_long_list_loads_in_thread, fixture_tear_down);
   g_test_add ("/contact-list-model/order-pinyin", Fixture, NULL,
               fixture_set_up, test_order_pinyin, fixture_tear_down);
   g_test_add ("/contact-list-model/search", Fixture, NULL,

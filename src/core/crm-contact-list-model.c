@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 
 #include "crm-contact.h"
@@ -12,6 +13,15 @@
 /* A million contacts cost 8 MB of row ids; records exist only for the rows
  * a view has bound, plus a small cache so scrolling back is cheap. */
 #define CACHE_SIZE 512
+
+/* Lists up to this many rows are read at once. Longer ones are read in a
+ * thread on a connection of its own (WAL lets it read beside the store), so
+ * the window keeps drawing: a million rows take most of a second. */
+#define SYNC_ROWS 20000
+
+/* While a long list loads after the view changed (sort, filter), its first
+ * rows show at once; the rest follow when the thread is done. */
+#define FIRST_PAGE 200
 
 /* Search-as-you-type shows the best matches; the total is still reported. */
 #define SEARCH_LIMIT 10000
@@ -33,9 +43,23 @@ struct _CrmContactListModel
   GQueue          cache_order; /* rids, oldest first */
   GError         *error;
   guint           refresh_idle;
+  guint           sync_rows;       /* SYNC_ROWS; smaller in tests */
+  guint           refresh_serial;  /* the latest refresh; older results are dropped */
+  GCancellable   *refresh_cancellable;
+  gboolean        loading;
 };
 
+typedef struct
+{
+  char       *path;
+  const char *sql;
+  char       *filters[CRM_CONTACT_N_FILTERS];
+  char       *reference_date;
+  guint       serial;
+} RefreshJob;
+
 static void list_model_iface_init (GListModelInterface *iface);
+static void cancel_refresh        (CrmContactListModel *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CrmContactListModel, crm_contact_list_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
@@ -47,6 +71,7 @@ enum {
   PROP_TOTAL,
   PROP_N_ITEMS,
   PROP_N_FILTERS,
+  PROP_LOADING,
   N_PROPS
 };
 
@@ -155,21 +180,30 @@ static const char id_for_rid_sql[] = "SELECT id FROM contacts WHERE rid = ?";
 /* Binds ?1 … ?9 of FILTER_WHERE, leaving @except (a filter, or
  * CRM_CONTACT_N_FILTERS for none) unset. */
 static void
-bind_filters (CrmContactListModel *self,
-              sqlite3_stmt        *stmt,
-              CrmContactFilter     except)
+bind_filter_values (sqlite3_stmt     *stmt,
+                    char * const     *filters,
+                    const char       *reference_date,
+                    CrmContactFilter  except)
 {
   g_autofree char *today = NULL;
 
   for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
-    crm_stmt_bind_text (stmt, i + 1, i == except ? NULL : self->filters[i]);
+    crm_stmt_bind_text (stmt, i + 1, i == except ? NULL : filters[i]);
 
-  if (self->reference_date == NULL)
+  if (reference_date == NULL)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
       today = g_date_time_format (now, "%Y-%m-%d");
     }
-  crm_stmt_bind_text (stmt, 9, self->reference_date != NULL ? self->reference_date : today);
+  crm_stmt_bind_text (stmt, 9, reference_date != NULL ? reference_date : today);
+}
+
+static void
+bind_filters (CrmContactListModel *self,
+              sqlite3_stmt        *stmt,
+              CrmContactFilter     except)
+{
+  bind_filter_values (stmt, self->filters, self->reference_date, except);
 }
 
 static gboolean
@@ -248,8 +282,12 @@ lookup_rid (CrmContactListModel  *self,
   return FALSE;
 }
 
+/* Reads at most @max_rows rows (0: all); *@out_complete says whether that
+ * was the whole list. */
 static GArray *
 query_all (CrmContactListModel  *self,
+           guint                 max_rows,
+           gboolean             *out_complete,
            guint                *out_total,
            GError              **error)
 {
@@ -262,9 +300,17 @@ query_all (CrmContactListModel  *self,
     return NULL;
 
   bind_filters (self, stmt, CRM_CONTACT_N_FILTERS);
+  *out_complete = TRUE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 rid = sqlite3_column_int64 (stmt, 0);
+
+      if (max_rows > 0 && rids->len == max_rows)
+        {
+          *out_complete = FALSE;
+          rc = SQLITE_DONE;
+          break;
+        }
       g_array_append_val (rids, rid);
     }
 
@@ -370,14 +416,17 @@ crm_contact_list_model_refresh (CrmContactListModel  *self,
 {
   g_autoptr(GArray) rids = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean complete;
   guint total = 0;
 
   g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), FALSE);
 
+  cancel_refresh (self);
+
   if (self->query != NULL && *self->query != '\0')
     rids = query_search (self, &total, &local_error);
   else
-    rids = query_all (self, &total, &local_error);
+    rids = query_all (self, 0, &complete, &total, &local_error);
 
   set_error (self, local_error);
   if (rids == NULL)
@@ -390,13 +439,160 @@ crm_contact_list_model_refresh (CrmContactListModel  *self,
   return TRUE;
 }
 
+static void
+refresh_job_free (RefreshJob *job)
+{
+  g_free (job->path);
+  for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
+    g_free (job->filters[i]);
+  g_free (job->reference_date);
+  g_free (job);
+}
+
+static void
+set_loading (CrmContactListModel *self,
+             gboolean             loading)
+{
+  if (self->loading == loading)
+    return;
+
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* Drops the result of a refresh still running: a newer one wins. */
+static void
+cancel_refresh (CrmContactListModel *self)
+{
+  self->refresh_serial++;
+  g_cancellable_cancel (self->refresh_cancellable);
+  g_clear_object (&self->refresh_cancellable);
+  set_loading (self, FALSE);
+}
+
+static void
+refresh_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  RefreshJob *job = task_data;
+  g_autoptr(GArray) rids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (job->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, job->sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_filter_values (stmt, job->filters, job->reference_date, CRM_CONTACT_N_FILTERS);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 rid = sqlite3_column_int64 (stmt, 0);
+
+          g_array_append_val (rids, rid);
+          if ((rids->len & 0xffff) == 0 && g_cancellable_is_cancelled (cancellable))
+            break;
+        }
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, NULL))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+  else if (rc != SQLITE_DONE)
+    g_task_return_new_error (task, CRM_STORE_ERROR, CRM_STORE_ERROR_FAILED,
+                             _("The contact list could not be read: %s."),
+                             db != NULL ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&rids), (GDestroyNotify) g_array_unref);
+
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static void
+refresh_done (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CrmContactListModel *self = CRM_CONTACT_LIST_MODEL (source_object);
+  RefreshJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rids = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (job->serial != self->refresh_serial)
+    return;
+
+  g_clear_object (&self->refresh_cancellable);
+  set_loading (self, FALSE);
+  set_error (self, error);
+  if (rids != NULL)
+    replace_rows (self, rids, rids->len);
+}
+
+/* Refreshes now when the list is short or searched, else reads it in a
+ * thread and keeps showing the current rows meanwhile (or, when the view
+ * changed, its first page). TRUE when the refresh is already complete. */
+static gboolean
+refresh_soon (CrmContactListModel *self,
+              gboolean             view_changed)
+{
+  g_autoptr(GArray) rids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  gboolean complete = TRUE;
+  RefreshJob *job;
+  guint total = 0;
+
+  if (self->query != NULL && *self->query != '\0')
+    {
+      crm_contact_list_model_refresh (self, NULL);
+      return TRUE;
+    }
+
+  cancel_refresh (self);
+  rids = query_all (self, self->sync_rows, &complete, &total, &error);
+  set_error (self, error);
+  if (rids == NULL)
+    return TRUE;
+
+  if (complete)
+    {
+      replace_rows (self, rids, total);
+      return TRUE;
+    }
+
+  if (view_changed || self->rids->len == 0)
+    {
+      g_array_set_size (rids, MIN (rids->len, FIRST_PAGE));
+      replace_rows (self, rids, rids->len);
+    }
+
+  job = g_new0 (RefreshJob, 1);
+  job->path = g_strdup (crm_store_get_path (self->store));
+  job->sql = sort_sql[self->sort][self->descending ? 1 : 0];
+  for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
+    job->filters[i] = g_strdup (self->filters[i]);
+  job->reference_date = g_strdup (self->reference_date);
+  job->serial = self->refresh_serial;
+
+  self->refresh_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->refresh_cancellable, refresh_done, NULL);
+  g_task_set_source_tag (task, refresh_soon);
+  g_task_set_task_data (task, job, (GDestroyNotify) refresh_job_free);
+  g_task_run_in_thread (task, refresh_thread);
+  set_loading (self, TRUE);
+  return FALSE;
+}
+
 static gboolean
 refresh_idle_cb (gpointer user_data)
 {
   CrmContactListModel *self = user_data;
 
   self->refresh_idle = 0;
-  crm_contact_list_model_refresh (self, NULL);
+  refresh_soon (self, FALSE);
   return G_SOURCE_REMOVE;
 }
 
@@ -413,7 +609,7 @@ on_store_changed (CrmContactListModel *self,
   if (table == NULL)
     {
       cache_clear (self);
-      crm_contact_list_model_refresh (self, NULL);
+      refresh_soon (self, FALSE);
       return;
     }
 
@@ -431,10 +627,16 @@ on_store_changed (CrmContactListModel *self,
     cache_clear (self);
 
   position = id != NULL ? crm_contact_list_model_find (self, id) : G_MAXUINT;
-  crm_contact_list_model_refresh (self, NULL);
-
-  if (position != G_MAXUINT && position == crm_contact_list_model_find (self, id))
-    g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+  if (refresh_soon (self, FALSE))
+    {
+      if (position != G_MAXUINT && position == crm_contact_list_model_find (self, id))
+        g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+    }
+  else if (position != G_MAXUINT)
+    {
+      /* The row shows its new values now; a move arrives with the thread. */
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+    }
 }
 
 static GType
@@ -513,7 +715,7 @@ crm_contact_list_model_constructed (GObject *object)
 
   g_signal_connect_object (self->store, "changed",
                            G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
-  crm_contact_list_model_refresh (self, NULL);
+  refresh_soon (self, TRUE);
 }
 
 static void
@@ -522,6 +724,7 @@ crm_contact_list_model_finalize (GObject *object)
   CrmContactListModel *self = (CrmContactListModel *)object;
 
   g_clear_handle_id (&self->refresh_idle, g_source_remove);
+  g_clear_object (&self->refresh_cancellable);
   cache_clear (self);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->rids, g_array_unref);
@@ -563,6 +766,10 @@ crm_contact_list_model_get_property (GObject    *object,
 
     case PROP_N_FILTERS:
       g_value_set_uint (value, crm_contact_list_model_get_n_filters (self));
+      break;
+
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
       break;
 
     default:
@@ -623,6 +830,12 @@ crm_contact_list_model_class_init (CrmContactListModelClass *klass)
     g_param_spec_uint ("n-filters", NULL, NULL,
                        0, CRM_CONTACT_N_FILTERS, 0,
                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  /* TRUE while a long list is read in a thread: the rows shown may be
+   * only the first page, or the previous contents. */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -632,6 +845,7 @@ crm_contact_list_model_init (CrmContactListModel *self)
   self->rids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   g_queue_init (&self->cache_order);
+  self->sync_rows = SYNC_ROWS;
 }
 
 CrmContactListModel *
@@ -677,7 +891,7 @@ crm_contact_list_model_set_query (CrmContactListModel *self,
 
   g_free (self->query);
   self->query = g_steal_pointer (&stripped);
-  crm_contact_list_model_refresh (self, NULL);
+  refresh_soon (self, TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
 }
 
@@ -711,7 +925,7 @@ crm_contact_list_model_set_sort (CrmContactListModel *self,
 
   self->sort = sort;
   self->descending = descending;
-  crm_contact_list_model_refresh (self, NULL);
+  refresh_soon (self, TRUE);
 }
 
 /* Matches before the search limit; the number of rows when not searching. */
@@ -769,7 +983,7 @@ crm_contact_list_model_set_filter (CrmContactListModel *self,
 
   g_free (self->filters[filter]);
   self->filters[filter] = g_strdup (value);
-  crm_contact_list_model_refresh (self, NULL);
+  refresh_soon (self, TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FILTERS]);
 }
 
@@ -807,7 +1021,7 @@ crm_contact_list_model_clear_filters (CrmContactListModel *self)
 
   for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
     g_clear_pointer (&self->filters[i], g_free);
-  crm_contact_list_model_refresh (self, NULL);
+  refresh_soon (self, TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FILTERS]);
 }
 
@@ -825,7 +1039,7 @@ crm_contact_list_model_set_reference_date (CrmContactListModel *self,
   g_free (self->reference_date);
   self->reference_date = g_strdup (date);
   if (self->filters[CRM_CONTACT_FILTER_AGE_BAND] != NULL)
-    crm_contact_list_model_refresh (self, NULL);
+    refresh_soon (self, TRUE);
 }
 
 static void
@@ -879,4 +1093,23 @@ crm_contact_list_model_count_facet (CrmContactListModel  *self,
     g_ptr_array_insert (facets, 0, g_ptr_array_steal_index (facets, facets->len - 1));
 
   return g_steal_pointer (&facets);
+}
+
+gboolean
+crm_contact_list_model_get_loading (CrmContactListModel *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), FALSE);
+
+  return self->loading;
+}
+
+/* Lists longer than @rows are read in a thread (default 20,000). For tests,
+ * which need a long list without a million rows. */
+void
+crm_contact_list_model_set_sync_rows (CrmContactListModel *self,
+                                      guint                rows)
+{
+  g_return_if_fail (CRM_IS_CONTACT_LIST_MODEL (self));
+
+  self->sync_rows = MAX (rows, 1);
 }

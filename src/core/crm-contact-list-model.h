@@ -74,5 +74,8 @@ GPtrArray           *crm_contact_list_model_count_facet     (CrmContactListModel
                                                              CrmContactFilter     filter,
                                                              GError             **error);
 const GError        *crm_contact_list_model_get_error       (CrmContactListModel *self);
+gboolean             crm_contact_list_model_get_loading     (CrmContactListModel *self);
+void                 crm_contact_list_model_set_sync_rows   (CrmContactListModel *self,
+                                                             guint                rows);
 
 G_END_DECLS
