@@ -12,6 +12,7 @@
 
 static const CrmCliCommand commands[] = {
   { "init", N_("init                       create or upgrade the database"), crm_cli_init },
+  { "demo", N_("demo --contacts N [--seed S] [--date DATE]"), crm_cli_demo },
   { "contact", N_("contact add FIELD=VALUE…   add a contact and print its id"), crm_cli_contact },
   { "contact", N_("contact get ID [--format json|text]"), crm_cli_contact },
   { "contact", N_("contact set ID FIELD=VALUE…"), crm_cli_contact },

@@ -48,6 +48,8 @@ typedef struct
  * @progress_data: passed to @progress
  * @cancellable: (nullable): stops between batches
  * @stats: (nullable): receives what was written, also on failure
+ * @batch_contacts: contacts per transaction, 0 for the default (20 000);
+ *   bigger batches write faster, smaller ones lose less to a cancel
  *
  * Initialize with crm_demo_options_init().
  */
@@ -60,6 +62,7 @@ typedef struct
   gpointer             progress_data;
   GCancellable        *cancellable;
   CrmDemoStats        *stats;
+  guint                batch_contacts;
 } CrmDemoOptions;
 
 void     crm_demo_options_init (CrmDemoOptions        *opts);

@@ -19,10 +19,12 @@
 #define OTHER_TRANSFORM "Any-Latin; Latin-ASCII"
 
 /* Readings of short runs are cached: given names, surnames and city names
- * repeat a lot, and a transliteration costs 5–20 µs while a lookup costs
- * well under one. The cache is dropped whole when it grows past this. */
+ * repeat a lot, and the same name is usually read several times in a row
+ * (pinyin, initials, sort key); a transliteration costs 5–200 µs while a
+ * lookup costs well under one. The cache is dropped whole when it grows
+ * past this. */
 #define CACHE_MAX_ENTRIES 65536
-#define CACHE_MAX_BYTES   16
+#define CACHE_MAX_BYTES   64
 
 typedef struct
 {
@@ -239,23 +241,31 @@ append_han_run (GString        *out,
   if (at_name_start && (flags & CRM_PINYIN_PERSON_NAME) != 0)
     {
       const Surname *surname;
-      glong surname_chars = 2;
+      const char *surname_reading = NULL;
+      gsize surname_len;
+      glong max_chars = NAME_MAX_CHARS;
 
       surname = find_surname (compound_surnames, G_N_ELEMENTS (compound_surnames), run);
-      if (surname == NULL || n_chars > NAME_MAX_CHARS + 1)
+      if (surname != NULL)
+        max_chars = NAME_MAX_CHARS + 1;
+      else
+        surname = find_surname (single_surnames, G_N_ELEMENTS (single_surnames), run);
+
+      if (surname != NULL)
         {
-          surname = find_surname (single_surnames, G_N_ELEMENTS (single_surnames), run);
-          surname_chars = 1;
+          surname_len = strlen (surname->han);
+          surname_reading = surname->reading;
         }
+      else
+        surname_len = g_utf8_next_char (run) - run;
 
-      if (surname != NULL && n_chars <= NAME_MAX_CHARS + surname_chars - 1)
+      if (n_chars <= max_chars)
         {
-          gsize surname_len = strlen (surname->han);
-
-          /* The surname and the given name are read on their own: there is
-           * no word across them, and both halves then hit the cache. */
-          if (surname->reading != NULL)
-            g_string_append (out, surname->reading);
+          /* The surname and the given name are read on their own: no word
+           * spans them, and both halves then hit the cache (a list of a
+           * million names has a few thousand given names). */
+          if (surname_reading != NULL)
+            g_string_append (out, surname_reading);
           else
             {
               g_autofree char *r = transliterate (&han_transform, run, surname_len);
