@@ -1,16 +1,12 @@
 /* test-contact-list-model.c: the lazy contacts model: order, search, incremental updates */
 
-#include <glib/gstdio.h>
-
 #include "crm-contact.h"
 #include "crm-contact-list-model.h"
 #include "crm-store.h"
+#include "store-fixture.h"
 
-typedef struct
-{
-  char     *dir;
-  CrmStore *store;
-} Fixture;
+/* The store tests' fixture: a fresh database in a temporary folder. */
+typedef StoreFixture Fixture;
 
 typedef struct
 {
@@ -19,37 +15,6 @@ typedef struct
   guint added;
   guint count;
 } ItemsChanged;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  fixture->dir = g_dir_make_tmp ("crm-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "crm.db", NULL);
-  fixture->store = crm_store_open (path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
-  g_clear_object (&fixture->store);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
-}
 
 static char *
 add_contact (Fixture    *fixture,
@@ -459,17 +424,17 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/contact-list-model/long-list-loads-in-thread", Fixture, NULL,
-              fixture_set_up, test_long_list_loads_in_thread, fixture_tear_down);
+              store_fixture_setup, test_long_list_loads_in_thread, store_fixture_teardown);
   g_test_add ("/contact-list-model/order-pinyin", Fixture, NULL,
-              fixture_set_up, test_order_pinyin, fixture_tear_down);
+              store_fixture_setup, test_order_pinyin, store_fixture_teardown);
   g_test_add ("/contact-list-model/search", Fixture, NULL,
-              fixture_set_up, test_search, fixture_tear_down);
+              store_fixture_setup, test_search, store_fixture_teardown);
   g_test_add ("/contact-list-model/incremental-updates", Fixture, NULL,
-              fixture_set_up, test_incremental_updates, fixture_tear_down);
+              store_fixture_setup, test_incremental_updates, store_fixture_teardown);
   g_test_add ("/contact-list-model/items-are-shared", Fixture, NULL,
-              fixture_set_up, test_items_are_shared_while_cached, fixture_tear_down);
+              store_fixture_setup, test_items_are_shared_while_cached, store_fixture_teardown);
   g_test_add ("/contact-list-model/filters", Fixture, NULL,
-              fixture_set_up, test_filters, fixture_tear_down);
+              store_fixture_setup, test_filters, store_fixture_teardown);
 
   return g_test_run ();
 }

@@ -56,6 +56,7 @@ typedef struct
   char       *filters[CRM_CONTACT_N_FILTERS];
   char       *reference_date;
   guint       serial;
+  GWeakRef    model;    /* weak: a closed list must not wait for its thread */
 } RefreshJob;
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -446,6 +447,7 @@ refresh_job_free (RefreshJob *job)
   for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
     g_free (job->filters[i]);
   g_free (job->reference_date);
+  g_weak_ref_clear (&job->model);
   g_free (job);
 }
 
@@ -516,12 +518,12 @@ refresh_done (GObject      *source_object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  CrmContactListModel *self = CRM_CONTACT_LIST_MODEL (source_object);
   RefreshJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(CrmContactListModel) self = g_weak_ref_get (&job->model);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) rids = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (job->serial != self->refresh_serial)
+  if (self == NULL || job->serial != self->refresh_serial)
     return;
 
   g_clear_object (&self->refresh_cancellable);
@@ -576,9 +578,10 @@ refresh_soon (CrmContactListModel *self,
     job->filters[i] = g_strdup (self->filters[i]);
   job->reference_date = g_strdup (self->reference_date);
   job->serial = self->refresh_serial;
+  g_weak_ref_init (&job->model, self);
 
   self->refresh_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->refresh_cancellable, refresh_done, NULL);
+  task = g_task_new (NULL, self->refresh_cancellable, refresh_done, NULL);
   g_task_set_source_tag (task, refresh_soon);
   g_task_set_task_data (task, job, (GDestroyNotify) refresh_job_free);
   g_task_run_in_thread (task, refresh_thread);
@@ -724,6 +727,7 @@ crm_contact_list_model_finalize (GObject *object)
   CrmContactListModel *self = (CrmContactListModel *)object;
 
   g_clear_handle_id (&self->refresh_idle, g_source_remove);
+  g_cancellable_cancel (self->refresh_cancellable);
   g_clear_object (&self->refresh_cancellable);
   cache_clear (self);
   g_clear_pointer (&self->cache, g_hash_table_unref);
