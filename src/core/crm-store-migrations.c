@@ -320,6 +320,97 @@ static const char migration_1[] =
   "CREATE INDEX survey_answers_response ON survey_answers (response_id);\n"
   "CREATE INDEX survey_answers_question ON survey_answers (question_id);\n";
 
+/* Version 2: what import, export, dedupe and merge need.
+ *
+ * - contact_identities: every live contact's emails (lowercased) and phone
+ *   numbers (E.164), kept by triggers, so "who has this number?" is an
+ *   index lookup for update-by-key import and duplicate detection.
+ * - import_runs gains the kind of import, the skipped count and an
+ *   'undone' status (SQLite cannot alter a CHECK, hence the copy), and
+ *   import_run_changes records what each run wrote, so it can be undone.
+ * - merges records each contact merge for undo.
+ * - indexes for the lookups import makes per row. */
+static const char migration_2[] =
+  "CREATE TABLE contact_identities (\n"
+  "  kind TEXT NOT NULL CHECK (kind IN ('email', 'phone')),\n"
+  "  value TEXT NOT NULL,\n"
+  "  rid INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (kind, value, rid)) WITHOUT ROWID;\n"
+  "CREATE INDEX contact_identities_rid ON contact_identities (rid);\n"
+  "CREATE TRIGGER contacts_identities_insert AFTER INSERT ON contacts WHEN NEW.deleted = 0\n"
+  "BEGIN\n"
+  "  INSERT OR IGNORE INTO contact_identities (kind, value, rid)\n"
+  "    SELECT 'email', lower (value), NEW.rid FROM json_each (NEW.emails)\n"
+  "    UNION ALL\n"
+  "    SELECT 'phone', json_extract (value, '$.e164'), NEW.rid FROM json_each (NEW.phones)\n"
+  "      WHERE json_extract (value, '$.e164') IS NOT NULL;\n"
+  "END;\n"
+  "CREATE TRIGGER contacts_identities_update AFTER UPDATE OF emails, phones, deleted ON contacts\n"
+  "BEGIN\n"
+  "  DELETE FROM contact_identities WHERE rid = OLD.rid;\n"
+  "  INSERT OR IGNORE INTO contact_identities (kind, value, rid)\n"
+  "    SELECT 'email', lower (value), NEW.rid FROM json_each (NEW.emails) WHERE NEW.deleted = 0\n"
+  "    UNION ALL\n"
+  "    SELECT 'phone', json_extract (value, '$.e164'), NEW.rid FROM json_each (NEW.phones)\n"
+  "      WHERE NEW.deleted = 0 AND json_extract (value, '$.e164') IS NOT NULL;\n"
+  "END;\n"
+  "CREATE TRIGGER contacts_identities_delete AFTER DELETE ON contacts\n"
+  "BEGIN\n"
+  "  DELETE FROM contact_identities WHERE rid = OLD.rid;\n"
+  "END;\n"
+  "INSERT OR IGNORE INTO contact_identities (kind, value, rid)\n"
+  "  SELECT 'email', lower (e.value), c.rid FROM contacts c, json_each (c.emails) e WHERE c.deleted = 0\n"
+  "  UNION ALL\n"
+  "  SELECT 'phone', json_extract (p.value, '$.e164'), c.rid FROM contacts c, json_each (c.phones) p\n"
+  "    WHERE c.deleted = 0 AND json_extract (p.value, '$.e164') IS NOT NULL;\n"
+  "CREATE INDEX contacts_organization_name ON contacts (name) WHERE kind = 'organization';\n"
+  "CREATE INDEX purchases_order_ref ON purchases (order_ref) WHERE order_ref IS NOT NULL;\n"
+
+  "CREATE TABLE import_runs_2 (\n"
+  "  id TEXT PRIMARY KEY NOT NULL,\n"
+  "  kind TEXT NOT NULL DEFAULT 'contacts' CHECK (kind IN ('contacts', 'purchases')),\n"
+  "  started_at TEXT NOT NULL,\n"
+  "  finished_at TEXT,\n"
+  "  source_file TEXT,\n"
+  "  format TEXT,\n"
+  "  encoding TEXT,\n"
+  "  rows_total INTEGER NOT NULL DEFAULT 0,\n"
+  "  rows_inserted INTEGER NOT NULL DEFAULT 0,\n"
+  "  rows_updated INTEGER NOT NULL DEFAULT 0,\n"
+  "  rows_skipped INTEGER NOT NULL DEFAULT 0,\n"
+  "  rows_failed INTEGER NOT NULL DEFAULT 0,\n"
+  "  errors JSON_TEXT NOT NULL DEFAULT '[]' " JSON_ARRAY_CHECK ("errors") ",\n"
+  "  status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed', 'cancelled', 'undone')),\n"
+  "  undone_at TEXT\n"
+  ");\n"
+  "INSERT INTO import_runs_2 (id, started_at, finished_at, source_file, format, encoding,\n"
+  "  rows_total, rows_inserted, rows_updated, rows_failed, errors, status)\n"
+  "  SELECT id, started_at, finished_at, source_file, format, encoding,\n"
+  "    rows_total, rows_inserted, rows_updated, rows_failed, errors, status FROM import_runs;\n"
+  "DROP TABLE import_runs;\n"
+  "ALTER TABLE import_runs_2 RENAME TO import_runs;\n"
+  "CREATE TABLE import_run_changes (\n"
+  "  seq INTEGER PRIMARY KEY,\n"
+  "  run_id TEXT NOT NULL REFERENCES import_runs (id),\n"
+  "  table_name TEXT NOT NULL,\n"
+  "  row_id TEXT NOT NULL,\n"
+  "  action TEXT NOT NULL CHECK (action IN ('insert', 'update')),\n"
+  "  before JSON_TEXT CHECK (before IS NULL OR json_valid (before))\n"
+  ");\n"
+  "CREATE INDEX import_run_changes_run ON import_run_changes (run_id, seq);\n"
+
+  "CREATE TABLE merges (\n"
+  "  id TEXT PRIMARY KEY NOT NULL,\n"
+  "  at TEXT NOT NULL,\n"
+  "  user_id TEXT,\n"
+  "  primary_id TEXT NOT NULL,\n"
+  "  other_id TEXT NOT NULL,\n"
+  "  before JSON_TEXT NOT NULL CHECK (json_valid (before)),\n"
+  "  moved JSON_TEXT NOT NULL CHECK (json_valid (moved)),\n"
+  "  undone_at TEXT\n"
+  ");\n"
+  "CREATE INDEX merges_other ON merges (other_id);\n";
+
 typedef gboolean (*MigrationHook) (sqlite3 *db, GError **error);
 
 static gboolean migration_1_hook (sqlite3 *db, GError **error);
@@ -334,6 +425,7 @@ typedef struct
  * add a new one. */
 static const Migration migrations[] = {
   { migration_1, migration_1_hook },
+  { migration_2, NULL },
 };
 
 /* Tables replicated through the outbox, in dependency order. */
