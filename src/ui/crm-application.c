@@ -149,6 +149,10 @@ crm_application_local_command_line (GApplication   *app,
       self->db_path = g_steal_pointer (&db_path);
     }
 
+  /* GApplication sees only what is left: our options are handled. */
+  g_strfreev (*arguments);
+  *arguments = g_steal_pointer (&args);
+
   return G_APPLICATION_CLASS (crm_application_parent_class)->local_command_line (app, arguments, exit_status);
 }
 
