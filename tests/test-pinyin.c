@@ -92,6 +92,39 @@ test_pinyin_organizations (void)
 }
 
 static void
+test_pinyin_words (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *reading;
+  } cases[] = {
+    /* ICU alone reads these zhang sha, xia men, yin xing, zhang jiang. */
+    { "长沙", "chang sha" },
+    { "长沙市恒通贸易有限公司", "chang sha shi heng tong mao yi you xian gong si" },
+    { "厦门", "xia men" },
+    { "招商银行厦门分行", "zhao shang yin hang xia men fen hang" },
+    { "长江长城", "chang jiang chang cheng" },
+    /* Elsewhere 长 keeps ICU's reading. */
+    { "校长", "xiao zhang" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *reading = crm_pinyin_reading (cases[i].text, CRM_PINYIN_FLAGS_NONE);
+
+      g_assert_cmpstr (reading, ==, cases[i].reading);
+    }
+
+  /* In a person's name after the surname too: 王长江 is Wang Changjiang. */
+  {
+    g_autofree char *full = crm_pinyin_full ("王长江");
+
+    g_assert_cmpstr (full, ==, "wangchangjiang");
+  }
+}
+
+static void
 test_pinyin_latin (void)
 {
   static const Case cases[] = {
@@ -297,6 +330,7 @@ main (int    argc,
   g_test_add_func ("/pinyin/common-names", test_pinyin_common_names);
   g_test_add_func ("/pinyin/surnames", test_pinyin_surnames);
   g_test_add_func ("/pinyin/organizations", test_pinyin_organizations);
+  g_test_add_func ("/pinyin/words", test_pinyin_words);
   g_test_add_func ("/pinyin/latin", test_pinyin_latin);
   g_test_add_func ("/pinyin/mixed", test_pinyin_mixed);
   g_test_add_func ("/pinyin/empty", test_pinyin_empty);

@@ -169,7 +169,10 @@ crm_cli_demo (CrmCli  *cli,
 
   seconds = (g_get_monotonic_time () - run.started) / 1e6;
 
-  /* The counts are the result, also of a cancelled run. */
+  /* The counts are the result, also of a cancelled run that kept some. */
+  if (!run.ok && run.stats.contacts == 0)
+    return crm_cli_fail (run.error);
+
   printf ("%s %llu\n", _("Contacts:"), (unsigned long long) run.stats.contacts);
   printf ("%s %llu\n", _("Organizations:"), (unsigned long long) run.stats.organizations);
   printf ("%s %llu\n", _("Purchases:"), (unsigned long long) run.stats.purchases);

@@ -78,7 +78,11 @@ void     crm_demo_options_init (CrmDemoOptions        *opts);
  *
  * Cancelling (G_IO_ERROR_CANCELLED) keeps the batches already committed,
  * each contact complete with its history, and leaves the search index and
- * derived fields consistent with them. */
+ * derived fields consistent with them.
+ *
+ * When the caller has deferred the search index already (a bigger bulk
+ * job), the generator leaves both the index and the derived fields to the
+ * caller's crm_store_recompute_derived(). */
 gboolean crm_demo_generate     (CrmStore              *store,
                                 const CrmDemoOptions  *opts,
                                 GError               **error);

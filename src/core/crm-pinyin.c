@@ -106,6 +106,24 @@ static const Surname single_surnames[] = {
   { "便", "pian" },   /* bian */
 };
 
+/* ICU reads most characters one at a time, each with its most common
+ * reading, so 长 is always "zhang" and 行 always "xing". Customer lists
+ * are full of place and company names where that is wrong (长沙 Changsha,
+ * 厦门 Xiamen, 银行 yinhang), and people search for them by pinyin. These
+ * words are read from this table wherever they appear in a run of Chinese
+ * characters; everything else is left to ICU. Only words that ICU gets
+ * wrong are listed. */
+static const Surname words[] = {
+  { "长沙", "chang sha" }, { "长春", "chang chun" }, { "长城", "chang cheng" },
+  { "长江", "chang jiang" }, { "长安", "chang an" }, { "长治", "chang zhi" },
+  { "长宁", "chang ning" }, { "长兴", "chang xing" }, { "长乐", "chang le" },
+  { "长期", "chang qi" }, { "长途", "chang tu" }, { "厦门", "xia men" },
+  { "蚌埠", "beng bu" }, { "六安", "lu an" }, { "乐清", "yue qing" },
+  { "银行", "yin hang" }, { "行业", "hang ye" }, { "商行", "shang hang" },
+  { "车行", "che hang" }, { "分行", "fen hang" }, { "支行", "zhi hang" }, { "会计", "kuai ji" }, { "音乐", "yin yue" },
+  { "乐器", "yue qi" },
+};
+
 /* A person's name in Chinese is a surname and one or two characters; with a
  * compound surname, up to four. A longer run is not read as a name. */
 #define NAME_MAX_CHARS 4
@@ -226,6 +244,56 @@ find_surname (const Surname *table,
   return NULL;
 }
 
+/* Appends the reading of @len bytes of Chinese characters to @out: the
+ * words of the table as listed, the stretches between them through ICU. */
+static void
+append_han_words (GString    *out,
+                  const char *run,
+                  gsize       len)
+{
+  const char *end = run + len;
+  const char *plain = run;
+  const char *p = run;
+
+  while (p < end)
+    {
+      const Surname *word = NULL;
+
+      for (gsize i = 0; i < G_N_ELEMENTS (words) && word == NULL; i++)
+        {
+          gsize n = strlen (words[i].han);
+
+          if (n <= (gsize) (end - p) && memcmp (p, words[i].han, n) == 0)
+            word = &words[i];
+        }
+
+      if (word == NULL)
+        {
+          p = g_utf8_next_char (p);
+          continue;
+        }
+
+      if (plain < p)
+        {
+          g_autofree char *r = transliterate (&han_transform, plain, p - plain);
+
+          g_string_append (out, r);
+          g_string_append_c (out, ' ');
+        }
+      g_string_append (out, word->reading);
+      g_string_append_c (out, ' ');
+      p += strlen (word->han);
+      plain = p;
+    }
+
+  if (plain < end)
+    {
+      g_autofree char *r = transliterate (&han_transform, plain, end - plain);
+
+      g_string_append (out, r);
+    }
+}
+
 /* Appends the reading of a run of Chinese characters at @run (@len bytes,
  * @n_chars characters) to @out. */
 static void
@@ -236,8 +304,6 @@ append_han_run (GString        *out,
                 gboolean        at_name_start,
                 CrmPinyinFlags  flags)
 {
-  g_autofree char *reading = NULL;
-
   if (at_name_start && (flags & CRM_PINYIN_PERSON_NAME) != 0)
     {
       const Surname *surname;
@@ -273,17 +339,12 @@ append_han_run (GString        *out,
             }
           g_string_append_c (out, ' ');
           if (surname_len < len)
-            {
-              g_autofree char *r = transliterate (&han_transform, run + surname_len,
-                                                  len - surname_len);
-              g_string_append (out, r);
-            }
+            append_han_words (out, run + surname_len, len - surname_len);
           return;
         }
     }
 
-  reading = transliterate (&han_transform, run, len);
-  g_string_append (out, reading);
+  append_han_words (out, run, len);
 }
 
 /* Turns ICU's output into lowercase ASCII words of letters and digits
