@@ -25,7 +25,8 @@
 
 #define BATCH_CONTACTS 20000
 #define DEMO_CACHE_KIB 262144
-#define YEARS 3
+#define YEARS 3            /* of purchases and activities */
+#define CONTACT_YEARS 5    /* customers: some came before the purchase history */
 #define CHINA_UTC_OFFSET (8 * 3600)
 #define SECONDS_PER_DAY 86400
 
@@ -562,7 +563,8 @@ typedef struct
   const char *client_id;
 
   gint64 ref_day;         /* days since 1970-01-01 */
-  gint64 start_day;
+  gint64 start_day;        /* of the purchase history */
+  gint64 first_contact_day;
   guint n_days;
   double *day_cdf;
   gint64 spring_festivals[G_N_ELEMENTS (spring_festivals)];
@@ -1164,7 +1166,7 @@ setup_users (Demo    *d,
   char team_ids[G_N_ELEMENTS (team_names)][37];
   char created[96];
 
-  format_hlc (d, created, sizeof created, local_ts (d->start_day - 30, 9 * 3600), 0);
+  format_hlc (d, created, sizeof created, local_ts (d->first_contact_day - 30, 9 * 3600), 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (team_names); i++)
     {
@@ -1249,7 +1251,7 @@ setup_pipelines (Demo    *d,
     " probability, is_won, is_lost) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
   char created[96];
 
-  format_hlc (d, created, sizeof created, local_ts (d->start_day - 30, 10 * 3600), 0);
+  format_hlc (d, created, sizeof created, local_ts (d->first_contact_day - 30, 10 * 3600), 0);
 
   for (guint p = 0; p < G_N_ELEMENTS (pipeline_specs); p++)
     {
@@ -1907,7 +1909,8 @@ plan_purchase_days (Demo    *d,
   GArray *days = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 D = d->ref_day;
   gint64 first = c->created_day;
-  double older_years = MAX (0.0, (double) (D - 365 - first) / 365.0);
+  /* Purchases before the history starts are not part of the demo. */
+  double older_years = MAX (0.0, (double) (D - 365 - MAX (first, d->start_day)) / 365.0);
 
   switch (c->archetype)
     {
@@ -1930,9 +1933,9 @@ plan_purchase_days (Demo    *d,
       break;
 
     case ARCH_FREQUENT:
-      add_purchase_days (d, days, 3 + poisson (d, 8.0), MAX (first, D - 364), D);
+      add_purchase_days (d, days, 3 + poisson (d, 6.0), MAX (first, D - 364), D);
       if (older_years > 0)
-        add_purchase_days (d, days, poisson (d, 8.0 * older_years * (0.5 + rnd (d) / 2)),
+        add_purchase_days (d, days, poisson (d, 6.0 * older_years * (0.5 + rnd (d) / 2)),
                            first, D - 365);
       break;
 
@@ -2184,7 +2187,7 @@ write_activities (Demo     *d,
   for (guint i = 0; i < n; i++)
     {
       const ActivityKind *kind = pick_activity_kind (d);
-      gint64 day = rnd_range (d, c->created_day, d->ref_day);
+      gint64 day = rnd_range (d, MAX (c->created_day, d->start_day), d->ref_day);
       gint64 ts = moment_on (d, c, day, FALSE);
 
       if (!write_activity (d, c, NULL, kind->kind, pick_subject (d, kind), ts, error))
@@ -2350,7 +2353,7 @@ write_deal (Demo     *d,
   guint n_open = d->n_stages[pipeline] - 2;
   guint won_stage = n_open, lost_stage = n_open + 1;
   gint64 end_ts = local_ts (d->ref_day + 1, 0) - 1;
-  gint64 created_day = rnd_range (d, c->created_day, d->ref_day);
+  gint64 created_day = rnd_range (d, MAX (c->created_day, d->start_day), d->ref_day);
   gint64 ts = moment_on (d, c, created_day, FALSE);
   gint64 created_ts = ts;
   guint reached, final;
@@ -2368,7 +2371,7 @@ write_deal (Demo     *d,
 
   /* Young deals are still open; older ones were mostly decided. Leads have
    * not bought, so their deals are open or lost. */
-  if (d->ref_day - created_day < 60 || chance (d, 0.15))
+  if (d->ref_day - created_day < 60 || chance (d, c->archetype == ARCH_LEAD ? 0.5 : 0.15))
     {
       closed = FALSE;
       reached = (guint) rnd_range (d, 0, n_open - 1);
@@ -2377,7 +2380,7 @@ write_deal (Demo     *d,
   else
     {
       closed = TRUE;
-      if (c->archetype != ARCH_LEAD && chance (d, pipeline == 1 ? 0.7 : 0.45))
+      if (c->archetype != ARCH_LEAD && chance (d, pipeline == 1 ? 0.7 : 0.55))
         {
           reached = n_open - 1;
           final = won_stage;
@@ -2485,8 +2488,8 @@ write_deals (Demo     *d,
              GError  **error)
 {
   if ((c->organization && chance (d, 0.4)) ||
-      (c->archetype == ARCH_LEAD && chance (d, 0.3)) ||
-      (!c->organization && c->archetype != ARCH_LEAD && chance (d, 0.03)))
+      (c->archetype == ARCH_LEAD && chance (d, 0.15)) ||
+      (!c->organization && c->archetype != ARCH_LEAD && chance (d, 0.08)))
     {
       if (!write_deal (d, c, 0, error))
         return FALSE;
@@ -2640,7 +2643,7 @@ generate_one (Demo     *d,
 {
   Contact c;
   const Organization *org = NULL;
-  double slot = (double) (d->ref_day - d->start_day + 1) * SECONDS_PER_DAY / (double) d->opts->n_contacts;
+  double slot = (double) (d->ref_day - d->first_contact_day + 1) * SECONDS_PER_DAY / (double) d->opts->n_contacts;
   gint64 offset;
 
   memset (&c, 0, sizeof c);
@@ -2649,7 +2652,7 @@ generate_one (Demo     *d,
   /* Contacts arrive evenly over the years, in order, during office hours;
    * the slot keeps created_at increasing with the row. */
   offset = (gint64) (slot * ((double) index + rnd (d)));
-  c.created_day = d->start_day + offset / SECONDS_PER_DAY;
+  c.created_day = d->first_contact_day + offset / SECONDS_PER_DAY;
   c.created_ts = local_ts (c.created_day, 8 * 3600 + (offset % SECONDS_PER_DAY) * 12 / 24);
   c.organization = chance (d, 0.05);
   c.english = chance (d, c.organization ? 0.15 : 0.12);
@@ -2920,6 +2923,7 @@ crm_demo_generate (CrmStore              *store,
   demo_init (d, store, opts);
   d->ref_day = ref_day;
   d->start_day = ref_day - YEARS * 365;
+  d->first_contact_day = ref_day - CONTACT_YEARS * 365;
   build_calendar (d);
 
   /* Index maintenance row by row would cost more than the inserts. */
