@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "crm-application.h"
+#include "crm-contacts-page.h"
 #include "crm-context.h"
 #include "crm-window.h"
 
@@ -25,6 +26,7 @@ struct _CrmWindow
   AdwWindowTitle       *content_title;
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *stack;
+  CrmContactsPage      *contacts_page;
 };
 
 G_DEFINE_FINAL_TYPE (CrmWindow, crm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -190,6 +192,9 @@ crm_window_constructed (GObject *object)
   if (g_strcmp0 (PROFILE, "Devel") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
+  if (self->context != NULL)
+    crm_contacts_page_set_context (self->contacts_page, self->context);
+
   restore_window_state (self);
 }
 
@@ -267,6 +272,8 @@ crm_window_class_init (CrmWindowClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CRM_TYPE_CONTACTS_PAGE);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, workspace_list);
@@ -277,6 +284,7 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, contacts_page);
   gtk_widget_class_bind_template_callback (widget_class, on_workspace_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_workspace_changed);
 

@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "crm-application.h"
+#include "crm-contact-filter-popover.h"
+#include "crm-contact-pane.h"
+#include "crm-contacts-page.h"
 #include "crm-preferences-window.h"
 #include "crm-test-ui.h"
 #include "crm-window.h"
@@ -16,6 +19,9 @@ ensure_types (void)
 {
   g_type_ensure (CRM_TYPE_WINDOW);
   g_type_ensure (CRM_TYPE_PREFERENCES_WINDOW);
+  g_type_ensure (CRM_TYPE_CONTACTS_PAGE);
+  g_type_ensure (CRM_TYPE_CONTACT_PANE);
+  g_type_ensure (CRM_TYPE_CONTACT_FILTER_POPOVER);
 }
 
 static int

@@ -2,7 +2,12 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "crm-application.h"
+#include "crm-contact-search.h"
+#include "crm-contacts-page.h"
+#include "crm-context.h"
 #include "crm-test-ui.h"
 #include "crm-window.h"
 
@@ -13,19 +18,77 @@ static const char * const workspaces[] = {
 /* One registered application for the whole program, as in the real app. */
 static CrmApplication *app;
 
+/* A window works on a real database: a fresh one in a temporary folder. */
+typedef struct
+{
+  char       *dir;
+  CrmContext *context;
+} TempContext;
+
+static void
+temp_context_open (TempContext *t)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  g_autoptr(CrmStore) store = NULL;
+  g_autofree char *path = NULL;
+
+  t->dir = g_dir_make_tmp ("crm-window-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (t->dir, "crm.db", NULL);
+  store = crm_store_open (path, &error);
+  g_assert_no_error (error);
+  t->context = crm_context_new (store, settings);
+}
+
+static void
+temp_context_close (TempContext *t)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_assert_finalize_object (t->context);
+  dir = g_dir_open (t->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (t->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (t->dir);
+  g_free (t->dir);
+}
+
 static gboolean
 window_is_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_window_workspaces (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  TempContext t = { 0 };
   CrmWindow *window;
 
-  window = crm_window_new (ADW_APPLICATION (app), NULL);
+  temp_context_open (&t);
+  window = crm_window_new (ADW_APPLICATION (app), t.context);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
   gtk_window_present (GTK_WINDOW (window));
   crm_test_ui_wait_until (window_is_mapped, window);
@@ -48,15 +111,30 @@ test_window_workspaces (void)
   g_test_assert_expected_messages ();
   g_assert_cmpstr (crm_window_get_visible_workspace (window), ==, "reports");
 
+  /* The contacts workspace works on the window's database. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.workspace", "s", "contacts");
+  g_assert_true (gtk_widget_activate_action (find_descendant (GTK_WIDGET (window), CRM_TYPE_CONTACTS_PAGE),
+                                             "contacts.new", NULL));
+  crm_test_ui_iterate ();
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) ids = crm_contact_search (crm_context_get_store (t.context), "", 10, 0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (ids->len, ==, 1);
+  }
+
   gtk_window_close (GTK_WINDOW (window));
   crm_test_ui_iterate ();
   g_assert_null (window);
+  temp_context_close (&t);
 }
 
 static void
 test_window_restores_state (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  TempContext t = { 0 };
   CrmWindow *window;
   int width, height;
 
@@ -64,7 +142,8 @@ test_window_restores_state (void)
   g_settings_set_int (settings, "window-width", 900);
   g_settings_set_int (settings, "window-height", 640);
 
-  window = crm_window_new (ADW_APPLICATION (app), NULL);
+  temp_context_open (&t);
+  window = crm_window_new (ADW_APPLICATION (app), t.context);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
 
   g_assert_cmpstr (crm_window_get_visible_workspace (window), ==, "pipeline");
@@ -81,6 +160,7 @@ test_window_restores_state (void)
   g_assert_null (window);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  temp_context_close (&t);
 }
 
 static void

@@ -1,0 +1,1347 @@
+/* crm-contacts-page.c: the Contacts workspace: searchable, filterable list of contacts beside one contact */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "crm-change-set.h"
+#include "crm-contact.h"
+#include "crm-contact-filter-popover.h"
+#include "crm-contact-labels.h"
+#include "crm-contact-pane.h"
+#include "crm-contacts-page.h"
+#include "crm-user-directory.h"
+
+typedef enum
+{
+  COLUMN_NAME,
+  COLUMN_ORGANIZATION,
+  COLUMN_PHONE,
+  COLUMN_EMAIL,
+  COLUMN_REGION,
+  COLUMN_LIFECYCLE,
+  COLUMN_OWNER,
+  COLUMN_LAST_PURCHASE,
+  COLUMN_TOTAL_SPENT,
+  N_COLUMNS
+} ColumnId;
+
+static const struct {
+  const char *id;
+  const char *title;
+  int         sort;       /* CrmContactSort, or -1 */
+  gboolean    expand;
+  gboolean    numeric;
+  int         width;
+} column_info[N_COLUMNS] = {
+  [COLUMN_NAME] = { "name", N_("Name"), CRM_CONTACT_SORT_NAME, TRUE, FALSE, 160 },
+  [COLUMN_ORGANIZATION] = { "organization", N_("Organization"), -1, TRUE, FALSE, 140 },
+  [COLUMN_PHONE] = { "phone", N_("Phone"), -1, FALSE, TRUE, 140 },
+  [COLUMN_EMAIL] = { "email", N_("Email"), -1, TRUE, FALSE, 160 },
+  [COLUMN_REGION] = { "region", N_("Region"), CRM_CONTACT_SORT_REGION, FALSE, FALSE, 110 },
+  [COLUMN_LIFECYCLE] = { "lifecycle", N_("Lifecycle"), CRM_CONTACT_SORT_LIFECYCLE, FALSE, FALSE, 100 },
+  [COLUMN_OWNER] = { "owner", N_("Owner"), -1, FALSE, FALSE, 90 },
+  [COLUMN_LAST_PURCHASE] = { "last-purchase", N_("Last purchase"), CRM_CONTACT_SORT_LAST_PURCHASE, FALSE, TRUE, 110 },
+  [COLUMN_TOTAL_SPENT] = { "total-spent", N_("Total spent"), CRM_CONTACT_SORT_TOTAL_SPENT, FALSE, TRUE, 110 },
+};
+
+/* Shown when nothing is saved about which columns someone wants. */
+static const gboolean column_visible_default[N_COLUMNS] = {
+  TRUE, TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE,
+};
+
+typedef struct
+{
+  CrmContactsPage *page;
+  ColumnId         column;
+} SortProbe;
+
+struct _CrmContactsPage
+{
+  GtkWidget             parent_instance;
+
+  CrmContext           *context;
+  CrmContactListModel  *model;
+  GtkMultiSelection    *selection;
+  GtkColumnViewColumn  *columns[N_COLUMNS];
+  SortProbe             probes[N_COLUMNS];
+  int                   probed_column;
+  GHashTable           *owner_names;         /* user id → name */
+  GHashTable           *organization_names;  /* contact id → name */
+  CrmChangeSet         *undo;
+  AdwToast             *undo_toast;
+  GSimpleActionGroup   *column_actions;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *list_side;
+  GtkSearchEntry       *search_entry;
+  GtkMenuButton        *filter_button;
+  CrmContactFilterPopover *filter_popover;
+  GtkMenuButton        *columns_button;
+  GtkFlowBox           *chips;
+  GtkStack             *list_stack;
+  GtkColumnView        *column_view;
+  AdwStatusPage        *no_matches_page;
+  GtkLabel             *count_label;
+  GtkWidget            *bulk_box;
+  GtkMenuButton        *bulk_button;
+  CrmContactPane       *pane;
+};
+
+G_DEFINE_FINAL_TYPE (CrmContactsPage, crm_contacts_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  PROP_LIST_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void update_actions (CrmContactsPage *self);
+
+static CrmStore *
+get_store (CrmContactsPage *self)
+{
+  return self->context != NULL ? crm_context_get_store (self->context) : NULL;
+}
+
+static void
+on_undo_toast_dismissed (AdwToast        *toast,
+                         CrmContactsPage *self)
+{
+  if (self->undo_toast == toast)
+    g_clear_object (&self->undo_toast);
+}
+
+/* Offers to undo @undo (when given) until the next change replaces it.
+ * One undo toast is reused rather than dismissed and added again:
+ * libadwaita 1.2 crashes when a toast is dismissed during its animation. */
+static void
+show_toast (CrmContactsPage *self,
+            const char      *title,
+            CrmChangeSet    *undo)
+{
+  AdwToast *toast;
+
+  if (undo == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+      return;
+    }
+
+  g_set_object (&self->undo, undo);
+  update_actions (self);
+
+  if (self->undo_toast != NULL)
+    {
+      adw_toast_set_title (self->undo_toast, title);
+      return;
+    }
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "contacts.undo");
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self, 0);
+  self->undo_toast = g_object_ref (toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_error (CrmContactsPage *self,
+            const GError    *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* --- Cells ----------------------------------------------------------------- */
+
+static const char *
+owner_name (CrmContactsPage *self,
+            const char      *owner_id)
+{
+  if (owner_id == NULL)
+    return NULL;
+  if (self->owner_names == NULL && get_store (self) != NULL)
+    {
+      g_autoptr(GPtrArray) users = crm_user_directory_list (get_store (self), NULL);
+
+      self->owner_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint i = 0; users != NULL && i < users->len; i++)
+        {
+          CrmUserEntry *user = g_ptr_array_index (users, i);
+          g_hash_table_insert (self->owner_names, g_strdup (user->id), g_strdup (user->name));
+        }
+    }
+  return self->owner_names ? g_hash_table_lookup (self->owner_names, owner_id) : NULL;
+}
+
+static const char *
+organization_name (CrmContactsPage *self,
+                   const char      *organization_id)
+{
+  const char *name;
+
+  if (organization_id == NULL || get_store (self) == NULL)
+    return NULL;
+
+  if (self->organization_names == NULL)
+    self->organization_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  name = g_hash_table_lookup (self->organization_names, organization_id);
+  if (name == NULL)
+    {
+      g_autoptr(CrmContact) organization = crm_store_get (get_store (self), CRM_TYPE_CONTACT, organization_id, NULL);
+
+      name = organization != NULL ? crm_contact_get_name (organization) : "";
+      g_hash_table_insert (self->organization_names, g_strdup (organization_id), g_strdup (name));
+      name = g_hash_table_lookup (self->organization_names, organization_id);
+    }
+  return name;
+}
+
+static char *
+cell_text (CrmContactsPage *self,
+           ColumnId         column,
+           CrmContact      *contact)
+{
+  CrmRecord *record = CRM_RECORD (contact);
+
+  switch (column)
+    {
+    case COLUMN_NAME:
+      return g_strdup (crm_contact_get_name (contact));
+
+    case COLUMN_ORGANIZATION:
+      return g_strdup (organization_name (self, crm_record_get_string (record, "organization_id")));
+
+    case COLUMN_PHONE:
+      {
+        g_auto(GStrv) phones = crm_contact_dup_phone_numbers (contact);
+        return g_strdup (phones[0]);
+      }
+
+    case COLUMN_EMAIL:
+      {
+        const char * const *emails = crm_contact_get_emails (contact);
+        return g_strdup (emails != NULL ? emails[0] : NULL);
+      }
+
+    case COLUMN_REGION:
+      {
+        const char *province = crm_record_get_string (record, "province");
+        const char *city = crm_record_get_string (record, "city");
+
+        if (province != NULL && city != NULL && !g_str_equal (province, city))
+          /* Translators: province and city, as in 浙江 杭州 */
+          return g_strdup_printf (C_("region", "%s %s"), province, city);
+        return g_strdup (city != NULL ? city : province);
+      }
+
+    case COLUMN_LIFECYCLE:
+      return g_strdup (crm_value_label (crm_lifecycle_labels, crm_contact_get_lifecycle (contact)));
+
+    case COLUMN_OWNER:
+      return g_strdup (owner_name (self, crm_record_get_owner_id (record)));
+
+    case COLUMN_LAST_PURCHASE:
+      return crm_format_date (crm_record_get_string (record, "last_purchase_at"));
+
+    case COLUMN_TOTAL_SPENT:
+      if (crm_record_get_int64 (record, "purchase_count") == 0)
+        return NULL;
+      return crm_format_money (crm_record_get_int64 (record, "total_spent"), NULL);
+
+    case N_COLUMNS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            CrmContactsPage          *self)
+{
+  ColumnId column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "crm-column"));
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (label), column_info[column].numeric ? 1.0 : 0.0);
+  if (column_info[column].numeric)
+    gtk_widget_add_css_class (label, "numeric");
+
+  if (column == COLUMN_NAME)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *icon = gtk_image_new_from_icon_name ("x-office-address-book-symbolic");
+
+      gtk_widget_set_tooltip_text (icon, _("Organization"));
+      gtk_box_append (GTK_BOX (box), icon);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_list_item_set_child (item, box);
+      return;
+    }
+  if (column == COLUMN_LIFECYCLE)
+    {
+      gtk_widget_set_halign (label, GTK_ALIGN_START);
+      gtk_widget_add_css_class (label, "lifecycle-badge");
+    }
+
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           CrmContactsPage          *self)
+{
+  ColumnId column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "crm-column"));
+  CrmContact *contact = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  g_autofree char *text = cell_text (self, column, contact);
+  GtkWidget *label = child;
+
+  if (column == COLUMN_NAME)
+    {
+      GtkWidget *icon = gtk_widget_get_first_child (child);
+
+      label = gtk_widget_get_next_sibling (icon);
+      gtk_widget_set_visible (icon, g_strcmp0 (crm_contact_get_kind (contact), "organization") == 0);
+    }
+  if (column == COLUMN_LIFECYCLE)
+    {
+      const char *lifecycle = crm_contact_get_lifecycle (contact);
+
+      for (guint i = 0; crm_lifecycle_labels[i].value != NULL; i++)
+        {
+          g_autofree char *css = g_strconcat ("lifecycle-", crm_lifecycle_labels[i].value, NULL);
+
+          if (g_strcmp0 (lifecycle, crm_lifecycle_labels[i].value) == 0)
+            gtk_widget_add_css_class (label, css);
+          else
+            gtk_widget_remove_css_class (label, css);
+        }
+    }
+
+  gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
+}
+
+/* --- Sorting --------------------------------------------------------------- */
+
+/* GTK 4.8 cannot tell which column a GtkColumnView sorts by. Each sortable
+ * column gets a sorter that records itself and says "smaller"; comparing
+ * two items with the view's sorter then reveals the primary column, and
+ * the sign its direction. The SQL of the model does the real sorting. */
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  SortProbe *probe = user_data;
+
+  if (probe->page->probed_column < 0)
+    probe->page->probed_column = probe->column;
+  return GTK_ORDERING_SMALLER;
+}
+
+static void
+on_sorter_changed (CrmContactsPage *self)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
+  GtkOrdering ordering;
+
+  if (self->model == NULL)
+    return;
+
+  self->probed_column = -1;
+  ordering = gtk_sorter_compare (sorter, a, b);
+  if (self->probed_column < 0 || ordering == GTK_ORDERING_EQUAL)
+    crm_contact_list_model_set_sort (self->model, CRM_CONTACT_SORT_NAME, FALSE);
+  else
+    crm_contact_list_model_set_sort (self->model, column_info[self->probed_column].sort,
+                                     ordering == GTK_ORDERING_LARGER);
+}
+
+/* --- List state ------------------------------------------------------------ */
+
+static guint
+n_selected (CrmContactsPage *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+
+  if (self->selection == NULL)
+    return 0;
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  return (guint) gtk_bitset_get_size (selected);
+}
+
+static GPtrArray *
+selected_ids (CrmContactsPage *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  if (self->selection != NULL)
+    {
+      selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+      for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
+           ok;
+           ok = gtk_bitset_iter_next (&iter, &position))
+        {
+          g_autoptr(CrmContact) contact = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+          if (contact != NULL && crm_record_get_id (CRM_RECORD (contact)) != NULL)
+            g_ptr_array_add (ids, g_strdup (crm_record_get_id (CRM_RECORD (contact))));
+        }
+    }
+
+  /* Nothing selected in the list: the contact on show. */
+  if (ids->len == 0 && crm_contact_pane_get_contact_id (self->pane) != NULL)
+    g_ptr_array_add (ids, g_strdup (crm_contact_pane_get_contact_id (self->pane)));
+
+  return g_steal_pointer (&ids);
+}
+
+static void
+update_list_state (CrmContactsPage *self)
+{
+  const char *state = "list";
+  guint n_items = self->model ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+  const char *query = self->model ? crm_contact_list_model_get_query (self->model) : NULL;
+  guint n_filters = self->model ? crm_contact_list_model_get_n_filters (self->model) : 0;
+  guint selected = n_selected (self);
+  g_autofree char *count = NULL;
+
+  if (n_items == 0 && (query != NULL || n_filters > 0))
+    {
+      g_autofree char *description = NULL;
+
+      state = "no-matches";
+      if (query != NULL)
+        description = g_strdup_printf (_("Nothing matches “%s”. Check the spelling, search by phone or pinyin, or clear the search."), query);
+      else
+        description = g_strdup (_("No contact matches all the filters. Remove a filter or clear them all."));
+      adw_status_page_set_description (self->no_matches_page, description);
+    }
+  else if (n_items == 0)
+    state = "empty";
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->list_stack), state))
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, state);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST_STATE]);
+    }
+
+  if (selected > 1)
+    count = g_strdup_printf (ngettext ("%u of %u contact selected", "%u of %u contacts selected", n_items),
+                             selected, n_items);
+  else if (query != NULL && self->model != NULL && crm_contact_list_model_get_total (self->model) > n_items)
+    count = g_strdup_printf (ngettext ("Best %u of %u match", "Best %u of %u matches",
+                                       crm_contact_list_model_get_total (self->model)),
+                             n_items, crm_contact_list_model_get_total (self->model));
+  else
+    count = g_strdup_printf (ngettext ("%u contact", "%u contacts", n_items), n_items);
+  gtk_label_set_label (self->count_label, count);
+
+  gtk_widget_set_visible (self->bulk_box, selected > 1);
+}
+
+static void
+update_chips (CrmContactsPage *self)
+{
+  GtkWidget *child;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->chips))) != NULL)
+    gtk_flow_box_remove (self->chips, child);
+
+  for (guint i = 0; self->model != NULL && i < CRM_CONTACT_N_FILTERS; i++)
+    {
+      const char *value = crm_contact_list_model_get_filter (self->model, i);
+      g_autofree char *value_label = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *accessible = NULL;
+      GtkWidget *button;
+      GtkWidget *box;
+      GtkWidget *label;
+
+      if (value == NULL)
+        continue;
+
+      value_label = crm_contact_filter_value_label (i, value, owner_name (self, value));
+      /* Translators: a filter chip, e.g. "Lifecycle: Frequent" */
+      text = g_strdup_printf (_("%s: %s"), crm_contact_filter_title (i), value_label);
+      /* Translators: what a screen reader says for a filter chip's button */
+      accessible = g_strdup_printf (_("Remove filter %s"), text);
+
+      box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+      label = gtk_label_new (text);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("window-close-symbolic"));
+
+      button = gtk_button_new ();
+      gtk_button_set_child (GTK_BUTTON (button), box);
+      gtk_widget_add_css_class (button, "filter-chip");
+      gtk_widget_set_tooltip_text (button, _("Remove this filter"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", crm_contact_filter_to_string (i));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "contacts.remove-filter");
+      gtk_flow_box_append (self->chips, button);
+      n++;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->chips), n > 0);
+  if (n > 0)
+    {
+      /* Translators: the filter button while filters are on */
+      g_autofree char *label = g_strdup_printf (_("_Filter (%u)"), n);
+      gtk_menu_button_set_label (self->filter_button, label);
+    }
+  else
+    gtk_menu_button_set_label (self->filter_button, _("_Filter"));
+}
+
+static void
+on_items_changed (CrmContactsPage *self)
+{
+  update_list_state (self);
+}
+
+static void
+on_selection_changed (CrmContactsPage *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+  if (gtk_bitset_get_size (selected) == 1)
+    {
+      g_autoptr(CrmContact) contact = g_list_model_get_item (G_LIST_MODEL (self->model),
+                                                             gtk_bitset_get_nth (selected, 0));
+
+      if (contact != NULL)
+        crm_contact_pane_set_contact_id (self->pane, crm_record_get_id (CRM_RECORD (contact)));
+    }
+
+  update_list_state (self);
+  update_actions (self);
+}
+
+static void
+on_filters_changed (CrmContactsPage *self)
+{
+  update_chips (self);
+  update_list_state (self);
+  update_actions (self);
+}
+
+static void
+on_store_changed (CrmContactsPage *self,
+                  const char      *table,
+                  const char      *id)
+{
+  /* Names shown in cells come from other rows; forget them when those
+   * rows may have changed. */
+  if (table == NULL || g_str_equal (table, "contacts"))
+    g_clear_pointer (&self->organization_names, g_hash_table_unref);
+  if (table == NULL || g_str_equal (table, "users"))
+    g_clear_pointer (&self->owner_names, g_hash_table_unref);
+}
+
+static void
+on_search_changed (CrmContactsPage *self)
+{
+  if (self->model != NULL)
+    crm_contact_list_model_set_query (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  update_list_state (self);
+}
+
+static void
+on_stop_search (CrmContactsPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+static void
+on_column_view_activate (CrmContactsPage *self,
+                         guint            position)
+{
+  g_autoptr(CrmContact) contact = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (contact == NULL)
+    return;
+
+  crm_contact_pane_set_contact_id (self->pane, crm_record_get_id (CRM_RECORD (contact)));
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->pane));
+}
+
+static void
+on_folded_changed (CrmContactsPage *self)
+{
+  g_object_set (self->pane, "show-back-button", adw_leaflet_get_folded (self->leaflet), NULL);
+}
+
+static void
+on_pane_committed (CrmContactsPage *self,
+                   CrmChangeSet    *changes,
+                   const char      *message)
+{
+  show_toast (self, message, changes);
+}
+
+/* --- Actions --------------------------------------------------------------- */
+
+static void
+update_actions (CrmContactsPage *self)
+{
+  gboolean have_store = get_store (self) != NULL && !crm_store_is_read_only (get_store (self));
+  gboolean have_target = n_selected (self) > 0 || crm_contact_pane_get_contact_id (self->pane) != NULL;
+  gboolean bulk = n_selected (self) > 1;
+  gboolean filtered = self->model != NULL && crm_contact_list_model_get_n_filters (self->model) > 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.new", have_store);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.new-organization", have_store);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.delete", have_store && have_target);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.undo", have_store && self->undo != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.filter", self->model != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.remove-filter", filtered);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.clear-filters", filtered);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.bulk-set-owner", have_store && bulk);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.bulk-add-tag", have_store && bulk);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.bulk-remove-tag", have_store && bulk);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.bulk-set-lifecycle", have_store && bulk);
+}
+
+static void
+show_contact (CrmContactsPage *self,
+              const char      *id)
+{
+  guint position = crm_contact_list_model_find (self->model, id);
+
+  if (position != G_MAXUINT)
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  crm_contact_pane_set_contact_id (self->pane, id);
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->pane));
+}
+
+static void
+new_contact (CrmContactsPage *self,
+             const char      *kind)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(CrmChangeSet) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean organization = g_str_equal (kind, "organization");
+
+  if (get_store (self) == NULL)
+    return;
+
+  /* A record needs a name; the name field is focused with it selected,
+   * so typing replaces it. */
+  crm_contact_set_name (contact, organization ? _("New Organization") : _("New Contact"));
+  if (!crm_contact_set_field_from_string (contact, "kind", kind, &error) ||
+      !crm_store_insert (get_store (self), CRM_RECORD (contact), &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  changes = crm_change_set_new (get_store (self));
+  crm_change_set_remember_insert (changes, CRM_RECORD (contact));
+  show_contact (self, crm_record_get_id (CRM_RECORD (contact)));
+  crm_contact_pane_focus_name (self->pane);
+  show_toast (self, organization ? _("Organization added") : _("Contact added"), changes);
+}
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  new_contact (CRM_CONTACTS_PAGE (widget), "person");
+}
+
+static void
+new_organization_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  new_contact (CRM_CONTACTS_PAGE (widget), "organization");
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+  g_autoptr(GPtrArray) ids = selected_ids (self);
+  g_autoptr(CrmChangeSet) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *first_name = NULL;
+  CrmStore *store = get_store (self);
+
+  if (store == NULL || ids->len == 0)
+    return;
+
+  {
+    g_autoptr(CrmContact) first = crm_store_get (store, CRM_TYPE_CONTACT, g_ptr_array_index (ids, 0), NULL);
+    first_name = g_strdup (first ? crm_contact_get_name (first) : "");
+  }
+
+  /* One transaction: all or nothing, and one undo. */
+  changes = crm_change_set_new (store);
+  if (!crm_store_begin (store, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      if (!crm_store_delete (store, CRM_TYPE_CONTACT, g_ptr_array_index (ids, i), &error))
+        {
+          crm_store_rollback (store);
+          show_error (self, error);
+          return;
+        }
+      crm_change_set_remember_delete (changes, CRM_TYPE_CONTACT, g_ptr_array_index (ids, i));
+    }
+  if (!crm_store_commit (store, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (ids, i), crm_contact_pane_get_contact_id (self->pane)) == 0)
+      {
+        crm_contact_pane_set_contact_id (self->pane, NULL);
+        break;
+      }
+  adw_leaflet_set_visible_child (self->leaflet, self->list_side);
+
+  if (ids->len == 1)
+    title = g_strdup_printf (_("“%s” deleted"), first_name);
+  else
+    title = g_strdup_printf (ngettext ("%u contact deleted", "%u contacts deleted", ids->len), ids->len);
+  show_toast (self, title, changes);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+  g_autoptr(CrmChangeSet) undo = g_steal_pointer (&self->undo);
+  g_autoptr(GError) error = NULL;
+
+  if (undo == NULL)
+    return;
+
+  if (!crm_change_set_revert (undo, &error))
+    show_error (self, error);
+  else if (self->undo_toast != NULL)
+    {
+      /* The toast stays for its time, now without a button. */
+      adw_toast_set_title (self->undo_toast, _("Undone"));
+      adw_toast_set_button_label (self->undo_toast, NULL);
+      adw_toast_set_action_name (self->undo_toast, NULL);
+      g_clear_object (&self->undo_toast);
+    }
+  update_actions (self);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->list_side);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+static void
+clear_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  /* The entry reports the change after a delay; the list follows now. */
+  on_search_changed (self);
+  if (self->model != NULL)
+    crm_contact_list_model_clear_filters (self->model);
+}
+
+static void
+show_list_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->list_side);
+}
+
+static void
+filter_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+  CrmContactFilter filter;
+  const char *name;
+  const char *value;
+
+  g_variant_get (parameter, "(&s&s)", &name, &value);
+  if (!crm_contact_filter_from_string (name, &filter))
+    {
+      g_warning ("No contact filter named “%s”", name);
+      return;
+    }
+  crm_contact_list_model_set_filter (self->model, filter, value);
+}
+
+static void
+remove_filter_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+  CrmContactFilter filter;
+
+  if (!crm_contact_filter_from_string (g_variant_get_string (parameter, NULL), &filter))
+    {
+      g_warning ("No contact filter named “%s”", g_variant_get_string (parameter, NULL));
+      return;
+    }
+  crm_contact_list_model_set_filter (self->model, filter, NULL);
+}
+
+static void
+clear_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  crm_contact_list_model_clear_filters (CRM_CONTACTS_PAGE (widget)->model);
+}
+
+/* --- Bulk edit ------------------------------------------------------------- */
+
+typedef enum
+{
+  BULK_SET_OWNER,
+  BULK_ADD_TAG,
+  BULK_REMOVE_TAG,
+  BULK_SET_LIFECYCLE,
+} BulkEdit;
+
+static gboolean
+bulk_edit_one (CrmContact  *contact,
+               BulkEdit     edit,
+               const char  *value,
+               GError     **error)
+{
+  const char * const *tags = crm_record_get_strv (CRM_RECORD (contact), "tags");
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) new_tags = NULL;
+
+  switch (edit)
+    {
+    case BULK_SET_OWNER:
+      crm_record_set_owner_id (CRM_RECORD (contact), *value != '\0' ? value : NULL);
+      return TRUE;
+
+    case BULK_SET_LIFECYCLE:
+      return crm_contact_set_field_from_string (contact, "lifecycle", value, error);
+
+    case BULK_ADD_TAG:
+    case BULK_REMOVE_TAG:
+    default:
+      builder = g_strv_builder_new ();
+      for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+        if (!g_str_equal (tags[i], value))
+          g_strv_builder_add (builder, tags[i]);
+      if (edit == BULK_ADD_TAG)
+        g_strv_builder_add (builder, value);
+      new_tags = g_strv_builder_end (builder);
+      g_object_set (contact, "tags", new_tags, NULL);
+      return TRUE;
+    }
+}
+
+static void
+bulk_edit (CrmContactsPage *self,
+           BulkEdit         edit,
+           const char      *value)
+{
+  static const char * const owner_columns[] = { "owner_id", NULL };
+  static const char * const tag_columns[] = { "tags", NULL };
+  static const char * const lifecycle_columns[] = { "lifecycle_override", NULL };
+  const char * const *columns;
+  g_autoptr(GPtrArray) ids = selected_ids (self);
+  g_autoptr(CrmChangeSet) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  CrmStore *store = get_store (self);
+  guint changed = 0;
+
+  if (store == NULL || ids->len == 0)
+    return;
+
+  columns = edit == BULK_SET_OWNER ? owner_columns
+          : edit == BULK_SET_LIFECYCLE ? lifecycle_columns
+          : tag_columns;
+
+  /* All rows in one transaction: one undo step, one list refresh, and a
+   * failure on any row changes none. */
+  changes = crm_change_set_new (store);
+  if (!crm_store_begin (store, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(CrmContact) contact = crm_store_get (store, CRM_TYPE_CONTACT, g_ptr_array_index (ids, i), &error);
+
+      if (contact == NULL)
+        break;
+      crm_change_set_remember_fields (changes, CRM_RECORD (contact), columns);
+      if (!bulk_edit_one (contact, edit, value, &error))
+        break;
+      if (!crm_record_has_changes (CRM_RECORD (contact)))
+        continue;
+      if (!crm_store_update (store, CRM_RECORD (contact), &error))
+        break;
+      changed++;
+    }
+  if (error != NULL || !crm_store_commit (store, &error))
+    {
+      crm_store_rollback (store);
+      show_error (self, error);
+      return;
+    }
+
+  switch (edit)
+    {
+    case BULK_SET_OWNER:
+      title = g_strdup_printf (ngettext ("Owner changed for %u contact", "Owner changed for %u contacts", changed), changed);
+      break;
+    case BULK_ADD_TAG:
+      title = g_strdup_printf (ngettext ("Tag “%s” added to %u contact", "Tag “%s” added to %u contacts", changed), value, changed);
+      break;
+    case BULK_REMOVE_TAG:
+      title = g_strdup_printf (ngettext ("Tag “%s” removed from %u contact", "Tag “%s” removed from %u contacts", changed), value, changed);
+      break;
+    case BULK_SET_LIFECYCLE:
+    default:
+      title = g_strdup_printf (ngettext ("Lifecycle changed for %u contact", "Lifecycle changed for %u contacts", changed), changed);
+      break;
+    }
+  show_toast (self, title, changed > 0 ? changes : NULL);
+}
+
+static void
+bulk_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+  const char *value = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (action_name, "contacts.bulk-set-owner"))
+    bulk_edit (self, BULK_SET_OWNER, value);
+  else if (g_str_equal (action_name, "contacts.bulk-add-tag"))
+    bulk_edit (self, BULK_ADD_TAG, value);
+  else if (g_str_equal (action_name, "contacts.bulk-remove-tag"))
+    bulk_edit (self, BULK_REMOVE_TAG, value);
+  else
+    bulk_edit (self, BULK_SET_LIFECYCLE, value);
+}
+
+/* Built when the menu opens: owners and tags change. */
+static void
+rebuild_bulk_menu (CrmContactsPage *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) owners = g_menu_new ();
+  g_autoptr(GMenu) lifecycles = g_menu_new ();
+  g_autoptr(GMenu) add_tags = g_menu_new ();
+  g_autoptr(GMenu) remove_tags = g_menu_new ();
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GPtrArray) tags = NULL;
+
+  if (get_store (self) == NULL)
+    return;
+
+  users = crm_user_directory_list (get_store (self), NULL);
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      CrmUserEntry *user = g_ptr_array_index (users, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (user->name, NULL);
+
+      g_menu_item_set_action_and_target (item, "contacts.bulk-set-owner", "s", user->id);
+      g_menu_append_item (owners, item);
+    }
+  {
+    g_autoptr(GMenuItem) item = g_menu_item_new (_("No owner"), NULL);
+
+    g_menu_item_set_action_and_target (item, "contacts.bulk-set-owner", "s", "");
+    g_menu_append_item (owners, item);
+  }
+
+  {
+    g_autoptr(GMenuItem) item = g_menu_item_new (_("Automatic"), NULL);
+
+    g_menu_item_set_action_and_target (item, "contacts.bulk-set-lifecycle", "s", "");
+    g_menu_append_item (lifecycles, item);
+  }
+  for (guint i = 0; crm_lifecycle_labels[i].value != NULL; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_(crm_lifecycle_labels[i].label), NULL);
+
+      g_menu_item_set_action_and_target (item, "contacts.bulk-set-lifecycle", "s", crm_lifecycle_labels[i].value);
+      g_menu_append_item (lifecycles, item);
+    }
+
+  tags = crm_contact_list_model_count_facet (self->model, CRM_CONTACT_FILTER_TAG, NULL);
+  for (guint i = 0; tags != NULL && i < tags->len && i < 16; i++)
+    {
+      CrmContactFacet *tag = g_ptr_array_index (tags, i);
+      g_autoptr(GMenuItem) add = g_menu_item_new (tag->value, NULL);
+      g_autoptr(GMenuItem) remove = g_menu_item_new (tag->value, NULL);
+
+      g_menu_item_set_action_and_target (add, "contacts.bulk-add-tag", "s", tag->value);
+      g_menu_append_item (add_tags, add);
+      g_menu_item_set_action_and_target (remove, "contacts.bulk-remove-tag", "s", tag->value);
+      g_menu_append_item (remove_tags, remove);
+    }
+
+  g_menu_append_submenu (menu, _("Set _Owner"), G_MENU_MODEL (owners));
+  g_menu_append_submenu (menu, _("Set _Lifecycle"), G_MENU_MODEL (lifecycles));
+  if (tags != NULL && tags->len > 0)
+    {
+      g_menu_append_submenu (menu, _("_Add Tag"), G_MENU_MODEL (add_tags));
+      g_menu_append_submenu (menu, _("_Remove Tag"), G_MENU_MODEL (remove_tags));
+    }
+
+  gtk_menu_button_set_menu_model (self->bulk_button, G_MENU_MODEL (menu));
+}
+
+static void
+on_bulk_box_visible (CrmContactsPage *self)
+{
+  if (gtk_widget_get_visible (self->bulk_box))
+    rebuild_bulk_menu (self);
+}
+
+/* --- Columns --------------------------------------------------------------- */
+
+static void
+on_column_toggled (GSimpleAction *action,
+                   GVariant      *state,
+                   gpointer       user_data)
+{
+  GtkColumnViewColumn *column = user_data;
+
+  g_simple_action_set_state (action, state);
+  gtk_column_view_column_set_visible (column, g_variant_get_boolean (state));
+}
+
+static void
+create_columns (CrmContactsPage *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  self->column_actions = g_simple_action_group_new ();
+
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GSimpleAction) action = NULL;
+      g_autofree char *action_name = NULL;
+      GtkColumnViewColumn *column;
+
+      g_object_set_data (G_OBJECT (factory), "crm-column", GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
+
+      column = gtk_column_view_column_new (_(column_info[i].title), g_object_ref (factory));
+      gtk_column_view_column_set_expand (column, column_info[i].expand);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_fixed_width (column, column_info[i].width);
+      gtk_column_view_column_set_visible (column, column_visible_default[i]);
+      if (column_info[i].sort >= 0)
+        {
+          g_autoptr(GtkSorter) sorter = NULL;
+
+          self->probes[i].page = self;
+          self->probes[i].column = i;
+          sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, &self->probes[i], NULL));
+          gtk_column_view_column_set_sorter (column, sorter);
+        }
+      gtk_column_view_append_column (self->column_view, column);
+      self->columns[i] = column;
+
+      action = g_simple_action_new_stateful (column_info[i].id, NULL,
+                                             g_variant_new_boolean (column_visible_default[i]));
+      g_signal_connect (action, "change-state", G_CALLBACK (on_column_toggled), column);
+      g_action_map_add_action (G_ACTION_MAP (self->column_actions), G_ACTION (action));
+      action_name = g_strconcat ("columns.", column_info[i].id, NULL);
+      g_menu_append (menu, _(column_info[i].title), action_name);
+    }
+
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns", G_ACTION_GROUP (self->column_actions));
+  gtk_menu_button_set_menu_model (self->columns_button, G_MENU_MODEL (menu));
+
+  g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
+                            G_CALLBACK (on_sorter_changed), self);
+  gtk_column_view_sort_by_column (self->column_view, self->columns[COLUMN_NAME], GTK_SORT_ASCENDING);
+}
+
+/* --- GObject --------------------------------------------------------------- */
+
+static void
+crm_contacts_page_dispose (GObject *object)
+{
+  CrmContactsPage *self = (CrmContactsPage *)object;
+
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CONTACTS_PAGE);
+  for (guint i = 0; i < N_COLUMNS; i++)
+    g_clear_object (&self->columns[i]);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->undo);
+  g_clear_object (&self->undo_toast);
+  g_clear_object (&self->column_actions);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->owner_names, g_hash_table_unref);
+  g_clear_pointer (&self->organization_names, g_hash_table_unref);
+
+  G_OBJECT_CLASS (crm_contacts_page_parent_class)->dispose (object);
+}
+
+static void
+crm_contacts_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+
+    case PROP_LIST_STATE:
+      g_value_set_string (value, crm_contacts_page_get_list_state (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_contacts_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      crm_contacts_page_set_context (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_contacts_page_class_init (CrmContactsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const char * const bulk_actions[] = {
+    "contacts.bulk-set-owner", "contacts.bulk-add-tag",
+    "contacts.bulk-remove-tag", "contacts.bulk-set-lifecycle",
+  };
+
+  object_class->dispose = crm_contacts_page_dispose;
+  object_class->get_property = crm_contacts_page_get_property;
+  object_class->set_property = crm_contacts_page_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         CRM_TYPE_CONTEXT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LIST_STATE] =
+    g_param_spec_string ("list-state", NULL, NULL,
+                         "list",
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CRM_TYPE_CONTACT_PANE);
+  g_type_ensure (CRM_TYPE_CONTACT_FILTER_POPOVER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-contacts-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, list_side);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, filter_popover);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, columns_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, chips);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, no_matches_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, bulk_box);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, bulk_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, pane);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
+  gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_pane_committed);
+
+  gtk_widget_class_install_action (widget_class, "contacts.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "contacts.new-organization", NULL, new_organization_action);
+  gtk_widget_class_install_action (widget_class, "contacts.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "contacts.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "contacts.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "contacts.clear-search", NULL, clear_search_action);
+  gtk_widget_class_install_action (widget_class, "contacts.show-list", NULL, show_list_action);
+  gtk_widget_class_install_action (widget_class, "contacts.filter", "(ss)", filter_action);
+  gtk_widget_class_install_action (widget_class, "contacts.remove-filter", "s", remove_filter_action);
+  gtk_widget_class_install_action (widget_class, "contacts.clear-filters", NULL, clear_filters_action);
+  for (guint i = 0; i < G_N_ELEMENTS (bulk_actions); i++)
+    gtk_widget_class_install_action (widget_class, bulk_actions[i], "s", bulk_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "contacts.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "contacts.new", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "contacts.new-organization", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "contacts.undo", NULL);
+}
+
+static void
+crm_contacts_page_init (CrmContactsPage *self)
+{
+  GtkEventController *shortcuts;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->probed_column = -1;
+  create_columns (self);
+
+  /* Delete on the list only: in an entry it deletes text. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                                                          gtk_named_action_new ("contacts.delete")));
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), shortcuts);
+
+  g_signal_connect_swapped (self->bulk_box, "notify::visible", G_CALLBACK (on_bulk_box_visible), self);
+
+  update_list_state (self);
+  update_actions (self);
+}
+
+CrmContext *
+crm_contacts_page_get_context (CrmContactsPage *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACTS_PAGE (self), NULL);
+
+  return self->context;
+}
+
+void
+crm_contacts_page_set_context (CrmContactsPage *self,
+                               CrmContext      *context)
+{
+  g_return_if_fail (CRM_IS_CONTACTS_PAGE (self));
+  g_return_if_fail (context == NULL || CRM_IS_CONTEXT (context));
+
+  if (self->context == context)
+    return;
+  g_return_if_fail (self->context == NULL);
+
+  self->context = g_object_ref (context);
+  self->model = crm_contact_list_model_new (crm_context_get_store (context));
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  crm_contact_filter_popover_set_model (self->filter_popover, self->model);
+  crm_contact_pane_set_store (self->pane, crm_context_get_store (context));
+  on_sorter_changed (self);
+
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::n-filters", G_CALLBACK (on_filters_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (crm_context_get_store (context), "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+
+  update_chips (self);
+  update_list_state (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
+}
+
+CrmContactListModel *
+crm_contacts_page_get_model (CrmContactsPage *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACTS_PAGE (self), NULL);
+
+  return self->model;
+}
+
+GtkSelectionModel *
+crm_contacts_page_get_selection (CrmContactsPage *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACTS_PAGE (self), NULL);
+
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+GtkWidget *
+crm_contacts_page_get_pane (CrmContactsPage *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACTS_PAGE (self), NULL);
+
+  return GTK_WIDGET (self->pane);
+}
+
+const char *
+crm_contacts_page_get_list_state (CrmContactsPage *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACTS_PAGE (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->list_stack);
+}

@@ -1,0 +1,24 @@
+/* crm-contacts-page.h: the Contacts workspace: searchable, filterable list of contacts beside one contact */
+#pragma once
+
+#include <adwaita.h>
+
+#include "crm-contact-list-model.h"
+#include "crm-context.h"
+
+G_BEGIN_DECLS
+
+#define CRM_TYPE_CONTACTS_PAGE (crm_contacts_page_get_type ())
+G_DECLARE_FINAL_TYPE (CrmContactsPage, crm_contacts_page, CRM, CONTACTS_PAGE, GtkWidget)
+
+CrmContext          *crm_contacts_page_get_context   (CrmContactsPage *self);
+/* Set once, after construction, by the window that owns the context. */
+void                 crm_contacts_page_set_context   (CrmContactsPage *self,
+                                                      CrmContext      *context);
+CrmContactListModel *crm_contacts_page_get_model     (CrmContactsPage *self);
+GtkSelectionModel   *crm_contacts_page_get_selection (CrmContactsPage *self);
+GtkWidget           *crm_contacts_page_get_pane      (CrmContactsPage *self);
+/* "list", "empty" or "no-matches". */
+const char          *crm_contacts_page_get_list_state (CrmContactsPage *self);
+
+G_END_DECLS

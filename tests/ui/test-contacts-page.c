@@ -1,0 +1,376 @@
+/* test-contacts-page.c: the Contacts workspace driven through its actions: create, edit, undo, search, filters, bulk edit */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "crm-contact.h"
+#include "crm-contact-pane.h"
+#include "crm-contacts-page.h"
+#include "crm-context.h"
+#include "crm-test-ui.h"
+
+typedef struct
+{
+  char            *dir;
+  CrmStore        *store;
+  CrmContext      *context;
+  GtkWindow       *window;
+  CrmContactsPage *page;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("crm-ui-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "crm.db", NULL);
+  f->store = crm_store_open (path, &error);
+  g_assert_no_error (error);
+  f->context = crm_context_new (f->store, settings);
+
+  f->page = g_object_new (CRM_TYPE_CONTACTS_PAGE, NULL);
+  crm_contacts_page_set_context (f->page, f->context);
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1200, 800);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->page));
+  gtk_window_present (f->window);
+  crm_test_ui_iterate ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
+  gtk_window_destroy (f->window);
+  crm_test_ui_iterate ();
+  g_assert_null (f->page);
+
+  g_clear_object (&f->context);
+  g_assert_finalize_object (f->store);
+
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static char *
+add_contact (Fixture    *f,
+             const char *name,
+             ...)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+  const char *field;
+  va_list args;
+
+  crm_contact_set_name (contact, name);
+  va_start (args, name);
+  while ((field = va_arg (args, const char *)) != NULL)
+    {
+      crm_contact_set_field_from_string (contact, field, va_arg (args, const char *), &error);
+      g_assert_no_error (error);
+    }
+  va_end (args);
+  crm_store_insert (f->store, CRM_RECORD (contact), &error);
+  g_assert_no_error (error);
+  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
+}
+
+static CrmContact *
+load (Fixture    *f,
+      const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  CrmContact *contact = crm_store_get (f->store, CRM_TYPE_CONTACT, id, &error);
+
+  g_assert_no_error (error);
+  return contact;
+}
+
+static guint
+n_items (Fixture *f)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (crm_contacts_page_get_model (f->page)));
+}
+
+static void
+test_empty_state (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_cmpstr (crm_contacts_page_get_list_state (f->page), ==, "empty");
+  g_assert_cmpuint (n_items (f), ==, 0);
+
+  g_free (add_contact (f, "张三", NULL));
+  g_assert_cmpstr (crm_contacts_page_get_list_state (f->page), ==, "list");
+}
+
+static void
+test_create_edit_undo (Fixture       *f,
+                       gconstpointer  data)
+{
+  CrmContactPane *pane = CRM_CONTACT_PANE (crm_contacts_page_get_pane (f->page));
+  g_autoptr(CrmContact) contact = NULL;
+  g_autofree char *id = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.new", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (n_items (f), ==, 1);
+  id = g_strdup (crm_contact_pane_get_contact_id (pane));
+  g_assert_nonnull (id);
+
+  /* The new row is selected and shown. */
+  g_assert_true (gtk_selection_model_is_selected (crm_contacts_page_get_selection (f->page), 0));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "contact.set-field", "(ss)", "name", "王小明"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "contact.set-field", "(ss)", "city", "杭州"));
+  crm_test_ui_iterate ();
+  contact = load (f, id);
+  g_assert_cmpstr (crm_contact_get_name (contact), ==, "王小明");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (contact), "city"), ==, "杭州");
+  g_assert_null (crm_contact_pane_get_error_message (pane));
+
+  /* Undo takes back the last edit only, at field level. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL));
+  crm_test_ui_iterate ();
+  g_clear_object (&contact);
+  contact = load (f, id);
+  g_assert_null (crm_record_get_string (CRM_RECORD (contact), "city"));
+  g_assert_cmpstr (crm_contact_get_name (contact), ==, "王小明");
+
+  /* Nothing left to undo: the name stays. */
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL);
+  crm_test_ui_iterate ();
+  g_clear_object (&contact);
+  contact = load (f, id);
+  g_assert_cmpstr (crm_contact_get_name (contact), ==, "王小明");
+  g_assert_false (crm_record_get_deleted (CRM_RECORD (contact)));
+}
+
+static void
+test_delete_undo (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *a = add_contact (f, "Alice", NULL);
+  g_autofree char *b = add_contact (f, "Bob", NULL);
+  GtkSelectionModel *selection = crm_contacts_page_get_selection (f->page);
+
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.delete", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (n_items (f), ==, 1);
+  {
+    g_autoptr(CrmContact) bob = load (f, b);
+    g_assert_true (crm_record_get_deleted (CRM_RECORD (bob)));
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (n_items (f), ==, 2);
+}
+
+static void
+test_invalid_phone_rejected (Fixture       *f,
+                             gconstpointer  data)
+{
+  CrmContactPane *pane = CRM_CONTACT_PANE (crm_contacts_page_get_pane (f->page));
+  g_autofree char *id = add_contact (f, "李四", "phone", "13812345678", NULL);
+  g_autoptr(CrmContact) contact = NULL;
+  g_auto(GStrv) phones = NULL;
+
+  gtk_selection_model_select_item (crm_contacts_page_get_selection (f->page), 0, TRUE);
+  g_assert_cmpstr (crm_contact_pane_get_contact_id (pane), ==, id);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "contact.set-field", "(ss)", "phone", "12-34"));
+  crm_test_ui_iterate ();
+
+  /* The reason is shown with the field's name as people read it. */
+  g_assert_nonnull (crm_contact_pane_get_error_message (pane));
+  g_assert_true (g_str_has_prefix (crm_contact_pane_get_error_message (pane), "Phone: "));
+
+  contact = load (f, id);
+  phones = crm_contact_dup_phone_numbers (contact);
+  g_assert_cmpstr (phones[0], ==, "+8613812345678");
+
+  /* A valid number then saves and clears the message. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "contact.set-field", "(ss)", "phone", "139 0000 1111"));
+  crm_test_ui_iterate ();
+  g_assert_null (crm_contact_pane_get_error_message (pane));
+  g_clear_object (&contact);
+  g_clear_pointer (&phones, g_strfreev);
+  contact = load (f, id);
+  phones = crm_contact_dup_phone_numbers (contact);
+  g_assert_cmpstr (phones[0], ==, "+8613900001111");
+}
+
+static gboolean
+model_has_n_items (gpointer data)
+{
+  gpointer *args = data;
+
+  return n_items (args[0]) == GPOINTER_TO_UINT (args[1]);
+}
+
+static void
+test_search_narrows (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *entry;
+  gpointer args[2] = { f, NULL };
+
+  g_free (add_contact (f, "张三丰", "phone", "13812345678", NULL));
+  g_free (add_contact (f, "李四", NULL));
+  g_free (add_contact (f, "王五", NULL));
+  g_assert_cmpuint (n_items (f), ==, 3);
+
+  /* Ctrl+F's action focuses the search entry. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.search", NULL));
+  entry = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY));
+  entry = gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY);
+
+  /* Typing searches after the entry's short delay, by pinyin initials too. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zsf");
+  args[1] = GUINT_TO_POINTER (1);
+  crm_test_ui_wait_until (model_has_n_items, args);
+  g_assert_cmpstr (crm_contacts_page_get_list_state (f->page), ==, "list");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "nobody-has-this-name");
+  args[1] = GUINT_TO_POINTER (0);
+  crm_test_ui_wait_until (model_has_n_items, args);
+  g_assert_cmpstr (crm_contacts_page_get_list_state (f->page), ==, "no-matches");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.clear-search", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (n_items (f), ==, 3);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+}
+
+static void
+test_filters_combine (Fixture       *f,
+                      gconstpointer  data)
+{
+  CrmContactListModel *model = crm_contacts_page_get_model (f->page);
+
+  g_free (add_contact (f, "Alice", "gender", "female", "province", "浙江", "tags", "VIP", NULL));
+  g_free (add_contact (f, "Beth", "gender", "female", "province", "广东", "tags", "VIP", NULL));
+  g_free (add_contact (f, "Carl", "gender", "male", "province", "浙江", NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.filter", "(ss)", "gender", "female"));
+  g_assert_cmpuint (n_items (f), ==, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.filter", "(ss)", "province", "浙江"));
+  g_assert_cmpuint (n_items (f), ==, 1);
+  g_assert_cmpuint (crm_contact_list_model_get_n_filters (model), ==, 2);
+
+  /* Removing the gender chip leaves the region filter. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.remove-filter", "s", "gender"));
+  g_assert_cmpuint (n_items (f), ==, 2);
+  g_assert_cmpstr (crm_contact_list_model_get_filter (model, CRM_CONTACT_FILTER_PROVINCE), ==, "浙江");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.filter", "(ss)", "tag", "VIP"));
+  g_assert_cmpuint (n_items (f), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.filter", "(ss)", "province", "广东"));
+  g_assert_cmpuint (n_items (f), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.filter", "(ss)", "gender", "male"));
+  g_assert_cmpuint (n_items (f), ==, 0);
+  g_assert_cmpstr (crm_contacts_page_get_list_state (f->page), ==, "no-matches");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.clear-filters", NULL));
+  g_assert_cmpuint (n_items (f), ==, 3);
+  g_assert_cmpuint (crm_contact_list_model_get_n_filters (model), ==, 0);
+}
+
+static gint64
+count_where (Fixture    *f,
+             const char *field,
+             const char *value)
+{
+  CrmContactListModel *model = crm_contacts_page_get_model (f->page);
+  gint64 n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    {
+      g_autoptr(CrmContact) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autoptr(CrmContact) contact = load (f, crm_record_get_id (CRM_RECORD (item)));
+
+      if (g_strcmp0 (crm_record_get_string (CRM_RECORD (contact), field), value) == 0)
+        n++;
+    }
+  return n;
+}
+
+static void
+test_bulk_edit_one_undo (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkSelectionModel *selection = crm_contacts_page_get_selection (f->page);
+
+  g_assert_true (crm_store_begin (f->store, &error));
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Customer %04u", i);
+      g_free (add_contact (f, name, NULL));
+    }
+  g_assert_true (crm_store_commit (f->store, &error));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (n_items (f), ==, 1000);
+
+  gtk_selection_model_select_all (selection);
+  crm_test_ui_iterate ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.bulk-set-lifecycle", "s", "dormant"));
+  crm_test_ui_iterate ();
+  g_assert_cmpint (count_where (f, "lifecycle_override", "dormant"), ==, 1000);
+
+  /* One undo puts back all 1,000 rows. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpint (count_where (f, "lifecycle_override", NULL), ==, 1000);
+
+  /* Tags and owners the same way. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.bulk-add-tag", "s", "VIP"));
+  crm_test_ui_iterate ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.filter", "(ss)", "tag", "VIP"));
+  g_assert_cmpuint (n_items (f), ==, 1000);
+  gtk_selection_model_select_all (selection);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.bulk-remove-tag", "s", "VIP"));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (n_items (f), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (n_items (f), ==, 1000);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  crm_test_ui_init (&argc, &argv);
+
+#define PAGE_TEST(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  PAGE_TEST ("/contacts-page/empty-state", test_empty_state);
+  PAGE_TEST ("/contacts-page/create-edit-undo", test_create_edit_undo);
+  PAGE_TEST ("/contacts-page/delete-undo", test_delete_undo);
+  PAGE_TEST ("/contacts-page/invalid-phone-rejected", test_invalid_phone_rejected);
+  PAGE_TEST ("/contacts-page/search-narrows", test_search_narrows);
+  PAGE_TEST ("/contacts-page/filters-combine", test_filters_combine);
+  PAGE_TEST ("/contacts-page/bulk-edit-one-undo", test_bulk_edit_one_undo);
+
+  return g_test_run ();
+}
