@@ -207,6 +207,17 @@ test_search_follows_changes (StoreFixture  *f,
   g_assert_cmpint (store_query_int (f->store,
                                     "SELECT count(*) FROM contact_search_keys WHERE key IN ('张', '张三', 'zs', 'zh')"),
                    ==, 0);
+  g_assert_cmpint (store_query_int (f->store,
+                                    "SELECT count(*) FROM contact_search_fields WHERE key IN ('张三丰', 'zhangsanfeng', 'zsf')"),
+                   ==, 0);
+  g_assert_cmpint (store_query_int (f->store,
+                                    "SELECT count(*) FROM contact_search_fields WHERE key IN ('王五', 'wangwu', 'ww', '武当', 'vip')"),
+                   ==, 5);
+
+  /* Long queries find the new fields' exact and prefix matches. */
+  g_assert_true (found (f->store, "wangwu", id));
+  g_assert_true (found (f->store, "wangw", id));
+  g_assert_cmpint (position (f->store, "荣耀终端", org), ==, 0);
 }
 
 static void
@@ -252,9 +263,265 @@ test_search_deferred_rebuild (StoreFixture  *f,
   {
     gint64 keys = store_query_int (f->store, "SELECT count(*) FROM contact_search_keys");
 
+    gint64 fields = store_query_int (f->store, "SELECT count(*) FROM contact_search_fields");
+
+    g_assert_cmpint (fields, >=, 51 * 3);
     g_assert_true (crm_contact_search_rebuild (f->store, &error));
     g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contact_search_keys"), ==, keys);
+    g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contact_search_fields"), ==, fields);
   }
+}
+
+static GArray *
+search_rids (CrmStore   *store,
+             const char *query,
+             guint       limit,
+             guint       offset,
+             guint      *out_total,
+             gboolean   *out_capped)
+{
+  g_autoptr(GError) error = NULL;
+  GArray *rids = crm_contact_search_rids (store, query, limit, offset, out_total, out_capped, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (rids);
+  return rids;
+}
+
+static gint64
+rid_of (CrmStore   *store,
+        const char *id)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 rid;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (crm_store_get_db (store), "SELECT rid FROM contacts WHERE id = ?",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  rid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return rid;
+}
+
+/* The rank (0 exact, 1 prefix, 2 substring) of each rid, from the ids. */
+static int
+rank_of (CrmStore           *store,
+         gint64              rid,
+         const char * const *exact,
+         const char * const *prefix,
+         const char * const *inside)
+{
+  const char * const *tiers[] = { exact, prefix, inside };
+
+  for (int t = 0; t < 3; t++)
+    for (guint i = 0; tiers[t][i] != NULL; i++)
+      if (rid_of (store, tiers[t][i]) == rid)
+        return t;
+  g_assert_not_reached ();
+}
+
+static void
+test_search_tiers (StoreFixture  *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  /* Inserted worst first, so insertion order cannot pass for ranking. */
+  g_autofree char *in_name = add_contact (f->store, "name", "Li Wang", NULL);
+  g_autofree char *in_email = add_contact (f->store, "name", "Xu Li", "email", "x.wang@example.com", NULL);
+  g_autofree char *org = add_contact (f->store, "name", "Wangfujing Store", "kind", "organization", NULL);
+  g_autofree char *in_org = add_contact (f->store, "name", "Zhao Min", "organization_id", org, NULL);
+  g_autofree char *pre_tag = add_contact (f->store, "name", "赵敏", "tags", "Wangpai", NULL);
+  g_autofree char *pre_email = add_contact (f->store, "name", "Fang", "email", "wang.fang@example.com", NULL);
+  g_autofree char *pre_pinyin = add_contact (f->store, "name", "王芳", NULL);
+  g_autofree char *ex_pinyin = add_contact (f->store, "name", "王", NULL);
+  g_autofree char *ex_tag = add_contact (f->store, "name", "Someone", "tags", "wang, VIP", NULL);
+  /* Exact by name, prefix by email: counted once, as exact. */
+  g_autofree char *ex_both = add_contact (f->store, "name", "Wang", "email", "wang@example.com", NULL);
+  g_autofree char *unrelated = add_contact (f->store, "name", "李四", "email", "lisi@example.com", NULL);
+  const char * const exact[] = { ex_pinyin, ex_tag, ex_both, NULL };
+  const char * const prefix[] = { pre_tag, pre_email, pre_pinyin, org, NULL };
+  const char * const inside[] = { in_name, in_email, in_org, NULL };
+  g_autoptr(GArray) all = NULL;
+  g_autoptr(GHashTable) distinct = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint total = 0;
+  gboolean capped = TRUE;
+  int last_rank = 0;
+
+  all = search_rids (f->store, "wang", G_MAXUINT, 0, &total, &capped);
+  g_assert_cmpuint (all->len, ==, 10);
+  g_assert_cmpuint (total, ==, 10);
+  g_assert_false (capped);
+  for (guint i = 0; i < all->len; i++)
+    {
+      gint64 *rid = &g_array_index (all, gint64, i);
+      int rank = rank_of (f->store, *rid, exact, prefix, inside);
+
+      g_test_message ("%u: rid %" G_GINT64_FORMAT ", rank %d", i, *rid, rank);
+      g_assert_cmpint (rank, >=, last_rank);
+      last_rank = rank;
+      g_assert_true (g_hash_table_add (distinct, rid));
+    }
+  g_assert_cmpint (rank_of (f->store, g_array_index (all, gint64, 2), exact, prefix, inside), ==, 0);
+  g_assert_cmpint (rank_of (f->store, g_array_index (all, gint64, 3), exact, prefix, inside), ==, 1);
+  g_assert_cmpint (rank_of (f->store, g_array_index (all, gint64, 6), exact, prefix, inside), ==, 1);
+  g_assert_cmpint (rank_of (f->store, g_array_index (all, gint64, 7), exact, prefix, inside), ==, 2);
+
+  /* Pages of every size, cutting the tiers anywhere, add up to the whole
+   * list; the total is the same whether the page reached FTS or not. */
+  for (guint size = 1; size <= 4; size++)
+    for (guint offset = 0; offset < all->len + size; offset += size)
+      {
+        g_autoptr(GArray) page = search_rids (f->store, "wang", size, offset, &total, &capped);
+
+        g_assert_cmpuint (total, ==, 10);
+        g_assert_false (capped);
+        g_assert_cmpuint (page->len, ==, MIN (size, all->len - MIN (offset, all->len)));
+        for (guint i = 0; i < page->len; i++)
+          g_assert_cmpint (g_array_index (page, gint64, i), ==, g_array_index (all, gint64, offset + i));
+      }
+
+  /* Ids come in the same order. */
+  {
+    g_autoptr(GPtrArray) ids = crm_contact_search (f->store, "wang", 100, 0, &total, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (ids->len, ==, all->len);
+    for (guint i = 0; i < ids->len; i++)
+      g_assert_cmpint (rid_of (f->store, g_ptr_array_index (ids, i)), ==, g_array_index (all, gint64, i));
+  }
+
+  /* Longer prefixes narrow the same way; the organization's people stay
+   * substring matches. */
+  g_assert_cmpint (position (f->store, "wangf", pre_email), <, position (f->store, "wangf", in_org));
+  g_assert_cmpint (position (f->store, "wangfang", pre_pinyin), <=, 1);
+  g_assert_false (found (f->store, "wang", unrelated));
+  g_assert_cmpint (position (f->store, "wang@example.com", ex_both), ==, 0);
+}
+
+static void
+test_search_capped_total (StoreFixture  *f,
+                          gconstpointer  data)
+{
+  const guint n = CRM_CONTACT_SEARCH_TOTAL_CAP + 10;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rids = NULL;
+  g_autoptr(GArray) page = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  guint total = 0;
+  gboolean capped = FALSE;
+
+  /* 王0…王10009 in one statement and indexed in one go, as bulk writers
+   * do: through the record API this takes seconds. */
+  g_assert_cmpuint (n, ==, 10010);
+  g_assert_true (crm_store_begin (f->store, &error));
+  g_assert_true (crm_contact_search_set_deferred (f->store, TRUE, &error));
+  g_assert_cmpint (sqlite3_exec (crm_store_get_db (f->store),
+                                 "WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 10009)\n"
+                                 "INSERT INTO contacts (id, created_at, updated_at, name, name_pinyin, name_initials)\n"
+                                 "SELECT printf ('00000000-0000-7000-8000-%012d', i), '2024-01-01T00:00:00.000Z',\n"
+                                 "  '2024-01-01T00:00:00.000Z', '王' || i, 'wang' || i, 'w' FROM n",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (crm_store_commit (f->store, &error));
+  g_assert_true (crm_contact_search_rebuild (f->store, &error));
+  g_assert_no_error (error);
+  g_autofree char *other = add_contact (f->store, "name", "Wanda", NULL);
+
+  /* Short and long queries stop counting past the cap, and say so. */
+  rids = search_rids (f->store, "王", 50, 0, &total, &capped);
+  g_assert_cmpuint (rids->len, ==, 50);
+  g_assert_cmpuint (total, ==, CRM_CONTACT_SEARCH_TOTAL_CAP);
+  g_assert_true (capped);
+  g_clear_pointer (&rids, g_array_unref);
+  rids = search_rids (f->store, "wang", 50, 0, &total, &capped);
+  g_assert_cmpuint (total, ==, CRM_CONTACT_SEARCH_TOTAL_CAP);
+  g_assert_true (capped);
+  g_clear_pointer (&rids, g_array_unref);
+  rids = search_rids (f->store, "wan", 50, 0, &total, &capped);
+  g_assert_cmpuint (total, ==, CRM_CONTACT_SEARCH_TOTAL_CAP);
+  g_assert_true (capped);
+
+  /* Below the cap, exact. */
+  g_clear_pointer (&rids, g_array_unref);
+  rids = search_rids (f->store, "wang99", 5, 0, &total, &capped);
+  g_assert_cmpuint (total, ==, 111);   /* 王99, 王990…王999, 王9900…王9999 */
+  g_assert_false (capped);
+  g_clear_pointer (&rids, g_array_unref);
+  rids = search_rids (f->store, "wanda", 5, 0, &total, &capped);
+  g_assert_cmpuint (total, ==, 1);
+  g_assert_false (capped);
+
+  /* Pages past the cap still come; one that reaches the end has seen
+   * every match, so counts them all. */
+  page = search_rids (f->store, "wang", 50, n - 5, &total, &capped);
+  g_assert_cmpuint (page->len, ==, 5);
+  g_assert_cmpuint (total, ==, n);
+  g_assert_false (capped);
+  g_clear_pointer (&page, g_array_unref);
+  page = search_rids (f->store, "wang", 5, n - 50, &total, &capped);
+  g_assert_cmpuint (page->len, ==, 5);
+  g_assert_cmpuint (total, ==, CRM_CONTACT_SEARCH_TOTAL_CAP);
+  g_assert_true (capped);
+
+  /* Reading every match counts them all. */
+  g_clear_pointer (&rids, g_array_unref);
+  rids = search_rids (f->store, "wang", G_MAXUINT, 0, &total, &capped);
+  g_assert_cmpuint (rids->len, ==, n);
+  g_assert_cmpuint (total, ==, n);
+  g_assert_false (capped);
+
+  /* The id API reports the cap itself. */
+  ids = crm_contact_search (f->store, "王", 10, 0, &total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, CRM_CONTACT_SEARCH_TOTAL_CAP);
+
+  /* No query counts everyone exactly. */
+  g_clear_pointer (&rids, g_array_unref);
+  rids = search_rids (f->store, "", 10, 0, &total, &capped);
+  g_assert_cmpuint (total, ==, n + 1);
+  g_assert_false (capped);
+}
+
+/* Version 3 added contact_search_fields to databases that hold contacts:
+ * its migration hook, run on such a database, indexes them all. */
+static void
+test_search_fields_migration (StoreFixture  *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *zsf = add_contact (f->store, "name", "张三丰", "email", "Zsf@Example.cn",
+                                      "phone", "13812345678", "tags", "武当", NULL);
+  g_autofree char *smith = add_contact (f->store, "name", "Anna Smith", NULL);
+  g_autofree char *deleted = add_contact (f->store, "name", "张三", NULL);
+  sqlite3 *db = crm_store_get_db (f->store);
+  gint64 fields;
+
+  g_assert_true (crm_store_delete (f->store, CRM_TYPE_CONTACT, deleted, &error));
+  fields = store_query_int (f->store, "SELECT count(*) FROM contact_search_fields");
+  /* 张三丰: name, pinyin, initials, email, two phone forms, tag; Anna
+   * Smith: name, pinyin, initials; the deleted contact none. */
+  g_assert_cmpint (fields, ==, 10);
+
+  g_assert_true (crm_store_begin (f->store, &error));
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TRIGGER contacts_search_fields_insert;"
+                                 "DROP TRIGGER contacts_search_fields_update;"
+                                 "DROP TRIGGER contacts_search_fields_delete;"
+                                 "DROP TABLE contact_search_fields;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (crm_contact_search_install_fields (db, &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_store_commit (f->store, &error));
+
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contact_search_fields"), ==, fields);
+  g_assert_cmpint (position (f->store, "zsf@example.cn", zsf), ==, 0);
+  g_assert_cmpint (position (f->store, "13812345678", zsf), ==, 0);
+  g_assert_cmpint (position (f->store, "annasmith", smith), ==, 0);
+  g_assert_false (found (f->store, "张三", deleted));
+
+  /* And the triggers it installed keep it up to date. */
+  g_assert_true (crm_store_undelete (f->store, CRM_TYPE_CONTACT, deleted, &error));
+  g_assert_cmpint (position (f->store, "zhangsan", deleted), ==, 0);
 }
 
 int
@@ -268,6 +535,9 @@ main (int    argc,
   STORE_TEST ("/search/paging", test_search_paging);
   STORE_TEST ("/search/follows-changes", test_search_follows_changes);
   STORE_TEST ("/search/deferred-rebuild", test_search_deferred_rebuild);
+  STORE_TEST ("/search/tiers", test_search_tiers);
+  STORE_TEST ("/search/capped-total", test_search_capped_total);
+  STORE_TEST ("/search/fields-migration", test_search_fields_migration);
 
   return g_test_run ();
 }

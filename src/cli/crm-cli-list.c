@@ -84,6 +84,7 @@ list_contacts (CrmCli  *cli,
                char   **argv)
 {
   g_autoptr(CrmStore) store = NULL;
+  g_autoptr(GArray) rids = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   const char *search = NULL;
@@ -93,6 +94,7 @@ list_contacts (CrmCli  *cli,
   guint64 limit = DEFAULT_LIMIT;
   guint64 offset = 0;
   guint total = 0;
+  gboolean total_is_capped = FALSE;
   guint n_columns = g_strv_length ((char **) list_columns);
   GError *error = NULL;
 
@@ -129,9 +131,9 @@ list_contacts (CrmCli  *cli,
   if (store == NULL)
     return crm_cli_fail (error);
 
-  ids = crm_contact_search (store, search, limit == 0 ? G_MAXUINT : (guint) limit, (guint) offset,
-                            &total, &error);
-  if (ids == NULL)
+  rids = crm_contact_search_rids (store, search, limit == 0 ? G_MAXUINT : (guint) limit, (guint) offset,
+                                  &total, &total_is_capped, &error);
+  if (rids == NULL || (ids = crm_contact_search_get_ids (store, rids, &error)) == NULL)
     return crm_cli_fail (error);
 
   for (guint i = 0; i < ids->len; i++)
@@ -214,7 +216,10 @@ list_contacts (CrmCli  *cli,
             }
           printf ("%s\n", line->str);
         }
-      if (!cli->quiet && total > rows->len)
+      if (!cli->quiet && total_is_capped)
+        fprintf (stderr, _("Showing %u of more than %u contacts; use --limit and --offset to see more.\n"),
+                 rows->len, total);
+      else if (!cli->quiet && total > rows->len)
         fprintf (stderr, _("Showing %u of %u contacts; use --limit and --offset to see more.\n"),
                  rows->len, total);
     }

@@ -7,10 +7,37 @@
 
 G_BEGIN_DECLS
 
-/* Up to @limit ids of contacts matching @query (newly allocated strings),
- * best first: exact matches, then prefixes, then substrings. @out_total (may
- * be NULL) receives the number of matches ignoring @limit and @offset.
- * An empty query matches every contact, in name order. */
+/* Counting every match of a short query costs time in proportion to the
+ * matches (tens of ms for "wang" among a million contacts), so searches
+ * stop counting past this many: a UI says "more than 10,000". */
+#define CRM_CONTACT_SEARCH_TOTAL_CAP 10000
+
+/* Up to @limit contacts.rid values of contacts matching @query, best first:
+ * contacts with a field (name, pinyin, initials, an email, a phone number,
+ * a tag) equal to the query, then those with a field starting with it, then
+ * the others (the query inside a field, or the organization's name).
+ * Within a rank the order is stable, so @offset pages through it.
+ *
+ * @out_total (may be NULL) receives the number of matches ignoring @limit
+ * and @offset, but at most CRM_CONTACT_SEARCH_TOTAL_CAP; then
+ * @out_total_is_capped (may be NULL) is TRUE and there are more matches.
+ * An empty query matches every contact, in name order, with an exact total. */
+GArray    *crm_contact_search_rids        (CrmStore    *store,
+                                           const char  *query,
+                                           guint        limit,
+                                           guint        offset,
+                                           guint       *out_total,
+                                           gboolean    *out_total_is_capped,
+                                           GError     **error);
+
+/* The ids of the contacts with these rids, in the same order (newly
+ * allocated strings); rids no longer in the table are left out. */
+GPtrArray *crm_contact_search_get_ids     (CrmStore    *store,
+                                           GArray      *rids,
+                                           GError     **error);
+
+/* crm_contact_search_rids() as contact ids (newly allocated strings). A
+ * total of CRM_CONTACT_SEARCH_TOTAL_CAP means that many or more. */
 GPtrArray *crm_contact_search             (CrmStore    *store,
                                            const char  *query,
                                            guint        limit,

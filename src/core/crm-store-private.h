@@ -66,6 +66,8 @@ const char * const *crm_store_get_synced_tables (void);
 /* crm-contact-search.c */
 gboolean       crm_contact_search_install    (sqlite3      *db,
                                               GError      **error);
+gboolean       crm_contact_search_install_fields (sqlite3  *db,
+                                                  GError  **error);
 
 /* crm-lifecycle.c: keeps a contact's derived fields up to date after its
  * purchases changed; called by the store inside the write transaction. */
