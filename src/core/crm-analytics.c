@@ -1,0 +1,1377 @@
+/* crm-analytics.c: the KPIs of DESIGN.md §6, computed in SQL over the store */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crm-analytics.h"
+#include "crm-store-private.h"
+
+/* Timestamps are UTC ISO 8601 ("…T10:00:00Z", HLC values "…T10:00:00.123Z-…"),
+ * so a local-date period becomes a half-open range of UTC text that the
+ * indexes on purchased_at and created_at serve. The bounds carry
+ * milliseconds so that both spellings compare correctly against them. */
+
+/* Customers (contacts c) the query's filters keep. */
+#define CONTACT_FILTER \
+  " (:owner IS NULL OR c.owner_id = :owner)" \
+  " AND (:province IS NULL OR c.province = :province)" \
+  " AND (:segment IS NULL OR c.rfm_segment = :segment)"
+
+#define PURCHASES_IN_PERIOD \
+  " FROM purchases p JOIN contacts c ON c.id = p.contact_id" \
+  " WHERE p.deleted = 0 AND c.deleted = 0" \
+  " AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts AND" CONTACT_FILTER
+
+/* ---------------------------------------------------------------------- */
+/* Queries and binding */
+
+static gboolean
+parse_date (const char  *text,
+            GDate       *out,
+            GError     **error)
+{
+  int y, m, d;
+  char end;
+
+  g_date_clear (out, 1);
+  if (text != NULL && sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &end) == 3 &&
+      strlen (text) == 10 && g_date_valid_dmy (d, m, y))
+    {
+      g_date_set_dmy (out, d, m, y);
+      return TRUE;
+    }
+  g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+               _("“%s” is not a date. Write dates as YYYY-MM-DD."),
+               text != NULL ? text : "");
+  return FALSE;
+}
+
+gboolean
+crm_analytics_query_init (CrmAnalyticsQuery  *query,
+                          const char         *from,
+                          const char         *to,
+                          GError            **error)
+{
+  memset (query, 0, sizeof *query);
+  g_date_clear (&query->as_of, 1);
+  if (!parse_date (from, &query->from, error) || !parse_date (to, &query->to, error))
+    return FALSE;
+  if (g_date_compare (&query->to, &query->from) < 0)
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("The period ends (%s) before it starts (%s). Swap the dates."),
+                   to, from);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+date_minus_years (GDate *date,
+                  guint  years)
+{
+  /* g_date_subtract_years() turns 29 February into 28 February. */
+  g_date_subtract_years (date, years);
+}
+
+void
+crm_analytics_query_previous (const CrmAnalyticsQuery *query,
+                              CrmAnalyticsQuery       *out)
+{
+  guint days = g_date_days_between (&query->from, &query->to) + 1;
+
+  *out = *query;
+  /* Whole months (the usual case) compare with the months just before,
+   * so March is compared with February, not with 31 days of Jan–Feb. */
+  if (g_date_get_day (&query->from) == 1 &&
+      g_date_is_last_of_month (&query->to))
+    {
+      guint months = (g_date_get_year (&query->to) - g_date_get_year (&query->from)) * 12 +
+                     g_date_get_month (&query->to) - g_date_get_month (&query->from) + 1;
+
+      g_date_subtract_months (&out->from, months);
+      out->to = query->from;
+      g_date_subtract_days (&out->to, 1);
+      return;
+    }
+  g_date_subtract_days (&out->from, days);
+  g_date_subtract_days (&out->to, days);
+}
+
+void
+crm_analytics_query_year_ago (const CrmAnalyticsQuery *query,
+                              CrmAnalyticsQuery       *out)
+{
+  gboolean to_end = g_date_is_last_of_month (&query->to);
+
+  *out = *query;
+  date_minus_years (&out->from, 1);
+  date_minus_years (&out->to, 1);
+  /* February ending on the 28th a year after a leap year still ends the month. */
+  if (to_end)
+    g_date_set_day (&out->to, g_date_get_days_in_month (g_date_get_month (&out->to),
+                                                        g_date_get_year (&out->to)));
+}
+
+/* The UTC instant of local midnight starting @date, as bound text. */
+static char *
+date_to_utc_bound (const GDate *date)
+{
+  g_autoptr(GDateTime) local = g_date_time_new_local (g_date_get_year (date),
+                                                      g_date_get_month (date),
+                                                      g_date_get_day (date), 0, 0, 0);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.000Z");
+}
+
+static char *
+date_to_string (const GDate *date)
+{
+  return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date),
+                          g_date_get_month (date), g_date_get_day (date));
+}
+
+static void
+get_as_of (const CrmAnalyticsQuery *query,
+           GDate                   *out)
+{
+  if (g_date_valid (&query->as_of))
+    {
+      *out = query->as_of;
+      return;
+    }
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+    g_date_clear (out, 1);
+    g_date_set_dmy (out, g_date_time_get_day_of_month (now),
+                    g_date_time_get_month (now), g_date_time_get_year (now));
+  }
+}
+
+static void
+bind_named_text (sqlite3_stmt *stmt,
+                 const char   *name,
+                 const char   *value)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  if (index > 0)
+    crm_stmt_bind_text (stmt, index, value);
+}
+
+static void
+bind_named_int (sqlite3_stmt *stmt,
+                const char   *name,
+                gint64        value)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  if (index > 0)
+    sqlite3_bind_int64 (stmt, index, value);
+}
+
+static void
+bind_named_date_ts (sqlite3_stmt *stmt,
+                    const char   *name,
+                    const GDate  *date)
+{
+  g_autofree char *bound = NULL;
+
+  if (sqlite3_bind_parameter_index (stmt, name) == 0)
+    return;
+  bound = date_to_utc_bound (date);
+  bind_named_text (stmt, name, bound);
+}
+
+/* :from_ts and :to_ts (the period as a half-open UTC range), :from_date,
+ * :to_date and :as_of_date (local dates), and the filters. */
+static void
+bind_query (sqlite3_stmt            *stmt,
+            const CrmAnalyticsQuery *query)
+{
+  GDate after = query->to;
+  GDate as_of;
+  g_autofree char *from_date = date_to_string (&query->from);
+  g_autofree char *to_date = date_to_string (&query->to);
+  g_autofree char *as_of_date = NULL;
+
+  g_date_add_days (&after, 1);
+  get_as_of (query, &as_of);
+  as_of_date = date_to_string (&as_of);
+
+  bind_named_date_ts (stmt, ":from_ts", &query->from);
+  bind_named_date_ts (stmt, ":to_ts", &after);
+  bind_named_text (stmt, ":from_date", from_date);
+  bind_named_text (stmt, ":to_date", to_date);
+  bind_named_text (stmt, ":as_of_date", as_of_date);
+  if (sqlite3_bind_parameter_index (stmt, ":as_of_ts") > 0)
+    {
+      g_date_add_days (&as_of, 1);
+      bind_named_date_ts (stmt, ":as_of_ts", &as_of);
+    }
+  bind_named_text (stmt, ":owner", query->owner_id);
+  bind_named_text (stmt, ":province", query->province);
+  bind_named_text (stmt, ":segment", query->segment);
+}
+
+static CrmCachedStmt *
+prepare_query (CrmStore                *store,
+               const char              *sql,
+               const CrmAnalyticsQuery *query,
+               GError                 **error)
+{
+  CrmCachedStmt *stmt = crm_store_prepare (store, sql, error);
+
+  if (stmt != NULL)
+    bind_query (stmt, query);
+  return stmt;
+}
+
+/* SQLITE_ROW → TRUE; SQLITE_DONE → FALSE without error; else FALSE with one. */
+static gboolean
+step_row (CrmStore      *store,
+          sqlite3_stmt  *stmt,
+          gboolean      *failed,
+          GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    {
+      crm_store_take_error (store, rc, error);
+      *failed = TRUE;
+    }
+  return FALSE;
+}
+
+static void
+ratio_set (CrmRatio *ratio,
+           gint64    numerator,
+           gint64    denominator)
+{
+  ratio->numerator = numerator;
+  ratio->denominator = denominator;
+  ratio->rate = denominator > 0 ? (double) numerator / (double) denominator : NAN;
+}
+
+static void
+date_from_text (GDate      *out,
+                const char *text)
+{
+  g_date_clear (out, 1);
+  if (text != NULL)
+    parse_date (text, out, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Revenue and growth */
+
+static const char revenue_sql[] =
+  "SELECT coalesce (sum (p.amount), 0), count (*), count (DISTINCT p.contact_id)"
+  PURCHASES_IN_PERIOD;
+
+static gboolean
+revenue_of (CrmStore                *store,
+            const CrmAnalyticsQuery *query,
+            gint64                  *revenue,
+            gint64                  *orders,
+            gint64                  *customers,
+            GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, revenue_sql, query, error);
+  gboolean failed = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (!step_row (store, stmt, &failed, error))
+    return FALSE;
+  *revenue = sqlite3_column_int64 (stmt, 0);
+  if (orders != NULL)
+    *orders = sqlite3_column_int64 (stmt, 1);
+  if (customers != NULL)
+    *customers = sqlite3_column_int64 (stmt, 2);
+  return TRUE;
+}
+
+static double
+growth (gint64 now,
+        gint64 before)
+{
+  return before > 0 ? (double) (now - before) / (double) before : NAN;
+}
+
+gboolean
+crm_analytics_revenue (CrmStore                *store,
+                       const CrmAnalyticsQuery *query,
+                       CrmRevenue              *out,
+                       GError                 **error)
+{
+  CrmAnalyticsQuery previous, year_ago;
+
+  memset (out, 0, sizeof *out);
+  crm_analytics_query_previous (query, &previous);
+  crm_analytics_query_year_ago (query, &year_ago);
+  if (!revenue_of (store, query, &out->revenue, &out->orders, &out->customers, error) ||
+      !revenue_of (store, &previous, &out->previous_revenue, NULL, NULL, error) ||
+      !revenue_of (store, &year_ago, &out->year_ago_revenue, NULL, NULL, error))
+    return FALSE;
+  out->growth = growth (out->revenue, out->previous_revenue);
+  out->yoy_growth = growth (out->revenue, out->year_ago_revenue);
+  out->average_order = out->orders > 0 ? (double) out->revenue / out->orders : NAN;
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sales trend */
+
+static void
+bucket_start (CrmTimeUnit  unit,
+              const GDate *date,
+              GDate       *out)
+{
+  *out = *date;
+  switch (unit)
+    {
+    case CRM_TIME_UNIT_DAY:
+      break;
+    case CRM_TIME_UNIT_WEEK:
+      g_date_subtract_days (out, g_date_get_weekday (out) - G_DATE_MONDAY);
+      break;
+    case CRM_TIME_UNIT_MONTH:
+      g_date_set_day (out, 1);
+      break;
+    case CRM_TIME_UNIT_QUARTER:
+      g_date_set_day (out, 1);
+      g_date_set_month (out, (g_date_get_month (out) - 1) / 3 * 3 + 1);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+bucket_next (CrmTimeUnit  unit,
+             GDate       *date)
+{
+  switch (unit)
+    {
+    case CRM_TIME_UNIT_DAY:
+      g_date_add_days (date, 1);
+      break;
+    case CRM_TIME_UNIT_WEEK:
+      g_date_add_days (date, 7);
+      break;
+    case CRM_TIME_UNIT_MONTH:
+      g_date_add_months (date, 1);
+      break;
+    case CRM_TIME_UNIT_QUARTER:
+      g_date_add_months (date, 3);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The bucket's first day, as local date text, computed per purchase. */
+static const char sales_trend_sql[] =
+  "SELECT CASE :unit"
+  "   WHEN 0 THEN d"
+  "   WHEN 1 THEN date (d, 'weekday 0', '-6 days')"
+  "   WHEN 2 THEN substr (d, 1, 8) || '01'"
+  "   ELSE printf ('%s-%02d-01', substr (d, 1, 4),"
+  "                (CAST (substr (d, 6, 2) AS INTEGER) - 1) / 3 * 3 + 1) END AS bucket,"
+  " sum (amount), count (*), count (DISTINCT contact_id)"
+  " FROM (SELECT date (p.purchased_at, 'localtime') AS d, p.amount, p.contact_id"
+  PURCHASES_IN_PERIOD ")"
+  " GROUP BY bucket ORDER BY bucket";
+
+CrmSalesTrend *
+crm_analytics_sales_trend (CrmStore                *store,
+                           const CrmAnalyticsQuery *query,
+                           CrmTimeUnit              unit,
+                           GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(CrmSalesTrend) trend = g_new0 (CrmSalesTrend, 1);
+  g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (CrmSalesPoint));
+  g_autoptr(GHashTable) by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean failed = FALSE;
+  GDate date;
+
+  trend->unit = unit;
+  for (bucket_start (unit, &query->from, &date);
+       g_date_compare (&date, &query->to) <= 0;
+       bucket_next (unit, &date))
+    {
+      CrmSalesPoint point = { .start = date };
+
+      g_array_append_val (points, point);
+      g_hash_table_insert (by_key, date_to_string (&date), GUINT_TO_POINTER (points->len));
+    }
+
+  stmt = prepare_query (store, sales_trend_sql, query, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_named_int (stmt, ":unit", unit);
+  while (step_row (store, stmt, &failed, error))
+    {
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (by_key, sqlite3_column_text (stmt, 0)));
+      CrmSalesPoint *point;
+
+      if (index == 0)
+        continue;
+      point = &g_array_index (points, CrmSalesPoint, index - 1);
+      point->revenue = sqlite3_column_int64 (stmt, 1);
+      point->orders = sqlite3_column_int64 (stmt, 2);
+      point->customers = sqlite3_column_int64 (stmt, 3);
+    }
+  if (failed)
+    return NULL;
+
+  trend->n_points = points->len;
+  trend->points = (CrmSalesPoint *) (void *) g_array_free (g_steal_pointer (&points), FALSE);
+  return g_steal_pointer (&trend);
+}
+
+void
+crm_sales_trend_free (CrmSalesTrend *trend)
+{
+  if (trend == NULL)
+    return;
+  g_free (trend->points);
+  g_free (trend);
+}
+
+char *
+crm_time_unit_format_key (CrmTimeUnit  unit,
+                          const GDate *start)
+{
+  switch (unit)
+    {
+    case CRM_TIME_UNIT_DAY:
+      return date_to_string (start);
+    case CRM_TIME_UNIT_WEEK:
+      {
+        /* The ISO week-numbering year is the year of the week's Thursday. */
+        GDate thursday = *start;
+
+        g_date_add_days (&thursday, G_DATE_THURSDAY - g_date_get_weekday (start));
+        return g_strdup_printf ("%04d-W%02u", g_date_get_year (&thursday),
+                                g_date_get_iso8601_week_of_year (&thursday));
+      }
+    case CRM_TIME_UNIT_MONTH:
+      return g_strdup_printf ("%04d-%02d", g_date_get_year (start), g_date_get_month (start));
+    case CRM_TIME_UNIT_QUARTER:
+      return g_strdup_printf ("%04d-Q%d", g_date_get_year (start), (g_date_get_month (start) - 1) / 3 + 1);
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+CrmTimeUnit
+crm_time_unit_for_period (const CrmAnalyticsQuery *query)
+{
+  guint days = g_date_days_between (&query->from, &query->to) + 1;
+
+  if (days <= 62)
+    return CRM_TIME_UNIT_DAY;
+  if (days <= 200)
+    return CRM_TIME_UNIT_WEEK;
+  if (days <= 1200)
+    return CRM_TIME_UNIT_MONTH;
+  return CRM_TIME_UNIT_QUARTER;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Customers */
+
+static const char active_sql[] =
+  "SELECT count (DISTINCT p.contact_id)"
+  " FROM purchases p JOIN contacts c ON c.id = p.contact_id"
+  " WHERE p.deleted = 0 AND c.deleted = 0"
+  " AND p.purchased_at >= :window_ts AND p.purchased_at < :to_ts AND" CONTACT_FILTER;
+
+gboolean
+crm_analytics_active_customers (CrmStore                *store,
+                                const CrmAnalyticsQuery *query,
+                                gint64                  *out,
+                                GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, active_sql, query, error);
+  GDate window = query->to;
+  gboolean failed = FALSE;
+
+  *out = 0;
+  if (stmt == NULL)
+    return FALSE;
+  /* 365 days up to and including the period's last day. */
+  g_date_subtract_days (&window, 364);
+  bind_named_date_ts (stmt, ":window_ts", &window);
+  if (!step_row (store, stmt, &failed, error))
+    return FALSE;
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static const char new_customers_sql[] =
+  "SELECT count (*) FROM ("
+  "  SELECT min (p.purchased_at) AS first"
+  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
+  "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at < :to_ts AND" CONTACT_FILTER
+  "  GROUP BY p.contact_id)"
+  " WHERE first >= :from_ts";
+
+gboolean
+crm_analytics_new_customers (CrmStore                *store,
+                             const CrmAnalyticsQuery *query,
+                             gint64                  *out,
+                             GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, new_customers_sql, query, error);
+  gboolean failed = FALSE;
+
+  *out = 0;
+  if (stmt == NULL || !step_row (store, stmt, &failed, error))
+    return FALSE;
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static const char repurchase_sql[] =
+  "SELECT count (*), coalesce (sum (n >= 2), 0) FROM ("
+  "  SELECT count (*) AS n" PURCHASES_IN_PERIOD " GROUP BY p.contact_id)";
+
+gboolean
+crm_analytics_repurchase_rate (CrmStore                *store,
+                               const CrmAnalyticsQuery *query,
+                               CrmRatio                *out,
+                               GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, repurchase_sql, query, error);
+  gboolean failed = FALSE;
+
+  ratio_set (out, 0, 0);
+  if (stmt == NULL || !step_row (store, stmt, &failed, error))
+    return FALSE;
+  ratio_set (out, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 0));
+  return TRUE;
+}
+
+/* Active at the start: a purchase in the 365 days before the period. Their
+ * last purchase is the latest of those. */
+static const char churn_sql[] =
+  "WITH a AS ("
+  "  SELECT p.contact_id, date (max (p.purchased_at), 'localtime') AS last"
+  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
+  "  WHERE p.deleted = 0 AND c.deleted = 0"
+  "  AND p.purchased_at >= :window_ts AND p.purchased_at < :from_ts AND" CONTACT_FILTER
+  "  GROUP BY p.contact_id)"
+  " SELECT count (*), coalesce (sum ("
+  "   date (a.last, '+180 days') <= :as_of_date"
+  "   AND NOT EXISTS (SELECT 1 FROM purchases q"
+  "     WHERE q.contact_id = a.contact_id AND q.deleted = 0"
+  "     AND q.purchased_at >= :from_ts AND q.purchased_at < :to_ts)"
+  "   AND NOT EXISTS (SELECT 1 FROM purchases q"
+  "     WHERE q.contact_id = a.contact_id AND q.deleted = 0 AND q.purchased_at >= :from_ts"
+  "     AND date (q.purchased_at, 'localtime') <= date (a.last, '+180 days'))), 0)"
+  " FROM a";
+
+gboolean
+crm_analytics_churn_rate (CrmStore                *store,
+                          const CrmAnalyticsQuery *query,
+                          CrmRatio                *out,
+                          GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, churn_sql, query, error);
+  GDate window = query->from;
+  gboolean failed = FALSE;
+
+  ratio_set (out, 0, 0);
+  if (stmt == NULL)
+    return FALSE;
+  g_date_subtract_days (&window, 365);
+  bind_named_date_ts (stmt, ":window_ts", &window);
+  if (!step_row (store, stmt, &failed, error))
+    return FALSE;
+  ratio_set (out, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 0));
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Cohort retention */
+
+/* One row per (contact, month with a purchase); the cohort is the first of
+ * a contact's months, taken over all purchases up to the period's end. */
+static const char cohort_sql[] =
+  "WITH m AS ("
+  "  SELECT DISTINCT p.contact_id, strftime ('%Y-%m', p.purchased_at, 'localtime') AS ym"
+  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
+  "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at < :to_ts AND" CONTACT_FILTER "),"
+  " k AS ("
+  "  SELECT ym, min (ym) OVER (PARTITION BY contact_id) AS cohort FROM m)"
+  " SELECT cohort,"
+  "  (CAST (substr (ym, 1, 4) AS INTEGER) * 12 + CAST (substr (ym, 6, 2) AS INTEGER))"
+  "  - (CAST (substr (cohort, 1, 4) AS INTEGER) * 12 + CAST (substr (cohort, 6, 2) AS INTEGER)),"
+  "  count (*)"
+  " FROM k WHERE cohort >= :from_month"
+  " GROUP BY 1, 2";
+
+static guint
+month_index (const GDate *date)
+{
+  return g_date_get_year (date) * 12 + g_date_get_month (date) - 1;
+}
+
+CrmCohortMatrix *
+crm_analytics_cohort_retention (CrmStore                *store,
+                                const CrmAnalyticsQuery *query,
+                                GError                 **error)
+{
+  g_autoptr(CrmCohortMatrix) matrix = g_new0 (CrmCohortMatrix, 1);
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autofree char *from_month = NULL;
+  g_autofree gint64 *counts = NULL;
+  guint first = month_index (&query->from);
+  guint last = month_index (&query->to);
+  gboolean failed = FALSE;
+
+  matrix->n_cohorts = last - first + 1;
+  matrix->n_offsets = matrix->n_cohorts;
+  matrix->cohorts = g_new (GDate, matrix->n_cohorts);
+  matrix->sizes = g_new0 (gint64, matrix->n_cohorts);
+  matrix->cells = g_new (double, matrix->n_cohorts * matrix->n_offsets);
+  counts = g_new0 (gint64, matrix->n_cohorts * matrix->n_offsets);
+  for (guint i = 0; i < matrix->n_cohorts; i++)
+    {
+      g_date_clear (&matrix->cohorts[i], 1);
+      g_date_set_dmy (&matrix->cohorts[i], 1, (first + i) % 12 + 1, (first + i) / 12);
+    }
+
+  stmt = prepare_query (store, cohort_sql, query, error);
+  if (stmt == NULL)
+    return NULL;
+  from_month = g_strdup_printf ("%04d-%02d", g_date_get_year (&query->from), g_date_get_month (&query->from));
+  bind_named_text (stmt, ":from_month", from_month);
+  while (step_row (store, stmt, &failed, error))
+    {
+      const char *cohort = (const char *) sqlite3_column_text (stmt, 0);
+      gint64 offset = sqlite3_column_int64 (stmt, 1);
+      int y, m;
+      guint row;
+
+      if (cohort == NULL || sscanf (cohort, "%4d-%2d", &y, &m) != 2)
+        continue;
+      row = y * 12 + m - 1 - first;
+      if (row >= matrix->n_cohorts || offset < 0 || offset >= matrix->n_offsets)
+        continue;
+      counts[row * matrix->n_offsets + offset] = sqlite3_column_int64 (stmt, 2);
+    }
+  if (failed)
+    return NULL;
+
+  for (guint i = 0; i < matrix->n_cohorts; i++)
+    {
+      matrix->sizes[i] = counts[i * matrix->n_offsets];
+      for (guint k = 0; k < matrix->n_offsets; k++)
+        {
+          gboolean observed = first + i + k <= last;
+
+          matrix->cells[i * matrix->n_offsets + k] =
+            observed && matrix->sizes[i] > 0
+              ? (double) counts[i * matrix->n_offsets + k] / (double) matrix->sizes[i]
+              : NAN;
+        }
+    }
+  return g_steal_pointer (&matrix);
+}
+
+double
+crm_cohort_matrix_get (const CrmCohortMatrix *matrix,
+                       guint                  cohort,
+                       guint                  offset)
+{
+  g_return_val_if_fail (cohort < matrix->n_cohorts && offset < matrix->n_offsets, NAN);
+  return matrix->cells[cohort * matrix->n_offsets + offset];
+}
+
+void
+crm_cohort_matrix_free (CrmCohortMatrix *matrix)
+{
+  if (matrix == NULL)
+    return;
+  g_free (matrix->cohorts);
+  g_free (matrix->sizes);
+  g_free (matrix->cells);
+  g_free (matrix);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Distributions */
+
+static const char *lifecycle_keys[] = {
+  "lead", "first_time", "active", "frequent", "dormant", "churned",
+};
+
+static const char *rfm_keys[] = {
+  "champions", "loyal", "potential", "new", "at_risk", "hibernating", "lost",
+};
+
+static const char lifecycle_sql[] =
+  "SELECT coalesce (c.lifecycle_override, c.lifecycle), count (*), 0"
+  " FROM contacts c WHERE c.deleted = 0 AND" CONTACT_FILTER
+  " GROUP BY 1";
+
+static const char rfm_sql[] =
+  "SELECT c.rfm_segment, count (*), coalesce (sum ("
+  "   (SELECT sum (p.amount) FROM purchases p WHERE p.contact_id = c.id AND p.deleted = 0"
+  "    AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts)), 0)"
+  " FROM contacts c WHERE c.deleted = 0 AND c.rfm_segment IS NOT NULL AND" CONTACT_FILTER
+  " GROUP BY 1";
+
+static CrmDistribution *
+distribution_query (CrmStore                *store,
+                    const CrmAnalyticsQuery *query,
+                    const char              *sql,
+                    const char             **keys,
+                    guint                    n_keys,
+                    GError                 **error)
+{
+  g_autoptr(CrmDistribution) dist = g_new0 (CrmDistribution, 1);
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, sql, query, error);
+  gboolean failed = FALSE;
+
+  if (stmt == NULL)
+    return NULL;
+  dist->n = n_keys;
+  dist->keys = keys;
+  dist->counts = g_new0 (gint64, n_keys);
+  dist->amounts = g_new0 (gint64, n_keys);
+  while (step_row (store, stmt, &failed, error))
+    {
+      const char *key = (const char *) sqlite3_column_text (stmt, 0);
+
+      for (guint i = 0; i < n_keys; i++)
+        if (g_strcmp0 (key, keys[i]) == 0)
+          {
+            dist->counts[i] = sqlite3_column_int64 (stmt, 1);
+            dist->amounts[i] = sqlite3_column_int64 (stmt, 2);
+            dist->total += dist->counts[i];
+          }
+    }
+  if (failed)
+    return NULL;
+  return g_steal_pointer (&dist);
+}
+
+CrmDistribution *
+crm_analytics_lifecycle (CrmStore                *store,
+                         const CrmAnalyticsQuery *query,
+                         GError                 **error)
+{
+  return distribution_query (store, query, lifecycle_sql, lifecycle_keys,
+                             G_N_ELEMENTS (lifecycle_keys), error);
+}
+
+CrmDistribution *
+crm_analytics_rfm_segments (CrmStore                *store,
+                            const CrmAnalyticsQuery *query,
+                            GError                 **error)
+{
+  return distribution_query (store, query, rfm_sql, rfm_keys, G_N_ELEMENTS (rfm_keys), error);
+}
+
+void
+crm_distribution_free (CrmDistribution *dist)
+{
+  if (dist == NULL)
+    return;
+  g_free (dist->counts);
+  g_free (dist->amounts);
+  g_free (dist);
+}
+
+const char *
+crm_analytics_category_label (const char *key)
+{
+  static const struct { const char *key; const char *label; } labels[] = {
+    { "lead", NC_("lifecycle", "Lead") },
+    { "first_time", NC_("lifecycle", "First-time") },
+    { "active", NC_("lifecycle", "Active") },
+    { "frequent", NC_("lifecycle", "Frequent") },
+    { "dormant", NC_("lifecycle", "Dormant") },
+    { "churned", NC_("lifecycle", "Churned") },
+    { "champions", NC_("rfm", "Champions") },
+    { "loyal", NC_("rfm", "Loyal") },
+    { "potential", NC_("rfm", "Potential") },
+    { "new", NC_("rfm", "New") },
+    { "at_risk", NC_("rfm", "At risk") },
+    { "hibernating", NC_("rfm", "Hibernating") },
+    { "lost", NC_("rfm", "Lost") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].key, key) == 0)
+      return g_dpgettext2 (GETTEXT_PACKAGE, i < 6 ? "lifecycle" : "rfm", labels[i].label);
+  return key;
+}
+
+/* ---------------------------------------------------------------------- */
+/* CLV */
+
+gboolean
+crm_analytics_clv (CrmStore                *store,
+                   const CrmAnalyticsQuery *query,
+                   double                   lifetime_years,
+                   double                  *out,
+                   GError                 **error)
+{
+  CrmAnalyticsQuery year = *query;
+  gint64 revenue, orders, customers;
+  double average_order, per_year;
+
+  *out = NAN;
+  /* Purchases per year are only meaningful over a year: the 365 days that
+   * end with the period. */
+  year.from = query->to;
+  g_date_subtract_days (&year.from, 364);
+  if (!revenue_of (store, &year, &revenue, &orders, &customers, error))
+    return FALSE;
+  if (orders == 0 || customers == 0)
+    return TRUE;
+  average_order = (double) revenue / orders;
+  per_year = (double) orders / customers;
+  *out = average_order * per_year * lifetime_years;
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Conversion */
+
+#define DEAL_FILTER \
+  " (:owner IS NULL OR d.owner_id = :owner)" \
+  " AND (:province IS NULL OR c.province = :province)" \
+  " AND (:segment IS NULL OR c.rfm_segment = :segment)"
+
+static const char deal_conversion_sql[] =
+  "SELECT coalesce (sum (s.is_won), 0), coalesce (sum (s.is_won OR s.is_lost), 0)"
+  " FROM deals d JOIN stages s ON s.id = d.stage_id"
+  " LEFT JOIN contacts c ON c.id = d.contact_id"
+  " WHERE d.deleted = 0 AND d.closed_at >= :from_ts AND d.closed_at < :to_ts AND" DEAL_FILTER;
+
+gboolean
+crm_analytics_deal_conversion (CrmStore                *store,
+                               const CrmAnalyticsQuery *query,
+                               CrmRatio                *out,
+                               GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, deal_conversion_sql, query, error);
+  gboolean failed = FALSE;
+
+  ratio_set (out, 0, 0);
+  if (stmt == NULL || !step_row (store, stmt, &failed, error))
+    return FALSE;
+  ratio_set (out, sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1));
+  return TRUE;
+}
+
+static const char lead_conversion_sql[] =
+  "SELECT count (*), coalesce (sum (EXISTS ("
+  "   SELECT 1 FROM purchases p WHERE p.contact_id = c.id AND p.deleted = 0"
+  "   AND p.purchased_at < :as_of_ts)), 0)"
+  " FROM contacts c"
+  " WHERE c.deleted = 0 AND c.created_at >= :from_ts AND c.created_at < :to_ts AND" CONTACT_FILTER;
+
+gboolean
+crm_analytics_lead_conversion (CrmStore                *store,
+                               const CrmAnalyticsQuery *query,
+                               CrmRatio                *out,
+                               GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, lead_conversion_sql, query, error);
+  gboolean failed = FALSE;
+
+  ratio_set (out, 0, 0);
+  if (stmt == NULL || !step_row (store, stmt, &failed, error))
+    return FALSE;
+  ratio_set (out, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 0));
+  return TRUE;
+}
+
+static const char campaigns_sql[] =
+  "SELECT count (*),"
+  " coalesce (sum (m.responded_at IS NOT NULL OR m.status IN ('responded', 'converted')), 0),"
+  " coalesce (sum (EXISTS ("
+  "   SELECT 1 FROM purchases p WHERE p.contact_id = m.contact_id AND p.deleted = 0"
+  "   AND julianday (p.purchased_at) > julianday (m.sent_at)"
+  "   AND julianday (p.purchased_at) <= julianday (m.sent_at) + :days)), 0)"
+  " FROM campaign_members m JOIN contacts c ON c.id = m.contact_id"
+  " WHERE m.deleted = 0 AND m.sent_at IS NOT NULL"
+  " AND m.sent_at >= :from_ts AND m.sent_at < :to_ts AND" CONTACT_FILTER;
+
+gboolean
+crm_analytics_campaigns (CrmStore                *store,
+                         const CrmAnalyticsQuery *query,
+                         CrmRatio                *response,
+                         CrmRatio                *conversion,
+                         GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, campaigns_sql, query, error);
+  gboolean failed = FALSE;
+
+  ratio_set (response, 0, 0);
+  ratio_set (conversion, 0, 0);
+  if (stmt == NULL)
+    return FALSE;
+  bind_named_int (stmt, ":days", CRM_ANALYTICS_ATTRIBUTION_DAYS);
+  if (!step_row (store, stmt, &failed, error))
+    return FALSE;
+  ratio_set (response, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 0));
+  ratio_set (conversion, sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 0));
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Pipeline */
+
+static const char pipeline_stages_sql[] =
+  "SELECT s.id, s.name, s.probability, s.is_won, s.is_lost, s.position, s.pipeline_id"
+  " FROM stages s WHERE s.deleted = 0 AND s.pipeline_id = ("
+  "   SELECT id FROM pipelines WHERE deleted = 0"
+  "   ORDER BY is_default DESC, position, created_at LIMIT 1)"
+  " ORDER BY s.position, s.name";
+
+/* The furthest stage (position, not counting lost stages) each deal of
+ * the period reached, from its current stage and its history. */
+static const char pipeline_reached_sql[] =
+  "WITH d AS ("
+  "  SELECT d.id, d.stage_id FROM deals d LEFT JOIN contacts c ON c.id = d.contact_id"
+  "  JOIN stages s0 ON s0.id = d.stage_id"
+  "  WHERE d.deleted = 0 AND s0.pipeline_id = :pipeline"
+  "  AND d.created_at >= :from_ts AND d.created_at < :to_ts AND" DEAL_FILTER "),"
+  " x AS ("
+  "  SELECT id AS deal_id, stage_id FROM d"
+  "  UNION ALL SELECT h.deal_id, h.to_stage_id FROM deal_stage_history h JOIN d ON d.id = h.deal_id"
+  "  WHERE h.deleted = 0)"
+  " SELECT coalesce (max (CASE WHEN s.is_lost = 0 THEN s.position END), -2147483648)"
+  " FROM x JOIN stages s ON s.id = x.stage_id GROUP BY x.deal_id";
+
+static const char pipeline_open_sql[] =
+  "SELECT d.stage_id, count (*), coalesce (sum (d.amount), 0)"
+  " FROM deals d LEFT JOIN contacts c ON c.id = d.contact_id"
+  " WHERE d.deleted = 0 AND d.closed_at IS NULL AND" DEAL_FILTER
+  " GROUP BY d.stage_id";
+
+CrmPipelineSummary *
+crm_analytics_pipeline (CrmStore                *store,
+                        const CrmAnalyticsQuery *query,
+                        GError                 **error)
+{
+  g_autoptr(CrmPipelineSummary) summary = g_new0 (CrmPipelineSummary, 1);
+  g_autoptr(GArray) stages = g_array_new (FALSE, TRUE, sizeof (CrmPipelineStage));
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree char *pipeline_id = NULL;
+  gboolean failed = FALSE;
+
+  {
+    g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, pipeline_stages_sql, error);
+
+    if (stmt == NULL)
+      return NULL;
+    while (step_row (store, stmt, &failed, error))
+      {
+        CrmPipelineStage stage = { 0 };
+        int position = sqlite3_column_int (stmt, 5);
+
+        if (pipeline_id == NULL)
+          pipeline_id = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+        /* Lost stages are not a step of the funnel. */
+        if (sqlite3_column_int (stmt, 4))
+          continue;
+        stage.name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+        stage.probability = sqlite3_column_int (stmt, 2);
+        stage.is_won = sqlite3_column_int (stmt, 3);
+        g_array_append_val (stages, stage);
+        g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+        g_array_append_val (positions, position);
+      }
+    if (failed)
+      return NULL;
+  }
+  summary->n_stages = stages->len;
+  summary->stages = (CrmPipelineStage *) (void *) g_array_free (g_steal_pointer (&stages), FALSE);
+  if (summary->n_stages == 0)
+    return g_steal_pointer (&summary);
+
+  {
+    g_autoptr(CrmCachedStmt) stmt = prepare_query (store, pipeline_reached_sql, query, error);
+
+    if (stmt == NULL)
+      return NULL;
+    bind_named_text (stmt, ":pipeline", pipeline_id);
+    while (step_row (store, stmt, &failed, error))
+      {
+        gint64 reached = sqlite3_column_int64 (stmt, 0);
+
+        /* Every deal of the period entered the funnel at its first step. */
+        summary->stages[0].reached++;
+        for (guint i = 1; i < summary->n_stages; i++)
+          if (g_array_index (positions, int, i) <= reached)
+            summary->stages[i].reached++;
+      }
+    if (failed)
+      return NULL;
+  }
+
+  {
+    g_autoptr(CrmCachedStmt) stmt = prepare_query (store, pipeline_open_sql, query, error);
+
+    if (stmt == NULL)
+      return NULL;
+    while (step_row (store, stmt, &failed, error))
+      {
+        const char *stage_id = (const char *) sqlite3_column_text (stmt, 0);
+
+        for (guint i = 0; i < summary->n_stages; i++)
+          {
+            CrmPipelineStage *stage = &summary->stages[i];
+
+            if (g_strcmp0 (stage_id, g_ptr_array_index (ids, i)) != 0 || stage->is_won)
+              continue;
+            stage->open_count = sqlite3_column_int64 (stmt, 1);
+            stage->open_amount = sqlite3_column_int64 (stmt, 2);
+            stage->weighted_amount = stage->open_amount * stage->probability / 100.0;
+            summary->forecast += stage->weighted_amount;
+          }
+      }
+    if (failed)
+      return NULL;
+  }
+  return g_steal_pointer (&summary);
+}
+
+void
+crm_pipeline_summary_free (CrmPipelineSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  for (guint i = 0; i < summary->n_stages; i++)
+    g_free (summary->stages[i].name);
+  g_free (summary->stages);
+  g_free (summary);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Satisfaction */
+
+#define ANSWERS_IN_PERIOD \
+  " FROM survey_answers a JOIN survey_questions q ON q.id = a.question_id" \
+  " JOIN survey_responses r ON r.id = a.response_id" \
+  " LEFT JOIN contacts c ON c.id = r.contact_id" \
+  " WHERE a.deleted = 0 AND r.deleted = 0 AND q.kind IN ('nps', 'csat')" \
+  " AND a.value_number IS NOT NULL" \
+  " AND r.submitted_at >= :from_ts AND r.submitted_at < :to_ts AND" CONTACT_FILTER
+
+static const char satisfaction_sql[] =
+  "SELECT q.kind, a.value_number, count (*)" ANSWERS_IN_PERIOD " GROUP BY 1, 2";
+
+static const char satisfaction_trend_sql[] =
+  "SELECT strftime ('%Y-%m', r.submitted_at, 'localtime'), q.kind, a.value_number, count (*)"
+  ANSWERS_IN_PERIOD " GROUP BY 1, 2, 3";
+
+static void
+satisfaction_add (CrmSatisfaction *s,
+                  const char      *kind,
+                  gint64           value,
+                  gint64           count)
+{
+  if (g_strcmp0 (kind, "nps") == 0 && value >= 0 && value <= 10)
+    {
+      s->nps_counts[value] += count;
+      s->nps_answers += count;
+    }
+  else if (g_strcmp0 (kind, "csat") == 0 && value >= 1 && value <= 5)
+    {
+      s->csat_counts[value - 1] += count;
+      s->csat_answers += count;
+    }
+}
+
+static void
+satisfaction_finish (CrmSatisfaction *s)
+{
+  gint64 promoters = s->nps_counts[9] + s->nps_counts[10];
+  gint64 detractors = 0;
+  gint64 sum = 0;
+
+  for (int i = 0; i <= 6; i++)
+    detractors += s->nps_counts[i];
+  for (int i = 0; i < 5; i++)
+    sum += (i + 1) * s->csat_counts[i];
+  s->nps = s->nps_answers > 0 ? 100.0 * (promoters - detractors) / s->nps_answers : NAN;
+  s->csat = s->csat_answers > 0
+              ? (double) (s->csat_counts[3] + s->csat_counts[4]) / s->csat_answers
+              : NAN;
+  s->csat_average = s->csat_answers > 0 ? (double) sum / s->csat_answers : NAN;
+}
+
+gboolean
+crm_analytics_satisfaction (CrmStore                *store,
+                            const CrmAnalyticsQuery *query,
+                            CrmSatisfaction         *out,
+                            GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, satisfaction_sql, query, error);
+  gboolean failed = FALSE;
+
+  memset (out, 0, sizeof *out);
+  satisfaction_finish (out);
+  if (stmt == NULL)
+    return FALSE;
+  while (step_row (store, stmt, &failed, error))
+    satisfaction_add (out, (const char *) sqlite3_column_text (stmt, 0),
+                      sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2));
+  satisfaction_finish (out);
+  return !failed;
+}
+
+CrmSatisfactionTrend *
+crm_analytics_satisfaction_trend (CrmStore                *store,
+                                  const CrmAnalyticsQuery *query,
+                                  GError                 **error)
+{
+  g_autoptr(CrmSatisfactionTrend) trend = g_new0 (CrmSatisfactionTrend, 1);
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autofree CrmSatisfaction *months = NULL;
+  guint first = month_index (&query->from);
+  gboolean failed = FALSE;
+
+  trend->n = month_index (&query->to) - first + 1;
+  trend->months = g_new (GDate, trend->n);
+  trend->nps = g_new (double, trend->n);
+  trend->csat = g_new (double, trend->n);
+  trend->answers = g_new0 (gint64, trend->n);
+  months = g_new0 (CrmSatisfaction, trend->n);
+
+  stmt = prepare_query (store, satisfaction_trend_sql, query, error);
+  if (stmt == NULL)
+    return NULL;
+  while (step_row (store, stmt, &failed, error))
+    {
+      const char *month = (const char *) sqlite3_column_text (stmt, 0);
+      int y, m;
+      guint i;
+
+      if (month == NULL || sscanf (month, "%4d-%2d", &y, &m) != 2)
+        continue;
+      i = y * 12 + m - 1 - first;
+      if (i >= trend->n)
+        continue;
+      satisfaction_add (&months[i], (const char *) sqlite3_column_text (stmt, 1),
+                        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3));
+    }
+  if (failed)
+    return NULL;
+  for (guint i = 0; i < trend->n; i++)
+    {
+      g_date_clear (&trend->months[i], 1);
+      g_date_set_dmy (&trend->months[i], 1, (first + i) % 12 + 1, (first + i) / 12);
+      satisfaction_finish (&months[i]);
+      trend->nps[i] = months[i].nps;
+      trend->csat[i] = months[i].csat;
+      trend->answers[i] = months[i].nps_answers + months[i].csat_answers;
+    }
+  return g_steal_pointer (&trend);
+}
+
+void
+crm_satisfaction_trend_free (CrmSatisfactionTrend *trend)
+{
+  if (trend == NULL)
+    return;
+  g_free (trend->months);
+  g_free (trend->nps);
+  g_free (trend->csat);
+  g_free (trend->answers);
+  g_free (trend);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Service times */
+
+#define COMPLAINTS_IN_PERIOD \
+  " FROM activities a LEFT JOIN contacts c ON c.id = a.contact_id" \
+  " WHERE a.deleted = 0 AND a.kind = 'complaint'" \
+  " AND a.created_at >= :from_ts AND a.created_at < :to_ts AND" CONTACT_FILTER
+
+static const char complaint_counts_sql[] =
+  "SELECT count (*),"
+  " coalesce (sum (a.status IS NULL OR a.status NOT IN ('resolved', 'closed')), 0),"
+  " count (a.first_response_at), count (a.resolved_at)"
+  COMPLAINTS_IN_PERIOD;
+
+/* Hours from creation (the HLC's time part) to the first response
+ * (:which = 0) or to the resolution, ranked; only the ranks that the
+ * median and the 90th percentile interpolate between are returned. */
+static const char complaint_times_sql[] =
+  "WITH v AS ("
+  "  SELECT (julianday (CASE :which WHEN 0 THEN a.first_response_at ELSE a.resolved_at END)"
+  "          - julianday (substr (a.created_at, 1, 24))) * 24.0 AS h"
+  COMPLAINTS_IN_PERIOD
+  "  AND (CASE :which WHEN 0 THEN a.first_response_at ELSE a.resolved_at END) IS NOT NULL),"
+  " o AS (SELECT h, row_number () OVER (ORDER BY h) - 1 AS i, count (*) OVER () AS n FROM v)"
+  " SELECT i, n, h FROM o"
+  " WHERE i IN (CAST ((n - 1) * 0.5 AS INTEGER), CAST ((n - 1) * 0.5 AS INTEGER) + 1,"
+  "             CAST ((n - 1) * 0.9 AS INTEGER), CAST ((n - 1) * 0.9 AS INTEGER) + 1)";
+
+static double
+interpolate (GHashTable *ranks,
+             gint64      n,
+             double      p)
+{
+  double position = p * (n - 1);
+  gint64 lo = (gint64) floor (position);
+  double *a = g_hash_table_lookup (ranks, &lo);
+  gint64 hi = lo + 1;
+  double *b = g_hash_table_lookup (ranks, &hi);
+
+  if (a == NULL)
+    return NAN;
+  if (b == NULL || position == lo)
+    return *a;
+  return *a + (position - lo) * (*b - *a);
+}
+
+static gboolean
+complaint_times (CrmStore                *store,
+                 const CrmAnalyticsQuery *query,
+                 int                      which,
+                 double                  *median,
+                 double                  *p90,
+                 GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, complaint_times_sql, query, error);
+  g_autoptr(GHashTable) ranks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  gboolean failed = FALSE;
+  gint64 n = 0;
+
+  *median = *p90 = NAN;
+  if (stmt == NULL)
+    return FALSE;
+  bind_named_int (stmt, ":which", which);
+  while (step_row (store, stmt, &failed, error))
+    {
+      n = sqlite3_column_int64 (stmt, 1);
+      g_hash_table_insert (ranks, g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)),
+                           g_memdup2 (&(double) { sqlite3_column_double (stmt, 2) }, sizeof (double)));
+    }
+  if (failed)
+    return FALSE;
+  if (n > 0)
+    {
+      *median = interpolate (ranks, n, 0.5);
+      *p90 = interpolate (ranks, n, 0.9);
+    }
+  return TRUE;
+}
+
+gboolean
+crm_analytics_service_times (CrmStore                *store,
+                             const CrmAnalyticsQuery *query,
+                             CrmServiceTimes         *out,
+                             GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, complaint_counts_sql, query, error);
+  gboolean failed = FALSE;
+
+  memset (out, 0, sizeof *out);
+  out->response_median = out->response_p90 = NAN;
+  out->resolution_median = out->resolution_p90 = NAN;
+  if (stmt == NULL || !step_row (store, stmt, &failed, error))
+    return FALSE;
+  out->complaints = sqlite3_column_int64 (stmt, 0);
+  out->open = sqlite3_column_int64 (stmt, 1);
+  out->responded = sqlite3_column_int64 (stmt, 2);
+  out->resolved = sqlite3_column_int64 (stmt, 3);
+  return complaint_times (store, query, 0, &out->response_median, &out->response_p90, error) &&
+         complaint_times (store, query, 1, &out->resolution_median, &out->resolution_p90, error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Top customers */
+
+static const char top_customers_sql[] =
+  "SELECT c.id, c.name, sum (p.amount) AS revenue, count (*),"
+  " date (max (p.purchased_at), 'localtime')"
+  PURCHASES_IN_PERIOD
+  " GROUP BY c.id ORDER BY revenue DESC, c.name_sort, c.id LIMIT :limit";
+
+GPtrArray *
+crm_analytics_top_customers (CrmStore                *store,
+                             const CrmAnalyticsQuery *query,
+                             guint                    limit,
+                             GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, top_customers_sql, query, error);
+  g_autoptr(GPtrArray) customers = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_top_customer_free);
+  gboolean failed = FALSE;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_named_int (stmt, ":limit", limit);
+  while (step_row (store, stmt, &failed, error))
+    {
+      CrmTopCustomer *customer = g_new0 (CrmTopCustomer, 1);
+
+      customer->contact_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      customer->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      customer->revenue = sqlite3_column_int64 (stmt, 2);
+      customer->orders = sqlite3_column_int64 (stmt, 3);
+      date_from_text (&customer->last_purchase, (const char *) sqlite3_column_text (stmt, 4));
+      g_ptr_array_add (customers, customer);
+    }
+  if (failed)
+    return NULL;
+  return g_steal_pointer (&customers);
+}
+
+void
+crm_top_customer_free (CrmTopCustomer *customer)
+{
+  if (customer == NULL)
+    return;
+  g_free (customer->contact_id);
+  g_free (customer->name);
+  g_free (customer);
+}
+
+/* ---------------------------------------------------------------------- */
+
+gboolean
+crm_analytics_kpis (CrmStore                *store,
+                    const CrmAnalyticsQuery *query,
+                    CrmKpis                 *out,
+                    GError                 **error)
+{
+  memset (out, 0, sizeof *out);
+  return crm_analytics_revenue (store, query, &out->revenue, error) &&
+         crm_analytics_active_customers (store, query, &out->active_customers, error) &&
+         crm_analytics_new_customers (store, query, &out->new_customers, error) &&
+         crm_analytics_repurchase_rate (store, query, &out->repurchase, error) &&
+         crm_analytics_churn_rate (store, query, &out->churn, error) &&
+         crm_analytics_clv (store, query, CRM_ANALYTICS_DEFAULT_LIFETIME_YEARS, &out->clv, error) &&
+         crm_analytics_deal_conversion (store, query, &out->deal_conversion, error) &&
+         crm_analytics_lead_conversion (store, query, &out->lead_conversion, error) &&
+         crm_analytics_campaigns (store, query, &out->campaign_response,
+                                  &out->campaign_conversion, error) &&
+         crm_analytics_satisfaction (store, query, &out->satisfaction, error) &&
+         crm_analytics_service_times (store, query, &out->service, error);
+}
