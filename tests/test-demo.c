@@ -123,8 +123,14 @@ test_demo_counts (StoreFixture  *f,
 {
   CrmDemoStats stats;
   CrmStore *store = f->store;
+  gint64 cache_size = store_query_int (store, "PRAGMA cache_size");
+  gint64 temp_store = store_query_int (store, "PRAGMA temp_store");
 
   generate (store, 1000, 7, &stats);
+
+  /* The connection's tuning for the bulk write is undone. */
+  g_assert_cmpint (store_query_int (store, "PRAGMA cache_size"), ==, cache_size);
+  g_assert_cmpint (store_query_int (store, "PRAGMA temp_store"), ==, temp_store);
 
   g_assert_cmpuint (stats.contacts, ==, 1000);
   g_assert_cmpint (store_query_int (store, "SELECT count(*) FROM contacts"), ==, 1000);

@@ -24,7 +24,10 @@
  * the end. Building CrmRecord objects would cost more than the inserts. */
 
 #define BATCH_CONTACTS 20000
-#define DEMO_CACHE_KIB 262144
+/* The page cache while generating: about 1 KiB per contact (the part of
+ * the random-order indexes a batch touches), from 256 MiB to 1 GiB. */
+#define DEMO_CACHE_MIN_KIB G_GINT64_CONSTANT (262144)
+#define DEMO_CACHE_MAX_KIB G_GINT64_CONSTANT (1048576)
 #define YEARS 3            /* of purchases and activities */
 #define CONTACT_YEARS 5    /* customers: some came before the purchase history */
 #define CHINA_UTC_OFFSET (8 * 3600)
@@ -2887,6 +2890,8 @@ crm_demo_generate (CrmStore              *store,
   gboolean ok;
   gboolean was_deferred;
   gint64 cache_size;
+  gint64 demo_cache_kib;
+  gboolean raise_cache;
   gint64 temp_store;
 
   g_return_val_if_fail (CRM_IS_STORE (store), FALSE);
@@ -2933,14 +2938,23 @@ crm_demo_generate (CrmStore              *store,
 
   /* The indexes on names, pinyin and dates take rows in random order, so
    * a batch touches pages all over them; with SQLite's default 2 MB cache
-   * it would write most pages to the WAL several times per batch.
+   * it would write most pages to the WAL several times per batch, and
+   * past a few hundred thousand contacts read them back over and over.
    * Each insert runs triggers, so SQLite keeps a statement journal for
    * it, which past 64 KiB spills to a temporary file: in memory, that is
    * a third of the time saved. */
   cache_size = query_pragma (d, "PRAGMA cache_size");
   temp_store = query_pragma (d, "PRAGMA temp_store");
-  if (ok && cache_size > -DEMO_CACHE_KIB && cache_size < DEMO_CACHE_KIB / 4)
-    ok = crm_store_exec (store, "PRAGMA cache_size = -" G_STRINGIFY (DEMO_CACHE_KIB), &local_error);
+  demo_cache_kib = CLAMP ((gint64) MIN (opts->n_contacts, (guint64) G_MAXINT64),
+                          DEMO_CACHE_MIN_KIB, DEMO_CACHE_MAX_KIB);
+  raise_cache = (cache_size < 0 ? -cache_size : cache_size * 4) < demo_cache_kib;
+  if (ok && raise_cache)
+    {
+      /* A number of ours, not text from a user. */
+      g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%" G_GINT64_FORMAT, demo_cache_kib);
+
+      ok = crm_store_exec (store, sql, &local_error);
+    }
   if (ok && temp_store != 2)
     ok = crm_store_exec (store, "PRAGMA temp_store = MEMORY", &local_error);
 
@@ -2959,7 +2973,7 @@ crm_demo_generate (CrmStore              *store,
     }
 
   /* The numbers are SQLite's own, read above; nothing from a user. */
-  if (cache_size > -DEMO_CACHE_KIB && cache_size < DEMO_CACHE_KIB / 4)
+  if (raise_cache)
     {
       g_autofree char *restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
 
