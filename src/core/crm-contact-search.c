@@ -487,6 +487,8 @@ search_short (CrmStore    *store,
   if (!page_collect (store, page, stmt, error))
     return FALSE;
 
+  if (out_count == NULL)
+    return TRUE;
   if ((count = crm_store_prepare (store, count_sql, error)) == NULL)
     return FALSE;
   sqlite3_bind_text (count, 1, q, -1, SQLITE_STATIC);
@@ -549,11 +551,14 @@ search_long (CrmStore    *store,
   }
   page->seen = NULL;
 
-  /* Every tier read to its end: we have counted every match. */
-  if (!page->full)
+  if (out_count == NULL)
+    return TRUE;
+
+  /* Every tier read to its end, or past the cap: no need to count. */
+  if (!page->full || page->n_matches > CRM_CONTACT_SEARCH_TOTAL_CAP)
     {
       *out_count = page->n_matches;
-      *out_exact = TRUE;
+      *out_exact = !page->full;
       return TRUE;
     }
 
@@ -577,6 +582,7 @@ crm_contact_search_rids (CrmStore    *store,
   Page page = { NULL, };
   glong length;
   guint count = 0;
+  guint *counted;
   gboolean exact = FALSE;
 
   g_return_val_if_fail (CRM_IS_STORE (store), NULL);
@@ -606,8 +612,11 @@ crm_contact_search_rids (CrmStore    *store,
       return g_steal_pointer (&rids);
     }
 
-  if (length < 3 ? !search_short (store, q, &page, &count, error)
-                 : !search_long (store, q, &page, &count, &exact, error))
+  /* Counting is most of the work of a long query's first page: skip it
+   * when nobody asks. */
+  counted = out_total != NULL || out_total_is_capped != NULL ? &count : NULL;
+  if (length < 3 ? !search_short (store, q, &page, counted, error)
+                 : !search_long (store, q, &page, counted, &exact, error))
     return NULL;
 
   if (exact)
