@@ -14,6 +14,7 @@
 #include "crm-csv-reader.h"
 #include "crm-date-parse.h"
 #include "crm-import-error.h"
+#include "crm-merge.h"
 #include "crm-record-private.h"
 #include "crm-store-private.h"
 #include "crm-value.h"
@@ -635,119 +636,13 @@ find_existing (CrmContactImporter  *self,
                                       &local_error);
   for (guint i = 0; i < d->emails->len && id == NULL && local_error == NULL; i++)
     id = crm_contact_lookup_by_email (self->store, g_ptr_array_index (d->emails, i), &local_error);
+  /* An organization is known by its name (people point at it by name). */
+  if (id == NULL && local_error == NULL &&
+      g_strcmp0 (crm_contact_get_kind (d->contact), "organization") == 0)
+    id = crm_contact_lookup_organization (self->store, crm_contact_get_name (d->contact), &local_error);
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return id;
-}
-
-static gboolean
-value_is_empty (const GValue *value)
-{
-  if (G_VALUE_HOLDS_STRING (value))
-    return g_value_get_string (value) == NULL || *g_value_get_string (value) == '\0';
-  if (G_VALUE_HOLDS (value, G_TYPE_STRV))
-    return g_value_get_boxed (value) == NULL || ((char **) g_value_get_boxed (value))[0] == NULL;
-  return FALSE;
-}
-
-static void
-union_strv (CrmRecord  *existing,
-            guint       index,
-            const char *column,
-            CrmRecord  *incoming)
-{
-  const char * const *old = crm_record_get_strv (existing, column);
-  const char * const *add = crm_record_get_strv (incoming, column);
-  g_autoptr(GPtrArray) merged = g_ptr_array_new ();
-  g_auto(GValue) value = G_VALUE_INIT;
-  gboolean grew = FALSE;
-
-  for (guint i = 0; old != NULL && old[i] != NULL; i++)
-    g_ptr_array_add (merged, (gpointer) old[i]);
-  for (guint i = 0; add != NULL && add[i] != NULL; i++)
-    if (!strv_contains_ci (merged, add[i]))
-      {
-        g_ptr_array_add (merged, (gpointer) add[i]);
-        grew = TRUE;
-      }
-  if (!grew)
-    return;
-  g_ptr_array_add (merged, NULL);
-  g_value_init (&value, G_TYPE_STRV);
-  g_value_set_boxed (&value, merged->pdata);
-  crm_record_set_value (existing, index, &value);
-}
-
-static void
-union_phones (CrmRecord *existing,
-              guint      index,
-              CrmRecord *incoming)
-{
-  g_autoptr(JsonNode) old = json_from_string (crm_record_get_string (existing, "phones"), NULL);
-  g_autoptr(JsonNode) add = json_from_string (crm_record_get_string (incoming, "phones"), NULL);
-  JsonArray *merged;
-  JsonArray *adding;
-  gboolean grew = FALSE;
-
-  if (old == NULL || !JSON_NODE_HOLDS_ARRAY (old) || add == NULL || !JSON_NODE_HOLDS_ARRAY (add))
-    return;
-  merged = json_node_get_array (old);
-  adding = json_node_get_array (add);
-  for (guint i = 0; i < json_array_get_length (adding); i++)
-    {
-      JsonObject *o = json_array_get_object_element (adding, i);
-      const char *e164 = o != NULL ? json_object_get_string_member_with_default (o, "e164", NULL) : NULL;
-
-      if (e164 != NULL && !phones_contain (merged, e164))
-        {
-          json_array_add_object_element (merged, json_object_ref (o));
-          grew = TRUE;
-        }
-    }
-  if (grew)
-    {
-      g_auto(GValue) value = G_VALUE_INIT;
-
-      g_value_init (&value, G_TYPE_STRING);
-      g_value_take_string (&value, json_to_string (old, FALSE));
-      crm_record_set_value (existing, index, &value);
-    }
-}
-
-/* Copies what the row set into @existing: every field when @overwrite
- * (update by key: the file is the newer truth), else only fields that
- * are empty in @existing (a likely duplicate: never lose what is there).
- * Phones, emails and tags are always added to, never replaced. */
-static void
-apply_row (CrmRecord *existing,
-           CrmRecord *incoming,
-           gboolean   overwrite)
-{
-  CrmRecordClass *klass = CRM_RECORD_GET_CLASS (existing);
-
-  for (guint i = CRM_RECORD_N_BASE_COLUMNS; i < crm_record_class_get_n_columns (klass); i++)
-    {
-      const CrmColumn *column = crm_record_class_get_column (klass, i);
-      const GValue *value;
-
-      if ((column->flags & CRM_COLUMN_DERIVED) || !crm_record_is_changed_at (incoming, i))
-        continue;
-      if (column->type == CRM_COLUMN_EMAILS || column->type == CRM_COLUMN_TAGS)
-        {
-          union_strv (existing, i, column->name, incoming);
-          continue;
-        }
-      if (column->type == CRM_COLUMN_PHONES)
-        {
-          union_phones (existing, i, incoming);
-          continue;
-        }
-      value = crm_record_peek_value (incoming, i);
-      if (value_is_empty (value))
-        continue;
-      if (overwrite || value_is_empty (crm_record_peek_value (existing, i)))
-        crm_record_set_value (existing, i, value);
-    }
 }
 
 static gboolean
@@ -766,7 +661,8 @@ resolve_organization (CrmContactImporter  *self,
   g_autofree char *found = NULL;
   g_autoptr(CrmContact) organization = NULL;
 
-  if (d->organization == NULL)
+  /* An organization's card names itself in ORG. */
+  if (d->organization == NULL || g_strcmp0 (crm_contact_get_kind (d->contact), "organization") == 0)
     return TRUE;
   id = g_hash_table_lookup (self->organizations, d->organization);
   if (id == NULL)
@@ -834,7 +730,7 @@ write_row (CrmContactImporter  *self,
   if (existing == NULL)
     return FALSE;
   before = crm_record_to_json (existing);
-  apply_row (existing, CRM_RECORD (d->contact), by_key);
+  crm_merge_fill_fields (existing, CRM_RECORD (d->contact), by_key, TRUE);
   if (!crm_record_has_changes (existing))
     {
       *out_outcome = OUTCOME_SKIPPED;

@@ -496,65 +496,114 @@ type_for_table (const char *table)
   return G_TYPE_INVALID;
 }
 
+typedef struct
+{
+  gint64 seq;
+  char *table;
+  char *row_id;
+  char *action;
+  char *before;
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_free (change->table);
+  g_free (change->row_id);
+  g_free (change->action);
+  g_free (change->before);
+  g_free (change);
+}
+
+#define UNDO_BATCH 1000
+
+/* The next batch of a run's changes, newest first, below @below_seq. Read
+ * into memory and the statement reset before anything is written: the
+ * writes (lifecycle updates) must not run while it is active. */
+static GPtrArray *
+next_changes (CrmStore    *store,
+              const char  *run_id,
+              gint64       below_seq,
+              GError     **error)
+{
+  static const char sql[] =
+    "SELECT seq, table_name, row_id, action, before FROM import_run_changes"
+    " WHERE run_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?";
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, sql, error);
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  crm_stmt_bind_text (stmt, 1, run_id);
+  sqlite3_bind_int64 (stmt, 2, below_seq);
+  sqlite3_bind_int (stmt, 3, UNDO_BATCH);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Change *change = g_new0 (Change, 1);
+
+      change->seq = sqlite3_column_int64 (stmt, 0);
+      change->table = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      change->row_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      change->action = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      change->before = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      g_ptr_array_add (changes, change);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      crm_store_take_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&changes);
+}
+
 static gboolean
 undo_changes (CrmStore     *store,
               const char   *run_id,
               guint64      *out_reverted,
               GError      **error)
 {
-  static const char changes_sql[] =
-    "SELECT table_name, row_id, action, before FROM import_run_changes WHERE run_id = ? ORDER BY seq DESC";
   static const char done_sql[] =
     "UPDATE import_runs SET status = 'undone', undone_at = " NOW_SQL " WHERE id = ?";
-  sqlite3_stmt *stmt = NULL;
   g_autoptr(CrmCachedStmt) done = NULL;
   guint64 reverted = 0;
-  int rc;
+  gint64 below = G_MAXINT64;
 
-  /* Not a cached statement: the loop below runs other cached statements
-   * (through the store) while this one is still stepping. */
-  rc = sqlite3_prepare_v2 (crm_store_get_db (store), changes_sql, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
+  for (;;)
     {
-      crm_store_take_error (store, rc, error);
-      return FALSE;
-    }
-  sqlite3_bind_text (stmt, 1, run_id, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *table = (const char *) sqlite3_column_text (stmt, 0);
-      const char *row_id = (const char *) sqlite3_column_text (stmt, 1);
-      const char *action = (const char *) sqlite3_column_text (stmt, 2);
-      const char *before = (const char *) sqlite3_column_text (stmt, 3);
-      GType type = type_for_table (table);
+      g_autoptr(GPtrArray) changes = next_changes (store, run_id, below, error);
 
-      if (type == G_TYPE_INVALID)
-        continue;
-      if (g_strcmp0 (action, "insert") == 0)
+      if (changes == NULL)
+        return FALSE;
+      if (changes->len == 0)
+        break;
+      for (guint i = 0; i < changes->len; i++)
         {
-          if (!crm_store_delete (store, type, row_id, error))
-            break;
-        }
-      else
-        {
-          g_autoptr(CrmRecord) record = crm_store_get (store, type, row_id, error);
-          g_autoptr(JsonNode) snapshot = before != NULL ? json_from_string (before, NULL) : NULL;
+          Change *change = g_ptr_array_index (changes, i);
+          GType type = type_for_table (change->table);
 
-          if (record == NULL)
-            break;
-          if (snapshot != NULL && JSON_NODE_HOLDS_OBJECT (snapshot))
-            crm_record_restore_snapshot (record, json_node_get_object (snapshot));
-          if (!crm_store_update (store, record, error))
-            break;
+          below = change->seq;
+          if (type == G_TYPE_INVALID)
+            continue;
+          if (g_strcmp0 (change->action, "insert") == 0)
+            {
+              if (!crm_store_delete (store, type, change->row_id, error))
+                return FALSE;
+            }
+          else
+            {
+              g_autoptr(CrmRecord) record = crm_store_get (store, type, change->row_id, error);
+              g_autoptr(JsonNode) snapshot = change->before != NULL ? json_from_string (change->before, NULL) : NULL;
+
+              if (record == NULL)
+                return FALSE;
+              if (snapshot != NULL && JSON_NODE_HOLDS_OBJECT (snapshot))
+                crm_record_restore_snapshot (record, json_node_get_object (snapshot));
+              if (!crm_store_update (store, record, error))
+                return FALSE;
+            }
+          reverted++;
         }
-      reverted++;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      if (rc != SQLITE_ROW)
-        crm_store_take_error (store, rc, error);
-      return FALSE;
     }
 
   done = crm_store_prepare (store, done_sql, error);
