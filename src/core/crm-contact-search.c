@@ -341,9 +341,7 @@ prefix_upper_bound (const char *q)
   return g_strconcat (q, "\xff", NULL);
 }
 
-/* Walks one tier's rids in rank order, skipping the @offset first
- * matches, until the page holds @limit. `seen` drops a contact that an
- * earlier tier (or another of its fields) already matched. */
+/* The page being filled, tier after tier. */
 typedef struct
 {
   GArray     *rids;
@@ -354,6 +352,9 @@ typedef struct
   gboolean    full;       /* the page filled up before the tiers ran out */
 } Page;
 
+/* Walks one tier's rids in rank order, skipping the `offset` first
+ * matches, until the page holds `limit`. `seen` drops a contact that an
+ * earlier tier (or another of its fields) already matched. */
 static gboolean
 page_collect (CrmStore      *store,
               Page          *page,
