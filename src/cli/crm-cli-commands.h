@@ -32,5 +32,12 @@ int crm_cli_contact   (CrmCli *cli, int argc, char **argv);
 int crm_cli_list      (CrmCli *cli, int argc, char **argv);
 /* crm-cli-demo.c */
 int crm_cli_demo      (CrmCli *cli, int argc, char **argv);
+/* crm-cli-import.c */
+int crm_cli_import    (CrmCli *cli, int argc, char **argv);
+/* crm-cli-export.c */
+int crm_cli_export    (CrmCli *cli, int argc, char **argv);
+/* crm-cli-dedupe.c */
+int crm_cli_dedupe    (CrmCli *cli, int argc, char **argv);
+int crm_cli_merge     (CrmCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -22,6 +22,13 @@ static const CrmCliCommand commands[] = {
   { "restore", N_("restore FILE               replace the database (the old one is kept as .bak)"), crm_cli_restore },
   { "check", N_("check                      integrity and foreign keys"), crm_cli_check },
   { "recompute", N_("recompute [--date DATE]    lifecycle, RFM and the search index"), crm_cli_recompute },
+  { "import", N_("import contacts FILE [--encoding E] [--mapping FILE] [--dry-run] [--update-by email|phone|external_id] [--duplicates merge|skip|create] [--date-order dmy|mdy] [--errors FILE]"), crm_cli_import },
+  { "import", N_("import purchases FILE [--create-missing] [--encoding E] [--mapping FILE] [--dry-run] [--errors FILE]"), crm_cli_import },
+  { "import", N_("import undo RUN | import list"), crm_cli_import },
+  { "export", N_("export contacts [--format csv|vcard|vcard4] [--encoding gb18030] [--search Q] [-o FILE]"), crm_cli_export },
+  { "export", N_("export purchases [--encoding gb18030] [-o FILE]"), crm_cli_export },
+  { "dedupe", N_("dedupe [--min-score S] [--apply]   likely duplicates, merged with --apply"), crm_cli_dedupe },
+  { "merge", N_("merge PRIMARY OTHER | merge undo MERGE"), crm_cli_merge },
   { NULL, NULL, NULL },
 };
 
