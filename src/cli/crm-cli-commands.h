@@ -30,6 +30,8 @@ int crm_cli_recompute (CrmCli *cli, int argc, char **argv);
 int crm_cli_contact   (CrmCli *cli, int argc, char **argv);
 /* crm-cli-list.c */
 int crm_cli_list      (CrmCli *cli, int argc, char **argv);
+/* crm-cli-report.c */
+int crm_cli_report    (CrmCli *cli, int argc, char **argv);
 /* crm-cli-demo.c */
 int crm_cli_demo      (CrmCli *cli, int argc, char **argv);
 /* crm-cli-import.c */

@@ -22,6 +22,7 @@ static const CrmCliCommand commands[] = {
   { "restore", N_("restore FILE               replace the database (the old one is kept as .bak)"), crm_cli_restore },
   { "check", N_("check                      integrity and foreign keys"), crm_cli_check },
   { "recompute", N_("recompute [--date DATE]    lifecycle, RFM and the search index"), crm_cli_recompute },
+  { "report", N_("report NAME [--from DATE] [--to DATE] [--format pdf|svg|png|csv|json] [-o FILE]   NAME: kpis, sales-trend, cohort-retention, churn, rfm, funnel, nps, service, monthly"), crm_cli_report },
   { "import", N_("import contacts FILE [--encoding E] [--mapping FILE] [--dry-run] [--update-by email|phone|external_id] [--duplicates merge|skip|create] [--date-order dmy|mdy] [--errors FILE]"), crm_cli_import },
   { "import", N_("import purchases FILE [--create-missing] [--encoding E] [--mapping FILE] [--dry-run] [--errors FILE]"), crm_cli_import },
   { "import", N_("import undo RUN | import list"), crm_cli_import },

@@ -566,23 +566,26 @@ crm_analytics_repurchase_rate (CrmStore                *store,
 }
 
 /* Active at the start: a purchase in the 365 days before the period. Their
- * last purchase is the latest of those. */
+ * last purchase is the latest of those; the next is their first purchase
+ * from the start on. Churned: the next is after the period and more than
+ * 180 days after the last (or there is none), and those 180 days are over.
+ * Local dates are computed once per customer, not per purchase. */
 static const char churn_sql[] =
   "WITH a AS ("
   "  SELECT p.contact_id, date (max (p.purchased_at), 'localtime') AS last"
   "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
   "  WHERE p.deleted = 0 AND c.deleted = 0"
   "  AND p.purchased_at >= :window_ts AND p.purchased_at < :from_ts AND" CONTACT_FILTER
-  "  GROUP BY p.contact_id)"
+  "  GROUP BY p.contact_id),"
+  " b AS ("
+  "  SELECT a.last, (SELECT min (q.purchased_at) FROM purchases q"
+  "    WHERE q.contact_id = a.contact_id AND q.deleted = 0 AND q.purchased_at >= :from_ts) AS next"
+  "  FROM a)"
   " SELECT count (*), coalesce (sum ("
-  "   date (a.last, '+180 days') <= :as_of_date"
-  "   AND NOT EXISTS (SELECT 1 FROM purchases q"
-  "     WHERE q.contact_id = a.contact_id AND q.deleted = 0"
-  "     AND q.purchased_at >= :from_ts AND q.purchased_at < :to_ts)"
-  "   AND NOT EXISTS (SELECT 1 FROM purchases q"
-  "     WHERE q.contact_id = a.contact_id AND q.deleted = 0 AND q.purchased_at >= :from_ts"
-  "     AND date (q.purchased_at, 'localtime') <= date (a.last, '+180 days'))), 0)"
-  " FROM a";
+  "   date (last, '+180 days') <= :as_of_date"
+  "   AND (next IS NULL OR (next >= :to_ts"
+  "        AND date (next, 'localtime') > date (last, '+180 days')))), 0)"
+  " FROM b";
 
 gboolean
 crm_analytics_churn_rate (CrmStore                *store,
