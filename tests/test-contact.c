@@ -77,6 +77,8 @@ test_contact_invalid (void)
   assert_invalid (contact, "phone", "12345", "12345");
   assert_invalid (contact, "phone", "138-1234-abcd", "digits");
   assert_invalid (contact, "phone", "12345678", "area code");
+  /* A mobile number with a digit missing, behind the country code. */
+  assert_invalid (contact, "phone", "+86 138 1234 567", "+86 138 1234 567");
   assert_invalid (contact, "organization_id", "acme", "id");
   assert_invalid (contact, "consent_sms", "maybe", "consent_sms");
   assert_invalid (contact, "name_pinyin", "x", "computed");
@@ -98,6 +100,9 @@ test_contact_phones (void)
     { "8613812345678", "+8613812345678" },
     { "0086 13812345678", "+8613812345678" },
     { "010-12345678", "+861012345678" },
+    /* Beijing's area code 10 starts like a mobile number but is not one. */
+    { "+86 10 1234 5678", "+861012345678" },
+    { "0086 10 1234 5678", "+861012345678" },
     { "(0755) 8888 1234", "+8675588881234" },
     { "+44 20 7946 0958", "+442079460958" },
     { "+1 (415) 555-0100", "+14155550100" },

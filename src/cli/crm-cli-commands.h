@@ -34,6 +34,9 @@ int crm_cli_list      (CrmCli *cli, int argc, char **argv);
 int crm_cli_report    (CrmCli *cli, int argc, char **argv);
 /* crm-cli-demo.c */
 int crm_cli_demo      (CrmCli *cli, int argc, char **argv);
+/* crm-cli-sync.c */
+int crm_cli_sync      (CrmCli *cli, int argc, char **argv);
+int crm_cli_conflicts (CrmCli *cli, int argc, char **argv);
 /* crm-cli-import.c */
 int crm_cli_import    (CrmCli *cli, int argc, char **argv);
 /* crm-cli-export.c */

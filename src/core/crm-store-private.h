@@ -37,6 +37,11 @@ gboolean       crm_store_set_meta            (CrmStore     *self,
                                               const char   *value,
                                               GError      **error);
 
+/* For the sync engine: advance this replica's clock past @remote. */
+gboolean       crm_store_receive_hlc         (CrmStore     *self,
+                                              const char   *remote,
+                                              GError      **error);
+
 /* Bind helpers: NULL text binds SQL NULL. */
 void           crm_stmt_bind_text            (sqlite3_stmt *stmt,
                                               int           index,

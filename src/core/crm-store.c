@@ -590,6 +590,19 @@ crm_store_next_hlc (CrmStore *self)
   return crm_hlc_now (self->hlc);
 }
 
+/* The sync engine feeds every clock value it pulls through here, so local
+ * edits made afterwards order after what this replica has seen (HLC
+ * receive, clamped when the remote clock runs far ahead). */
+gboolean
+crm_store_receive_hlc (CrmStore    *self,
+                       const char  *remote,
+                       GError     **error)
+{
+  g_autofree char *hlc = crm_hlc_receive (self->hlc, remote, error);
+
+  return hlc != NULL;
+}
+
 gboolean
 crm_store_set_user (CrmStore    *self,
                     const char  *user_id,

@@ -342,7 +342,9 @@ crm_value_parse_phone (const char  *field,
       /* E.164: country code plus national number, 15 digits at most. */
       if (n < 8 || n > 15 || d[0] == '0')
         goto invalid;
-      if (g_str_has_prefix (d, "86") && n >= 3 && d[2] == '1' && n != 13)
+      /* A Chinese mobile (+86 1[3-9]…) has 11 digits; +86 10 is
+       * Beijing's area code, a landline. */
+      if (g_str_has_prefix (d, "86") && n >= 4 && d[2] == '1' && d[3] >= '3' && d[3] <= '9' && n != 13)
         goto invalid;
       *out_e164 = g_strconcat ("+", d, NULL);
       return TRUE;

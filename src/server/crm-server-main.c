@@ -6,6 +6,9 @@
 #include <glib-unix.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "crm-server.h"
 #include "crm-runtime.h"
@@ -48,6 +51,64 @@ parse_listen (const char  *text,
   return TRUE;
 }
 
+/* The password comes from stdin (one line), never from the command line
+ * where other users could read it in the process list. */
+static int
+add_user (const char *db_path,
+          const char *name,
+          const char *role,
+          const char *team)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmServer) server = NULL;
+  char line[1024];
+  size_t len;
+
+  if (role == NULL)
+    {
+      fprintf (stderr, "crm-server: %s\n", _("adduser needs --role"));
+      return 2;
+    }
+  if (isatty (0))
+    fprintf (stderr, "%s", _("Password: "));
+  if (fgets (line, sizeof line, stdin) == NULL)
+    {
+      fprintf (stderr, "crm-server: %s\n", _("no password on standard input"));
+      return 2;
+    }
+  len = strlen (line);
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    line[--len] = '\0';
+
+  server = crm_server_new (db_path, &error);
+  if (server == NULL || !crm_server_add_user (server, name, line, role, team, &error))
+    {
+      memset (line, 0, sizeof line);
+      fprintf (stderr, "crm-server: %s\n", error->message);
+      return 1;
+    }
+  memset (line, 0, sizeof line);
+  /* Translators: %s is a user name, then a role. */
+  printf (_("User %s added with role %s\n"), name, role);
+  return 0;
+}
+
+static int
+revoke_user (const char *db_path,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmServer) server = crm_server_new (db_path, &error);
+
+  if (server == NULL || !crm_server_revoke_user (server, name, &error))
+    {
+      fprintf (stderr, "crm-server: %s\n", error->message);
+      return 1;
+    }
+  printf (_("Every sign-in of %s is revoked\n"), name);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -59,18 +120,22 @@ main (int    argc,
   g_autofree char *db_path = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *address = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *team = NULL;
   gboolean version = FALSE;
   guint16 port = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Server database (SQLite)"), N_("PATH") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port to listen on (default 127.0.0.1:8080)"), N_("ADDR:PORT") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("adduser: admin, manager, analyst, sales, marketing or service"), N_("ROLE") },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("adduser: the user's team"), N_("TEAM") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
   };
 
   crm_runtime_init ();
 
-  context = g_option_context_new (NULL);
+  context = g_option_context_new (_("[adduser NAME --role ROLE [--team TEAM] | revoke NAME]"));
   g_option_context_set_summary (context, _("Serve the CRM to desktop clients that sync with it."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -87,12 +152,26 @@ main (int    argc,
       return 0;
     }
 
+  if (db_path == NULL)
+    db_path = g_build_filename (g_get_user_data_dir (), "crm-server", "server.db", NULL);
+  {
+    g_autofree char *dir = g_path_get_dirname (db_path);
+
+    g_mkdir_with_parents (dir, 0700);
+  }
+
   if (argc > 1)
     {
-      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      if (argc == 3 && g_str_equal (argv[1], "adduser"))
+        return add_user (db_path, argv[2], role, team);
+      if (argc == 3 && g_str_equal (argv[1], "revoke"))
+        return revoke_user (db_path, argv[2]);
+      {
+        g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
 
-      fprintf (stderr, "crm-server: %s “%s”\n\n%s", _("unexpected argument"), argv[1], help);
-      return 2;
+        fprintf (stderr, "crm-server: %s “%s”\n\n%s", _("unexpected argument"), argv[1], help);
+        return 2;
+      }
     }
 
   if (!parse_listen (listen ? listen : "127.0.0.1:8080", &address, &port, &error))
@@ -101,8 +180,8 @@ main (int    argc,
       return 2;
     }
 
-  server = crm_server_new (db_path);
-  if (!crm_server_listen (server, address, port, &error))
+  server = crm_server_new (db_path, &error);
+  if (server == NULL || !crm_server_listen (server, address, port, &error))
     {
       fprintf (stderr, "crm-server: %s\n", error->message);
       return 1;

@@ -3,18 +3,37 @@
 
 #include <gio/gio.h>
 
+#include "crm-server-backend.h"
+
 G_BEGIN_DECLS
 
 #define CRM_TYPE_SERVER (crm_server_get_type ())
 
 G_DECLARE_FINAL_TYPE (CrmServer, crm_server, CRM, SERVER, GObject)
 
-CrmServer *crm_server_new          (const char  *db_path);
+/* Opens (creating) the SQLite store at @db_path. */
+CrmServer *crm_server_new          (const char  *db_path,
+                                    GError     **error);
 gboolean   crm_server_listen       (CrmServer   *self,
                                     const char  *address,
                                     guint16      port,
                                     GError     **error);
 guint16    crm_server_get_port     (CrmServer   *self);
 void       crm_server_disconnect   (CrmServer   *self);
+
+/* Accounts (crm-server adduser / revoke). @role is one of admin, manager,
+ * analyst, sales, marketing, service. */
+gboolean   crm_server_add_user     (CrmServer   *self,
+                                    const char  *name,
+                                    const char  *password,
+                                    const char  *role,
+                                    const char  *team,
+                                    GError     **error);
+gboolean   crm_server_revoke_user  (CrmServer   *self,
+                                    const char  *name,
+                                    GError     **error);
+/* Hours a token lives; tests shorten it. */
+void       crm_server_set_token_lifetime (CrmServer *self,
+                                          gint64     seconds);
 
 G_END_DECLS

@@ -1,0 +1,225 @@
+/* crm-cli-sync.c: crmctl sync, conflicts list and conflicts resolve */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crm-cli-commands.h"
+#include "crm-store-private.h"
+#include "crm-sync-engine.h"
+
+/* The first line of @path, without its newline. Refuses a file others can
+ * read: a password there is as good as public. */
+static char *
+read_password_file (const char  *path,
+                    GError     **error)
+{
+  g_autofree char *contents = NULL;
+  GStatBuf st;
+  char *newline;
+
+  if (g_stat (path, &st) == 0 && (st.st_mode & 0077) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                   _("%s can be read by other users. Run “chmod 600 %s” first."), path, path);
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  newline = strpbrk (contents, "\r\n");
+  if (newline != NULL)
+    *newline = '\0';
+  return g_steal_pointer (&contents);
+}
+
+static char *
+read_password_stdin (void)
+{
+  char line[1024];
+  size_t len;
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return NULL;
+  len = strlen (line);
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    line[--len] = '\0';
+  return g_strdup (line);
+}
+
+int
+crm_cli_sync (CrmCli  *cli,
+              int      argc,
+              char   **argv)
+{
+  const char *server = NULL, *user = NULL, *password_file = NULL, *page = NULL;
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmSyncEngine) engine = NULL;
+  g_autofree char *password = NULL;
+  const char * const *rejections;
+  CrmSyncStats stats = { 0 };
+  GError *error = NULL;
+  gboolean ok;
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char **target = NULL;
+
+      if (crm_cli_take_option (argc, argv, &i, "--server", &server))
+        target = &server;
+      else if (crm_cli_take_option (argc, argv, &i, "--user", &user))
+        target = &user;
+      else if (crm_cli_take_option (argc, argv, &i, "--password-file", &password_file))
+        target = &password_file;
+      else if (crm_cli_take_option (argc, argv, &i, "--page-size", &page))
+        target = &page;
+      else
+        return crm_cli_usage_error (_("sync: unknown argument “%s”"), argv[i]);
+      if (*target == NULL)
+        return crm_cli_usage_error (_("sync: %s needs a value"), argv[i]);
+    }
+  if (server == NULL || user == NULL)
+    return crm_cli_usage_error (_("sync needs --server URL and --user NAME"));
+
+  if (password_file != NULL)
+    password = read_password_file (password_file, &error);
+  else
+    {
+      password = read_password_stdin ();
+      if (password == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("No password: give --password-file FILE or type it on standard input."));
+    }
+  if (password == NULL)
+    return crm_cli_fail (error);
+
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL)
+    return crm_cli_fail (error);
+
+  engine = crm_sync_engine_new (store, server);
+  crm_sync_engine_set_credentials (engine, user, password);
+  memset (password, 0, strlen (password));
+  if (page != NULL)
+    crm_sync_engine_set_page_size (engine, (guint) g_ascii_strtoull (page, NULL, 10));
+
+  ok = crm_sync_engine_run (engine, NULL, &stats, &error);
+  rejections = crm_sync_engine_get_rejections (engine);
+  for (guint i = 0; rejections[i] != NULL; i++)
+    /* Translators: %s says which record and why the server refused the change. */
+    fprintf (stderr, _("crmctl: the server refused a change: %s\n"), rejections[i]);
+  if (!ok)
+    {
+      fprintf (stderr, "crmctl: %s\n", error->message);
+      g_error_free (error);
+    }
+  /* A fixed machine-readable last line that scripts parse, hence not
+   * translated. */
+  printf ("pushed %u, pulled %u, conflicts %u\n", stats.pushed, stats.pulled,
+          crm_sync_count_conflicts (store));
+  return ok ? CRM_CLI_EXIT_OK : CRM_CLI_EXIT_FAILED;
+}
+
+/* A JSON value as a person reads it: strings without quotes. */
+static char *
+display_value (const char *json)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (json == NULL)
+    return g_strdup ("∅");
+  node = json_from_string (json, NULL);
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (node != NULL && JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("∅");
+  return g_strdup (json);
+}
+
+/* "2024-03-05 08:09 on 0190…": when and on which device, from a clock. */
+static char *
+display_clock (const char *hlc)
+{
+  if (hlc == NULL || strlen (hlc) < 31)
+    return g_strdup ("-");
+  /* Translators: a time, then the id of the device that made the change. */
+  return g_strdup_printf (_("%.10s %.5s on %.8s"), hlc, hlc + 11, hlc + 30);
+}
+
+static int
+conflicts_list (CrmStore *store)
+{
+  static const char sql[] =
+    "SELECT id, table_name, row_id, field, kind, local_value, remote_value, local_hlc, remote_hlc, winner\n"
+    "FROM conflicts WHERE resolved = 0 ORDER BY id";
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  GError *error = NULL;
+  guint n = 0;
+
+  stmt = crm_store_prepare (store, sql, &error);
+  if (stmt == NULL)
+    return crm_cli_fail (error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+#define TEXT(i) ((const char *) sqlite3_column_text (stmt, i))
+      g_autofree char *mine = display_value (TEXT (5));
+      g_autofree char *theirs = display_value (TEXT (6));
+      g_autofree char *mine_when = display_clock (TEXT (7));
+      g_autofree char *theirs_when = display_clock (TEXT (8));
+      gboolean delete_edit = g_strcmp0 (TEXT (4), "delete_edit") == 0;
+      gboolean mine_won = g_strcmp0 (TEXT (9), "local") == 0;
+
+      printf ("%" PRId64 "\t%s\t%s\t%s\n", (int64_t) sqlite3_column_int64 (stmt, 0), TEXT (1), TEXT (2),
+              delete_edit ? _("deleted elsewhere while edited here") : TEXT (3));
+      printf ("  %s %s (%s)%s\n", _("mine:  "), mine, mine_when, mine_won ? _(" — kept") : "");
+      if (!delete_edit)
+        printf ("  %s %s (%s)%s\n", _("theirs:"), theirs, theirs_when, mine_won ? "" : _(" — kept"));
+#undef TEXT
+      n++;
+    }
+  if (n == 0)
+    printf ("%s\n", _("No conflicts."));
+  return CRM_CLI_EXIT_OK;
+}
+
+int
+crm_cli_conflicts (CrmCli  *cli,
+                   int      argc,
+                   char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  GError *error = NULL;
+
+  if (argc < 2)
+    return crm_cli_usage_error (_("conflicts needs list or resolve"));
+
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL)
+    return crm_cli_fail (error);
+
+  if (g_str_equal (argv[1], "list") && argc == 2)
+    return conflicts_list (store);
+
+  if (g_str_equal (argv[1], "resolve"))
+    {
+      const char *keep = NULL;
+      guint64 id = 0;
+
+      for (int i = 3; i < argc; i++)
+        if (!crm_cli_take_option (argc, argv, &i, "--keep", &keep))
+          return crm_cli_usage_error (_("conflicts resolve: unknown argument “%s”"), argv[i]);
+      if (argc < 3 || !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXINT64, &id, NULL) ||
+          (g_strcmp0 (keep, "mine") != 0 && g_strcmp0 (keep, "theirs") != 0))
+        return crm_cli_usage_error (_("usage: conflicts resolve ID --keep mine|theirs"));
+      if (!crm_sync_resolve_conflict (store, (gint64) id, g_str_equal (keep, "mine"), &error))
+        return crm_cli_fail (error);
+      if (!cli->quiet)
+        printf (_("Conflict %" PRId64 " resolved; the change is sent with the next sync.\n"), (int64_t) id);
+      return CRM_CLI_EXIT_OK;
+    }
+
+  return crm_cli_usage_error (_("conflicts needs list or resolve"));
+}

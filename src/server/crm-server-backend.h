@@ -1,0 +1,103 @@
+/* crm-server-backend.h: the storage interface of crm-server (SQLite here, PostgreSQL later) */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *id;
+  char *name;
+  char *role;
+  char *team;
+  char *password_hash;
+  gboolean disabled;
+} CrmServerUser;
+
+/* The server's copy of one synced row: every synced field's value, and per
+ * field the clock of the write that set it and the seq it was set at (the
+ * merge needs both). @scope_owner is the owner of the customer the row
+ * belongs to, which decides who sees it. */
+typedef struct
+{
+  char *table;
+  char *id;
+  JsonObject *data;      /* field -> value */
+  JsonObject *meta;      /* field -> [hlc, seq] */
+  gboolean deleted;
+  char *scope_owner;
+  gint64 seq;
+} CrmServerRow;
+
+typedef struct
+{
+  gint64 mutation_id;
+  char *digest;
+  char *result;          /* the JSON result sent back, replayed on retry */
+} CrmServerMutationRecord;
+
+typedef struct _CrmServerBackend CrmServerBackend;
+
+/* Every operation runs inside begin/commit except the user and token
+ * lookups. Implementations serialize writers (SQLite: BEGIN IMMEDIATE,
+ * PostgreSQL: a row lock on the client), so a mutation id is never
+ * applied twice even with several server processes. */
+typedef struct
+{
+  void          (*free)            (CrmServerBackend *self);
+  gboolean      (*begin)           (CrmServerBackend *self, GError **error);
+  gboolean      (*commit)          (CrmServerBackend *self, GError **error);
+  void          (*rollback)        (CrmServerBackend *self);
+
+  gboolean      (*add_user)        (CrmServerBackend *self, const CrmServerUser *user, GError **error);
+  CrmServerUser *(*find_user)      (CrmServerBackend *self, const char *name_or_id, GError **error);
+  GPtrArray    *(*team_members)    (CrmServerBackend *self, const char *team, GError **error);
+
+  gboolean      (*add_token)       (CrmServerBackend *self, const char *token_hash, const char *user_id,
+                                    const char *client_id, gint64 expires_at, GError **error);
+  /* Returns the user id of a live token bound to @client_id (NULL if none). */
+  char         *(*check_token)     (CrmServerBackend *self, const char *token_hash, GError **error);
+  char         *(*token_client)    (CrmServerBackend *self, const char *token_hash);
+  gboolean      (*revoke_tokens)   (CrmServerBackend *self, const char *user_id, GError **error);
+
+  gint64        (*client_last_mutation) (CrmServerBackend *self, const char *client_id, GError **error);
+  CrmServerMutationRecord *(*find_mutation) (CrmServerBackend *self, const char *client_id,
+                                             gint64 mutation_id, GError **error);
+  gboolean      (*record_mutation) (CrmServerBackend *self, const char *client_id, const char *user_id,
+                                    const CrmServerMutationRecord *record, GError **error);
+
+  CrmServerRow *(*get_row)         (CrmServerBackend *self, const char *table, const char *id, GError **error);
+  /* Writes @row with a new seq, taken as the last statement before commit. */
+  gboolean      (*put_row)         (CrmServerBackend *self, CrmServerRow *row, GError **error);
+  gint64        (*next_seq)        (CrmServerBackend *self, GError **error);
+  gint64        (*max_seq)         (CrmServerBackend *self, GError **error);
+  /* Rows with seq > @cursor in seq order, at most @limit. */
+  GPtrArray    *(*rows_after)      (CrmServerBackend *self, gint64 cursor, guint limit, GError **error);
+  /* The rows hanging under contact @contact_id (purchases, deals, …). */
+  GPtrArray    *(*rows_of_contact) (CrmServerBackend *self, const char *contact_id, GError **error);
+
+  gboolean      (*audit)           (CrmServerBackend *self, const char *user_id, const char *client_id,
+                                    gint64 mutation_id, const char *table, const char *row_id,
+                                    const char *op, const char *status, GError **error);
+} CrmServerBackendVTable;
+
+struct _CrmServerBackend
+{
+  const CrmServerBackendVTable *vtable;
+};
+
+CrmServerBackend *crm_server_sqlite_open (const char  *path,
+                                          GError     **error);
+
+void crm_server_backend_free  (CrmServerBackend *self);
+void crm_server_user_free     (CrmServerUser *user);
+void crm_server_row_free      (CrmServerRow *row);
+void crm_server_mutation_record_free (CrmServerMutationRecord *record);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerBackend, crm_server_backend_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerUser, crm_server_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerRow, crm_server_row_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerMutationRecord, crm_server_mutation_record_free)
+
+G_END_DECLS

@@ -1,0 +1,730 @@
+/* crm-server-sqlite.c: crm-server storage in one SQLite database (WAL), for a small office */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "crm-server-backend.h"
+
+typedef struct
+{
+  CrmServerBackend parent;
+  sqlite3 *db;
+  char *path;
+} CrmServerSqlite;
+
+static const char schema_sql[] =
+  "CREATE TABLE IF NOT EXISTS users (\n"
+  "  id TEXT PRIMARY KEY NOT NULL,\n"
+  "  name TEXT NOT NULL UNIQUE,\n"
+  "  role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'analyst', 'sales', 'marketing', 'service')),\n"
+  "  team TEXT,\n"
+  "  password_hash TEXT NOT NULL,\n"
+  "  disabled INTEGER NOT NULL DEFAULT 0,\n"
+  "  created_at TEXT NOT NULL DEFAULT (strftime ('%Y-%m-%dT%H:%M:%fZ', 'now'))\n"
+  ");\n"
+  "CREATE TABLE IF NOT EXISTS tokens (\n"
+  "  hash TEXT PRIMARY KEY NOT NULL,\n"
+  "  user_id TEXT NOT NULL REFERENCES users (id),\n"
+  "  client_id TEXT NOT NULL,\n"
+  "  expires_at INTEGER NOT NULL,\n"
+  "  revoked INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id);\n"
+  "CREATE TABLE IF NOT EXISTS clients (\n"
+  "  client_id TEXT PRIMARY KEY NOT NULL,\n"
+  "  user_id TEXT,\n"
+  "  last_mutation_id INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE TABLE IF NOT EXISTS mutations (\n"
+  "  client_id TEXT NOT NULL,\n"
+  "  mutation_id INTEGER NOT NULL,\n"
+  "  digest TEXT NOT NULL,\n"
+  "  result TEXT NOT NULL,\n"
+  "  PRIMARY KEY (client_id, mutation_id)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE IF NOT EXISTS rows (\n"
+  "  table_name TEXT NOT NULL,\n"
+  "  id TEXT NOT NULL,\n"
+  "  data TEXT NOT NULL,\n"
+  "  meta TEXT NOT NULL,\n"
+  "  deleted INTEGER NOT NULL DEFAULT 0,\n"
+  "  scope_owner TEXT,\n"
+  "  contact_id TEXT,\n"
+  "  seq INTEGER NOT NULL UNIQUE,\n"
+  "  PRIMARY KEY (table_name, id)\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS rows_contact ON rows (contact_id) WHERE contact_id IS NOT NULL;\n"
+  "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);\n"
+  "INSERT OR IGNORE INTO counters (name, value) VALUES ('seq', 0);\n"
+  "CREATE TABLE IF NOT EXISTS audit (\n"
+  "  seq INTEGER PRIMARY KEY,\n"
+  "  at TEXT NOT NULL DEFAULT (strftime ('%Y-%m-%dT%H:%M:%fZ', 'now')),\n"
+  "  user_id TEXT,\n"
+  "  client_id TEXT,\n"
+  "  mutation_id INTEGER,\n"
+  "  table_name TEXT,\n"
+  "  row_id TEXT,\n"
+  "  op TEXT,\n"
+  "  status TEXT\n"
+  ");\n";
+
+static void
+set_error (CrmServerSqlite  *self,
+           GError          **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               _("Server database %s: %s"), self->path, sqlite3_errmsg (self->db));
+}
+
+static sqlite3_stmt *
+prepare (CrmServerSqlite  *self,
+         const char       *sql,
+         GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      set_error (self, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static gboolean
+exec (CrmServerSqlite  *self,
+      const char       *sql,
+      GError          **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_error (self, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs a write statement; sqlite3_finalize() on every path. */
+static gboolean
+step_done (CrmServerSqlite  *self,
+           sqlite3_stmt     *stmt,
+           GError          **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      set_error (self, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+#define SELF(b) ((CrmServerSqlite *) (b))
+
+static void
+sqlite_free (CrmServerBackend *backend)
+{
+  CrmServerSqlite *self = SELF (backend);
+
+  sqlite3_close_v2 (self->db);
+  g_free (self->path);
+  g_free (self);
+}
+
+static gboolean
+sqlite_begin (CrmServerBackend  *backend,
+              GError           **error)
+{
+  /* IMMEDIATE takes the write lock up front: two pushes of one client
+   * never interleave between reading and bumping its last mutation id. */
+  return exec (SELF (backend), "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+sqlite_commit (CrmServerBackend  *backend,
+               GError           **error)
+{
+  return exec (SELF (backend), "COMMIT", error);
+}
+
+static void
+sqlite_rollback (CrmServerBackend *backend)
+{
+  sqlite3_exec (SELF (backend)->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static gboolean
+sqlite_add_user (CrmServerBackend     *backend,
+                 const CrmServerUser  *user,
+                 GError              **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "INSERT INTO users (id, name, role, team, password_hash) VALUES (?, ?, ?, ?, ?)\n"
+    "ON CONFLICT (name) DO UPDATE SET role = excluded.role, team = excluded.team,\n"
+    "  password_hash = excluded.password_hash, disabled = 0";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, user->id);
+  bind_text (stmt, 2, user->name);
+  bind_text (stmt, 3, user->role);
+  bind_text (stmt, 4, user->team);
+  bind_text (stmt, 5, user->password_hash);
+  return step_done (self, stmt, error);
+}
+
+static CrmServerUser *
+user_from_stmt (sqlite3_stmt *stmt)
+{
+  CrmServerUser *user = g_new0 (CrmServerUser, 1);
+
+  user->id = column_dup (stmt, 0);
+  user->name = column_dup (stmt, 1);
+  user->role = column_dup (stmt, 2);
+  user->team = column_dup (stmt, 3);
+  user->password_hash = column_dup (stmt, 4);
+  user->disabled = sqlite3_column_int (stmt, 5) != 0;
+  return user;
+}
+
+static CrmServerUser *
+sqlite_find_user (CrmServerBackend  *backend,
+                  const char        *name_or_id,
+                  GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "SELECT id, name, role, team, password_hash, disabled FROM users WHERE name = ?1 OR id = ?1";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  CrmServerUser *user = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, name_or_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    user = user_from_stmt (stmt);
+  sqlite3_finalize (stmt);
+  return user;
+}
+
+static GPtrArray *
+sqlite_team_members (CrmServerBackend  *backend,
+                     const char        *team,
+                     GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] = "SELECT id FROM users WHERE team = ?";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  GPtrArray *ids;
+
+  if (stmt == NULL)
+    return NULL;
+  ids = g_ptr_array_new_with_free_func (g_free);
+  bind_text (stmt, 1, team);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, column_dup (stmt, 0));
+  sqlite3_finalize (stmt);
+  return ids;
+}
+
+static gboolean
+sqlite_add_token (CrmServerBackend  *backend,
+                  const char        *token_hash,
+                  const char        *user_id,
+                  const char        *client_id,
+                  gint64             expires_at,
+                  GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "INSERT INTO tokens (hash, user_id, client_id, expires_at) VALUES (?, ?, ?, ?)";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, token_hash);
+  bind_text (stmt, 2, user_id);
+  bind_text (stmt, 3, client_id);
+  sqlite3_bind_int64 (stmt, 4, expires_at);
+  return step_done (self, stmt, error);
+}
+
+static char *
+sqlite_check_token (CrmServerBackend  *backend,
+                    const char        *token_hash,
+                    GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "SELECT t.user_id FROM tokens t JOIN users u ON u.id = t.user_id\n"
+    "WHERE t.hash = ? AND t.revoked = 0 AND u.disabled = 0 AND t.expires_at > ?";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  char *user_id = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    user_id = column_dup (stmt, 0);
+  sqlite3_finalize (stmt);
+  return user_id;
+}
+
+static char *
+sqlite_token_client (CrmServerBackend *backend,
+                     const char       *token_hash)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT client_id FROM tokens WHERE hash = ?", NULL);
+  char *client_id = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, token_hash);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    client_id = column_dup (stmt, 0);
+  sqlite3_finalize (stmt);
+  return client_id;
+}
+
+static gboolean
+sqlite_revoke_tokens (CrmServerBackend  *backend,
+                      const char        *user_id,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "UPDATE tokens SET revoked = 1 WHERE user_id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, user_id);
+  return step_done (self, stmt, error);
+}
+
+static gint64
+sqlite_client_last_mutation (CrmServerBackend  *backend,
+                             const char        *client_id,
+                             GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT last_mutation_id FROM clients WHERE client_id = ?", error);
+  gint64 last = 0;
+
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, client_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    last = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return last;
+}
+
+static CrmServerMutationRecord *
+sqlite_find_mutation (CrmServerBackend  *backend,
+                      const char        *client_id,
+                      gint64             mutation_id,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "SELECT digest, result FROM mutations WHERE client_id = ? AND mutation_id = ?";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  CrmServerMutationRecord *record = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, client_id);
+  sqlite3_bind_int64 (stmt, 2, mutation_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      record = g_new0 (CrmServerMutationRecord, 1);
+      record->mutation_id = mutation_id;
+      record->digest = column_dup (stmt, 0);
+      record->result = column_dup (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  return record;
+}
+
+static gboolean
+sqlite_record_mutation (CrmServerBackend               *backend,
+                        const char                     *client_id,
+                        const char                     *user_id,
+                        const CrmServerMutationRecord  *record,
+                        GError                        **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char insert_sql[] =
+    "INSERT INTO mutations (client_id, mutation_id, digest, result) VALUES (?, ?, ?, ?)";
+  static const char client_sql[] =
+    "INSERT INTO clients (client_id, user_id, last_mutation_id) VALUES (?1, ?2, ?3)\n"
+    "ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = ?3, user_id = ?2";
+  sqlite3_stmt *stmt = prepare (self, insert_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, client_id);
+  sqlite3_bind_int64 (stmt, 2, record->mutation_id);
+  bind_text (stmt, 3, record->digest);
+  bind_text (stmt, 4, record->result);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = prepare (self, client_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, client_id);
+  bind_text (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, record->mutation_id);
+  return step_done (self, stmt, error);
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_new ();
+  return json_object_ref (json_node_get_object (node));
+}
+
+static char *
+object_to_text (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return json_to_string (node, FALSE);
+}
+
+#define ROW_COLUMNS "table_name, id, data, meta, deleted, scope_owner, seq"
+
+static CrmServerRow *
+row_from_stmt (sqlite3_stmt *stmt)
+{
+  CrmServerRow *row = g_new0 (CrmServerRow, 1);
+
+  row->table = column_dup (stmt, 0);
+  row->id = column_dup (stmt, 1);
+  row->data = parse_object ((const char *) sqlite3_column_text (stmt, 2));
+  row->meta = parse_object ((const char *) sqlite3_column_text (stmt, 3));
+  row->deleted = sqlite3_column_int (stmt, 4) != 0;
+  row->scope_owner = column_dup (stmt, 5);
+  row->seq = sqlite3_column_int64 (stmt, 6);
+  return row;
+}
+
+static CrmServerRow *
+sqlite_get_row (CrmServerBackend  *backend,
+                const char        *table,
+                const char        *id,
+                GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = ? AND id = ?", error);
+  CrmServerRow *row = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, table);
+  bind_text (stmt, 2, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    row = row_from_stmt (stmt);
+  sqlite3_finalize (stmt);
+  return row;
+}
+
+static gint64
+sqlite_next_seq (CrmServerBackend  *backend,
+                 GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value", error);
+  gint64 seq = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  else
+    set_error (self, error);
+  sqlite3_finalize (stmt);
+  return seq;
+}
+
+static gboolean
+sqlite_put_row (CrmServerBackend  *backend,
+                CrmServerRow      *row,
+                GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "INSERT INTO rows (table_name, id, data, meta, deleted, scope_owner, contact_id, seq)\n"
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)\n"
+    "ON CONFLICT (table_name, id) DO UPDATE SET data = ?3, meta = ?4, deleted = ?5,\n"
+    "  scope_owner = ?6, contact_id = ?7, seq = ?8";
+  g_autofree char *data = object_to_text (row->data);
+  g_autofree char *meta = object_to_text (row->meta);
+  const char *contact_id = NULL;
+  sqlite3_stmt *stmt;
+  gint64 seq;
+  JsonObjectIter iter;
+  JsonNode *entry;
+
+  if (json_object_has_member (row->data, "contact_id") &&
+      JSON_NODE_HOLDS_VALUE (json_object_get_member (row->data, "contact_id")))
+    contact_id = json_object_get_string_member (row->data, "contact_id");
+
+  seq = sqlite_next_seq (backend, error);
+  if (seq < 0)
+    return FALSE;
+
+  /* Fields written in this transaction carry seq 0 until the seq exists. */
+  json_object_iter_init (&iter, row->meta);
+  while (json_object_iter_next (&iter, NULL, &entry))
+    {
+      JsonArray *pair = JSON_NODE_HOLDS_ARRAY (entry) ? json_node_get_array (entry) : NULL;
+
+      if (pair != NULL && json_array_get_length (pair) == 2 &&
+          json_array_get_int_element (pair, 1) == 0)
+        json_node_set_int (json_array_get_element (pair, 1), seq);
+    }
+  g_clear_pointer (&meta, g_free);
+  meta = object_to_text (row->meta);
+
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, row->table);
+  bind_text (stmt, 2, row->id);
+  bind_text (stmt, 3, data);
+  bind_text (stmt, 4, meta);
+  sqlite3_bind_int (stmt, 5, row->deleted ? 1 : 0);
+  bind_text (stmt, 6, row->scope_owner);
+  bind_text (stmt, 7, contact_id);
+  sqlite3_bind_int64 (stmt, 8, seq);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  row->seq = seq;
+  return TRUE;
+}
+
+static gint64
+sqlite_max_seq (CrmServerBackend  *backend,
+                GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM counters WHERE name = 'seq'", error);
+  gint64 seq = 0;
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return seq;
+}
+
+static GPtrArray *
+rows_query (CrmServerSqlite  *self,
+            sqlite3_stmt     *stmt)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_row_free);
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (rows, row_from_stmt (stmt));
+  sqlite3_finalize (stmt);
+  return rows;
+}
+
+static GPtrArray *
+sqlite_rows_after (CrmServerBackend  *backend,
+                   gint64             cursor,
+                   guint              limit,
+                   GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM rows WHERE seq > ? ORDER BY seq LIMIT ?", error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, cursor);
+  sqlite3_bind_int (stmt, 2, (int) limit);
+  return rows_query (self, stmt);
+}
+
+static GPtrArray *
+sqlite_rows_of_contact (CrmServerBackend  *backend,
+                        const char        *contact_id,
+                        GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM rows WHERE contact_id = ?", error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, contact_id);
+  return rows_query (self, stmt);
+}
+
+static gboolean
+sqlite_audit (CrmServerBackend  *backend,
+              const char        *user_id,
+              const char        *client_id,
+              gint64             mutation_id,
+              const char        *table,
+              const char        *row_id,
+              const char        *op,
+              const char        *status,
+              GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "INSERT INTO audit (user_id, client_id, mutation_id, table_name, row_id, op, status)\n"
+    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, user_id);
+  bind_text (stmt, 2, client_id);
+  sqlite3_bind_int64 (stmt, 3, mutation_id);
+  bind_text (stmt, 4, table);
+  bind_text (stmt, 5, row_id);
+  bind_text (stmt, 6, op);
+  bind_text (stmt, 7, status);
+  return step_done (self, stmt, error);
+}
+
+static const CrmServerBackendVTable sqlite_vtable = {
+  .free = sqlite_free,
+  .begin = sqlite_begin,
+  .commit = sqlite_commit,
+  .rollback = sqlite_rollback,
+  .add_user = sqlite_add_user,
+  .find_user = sqlite_find_user,
+  .team_members = sqlite_team_members,
+  .add_token = sqlite_add_token,
+  .check_token = sqlite_check_token,
+  .token_client = sqlite_token_client,
+  .revoke_tokens = sqlite_revoke_tokens,
+  .client_last_mutation = sqlite_client_last_mutation,
+  .find_mutation = sqlite_find_mutation,
+  .record_mutation = sqlite_record_mutation,
+  .get_row = sqlite_get_row,
+  .put_row = sqlite_put_row,
+  .next_seq = sqlite_next_seq,
+  .max_seq = sqlite_max_seq,
+  .rows_after = sqlite_rows_after,
+  .rows_of_contact = sqlite_rows_of_contact,
+  .audit = sqlite_audit,
+};
+
+CrmServerBackend *
+crm_server_sqlite_open (const char  *path,
+                        GError     **error)
+{
+  CrmServerSqlite *self = g_new0 (CrmServerSqlite, 1);
+  int rc;
+
+  self->parent.vtable = &sqlite_vtable;
+  self->path = g_strdup (path);
+
+  /* Password hashes and customer data: readable by the server's user only. */
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      int fd = g_open (path, O_CREAT | O_WRONLY, 0600);
+
+      if (fd >= 0)
+        close (fd);
+    }
+
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK ||
+      !exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec (self, "PRAGMA synchronous = NORMAL", error) ||
+      !exec (self, "PRAGMA busy_timeout = 10000", error) ||
+      !exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !exec (self, schema_sql, error))
+    {
+      if (rc != SQLITE_OK)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                     _("Cannot open the server database %s: %s"), path, sqlite3_errstr (rc));
+      sqlite_free (&self->parent);
+      return NULL;
+    }
+  return &self->parent;
+}
+
+void
+crm_server_backend_free (CrmServerBackend *self)
+{
+  if (self != NULL)
+    self->vtable->free (self);
+}
+
+void
+crm_server_user_free (CrmServerUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->id);
+  g_free (user->name);
+  g_free (user->role);
+  g_free (user->team);
+  g_free (user->password_hash);
+  g_free (user);
+}
+
+void
+crm_server_row_free (CrmServerRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->table);
+  g_free (row->id);
+  g_clear_pointer (&row->data, json_object_unref);
+  g_clear_pointer (&row->meta, json_object_unref);
+  g_free (row->scope_owner);
+  g_free (row);
+}
+
+void
+crm_server_mutation_record_free (CrmServerMutationRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->digest);
+  g_free (record->result);
+  g_free (record);
+}

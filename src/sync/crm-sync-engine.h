@@ -1,0 +1,67 @@
+/* crm-sync-engine.h: the client side of sync: push the outbox, pull by cursor, merge, keep conflicts */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "crm-store.h"
+#include "crm-sync-protocol.h"
+
+G_BEGIN_DECLS
+
+#define CRM_TYPE_SYNC_ENGINE (crm_sync_engine_get_type ())
+G_DECLARE_FINAL_TYPE (CrmSyncEngine, crm_sync_engine, CRM, SYNC_ENGINE, GObject)
+
+typedef struct
+{
+  guint pushed;      /* mutations the server acknowledged */
+  guint rejected;    /* of those, refused (permission, validation) */
+  guint pulled;      /* changes applied locally */
+  guint conflicts;   /* conflicts recorded by this run */
+} CrmSyncStats;
+
+/* @store is used from the thread that runs the sync; while a sync runs,
+ * nothing else may use it. */
+CrmSyncEngine *crm_sync_engine_new            (CrmStore       *store,
+                                               const char     *server_url);
+void           crm_sync_engine_set_credentials (CrmSyncEngine *self,
+                                               const char     *user,
+                                               const char     *password);
+const char    *crm_sync_engine_get_token      (CrmSyncEngine  *self);
+void           crm_sync_engine_set_token      (CrmSyncEngine  *self,
+                                               const char     *token);
+/* Changes per pull page (≤ CRM_SYNC_MAX_PAGE) and mutations per push. */
+void           crm_sync_engine_set_page_size  (CrmSyncEngine  *self,
+                                               guint           page_size);
+void           crm_sync_engine_set_batch_size (CrmSyncEngine  *self,
+                                               guint           batch_size);
+/* Stops a pull after @pages pages, as an interrupted sync would (tests). */
+void           crm_sync_engine_set_max_pages  (CrmSyncEngine  *self,
+                                               guint           pages);
+/* Reasons of the mutations the server refused in the last run. */
+const char * const *crm_sync_engine_get_rejections (CrmSyncEngine *self);
+
+/* Logs in if needed, pushes the outbox, then pulls until up to date. */
+gboolean       crm_sync_engine_run            (CrmSyncEngine  *self,
+                                               GCancellable   *cancellable,
+                                               CrmSyncStats   *out_stats,
+                                               GError        **error);
+void           crm_sync_engine_run_async      (CrmSyncEngine       *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean       crm_sync_engine_run_finish     (CrmSyncEngine  *self,
+                                               GAsyncResult   *result,
+                                               CrmSyncStats   *out_stats,
+                                               GError        **error);
+
+/* Conflicts kept by merges (the `conflicts` table of the store). */
+guint          crm_sync_count_conflicts       (CrmStore       *store);
+/* Makes the losing value of conflict @id current again (@keep_mine: the
+ * local value; otherwise the remote one), as a new local edit that syncs;
+ * for a delete-vs-edit conflict, keep mine restores the row with the edit. */
+gboolean       crm_sync_resolve_conflict      (CrmStore       *store,
+                                               gint64          id,
+                                               gboolean        keep_mine,
+                                               GError        **error);
+
+G_END_DECLS

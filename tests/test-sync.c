@@ -1,0 +1,767 @@
+/* test-sync.c: two real client stores syncing through a real crm-server on 127.0.0.1 */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "crm-contact.h"
+#include "crm-hlc.h"
+#include "crm-server.h"
+#include "crm-store-private.h"
+#include "crm-sync-engine.h"
+#include "store-fixture.h"
+
+#define PASSWORD "correct horse battery"
+
+/* crm-server runs in its own thread with its own main context, as it runs
+ * in its own process in production; the clients use blocking HTTP. */
+typedef struct
+{
+  char *dir;
+  char *url;
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  GMutex mutex;
+  GCond cond;
+  gboolean ready;
+  CrmStore *a;
+  CrmStore *b;
+} Fixture;
+
+static gpointer
+server_thread (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "server.db", NULL);
+  g_autoptr(CrmServer) server = NULL;
+
+  g_main_context_push_thread_default (f->context);
+  server = crm_server_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (crm_server_add_user (server, "alice", PASSWORD, "admin", NULL, &error));
+  g_assert_true (crm_server_add_user (server, "bob", PASSWORD, "sales", "north", &error));
+  g_assert_true (crm_server_add_user (server, "carol", PASSWORD, "sales", "south", &error));
+  g_assert_true (crm_server_add_user (server, "ann", PASSWORD, "analyst", NULL, &error));
+  g_assert_true (crm_server_listen (server, "127.0.0.1", 0, &error));
+
+  g_mutex_lock (&f->mutex);
+  f->url = g_strdup_printf ("http://127.0.0.1:%u", crm_server_get_port (server));
+  f->ready = TRUE;
+  g_cond_signal (&f->cond);
+  g_mutex_unlock (&f->mutex);
+
+  g_main_loop_run (f->loop);
+  crm_server_disconnect (server);
+  g_clear_object (&server);
+  g_main_context_pop_thread_default (f->context);
+  return NULL;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  f->dir = g_dir_make_tmp ("crm-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_mutex_init (&f->mutex);
+  g_cond_init (&f->cond);
+  f->context = g_main_context_new ();
+  f->loop = g_main_loop_new (f->context, FALSE);
+  f->thread = g_thread_new ("crm-server", server_thread, f);
+  g_mutex_lock (&f->mutex);
+  while (!f->ready)
+    g_cond_wait (&f->cond, &f->mutex);
+  g_mutex_unlock (&f->mutex);
+
+  a = g_build_filename (f->dir, "a.db", NULL);
+  b = g_build_filename (f->dir, "b.db", NULL);
+  f->a = crm_store_open (a, &error);
+  g_assert_no_error (error);
+  f->b = crm_store_open (b, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->a);
+  g_assert_finalize_object (f->b);
+  g_main_context_invoke (f->context, quit_loop, f->loop);
+  g_thread_join (f->thread);
+  g_main_loop_unref (f->loop);
+  g_main_context_unref (f->context);
+  g_mutex_clear (&f->mutex);
+  g_cond_clear (&f->cond);
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->url);
+}
+
+static CrmSyncStats
+sync_as (Fixture    *f,
+         CrmStore   *store,
+         const char *user)
+{
+  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (store, f->url);
+  g_autoptr(GError) error = NULL;
+  CrmSyncStats stats = { 0 };
+
+  crm_sync_engine_set_credentials (engine, user, PASSWORD);
+  g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
+  g_assert_no_error (error);
+  return stats;
+}
+
+static char *
+add_contact (CrmStore    *store,
+             const char  *first_field,
+             ...)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+  const char *field = first_field;
+  va_list args;
+
+  va_start (args, first_field);
+  while (field != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      g_assert_true (crm_contact_set_field_from_string (contact, field, value, &error));
+      field = va_arg (args, const char *);
+    }
+  va_end (args);
+  g_assert_true (crm_store_insert (store, CRM_RECORD (contact), &error));
+  g_assert_no_error (error);
+  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
+}
+
+static void
+set_field (CrmStore   *store,
+           const char *id,
+           const char *field,
+           const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmRecord) contact = crm_store_get (store, CRM_TYPE_CONTACT, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (crm_record_set_field_from_string (contact, field, value, &error));
+  g_assert_true (crm_store_update (store, contact, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+get_field (CrmStore   *store,
+           const char *id,
+           const char *field)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmRecord) contact = crm_store_get (store, CRM_TYPE_CONTACT, id, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (crm_record_get_string (contact, field));
+}
+
+static gint64
+count (CrmStore   *store,
+       const char *sql)
+{
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, sql, NULL);
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* A raw request, for what a well-behaved client never sends. */
+static guint
+http (Fixture     *f,
+      const char  *method,
+      const char  *path,
+      const char  *token,
+      const char  *body,
+      gsize        length,
+      JsonObject **out)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (f->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, length);
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  response = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (out != NULL)
+    {
+      gsize n;
+      const char *data = g_bytes_get_data (response, &n);
+
+      *out = crm_sync_parse_object (data, n, NULL);
+    }
+  return soup_message_get_status (msg);
+}
+
+static char *
+login (Fixture    *f,
+       CrmStore   *store,
+       const char *user)
+{
+  g_autofree char *body = g_strdup_printf ("{\"user\":\"%s\",\"password\":\"" PASSWORD "\",\"client_id\":\"%s\",\"schema_version\":%d}",
+                                           user, crm_store_get_client_id (store), CRM_SYNC_PROTOCOL_VERSION);
+  g_autoptr(JsonObject) answer = NULL;
+
+  g_assert_cmpuint (http (f, "POST", "/v1/login", NULL, body, strlen (body), &answer), ==, 200);
+  return g_strdup (json_object_get_string_member (answer, "token"));
+}
+
+static void
+assert_server_alive (Fixture *f)
+{
+  g_assert_cmpuint (http (f, "GET", "/healthz", NULL, NULL, 0, NULL), ==, 200);
+}
+
+static void
+test_different_fields_merge (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *id = add_contact (f->a, "name", "林小雨", "emails", "lin@example.cn", NULL);
+  g_autofree char *title = NULL, *city = NULL, *pinyin = NULL;
+  CrmSyncStats stats;
+
+  stats = sync_as (f, f->a, "alice");
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  stats = sync_as (f, f->b, "alice");
+  g_assert_cmpuint (stats.pulled, >=, 1);
+
+  /* Derived fields are computed on arrival, not synced. */
+  pinyin = get_field (f->b, id, "name_pinyin");
+  title = get_field (f->a, id, "name_pinyin");
+  g_assert_nonnull (pinyin);
+  g_assert_cmpstr (pinyin, ==, title);
+
+  set_field (f->a, id, "title", "经理");
+  set_field (f->b, id, "city", "杭州");
+  sync_as (f, f->a, "alice");
+  stats = sync_as (f, f->b, "alice");
+  g_assert_cmpuint (stats.conflicts, ==, 0);
+  sync_as (f, f->a, "alice");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      CrmStore *s = i ? f->b : f->a;
+
+      g_clear_pointer (&title, g_free);
+      g_clear_pointer (&city, g_free);
+      title = get_field (s, id, "title");
+      city = get_field (s, id, "city");
+      g_assert_cmpstr (title, ==, "经理");
+      g_assert_cmpstr (city, ==, "杭州");
+      g_assert_cmpint (count (s, "SELECT count(*) FROM conflicts"), ==, 0);
+      g_assert_cmpint (count (s, "SELECT count(*) FROM outbox"), ==, 0);
+    }
+}
+
+static void
+test_same_field_conflict (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *id = add_contact (f->a, "name", "王芳", NULL);
+  g_autofree char *ta = NULL, *tb = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 conflict_id;
+
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "alice");
+
+  /* B's edit is later, so B wins on both sides, whatever the push order. */
+  set_field (f->a, id, "title", "经理");
+  set_field (f->b, id, "title", "总监");
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "alice");
+  sync_as (f, f->a, "alice");
+
+  ta = get_field (f->a, id, "title");
+  tb = get_field (f->b, id, "title");
+  g_assert_cmpstr (ta, ==, "总监");
+  g_assert_cmpstr (tb, ==, "总监");
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM conflicts WHERE field = 'title' AND winner = 'local'"
+                                " AND local_value = '\"总监\"' AND remote_value = '\"经理\"'"), ==, 1);
+  g_assert_cmpuint (crm_sync_count_conflicts (f->b), ==, 1);
+
+  /* A person flips it: the loser becomes current everywhere. */
+  conflict_id = count (f->b, "SELECT id FROM conflicts");
+  g_assert_true (crm_sync_resolve_conflict (f->b, conflict_id, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_sync_count_conflicts (f->b), ==, 0);
+  sync_as (f, f->b, "alice");
+  sync_as (f, f->a, "alice");
+  g_clear_pointer (&ta, g_free);
+  g_clear_pointer (&tb, g_free);
+  ta = get_field (f->a, id, "title");
+  tb = get_field (f->b, id, "title");
+  g_assert_cmpstr (ta, ==, "经理");
+  g_assert_cmpstr (tb, ==, "经理");
+}
+
+static void
+test_delete_wins (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *id = add_contact (f->a, "name", "赵敏", NULL);
+  g_autofree char *notes = NULL;
+  g_autoptr(CrmRecord) contact = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 conflict_id;
+
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "alice");
+
+  g_assert_true (crm_store_delete (f->a, CRM_TYPE_CONTACT, id, &error));
+  set_field (f->b, id, "notes", "还在跟进");
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "alice");
+  sync_as (f, f->a, "alice");
+
+  contact = crm_store_get (f->b, CRM_TYPE_CONTACT, id, &error);
+  g_assert_true (crm_record_get_deleted (contact));
+  g_clear_object (&contact);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM conflicts WHERE kind = 'delete_edit' AND resolved = 0"), ==, 1);
+
+  /* Keep mine restores the row with the edit, on both replicas. */
+  conflict_id = count (f->b, "SELECT id FROM conflicts WHERE kind = 'delete_edit'");
+  g_assert_true (crm_sync_resolve_conflict (f->b, conflict_id, TRUE, &error));
+  g_assert_no_error (error);
+  sync_as (f, f->b, "alice");
+  sync_as (f, f->a, "alice");
+  contact = crm_store_get (f->a, CRM_TYPE_CONTACT, id, &error);
+  g_assert_false (crm_record_get_deleted (contact));
+  notes = get_field (f->a, id, "notes");
+  g_assert_cmpstr (notes, ==, "还在跟进");
+}
+
+static char *
+push_body (CrmStore   *store,
+           gint64      first_id,
+           const char *row_id,
+           const char *title,
+           const char *hlc)
+{
+  return g_strdup_printf ("{\"client_id\":\"%s\",\"schema_version\":%d,\"mutations\":["
+                          "{\"mutation_id\":%" G_GINT64_FORMAT ",\"table\":\"contacts\",\"row_id\":\"%s\",\"op\":\"insert\","
+                          "\"patch\":{\"name\":\"测试\",\"title\":\"%s\",\"created_at\":\"%s\",\"deleted\":0},\"hlc\":\"%s\"}]}",
+                          crm_store_get_client_id (store), CRM_SYNC_PROTOCOL_VERSION, first_id, row_id,
+                          title, hlc, hlc);
+}
+
+static void
+test_retry_and_gap (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *token = login (f, f->a, "alice");
+  g_autofree char *hlc = crm_store_next_hlc (f->a);
+  g_autofree char *row = g_strdup ("01900000-0000-7000-8000-000000000001");
+  g_autofree char *body = push_body (f->a, 1, row, "一", hlc);
+  g_autofree char *changed = push_body (f->a, 1, row, "二", hlc);
+  g_autofree char *gap = push_body (f->a, 5, row, "一", hlc);
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonObject) pulled = NULL;
+  JsonArray *results;
+
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, body, strlen (body), &first), ==, 200);
+  /* The retry (an answer lost on the way back) gets the stored result. */
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, body, strlen (body), &second), ==, 200);
+  results = json_object_get_array_member (second, "results");
+  g_assert_cmpuint (json_array_get_length (results), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "status"), ==, "applied");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (results, 0), "seq"), ==,
+                   json_object_get_int_member (json_array_get_object_element (json_object_get_array_member (first, "results"), 0), "seq"));
+  g_assert_cmpuint (http (f, "GET", "/v1/pull?cursor=0", token, NULL, 0, &pulled), ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (pulled, "changes")), ==, 1);
+
+  /* The same id with other content: this client was restored from a backup. */
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, changed, strlen (changed), &answer), ==, 409);
+  g_assert_cmpstr (json_object_get_string_member (answer, "error"), ==, "client_diverged");
+  g_clear_pointer (&answer, json_object_unref);
+
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, gap, strlen (gap), &answer), ==, 409);
+  g_assert_cmpstr (json_object_get_string_member (answer, "error"), ==, "mutation_gap");
+  g_assert_cmpint (json_object_get_int_member (answer, "last_mutation_id"), ==, 1);
+}
+
+static void
+test_bad_input (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *token = login (f, f->a, "alice");
+  g_autofree char *hlc = crm_store_next_hlc (f->a);
+  g_autofree char *unknown_table = g_strdup_printf ("{\"client_id\":\"%s\",\"schema_version\":1,\"mutations\":["
+                                                    "{\"mutation_id\":1,\"table\":\"sqlite_master\",\"row_id\":\"01900000-0000-7000-8000-000000000001\","
+                                                    "\"op\":\"update\",\"patch\":{\"x\":1},\"hlc\":\"%s\"}]}",
+                                                    crm_store_get_client_id (f->a), hlc);
+  g_autofree char *unknown_field = g_strdup_printf ("{\"client_id\":\"%s\",\"schema_version\":1,\"mutations\":["
+                                                    "{\"mutation_id\":1,\"table\":\"contacts\",\"row_id\":\"01900000-0000-7000-8000-000000000001\","
+                                                    "\"op\":\"update\",\"patch\":{\"name; DROP TABLE rows\":1},\"hlc\":\"%s\"}]}",
+                                                    crm_store_get_client_id (f->a), hlc);
+  g_autofree char *wrong_type = g_strdup_printf ("{\"client_id\":\"%s\",\"schema_version\":1,\"mutations\":["
+                                                 "{\"mutation_id\":\"1\",\"table\":\"contacts\"}]}",
+                                                 crm_store_get_client_id (f->a));
+  g_autofree char *old_schema = g_strdup_printf ("{\"client_id\":\"%s\",\"schema_version\":0,\"mutations\":[]}",
+                                                 crm_store_get_client_id (f->a));
+  /* An invalid value is a rejected mutation, recorded, not a failed request. */
+  g_autofree char *bad_value = g_strdup_printf ("{\"client_id\":\"%s\",\"schema_version\":1,\"mutations\":["
+                                                "{\"mutation_id\":1,\"table\":\"contacts\",\"row_id\":\"01900000-0000-7000-8000-000000000009\","
+                                                "\"op\":\"insert\",\"patch\":{\"name\":\"x\",\"gender\":\"robot\",\"created_at\":\"%s\"},\"hlc\":\"%s\"}]}",
+                                                crm_store_get_client_id (f->a), hlc, hlc);
+  g_autoptr(GString) deep = g_string_new ("{\"a\":");
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *huge = g_malloc (CRM_SYNC_MAX_BODY + 16);
+  JsonObject *result;
+
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, "{\"mutations\":[{", 15, &answer), ==, 400);
+  g_assert_cmpstr (json_object_get_string_member (answer, "error"), ==, "malformed");
+  g_clear_pointer (&answer, json_object_unref);
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, unknown_table, strlen (unknown_table), &answer), ==, 400);
+  g_assert_nonnull (strstr (json_object_get_string_member (answer, "message"), "sqlite_master"));
+  g_clear_pointer (&answer, json_object_unref);
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, unknown_field, strlen (unknown_field), NULL), ==, 400);
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, wrong_type, strlen (wrong_type), NULL), ==, 400);
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, old_schema, strlen (old_schema), NULL), ==, 426);
+  g_assert_cmpuint (http (f, "POST", "/v1/push", NULL, old_schema, strlen (old_schema), NULL), ==, 401);
+  g_assert_cmpuint (http (f, "GET", "/v1/pull?cursor=abc", token, NULL, 0, NULL), ==, 400);
+  g_assert_cmpuint (http (f, "GET", "/v1/pull?cursor=0&limit=5001", token, NULL, 0, NULL), ==, 400);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (deep, "[");
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, deep->str, deep->len, NULL), ==, 400);
+  memset (huge, ' ', CRM_SYNC_MAX_BODY + 16);
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, huge, CRM_SYNC_MAX_BODY + 16, NULL), ==, 413);
+  assert_server_alive (f);
+
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, bad_value, strlen (bad_value), &answer), ==, 200);
+  result = json_array_get_object_element (json_object_get_array_member (answer, "results"), 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+  g_assert_nonnull (strstr (json_object_get_string_member (result, "reason"), "contacts"));
+  assert_server_alive (f);
+}
+
+static void
+test_clock_ahead_clamped (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(CrmHlc) clock = crm_hlc_new (crm_store_get_client_id (f->a));
+  gint64 now_ms = g_get_real_time () / 1000;
+  g_autofree char *ahead = crm_hlc_now_at (clock, now_ms + 24 * 3600 * 1000);
+  g_autofree char *token = login (f, f->a, "alice");
+  g_autofree char *body = push_body (f->a, 1, "01900000-0000-7000-8000-000000000002", "未来", ahead);
+  g_autoptr(JsonObject) pulled = NULL;
+  JsonObject *change;
+  const char *stored;
+  gint64 stored_ms;
+
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, body, strlen (body), NULL), ==, 200);
+  g_assert_cmpuint (http (f, "GET", "/v1/pull?cursor=0", token, NULL, 0, &pulled), ==, 200);
+  change = json_array_get_object_element (json_object_get_array_member (pulled, "changes"), 0);
+  stored = json_object_get_string_member (json_object_get_object_member (change, "hlc"), "title");
+  g_assert_true (crm_hlc_parse (stored, &stored_ms, NULL, NULL));
+  g_assert_cmpint (stored_ms, <=, g_get_real_time () / 1000 + CRM_HLC_MAX_DRIFT_MS);
+  g_assert_cmpint (stored_ms, >=, now_ms);
+
+  /* A replica pulling it does not jump a day ahead either. */
+  sync_as (f, f->b, "alice");
+  {
+    g_autofree char *next = crm_store_next_hlc (f->b);
+    gint64 next_ms;
+
+    g_assert_true (crm_hlc_parse (next, &next_ms, NULL, NULL));
+    g_assert_cmpint (next_ms, <=, g_get_real_time () / 1000 + CRM_HLC_MAX_DRIFT_MS + 1000);
+  }
+}
+
+static void
+test_null_propagates (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *id = add_contact (f->a, "name", "陈晨", "title", "主管", NULL);
+  g_autofree char *title = NULL;
+
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "alice");
+  title = get_field (f->b, id, "title");
+  g_assert_cmpstr (title, ==, "主管");
+  g_clear_pointer (&title, g_free);
+
+  set_field (f->a, id, "title", "");
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "alice");
+  title = get_field (f->b, id, "title");
+  g_assert_null (title);
+}
+
+static void
+test_resync_keeps_local (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *id = add_contact (f->a, "name", "周杰", NULL);
+  g_autofree char *other = add_contact (f->b, "name", "李娜", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *city = NULL;
+  g_autofree char *on_b = NULL;
+
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "alice");
+  sync_as (f, f->a, "alice");
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM contacts"), ==, 2);
+
+  /* A cursor the server never handed out (its data was restored from an
+   * older backup): 409 resync_required, and the local edit survives. */
+  set_field (f->a, id, "city", "成都");
+  g_assert_true (crm_store_begin (f->a, &error));
+  g_assert_true (crm_store_set_meta (f->a, "sync_cursor", "999999", &error));
+  g_assert_true (crm_store_commit (f->a, &error));
+  sync_as (f, f->a, "alice");
+  city = get_field (f->a, id, "city");
+  g_assert_cmpstr (city, ==, "成都");
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM contacts"), ==, 2);
+  g_assert_cmpint (count (f->a, "SELECT CAST (value AS INTEGER) FROM meta WHERE key = 'sync_cursor'"), <, 999999);
+  sync_as (f, f->b, "alice");
+  on_b = get_field (f->b, id, "city");
+  g_assert_cmpstr (on_b, ==, "成都");
+}
+
+static void
+test_client_diverged (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *id = add_contact (f->a, "name", "吴磊", NULL);
+  g_autofree char *backup = g_build_filename (f->dir, "a-backup.db", NULL);
+  g_autofree char *title = NULL, *city = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_as (f, f->a, "alice");
+  g_assert_true (crm_store_backup (f->a, backup, &error));
+  set_field (f->a, id, "title", "顾问");
+  sync_as (f, f->a, "alice");
+
+  /* The laptop is restored from the backup, then edited again: its next
+   * mutation id is one the server already applied with other content. */
+  g_assert_true (crm_store_restore (f->a, backup, &error));
+  g_assert_no_error (error);
+  set_field (f->a, id, "city", "西安");
+  sync_as (f, f->a, "alice");
+
+  title = get_field (f->a, id, "title");
+  city = get_field (f->a, id, "city");
+  g_assert_cmpstr (title, ==, "顾问");
+  g_assert_cmpstr (city, ==, "西安");
+  g_clear_pointer (&title, g_free);
+  g_clear_pointer (&city, g_free);
+  sync_as (f, f->b, "alice");
+  title = get_field (f->b, id, "title");
+  city = get_field (f->b, id, "city");
+  g_assert_cmpstr (title, ==, "顾问");
+  g_assert_cmpstr (city, ==, "西安");
+}
+
+static void
+test_visibility (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *id = add_contact (f->a, "name", "孙丽", NULL);
+  g_autofree char *bob_id = NULL;
+  g_autofree char *carol_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *bob_token = login (f, f->b, "bob");
+  CrmSyncStats stats;
+
+  /* Owners are server user ids; learn them from login answers. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"user\":\"bob\",\"password\":\"" PASSWORD "\",\"client_id\":\"%s\",\"schema_version\":1}",
+                                             crm_store_get_client_id (f->b));
+    g_autofree char *body2 = g_strdup_printf ("{\"user\":\"carol\",\"password\":\"" PASSWORD "\",\"client_id\":\"%s\",\"schema_version\":1}",
+                                              crm_store_get_client_id (f->b));
+
+    g_assert_cmpuint (http (f, "POST", "/v1/login", NULL, body, strlen (body), &answer), ==, 200);
+    bob_id = g_strdup (json_object_get_string_member (json_object_get_object_member (answer, "user"), "id"));
+    g_clear_pointer (&answer, json_object_unref);
+    g_assert_cmpuint (http (f, "POST", "/v1/login", NULL, body2, strlen (body2), &answer), ==, 200);
+    carol_id = g_strdup (json_object_get_string_member (json_object_get_object_member (answer, "user"), "id"));
+  }
+
+  /* Alice (admin) gives the customer to carol: bob (other team) never sees it. */
+  set_field (f->a, id, "owner_id", carol_id);
+  sync_as (f, f->a, "alice");
+  stats = sync_as (f, f->b, "bob");
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 0);
+
+  /* Reassigned to bob: it arrives; back to carol: it leaves bob's laptop. */
+  set_field (f->a, id, "owner_id", bob_id);
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "bob");
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 1);
+  set_field (f->a, id, "owner_id", carol_id);
+  sync_as (f, f->a, "alice");
+  stats = sync_as (f, f->b, "bob");
+  g_assert_cmpuint (stats.pulled, >=, 1);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 0);
+
+  /* Bob cannot change carol's customer: rejected with a reason, not retried. */
+  {
+    g_autofree char *hlc = crm_store_next_hlc (f->b);
+    g_autofree char *push = g_strdup_printf ("{\"client_id\":\"%s\",\"schema_version\":1,\"mutations\":["
+                                             "{\"mutation_id\":%" G_GINT64_FORMAT ",\"table\":\"contacts\",\"row_id\":\"%s\","
+                                             "\"op\":\"update\",\"patch\":{\"title\":\"x\"},\"hlc\":\"%s\"}]}",
+                                             crm_store_get_client_id (f->b),
+                                             count (f->b, "SELECT last_mutation_id FROM local_state") + 1, id, hlc);
+    JsonObject *result;
+
+    g_clear_pointer (&answer, json_object_unref);
+    g_assert_cmpuint (http (f, "POST", "/v1/push", bob_token, push, strlen (push), &answer), ==, 200);
+    result = json_array_get_object_element (json_object_get_array_member (answer, "results"), 0);
+    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+  }
+  g_assert_no_error (error);
+}
+
+static void
+test_analyst_read_only (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *id = add_contact (f->b, "name", "只读", NULL);
+  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (f->b, f->url);
+  g_autoptr(GError) error = NULL;
+  CrmSyncStats stats = { 0 };
+
+  crm_sync_engine_set_credentials (engine, "ann", PASSWORD);
+  g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
+  g_assert_cmpuint (stats.rejected, ==, 1);
+  g_assert_nonnull (crm_sync_engine_get_rejections (engine)[0]);
+  /* Reported once, not retried forever. */
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM outbox"), ==, 0);
+}
+
+static void
+test_large_pull_resumes (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmSyncEngine) engine = NULL;
+  CrmSyncStats stats = { 0 };
+  guint n = 10000;
+
+  g_assert_true (crm_store_begin (f->a, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("客户%05u", i);
+      g_autofree char *id = add_contact (f->a, "name", name, NULL);
+    }
+  g_assert_true (crm_store_commit (f->a, &error));
+  engine = crm_sync_engine_new (f->a, f->url);
+  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  crm_sync_engine_set_batch_size (engine, 500);
+  g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
+  g_assert_cmpuint (stats.pushed, ==, n);
+  g_clear_object (&engine);
+
+  /* Interrupted after 3 pages of 1000: those stay, the rest follows. */
+  engine = crm_sync_engine_new (f->b, f->url);
+  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  crm_sync_engine_set_page_size (engine, 1000);
+  crm_sync_engine_set_max_pages (engine, 3);
+  g_assert_false (crm_sync_engine_run (engine, NULL, &stats, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 3000);
+
+  crm_sync_engine_set_max_pages (engine, 0);
+  g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pulled, ==, n - 3000);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, n);
+  g_assert_cmpint (count (f->b, "SELECT count(DISTINCT id) FROM contacts"), ==, n);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts WHERE name_pinyin IS NULL"), ==, 0);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM outbox"), ==, 0);
+}
+
+static void
+on_run_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *id = add_contact (f->a, "name", "异步", NULL);
+  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (f->a, f->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CrmSyncStats stats = { 0 };
+
+  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  crm_sync_engine_run_async (engine, NULL, on_run_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (crm_sync_engine_run_finish (engine, result, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/sync/different-fields-merge", test_different_fields_merge);
+  ADD ("/sync/same-field-conflict", test_same_field_conflict);
+  ADD ("/sync/delete-wins", test_delete_wins);
+  ADD ("/sync/retry-and-gap", test_retry_and_gap);
+  ADD ("/sync/bad-input", test_bad_input);
+  ADD ("/sync/clock-ahead-clamped", test_clock_ahead_clamped);
+  ADD ("/sync/null-propagates", test_null_propagates);
+  ADD ("/sync/resync-keeps-local", test_resync_keeps_local);
+  ADD ("/sync/client-diverged", test_client_diverged);
+  ADD ("/sync/visibility", test_visibility);
+  ADD ("/sync/analyst-read-only", test_analyst_read_only);
+  ADD ("/sync/large-pull-resumes", test_large_pull_resumes);
+  ADD ("/sync/async", test_async);
+#undef ADD
+
+  return g_test_run ();
+}
