@@ -4,7 +4,11 @@
 
 #include <glib/gstdio.h>
 
+#include "crm-activity.h"
 #include "crm-contact.h"
+#include "crm-contact-purchases.h"
+#include "crm-purchase.h"
+#include "crm-timeline.h"
 #include "crm-contact-pane.h"
 #include "crm-contacts-page.h"
 #include "crm-context.h"
@@ -355,6 +359,64 @@ test_bulk_edit_one_undo (Fixture       *f,
   g_assert_cmpuint (n_items (f), ==, 1000);
 }
 
+static void
+test_timeline_and_purchases (Fixture       *f,
+                             gconstpointer  data)
+{
+  CrmContactPane *pane = CRM_CONTACT_PANE (crm_contacts_page_get_pane (f->page));
+  GtkWidget *timeline = crm_contact_pane_get_timeline (pane);
+  CrmContactPurchases *purchases = CRM_CONTACT_PURCHASES (crm_contact_pane_get_purchases (pane));
+  GListModel *items;
+  g_autofree char *id = add_contact (f, "赵六", NULL);
+  g_autoptr(CrmPurchase) purchase = crm_purchase_new ();
+  g_autoptr(CrmRecord) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gtk_selection_model_select_item (crm_contacts_page_get_selection (f->page), 0, TRUE);
+  items = G_LIST_MODEL (crm_timeline_get_model (CRM_TIMELINE (timeline)));
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 0);
+  g_assert_cmpstr (crm_contact_purchases_get_figure (purchases, "orders"), ==, "0");
+
+  /* Quick-add a call; it can be undone like any edit. */
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.add", "(ss)", "call", "Asked about the new tea"));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 0);
+
+  /* A task is due later and can be ticked off. */
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.add", "(ss)", "task", "Send the catalogue"));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 1);
+  task = g_list_model_get_item (items, 0);
+  g_assert_nonnull (crm_record_get_string (task, "due_at"));
+  g_assert_null (crm_record_get_string (task, "done_at"));
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.toggle-done", "s", crm_record_get_id (task)));
+  crm_test_ui_iterate ();
+  g_clear_object (&task);
+  task = g_list_model_get_item (items, 0);
+  g_assert_nonnull (crm_record_get_string (task, "done_at"));
+
+  /* A purchase shows in the timeline and in the figures. */
+  crm_record_set_field_from_string (CRM_RECORD (purchase), "contact_id", id, &error);
+  crm_record_set_field_from_string (CRM_RECORD (purchase), "product", "龙井茶", &error);
+  crm_record_set_field_from_string (CRM_RECORD (purchase), "amount", "1288.00", &error);
+  crm_record_set_field_from_string (CRM_RECORD (purchase), "purchased_at", "2020-01-01T08:00:00Z", &error);
+  g_assert_no_error (error);
+  crm_store_insert (f->store, CRM_RECORD (purchase), &error);
+  g_assert_no_error (error);
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 2);
+  g_assert_cmpstr (crm_contact_purchases_get_figure (purchases, "orders"), ==, "1");
+  g_assert_cmpstr (crm_contact_purchases_get_figure (purchases, "total"), ==, "¥1,288.00");
+  g_assert_cmpstr (crm_contact_purchases_get_figure (purchases, "average"), ==, "¥1,288.00");
+
+  /* The kind filter narrows the timeline. */
+  crm_timeline_model_set_kind (crm_timeline_get_model (CRM_TIMELINE (timeline)), "purchase");
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -371,6 +433,7 @@ main (int   argc,
   PAGE_TEST ("/contacts-page/search-narrows", test_search_narrows);
   PAGE_TEST ("/contacts-page/filters-combine", test_filters_combine);
   PAGE_TEST ("/contacts-page/bulk-edit-one-undo", test_bulk_edit_one_undo);
+  PAGE_TEST ("/contacts-page/timeline-and-purchases", test_timeline_and_purchases);
 
   return g_test_run ();
 }

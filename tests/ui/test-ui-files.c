@@ -7,9 +7,11 @@
 #include "crm-application.h"
 #include "crm-contact-filter-popover.h"
 #include "crm-contact-pane.h"
+#include "crm-contact-purchases.h"
 #include "crm-contacts-page.h"
 #include "crm-preferences-window.h"
 #include "crm-test-ui.h"
+#include "crm-timeline.h"
 #include "crm-window.h"
 
 /* Template classes must be registered before GtkBuilder meets them. A new
@@ -22,6 +24,8 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_CONTACTS_PAGE);
   g_type_ensure (CRM_TYPE_CONTACT_PANE);
   g_type_ensure (CRM_TYPE_CONTACT_FILTER_POPOVER);
+  g_type_ensure (CRM_TYPE_CONTACT_PURCHASES);
+  g_type_ensure (CRM_TYPE_TIMELINE);
 }
 
 static int

@@ -176,3 +176,23 @@ crm_format_date (const char *timestamp)
     return NULL;
   return g_strndup (timestamp, 10);
 }
+
+char *
+crm_format_phone (const char *e164)
+{
+  const char *national;
+  gsize len;
+
+  if (e164 == NULL || !g_str_has_prefix (e164, "+86"))
+    return g_strdup (e164);
+
+  national = e164 + 3;
+  len = strlen (national);
+  if (len == 11 && national[0] == '1')
+    return g_strdup_printf ("%.3s %.4s %.4s", national, national + 3, national + 7);
+
+  /* Landlines: two-digit area codes are 10, 2x; the others have three. */
+  if (national[0] == '1' || national[0] == '2')
+    return g_strdup_printf ("0%.2s %s", national, national + 2);
+  return g_strdup_printf ("0%.3s %s", national, national + 3);
+}

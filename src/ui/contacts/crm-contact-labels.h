@@ -39,6 +39,9 @@ char       *crm_contact_filter_value_label (CrmContactFilter  filter,
  * (C.UTF-8 has no grouping). */
 char       *crm_format_money               (gint64            minor,
                                             const char       *currency);
+/* A stored E.164 number as Chinese offices write it: "138 1234 5678" for
+ * mobiles, "010 1234 5678" style for landlines; other countries as stored. */
+char       *crm_format_phone               (const char       *e164);
 /* "2024-03-05" from a timestamp or HLC text; NULL for NULL. ISO dates are
  * what Chinese offices write and read without ambiguity. */
 char       *crm_format_date                (const char       *timestamp);

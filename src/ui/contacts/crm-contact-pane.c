@@ -7,7 +7,9 @@
 #include "crm-contact.h"
 #include "crm-contact-labels.h"
 #include "crm-contact-pane.h"
+#include "crm-contact-purchases.h"
 #include "crm-contact-search.h"
+#include "crm-timeline.h"
 #include "crm-user-directory.h"
 
 struct _CrmContactPane
@@ -47,6 +49,8 @@ struct _CrmContactPane
   AdwEntryRow     *tags_row;
   AdwEntryRow     *source_row;
   AdwEntryRow     *notes_row;
+  CrmTimeline     *timeline;
+  CrmContactPurchases *purchases;
 };
 
 G_DEFINE_FINAL_TYPE (CrmContactPane, crm_contact_pane, GTK_TYPE_WIDGET)
@@ -542,6 +546,14 @@ set_field_action (GtkWidget  *widget,
     save_field (self, field, text);
 }
 
+static void
+on_timeline_committed (CrmContactPane *self,
+                       CrmChangeSet   *changes,
+                       const char     *message)
+{
+  g_signal_emit (self, signals[COMMITTED], 0, changes, message);
+}
+
 static GtkStringList *
 labels_model (const CrmValueLabel *table,
               const char          *unset)
@@ -677,6 +689,9 @@ crm_contact_pane_class_init (CrmContactPaneClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, CRM_TYPE_CHANGE_SET, G_TYPE_STRING);
 
+  g_type_ensure (CRM_TYPE_TIMELINE);
+  g_type_ensure (CRM_TYPE_CONTACT_PURCHASES);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-contact-pane.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "contactpane");
@@ -707,6 +722,9 @@ crm_contact_pane_class_init (CrmContactPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmContactPane, tags_row);
   gtk_widget_class_bind_template_child (widget_class, CrmContactPane, source_row);
   gtk_widget_class_bind_template_child (widget_class, CrmContactPane, notes_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactPane, timeline);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactPane, purchases);
+  gtk_widget_class_bind_template_callback (widget_class, on_timeline_committed);
 
   /* (field, text): what typing into a row and pressing Enter does. */
   gtk_widget_class_install_action (widget_class, "contact.set-field", "(ss)", set_field_action);
@@ -788,6 +806,8 @@ crm_contact_pane_set_store (CrmContactPane *self,
   g_set_object (&self->store, store);
   if (store != NULL)
     g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+  crm_timeline_set_store (self->timeline, store);
+  crm_contact_purchases_set_store (self->purchases, store);
 
   load_contact (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
@@ -812,6 +832,8 @@ crm_contact_pane_set_contact_id (CrmContactPane *self,
 
   g_free (self->contact_id);
   self->contact_id = g_strdup (contact_id);
+  crm_timeline_set_contact_id (self->timeline, contact_id);
+  crm_contact_purchases_set_contact_id (self->purchases, contact_id);
   load_contact (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTACT_ID]);
 }
@@ -822,6 +844,22 @@ crm_contact_pane_get_error_message (CrmContactPane *self)
   g_return_val_if_fail (CRM_IS_CONTACT_PANE (self), NULL);
 
   return self->error_message;
+}
+
+GtkWidget *
+crm_contact_pane_get_timeline (CrmContactPane *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACT_PANE (self), NULL);
+
+  return GTK_WIDGET (self->timeline);
+}
+
+GtkWidget *
+crm_contact_pane_get_purchases (CrmContactPane *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACT_PANE (self), NULL);
+
+  return GTK_WIDGET (self->purchases);
 }
 
 /* For a new contact: the name is what one types first. */

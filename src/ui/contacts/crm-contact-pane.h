@@ -19,6 +19,8 @@ void        crm_contact_pane_set_contact_id     (CrmContactPane *self,
                                                  const char     *contact_id);
 /* Why the last edit was refused, or NULL. */
 const char *crm_contact_pane_get_error_message  (CrmContactPane *self);
+GtkWidget  *crm_contact_pane_get_timeline       (CrmContactPane *self);
+GtkWidget  *crm_contact_pane_get_purchases      (CrmContactPane *self);
 void        crm_contact_pane_focus_name         (CrmContactPane *self);
 
 G_END_DECLS

@@ -35,8 +35,8 @@ static const struct {
   int         width;
 } column_info[N_COLUMNS] = {
   [COLUMN_NAME] = { "name", N_("Name"), CRM_CONTACT_SORT_NAME, TRUE, FALSE, 160 },
-  [COLUMN_ORGANIZATION] = { "organization", N_("Organization"), -1, TRUE, FALSE, 140 },
-  [COLUMN_PHONE] = { "phone", N_("Phone"), -1, FALSE, TRUE, 140 },
+  [COLUMN_ORGANIZATION] = { "organization", N_("Organization"), -1, TRUE, FALSE, 120 },
+  [COLUMN_PHONE] = { "phone", N_("Phone"), -1, FALSE, TRUE, 120 },
   [COLUMN_EMAIL] = { "email", N_("Email"), -1, TRUE, FALSE, 160 },
   [COLUMN_REGION] = { "region", N_("Region"), CRM_CONTACT_SORT_REGION, FALSE, FALSE, 110 },
   [COLUMN_LIFECYCLE] = { "lifecycle", N_("Lifecycle"), CRM_CONTACT_SORT_LIFECYCLE, FALSE, FALSE, 100 },
@@ -47,7 +47,7 @@ static const struct {
 
 /* Shown when nothing is saved about which columns someone wants. */
 static const gboolean column_visible_default[N_COLUMNS] = {
-  TRUE, TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE,
+  TRUE, TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, FALSE, TRUE,
 };
 
 typedef struct
@@ -224,7 +224,7 @@ cell_text (CrmContactsPage *self,
     case COLUMN_PHONE:
       {
         g_auto(GStrv) phones = crm_contact_dup_phone_numbers (contact);
-        return g_strdup (phones[0]);
+        return crm_format_phone (phones[0]);
       }
 
     case COLUMN_EMAIL:
