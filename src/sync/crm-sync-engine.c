@@ -29,6 +29,7 @@ struct _CrmSyncEngine
   guint page_size;
   guint batch_size;
   guint max_pages;
+  gboolean pull_disabled;
   GPtrArray *rejections;
   GHashTable *columns;   /* table -> GHashTable of synced column -> is_json */
 };
@@ -131,6 +132,13 @@ crm_sync_engine_set_max_pages (CrmSyncEngine *self,
                                guint          pages)
 {
   self->max_pages = pages;
+}
+
+void
+crm_sync_engine_set_pull_enabled (CrmSyncEngine *self,
+                                  gboolean       enabled)
+{
+  self->pull_disabled = !enabled;
 }
 
 const char * const *
@@ -1208,7 +1216,7 @@ crm_sync_engine_run (CrmSyncEngine  *self,
   g_ptr_array_set_size (self->rejections, 0);
   ok = (self->token != NULL || login (self, cancellable, error)) &&
        push (self, cancellable, &stats, error) &&
-       pull (self, cancellable, &stats, error);
+       (self->pull_disabled || pull (self, cancellable, &stats, error));
   if (out_stats != NULL)
     *out_stats = stats;
   return ok;

@@ -37,6 +37,10 @@ void           crm_sync_engine_set_batch_size (CrmSyncEngine  *self,
 /* Stops a pull after @pages pages, as an interrupted sync would (tests). */
 void           crm_sync_engine_set_max_pages  (CrmSyncEngine  *self,
                                                guint           pages);
+/* Whether a run pulls after pushing (default TRUE); benchmarks of the
+ * push path turn it off. */
+void           crm_sync_engine_set_pull_enabled (CrmSyncEngine *self,
+                                                 gboolean       enabled);
 /* Reasons of the mutations the server refused in the last run. */
 const char * const *crm_sync_engine_get_rejections (CrmSyncEngine *self);
 

@@ -1,0 +1,375 @@
+/* sync.c: initial pull, one edit's round trip, and 20 clients pushing at once, over loopback
+ *
+ *   bench-sync [N [CLIENTS [MUTATIONS]]]
+ *     N          contacts of the initial pull (default 100,000)
+ *     CLIENTS    concurrent pushing clients (default 20)
+ *     MUTATIONS  mutations each pushes (default 1,000)
+ *
+ * A real crm-server runs in a thread of this process on 127.0.0.1; the
+ * clients are real stores in a temporary folder. The reference for the
+ * pull is inserting the same rows into a local store without sync.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm-contact.h"
+#include "crm-hlc.h"
+#include "crm-server.h"
+#include "crm-store-private.h"
+#include "crm-sync-engine.h"
+#include "crm-uuid.h"
+
+#define PASSWORD "bench password"
+
+typedef struct
+{
+  char *db_path;
+  char *url;
+  GMainContext *context;
+  GMainLoop *loop;
+  GMutex mutex;
+  GCond cond;
+  gboolean ready;
+} Server;
+
+static gpointer
+server_thread (gpointer data)
+{
+  Server *s = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmServer) server = NULL;
+
+  g_main_context_push_thread_default (s->context);
+  server = crm_server_new (s->db_path, &error);
+  if (server == NULL ||
+      !crm_server_add_user (server, "bench", PASSWORD, "admin", NULL, &error) ||
+      !crm_server_listen (server, "127.0.0.1", 0, &error))
+    g_error ("server: %s", error->message);
+
+  g_mutex_lock (&s->mutex);
+  s->url = g_strdup_printf ("http://127.0.0.1:%u", crm_server_get_port (server));
+  s->ready = TRUE;
+  g_cond_signal (&s->cond);
+  g_mutex_unlock (&s->mutex);
+
+  g_main_loop_run (s->loop);
+  crm_server_disconnect (server);
+  g_main_context_pop_thread_default (s->context);
+  return NULL;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, MIN (values->len - 1, (guint) (p * values->len)));
+}
+
+static CrmStore *
+open_store (const char *dir,
+            const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  CrmStore *store = crm_store_open (path, &error);
+
+  if (store == NULL)
+    g_error ("%s", error->message);
+  return store;
+}
+
+static CrmSyncEngine *
+engine_for (CrmStore   *store,
+            const char *url)
+{
+  CrmSyncEngine *engine = crm_sync_engine_new (store, url);
+
+  crm_sync_engine_set_credentials (engine, "bench", PASSWORD);
+  return engine;
+}
+
+static void
+run (CrmSyncEngine *engine,
+     CrmSyncStats  *stats)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!crm_sync_engine_run (engine, NULL, stats, &error))
+    g_error ("sync: %s", error->message);
+}
+
+/* Rows go straight into the server's storage (one transaction), as an
+ * office's existing data would be there: the figure is the pull. */
+static void
+fill_server (const char *db_path,
+             guint       n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmServerBackend) backend = crm_server_sqlite_open (db_path, &error);
+  g_autoptr(CrmHlc) clock = crm_hlc_new ("01900000-0000-7000-8000-00000000beef");
+
+  if (backend == NULL || !backend->vtable->begin (backend, &error))
+    g_error ("%s", error->message);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = crm_uuid_v7_new ();
+      g_autofree char *hlc = crm_hlc_now (clock);
+      g_autofree char *name = g_strdup_printf ("客户%06u", i);
+      g_autofree char *email = g_strdup_printf ("c%06u@example.cn", i);
+      CrmServerRow row = { (char *) "contacts", id, json_object_new (), json_object_new (), FALSE, NULL, 0 };
+      JsonArray *emails = json_array_new ();
+      const char *fields[] = { "name", "kind", "created_at", "emails", "deleted", "title", "city" };
+
+      json_array_add_string_element (emails, email);
+      json_object_set_string_member (row.data, "name", name);
+      json_object_set_string_member (row.data, "kind", "person");
+      json_object_set_string_member (row.data, "created_at", hlc);
+      json_object_set_array_member (row.data, "emails", emails);
+      json_object_set_int_member (row.data, "deleted", 0);
+      json_object_set_string_member (row.data, "title", i % 3 ? "经理" : "总监");
+      json_object_set_string_member (row.data, "city", i % 2 ? "杭州" : "北京");
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          JsonArray *pair = json_array_new ();
+
+          json_array_add_string_element (pair, hlc);
+          json_array_add_int_element (pair, 0);
+          json_object_set_array_member (row.meta, fields[f], pair);
+        }
+      if (!backend->vtable->put_row (backend, &row, &error))
+        g_error ("%s", error->message);
+      json_object_unref (row.data);
+      json_object_unref (row.meta);
+    }
+  if (!backend->vtable->commit (backend, &error))
+    g_error ("%s", error->message);
+}
+
+static double
+insert_locally (const char *dir,
+                guint       n)
+{
+  g_autoptr(CrmStore) store = open_store (dir, "reference.db");
+  g_autoptr(GError) error = NULL;
+  double t0 = now_s ();
+
+  crm_store_begin (store, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CrmContact) contact = crm_contact_new ();
+      g_autofree char *name = g_strdup_printf ("客户%06u", i);
+      g_autofree char *email = g_strdup_printf ("c%06u@example.cn", i);
+
+      crm_contact_set_field_from_string (contact, "name", name, NULL);
+      crm_contact_set_field_from_string (contact, "emails", email, NULL);
+      crm_contact_set_field_from_string (contact, "title", i % 3 ? "经理" : "总监", NULL);
+      crm_contact_set_field_from_string (contact, "city", i % 2 ? "杭州" : "北京", NULL);
+      if (!crm_store_insert (store, CRM_RECORD (contact), &error))
+        g_error ("%s", error->message);
+    }
+  if (!crm_store_commit (store, &error))
+    g_error ("%s", error->message);
+  return now_s () - t0;
+}
+
+typedef struct
+{
+  const char *dir;
+  const char *url;
+  guint index;
+  guint mutations;
+  GArray *latencies;   /* seconds per push request */
+  guint pushed;
+} Client;
+
+static gpointer
+client_thread (gpointer data)
+{
+  Client *c = data;
+  g_autofree char *name = g_strdup_printf ("client-%02u.db", c->index);
+  g_autoptr(CrmStore) store = open_store (c->dir, name);
+  g_autoptr(CrmSyncEngine) engine = engine_for (store, c->url);
+  guint per_push = 50;
+
+  crm_sync_engine_set_pull_enabled (engine, FALSE);
+  for (guint done = 0; done < c->mutations; done += per_push)
+    {
+      CrmSyncStats stats = { 0 };
+      double t0;
+
+      crm_store_begin (store, NULL);
+      for (guint i = done; i < MIN (done + per_push, c->mutations); i++)
+        {
+          g_autoptr(CrmContact) contact = crm_contact_new ();
+          g_autofree char *contact_name = g_strdup_printf ("并发%02u-%05u", c->index, i);
+
+          crm_contact_set_field_from_string (contact, "name", contact_name, NULL);
+          crm_store_insert (store, CRM_RECORD (contact), NULL);
+        }
+      crm_store_commit (store, NULL);
+      t0 = now_s ();
+      run (engine, &stats);
+      g_array_append_val (c->latencies, (double) { now_s () - t0 });
+      c->pushed += stats.pushed;
+    }
+  return NULL;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  guint n = argc > 1 ? (guint) atoi (argv[1]) : 100000;
+  guint n_clients = argc > 2 ? (guint) atoi (argv[2]) : 20;
+  guint n_mutations = argc > 3 ? (guint) atoi (argv[3]) : 1000;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("crm-bench-sync-XXXXXX", &error);
+  Server server = { 0 };
+  GThread *thread;
+  double t0, pull_s, local_s;
+
+  server.db_path = g_build_filename (dir, "server.db", NULL);
+  printf ("bench-sync: %u contacts, %u clients × %u mutations, in %s\n", n, n_clients, n_mutations, dir);
+
+  /* 1. Initial pull. */
+  fill_server (server.db_path, n);
+  g_mutex_init (&server.mutex);
+  g_cond_init (&server.cond);
+  server.context = g_main_context_new ();
+  server.loop = g_main_loop_new (server.context, FALSE);
+  thread = g_thread_new ("crm-server", server_thread, &server);
+  g_mutex_lock (&server.mutex);
+  while (!server.ready)
+    g_cond_wait (&server.cond, &server.mutex);
+  g_mutex_unlock (&server.mutex);
+
+  {
+    g_autoptr(CrmStore) b = open_store (dir, "pull.db");
+    g_autoptr(CrmSyncEngine) engine = engine_for (b, server.url);
+    CrmSyncStats stats = { 0 };
+
+    crm_sync_engine_set_page_size (engine, CRM_SYNC_MAX_PAGE);
+    t0 = now_s ();
+    run (engine, &stats);
+    pull_s = now_s () - t0;
+    local_s = insert_locally (dir, n);
+    printf ("initial pull: %u rows in %.2f s (%.0f rows/s); inserting them locally: %.2f s; ratio %.2f (goal: pull < 5 s)\n",
+            stats.pulled, pull_s, stats.pulled / pull_s, local_s, pull_s / local_s);
+  }
+
+  /* 2. One edit from A to B through the server. */
+  {
+    g_autoptr(CrmStore) a = open_store (dir, "a.db");
+    g_autoptr(CrmStore) b = open_store (dir, "b.db");
+    g_autoptr(CrmSyncEngine) ea = engine_for (a, server.url);
+    g_autoptr(CrmSyncEngine) eb = engine_for (b, server.url);
+    g_autoptr(GArray) trips = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(CrmContact) contact = crm_contact_new ();
+    CrmSyncStats stats = { 0 };
+
+    crm_sync_engine_set_pull_enabled (ea, FALSE);
+    crm_contact_set_field_from_string (contact, "name", "往返", NULL);
+    crm_store_insert (a, CRM_RECORD (contact), NULL);
+    run (ea, &stats);
+    /* B catches up with the big pull first, so only the edit is timed. */
+    crm_sync_engine_set_page_size (eb, CRM_SYNC_MAX_PAGE);
+    run (eb, &stats);
+
+    for (guint i = 0; i < 30; i++)
+      {
+        g_autofree char *title = g_strdup_printf ("职位 %u", i);
+        g_autoptr(CrmRecord) on_b = NULL;
+
+        t0 = now_s ();
+        crm_contact_set_field_from_string (contact, "title", title, NULL);
+        crm_store_update (a, CRM_RECORD (contact), NULL);
+        run (ea, &stats);
+        run (eb, &stats);
+        g_array_append_val (trips, (double) { now_s () - t0 });
+        on_b = crm_store_get (b, CRM_TYPE_CONTACT, crm_record_get_id (CRM_RECORD (contact)), NULL);
+        if (g_strcmp0 (crm_record_get_string (on_b, "title"), title) != 0)
+          g_error ("round trip %u did not arrive", i);
+      }
+    printf ("edit round trip A → server → B: median %.1f ms, p90 %.1f ms over %u edits (goal < 100 ms)\n",
+            percentile (trips, 0.5) * 1000, percentile (trips, 0.9) * 1000, trips->len);
+  }
+
+  /* 3. Concurrent pushes. */
+  {
+    g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+    g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
+    Client *clients = g_new0 (Client, n_clients);
+    g_autoptr(CrmStore) check = open_store (dir, "check.db");
+    g_autoptr(CrmSyncEngine) ec = engine_for (check, server.url);
+    CrmSyncStats stats = { 0 };
+    guint pushed = 0;
+    double wall;
+    gint64 rows, distinct;
+
+    t0 = now_s ();
+    for (guint i = 0; i < n_clients; i++)
+      {
+        clients[i] = (Client) { dir, server.url, i, n_mutations, g_array_new (FALSE, FALSE, sizeof (double)), 0 };
+        g_ptr_array_add (threads, g_thread_new ("client", client_thread, &clients[i]));
+      }
+    for (guint i = 0; i < n_clients; i++)
+      {
+        g_thread_join (g_ptr_array_index (threads, i));
+        g_array_append_vals (all, clients[i].latencies->data, clients[i].latencies->len);
+        pushed += clients[i].pushed;
+        g_array_unref (clients[i].latencies);
+      }
+    wall = now_s () - t0;
+    g_free (clients);
+
+    crm_sync_engine_set_page_size (ec, CRM_SYNC_MAX_PAGE);
+    run (ec, &stats);
+    {
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (check,
+        "SELECT count(*), count(DISTINCT name) FROM contacts WHERE name LIKE '并发%'", NULL);
+
+      sqlite3_step (stmt);
+      rows = sqlite3_column_int64 (stmt, 0);
+      distinct = sqlite3_column_int64 (stmt, 1);
+    }
+    printf ("%u clients × %u mutations: %.0f mutations/s, push of 50: median %.0f ms, p99 %.0f ms; "
+            "on the server %" G_GINT64_FORMAT " rows, %" G_GINT64_FORMAT " distinct, expected %u: %s\n",
+            n_clients, n_mutations, pushed / wall, percentile (all, 0.5) * 1000, percentile (all, 0.99) * 1000,
+            rows, distinct, n_clients * n_mutations,
+            rows == distinct && rows == (gint64) n_clients * n_mutations ? "each exactly once" : "MISMATCH");
+  }
+
+  g_main_context_invoke (server.context, quit_loop, server.loop);
+  g_thread_join (thread);
+  g_main_loop_unref (server.loop);
+  g_main_context_unref (server.context);
+  return 0;
+}
