@@ -935,6 +935,35 @@ count_contacts (CrmStore *store)
   return sqlite3_column_int64 (stmt, 0);
 }
 
+/* A chunk touches many pages of contacts, its indexes, the outbox and the
+ * audit log; with SQLite's default 2 MB cache they spill to disk and are
+ * read back within the same transaction. Savepoint journals (one per
+ * row) stay in memory too. */
+#define IMPORT_CACHE_KIB 32768
+
+static gint64
+set_bulk_pragmas (CrmStore *store)
+{
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, "PRAGMA cache_size", NULL);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
+  gint64 previous = -2000;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    previous = sqlite3_column_int64 (stmt, 0);
+  crm_store_exec (store, sql, NULL);
+  crm_store_exec (store, "PRAGMA temp_store = MEMORY", NULL);
+  return previous;
+}
+
+static void
+restore_cache_size (CrmStore *store,
+                    gint64    previous)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, previous);
+
+  crm_store_exec (store, sql, NULL);
+}
+
 static gboolean
 set_deferred (CrmStore  *store,
               GError   **error)
@@ -1095,6 +1124,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
   gboolean deferred = FALSE;
   gboolean ok;
   const char *status;
+  gint64 cache_size;
 
   g_return_val_if_fail (CRM_IS_CONTACT_IMPORTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1130,6 +1160,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
   if (!crm_import_run_begin (self->run, error))
     return FALSE;
 
+  cache_size = set_bulk_pragmas (self->store);
   if (self->dry_run)
     {
       /* Everything below happens inside this transaction and is undone. */
@@ -1151,6 +1182,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
 
   if (self->dry_run)
     crm_store_rollback (self->store);
+  restore_cache_size (self->store, cache_size);
 
   /* The index is rebuilt even after a failure: the rows of committed
    * chunks are there and must be found. */
