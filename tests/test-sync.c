@@ -316,6 +316,9 @@ test_same_field_conflict (Fixture       *f,
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM conflicts WHERE field = 'title' AND winner = 'local'"
                                 " AND local_value = '\"总监\"' AND remote_value = '\"经理\"'"), ==, 1);
   g_assert_cmpuint (crm_sync_count_conflicts (f->b), ==, 1);
+  /* A, whose value lost, hears of it too, from its side. */
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM conflicts WHERE field = 'title' AND winner = 'remote'"
+                                " AND local_value = '\"经理\"' AND remote_value = '\"总监\"' AND resolved = 0"), ==, 1);
 
   /* A person flips it: the loser becomes current everywhere. */
   conflict_id = count (f->b, "SELECT id FROM conflicts");

@@ -77,6 +77,14 @@ typedef struct
   /* The rows hanging under contact @contact_id (purchases, deals, …). */
   GPtrArray    *(*rows_of_contact) (CrmServerBackend *self, const char *contact_id, GError **error);
 
+  /* Conflicts to tell another client about (its value lost, or won over
+   * an edit it never saw): kept until that client acknowledges them. */
+  gboolean      (*add_conflict)    (CrmServerBackend *self, const char *client_id, const char *body,
+                                    GError **error);
+  /* Forgets those up to @ack and returns the rest as JSON texts, by id. */
+  GPtrArray    *(*client_conflicts) (CrmServerBackend *self, const char *client_id, gint64 ack,
+                                     GArray *out_ids, GError **error);
+
   gboolean      (*audit)           (CrmServerBackend *self, const char *user_id, const char *client_id,
                                     gint64 mutation_id, const char *table, const char *row_id,
                                     const char *op, const char *status, GError **error);

@@ -61,6 +61,12 @@ static const char schema_sql[] =
   "CREATE INDEX IF NOT EXISTS rows_contact ON rows (contact_id) WHERE contact_id IS NOT NULL;\n"
   "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);\n"
   "INSERT OR IGNORE INTO counters (name, value) VALUES ('seq', 0);\n"
+  "CREATE TABLE IF NOT EXISTS client_conflicts (\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  client_id TEXT NOT NULL,\n"
+  "  body TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS client_conflicts_client ON client_conflicts (client_id, id);\n"
   "CREATE TABLE IF NOT EXISTS audit (\n"
   "  seq INTEGER PRIMARY KEY,\n"
   "  at TEXT NOT NULL DEFAULT (strftime ('%Y-%m-%dT%H:%M:%fZ', 'now')),\n"
@@ -598,6 +604,59 @@ sqlite_rows_of_contact (CrmServerBackend  *backend,
 }
 
 static gboolean
+sqlite_add_conflict (CrmServerBackend  *backend,
+                     const char        *client_id,
+                     const char        *body,
+                     GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "INSERT INTO client_conflicts (client_id, body) VALUES (?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, client_id);
+  bind_text (stmt, 2, body);
+  return step_done (self, stmt, error);
+}
+
+static GPtrArray *
+sqlite_client_conflicts (CrmServerBackend  *backend,
+                         const char        *client_id,
+                         gint64             ack,
+                         GArray            *out_ids,
+                         GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt;
+  GPtrArray *bodies;
+
+  if (ack > 0)
+    {
+      stmt = prepare (self, "DELETE FROM client_conflicts WHERE client_id = ? AND id <= ?", error);
+      if (stmt == NULL)
+        return NULL;
+      bind_text (stmt, 1, client_id);
+      sqlite3_bind_int64 (stmt, 2, ack);
+      if (!step_done (self, stmt, error))
+        return NULL;
+    }
+  stmt = prepare (self, "SELECT id, body FROM client_conflicts WHERE client_id = ? ORDER BY id LIMIT 1000", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, client_id);
+  bodies = g_ptr_array_new_with_free_func (g_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (out_ids, id);
+      g_ptr_array_add (bodies, column_dup (stmt, 1));
+    }
+  sqlite3_finalize (stmt);
+  return bodies;
+}
+
+static gboolean
 sqlite_audit (CrmServerBackend  *backend,
               const char        *user_id,
               const char        *client_id,
@@ -647,6 +706,8 @@ static const CrmServerBackendVTable sqlite_vtable = {
   .max_seq = sqlite_max_seq,
   .rows_after = sqlite_rows_after,
   .rows_of_contact = sqlite_rows_of_contact,
+  .add_conflict = sqlite_add_conflict,
+  .client_conflicts = sqlite_client_conflicts,
   .audit = sqlite_audit,
 };
 

@@ -654,6 +654,37 @@ rescope_children (CrmServer   *self,
   return TRUE;
 }
 
+/* The client whose value met this push gets the conflict too, from its
+ * side (its value is "local"), so both replicas can review it. */
+static gboolean
+tell_other_client (CrmServer        *self,
+                   CrmSyncMutation  *m,
+                   const char       *field,
+                   const char       *winner,
+                   JsonNode         *its_value,
+                   const char       *its_hlc,
+                   JsonNode         *pushed_value,
+                   const char       *pushed_hlc,
+                   GError          **error)
+{
+  g_autoptr(JsonObject) c = json_object_new ();
+  g_autofree char *body = NULL;
+
+  if (its_hlc == NULL || *hlc_client (its_hlc) == '\0')
+    return TRUE;
+  json_object_set_string_member (c, "kind", "field");
+  json_object_set_string_member (c, "table", m->table);
+  json_object_set_string_member (c, "row_id", m->row_id);
+  json_object_set_string_member (c, "field", field);
+  json_object_set_string_member (c, "winner", winner);
+  json_object_set_member (c, "local_value", its_value ? json_node_copy (its_value) : json_node_new (JSON_NODE_NULL));
+  json_object_set_string_member (c, "local_hlc", its_hlc);
+  json_object_set_member (c, "remote_value", json_node_copy (pushed_value));
+  json_object_set_string_member (c, "remote_hlc", pushed_hlc);
+  body = crm_sync_object_to_string (c, NULL);
+  return self->backend->vtable->add_conflict (self->backend, hlc_client (its_hlc), body, error);
+}
+
 /* Applies one mutation inside the caller's transaction and returns its
  * result. Writes happen last (seq is taken just before commit). */
 static JsonObject *
@@ -788,16 +819,25 @@ apply_mutation (CrmServer        *self,
               if (server_hlc == NULL || crm_hlc_compare (hlc, server_hlc) > 0)
                 {
                   if (concurrent && !json_equal (server_value, value))
-                    json_array_add_object_element (conflicts,
-                      conflict_object ("field", field, "local", value, hlc, server_value, server_hlc));
+                    {
+                      json_array_add_object_element (conflicts,
+                        conflict_object ("field", field, "local", value, hlc, server_value, server_hlc));
+                      if (!tell_other_client (self, m, field, "remote", server_value, server_hlc, value, hlc, error))
+                        return NULL;
+                    }
                   if (!json_equal (server_value, value) || server_hlc == NULL)
                     changed = TRUE;
                   json_object_set_member (row->data, field, json_node_copy (value));
                   json_object_set_array_member (row->meta, field, meta_pair (hlc, 0));
                 }
               else if (!json_equal (server_value, value))
-                json_array_add_object_element (conflicts,
-                  conflict_object ("field", field, "remote", value, hlc, server_value, server_hlc));
+                {
+                  json_array_add_object_element (conflicts,
+                    conflict_object ("field", field, "remote", value, hlc, server_value, server_hlc));
+                  if (concurrent &&
+                      !tell_other_client (self, m, field, "local", server_value, server_hlc, value, hlc, error))
+                    return NULL;
+                }
             }
         }
     }
@@ -1015,7 +1055,7 @@ handle_pull (SoupServer        *server,
   g_autofree char *client_id = NULL;
   g_autofree char *detail = NULL;
   JsonArray *changes;
-  gint64 cursor, limit, schema, max_seq, next_cursor;
+  gint64 cursor, limit, schema, max_seq, next_cursor, ack;
 
   if (g_strcmp0 (soup_server_message_get_method (msg), "GET") != 0)
     {
@@ -1026,7 +1066,8 @@ handle_pull (SoupServer        *server,
   if (!authenticate (self, msg, &session, &client_id, &error) ||
       !query_int (query, "cursor", 0, 0, G_MAXINT64, &cursor, &error) ||
       !query_int (query, "limit", 1000, 1, CRM_SYNC_MAX_PAGE, &limit, &error) ||
-      !query_int (query, "schema_version", CRM_SYNC_PROTOCOL_VERSION, 0, G_MAXINT32, &schema, &error))
+      !query_int (query, "schema_version", CRM_SYNC_PROTOCOL_VERSION, 0, G_MAXINT32, &schema, &error) ||
+      !query_int (query, "conflicts_ack", 0, 0, G_MAXINT64, &ack, &error))
     {
       respond_error (msg, path, session.user ? session.user->name : NULL, error);
       return;
@@ -1098,6 +1139,22 @@ handle_pull (SoupServer        *server,
       next_cursor = row->seq;
     }
   json_object_set_array_member (body, "changes", changes);
+  {
+    g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr(GPtrArray) bodies = self->backend->vtable->client_conflicts (self->backend, client_id, ack, ids, NULL);
+    JsonArray *list = json_array_new ();
+
+    for (guint i = 0; bodies != NULL && i < bodies->len; i++)
+      {
+        g_autoptr(JsonNode) node = json_from_string (g_ptr_array_index (bodies, i), NULL);
+
+        if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+          continue;
+        json_object_set_int_member (json_node_get_object (node), "id", g_array_index (ids, gint64, i));
+        json_array_add_object_element (list, json_object_ref (json_node_get_object (node)));
+      }
+    json_object_set_array_member (body, "conflicts", list);
+  }
   json_object_set_int_member (body, "cursor", next_cursor);
   json_object_set_boolean_member (body, "more", next_cursor < max_seq);
   respond_json (msg, SOUP_STATUS_OK, body);

@@ -1065,10 +1065,56 @@ apply_remove (CrmSyncEngine  *self,
   return TRUE;
 }
 
+/* Conflicts another client's push caused with this replica's values. */
+static gboolean
+apply_conflicts (CrmSyncEngine  *self,
+                 JsonArray      *conflicts,
+                 CrmSyncStats   *stats,
+                 GError        **error)
+{
+  gint64 ack = 0;
+
+  for (guint i = 0; conflicts != NULL && i < json_array_get_length (conflicts); i++)
+    {
+      JsonNode *node = json_array_get_element (conflicts, i);
+      JsonObject *c;
+      const char *table, *row_id, *field, *winner, *local_hlc, *remote_hlc;
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      c = json_node_get_object (node);
+      if (!crm_sync_get_int (c, "id", FALSE, 1, G_MAXINT64, &id, error) ||
+          !crm_sync_get_string (c, "table", FALSE, &table, error) ||
+          !crm_sync_get_string (c, "row_id", FALSE, &row_id, error) ||
+          !crm_sync_get_string (c, "field", TRUE, &field, error) ||
+          !crm_sync_get_string (c, "winner", FALSE, &winner, error) ||
+          !crm_sync_get_string (c, "local_hlc", TRUE, &local_hlc, error) ||
+          !crm_sync_get_string (c, "remote_hlc", TRUE, &remote_hlc, error))
+        return FALSE;
+      ack = MAX (ack, id);
+      if (!crm_store_table_is_synced (table))
+        continue;
+      if (!record_conflict (self, table, row_id, field, "field",
+                            json_object_get_member (c, "local_value"), local_hlc,
+                            json_object_get_member (c, "remote_value"), remote_hlc,
+                            g_strcmp0 (winner, "local") == 0 ? "local" : "remote", stats, error))
+        return FALSE;
+    }
+  if (ack > 0)
+    {
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, ack);
+
+      return crm_store_set_meta (self->store, "sync_conflicts_ack", text, error);
+    }
+  return TRUE;
+}
+
 static gboolean
 apply_page (CrmSyncEngine  *self,
             JsonArray      *changes,
             gint64          cursor,
+            JsonArray      *conflicts,
             CrmSyncStats   *stats,
             GError        **error)
 {
@@ -1076,6 +1122,8 @@ apply_page (CrmSyncEngine  *self,
 
   if (!crm_store_begin (self->store, error))
     return FALSE;
+  if (!apply_conflicts (self, conflicts, stats, error))
+    goto fail;
   if (!crm_store_set_applying_remote (self->store, TRUE, error))
     goto fail;
 
@@ -1157,8 +1205,11 @@ pull (CrmSyncEngine  *self,
     {
       g_autofree char *cursor_text = crm_store_get_meta (self->store, "sync_cursor");
       gint64 cursor = cursor_text ? g_ascii_strtoll (cursor_text, NULL, 10) : 0;
-      g_autofree char *path = g_strdup_printf ("/v1/pull?cursor=%" G_GINT64_FORMAT "&limit=%u&schema_version=%d",
-                                               cursor, self->page_size, CRM_SYNC_PROTOCOL_VERSION);
+      g_autofree char *ack_text = crm_store_get_meta (self->store, "sync_conflicts_ack");
+      g_autofree char *path = g_strdup_printf ("/v1/pull?cursor=%" G_GINT64_FORMAT "&limit=%u&schema_version=%d&conflicts_ack=%s",
+                                               cursor, self->page_size, CRM_SYNC_PROTOCOL_VERSION,
+                                               ack_text ? ack_text : "0");
+      JsonArray *conflicts = NULL;
       g_autoptr(JsonObject) body = NULL;
       g_autoptr(GError) local_error = NULL;
       JsonArray *changes;
@@ -1185,8 +1236,10 @@ pull (CrmSyncEngine  *self,
           !crm_sync_get_int (body, "cursor", FALSE, 0, G_MAXINT64, &next, error))
         return FALSE;
       more = json_object_get_boolean_member_with_default (body, "more", FALSE);
+      if (!crm_sync_get_array (body, "conflicts", TRUE, &conflicts, error))
+        return FALSE;
 
-      if (!apply_page (self, changes, next, stats, error))
+      if (!apply_page (self, changes, next, conflicts, stats, error))
         return FALSE;
       pages++;
       if (!more || json_array_get_length (changes) == 0)
