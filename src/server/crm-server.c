@@ -783,7 +783,12 @@ apply_mutation (CrmServer        *self,
     }
   else
     {
-      gboolean restore = json_object_has_member (m->patch, "deleted");
+      JsonArray *deleted_pair = json_object_get_array_member (row->meta, "deleted");
+      const char *deleted_hlc = deleted_pair ? json_array_get_string_element (deleted_pair, 0) : NULL;
+      /* Only a restore made after the delete undoes it: an insert or edit
+       * sent again later (after client_diverged) carries an older clock. */
+      gboolean restore = json_object_has_member (m->patch, "deleted") &&
+                         (deleted_hlc == NULL || crm_hlc_compare (hlc, deleted_hlc) > 0);
       JsonObjectIter iter;
       const char *field;
       JsonNode *value;
@@ -793,11 +798,8 @@ apply_mutation (CrmServer        *self,
           /* Edit of a row deleted elsewhere: the delete stands, and the
            * editor keeps the edit in a conflict that can restore the row. */
           g_autoptr(JsonNode) pushed = json_node_init_object (json_node_alloc (), m->patch);
-          JsonArray *deleted_meta = json_object_get_array_member (row->meta, "deleted");
-
           json_array_add_object_element (conflicts,
-            conflict_object ("delete_edit", NULL, "remote", pushed, hlc, NULL,
-                             deleted_meta ? json_array_get_string_element (deleted_meta, 0) : NULL));
+            conflict_object ("delete_edit", NULL, "remote", pushed, hlc, NULL, deleted_hlc));
         }
       else
         {
