@@ -759,18 +759,15 @@ import_row (CrmContactImporter  *self,
   Outcome outcome = OUTCOME_SKIPPED;
   gboolean ok = TRUE;
 
+  /* No savepoint of its own: each write below is atomic in the store, and
+   * an organization created for a row that then fails is a real
+   * organization, recorded in the run like the others. */
   if (!read_row (self, &d, row, values, n_values))
     summary->skipped++;
   else if (d.problems > 0)
     summary->errors++;
-  else if (!crm_store_begin (self->store, error))
-    ok = FALSE;
   else if (!write_row (self, &d, &outcome, &local_error))
     {
-      crm_store_rollback (self->store);
-      /* An organization created for this row was rolled back with it. */
-      if (d.organization != NULL)
-        g_hash_table_remove (self->organizations, d.organization);
       if (is_row_error (local_error))
         {
           crm_import_run_add_problem (self->run, row, "", "", local_error->message);
@@ -782,8 +779,6 @@ import_row (CrmContactImporter  *self,
           ok = FALSE;
         }
     }
-  else if (!crm_store_commit (self->store, error))
-    ok = FALSE;
   else if (outcome == OUTCOME_CREATED)
     summary->created++;
   else if (outcome == OUTCOME_UPDATED)
