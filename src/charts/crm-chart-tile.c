@@ -45,7 +45,7 @@ crm_chart_tile_draw (cairo_t             *cr,
 
   if (!isnan (data->value) && !isnan (data->previous))
     {
-      double change = data->format == CRM_CHART_FORMAT_PERCENT
+      double change = data->change_in_points
                         ? data->value - data->previous
                         : (data->previous != 0 ? (data->value - data->previous) / fabs (data->previous) : NAN);
       /* @target < 0 marks a KPI where lower is better (churn). */
@@ -53,19 +53,19 @@ crm_chart_tile_draw (cairo_t             *cr,
       g_autofree char *amount = NULL;
       g_autofree char *text = NULL;
 
-      if (data->format == CRM_CHART_FORMAT_PERCENT)
+      if (data->change_in_points)
         {
-          g_autofree char *points = g_strdup_printf ("%.1f", fabs (change) * 100);
+          double scale = data->format == CRM_CHART_FORMAT_PERCENT ? 100 : 1;
+          g_autofree char *points = g_strdup_printf ("%.1f", fabs (change) * scale);
 
-          /* Translators: a change of a percentage, in percentage points. */
-          amount = g_strdup_printf (_("%s pp"), points);
+          /* Translators: a change of a rate or score, in points. */
+          amount = g_strdup_printf (_("%s pts"), points);
         }
       else
         amount = crm_chart_format_value (CRM_CHART_FORMAT_PERCENT, fabs (change), FALSE);
       if (!isnan (change))
         {
-          /* Translators: change against the previous period; %s is an arrow and the amount. */
-          text = g_strdup_printf (_("%s %s vs previous period"), change >= 0 ? "▲" : "▼", amount);
+          text = g_strdup_printf ("%s %s", change >= 0 ? "▲" : "▼", amount);
           crm_chart_text_size (cr, style, style->font_size, FALSE, text, NULL, &h);
           crm_chart_draw_text (cr, style, style->font_size, FALSE,
                                change == 0 ? style->muted : better ? style->positive : style->negative,

@@ -61,7 +61,10 @@ typedef struct
  * @n_columns, @column_labels, @cells: heatmap, row-major
  *   n_categories × n_columns, values 0–1, NaN for an empty cell
  * @row_notes: (nullable): heatmap, a note right of each row label (size)
- * @value, @previous, @target: KPI tile and gauge; NaN when unknown
+ * @value, @previous, @target: KPI tile and gauge; NaN when unknown; a
+ *   negative @target on a tile means lower is better
+ * @change_in_points: tile: the change is @value − @previous (rates, NPS),
+ *   not relative
  * @empty_text: (nullable): shown instead of the chart when there is no data
  * @layout: (nullable): receives the geometry
  */
@@ -85,6 +88,7 @@ typedef struct
   double                 value;
   double                 previous;
   double                 target;
+  gboolean               change_in_points;
   const char            *empty_text;
   CrmChartLayout        *layout;
 } CrmChartData;

@@ -630,7 +630,8 @@ crm_cli_report (CrmCli  *cli,
         guint pages = crm_report_paginate (report);
 
         /* Translators: after crmctl report; %s is the file. */
-        fprintf (stderr, ngettext ("Wrote %s (%u page).\n", "Wrote %s (%u pages).\n", pages), output, pages);
+        fprintf (stderr, ngettext ("Wrote %s (%u page).", "Wrote %s (%u pages).", pages), output, pages);
+        fputc ('\n', stderr);
       }
   }
   return CRM_CLI_EXIT_OK;

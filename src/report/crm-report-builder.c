@@ -127,6 +127,8 @@ tile (const char     *title,
   d.value = value;
   d.previous = previous;
   d.target = lower_is_better ? -1 : NAN;
+  /* Rates and scores change in points, not in percent of themselves. */
+  d.change_in_points = format == CRM_CHART_FORMAT_PERCENT;
   return d;
 }
 
@@ -148,6 +150,8 @@ section_kpis (CrmReport               *report,
     return FALSE;
 
   crm_report_add_heading (report, _("Key figures"));
+  crm_report_add_paragraph (report, _("Arrows compare with the previous period of the same length; "
+                                      "blue is better, orange is worse."));
   tiles[n++] = tile (_("Revenue"), CRM_CHART_FORMAT_MONEY, yuan (now->revenue.revenue),
                      yuan (before->revenue.revenue), FALSE);
   tiles[n++] = tile (_("Orders"), CRM_CHART_FORMAT_NUMBER, now->revenue.orders, before->revenue.orders, FALSE);
@@ -163,6 +167,7 @@ section_kpis (CrmReport               *report,
   tiles[n++] = tile (_("Deal win rate"), CRM_CHART_FORMAT_PERCENT, now->deal_conversion.rate,
                      before->deal_conversion.rate, FALSE);
   tiles[n++] = tile (_("NPS"), CRM_CHART_FORMAT_NUMBER, now->satisfaction.nps, before->satisfaction.nps, FALSE);
+  tiles[n - 1].change_in_points = TRUE;
   tiles[n++] = tile (_("CSAT (4–5 of 5)"), CRM_CHART_FORMAT_PERCENT, now->satisfaction.csat,
                      before->satisfaction.csat, FALSE);
   tiles[n++] = tile (_("Median first response"), CRM_CHART_FORMAT_HOURS, now->service.response_median,
@@ -491,6 +496,7 @@ section_funnel (CrmReport               *report,
   const char *headers[] = { _("Stage"), _("Probability"), _("Open deals"), _("Amount"), _("Weighted") };
   const CrmReportAlign aligns[] = { CRM_REPORT_ALIGN_START, CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_END,
                                     CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_END };
+  const double widths[] = { 0.36, 0.13, 0.13, 0.19, 0.19 };
   guint table;
   gint64 open_count = 0, open_amount = 0;
 
@@ -519,7 +525,7 @@ section_funnel (CrmReport               *report,
   data.empty_text = _("No pipeline yet");
   crm_report_add_chart (report, crm_chart_funnel_draw, &data, 40 + 24.0 * MAX (pipeline->n_stages, 3));
 
-  table = crm_report_add_table (report, 5, headers, aligns, NULL);
+  table = crm_report_add_table (report, 5, headers, aligns, widths);
   for (guint i = 0; i < pipeline->n_stages; i++)
     {
       CrmPipelineStage *s = &pipeline->stages[i];
@@ -722,9 +728,6 @@ crm_report_builder_build (CrmStore                *store,
     {
       for (guint i = 0; i < G_N_ELEMENTS (monthly); i++)
         {
-          /* A new page for each part after the first two. */
-          if (i >= 3)
-            crm_report_add_page_break (report);
           if (!monthly[i] (report, store, query, error))
             return NULL;
         }

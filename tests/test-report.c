@@ -1,0 +1,261 @@
+/* test-report.c: report pagination (tables keep their header, charts are never cut) and PDF read back */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "crm-contact.h"
+#include "crm-purchase.h"
+#include "crm-report-builder.h"
+#include "crm-runtime.h"
+#include "store-fixture.h"
+
+static void
+content_bounds (CrmReport *report,
+                double    *top,
+                double    *bottom)
+{
+  double x, y, w, h;
+
+  crm_report_get_content_area (report, &x, &y, &w, &h);
+  *top = y;
+  *bottom = y + h;
+}
+
+/* pdftotext of page @page (1-based), or NULL when pdftotext is missing. */
+static char *
+pdf_text (const char *pdf,
+          int         page)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  g_autofree char *first = g_strdup_printf ("%d", page);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { NULL, "-enc", "UTF-8", "-f", first, "-l", first, pdf, "-", NULL };
+
+  if (tool == NULL)
+    return NULL;
+  argv[0] = tool;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+static void
+test_table_pages (void)
+{
+  g_autoptr(CrmReport) report = crm_report_new ("Table test", "ACME", "2024-03");
+  const char *headers[] = { "Number", "Customer name", "Amount" };
+  const CrmReportAlign aligns[] = { CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_START, CRM_REPORT_ALIGN_END };
+  const CrmReportPlacement *placements;
+  guint n_placements, table, pages, rows = 0, next_row = 0, table_pages = 0;
+  double top, bottom;
+  g_autofree char *dir = g_dir_make_tmp ("crm-report-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "table.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+
+  crm_report_add_paragraph (report, "Three hundred rows follow.");
+  table = crm_report_add_table (report, 3, headers, aligns, NULL);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *n = g_strdup_printf ("row-%03u", i);
+      g_autofree char *amount = g_strdup_printf ("%u.00", i * 7);
+      const char *cells[] = { n, "客户 Customer", amount };
+
+      crm_report_table_add_row (report, table, cells);
+    }
+  pages = crm_report_paginate (report);
+  g_assert_cmpuint (pages, >=, 3);
+  content_bounds (report, &top, &bottom);
+
+  placements = crm_report_get_placements (report, &n_placements);
+  for (guint i = 0; i < n_placements; i++)
+    {
+      const CrmReportPlacement *p = &placements[i];
+
+      if (p->kind != CRM_REPORT_BLOCK_TABLE)
+        continue;
+      /* Consecutive rows, each page's part inside the content area. */
+      g_assert_cmpuint (p->first_row, ==, next_row);
+      g_assert_cmpuint (p->n_rows, >, 0);
+      g_assert_cmpfloat (p->y, >=, top - 1e-9);
+      g_assert_cmpfloat (p->y + p->height, <=, bottom + 1e-9);
+      next_row += p->n_rows;
+      rows += p->n_rows;
+      table_pages++;
+    }
+  g_assert_cmpuint (rows, ==, 300);
+  g_assert_cmpuint (table_pages, ==, pages);
+
+  g_assert_true (crm_report_write (report, CRM_REPORT_FORMAT_PDF, pdf, 0, &error));
+  g_assert_no_error (error);
+  for (guint page = 1; page <= pages; page++)
+    {
+      g_autofree char *text = pdf_text (pdf, page);
+      g_autofree char *footer = g_strdup_printf ("Page %u of %u", page, pages);
+
+      if (text == NULL)
+        {
+          g_test_skip ("pdftotext (poppler-utils) is not installed");
+          break;
+        }
+      /* The header row is repeated on every page. */
+      g_assert_nonnull (strstr (text, "Customer name"));
+      g_assert_nonnull (strstr (text, footer));
+      g_assert_nonnull (strstr (text, "Table test"));
+    }
+  {
+    g_autofree char *last = pdf_text (pdf, pages);
+
+    if (last != NULL)
+      g_assert_nonnull (strstr (last, "row-299"));
+  }
+  g_unlink (pdf);
+  g_rmdir (dir);
+}
+
+static void
+test_charts_not_cut (void)
+{
+  g_autoptr(CrmReport) report = crm_report_new ("Charts", NULL, NULL);
+  const double values[] = { 1, 2, 3 };
+  CrmChartSeries series = { "A", values, FALSE };
+  const CrmReportPlacement *placements;
+  guint n_placements, charts = 0;
+  double top, bottom;
+  CrmChartData data;
+
+  crm_chart_data_init (&data);
+  data.n_categories = 3;
+  data.n_series = 1;
+  data.series = &series;
+  for (guint i = 0; i < 5; i++)
+    {
+      crm_report_add_paragraph (report, "A paragraph before a chart, long enough to wrap on a narrow page, "
+                                        "which moves the chart down by a line or two.");
+      crm_report_add_chart (report, crm_chart_bar_draw, &data, 300);
+    }
+  crm_report_set_paper (report, CRM_REPORT_PAPER_LETTER, TRUE);
+  g_assert_cmpuint (crm_report_paginate (report), >=, 4);
+  content_bounds (report, &top, &bottom);
+  placements = crm_report_get_placements (report, &n_placements);
+  for (guint i = 0; i < n_placements; i++)
+    if (placements[i].kind == CRM_REPORT_BLOCK_CHART)
+      {
+        /* Whole, inside one page's content area, at full height. */
+        g_assert_cmpfloat (placements[i].y, >=, top - 1e-9);
+        g_assert_cmpfloat (placements[i].y + placements[i].height, <=, bottom + 1e-9);
+        g_assert_cmpfloat (placements[i].height, >=, 300);
+        charts++;
+      }
+  g_assert_cmpuint (charts, ==, 5);
+  /* Landscape Letter is 792 × 612 points. */
+  g_assert_cmpfloat (crm_report_get_page_width (report), ==, 792);
+}
+
+static void
+add_purchase (CrmStore   *store,
+              const char *contact_id,
+              const char *at,
+              gint64      amount)
+{
+  g_autoptr(CrmPurchase) purchase = crm_purchase_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (purchase, "contact-id", contact_id, "product", "商品", "purchased-at", at,
+                "amount", amount, NULL);
+  g_assert_true (crm_store_insert (store, CRM_RECORD (purchase), &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_monthly_pdf (StoreFixture  *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(CrmReport) report = NULL;
+  g_autofree char *pdf = g_build_filename (f->dir, "monthly.pdf", NULL);
+  gboolean chinese = g_strcmp0 (g_getenv ("LANGUAGE"), "zh_CN") == 0;
+  GString *all = g_string_new (NULL);
+  CrmAnalyticsQuery q;
+  guint pages;
+
+  crm_contact_set_name (contact, "王小明");
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  add_purchase (f->store, crm_record_get_id (CRM_RECORD (contact)), "2024-03-05T10:00:00Z", 123456);
+  add_purchase (f->store, crm_record_get_id (CRM_RECORD (contact)), "2024-02-05T10:00:00Z", 100000);
+
+  g_assert_true (crm_analytics_query_init (&q, "2024-03-01", "2024-03-31", &error));
+  report = crm_report_builder_build (f->store, "monthly", &q, &error);
+  g_assert_no_error (error);
+  g_assert_true (crm_report_write (report, CRM_REPORT_FORMAT_PDF, pdf, 0, &error));
+  g_assert_no_error (error);
+  pages = crm_report_paginate (report);
+  g_assert_cmpuint (pages, >=, 2);
+
+  for (guint page = 1; page <= pages; page++)
+    {
+      g_autofree char *text = pdf_text (pdf, page);
+
+      if (text == NULL)
+        {
+          g_test_skip ("pdftotext (poppler-utils) is not installed");
+          g_string_free (all, TRUE);
+          return;
+        }
+      g_string_append (all, text);
+    }
+  /* Titles and figures: ¥1,234.56 in March shows as ¥1,235, the top
+   * customer by name, growth of 23.5 % on February. */
+  g_assert_nonnull (strstr (all->str, "¥1,235"));
+  g_assert_nonnull (strstr (all->str, "王小明"));
+  g_assert_nonnull (strstr (all->str, "23.5%"));
+  if (chinese)
+    {
+      g_assert_nonnull (strstr (all->str, "月度经营报告"));
+      g_assert_nonnull (strstr (all->str, "关键指标"));
+      g_assert_nonnull (strstr (all->str, "2024年3月"));
+      g_assert_nonnull (strstr (all->str, "客户留存（按同期群）"));
+    }
+  else
+    {
+      g_assert_nonnull (strstr (all->str, "Monthly management report"));
+      g_assert_nonnull (strstr (all->str, "Key figures"));
+      g_assert_nonnull (strstr (all->str, "March 2024"));
+      g_assert_nonnull (strstr (all->str, "Customer retention by cohort"));
+    }
+  g_string_free (all, TRUE);
+}
+
+static void
+test_monthly_pdf_chinese (void)
+{
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  g_test_trap_subprocess ("/report/monthly-pdf", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("LANGUAGE");
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* Translations from the build tree; LANGUAGE picks zh_CN in the child. */
+  crm_runtime_init ();
+  g_setenv ("TZ", "UTC", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/report/table-pages", test_table_pages);
+  g_test_add_func ("/report/charts-not-cut", test_charts_not_cut);
+  STORE_TEST ("/report/monthly-pdf", test_monthly_pdf);
+  g_test_add_func ("/report/monthly-pdf-in-chinese", test_monthly_pdf_chinese);
+
+  return g_test_run ();
+}
