@@ -593,6 +593,35 @@ handle_push_results (CrmSyncEngine  *self,
   return crm_store_commit (self->store, error);
 }
 
+static gboolean
+renumber_outbox_steps (CrmSyncEngine  *self,
+                       gint64          server_last,
+                       GError        **error)
+{
+  g_autoptr(CrmCachedStmt) renumber = NULL;
+  g_autoptr(CrmCachedStmt) last = NULL;
+
+  /* Negated first, so the new ids never collide with old ones. */
+  if (!crm_store_exec (self->store, "UPDATE outbox SET mutation_id = -mutation_id", error))
+    return FALSE;
+  renumber = crm_store_prepare (self->store,
+                                "UPDATE outbox SET mutation_id = ?1 + (SELECT count(*) FROM outbox o2 WHERE o2.mutation_id > outbox.mutation_id)",
+                                error);
+  if (renumber == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (renumber, 1, server_last + 1);
+  if (!crm_store_step_done (self->store, renumber, error))
+    return FALSE;
+  last = crm_store_prepare (self->store,
+                            "UPDATE local_state SET last_mutation_id = max (?1, coalesce ((SELECT max (mutation_id) FROM outbox), 0))",
+                            error);
+  if (last == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (last, 1, server_last);
+  return crm_store_step_done (self->store, last, error) &&
+         crm_store_set_meta (self->store, "sync_cursor", "0", error);
+}
+
 /* After client_diverged (this database was restored from an older copy,
  * so its mutation ids were already used for other changes): give the
  * unpushed mutations fresh ids after the server's last, and pull
@@ -602,37 +631,14 @@ renumber_outbox (CrmSyncEngine  *self,
                  gint64          server_last,
                  GError        **error)
 {
-  g_autoptr(CrmCachedStmt) stmt = NULL;
-
-  if (!crm_store_begin (self->store, error) ||
-      !crm_store_exec (self->store, "UPDATE outbox SET mutation_id = -mutation_id", error))
-    goto fail;
-  stmt = crm_store_prepare (self->store,
-                            "UPDATE outbox SET mutation_id = ?1 + (SELECT count(*) FROM outbox o2 WHERE o2.mutation_id > outbox.mutation_id)",
-                            error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, server_last + 1);
-  if (!crm_store_step_done (self->store, stmt, error))
-    goto fail;
-  g_clear_pointer (&stmt, crm_cached_stmt_release);
-  stmt = crm_store_prepare (self->store,
-                            "UPDATE local_state SET last_mutation_id = max (?1, coalesce ((SELECT max (mutation_id) FROM outbox), 0))",
-                            error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, server_last);
-  if (!crm_store_step_done (self->store, stmt, error) ||
-      !crm_store_set_meta (self->store, "sync_cursor", "0", error))
-    goto fail;
-  g_clear_pointer (&stmt, crm_cached_stmt_release);
+  if (!crm_store_begin (self->store, error))
+    return FALSE;
+  if (!renumber_outbox_steps (self, server_last, error))
+    {
+      crm_store_rollback (self->store);
+      return FALSE;
+    }
   return crm_store_commit (self->store, error);
-
-fail:
-  g_clear_pointer (&stmt, crm_cached_stmt_release);
-  if (crm_store_in_transaction (self->store))
-    crm_store_rollback (self->store);
-  return FALSE;
 }
 
 static gboolean
@@ -1111,6 +1117,78 @@ apply_conflicts (CrmSyncEngine  *self,
 }
 
 static gboolean
+apply_change (CrmSyncEngine  *self,
+              JsonNode       *node,
+              CrmSyncStats   *stats,
+              GError        **error)
+{
+  JsonObject *change, *row, *hlcs;
+  const char *op, *table, *id;
+  gint64 seq;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
+                           _("The server sent a change that is not a JSON object."));
+      return FALSE;
+    }
+  change = json_node_get_object (node);
+  if (!crm_sync_get_string (change, "op", FALSE, &op, error) ||
+      !crm_sync_get_string (change, "table", FALSE, &table, error) ||
+      !crm_sync_get_string (change, "id", FALSE, &id, error) ||
+      !crm_sync_get_int (change, "seq", FALSE, 1, G_MAXINT64, &seq, error) ||
+      !crm_sync_get_object (change, "row", TRUE, &row, error) ||
+      !crm_sync_get_object (change, "hlc", TRUE, &hlcs, error))
+    return FALSE;
+  if (table_columns (self, table) == NULL || strlen (id) != 36)
+    {
+      g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SCHEMA,
+                   _("The server sent a change to “%s”, which this version does not sync. Update the app."),
+                   table);
+      return FALSE;
+    }
+
+  if (g_str_equal (op, "put") && row != NULL)
+    return apply_put (self, table, id, seq, row, hlcs, stats, error);
+  if (g_str_equal (op, "delete"))
+    return apply_delete (self, table, id, seq, stats, error);
+  if (g_str_equal (op, "remove"))
+    return apply_remove (self, table, id, error);
+
+  g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
+               _("The server sent an unknown change “%s”."), op);
+  return FALSE;
+}
+
+static gboolean
+apply_page_steps (CrmSyncEngine  *self,
+                  JsonArray      *changes,
+                  gint64          cursor,
+                  JsonArray      *conflicts,
+                  CrmSyncStats   *stats,
+                  GError        **error)
+{
+  g_autofree char *cursor_text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
+
+  if (!apply_conflicts (self, conflicts, stats, error) ||
+      !crm_store_set_applying_remote (self->store, TRUE, error))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      if (!apply_change (self, json_array_get_element (changes, i), stats, error))
+        return FALSE;
+      stats->pulled++;
+    }
+
+  /* The cursor moves with the rows it covers: an interrupted pull resumes
+   * after the last page that was stored, never skipping one. */
+  return crm_store_set_meta (self->store, "sync_cursor", cursor_text, error) &&
+         crm_store_set_applying_remote (self->store, FALSE, error);
+}
+
+/* One page in one transaction, with remote rows kept out of the outbox. */
+static gboolean
 apply_page (CrmSyncEngine  *self,
             JsonArray      *changes,
             gint64          cursor,
@@ -1118,78 +1196,14 @@ apply_page (CrmSyncEngine  *self,
             CrmSyncStats   *stats,
             GError        **error)
 {
-  g_autofree char *cursor_text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
-
   if (!crm_store_begin (self->store, error))
     return FALSE;
-  if (!apply_conflicts (self, conflicts, stats, error))
-    goto fail;
-  if (!crm_store_set_applying_remote (self->store, TRUE, error))
-    goto fail;
-
-  for (guint i = 0; i < json_array_get_length (changes); i++)
+  if (!apply_page_steps (self, changes, cursor, conflicts, stats, error))
     {
-      JsonNode *node = json_array_get_element (changes, i);
-      JsonObject *change, *row, *hlcs;
-      const char *op, *table, *id;
-      gint64 seq;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
-                               _("The server sent a change that is not a JSON object."));
-          goto fail;
-        }
-      change = json_node_get_object (node);
-      if (!crm_sync_get_string (change, "op", FALSE, &op, error) ||
-          !crm_sync_get_string (change, "table", FALSE, &table, error) ||
-          !crm_sync_get_string (change, "id", FALSE, &id, error) ||
-          !crm_sync_get_int (change, "seq", FALSE, 1, G_MAXINT64, &seq, error) ||
-          !crm_sync_get_object (change, "row", TRUE, &row, error) ||
-          !crm_sync_get_object (change, "hlc", TRUE, &hlcs, error))
-        goto fail;
-      if (table_columns (self, table) == NULL || strlen (id) != 36)
-        {
-          g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SCHEMA,
-                       _("The server sent a change to “%s”, which this version does not sync. Update the app."),
-                       table);
-          goto fail;
-        }
-
-      if (g_str_equal (op, "put") && row != NULL)
-        {
-          if (!apply_put (self, table, id, seq, row, hlcs, stats, error))
-            goto fail;
-        }
-      else if (g_str_equal (op, "delete"))
-        {
-          if (!apply_delete (self, table, id, seq, stats, error))
-            goto fail;
-        }
-      else if (g_str_equal (op, "remove"))
-        {
-          if (!apply_remove (self, table, id, error))
-            goto fail;
-        }
-      else
-        {
-          g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
-                       _("The server sent an unknown change “%s”."), op);
-          goto fail;
-        }
-      stats->pulled++;
+      crm_store_rollback (self->store);
+      return FALSE;
     }
-
-  /* The cursor moves with the rows it covers: an interrupted pull resumes
-   * after the last page that was stored, never skipping one. */
-  if (!crm_store_set_meta (self->store, "sync_cursor", cursor_text, error) ||
-      !crm_store_set_applying_remote (self->store, FALSE, error))
-    goto fail;
   return crm_store_commit (self->store, error);
-
-fail:
-  crm_store_rollback (self->store);
-  return FALSE;
 }
 
 static gboolean
