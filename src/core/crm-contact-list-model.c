@@ -39,6 +39,7 @@ struct _CrmContactListModel
 
   GArray         *rids;        /* gint64 row ids, in list order */
   guint           total;       /* matches, before SEARCH_LIMIT */
+  gboolean        total_is_capped; /* the search stopped counting at its cap */
   GHashTable     *cache;       /* rid → CrmContact */
   GQueue          cache_order; /* rids, oldest first */
   GError         *error;
@@ -330,42 +331,36 @@ query_all (CrmContactListModel  *self,
 static GArray *
 query_search (CrmContactListModel  *self,
               guint                *out_total,
+              gboolean             *out_total_is_capped,
               GError              **error)
 {
+  g_autoptr(GArray) hits = NULL;
   g_autoptr(GArray) rids = NULL;
-  g_autoptr(GPtrArray) ids = NULL;
-  gboolean filtered = has_filters (self);
 
-  ids = crm_contact_search (self->store, self->query, SEARCH_LIMIT, 0, out_total, error);
-  if (ids == NULL)
-    return NULL;
+  hits = crm_contact_search_rids (self->store, self->query, SEARCH_LIMIT, 0,
+                                  out_total, out_total_is_capped, error);
+  if (hits == NULL || !has_filters (self))
+    return g_steal_pointer (&hits);
 
-  rids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ids->len);
-  for (guint i = 0; i < ids->len; i++)
+  /* With filters, the total counts the hits that pass them among those
+   * fetched. */
+  rids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), hits->len);
+  for (guint i = 0; i < hits->len; i++)
     {
       g_autoptr(GError) local_error = NULL;
-      gint64 rid;
+      gint64 rid = g_array_index (hits, gint64, i);
 
-      if (!lookup_rid (self, g_ptr_array_index (ids, i), &rid, &local_error))
+      if (passes_filters (self, rid, &local_error))
+        g_array_append_val (rids, rid);
+      else if (local_error != NULL)
         {
-          if (local_error == NULL)
-            continue;
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
-      if (filtered && !passes_filters (self, rid, &local_error))
-        {
-          if (local_error == NULL)
-            continue;
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      g_array_append_val (rids, rid);
     }
 
-  if (filtered)
-    *out_total = rids->len;
-
+  *out_total = rids->len;
+  *out_total_is_capped = FALSE;
   return g_steal_pointer (&rids);
 }
 
@@ -418,6 +413,7 @@ crm_contact_list_model_refresh (CrmContactListModel  *self,
   g_autoptr(GArray) rids = NULL;
   g_autoptr(GError) local_error = NULL;
   gboolean complete;
+  gboolean capped = FALSE;
   guint total = 0;
 
   g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), FALSE);
@@ -425,7 +421,7 @@ crm_contact_list_model_refresh (CrmContactListModel  *self,
   cancel_refresh (self);
 
   if (self->query != NULL && *self->query != '\0')
-    rids = query_search (self, &total, &local_error);
+    rids = query_search (self, &total, &capped, &local_error);
   else
     rids = query_all (self, 0, &complete, &total, &local_error);
 
@@ -436,6 +432,7 @@ crm_contact_list_model_refresh (CrmContactListModel  *self,
       return FALSE;
     }
 
+  self->total_is_capped = capped;
   replace_rows (self, rids, total);
   return TRUE;
 }
@@ -559,6 +556,7 @@ refresh_soon (CrmContactListModel *self,
   if (rids == NULL)
     return TRUE;
 
+  self->total_is_capped = FALSE;
   if (complete)
     {
       replace_rows (self, rids, total);
@@ -1116,4 +1114,14 @@ crm_contact_list_model_set_sync_rows (CrmContactListModel *self,
   g_return_if_fail (CRM_IS_CONTACT_LIST_MODEL (self));
 
   self->sync_rows = MAX (rows, 1);
+}
+
+/* TRUE when the search stopped counting at CRM_CONTACT_SEARCH_TOTAL_CAP:
+ * there are more matches than the total says. */
+gboolean
+crm_contact_list_model_get_total_is_capped (CrmContactListModel *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), FALSE);
+
+  return self->total_is_capped;
 }

@@ -57,6 +57,7 @@ void                 crm_contact_list_model_set_sort        (CrmContactListModel
                                                              CrmContactSort       sort,
                                                              gboolean             descending);
 guint                crm_contact_list_model_get_total       (CrmContactListModel *self);
+gboolean             crm_contact_list_model_get_total_is_capped (CrmContactListModel *self);
 guint                crm_contact_list_model_find            (CrmContactListModel *self,
                                                              const char          *id);
 gboolean             crm_contact_list_model_refresh         (CrmContactListModel *self,
