@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ typedef struct
   GMutex mutex;
   GCond cond;
   gboolean ready;
+  CrmServer *server;
   CrmStore *a;
   CrmStore *b;
 } Fixture;
@@ -50,6 +52,7 @@ server_thread (gpointer data)
 
   g_mutex_lock (&f->mutex);
   f->url = g_strdup_printf ("http://127.0.0.1:%u", crm_server_get_port (server));
+  f->server = server;
   f->ready = TRUE;
   g_cond_signal (&f->cond);
   g_mutex_unlock (&f->mutex);
@@ -744,6 +747,172 @@ test_async (Fixture       *f,
   g_assert_cmpuint (stats.pushed, ==, 1);
 }
 
+static void
+test_token_revoked_relogin (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *id = add_contact (f->a, "name", "令牌", NULL);
+  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (f->a, f->url);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_token = NULL;
+  CrmSyncStats stats = { 0 };
+
+  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
+  first_token = g_strdup (crm_sync_engine_get_token (engine));
+
+  /* The token dies between two syncs; the next one signs in again and
+   * loses nothing. */
+  g_assert_true (crm_server_revoke_user (f->server, "alice", &error));
+  set_field (f->a, id, "city", "南京");
+  g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  g_assert_cmpstr (crm_sync_engine_get_token (engine), !=, first_token);
+
+  /* Without a password to sign in again, the user is told. */
+  crm_sync_engine_set_credentials (engine, NULL, NULL);
+  g_assert_true (crm_server_revoke_user (f->server, "alice", &error));
+  g_assert_false (crm_sync_engine_run (engine, NULL, &stats, &error));
+  g_assert_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_UNAUTHORIZED);
+}
+
+static void
+test_write_survives_restart (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *path = g_strdup (crm_store_get_path (f->a));
+  g_autofree char *id = add_contact (f->a, "name", "重启", NULL);
+  g_autoptr(GError) error = NULL;
+  CrmSyncStats stats;
+
+  /* The app quits (or dies) after the write, before any sync: the
+   * mutation is in the outbox of the same transaction and goes out next
+   * time. */
+  g_assert_finalize_object (f->a);
+  f->a = crm_store_open (path, &error);
+  g_assert_no_error (error);
+  stats = sync_as (f, f->a, "alice");
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  sync_as (f, f->b, "alice");
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 1);
+}
+
+/* crm-server as its own process, to kill it with SIGKILL mid-push. */
+static GSubprocess *
+spawn_server (const char *db,
+              guint16     port)
+{
+  g_autofree char *exe = g_build_filename (CRM_BUILD_ROOT, "src", "server", "crm-server", NULL);
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                          exe, "--db", db, "--listen", listen, NULL);
+
+  g_assert_no_error (error);
+  return server;
+}
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+wait_for_server (const char *url)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *healthz = g_strconcat (url, "/healthz", NULL);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", healthz);
+      g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+
+      if (body != NULL && soup_message_get_status (msg) == 200)
+        return;
+      g_usleep (50 * 1000);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_server_killed_mid_push (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *db = g_build_filename (f->dir, "killed.db", NULL);
+  g_autofree char *exe = g_build_filename (CRM_BUILD_ROOT, "src", "server", "crm-server", NULL);
+  guint16 port = free_port ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autoptr(GSubprocess) adduser = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(CrmSyncEngine) engine = NULL;
+  g_autoptr(CrmSyncEngine) reader = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CrmSyncStats stats = { 0 };
+  guint n = 3000;
+
+  adduser = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                              exe, "--db", db, "adduser", "alice", "--role", "admin", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (adduser, PASSWORD "\n", NULL, NULL, NULL, &error));
+  g_assert_true (g_subprocess_get_successful (adduser));
+
+  g_assert_true (crm_store_begin (f->a, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("断电%04u", i);
+      g_autofree char *id = add_contact (f->a, "name", name, NULL);
+    }
+  g_assert_true (crm_store_commit (f->a, &error));
+
+  server = spawn_server (db, port);
+  wait_for_server (url);
+  engine = crm_sync_engine_new (f->a, url);
+  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  crm_sync_engine_set_batch_size (engine, 100);
+  crm_sync_engine_run_async (engine, NULL, on_run_done, &result);
+
+  /* Kill it while the batches go through (the store belongs to the sync
+   * thread meanwhile, so time it rather than look). */
+  g_usleep (300 * 1000);
+  g_subprocess_force_exit (server);
+  g_assert_true (g_subprocess_wait (server, NULL, &error));
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (crm_sync_engine_run_finish (engine, result, &stats, &error));
+  g_assert_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_NETWORK);
+  g_clear_error (&error);
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM outbox"), >, 0);
+
+  /* Restarted: the rest goes through, whatever the server had applied but
+   * not answered is answered from its stored results. */
+  g_clear_object (&server);
+  server = spawn_server (db, port);
+  wait_for_server (url);
+  g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM outbox"), ==, 0);
+
+  reader = crm_sync_engine_new (f->b, url);
+  crm_sync_engine_set_credentials (reader, "alice", PASSWORD);
+  crm_sync_engine_set_page_size (reader, CRM_SYNC_MAX_PAGE);
+  g_assert_true (crm_sync_engine_run (reader, NULL, &stats, &error));
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, n);
+  g_assert_cmpint (count (f->b, "SELECT count(DISTINCT name) FROM contacts"), ==, n);
+  g_subprocess_send_signal (server, SIGTERM);
+  g_assert_true (g_subprocess_wait (server, NULL, &error));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -764,6 +933,9 @@ main (int    argc,
   ADD ("/sync/analyst-read-only", test_analyst_read_only);
   ADD ("/sync/large-pull-resumes", test_large_pull_resumes);
   ADD ("/sync/async", test_async);
+  ADD ("/sync/token-revoked-relogin", test_token_revoked_relogin);
+  ADD ("/sync/write-survives-restart", test_write_survives_restart);
+  ADD ("/sync/server-killed-mid-push", test_server_killed_mid_push);
 #undef ADD
 
   return g_test_run ();
