@@ -121,12 +121,16 @@ main (int    argc,
   g_autofree char *listen = NULL;
   g_autofree char *address = NULL;
   g_autofree char *role = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
   g_autofree char *team = NULL;
   gboolean version = FALSE;
   guint16 port = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Server database (SQLite)"), N_("PATH") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port to listen on (default 127.0.0.1:8080)"), N_("ADDR:PORT") },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("TLS certificate (PEM); with --tls-key, serve HTTPS on any address"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("TLS private key (PEM)"), N_("FILE") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("adduser: admin, manager, analyst, sales, marketing or service"), N_("ROLE") },
     { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("adduser: the user's team"), N_("TEAM") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
@@ -180,7 +184,24 @@ main (int    argc,
       return 2;
     }
 
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      fprintf (stderr, "crm-server: %s\n", _("--tls-cert and --tls-key go together"));
+      return 2;
+    }
+
   server = crm_server_new (db_path, &error);
+  if (server != NULL && tls_cert != NULL)
+    {
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+
+      if (certificate == NULL)
+        {
+          fprintf (stderr, "crm-server: %s\n", error->message);
+          return 1;
+        }
+      crm_server_set_tls_certificate (server, certificate);
+    }
   if (server == NULL || !crm_server_listen (server, address, port, &error))
     {
       fprintf (stderr, "crm-server: %s\n", error->message);

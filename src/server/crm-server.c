@@ -31,6 +31,7 @@ struct _CrmServer
   sqlite3    *schema;
   GHashTable *columns;         /* table -> GHashTable field -> "json"|"plain" */
   GHashTable *login_failures;  /* user name or address -> GArray of gint64 */
+  gboolean    tls;
   gint64      token_lifetime;
 };
 
@@ -1305,7 +1306,7 @@ crm_server_listen (CrmServer   *self,
     }
 
   /* Plain HTTP carries tokens in the clear: allow it on loopback only. */
-  if (!g_inet_address_get_is_loopback (inet))
+  if (!self->tls && !g_inet_address_get_is_loopback (inet))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Refusing plain HTTP on %s: it is not a loopback address. "
@@ -1314,7 +1315,7 @@ crm_server_listen (CrmServer   *self,
     }
 
   sockaddr = g_inet_socket_address_new (inet, port);
-  return soup_server_listen (self->soup, sockaddr, 0, error);
+  return soup_server_listen (self->soup, sockaddr, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 guint16
@@ -1326,6 +1327,16 @@ crm_server_get_port (CrmServer *self)
 
   uris = soup_server_get_uris (self->soup);
   return uris ? g_uri_get_port (uris->data) : 0;
+}
+
+void
+crm_server_set_tls_certificate (CrmServer       *self,
+                                GTlsCertificate *certificate)
+{
+  g_return_if_fail (CRM_IS_SERVER (self));
+
+  g_object_set (self->soup, "tls-certificate", certificate, NULL);
+  self->tls = certificate != NULL;
 }
 
 void

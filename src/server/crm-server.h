@@ -19,6 +19,10 @@ gboolean   crm_server_listen       (CrmServer   *self,
                                     guint16      port,
                                     GError     **error);
 guint16    crm_server_get_port     (CrmServer   *self);
+/* Serve HTTPS with @certificate (which holds its private key); then any
+ * address may be listened on, not just loopback. */
+void       crm_server_set_tls_certificate (CrmServer       *self,
+                                           GTlsCertificate *certificate);
 void       crm_server_disconnect   (CrmServer   *self);
 
 /* Accounts (crm-server adduser / revoke). @role is one of admin, manager,
