@@ -459,6 +459,30 @@ test_cancel (StoreFixture  *f,
 }
 
 static void
+test_broken_encoding_fails_run (StoreFixture  *f,
+                                gconstpointer  data)
+{
+  /* GB18030 cut inside the last character: the rows before it are
+   * imported and kept, the run is marked failed, and the error says why. */
+  const char bytes[] = "\xd0\xd5\xc3\xfb,\xca\xd6\xbb\xfa\n"        /* 姓名,手机 */
+                       "\xd5\xc5\xc8\xfd,13800138000\n"              /* 张三 */
+                       "\xc0\xee\xcb\xc4,13900139000\n"              /* 李四 */
+                       "\xcd";                                          /* half of 王 */
+  g_autofree char *path = g_build_filename (f->dir, "cut.csv", NULL);
+  g_autoptr(CrmContactImporter) importer = crm_contact_importer_new (f->store);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, bytes, sizeof bytes - 1, NULL));
+  crm_contact_importer_set_chunk_size (importer, 1);
+  g_assert_false (crm_contact_importer_run (importer, path, NULL, NULL, NULL, &error));
+  g_assert_error (error, CRM_IMPORT_ERROR, CRM_IMPORT_ERROR_ENCODING);
+  g_assert_cmpstr (crm_contact_importer_get_encoding (importer), ==, "GB18030");
+  assert_summary (importer, 2, 0, 0, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts"), ==, 2);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM import_runs WHERE status = 'failed' AND rows_inserted = 2"), ==, 1);
+}
+
+static void
 test_vcards (StoreFixture  *f,
              gconstpointer  data)
 {
@@ -522,6 +546,7 @@ main (int   argc,
   STORE_TEST ("/contact-importer/bad-rows-keep-data", test_bad_rows_keep_data);
   STORE_TEST ("/contact-importer/mapping-template", test_mapping_template);
   STORE_TEST ("/contact-importer/cancel", test_cancel);
+  STORE_TEST ("/contact-importer/broken-encoding-fails-run", test_broken_encoding_fails_run);
   STORE_TEST ("/contact-importer/vcards", test_vcards);
 
   return g_test_run ();

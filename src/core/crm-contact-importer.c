@@ -1117,6 +1117,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
   VCardSource vcard_source = { NULL };
   gboolean is_vcard;
   gboolean deferred = FALSE;
+  gboolean began = FALSE;
   gboolean ok;
   const char *status;
   gint64 cache_size;
@@ -1156,26 +1157,25 @@ crm_contact_importer_run (CrmContactImporter    *self,
     return FALSE;
 
   cache_size = set_bulk_pragmas (self->store);
+  /* A failure from here on still finishes the run (status failed), so no
+   * run is left "running". */
   if (self->dry_run)
     {
       /* Everything below happens inside this transaction and is undone. */
-      if (!crm_store_begin (self->store, error))
-        return FALSE;
+      ok = began = crm_store_begin (self->store, &local_error);
     }
   else if (reader != NULL && crm_csv_reader_get_size (reader) / ESTIMATED_BYTES_PER_ROW >= DEFER_SEARCH_MIN_ROWS &&
            (gint64) (crm_csv_reader_get_size (reader) / ESTIMATED_BYTES_PER_ROW) * 4 >= count_contacts (self->store))
-    {
-      if (!set_deferred (self->store, error))
-        return FALSE;
-      deferred = TRUE;
-    }
-
-  if (is_vcard)
-    ok = import_rows (self, vcard_next_row, &vcard_source, NULL, cancellable, progress, user_data, &local_error);
+    ok = deferred = set_deferred (self->store, &local_error);
   else
+    ok = TRUE;
+
+  if (ok && is_vcard)
+    ok = import_rows (self, vcard_next_row, &vcard_source, NULL, cancellable, progress, user_data, &local_error);
+  else if (ok)
     ok = import_rows (self, csv_next_row, &csv_source, reader, cancellable, progress, user_data, &local_error);
 
-  if (self->dry_run)
+  if (began)
     crm_store_rollback (self->store);
   restore_cache_size (self->store, cache_size);
 
