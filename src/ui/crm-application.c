@@ -211,6 +211,21 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* The default action of a "task due" notification: the task's contact. */
+static void
+show_contact_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *window = gtk_application_get_active_window (app);
+
+  if (!CRM_IS_WINDOW (window))
+    return;
+  crm_window_show_contact (CRM_WINDOW (window), g_variant_get_string (parameter, NULL));
+  gtk_window_present (window);
+}
+
 static void
 crm_application_startup (GApplication *app)
 {
@@ -219,6 +234,7 @@ crm_application_startup (GApplication *app)
     { "quit", quit_action },
     { "preferences", preferences_action },
     { "about", about_action },
+    { "show-contact", show_contact_action, "s" },
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };

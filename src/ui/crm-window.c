@@ -39,6 +39,26 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static gboolean
+badge_to_label (GBinding     *binding,
+                const GValue *from,
+                GValue       *to,
+                gpointer      user_data)
+{
+  g_value_take_string (to, g_strdup_printf ("%u", g_value_get_uint (from)));
+  return TRUE;
+}
+
+static gboolean
+badge_to_visible (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
+{
+  g_value_set_boolean (to, g_value_get_uint (from) > 0);
+  return TRUE;
+}
+
 static GtkWidget *
 create_workspace_row (gpointer item,
                       gpointer user_data)
@@ -48,14 +68,26 @@ create_workspace_row (gpointer item,
   GtkWidget *box;
   GtkWidget *icon;
   GtkWidget *label;
+  GtkWidget *badge;
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   icon = gtk_image_new_from_icon_name (adw_view_stack_page_get_icon_name (page));
   label = gtk_label_new (adw_view_stack_page_get_title (page));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), label);
+
+  /* A workspace's count of things waiting (overdue tasks for contacts). */
+  badge = gtk_label_new (NULL);
+  gtk_widget_add_css_class (badge, "workspace-badge");
+  gtk_widget_add_css_class (badge, "numeric");
+  g_object_bind_property_full (page, "badge-number", badge, "label", G_BINDING_SYNC_CREATE,
+                               badge_to_label, NULL, NULL, NULL);
+  g_object_bind_property_full (page, "badge-number", badge, "visible", G_BINDING_SYNC_CREATE,
+                               badge_to_visible, NULL, NULL, NULL);
+  gtk_box_append (GTK_BOX (box), badge);
 
   row = gtk_list_box_row_new ();
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
@@ -194,6 +226,9 @@ crm_window_constructed (GObject *object)
 
   if (self->context != NULL)
     crm_contacts_page_set_context (self->contacts_page, self->context);
+  g_object_bind_property (self->contacts_page, "overdue-count",
+                          adw_view_stack_get_page (self->stack, GTK_WIDGET (self->contacts_page)), "badge-number",
+                          G_BINDING_SYNC_CREATE);
 
   restore_window_state (self);
 }
@@ -342,4 +377,16 @@ crm_window_add_toast (CrmWindow *self,
   g_return_if_fail (CRM_IS_WINDOW (self));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Shows contact @id in the contacts workspace (from a notification). */
+void
+crm_window_show_contact (CrmWindow  *self,
+                         const char *id)
+{
+  g_return_if_fail (CRM_IS_WINDOW (self));
+  g_return_if_fail (id != NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.workspace", "s", "contacts");
+  gtk_widget_activate_action (GTK_WIDGET (self->contacts_page), "contacts.show-contact", "s", id);
 }

@@ -18,4 +18,7 @@ const char *crm_window_get_visible_workspace (CrmWindow      *self);
 void        crm_window_add_toast             (CrmWindow      *self,
                                               AdwToast       *toast);
 
+void        crm_window_show_contact          (CrmWindow      *self,
+                                              const char     *id);
+
 G_END_DECLS

@@ -8,6 +8,8 @@
 #include "crm-contact.h"
 #include "crm-contact-purchases.h"
 #include "crm-purchase.h"
+#include "crm-reminders-view.h"
+#include "crm-timeline-model.h"
 #include "crm-timeline.h"
 #include "crm-contact-pane.h"
 #include "crm-contacts-page.h"
@@ -298,65 +300,90 @@ test_filters_combine (Fixture       *f,
   g_assert_cmpuint (crm_contact_list_model_get_n_filters (model), ==, 0);
 }
 
-static gint64
-count_where (Fixture    *f,
-             const char *field,
-             const char *value)
+static guint
+count_lifecycle (Fixture    *f,
+                 const char *lifecycle)
 {
-  CrmContactListModel *model = crm_contacts_page_get_model (f->page);
-  gint64 n = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) facets = crm_contact_list_model_count_facet (crm_contacts_page_get_model (f->page),
+                                                                    CRM_CONTACT_FILTER_LIFECYCLE, &error);
 
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+  g_assert_no_error (error);
+  for (guint i = 0; i < facets->len; i++)
     {
-      g_autoptr(CrmContact) item = g_list_model_get_item (G_LIST_MODEL (model), i);
-      g_autoptr(CrmContact) contact = load (f, crm_record_get_id (CRM_RECORD (item)));
+      CrmContactFacet *facet = g_ptr_array_index (facets, i);
 
-      if (g_strcmp0 (crm_record_get_string (CRM_RECORD (contact), field), value) == 0)
-        n++;
+      if (g_strcmp0 (facet->value, lifecycle) == 0)
+        return facet->count;
     }
-  return n;
+  return 0;
 }
 
 static void
-test_bulk_edit_one_undo (Fixture       *f,
-                         gconstpointer  data)
+add_customers (Fixture *f,
+               guint    n)
 {
   g_autoptr(GError) error = NULL;
-  GtkSelectionModel *selection = crm_contacts_page_get_selection (f->page);
 
   g_assert_true (crm_store_begin (f->store, &error));
-  for (guint i = 0; i < 1000; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strdup_printf ("Customer %04u", i);
       g_free (add_contact (f, name, NULL));
     }
   g_assert_true (crm_store_commit (f->store, &error));
   crm_test_ui_iterate ();
-  g_assert_cmpuint (n_items (f), ==, 1000);
+  g_assert_cmpuint (n_items (f), ==, n);
+}
 
+static void
+test_bulk_edit_one_undo (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkSelectionModel *selection = crm_contacts_page_get_selection (f->page);
+
+  add_customers (f, 1000);
   gtk_selection_model_select_all (selection);
   crm_test_ui_iterate ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.bulk-set-lifecycle", "s", "dormant"));
   crm_test_ui_iterate ();
-  g_assert_cmpint (count_where (f, "lifecycle_override", "dormant"), ==, 1000);
+  g_assert_cmpuint (count_lifecycle (f, "dormant"), ==, 1000);
 
   /* One undo puts back all 1,000 rows. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL));
   crm_test_ui_iterate ();
-  g_assert_cmpint (count_where (f, "lifecycle_override", NULL), ==, 1000);
+  g_assert_cmpuint (count_lifecycle (f, "dormant"), ==, 0);
+  g_assert_cmpuint (count_lifecycle (f, "lead"), ==, 1000);
+}
 
-  /* Tags and owners the same way. */
+static void
+test_bulk_tags_and_owner (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkSelectionModel *selection = crm_contacts_page_get_selection (f->page);
+  CrmContactListModel *model = crm_contacts_page_get_model (f->page);
+  const char *owner = "0190a0a0-0000-7000-8000-000000000001";
+
+  add_customers (f, 30);
+  gtk_selection_model_select_range (selection, 0, 10, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.bulk-add-tag", "s", "VIP"));
-  crm_test_ui_iterate ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.filter", "(ss)", "tag", "VIP"));
-  g_assert_cmpuint (n_items (f), ==, 1000);
+  g_assert_cmpuint (n_items (f), ==, 10);
+
+  gtk_selection_model_select_all (selection);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.bulk-set-owner", "s", owner));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.filter", "(ss)", "owner", owner));
+  g_assert_cmpuint (n_items (f), ==, 10);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.remove-filter", "s", "owner"));
   gtk_selection_model_select_all (selection);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.bulk-remove-tag", "s", "VIP"));
   crm_test_ui_iterate ();
   g_assert_cmpuint (n_items (f), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL));
   crm_test_ui_iterate ();
-  g_assert_cmpuint (n_items (f), ==, 1000);
+  g_assert_cmpuint (n_items (f), ==, 10);
+  g_assert_cmpuint (crm_contact_list_model_get_n_filters (model), ==, 1);
 }
 
 static void
@@ -417,6 +444,93 @@ test_timeline_and_purchases (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (items), ==, 1);
 }
 
+static void
+on_task_due (CrmContactsPage *page,
+             CrmRecord       *task,
+             GNotification   *notification,
+             GPtrArray       *seen)
+{
+  g_assert_true (G_IS_NOTIFICATION (notification));
+  g_ptr_array_add (seen, g_strdup (crm_record_get_string (task, "subject")));
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_tasks_due_and_birthdays (Fixture       *f,
+                              gconstpointer  data)
+{
+  CrmRemindersView *reminders = CRM_REMINDERS_VIEW (find_descendant (GTK_WIDGET (f->page), CRM_TYPE_REMINDERS_VIEW));
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *birthday = g_date_time_format (now, "1990-%m-%d");
+  g_autofree char *id = add_contact (f, "钱七", "birthday", birthday, NULL);
+  g_autoptr(CrmActivity) task = crm_activity_new ();
+  g_autoptr(CrmTimelineModel) timeline = crm_timeline_model_new (f->store);
+  g_autoptr(GError) error = NULL;
+
+  crm_record_set_field_from_string (CRM_RECORD (task), "contact_id", id, &error);
+  crm_record_set_field_from_string (CRM_RECORD (task), "kind", "task", &error);
+  crm_record_set_field_from_string (CRM_RECORD (task), "subject", "Call back about the order", &error);
+  crm_record_set_field_from_string (CRM_RECORD (task), "due_at", "2030-01-01T09:00:00Z", &error);
+  g_assert_no_error (error);
+  crm_store_insert (f->store, CRM_RECORD (task), &error);
+  g_assert_no_error (error);
+  crm_test_ui_iterate ();
+
+  /* My tasks: due in 2030 is upcoming; the birthday is today. */
+  crm_reminders_view_reload (reminders);
+  g_assert_cmpuint (crm_reminders_view_count (reminders, "upcoming"), ==, 1);
+  g_assert_cmpuint (crm_reminders_view_count (reminders, "overdue"), ==, 0);
+  g_assert_cmpuint (crm_reminders_view_count (reminders, "birthdays"), ==, 1);
+
+  /* The notification path: once when the task comes due, never again. */
+  g_signal_connect (f->page, "task-due", G_CALLBACK (on_task_due), seen);
+  g_assert_cmpuint (crm_contacts_page_check_due_tasks (f->page, "2030-01-01T08:59:30Z"), ==, 0);
+  g_assert_cmpuint (crm_contacts_page_check_due_tasks (f->page, "2030-01-01T09:00:00Z"), ==, 1);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "Call back about the order");
+  g_assert_cmpuint (crm_contacts_page_check_due_tasks (f->page, "2030-01-01T09:00:30Z"), ==, 0);
+  g_assert_cmpuint (seen->len, ==, 1);
+  {
+    guint overdue = 0;
+
+    g_object_get (f->page, "overdue-count", &overdue, NULL);
+    g_assert_cmpuint (overdue, ==, 1);
+  }
+
+  /* The notification's action opens the contact. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.show-contact", "s", id));
+  g_assert_cmpstr (crm_contact_pane_get_contact_id (CRM_CONTACT_PANE (crm_contacts_page_get_pane (f->page))), ==, id);
+
+  /* Done from My tasks; greetings logged from the birthday list, undoable. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (reminders), "reminders.complete", "s",
+                                             crm_record_get_id (CRM_RECORD (task))));
+  crm_reminders_view_reload (reminders);
+  g_assert_cmpuint (crm_reminders_view_count (reminders, "upcoming"), ==, 0);
+
+  crm_timeline_model_set_contact_id (timeline, id);
+  crm_timeline_model_set_kind (timeline, "email");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (reminders), "reminders.greet", "s", id));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -433,7 +547,9 @@ main (int   argc,
   PAGE_TEST ("/contacts-page/search-narrows", test_search_narrows);
   PAGE_TEST ("/contacts-page/filters-combine", test_filters_combine);
   PAGE_TEST ("/contacts-page/bulk-edit-one-undo", test_bulk_edit_one_undo);
+  PAGE_TEST ("/contacts-page/bulk-tags-and-owner", test_bulk_tags_and_owner);
   PAGE_TEST ("/contacts-page/timeline-and-purchases", test_timeline_and_purchases);
+  PAGE_TEST ("/contacts-page/tasks-due-and-birthdays", test_tasks_due_and_birthdays);
 
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "crm-contact-purchases.h"
 #include "crm-contacts-page.h"
 #include "crm-preferences-window.h"
+#include "crm-reminders-view.h"
 #include "crm-test-ui.h"
 #include "crm-timeline.h"
 #include "crm-window.h"
@@ -26,6 +27,7 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_CONTACT_FILTER_POPOVER);
   g_type_ensure (CRM_TYPE_CONTACT_PURCHASES);
   g_type_ensure (CRM_TYPE_TIMELINE);
+  g_type_ensure (CRM_TYPE_REMINDERS_VIEW);
 }
 
 static int

@@ -10,6 +10,8 @@
 #include "crm-contact-labels.h"
 #include "crm-contact-pane.h"
 #include "crm-contacts-page.h"
+#include "crm-reminders.h"
+#include "crm-reminders-view.h"
 #include "crm-user-directory.h"
 
 typedef enum
@@ -87,7 +89,13 @@ struct _CrmContactsPage
   GtkLabel             *count_label;
   GtkWidget            *bulk_box;
   GtkMenuButton        *bulk_button;
+  GtkStack             *detail_stack;
+  CrmRemindersView     *reminders;
   CrmContactPane       *pane;
+
+  guint                 due_timer;
+  char                 *due_checked_until;
+  guint                 overdue_count;
 };
 
 G_DEFINE_FINAL_TYPE (CrmContactsPage, crm_contacts_page, GTK_TYPE_WIDGET)
@@ -96,10 +104,21 @@ enum {
   PROP_0,
   PROP_CONTEXT,
   PROP_LIST_STATE,
+  PROP_OVERDUE_COUNT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  TASK_DUE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* How often tasks coming due are looked for while the app runs. */
+#define DUE_CHECK_SECONDS 30
 
 static void update_actions (CrmContactsPage *self);
 
@@ -530,7 +549,10 @@ on_selection_changed (CrmContactsPage *self)
                                                              gtk_bitset_get_nth (selected, 0));
 
       if (contact != NULL)
-        crm_contact_pane_set_contact_id (self->pane, crm_record_get_id (CRM_RECORD (contact)));
+        {
+          crm_contact_pane_set_contact_id (self->pane, crm_record_get_id (CRM_RECORD (contact)));
+          gtk_stack_set_visible_child (self->detail_stack, GTK_WIDGET (self->pane));
+        }
     }
 
   update_list_state (self);
@@ -583,7 +605,8 @@ on_column_view_activate (CrmContactsPage *self,
     return;
 
   crm_contact_pane_set_contact_id (self->pane, crm_record_get_id (CRM_RECORD (contact)));
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->pane));
+  gtk_stack_set_visible_child (self->detail_stack, GTK_WIDGET (self->pane));
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
 }
 
 static void
@@ -632,7 +655,126 @@ show_contact (CrmContactsPage *self,
   if (position != G_MAXUINT)
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
   crm_contact_pane_set_contact_id (self->pane, id);
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->pane));
+  gtk_stack_set_visible_child (self->detail_stack, GTK_WIDGET (self->pane));
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
+}
+
+static void
+show_contact_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  show_contact (CRM_CONTACTS_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_reminders_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+
+  crm_reminders_view_reload (self->reminders);
+  gtk_stack_set_visible_child (self->detail_stack, GTK_WIDGET (self->reminders));
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
+}
+
+/* --- Tasks coming due ------------------------------------------------------ */
+
+static char *
+format_utc (GDateTime *time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static void
+update_overdue_count (CrmContactsPage *self,
+                      const char      *now)
+{
+  guint count = 0;
+
+  if (get_store (self) != NULL)
+    count = crm_reminders_count_overdue (get_store (self), now, NULL);
+  if (count == self->overdue_count)
+    return;
+  self->overdue_count = count;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERDUE_COUNT]);
+}
+
+/* Announces the tasks that came due since the last look (the first look
+ * starts now: tasks already overdue at start are in My Tasks, not popped
+ * up all at once), and returns how many. */
+guint
+crm_contacts_page_check_due_tasks (CrmContactsPage *self,
+                                   const char      *now)
+{
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GError) error = NULL;
+  GApplication *app = g_application_get_default ();
+
+  g_return_val_if_fail (CRM_IS_CONTACTS_PAGE (self), 0);
+  g_return_val_if_fail (now != NULL, 0);
+
+  if (get_store (self) == NULL)
+    return 0;
+
+  update_overdue_count (self, now);
+  if (self->due_checked_until == NULL || g_strcmp0 (now, self->due_checked_until) <= 0)
+    {
+      if (self->due_checked_until == NULL)
+        self->due_checked_until = g_strdup (now);
+      return 0;
+    }
+
+  due = crm_reminders_list_coming_due (get_store (self), self->due_checked_until, now, &error);
+  g_free (self->due_checked_until);
+  self->due_checked_until = g_strdup (now);
+  if (due == NULL)
+    {
+      g_warning ("Could not look for tasks coming due: %s", error->message);
+      return 0;
+    }
+
+  for (guint i = 0; i < due->len; i++)
+    {
+      CrmRecord *task = g_ptr_array_index (due, i);
+      const char *contact_id = crm_record_get_string (task, "contact_id");
+      g_autoptr(GNotification) notification = NULL;
+      g_autoptr(CrmContact) contact = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *notification_id = g_strconcat ("task-", crm_record_get_id (task), NULL);
+
+      if (contact_id != NULL)
+        contact = crm_store_get (get_store (self), CRM_TYPE_CONTACT, contact_id, NULL);
+      /* Translators: a desktop notification; the task's subject */
+      title = g_strdup_printf (_("Task due: %s"), crm_record_get_string (task, "subject"));
+      notification = g_notification_new (title);
+      if (contact != NULL)
+        g_notification_set_body (notification, crm_contact_get_name (contact));
+      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+      /* Clicking it opens the contact in this window. */
+      if (contact_id != NULL)
+        g_notification_set_default_action_and_target (notification, "app.show-contact", "s", contact_id);
+
+      g_signal_emit (self, signals[TASK_DUE], 0, task, notification);
+      if (app != NULL && g_application_get_is_registered (app))
+        g_application_send_notification (app, notification_id, notification);
+    }
+
+  return due->len;
+}
+
+static gboolean
+due_timer_cb (gpointer user_data)
+{
+  CrmContactsPage *self = user_data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *text = format_utc (now);
+
+  crm_contacts_page_check_due_tasks (self, text);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -1137,6 +1279,8 @@ crm_contacts_page_dispose (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->owner_names, g_hash_table_unref);
   g_clear_pointer (&self->organization_names, g_hash_table_unref);
+  g_clear_handle_id (&self->due_timer, g_source_remove);
+  g_clear_pointer (&self->due_checked_until, g_free);
 
   G_OBJECT_CLASS (crm_contacts_page_parent_class)->dispose (object);
 }
@@ -1157,6 +1301,10 @@ crm_contacts_page_get_property (GObject    *object,
 
     case PROP_LIST_STATE:
       g_value_set_string (value, crm_contacts_page_get_list_state (self));
+      break;
+
+    case PROP_OVERDUE_COUNT:
+      g_value_set_uint (value, self->overdue_count);
       break;
 
     default:
@@ -1201,14 +1349,31 @@ crm_contacts_page_class_init (CrmContactsPageClass *klass)
     g_param_spec_object ("context", NULL, NULL,
                          CRM_TYPE_CONTEXT,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_OVERDUE_COUNT] =
+    g_param_spec_uint ("overdue-count", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_LIST_STATE] =
     g_param_spec_string ("list-state", NULL, NULL,
                          "list",
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * CrmContactsPage::task-due:
+   * @task: the CrmActivity that came due
+   * @notification: the desktop notification sent for it
+   */
+  signals[TASK_DUE] =
+    g_signal_new ("task-due",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, CRM_TYPE_RECORD, G_TYPE_NOTIFICATION);
+
   g_type_ensure (CRM_TYPE_CONTACT_PANE);
   g_type_ensure (CRM_TYPE_CONTACT_FILTER_POPOVER);
+  g_type_ensure (CRM_TYPE_REMINDERS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-contacts-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1226,6 +1391,8 @@ crm_contacts_page_class_init (CrmContactsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, bulk_box);
   gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, bulk_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, reminders);
   gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, pane);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
@@ -1240,6 +1407,8 @@ crm_contacts_page_class_init (CrmContactsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "contacts.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "contacts.clear-search", NULL, clear_search_action);
   gtk_widget_class_install_action (widget_class, "contacts.show-list", NULL, show_list_action);
+  gtk_widget_class_install_action (widget_class, "contacts.show-contact", "s", show_contact_action);
+  gtk_widget_class_install_action (widget_class, "contacts.show-reminders", NULL, show_reminders_action);
   gtk_widget_class_install_action (widget_class, "contacts.filter", "(ss)", filter_action);
   gtk_widget_class_install_action (widget_class, "contacts.remove-filter", "s", remove_filter_action);
   gtk_widget_class_install_action (widget_class, "contacts.clear-filters", NULL, clear_filters_action);
@@ -1301,7 +1470,10 @@ crm_contacts_page_set_context (CrmContactsPage *self,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   crm_contact_filter_popover_set_model (self->filter_popover, self->model);
   crm_contact_pane_set_store (self->pane, crm_context_get_store (context));
+  crm_reminders_view_set_store (self->reminders, crm_context_get_store (context));
   on_sorter_changed (self);
+  due_timer_cb (self);
+  self->due_timer = g_timeout_add_seconds (DUE_CHECK_SECONDS, due_timer_cb, self);
 
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::n-filters", G_CALLBACK (on_filters_changed), self, G_CONNECT_SWAPPED);

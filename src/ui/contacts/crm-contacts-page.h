@@ -21,4 +21,9 @@ GtkWidget           *crm_contacts_page_get_pane      (CrmContactsPage *self);
 /* "list", "empty" or "no-matches". */
 const char          *crm_contacts_page_get_list_state (CrmContactsPage *self);
 
+/* Announces tasks due since the last check up to @now (ISO 8601 UTC);
+ * runs every 30 seconds by itself. Returns how many came due. */
+guint                crm_contacts_page_check_due_tasks (CrmContactsPage *self,
+                                                        const char      *now);
+
 G_END_DECLS

@@ -1,0 +1,40 @@
+/* crm-reminders.h: open tasks by due date, tasks coming due, and upcoming birthdays */
+#pragma once
+
+#include <glib.h>
+
+#include "crm-store.h"
+
+G_BEGIN_DECLS
+
+/* Open tasks (not done, not deleted) of @assignee_id (NULL: everyone's),
+ * as CrmActivity records, soonest due first; tasks without a due date last. */
+GPtrArray *crm_reminders_list_open_tasks    (CrmStore    *store,
+                                             const char  *assignee_id,
+                                             GError     **error);
+
+/* Open tasks whose due_at is in (@after, @until] (ISO 8601 UTC): the ones
+ * that came due since the last look. */
+GPtrArray *crm_reminders_list_coming_due    (CrmStore    *store,
+                                             const char  *after,
+                                             const char  *until,
+                                             GError     **error);
+
+/* Open tasks due before @now (ISO 8601 UTC). */
+guint      crm_reminders_count_overdue      (CrmStore    *store,
+                                             const char  *now,
+                                             GError     **error);
+
+/* People whose birthday falls within @days days from @today ("YYYY-MM-DD",
+ * today included), as CrmContact records, soonest first. 29 February
+ * birthdays come on 28 February in other years. */
+GPtrArray *crm_reminders_list_birthdays     (CrmStore    *store,
+                                             const char  *today,
+                                             guint        days,
+                                             GError     **error);
+
+/* "YYYY-MM-DD" of the next birthday on or after @today. */
+char      *crm_reminders_next_birthday      (const char  *birthday,
+                                             const char  *today);
+
+G_END_DECLS
