@@ -404,7 +404,9 @@ to_json (DataTable               *t,
             }
           number = g_ascii_strtod (text, &end);
           /* Figures are numbers; names, months and periods stay text. */
-          if (end != NULL && *end == '\0' && end != text && c > 0)
+          if (end != NULL && *end == '\0' && end != text && c > 0 && strchr (text, '.') == NULL)
+            json_builder_add_int_value (b, (gint64) number);
+          else if (end != NULL && *end == '\0' && end != text && c > 0)
             json_builder_add_double_value (b, number);
           else
             json_builder_add_string_value (b, text);
