@@ -21,8 +21,12 @@
   " AND (:province IS NULL OR c.province = :province)" \
   " AND (:segment IS NULL OR c.rfm_segment = :segment)"
 
+/* CROSS JOIN keeps SQLite's join order: the period's purchases through
+ * their date index, then each buyer by id. Left to itself the planner
+ * starts from every contact (the filters hide how selective the date is),
+ * three times slower for a month. */
 #define PURCHASES_IN_PERIOD \
-  " FROM purchases p JOIN contacts c ON c.id = p.contact_id" \
+  " FROM purchases p CROSS JOIN contacts c ON c.id = p.contact_id" \
   " WHERE p.deleted = 0 AND c.deleted = 0" \
   " AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts AND" CONTACT_FILTER
 
