@@ -933,30 +933,51 @@ count_contacts (CrmStore *store)
 /* A chunk touches many pages of contacts, its indexes, the outbox and the
  * audit log; with SQLite's default 2 MB cache they spill to disk and are
  * read back within the same transaction. Savepoint journals (one per
- * row) stay in memory too. */
+ * write) stay in memory too. Both are put back before the search index
+ * is rebuilt: its sorts over every contact must spill to disk, not grow
+ * in memory with the size of the database. */
 #define IMPORT_CACHE_KIB 32768
 
-static gint64
-set_bulk_pragmas (CrmStore *store)
+typedef struct
 {
-  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, "PRAGMA cache_size", NULL);
-  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
-  gint64 previous = -2000;
+  gint64 cache_size;
+  gint64 temp_store;
+} Pragmas;
+
+static gint64
+query_pragma (CrmStore   *store,
+              const char *sql,
+              gint64      fallback)
+{
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, sql, NULL);
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    previous = sqlite3_column_int64 (stmt, 0);
+    return sqlite3_column_int64 (stmt, 0);
+  return fallback;
+}
+
+static Pragmas
+set_bulk_pragmas (CrmStore *store)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
+  Pragmas previous;
+
+  previous.cache_size = query_pragma (store, "PRAGMA cache_size", -2000);
+  previous.temp_store = query_pragma (store, "PRAGMA temp_store", 0);
   crm_store_exec (store, sql, NULL);
   crm_store_exec (store, "PRAGMA temp_store = MEMORY", NULL);
   return previous;
 }
 
 static void
-restore_cache_size (CrmStore *store,
-                    gint64    previous)
+restore_pragmas (CrmStore *store,
+                 Pragmas   previous)
 {
-  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, previous);
+  g_autofree char *cache = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, previous.cache_size);
+  g_autofree char *temp = g_strdup_printf ("PRAGMA temp_store = %" G_GINT64_FORMAT, previous.temp_store);
 
-  crm_store_exec (store, sql, NULL);
+  crm_store_exec (store, cache, NULL);
+  crm_store_exec (store, temp, NULL);
 }
 
 static gboolean
@@ -1120,7 +1141,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
   gboolean began = FALSE;
   gboolean ok;
   const char *status;
-  gint64 cache_size;
+  Pragmas pragmas;
 
   g_return_val_if_fail (CRM_IS_CONTACT_IMPORTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1156,7 +1177,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
   if (!crm_import_run_begin (self->run, error))
     return FALSE;
 
-  cache_size = set_bulk_pragmas (self->store);
+  pragmas = set_bulk_pragmas (self->store);
   /* A failure from here on still finishes the run (status failed), so no
    * run is left "running". */
   if (self->dry_run)
@@ -1177,7 +1198,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
 
   if (began)
     crm_store_rollback (self->store);
-  restore_cache_size (self->store, cache_size);
+  restore_pragmas (self->store, pragmas);
 
   /* The index is rebuilt even after a failure: the rows of committed
    * chunks are there and must be found. */
