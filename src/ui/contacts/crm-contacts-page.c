@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "crm-change-set.h"
 #include "crm-contact.h"
@@ -70,6 +71,7 @@ struct _CrmContactsPage
   int                   probed_column;
   GHashTable           *owner_names;         /* user id → name */
   GHashTable           *organization_names;  /* contact id → name */
+  GHashTable           *bound_cells;         /* GtkListItem → its factory */
   CrmChangeSet         *undo;
   AdwToast             *undo_toast;
   GSimpleActionGroup   *column_actions;
@@ -283,6 +285,76 @@ cell_text (CrmContactsPage *self,
     }
 }
 
+/* Markup that shows in bold where @query occurs in @text (ignoring ASCII
+ * case, and for a number the spaces it is written with), so a search
+ * result says why it matched; NULL when it does not occur. */
+static char *
+highlight_markup (const char *text,
+                  const char *query)
+{
+  g_autofree char *lower = NULL;
+  g_autofree char *needle = NULL;
+  const char *found;
+  gsize start = 0, end = 0;
+
+  if (text == NULL || query == NULL || *query == '\0')
+    return NULL;
+
+  lower = g_ascii_strdown (text, -1);
+  needle = g_ascii_strdown (query, -1);
+  g_strstrip (needle);
+  found = *needle != '\0' ? strstr (lower, needle) : NULL;
+  if (found != NULL)
+    {
+      start = found - lower;
+      end = start + strlen (needle);
+    }
+  else
+    {
+      g_autoptr(GString) digits = g_string_new (NULL);
+
+      for (const char *q = needle; *q != '\0'; q++)
+        if (g_ascii_isdigit (*q))
+          g_string_append_c (digits, *q);
+        else if (*q != ' ' && *q != '-' && *q != '+')
+          return NULL;
+      if (digits->len < 3)
+        return NULL;
+
+      /* Walk the text's digits, skipping the spaces of "138 1234 5678". */
+      for (gsize i = 0; text[i] != '\0' && end == 0; i++)
+        {
+          gsize j = i, k = 0;
+
+          if (!g_ascii_isdigit (text[i]))
+            continue;
+          while (text[j] != '\0' && k < digits->len)
+            {
+              if (text[j] == digits->str[k])
+                k++;
+              else if (text[j] != ' ')
+                break;
+              j++;
+            }
+          if (k == digits->len)
+            {
+              start = i;
+              end = j;
+            }
+        }
+      if (end == 0)
+        return NULL;
+    }
+
+  {
+    g_autofree char *before = g_markup_escape_text (text, start);
+    g_autofree char *match = g_markup_escape_text (text + start, end - start);
+    g_autofree char *after = g_markup_escape_text (text + end, -1);
+
+    return g_strdup_printf ("%s<b>%s</b>%s", before, match, after);
+  }
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -317,6 +389,15 @@ setup_cell (GtkSignalListItemFactory *factory,
 }
 
 static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             CrmContactsPage          *self)
+{
+  if (self->bound_cells != NULL)
+    g_hash_table_remove (self->bound_cells, item);
+}
+
+static void
 bind_cell (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            CrmContactsPage          *self)
@@ -326,6 +407,8 @@ bind_cell (GtkSignalListItemFactory *factory,
   GtkWidget *child = gtk_list_item_get_child (item);
   g_autofree char *text = cell_text (self, column, contact);
   GtkWidget *label = child;
+
+  g_hash_table_insert (self->bound_cells, item, factory);
 
   if (column == COLUMN_NAME)
     {
@@ -349,6 +432,19 @@ bind_cell (GtkSignalListItemFactory *factory,
         }
     }
 
+  if (column == COLUMN_NAME || column == COLUMN_ORGANIZATION || column == COLUMN_PHONE ||
+      column == COLUMN_EMAIL || column == COLUMN_REGION)
+    {
+      g_autofree char *markup = highlight_markup (text, crm_contact_list_model_get_query (self->model));
+
+      if (markup != NULL)
+        {
+          gtk_label_set_markup (GTK_LABEL (label), markup);
+          return;
+        }
+    }
+
+  gtk_label_set_use_markup (GTK_LABEL (label), FALSE);
   gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
 }
 
@@ -586,6 +682,19 @@ on_search_changed (CrmContactsPage *self)
   if (self->model != NULL)
     crm_contact_list_model_set_query (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   update_list_state (self);
+}
+
+/* Rows that stay in place across a new query are not rebound by the
+ * view; bind the cells on screen again so the highlights follow it. */
+static void
+on_query_changed (CrmContactsPage *self)
+{
+  GHashTableIter iter;
+  gpointer item, factory;
+
+  g_hash_table_iter_init (&iter, self->bound_cells);
+  while (g_hash_table_iter_next (&iter, &item, &factory))
+    bind_cell (factory, item, self);
 }
 
 static void
@@ -1225,6 +1334,7 @@ create_columns (CrmContactsPage *self)
       g_object_set_data (G_OBJECT (factory), "crm-column", GUINT_TO_POINTER (i));
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), self);
 
       column = gtk_column_view_column_new (_(column_info[i].title), g_object_ref (factory));
       gtk_column_view_column_set_expand (column, column_info[i].expand);
@@ -1269,6 +1379,7 @@ crm_contacts_page_dispose (GObject *object)
   if (self->column_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CONTACTS_PAGE);
+  g_clear_pointer (&self->bound_cells, g_hash_table_unref);
   for (guint i = 0; i < N_COLUMNS; i++)
     g_clear_object (&self->columns[i]);
   g_clear_object (&self->selection);
@@ -1430,6 +1541,7 @@ crm_contacts_page_init (CrmContactsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->probed_column = -1;
+  self->bound_cells = g_hash_table_new (NULL, NULL);
   create_columns (self);
 
   /* Delete on the list only: in an entry it deletes text. */
@@ -1477,6 +1589,7 @@ crm_contacts_page_set_context (CrmContactsPage *self,
 
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::n-filters", G_CALLBACK (on_filters_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::query", G_CALLBACK (on_query_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (crm_context_get_store (context), "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
 
