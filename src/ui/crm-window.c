@@ -83,6 +83,7 @@ create_workspace_row (gpointer item,
   badge = gtk_label_new (NULL);
   gtk_widget_add_css_class (badge, "workspace-badge");
   gtk_widget_add_css_class (badge, "numeric");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
   g_object_bind_property_full (page, "badge-number", badge, "label", G_BINDING_SYNC_CREATE,
                                badge_to_label, NULL, NULL, NULL);
   g_object_bind_property_full (page, "badge-number", badge, "visible", G_BINDING_SYNC_CREATE,
