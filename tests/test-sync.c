@@ -99,12 +99,37 @@ quit_loop (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Drops our reference to @object and asserts it is finalized. A GTask's
+ * worker thread lets go of its task (and with it the engine and the store)
+ * only just after the callback ran here, so give it a moment. */
+static void
+assert_finalized_soon (gpointer object)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GWeakRef ref;
+
+  g_weak_ref_init (&ref, object);
+  g_object_unref (object);
+  for (;;)
+    {
+      GObject *still = g_weak_ref_get (&ref);
+
+      if (still == NULL)
+        break;
+      g_object_unref (still);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_weak_ref_clear (&ref);
+}
+
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_assert_finalize_object (f->a);
-  g_assert_finalize_object (f->b);
+  assert_finalized_soon (g_steal_pointer (&f->a));
+  assert_finalized_soon (g_steal_pointer (&f->b));
   g_main_context_invoke (f->context, quit_loop, f->loop);
   g_thread_join (f->thread);
   g_main_loop_unref (f->loop);
