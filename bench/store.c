@@ -201,10 +201,15 @@ bench_list_model_memory (CrmStore *store)
   g_autoptr(CrmContactListModel) model = NULL;
   long rss_before = rss_kb ("VmRSS:");
   gint64 start = g_get_monotonic_time ();
-  double build_ms, scroll_ms;
+  double first_page_ms, build_ms, scroll_ms;
   guint n;
 
   model = crm_contact_list_model_new (store);
+  first_page_ms = (g_get_monotonic_time () - start) / 1000.0;
+  /* A long list shows its first page at once and reads the rest in a
+   * thread; wait for it, as a view would. */
+  while (crm_contact_list_model_get_loading (model))
+    g_main_context_iteration (NULL, TRUE);
   n = g_list_model_get_n_items (G_LIST_MODEL (model));
   build_ms = (g_get_monotonic_time () - start) / 1000.0;
 
@@ -217,8 +222,8 @@ bench_list_model_memory (CrmStore *store)
     }
   scroll_ms = (g_get_monotonic_time () - start) / 1000.0;
 
-  printf ("list model: %u contacts, built in %.0f ms, every row loaded once in %.0f ms (%.1f µs/row)\n",
-          n, build_ms, scroll_ms, scroll_ms * 1000.0 / MAX (n, 1));
+  printf ("list model: %u contacts, first page in %.0f ms, all rows in %.0f ms, every row loaded once in %.0f ms (%.1f µs/row)\n",
+          n, first_page_ms, build_ms, scroll_ms, scroll_ms * 1000.0 / MAX (n, 1));
   printf ("  RSS before %ld MB, after scrolling %ld MB, peak %ld MB (goal < 200 MB)\n",
           rss_before / 1024, rss_kb ("VmRSS:") / 1024, rss_kb ("VmHWM:") / 1024);
 }
