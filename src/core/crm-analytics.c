@@ -266,6 +266,22 @@ ratio_set (CrmRatio *ratio,
   ratio->rate = denominator > 0 ? (double) numerator / (double) denominator : NAN;
 }
 
+/* Reads the one row of @stmt as (denominator, numerator). */
+static gboolean
+read_ratio (CrmStore      *store,
+            sqlite3_stmt  *stmt,
+            CrmRatio      *out,
+            GError       **error)
+{
+  gboolean failed = FALSE;
+
+  ratio_set (out, 0, 0);
+  if (stmt == NULL || !step_row (store, stmt, &failed, error))
+    return FALSE;
+  ratio_set (out, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 0));
+  return TRUE;
+}
+
 static void
 date_from_text (GDate      *out,
                 const char *text)
@@ -560,13 +576,8 @@ crm_analytics_repurchase_rate (CrmStore                *store,
                                GError                 **error)
 {
   g_autoptr(CrmCachedStmt) stmt = prepare_query (store, repurchase_sql, query, error);
-  gboolean failed = FALSE;
 
-  ratio_set (out, 0, 0);
-  if (stmt == NULL || !step_row (store, stmt, &failed, error))
-    return FALSE;
-  ratio_set (out, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 0));
-  return TRUE;
+  return read_ratio (store, stmt, out, error);
 }
 
 /* Active at the start: a purchase in the 365 days before the period. Their
@@ -599,17 +610,13 @@ crm_analytics_churn_rate (CrmStore                *store,
 {
   g_autoptr(CrmCachedStmt) stmt = prepare_query (store, churn_sql, query, error);
   GDate window = query->from;
-  gboolean failed = FALSE;
 
-  ratio_set (out, 0, 0);
-  if (stmt == NULL)
-    return FALSE;
-  g_date_subtract_days (&window, 365);
-  bind_named_date_ts (stmt, ":window_ts", &window);
-  if (!step_row (store, stmt, &failed, error))
-    return FALSE;
-  ratio_set (out, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 0));
-  return TRUE;
+  if (stmt != NULL)
+    {
+      g_date_subtract_days (&window, 365);
+      bind_named_date_ts (stmt, ":window_ts", &window);
+    }
+  return read_ratio (store, stmt, out, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -868,7 +875,7 @@ crm_analytics_clv (CrmStore                *store,
   " AND (:segment IS NULL OR c.rfm_segment = :segment)"
 
 static const char deal_conversion_sql[] =
-  "SELECT coalesce (sum (s.is_won), 0), coalesce (sum (s.is_won OR s.is_lost), 0)"
+  "SELECT coalesce (sum (s.is_won OR s.is_lost), 0), coalesce (sum (s.is_won), 0)"
   " FROM deals d JOIN stages s ON s.id = d.stage_id"
   " LEFT JOIN contacts c ON c.id = d.contact_id"
   " WHERE d.deleted = 0 AND d.closed_at >= :from_ts AND d.closed_at < :to_ts AND" DEAL_FILTER;
@@ -880,13 +887,8 @@ crm_analytics_deal_conversion (CrmStore                *store,
                                GError                 **error)
 {
   g_autoptr(CrmCachedStmt) stmt = prepare_query (store, deal_conversion_sql, query, error);
-  gboolean failed = FALSE;
 
-  ratio_set (out, 0, 0);
-  if (stmt == NULL || !step_row (store, stmt, &failed, error))
-    return FALSE;
-  ratio_set (out, sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1));
-  return TRUE;
+  return read_ratio (store, stmt, out, error);
 }
 
 static const char lead_conversion_sql[] =
@@ -903,13 +905,8 @@ crm_analytics_lead_conversion (CrmStore                *store,
                                GError                 **error)
 {
   g_autoptr(CrmCachedStmt) stmt = prepare_query (store, lead_conversion_sql, query, error);
-  gboolean failed = FALSE;
 
-  ratio_set (out, 0, 0);
-  if (stmt == NULL || !step_row (store, stmt, &failed, error))
-    return FALSE;
-  ratio_set (out, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 0));
-  return TRUE;
+  return read_ratio (store, stmt, out, error);
 }
 
 static const char campaigns_sql[] =
