@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "crm-contact.h"
 #include "crm-store.h"
 #include "crm-store-private.h"
 
@@ -103,3 +104,17 @@ file_sha256 (const char *path)
 
 #define STORE_TEST(name, func) \
   g_test_add (name, StoreFixture, NULL, store_fixture_setup, func, store_fixture_teardown)
+
+/* Stores a new contact called @name and returns its id. */
+static inline char *
+store_add_contact (CrmStore   *store,
+                   const char *name)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+
+  crm_contact_set_name (contact, name);
+  g_assert_true (crm_store_insert (store, CRM_RECORD (contact), &error));
+  g_assert_no_error (error);
+  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
+}

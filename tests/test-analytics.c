@@ -36,19 +36,6 @@ set_as_of (CrmAnalyticsQuery *q,
   g_date_set_dmy (&q->as_of, day, month, year);
 }
 
-static char *
-add_contact (CrmStore   *store,
-             const char *name)
-{
-  g_autoptr(CrmContact) contact = crm_contact_new ();
-  g_autoptr(GError) error = NULL;
-
-  crm_contact_set_name (contact, name);
-  g_assert_true (crm_store_insert (store, CRM_RECORD (contact), &error));
-  g_assert_no_error (error);
-  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
-}
-
 static void
 add_purchase (CrmStore   *store,
               const char *contact_id,
@@ -211,7 +198,7 @@ test_single_customer (StoreFixture  *f,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = add_contact (f->store, "张三");
+  g_autofree char *id = store_add_contact (f->store, "张三");
   CrmAnalyticsQuery q;
   CrmRevenue revenue;
   CrmRatio ratio;
@@ -314,8 +301,8 @@ test_year_boundary (StoreFixture  *f,
                     gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *a = add_contact (f->store, "A");
-  g_autofree char *b = add_contact (f->store, "B");
+  g_autofree char *a = store_add_contact (f->store, "A");
+  g_autofree char *b = store_add_contact (f->store, "B");
   g_autoptr(CrmCohortMatrix) m = NULL;
   g_autoptr(CrmSalesTrend) weeks = NULL;
   g_autoptr(GPtrArray) top = NULL;
@@ -362,12 +349,12 @@ test_churn (StoreFixture  *f,
             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *a = add_contact (f->store, "A");
-  g_autofree char *b = add_contact (f->store, "B");
-  g_autofree char *c = add_contact (f->store, "C");
-  g_autofree char *d = add_contact (f->store, "D");
-  g_autofree char *e = add_contact (f->store, "E");
-  g_autofree char *g = add_contact (f->store, "F");
+  g_autofree char *a = store_add_contact (f->store, "A");
+  g_autofree char *b = store_add_contact (f->store, "B");
+  g_autofree char *c = store_add_contact (f->store, "C");
+  g_autofree char *d = store_add_contact (f->store, "D");
+  g_autofree char *e = store_add_contact (f->store, "E");
+  g_autofree char *g = store_add_contact (f->store, "F");
   CrmAnalyticsQuery q;
   CrmRatio churn;
 
@@ -401,8 +388,8 @@ test_filters (StoreFixture  *f,
               gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *a = add_contact (f->store, "A");
-  g_autofree char *b = add_contact (f->store, "B");
+  g_autofree char *a = store_add_contact (f->store, "A");
+  g_autofree char *b = store_add_contact (f->store, "B");
   g_autofree char *sql = g_strdup_printf ("UPDATE contacts SET province = '广东', owner_id = '%s' WHERE id = '%s'",
                                           a, a);
   CrmAnalyticsQuery q;
@@ -436,9 +423,9 @@ test_distributions (StoreFixture  *f,
                     gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *a = add_contact (f->store, "A");
-  g_autofree char *b = add_contact (f->store, "B");
-  g_autofree char *c = add_contact (f->store, "C");
+  g_autofree char *a = store_add_contact (f->store, "A");
+  g_autofree char *b = store_add_contact (f->store, "B");
+  g_autofree char *c = store_add_contact (f->store, "C");
   g_autoptr(CrmDistribution) lifecycle = NULL;
   g_autoptr(CrmDistribution) rfm = NULL;
   CrmAnalyticsQuery q;
@@ -569,8 +556,8 @@ test_leads_and_campaigns (StoreFixture  *f,
                           gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *a = add_contact (f->store, "A");
-  g_autofree char *b = add_contact (f->store, "B");
+  g_autofree char *a = store_add_contact (f->store, "A");
+  g_autofree char *b = store_add_contact (f->store, "B");
   g_autofree char *members = NULL;
   CrmAnalyticsQuery q;
   CrmRatio ratio, response, conversion;
@@ -702,7 +689,7 @@ test_time_zone (StoreFixture  *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *a = add_contact (f->store, "A");
+  g_autofree char *a = store_add_contact (f->store, "A");
   g_autoptr(CrmCohortMatrix) m = NULL;
   CrmAnalyticsQuery q;
   CrmRevenue revenue;

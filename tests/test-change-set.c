@@ -6,19 +6,6 @@
 #include "crm-contact.h"
 #include "store-fixture.h"
 
-static char *
-add_contact (CrmStore   *store,
-             const char *name)
-{
-  g_autoptr(CrmContact) contact = crm_contact_new ();
-  g_autoptr(GError) error = NULL;
-
-  crm_contact_set_name (contact, name);
-  crm_store_insert (store, CRM_RECORD (contact), &error);
-  g_assert_no_error (error);
-  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
-}
-
 static void
 on_changed (CrmStore   *store,
             const char *table,
@@ -37,7 +24,7 @@ test_revert_fields (StoreFixture  *f,
   g_autoptr(CrmContact) contact = NULL;
   g_autoptr(CrmContact) after = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = add_contact (f->store, "张三");
+  g_autofree char *id = store_add_contact (f->store, "张三");
   g_auto(GStrv) phones = NULL;
 
   contact = crm_store_get (f->store, CRM_TYPE_CONTACT, id, &error);
@@ -86,7 +73,7 @@ test_revert_insert_delete (StoreFixture  *f,
   g_autoptr(CrmContact) added = crm_contact_new ();
   g_autoptr(CrmContact) check = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *old = add_contact (f->store, "李四");
+  g_autofree char *old = store_add_contact (f->store, "李四");
 
   crm_contact_set_name (added, "王五");
   crm_store_insert (f->store, CRM_RECORD (added), &error);
@@ -122,7 +109,7 @@ test_revert_bulk_one_transaction (StoreFixture  *f,
   for (guint i = 0; i < 300; i++)
     {
       g_autofree char *name = g_strdup_printf ("Contact %u", i);
-      g_ptr_array_add (ids, add_contact (f->store, name));
+      g_ptr_array_add (ids, store_add_contact (f->store, name));
     }
   g_assert_true (crm_store_commit (f->store, &error));
 
@@ -157,8 +144,8 @@ test_revert_failure_changes_nothing (StoreFixture  *f,
   g_autoptr(CrmChangeSet) changes = crm_change_set_new (f->store);
   g_autoptr(CrmContact) contact = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = add_contact (f->store, "赵六");
-  g_autofree char *gone = add_contact (f->store, "钱七");
+  g_autofree char *id = store_add_contact (f->store, "赵六");
+  g_autofree char *gone = store_add_contact (f->store, "钱七");
 
   contact = crm_store_get (f->store, CRM_TYPE_CONTACT, id, &error);
   crm_change_set_remember_fields (changes, CRM_RECORD (contact), columns);

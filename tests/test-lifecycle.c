@@ -45,19 +45,6 @@ test_lifecycle_rfm (void)
 }
 
 static char *
-add_contact (CrmStore   *store,
-             const char *name)
-{
-  g_autoptr(CrmContact) contact = crm_contact_new ();
-  g_autoptr(GError) error = NULL;
-
-  crm_contact_set_name (contact, name);
-  g_assert_true (crm_store_insert (store, CRM_RECORD (contact), &error));
-  g_assert_no_error (error);
-  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
-}
-
-static char *
 add_purchase (CrmStore   *store,
               const char *contact_id,
               const char *date,
@@ -90,13 +77,13 @@ test_lifecycle_bulk (StoreFixture  *f,
                      gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *lead = add_contact (f->store, "lead");
-  g_autofree char *first = add_contact (f->store, "first");
-  g_autofree char *frequent = add_contact (f->store, "frequent");
-  g_autofree char *active = add_contact (f->store, "active");
-  g_autofree char *dormant = add_contact (f->store, "dormant");
-  g_autofree char *churned = add_contact (f->store, "churned");
-  g_autofree char *future = add_contact (f->store, "future");
+  g_autofree char *lead = store_add_contact (f->store, "lead");
+  g_autofree char *first = store_add_contact (f->store, "first");
+  g_autofree char *frequent = store_add_contact (f->store, "frequent");
+  g_autofree char *active = store_add_contact (f->store, "active");
+  g_autofree char *dormant = store_add_contact (f->store, "dormant");
+  g_autofree char *churned = store_add_contact (f->store, "churned");
+  g_autofree char *future = store_add_contact (f->store, "future");
   g_autofree char *text = NULL;
   const char *ref = "2024-06-30";
 
@@ -170,8 +157,8 @@ test_lifecycle_follows_purchases (StoreFixture  *f,
                                   gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = add_contact (f->store, "buyer");
-  g_autofree char *other = add_contact (f->store, "other");
+  g_autofree char *id = store_add_contact (f->store, "buyer");
+  g_autofree char *other = store_add_contact (f->store, "other");
   g_autofree char *today = NULL;
   g_autofree char *purchase_id = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
