@@ -244,9 +244,17 @@ crm_chart_format_value (CrmChartFormat format,
       /* Translators: a percentage; %s is the number. */
       return g_strdup_printf (_("%s%%"), number);
     case CRM_CHART_FORMAT_MONEY:
-      number = compact ? format_compact (value) : format_plain (value, 0);
-      /* Translators: an amount of money in the default currency (CNY). */
-      return g_strdup_printf (_("¥%s"), number);
+      {
+        g_autofree char *amount = NULL;
+
+        /* The sign goes before the currency: −¥1,200, not ¥-1,200. */
+        number = compact ? format_compact (fabs (value)) : format_plain (fabs (value), 0);
+        /* Translators: an amount of money in the default currency (CNY). */
+        amount = g_strdup_printf (_("¥%s"), number);
+        if (value < 0 && strcmp (number, "0") != 0)
+          return g_strconcat ("-", amount, NULL);
+        return g_steal_pointer (&amount);
+      }
     case CRM_CHART_FORMAT_HOURS:
       number = format_plain (value, value < 10 ? 1 : 0);
       /* Translators: a duration in hours; %s is the number. */

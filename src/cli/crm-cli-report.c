@@ -364,61 +364,62 @@ to_csv (DataTable *t)
   return g_string_free (out, FALSE);
 }
 
+static void
+json_append_string (GString    *out,
+                    const char *text)
+{
+  g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), text);
+  g_autofree char *quoted = json_to_string (node, FALSE);
+
+  g_string_append (out, quoted);
+}
+
+/* Written by hand rather than with JsonGenerator, which prints doubles with
+ * 17 digits (0.3 becomes 0.30000000000000004): a figure is written exactly
+ * as the CSV has it, already rounded to its decimals. */
 static char *
 to_json (DataTable               *t,
          const char              *name,
          const CrmAnalyticsQuery *query)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  GString *out = g_string_new ("{\n  \"report\" : ");
   char from[16], to[16];
 
   g_date_strftime (from, sizeof from, "%Y-%m-%d", &query->from);
   g_date_strftime (to, sizeof to, "%Y-%m-%d", &query->to);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "report");
-  json_builder_add_string_value (b, name);
-  json_builder_set_member_name (b, "from");
-  json_builder_add_string_value (b, from);
-  json_builder_set_member_name (b, "to");
-  json_builder_add_string_value (b, to);
-  json_builder_set_member_name (b, "rows");
-  json_builder_begin_array (b);
+  json_append_string (out, name);
+  g_string_append (out, ",\n  \"from\" : ");
+  json_append_string (out, from);
+  g_string_append (out, ",\n  \"to\" : ");
+  json_append_string (out, to);
+  g_string_append (out, ",\n  \"rows\" : [");
   for (guint r = 0; r < t->rows->len; r++)
     {
       GPtrArray *row = t->rows->pdata[r];
 
-      json_builder_begin_object (b);
+      g_string_append (out, r > 0 ? ",\n    {" : "\n    {");
       for (guint c = 0; c < row->len; c++)
         {
           const char *text = row->pdata[c];
-          char *end = NULL;
-          double number;
 
-          json_builder_set_member_name (b, t->columns->pdata[c]);
+          g_string_append (out, c > 0 ? ",\n      " : "\n      ");
+          json_append_string (out, t->columns->pdata[c]);
+          g_string_append (out, " : ");
           if (text == NULL)
             {
-              json_builder_add_null_value (b);
+              g_string_append (out, "null");
               continue;
             }
-          number = g_ascii_strtod (text, &end);
           /* Figures are numbers; names, months and periods stay text. */
-          if (end != NULL && *end == '\0' && end != text && c > 0 && strchr (text, '.') == NULL)
-            json_builder_add_int_value (b, (gint64) number);
-          else if (end != NULL && *end == '\0' && end != text && c > 0)
-            json_builder_add_double_value (b, number);
+          if (c > 0 && g_regex_match_simple ("^-?[0-9]+(\\.[0-9]+)?$", text, 0, 0))
+            g_string_append (out, text);
           else
-            json_builder_add_string_value (b, text);
+            json_append_string (out, text);
         }
-      json_builder_end_object (b);
+      g_string_append (out, "\n    }");
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  g_string_append (out, t->rows->len > 0 ? "\n  ]\n}" : "]\n}");
+  return g_string_free (out, FALSE);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -189,6 +189,44 @@ section_kpis (CrmReport               *report,
   return TRUE;
 }
 
+/* Revenue per bucket of @query and, by position (the n-th day, week or
+ * month), of @compare, kept by @report for a chart. */
+static gboolean
+revenue_series (CrmReport               *report,
+                CrmStore                *store,
+                const CrmAnalyticsQuery *query,
+                const CrmAnalyticsQuery *compare,
+                CrmTimeUnit              unit,
+                guint                   *n_points,
+                double                 **values,
+                double                 **compare_values,
+                GDate                  **dates,
+                GError                 **error)
+{
+  CrmSalesTrend *now, *before;
+
+  now = crm_analytics_sales_trend (store, query, unit, error);
+  if (now == NULL)
+    return FALSE;
+  crm_report_keep (report, now, (GDestroyNotify) crm_sales_trend_free);
+  before = crm_analytics_sales_trend (store, compare, unit, error);
+  if (before == NULL)
+    return FALSE;
+  crm_report_keep (report, before, (GDestroyNotify) crm_sales_trend_free);
+
+  *n_points = now->n_points;
+  *values = keep_doubles (report, now->n_points);
+  *compare_values = keep_doubles (report, now->n_points);
+  *dates = crm_report_keep (report, g_new0 (GDate, MAX (now->n_points, 1)), g_free);
+  for (guint i = 0; i < now->n_points; i++)
+    {
+      (*values)[i] = yuan (now->points[i].revenue);
+      (*compare_values)[i] = i < before->n_points ? yuan (before->points[i].revenue) : NAN;
+      (*dates)[i] = now->points[i].start;
+    }
+  return TRUE;
+}
+
 static gboolean
 section_sales_trend (CrmReport               *report,
                      CrmStore                *store,
@@ -197,32 +235,15 @@ section_sales_trend (CrmReport               *report,
 {
   CrmTimeUnit unit = crm_time_unit_for_period (query);
   CrmAnalyticsQuery year_ago, months;
-  CrmSalesTrend *trend, *before, *monthly, *monthly_before;
   CrmChartData data;
   CrmChartSeries *series;
   double *now_values, *before_values;
   GDate *dates;
+  guint n;
 
   crm_analytics_query_year_ago (query, &year_ago);
-  trend = crm_analytics_sales_trend (store, query, unit, error);
-  if (trend == NULL)
+  if (!revenue_series (report, store, query, &year_ago, unit, &n, &now_values, &before_values, &dates, error))
     return FALSE;
-  crm_report_keep (report, trend, (GDestroyNotify) crm_sales_trend_free);
-  before = crm_analytics_sales_trend (store, &year_ago, unit, error);
-  if (before == NULL)
-    return FALSE;
-  crm_report_keep (report, before, (GDestroyNotify) crm_sales_trend_free);
-
-  now_values = keep_doubles (report, trend->n_points);
-  before_values = keep_doubles (report, trend->n_points);
-  dates = crm_report_keep (report, g_new0 (GDate, MAX (trend->n_points, 1)), g_free);
-  for (guint i = 0; i < trend->n_points; i++)
-    {
-      now_values[i] = yuan (trend->points[i].revenue);
-      /* Buckets line up by position (the n-th day, week or month). */
-      before_values[i] = i < before->n_points ? yuan (before->points[i].revenue) : NAN;
-      dates[i] = trend->points[i].start;
-    }
   series = crm_report_keep (report, g_new0 (CrmChartSeries, 2), g_free);
   series[0] = (CrmChartSeries) { _("This period"), now_values, FALSE };
   series[1] = (CrmChartSeries) { _("Same period last year"), before_values, TRUE };
@@ -230,7 +251,7 @@ section_sales_trend (CrmReport               *report,
   crm_report_add_heading (report, _("Sales trend"));
   crm_chart_data_init (&data);
   data.title = _("Revenue in the period");
-  data.n_categories = trend->n_points;
+  data.n_categories = n;
   data.dates = dates;
   data.date_unit = chart_unit (unit);
   data.n_series = 2;
@@ -242,29 +263,15 @@ section_sales_trend (CrmReport               *report,
   /* The twelve months to the period's end, against the twelve before. */
   twelve_months (query, &months);
   crm_analytics_query_year_ago (&months, &year_ago);
-  monthly = crm_analytics_sales_trend (store, &months, CRM_TIME_UNIT_MONTH, error);
-  if (monthly == NULL)
+  if (!revenue_series (report, store, &months, &year_ago, CRM_TIME_UNIT_MONTH, &n, &now_values, &before_values,
+                       &dates, error))
     return FALSE;
-  crm_report_keep (report, monthly, (GDestroyNotify) crm_sales_trend_free);
-  monthly_before = crm_analytics_sales_trend (store, &year_ago, CRM_TIME_UNIT_MONTH, error);
-  if (monthly_before == NULL)
-    return FALSE;
-  crm_report_keep (report, monthly_before, (GDestroyNotify) crm_sales_trend_free);
-  now_values = keep_doubles (report, monthly->n_points);
-  before_values = keep_doubles (report, monthly->n_points);
-  dates = crm_report_keep (report, g_new0 (GDate, MAX (monthly->n_points, 1)), g_free);
-  for (guint i = 0; i < monthly->n_points; i++)
-    {
-      now_values[i] = yuan (monthly->points[i].revenue);
-      before_values[i] = i < monthly_before->n_points ? yuan (monthly_before->points[i].revenue) : NAN;
-      dates[i] = monthly->points[i].start;
-    }
   series = crm_report_keep (report, g_new0 (CrmChartSeries, 2), g_free);
   series[0] = (CrmChartSeries) { _("Previous 12 months"), before_values, TRUE };
   series[1] = (CrmChartSeries) { _("Last 12 months"), now_values, FALSE };
   crm_chart_data_init (&data);
   data.title = _("Revenue per month, last 12 months");
-  data.n_categories = monthly->n_points;
+  data.n_categories = n;
   data.dates = dates;
   data.date_unit = CRM_CHART_DATE_MONTH;
   data.n_series = 2;
