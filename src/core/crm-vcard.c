@@ -273,7 +273,11 @@ to_utf8 (const char *data,
   converted = g_convert (data, (gssize) length, "UTF-8", "GB18030", NULL, NULL, NULL);
   if (converted != NULL)
     return converted;
-  return g_convert_with_fallback (data, (gssize) length, "UTF-8", "WINDOWS-1252", "?", NULL, NULL, NULL);
+  converted = g_convert_with_fallback (data, (gssize) length, "UTF-8", "WINDOWS-1252", "?", NULL, NULL, NULL);
+  if (converted != NULL)
+    return converted;
+  /* Bytes that are not even Windows-1252 (0x81, 0x8D…): keep what reads. */
+  return g_utf8_make_valid (data, (gssize) length);
 }
 
 /* Splits a structured value on unescaped @separator and undoes the
