@@ -686,6 +686,48 @@ test_store_hlc_persists (StoreFixture  *f,
   g_assert_true (g_str_has_prefix (next, "2999-01-01T00:00:00.000Z-0008-"));
 }
 
+/* Version 4 added deals.position and notes and pipelines.monthly_target:
+ * a version 3 database (the columns and their triggers taken away again)
+ * gains them on open, keeps its deals, and syncs the new columns. */
+static void
+test_store_migration_4 (StoreFixture  *f,
+                        gconstpointer  data)
+{
+  g_autoptr(CrmDeal) deal = crm_deal_new ();
+  g_autoptr(CrmDeal) again = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = crm_store_get_db (f->store);
+
+  g_object_set (deal, "title", "Old deal", "amount", (gint64) 5000, NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (deal), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TRIGGER deals_sync_insert; DROP TRIGGER deals_sync_update; DROP TRIGGER deals_sync_delete;"
+                                 "DROP TRIGGER pipelines_sync_insert; DROP TRIGGER pipelines_sync_update; DROP TRIGGER pipelines_sync_delete;"
+                                 "DROP INDEX deals_pipeline;"
+                                 "ALTER TABLE deals DROP COLUMN position; ALTER TABLE deals DROP COLUMN notes;"
+                                 "ALTER TABLE pipelines DROP COLUMN monthly_target;"
+                                 "PRAGMA user_version = 3",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  f->store = crm_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, 4);
+  again = crm_store_get (f->store, CRM_TYPE_DEAL, crm_record_get_id (CRM_RECORD (deal)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (again), "title"), ==, "Old deal");
+  g_assert_cmpint (crm_record_get_int64 (CRM_RECORD (again), "position"), ==, 0);
+
+  g_object_set (again, "notes", "回访", "position", (gint64) 2048, NULL);
+  g_assert_true (crm_store_update (f->store, CRM_RECORD (again), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_query_int (f->store,
+                                    "SELECT count (*) FROM outbox WHERE table_name = 'deals' AND op = 'update'"
+                                    " AND json_extract (patch, '$.notes') = '回访'"
+                                    " AND json_extract (patch, '$.position') = 2048"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -709,6 +751,7 @@ main (int    argc,
   STORE_TEST ("/store/disk-full", test_store_disk_full);
   STORE_TEST ("/store/kill-during-bulk-write", test_store_kill_during_bulk_write);
   STORE_TEST ("/store/hlc-persists", test_store_hlc_persists);
+  STORE_TEST ("/store/migration-4", test_store_migration_4);
 
   ret = g_test_run ();
   remove_tree (data_home);

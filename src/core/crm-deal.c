@@ -14,7 +14,7 @@ struct _CrmDeal
 
 G_DEFINE_FINAL_TYPE (CrmDeal, crm_deal, CRM_TYPE_RECORD)
 
-/* Mirrors the deals table of migration 1 (test-store checks they agree). */
+/* Mirrors the deals table of migrations 1 and 4 (test-store checks they agree). */
 static const CrmColumn columns[] = {
   { "contact_id", CRM_COLUMN_REF, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
   { "pipeline_id", CRM_COLUMN_REF, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
@@ -25,6 +25,8 @@ static const CrmColumn columns[] = {
   { "expected_close", CRM_COLUMN_DATE, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
   { "closed_at", CRM_COLUMN_TIMESTAMP, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
   { "lost_reason", CRM_COLUMN_TEXT, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
+  { "position", CRM_COLUMN_INT, CRM_COLUMN_FLAGS_NONE, "0", NULL, 0, 0 },
+  { "notes", CRM_COLUMN_TEXT, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
 };
 
 static gboolean

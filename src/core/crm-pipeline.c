@@ -11,11 +11,12 @@ struct _CrmPipeline
 
 G_DEFINE_FINAL_TYPE (CrmPipeline, crm_pipeline, CRM_TYPE_RECORD)
 
-/* Mirrors the pipelines table of migration 1 (test-store checks they agree). */
+/* Mirrors the pipelines table of migrations 1 and 4 (test-store checks they agree). */
 static const CrmColumn columns[] = {
   { "name", CRM_COLUMN_TEXT, CRM_COLUMN_REQUIRED, NULL, NULL, 0, 0 },
   { "position", CRM_COLUMN_INT, CRM_COLUMN_FLAGS_NONE, "0", NULL, 0, 0 },
   { "is_default", CRM_COLUMN_BOOL, CRM_COLUMN_FLAGS_NONE, "0", NULL, 0, 0 },
+  { "monthly_target", CRM_COLUMN_MONEY, CRM_COLUMN_RANGE, "0", NULL, 0, G_GINT64_CONSTANT (90000000000000000) },
 };
 
 static void

@@ -421,6 +421,23 @@ static gboolean migration_1_hook (sqlite3 *db, GError **error);
  * from the contacts already stored. */
 static const char migration_3[] = "";
 
+/* Version 4, for the sales pipeline board:
+ * - deals.position orders the cards within a stage (lower first, then by
+ *   expected close), so a card dragged within a column stays where it was
+ *   put; gaps let one move write one row.
+ * - deals.notes: what a salesperson keeps about the deal.
+ * - pipelines.monthly_target: the amount a pipeline should win per month
+ *   (minor units, 0 = none), for "won vs target" in the forecast.
+ * The hook writes the outbox triggers of both tables again, so the new
+ * columns sync. */
+static const char migration_4[] =
+  "ALTER TABLE deals ADD COLUMN position INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE deals ADD COLUMN notes TEXT;\n"
+  "ALTER TABLE pipelines ADD COLUMN monthly_target INTEGER NOT NULL DEFAULT 0 CHECK (monthly_target >= 0);\n"
+  "CREATE INDEX deals_pipeline ON deals (pipeline_id, deleted);\n";
+
+static gboolean migration_4_hook (sqlite3 *db, GError **error);
+
 typedef struct
 {
   const char *sql;
@@ -433,6 +450,7 @@ static const Migration migrations[] = {
   { migration_1, migration_1_hook },
   { migration_2, NULL },
   { migration_3, crm_contact_search_install_fields },
+  { migration_4, migration_4_hook },
 };
 
 /* Tables replicated through the outbox, in dependency order. */
@@ -661,6 +679,14 @@ migration_1_hook (sqlite3  *db,
       return FALSE;
 
   return crm_contact_search_install (db, error);
+}
+
+static gboolean
+migration_4_hook (sqlite3  *db,
+                  GError  **error)
+{
+  return crm_store_create_sync_triggers (db, "deals", error) &&
+         crm_store_create_sync_triggers (db, "pipelines", error);
 }
 
 /* Runs every migration after @from_version, each in its own transaction, so

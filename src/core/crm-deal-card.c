@@ -1,0 +1,265 @@
+/* crm-deal-card.c: what the pipeline board shows of one deal (a read-only snapshot) */
+
+#include "config.h"
+
+#include "crm-deal-card.h"
+
+struct _CrmDealCard
+{
+  GObject parent_instance;
+  char *id;
+  char *stage_id;
+  char *title;
+  char *contact_id;
+  char *contact_name;
+  char *organization_name;
+  char *currency;
+  char *close_date;
+  char *owner_id;
+  char *owner_name;
+  char *stage_since;
+  char *lost_reason;
+  char *updated_at;
+  gint64 amount;
+  gint64 position;
+  int days_in_stage;
+  gboolean overdue_task;
+  gboolean closed;
+  gboolean overdue_close;
+};
+
+G_DEFINE_FINAL_TYPE (CrmDealCard, crm_deal_card, G_TYPE_OBJECT)
+
+static void
+crm_deal_card_finalize (GObject *object)
+{
+  CrmDealCard *self = (CrmDealCard *)object;
+
+  g_free (self->id);
+  g_free (self->stage_id);
+  g_free (self->title);
+  g_free (self->contact_id);
+  g_free (self->contact_name);
+  g_free (self->organization_name);
+  g_free (self->currency);
+  g_free (self->close_date);
+  g_free (self->owner_id);
+  g_free (self->owner_name);
+  g_free (self->stage_since);
+  g_free (self->lost_reason);
+  g_free (self->updated_at);
+
+  G_OBJECT_CLASS (crm_deal_card_parent_class)->finalize (object);
+}
+
+static void
+crm_deal_card_class_init (CrmDealCardClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = crm_deal_card_finalize;
+}
+
+static void
+crm_deal_card_init (CrmDealCard *self)
+{
+}
+
+CrmDealCard *
+crm_deal_card_new (const CrmDealCardFields *fields)
+{
+  CrmDealCard *self;
+
+  g_return_val_if_fail (fields != NULL && fields->id != NULL, NULL);
+
+  self = g_object_new (CRM_TYPE_DEAL_CARD, NULL);
+  self->id = g_strdup (fields->id);
+  self->stage_id = g_strdup (fields->stage_id);
+  self->title = g_strdup (fields->title);
+  self->contact_id = g_strdup (fields->contact_id);
+  self->contact_name = g_strdup (fields->contact_name);
+  self->organization_name = g_strdup (fields->organization_name);
+  self->currency = g_strdup (fields->currency);
+  self->close_date = g_strdup (fields->close_date);
+  self->owner_id = g_strdup (fields->owner_id);
+  self->owner_name = g_strdup (fields->owner_name);
+  self->stage_since = g_strdup (fields->stage_since);
+  self->lost_reason = g_strdup (fields->lost_reason);
+  self->updated_at = g_strdup (fields->updated_at);
+  self->amount = fields->amount;
+  self->position = fields->position;
+  self->days_in_stage = fields->days_in_stage;
+  self->overdue_task = fields->overdue_task;
+  self->closed = fields->closed;
+  self->overdue_close = fields->overdue_close;
+  return self;
+}
+
+const char *
+crm_deal_card_get_id (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->id;
+}
+
+const char *
+crm_deal_card_get_stage_id (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->stage_id;
+}
+
+const char *
+crm_deal_card_get_title (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->title;
+}
+
+const char *
+crm_deal_card_get_contact_id (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->contact_id;
+}
+
+const char *
+crm_deal_card_get_contact_name (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->contact_name;
+}
+
+const char *
+crm_deal_card_get_organization_name (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->organization_name;
+}
+
+const char *
+crm_deal_card_get_currency (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->currency;
+}
+
+const char *
+crm_deal_card_get_close_date (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->close_date;
+}
+
+const char *
+crm_deal_card_get_owner_id (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->owner_id;
+}
+
+const char *
+crm_deal_card_get_owner_name (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->owner_name;
+}
+
+const char *
+crm_deal_card_get_stage_since (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->stage_since;
+}
+
+const char *
+crm_deal_card_get_lost_reason (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->lost_reason;
+}
+
+gint64
+crm_deal_card_get_amount (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), 0);
+
+  return self->amount;
+}
+
+gint64
+crm_deal_card_get_position (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), 0);
+
+  return self->position;
+}
+
+int
+crm_deal_card_get_days_in_stage (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), 0);
+
+  return self->days_in_stage;
+}
+
+gboolean
+crm_deal_card_get_overdue_task (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), 0);
+
+  return self->overdue_task;
+}
+
+gboolean
+crm_deal_card_get_closed (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), 0);
+
+  return self->closed;
+}
+
+gboolean
+crm_deal_card_get_overdue_close (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), 0);
+
+  return self->overdue_close;
+}
+
+gboolean
+crm_deal_card_equal (CrmDealCard *a,
+                     CrmDealCard *b)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (a) && CRM_IS_DEAL_CARD (b), FALSE);
+
+  return g_strcmp0 (a->id, b->id) == 0 &&
+         g_strcmp0 (a->stage_id, b->stage_id) == 0 &&
+         g_strcmp0 (a->title, b->title) == 0 &&
+         g_strcmp0 (a->contact_id, b->contact_id) == 0 &&
+         g_strcmp0 (a->contact_name, b->contact_name) == 0 &&
+         g_strcmp0 (a->organization_name, b->organization_name) == 0 &&
+         g_strcmp0 (a->currency, b->currency) == 0 &&
+         g_strcmp0 (a->close_date, b->close_date) == 0 &&
+         g_strcmp0 (a->owner_id, b->owner_id) == 0 &&
+         g_strcmp0 (a->owner_name, b->owner_name) == 0 &&
+         g_strcmp0 (a->stage_since, b->stage_since) == 0 &&
+         g_strcmp0 (a->lost_reason, b->lost_reason) == 0 &&
+         g_strcmp0 (a->updated_at, b->updated_at) == 0 &&
+         a->amount == b->amount &&
+         a->position == b->position &&
+         a->days_in_stage == b->days_in_stage &&
+         a->overdue_task == b->overdue_task &&
+         a->closed == b->closed &&
+         a->overdue_close == b->overdue_close;
+}
