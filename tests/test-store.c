@@ -18,6 +18,9 @@
 #include "crm-segment.h"
 #include "crm-stage.h"
 #include "crm-survey.h"
+#include "crm-survey-invitation.h"
+#include "crm-survey-question.h"
+#include "crm-survey-response.h"
 #include "crm-uuid.h"
 #include "store-fixture.h"
 
@@ -75,7 +78,7 @@ test_store_schema (StoreFixture  *f,
     static const char * const tables[] = {
       "contacts", "purchases", "activities", "pipelines", "stages", "deals",
       "deal_stage_history", "segments", "campaigns", "campaign_members", "surveys",
-      "survey_questions", "survey_responses", "survey_answers", "users", "roles",
+      "survey_questions", "survey_responses", "survey_answers", "survey_invitations", "users", "roles",
       "teams", "audit_log", "meta", "outbox", "conflicts", "import_runs", "settings",
     };
 
@@ -111,6 +114,7 @@ test_store_classes_match_tables (StoreFixture  *f,
   GType types[] = {
     CRM_TYPE_CONTACT, CRM_TYPE_PURCHASE, CRM_TYPE_ACTIVITY, CRM_TYPE_DEAL, CRM_TYPE_STAGE,
     CRM_TYPE_PIPELINE, CRM_TYPE_CAMPAIGN, CRM_TYPE_SEGMENT, CRM_TYPE_SURVEY,
+    CRM_TYPE_SURVEY_QUESTION, CRM_TYPE_SURVEY_RESPONSE, CRM_TYPE_SURVEY_INVITATION,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)

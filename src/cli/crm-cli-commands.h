@@ -44,5 +44,9 @@ int crm_cli_export    (CrmCli *cli, int argc, char **argv);
 /* crm-cli-dedupe.c */
 int crm_cli_dedupe    (CrmCli *cli, int argc, char **argv);
 int crm_cli_merge     (CrmCli *cli, int argc, char **argv);
+/* crm-cli-survey.c */
+int crm_cli_survey    (CrmCli *cli, int argc, char **argv);
+/* crm-cli-service.c */
+int crm_cli_service   (CrmCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -33,6 +33,15 @@ static const CrmCliCommand commands[] = {
   { "export", N_("export purchases [--encoding gb18030] [-o FILE]"), crm_cli_export },
   { "dedupe", N_("dedupe [--min-score S] [--apply]   likely duplicates, merged with --apply"), crm_cli_dedupe },
   { "merge", N_("merge PRIMARY OTHER | merge undo MERGE"), crm_cli_merge },
+  { "survey", N_("survey list | create TITLE | show SURVEY | open SURVEY | close SURVEY"), crm_cli_survey },
+  { "survey", N_("survey add-question SURVEY nps|csat|rating|single|multi|text [TEXT] [--option O]… [--required]"), crm_cli_survey },
+  { "survey", N_("survey respond SURVEY [--contact ID] [--channel C] N=VALUE…   choices by number, several as 0,2"), crm_cli_survey },
+  { "survey", N_("survey invite SURVEY --contact ID… [--base-url URL]   one-time web-form links"), crm_cli_survey },
+  { "survey", N_("survey results SURVEY [--from DATE] [--to DATE] [--segment S] [--search TEXT] [--format text|csv|json]"), crm_cli_survey },
+  { "service", N_("service list [--status S] [--assignee ID] [--priority P]   complaints, urgent first"), crm_cli_service },
+  { "service", N_("service status COMPLAINT open|in_progress|resolved|closed"), crm_cli_service },
+  { "service", N_("service sla [--first-response MIN] [--resolution MIN] [--assignee ID|owner] [--auto-complaint on|off]"), crm_cli_service },
+  { "service", N_("service metrics [--from DATE] [--to DATE]   response and resolution times, backlog, per 1,000 customers"), crm_cli_service },
   { NULL, NULL, NULL },
 };
 

@@ -18,7 +18,7 @@ static const char * const kinds[] = { "call", "email", "meeting", "visit", "note
 static const char * const priorities[] = { "low", "normal", "high", "urgent", NULL };
 static const char * const statuses[] = { "open", "in_progress", "resolved", "closed", NULL };
 
-/* Mirrors the activities table of migration 1 (test-store checks they agree). */
+/* Mirrors the activities table of migrations 1 and 5 (test-store checks they agree). */
 static const CrmColumn columns[] = {
   { "contact_id", CRM_COLUMN_REF, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
   { "deal_id", CRM_COLUMN_REF, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
@@ -34,6 +34,9 @@ static const CrmColumn columns[] = {
   { "resolved_at", CRM_COLUMN_TIMESTAMP, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
   { "resolution", CRM_COLUMN_TEXT, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
   { "satisfaction", CRM_COLUMN_INT, CRM_COLUMN_RANGE | CRM_COLUMN_ZERO_IS_NULL, NULL, NULL, 1, 5 },
+  /* Migration 5 */
+  { "category", CRM_COLUMN_TEXT, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
+  { "survey_response_id", CRM_COLUMN_REF, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
 };
 
 static gboolean

@@ -438,6 +438,39 @@ static const char migration_4[] =
 
 static gboolean migration_4_hook (sqlite3 *db, GError **error);
 
+/* Version 5: surveys and service.
+ *
+ * - activities gain the category of a complaint and the survey response a
+ *   complaint was opened for (a detractor's follow-up).
+ * - survey_invitations: one per member a survey was sent to. Its id is
+ *   derived from the one-time token of the member's web-form link
+ *   (crm_survey_invitation_id_for_token()), so the server finds it without
+ *   ever storing the token itself; used_at and response_id record the
+ *   answer. */
+static const char migration_5[] =
+  "ALTER TABLE activities ADD COLUMN category TEXT;\n"
+  "ALTER TABLE activities ADD COLUMN survey_response_id TEXT" FK ("survey_responses") ";\n"
+  "CREATE INDEX activities_survey_response ON activities (survey_response_id)"
+  " WHERE survey_response_id IS NOT NULL;\n"
+  "CREATE TABLE survey_invitations (\n"
+  SYNCED_COLUMNS
+  "  survey_id TEXT NOT NULL" FK ("surveys") ",\n"
+  "  contact_id TEXT" FK ("contacts") ",\n"
+  "  channel TEXT NOT NULL DEFAULT 'email' CHECK (channel IN ('email', 'sms', 'letter', 'phone', 'web')),\n"
+  "  expires_at TEXT " TIMESTAMP_CHECK ("expires_at") ",\n"
+  "  used_at TEXT " TIMESTAMP_CHECK ("used_at") ",\n"
+  "  response_id TEXT" FK ("survey_responses") "\n"
+  ");\n"
+  "CREATE INDEX survey_invitations_survey ON survey_invitations (survey_id, contact_id);\n";
+
+static gboolean
+migration_5_hook (sqlite3  *db,
+                  GError  **error)
+{
+  return crm_store_create_sync_triggers (db, "activities", error) &&
+         crm_store_create_sync_triggers (db, "survey_invitations", error);
+}
+
 typedef struct
 {
   const char *sql;
@@ -451,6 +484,7 @@ static const Migration migrations[] = {
   { migration_2, NULL },
   { migration_3, crm_contact_search_install_fields },
   { migration_4, migration_4_hook },
+  { migration_5, migration_5_hook },
 };
 
 /* Tables replicated through the outbox, in dependency order. */
@@ -460,6 +494,7 @@ static const char * const synced_tables[] = {
   "pipelines", "stages", "deals", "deal_stage_history", "activities",
   "segments", "campaigns", "campaign_members",
   "surveys", "survey_questions", "survey_responses", "survey_answers",
+  "survey_invitations",
   NULL
 };
 
@@ -671,11 +706,28 @@ crm_store_create_sync_triggers (sqlite3     *db,
 }
 
 static gboolean
+table_exists (sqlite3    *db,
+              const char *table)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean exists;
+
+  sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return exists;
+}
+
+static gboolean
 migration_1_hook (sqlite3  *db,
                   GError  **error)
 {
+  /* Tables of later migrations do not exist yet; those migrations create
+   * their triggers. */
   for (guint i = 0; synced_tables[i] != NULL; i++)
-    if (!crm_store_create_sync_triggers (db, synced_tables[i], error))
+    if (table_exists (db, synced_tables[i]) &&
+        !crm_store_create_sync_triggers (db, synced_tables[i], error))
       return FALSE;
 
   return crm_contact_search_install (db, error);
