@@ -693,6 +693,46 @@ test_store_hlc_persists (StoreFixture  *f,
 /* Version 4 added deals.position and notes and pipelines.monthly_target:
  * a version 3 database (the columns and their triggers taken away again)
  * gains them on open, keeps its deals, and syncs the new columns. */
+/* What migration 5 added, for making a database of an older version. */
+#define DOWNGRADE_MIGRATION_5 \
+  "DROP TRIGGER activities_sync_insert; DROP TRIGGER activities_sync_update; DROP TRIGGER activities_sync_delete;" \
+  "DROP INDEX activities_survey_response;" \
+  "ALTER TABLE activities DROP COLUMN category; ALTER TABLE activities DROP COLUMN survey_response_id;" \
+  "DROP TABLE survey_invitations;"
+
+/* A version 4 database gets the complaint category and survey link, and
+ * keeps its complaints; the new columns sync. */
+static void
+test_store_migration_5 (StoreFixture  *f,
+                        gconstpointer  data)
+{
+  g_autoptr(CrmActivity) complaint = crm_activity_new ();
+  g_autoptr(CrmActivity) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contact = store_add_contact (f->store, "Old customer");
+  sqlite3 *db = crm_store_get_db (f->store);
+
+  g_object_set (complaint, "kind", "complaint", "contact-id", contact, "subject", "Broken", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (complaint), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_5 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  f->store = crm_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, 5);
+  again = crm_store_get (f->store, CRM_TYPE_ACTIVITY, crm_record_get_id (CRM_RECORD (complaint)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (again), "status"), ==, "open");
+  g_object_set (again, "category", "quality", NULL);
+  g_assert_true (crm_store_update (f->store, CRM_RECORD (again), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_query_int (f->store,
+                                    "SELECT count (*) FROM outbox WHERE table_name = 'activities' AND op = 'update'"
+                                    " AND json_extract (patch, '$.category') = 'quality'"), ==, 1);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM survey_invitations"), ==, 0);
+}
+
 static void
 test_store_migration_4 (StoreFixture  *f,
                         gconstpointer  data)
@@ -711,13 +751,14 @@ test_store_migration_4 (StoreFixture  *f,
                                  "DROP INDEX deals_pipeline;"
                                  "ALTER TABLE deals DROP COLUMN position; ALTER TABLE deals DROP COLUMN notes;"
                                  "ALTER TABLE pipelines DROP COLUMN monthly_target;"
+                                 DOWNGRADE_MIGRATION_5
                                  "PRAGMA user_version = 3",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, 4);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, crm_store_get_latest_schema_version ());
   again = crm_store_get (f->store, CRM_TYPE_DEAL, crm_record_get_id (CRM_RECORD (deal)), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (crm_record_get_string (CRM_RECORD (again), "title"), ==, "Old deal");
@@ -756,6 +797,7 @@ main (int    argc,
   STORE_TEST ("/store/kill-during-bulk-write", test_store_kill_during_bulk_write);
   STORE_TEST ("/store/hlc-persists", test_store_hlc_persists);
   STORE_TEST ("/store/migration-4", test_store_migration_4);
+  STORE_TEST ("/store/migration-5", test_store_migration_5);
 
   ret = g_test_run ();
   remove_tree (data_home);

@@ -441,7 +441,8 @@ static gboolean migration_4_hook (sqlite3 *db, GError **error);
 /* Version 5: surveys and service.
  *
  * - activities gain the category of a complaint and the survey response a
- *   complaint was opened for (a detractor's follow-up).
+ *   complaint was opened for (a detractor's follow-up); no foreign key,
+ *   like assignee_id: a pulled complaint may arrive before its response.
  * - survey_invitations: one per member a survey was sent to. Its id is
  *   derived from the one-time token of the member's web-form link
  *   (crm_survey_invitation_id_for_token()), so the server finds it without
@@ -449,7 +450,7 @@ static gboolean migration_4_hook (sqlite3 *db, GError **error);
  *   answer. */
 static const char migration_5[] =
   "ALTER TABLE activities ADD COLUMN category TEXT;\n"
-  "ALTER TABLE activities ADD COLUMN survey_response_id TEXT" FK ("survey_responses") ";\n"
+  "ALTER TABLE activities ADD COLUMN survey_response_id TEXT;\n"
   "CREATE INDEX activities_survey_response ON activities (survey_response_id)"
   " WHERE survey_response_id IS NOT NULL;\n"
   "CREATE TABLE survey_invitations (\n"
