@@ -48,5 +48,7 @@ int crm_cli_merge     (CrmCli *cli, int argc, char **argv);
 int crm_cli_survey    (CrmCli *cli, int argc, char **argv);
 /* crm-cli-service.c */
 int crm_cli_service   (CrmCli *cli, int argc, char **argv);
+/* crm-cli-segment.c */
+int crm_cli_segment   (CrmCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -42,6 +42,9 @@ static const CrmCliCommand commands[] = {
   { "service", N_("service status COMPLAINT open|in_progress|resolved|closed"), crm_cli_service },
   { "service", N_("service sla [--first-response MIN] [--resolution MIN] [--assignee ID|owner] [--auto-complaint on|off]"), crm_cli_service },
   { "service", N_("service metrics [--from DATE] [--to DATE]   response and resolution times, backlog, per 1,000 customers"), crm_cli_service },
+  { "segment", N_("segment list | show NAME | count NAME [--date DATE]"), crm_cli_segment },
+  { "segment", N_("segment members NAME [--format table|csv] [--date DATE]"), crm_cli_segment },
+  { "segment", N_("segment create NAME --rule JSON|@FILE [--description TEXT] | segment delete NAME"), crm_cli_segment },
   { NULL, NULL, NULL },
 };
 
