@@ -80,9 +80,6 @@ void         crm_chart_draw_category_axis (cairo_t              *cr,
                                            const CrmChartStyle  *style,
                                            const CrmChartLayout *layout,
                                            gboolean              slots);
-/* The label of category @i: a formatted date or the category text. */
-char        *crm_chart_category_label   (const CrmChartData  *data,
-                                         guint                i);
 gboolean     crm_chart_has_values       (const CrmChartData  *data);
 void         crm_chart_series_color     (const CrmChartStyle *style,
                                          const CrmChartData  *data,

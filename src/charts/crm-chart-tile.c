@@ -14,7 +14,9 @@ crm_chart_tile_draw (cairo_t             *cr,
                      double               width,
                      double               height)
 {
-  g_autofree char *value = crm_chart_format_value (data->format, data->value, TRUE);
+  /* A KPI that cannot be computed yet says so rather than "n/a". */
+  gboolean empty = isnan (data->value) && data->empty_text != NULL;
+  g_autofree char *value = empty ? g_strdup (data->empty_text) : crm_chart_format_value (data->format, data->value, TRUE);
   double pad = style->font_size * 0.8;
   double y = pad, h;
   double big = MIN (style->title_size * 2.0, height / 3.2);
@@ -38,8 +40,10 @@ crm_chart_tile_draw (cairo_t             *cr,
                            pad, y, CRM_CHART_ALIGN_START, CRM_CHART_ALIGN_START, width - 2 * pad);
       y += h;
     }
-  crm_chart_text_size (cr, style, big, TRUE, value, NULL, &h);
-  crm_chart_draw_text (cr, style, big, TRUE, style->foreground, value,
+  if (empty)
+    big = style->font_size * 1.3;
+  crm_chart_text_size (cr, style, big, !empty, value, NULL, &h);
+  crm_chart_draw_text (cr, style, big, !empty, empty ? style->muted : style->foreground, value,
                        pad, y, CRM_CHART_ALIGN_START, CRM_CHART_ALIGN_START, width - 2 * pad);
   y += h;
 

@@ -174,6 +174,10 @@ void  crm_chart_nice_axis       (double   min,
 char *crm_chart_format_value    (CrmChartFormat  format,
                                  double          value,
                                  gboolean        compact);
+/* The label of category @i: a formatted date or the category text (axes,
+ * tooltips). */
+char *crm_chart_category_label  (const CrmChartData  *data,
+                                 guint                i);
 /* The heatmap colour of a fraction (0–1), RGBA. */
 void  crm_chart_heat_color      (const CrmChartStyle *style,
                                  double               fraction,

@@ -1358,6 +1358,98 @@ crm_top_customer_free (CrmTopCustomer *customer)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Sales by owner, province, product, category */
+
+/* One statement per dimension: a column name cannot be a parameter. The
+ * previous period is the same length just before, for the change. */
+#define SALES_BY(key_expr, label_expr, join) \
+  "WITH cur AS (SELECT " key_expr " AS k, sum (p.amount) AS revenue, count (*) AS orders," \
+  " count (DISTINCT p.contact_id) AS customers" PURCHASES_IN_PERIOD " GROUP BY 1)," \
+  " prev AS (SELECT " key_expr " AS k, sum (p.amount) AS revenue" \
+  " FROM purchases p CROSS JOIN contacts c ON c.id = p.contact_id" \
+  " WHERE p.deleted = 0 AND c.deleted = 0" \
+  " AND p.purchased_at >= :prev_from_ts AND p.purchased_at < :from_ts AND" CONTACT_FILTER " GROUP BY 1)" \
+  " SELECT cur.k, " label_expr ", cur.revenue, cur.orders, cur.customers, coalesce (prev.revenue, 0)" \
+  " FROM cur LEFT JOIN prev ON prev.k IS cur.k " join \
+  " ORDER BY cur.revenue DESC, cur.k LIMIT :limit"
+
+static const char * const sales_by_sql[] = {
+  [CRM_SALES_BY_OWNER] = SALES_BY ("c.owner_id", "coalesce (nullif (u.display_name, ''), u.username, cur.k)",
+                                   "LEFT JOIN users u ON u.id = cur.k"),
+  [CRM_SALES_BY_PROVINCE] = SALES_BY ("nullif (c.province, '')", "cur.k", ""),
+  [CRM_SALES_BY_PRODUCT] = SALES_BY ("nullif (p.product, '')", "cur.k", ""),
+  [CRM_SALES_BY_CATEGORY] = SALES_BY ("nullif (p.category, '')", "cur.k", ""),
+};
+
+GPtrArray *
+crm_analytics_sales_by (CrmStore                *store,
+                        const CrmAnalyticsQuery *query,
+                        CrmSalesDimension        dimension,
+                        guint                    limit,
+                        GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_sales_group_free);
+  CrmAnalyticsQuery previous;
+  gboolean failed = FALSE;
+
+  g_return_val_if_fail (dimension <= CRM_SALES_BY_CATEGORY, NULL);
+
+  stmt = prepare_query (store, sales_by_sql[dimension], query, error);
+  if (stmt == NULL)
+    return NULL;
+  crm_analytics_query_previous (query, &previous);
+  bind_named_date_ts (stmt, ":prev_from_ts", &previous.from);
+  bind_named_int (stmt, ":limit", limit > 0 ? (gint64) limit : -1);
+  while (step_row (store, stmt, &failed, error))
+    {
+      CrmSalesGroup *group = g_new0 (CrmSalesGroup, 1);
+
+      group->key = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      group->label = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      group->revenue = sqlite3_column_int64 (stmt, 2);
+      group->orders = sqlite3_column_int64 (stmt, 3);
+      group->customers = sqlite3_column_int64 (stmt, 4);
+      group->previous_revenue = sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (groups, group);
+    }
+  if (failed)
+    return NULL;
+  return g_steal_pointer (&groups);
+}
+
+void
+crm_sales_group_free (CrmSalesGroup *group)
+{
+  if (group == NULL)
+    return;
+  g_free (group->key);
+  g_free (group->label);
+  g_free (group);
+}
+
+static const char provinces_sql[] =
+  "SELECT province FROM contacts WHERE deleted = 0 AND province IS NOT NULL AND province != ''"
+  " GROUP BY province ORDER BY count (*) DESC, province";
+
+GStrv
+crm_analytics_provinces (CrmStore  *store,
+                         GError   **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, provinces_sql, error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  gboolean failed = FALSE;
+
+  if (stmt == NULL)
+    return NULL;
+  while (step_row (store, stmt, &failed, error))
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  if (failed)
+    return NULL;
+  return g_strv_builder_end (builder);
+}
+
+/* ---------------------------------------------------------------------- */
 
 gboolean
 crm_analytics_kpis (CrmStore                *store,

@@ -294,6 +294,37 @@ GPtrArray *crm_analytics_top_customers   (CrmStore                *store,
                                           GError                 **error);
 void       crm_top_customer_free         (CrmTopCustomer          *customer);
 
+typedef enum
+{
+  CRM_SALES_BY_OWNER,
+  CRM_SALES_BY_PROVINCE,
+  CRM_SALES_BY_PRODUCT,
+  CRM_SALES_BY_CATEGORY,
+} CrmSalesDimension;
+
+typedef struct
+{
+  char   *key;             /* owner id, province, product, category; NULL: none */
+  char   *label;           /* the owner's name, else the key */
+  gint64  revenue;
+  gint64  orders;
+  gint64  customers;
+  gint64  previous_revenue; /* the period just before, same length */
+} CrmSalesGroup;
+
+/* The period's sales per owner (of the customer), province, product or
+ * product category, by revenue; at most @limit groups (0: all). */
+GPtrArray *crm_analytics_sales_by        (CrmStore                *store,
+                                          const CrmAnalyticsQuery *query,
+                                          CrmSalesDimension        dimension,
+                                          guint                    limit,
+                                          GError                 **error);
+void       crm_sales_group_free          (CrmSalesGroup           *group);
+
+/* Provinces of live contacts, the most customers first (for filters). */
+GStrv      crm_analytics_provinces       (CrmStore                *store,
+                                          GError                 **error);
+
 /* Every scalar KPI of the period at once, for tiles and `crmctl report kpis`. */
 typedef struct
 {
@@ -322,5 +353,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmDistribution, crm_distribution_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmPipelineSummary, crm_pipeline_summary_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmSatisfactionTrend, crm_satisfaction_trend_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmTopCustomer, crm_top_customer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmSalesGroup, crm_sales_group_free)
 
 G_END_DECLS

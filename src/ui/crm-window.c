@@ -7,6 +7,7 @@
 #include "crm-application.h"
 #include "crm-contacts-page.h"
 #include "crm-context.h"
+#include "crm-dashboard-page.h"
 #include "crm-window.h"
 
 struct _CrmWindow
@@ -27,6 +28,7 @@ struct _CrmWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *stack;
   CrmContactsPage      *contacts_page;
+  CrmDashboardPage     *dashboard_page;
 };
 
 G_DEFINE_FINAL_TYPE (CrmWindow, crm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -175,6 +177,25 @@ show_sidebar_action (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* The contacts behind a figure (the dashboard's dormant customers): the
+ * contacts workspace with exactly these (filter, value) pairs. */
+static void
+show_contacts_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+  GVariantIter iter;
+  const char *filter, *value;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.workspace", "s", "contacts");
+  /* Clears the filters too. */
+  gtk_widget_activate_action (GTK_WIDGET (self->contacts_page), "contacts.clear-search", NULL);
+  g_variant_iter_init (&iter, parameter);
+  while (g_variant_iter_next (&iter, "(&s&s)", &filter, &value))
+    gtk_widget_activate_action (GTK_WIDGET (self->contacts_page), "contacts.filter", "(ss)", filter, value);
+}
+
 static void
 restore_window_state (CrmWindow *self)
 {
@@ -226,7 +247,10 @@ crm_window_constructed (GObject *object)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   if (self->context != NULL)
-    crm_contacts_page_set_context (self->contacts_page, self->context);
+    {
+      crm_contacts_page_set_context (self->contacts_page, self->context);
+      crm_dashboard_page_set_context (self->dashboard_page, self->context);
+    }
   g_object_bind_property (self->contacts_page, "overdue-count",
                           adw_view_stack_get_page (self->stack, GTK_WIDGET (self->contacts_page)), "badge-number",
                           G_BINDING_SYNC_CREATE);
@@ -309,6 +333,7 @@ crm_window_class_init (CrmWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CRM_TYPE_CONTACTS_PAGE);
+  g_type_ensure (CRM_TYPE_DASHBOARD_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, leaflet);
@@ -321,11 +346,13 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, contacts_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, dashboard_page);
   gtk_widget_class_bind_template_callback (widget_class, on_workspace_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_workspace_changed);
 
   gtk_widget_class_install_action (widget_class, "win.workspace", "s", workspace_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.show-contacts", "a(ss)", show_contacts_action);
 
   /* Ctrl+1 … Ctrl+7 jump to the workspaces in sidebar order. */
   for (guint i = 0; i < G_N_ELEMENTS (workspaces); i++)

@@ -8,7 +8,9 @@
 #include "crm-contact-filter-popover.h"
 #include "crm-contact-pane.h"
 #include "crm-contact-purchases.h"
+#include "crm-chart-view.h"
 #include "crm-contacts-page.h"
+#include "crm-dashboard-page.h"
 #include "crm-preferences-window.h"
 #include "crm-reminders-view.h"
 #include "crm-test-ui.h"
@@ -28,6 +30,8 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_CONTACT_PURCHASES);
   g_type_ensure (CRM_TYPE_TIMELINE);
   g_type_ensure (CRM_TYPE_REMINDERS_VIEW);
+  g_type_ensure (CRM_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (CRM_TYPE_CHART_VIEW);
 }
 
 static int
