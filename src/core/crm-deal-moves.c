@@ -253,6 +253,56 @@ crm_stage_reorder (CrmStore           *store,
   return crm_store_commit (store, error);
 }
 
+void
+crm_deal_move_free (CrmDealMove *move)
+{
+  if (move == NULL)
+    return;
+  g_free (move->from_stage);
+  g_free (move->to_stage);
+  g_free (move->at);
+  g_free (move->by);
+  g_free (move);
+}
+
+static const char moves_sql[] =
+  "SELECT f.name, t.name, h.at, coalesce (u.display_name, u.username)"
+  " FROM deal_stage_history h"
+  " LEFT JOIN stages f ON f.id = h.from_stage_id"
+  " LEFT JOIN stages t ON t.id = h.to_stage_id"
+  " LEFT JOIN users u ON u.id = h.by_user_id"
+  " WHERE h.deal_id = ? AND h.deleted = 0 ORDER BY h.at, h.created_at";
+
+GPtrArray *
+crm_deal_list_moves (CrmStore    *store,
+                     const char  *deal_id,
+                     GError     **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, moves_sql, error);
+  g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_deal_move_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  crm_stmt_bind_text (stmt, 1, deal_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CrmDealMove *move = g_new0 (CrmDealMove, 1);
+
+      move->from_stage = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      move->to_stage = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      move->at = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      move->by = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      g_ptr_array_add (moves, move);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      crm_store_take_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&moves);
+}
+
 char *
 crm_pipeline_create_with_stages (CrmStore      *store,
                                  const char    *name,

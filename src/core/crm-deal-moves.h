@@ -48,6 +48,22 @@ gint64    crm_stage_count_deals            (CrmStore      *store,
                                             const char    *stage_id,
                                             GError       **error);
 
+typedef struct
+{
+  char *from_stage;   /* stage names; from is NULL for the first entry */
+  char *to_stage;
+  char *at;           /* timestamp */
+  char *by;           /* who moved it (display name), or NULL */
+} CrmDealMove;
+
+void      crm_deal_move_free               (CrmDealMove   *move);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmDealMove, crm_deal_move_free)
+
+/* The moves of deal @deal_id, oldest first (CrmDealMove). */
+GPtrArray *crm_deal_list_moves             (CrmStore      *store,
+                                            const char    *deal_id,
+                                            GError       **error);
+
 /* A pipeline named @name with the usual stages of a sale (translated
  * names, probabilities 10–80 %, won, lost), made default when it is the
  * first. Returns its id. */

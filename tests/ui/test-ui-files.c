@@ -11,6 +11,8 @@
 #include "crm-chart-view.h"
 #include "crm-contacts-page.h"
 #include "crm-dashboard-page.h"
+#include "crm-deal-editor.h"
+#include "crm-pipeline-page.h"
 #include "crm-preferences-window.h"
 #include "crm-reminders-view.h"
 #include "crm-test-ui.h"
@@ -32,6 +34,8 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_REMINDERS_VIEW);
   g_type_ensure (CRM_TYPE_DASHBOARD_PAGE);
   g_type_ensure (CRM_TYPE_CHART_VIEW);
+  g_type_ensure (CRM_TYPE_PIPELINE_PAGE);
+  g_type_ensure (CRM_TYPE_DEAL_EDITOR);
 }
 
 static int

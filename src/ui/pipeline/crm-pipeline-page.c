@@ -1,0 +1,1558 @@
+/* crm-pipeline-page.c: the Pipeline workspace: deals on a board of stages (or a list), moves by drag and drop or keyboard, filters, totals and forecast */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "crm-contact-labels.h"
+#include "crm-deal-editor.h"
+#include "crm-deal-moves.h"
+#include "crm-deal.h"
+#include "crm-forecast.h"
+#include "crm-pipeline-page.h"
+#include "crm-user-directory.h"
+
+/* -1 in the index of pipeline.move-deal: keep the deal's order key;
+ * -2: put it at the end of the column. */
+#define INDEX_KEEP (-1)
+#define INDEX_END (-2)
+
+struct _CrmPipelinePage
+{
+  GtkWidget          parent_instance;
+
+  CrmContext        *context;
+  CrmDealBoard      *board;
+  CrmChangeSet      *undo;
+  AdwToast          *undo_toast;
+  GPtrArray         *owner_ids;       /* parallel to owner_dropdown; "" = everyone */
+  GPtrArray         *column_labels;   /* per stage: GtkLabel of its totals */
+  GPtrArray         *column_lists;    /* per stage: GtkListView */
+  GListStore        *all_columns;     /* the columns' models, flattened for the list view */
+  GtkSortListModel  *list_sorted;
+  char              *selected_deal;
+  char              *view;            /* "board" or "list" */
+  GtkWindow         *editor;          /* weak */
+  gboolean           filling;
+
+  /* Template widgets */
+  AdwToastOverlay   *toast_overlay;
+  GtkDropDown       *pipeline_dropdown;
+  GtkDropDown       *owner_dropdown;
+  GtkDropDown       *period_dropdown;
+  GtkToggleButton   *board_button;
+  GtkToggleButton   *list_button;
+  GtkLabel          *summary_label;
+  GtkMenuButton     *forecast_button;
+  GtkGrid           *forecast_grid;
+  GtkLabel          *forecast_rates;
+  GtkStack          *view_stack;
+  GtkBox            *columns_box;
+  GtkColumnView     *list_view;
+  GMenuModel        *deal_menu;
+};
+
+G_DEFINE_FINAL_TYPE (CrmPipelinePage, crm_pipeline_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const struct { const char *id; const char *label; } periods[] = {
+  { "all", N_("Any close date") },
+  { "this-month", N_("Closing this month") },
+  { "next-month", N_("Closing next month") },
+  { "this-quarter", N_("Closing this quarter") },
+  { "this-year", N_("Closing this year") },
+};
+
+static void update_actions (CrmPipelinePage *self);
+static void move_deal (CrmPipelinePage *self, const char *deal_id, guint stage, int index);
+
+static CrmStore *
+get_store (CrmPipelinePage *self)
+{
+  return self->context != NULL ? crm_context_get_store (self->context) : NULL;
+}
+
+/* --- Toasts ---------------------------------------------------------------- */
+
+static void
+on_undo_toast_dismissed (AdwToast        *toast,
+                         CrmPipelinePage *self)
+{
+  if (self->undo_toast == toast)
+    g_clear_object (&self->undo_toast);
+}
+
+/* One undo toast is reused rather than dismissed and added again:
+ * libadwaita 1.2 crashes when a toast is dismissed during its animation. */
+static void
+show_undo_toast (CrmPipelinePage *self,
+                 const char      *title,
+                 CrmChangeSet    *undo)
+{
+  AdwToast *toast;
+
+  g_set_object (&self->undo, undo);
+  update_actions (self);
+  if (self->undo_toast != NULL)
+    {
+      adw_toast_set_title (self->undo_toast, title);
+      return;
+    }
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "pipeline.undo");
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self, 0);
+  self->undo_toast = g_object_ref (toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_error (CrmPipelinePage *self,
+            const GError    *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* --- Cards ----------------------------------------------------------------- */
+
+static CrmDealCard *
+card_of (GtkListItem *item)
+{
+  return item != NULL ? gtk_list_item_get_item (item) : NULL;
+}
+
+static void
+select_deal (CrmPipelinePage *self,
+             const char      *deal_id)
+{
+  if (g_strcmp0 (self->selected_deal, deal_id) == 0)
+    return;
+  g_free (self->selected_deal);
+  self->selected_deal = g_strdup (deal_id);
+  update_actions (self);
+}
+
+static GdkContentProvider *
+on_drag_prepare (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 GtkListItem   *item)
+{
+  CrmDealCard *card = card_of (item);
+
+  if (card == NULL)
+    return NULL;
+  return gdk_content_provider_new_typed (G_TYPE_STRING, crm_deal_card_get_id (card));
+}
+
+static void
+on_drag_begin (GtkDragSource *source,
+               GdkDrag       *drag,
+               GtkListItem   *item)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+
+  gtk_drag_source_set_icon (source, paintable, 20, 20);
+}
+
+static guint
+stage_of_list (GtkWidget *list)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list), "stage"));
+}
+
+/* A card dropped on a card goes before it. */
+static gboolean
+on_card_drop (GtkDropTarget *target,
+              const GValue  *value,
+              double         x,
+              double         y,
+              GtkListItem   *item)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (gtk_widget_get_ancestor (widget, CRM_TYPE_PIPELINE_PAGE));
+  GtkWidget *list = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW);
+  const char *deal_id = g_value_get_string (value);
+  guint from_stage, from_index;
+  guint stage;
+  int index;
+
+  if (self == NULL || list == NULL || card_of (item) == NULL)
+    return FALSE;
+  stage = stage_of_list (list);
+  index = (int) gtk_list_item_get_position (item);
+  if (crm_deal_board_find_deal (self->board, deal_id, &from_stage, &from_index) == NULL)
+    return FALSE;
+  /* Indexes count the column without the card being moved. */
+  if (from_stage == stage && (int) from_index < index)
+    index--;
+  if (from_stage == stage && (int) from_index == index)
+    return TRUE;
+  move_deal (self, deal_id, stage, index);
+  return TRUE;
+}
+
+/* A card dropped on a column's free space goes to its end. */
+static gboolean
+on_column_drop (GtkDropTarget   *target,
+                const GValue    *value,
+                double           x,
+                double           y,
+                CrmPipelinePage *self)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
+  guint stage = stage_of_list (widget);
+
+  move_deal (self, g_value_get_string (value), stage, INDEX_END);
+  return TRUE;
+}
+
+static void
+on_card_pressed (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GtkListItem     *item)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (gtk_widget_get_ancestor (widget, CRM_TYPE_PIPELINE_PAGE));
+  GtkWidget *menu;
+
+  if (self == NULL || card_of (item) == NULL)
+    return;
+  select_deal (self, crm_deal_card_get_id (card_of (item)));
+  menu = gtk_popover_menu_new_from_model (self->deal_menu);
+  gtk_widget_set_parent (menu, widget);
+  gtk_popover_set_pointing_to (GTK_POPOVER (menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  g_signal_connect (menu, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (menu));
+}
+
+static void
+setup_card (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            CrmPipelinePage          *self)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *marker = gtk_image_new_from_icon_name ("alarm-symbolic");
+  GtkWidget *customer = gtk_label_new (NULL);
+  GtkWidget *amount = gtk_label_new (NULL);
+  GtkWidget *owner = gtk_label_new (NULL);
+  GtkWidget *close = gtk_label_new (NULL);
+  GtkWidget *days = gtk_label_new (NULL);
+  GtkDragSource *drag = gtk_drag_source_new ();
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_widget_add_css_class (card, "deal-card");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (marker, "error");
+  gtk_widget_set_tooltip_text (marker, _("A task of this deal is overdue"));
+  gtk_box_append (GTK_BOX (top), title);
+  gtk_box_append (GTK_BOX (top), marker);
+  gtk_box_append (GTK_BOX (card), top);
+
+  for (GtkWidget **l = (GtkWidget *[]) { customer, amount, owner, close, days, NULL }; *l != NULL; l++)
+    {
+      gtk_label_set_xalign (GTK_LABEL (*l), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (*l), PANGO_ELLIPSIZE_END);
+    }
+  gtk_widget_add_css_class (customer, "dim-label");
+  gtk_widget_add_css_class (amount, "numeric");
+  gtk_widget_add_css_class (owner, "caption");
+  gtk_widget_add_css_class (close, "caption");
+  gtk_widget_add_css_class (close, "numeric");
+  gtk_widget_add_css_class (days, "caption");
+  gtk_widget_add_css_class (days, "dim-label");
+  gtk_widget_set_hexpand (owner, TRUE);
+  gtk_box_append (GTK_BOX (card), customer);
+  gtk_box_append (GTK_BOX (card), amount);
+  gtk_box_append (GTK_BOX (bottom), owner);
+  gtk_box_append (GTK_BOX (bottom), close);
+  gtk_box_append (GTK_BOX (bottom), days);
+  gtk_box_append (GTK_BOX (card), bottom);
+
+  g_object_set_data (G_OBJECT (card), "title", title);
+  g_object_set_data (G_OBJECT (card), "marker", marker);
+  g_object_set_data (G_OBJECT (card), "customer", customer);
+  g_object_set_data (G_OBJECT (card), "amount", amount);
+  g_object_set_data (G_OBJECT (card), "owner", owner);
+  g_object_set_data (G_OBJECT (card), "close", close);
+  g_object_set_data (G_OBJECT (card), "days", days);
+
+  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
+  g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), item);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), item);
+  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect (drop, "drop", G_CALLBACK (on_card_drop), item);
+  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (drop));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_card_pressed), item);
+  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (click));
+
+  gtk_list_item_set_child (item, card);
+}
+
+static char *
+card_customer (CrmDealCard *card)
+{
+  const char *contact = crm_deal_card_get_contact_name (card);
+  const char *organization = crm_deal_card_get_organization_name (card);
+
+  if (contact != NULL && organization != NULL)
+    /* Translators: a person and their organization on a deal card */
+    return g_strdup_printf (_("%s · %s"), contact, organization);
+  if (contact != NULL)
+    return g_strdup (contact);
+  return g_strdup (_("No customer"));
+}
+
+static char *
+card_days (CrmDealCard *card)
+{
+  int days = crm_deal_card_get_days_in_stage (card);
+
+  /* Translators: how long a deal has been in its stage, short */
+  return g_strdup_printf (ngettext ("%d day", "%d days", days), days);
+}
+
+static void
+bind_card (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           CrmPipelinePage          *self)
+{
+  GtkWidget *widget = gtk_list_item_get_child (item);
+  CrmDealCard *card = card_of (item);
+  g_autofree char *customer = card_customer (card);
+  g_autofree char *amount = crm_format_money (crm_deal_card_get_amount (card), crm_deal_card_get_currency (card));
+  g_autofree char *days = card_days (card);
+  g_autofree char *accessible = NULL;
+  GtkWidget *close = g_object_get_data (G_OBJECT (widget), "close");
+  const char *close_date = crm_deal_card_get_close_date (card);
+
+  gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "title"), crm_deal_card_get_title (card));
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (widget), "marker"), crm_deal_card_get_overdue_task (card));
+  gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "customer"), customer);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "amount"), amount);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "owner"),
+                      crm_deal_card_get_owner_name (card) != NULL ? crm_deal_card_get_owner_name (card) : _("No owner"));
+  gtk_label_set_text (GTK_LABEL (close), close_date != NULL ? close_date : "");
+  if (crm_deal_card_get_overdue_close (card))
+    {
+      gtk_widget_add_css_class (close, "error");
+      gtk_widget_set_tooltip_text (close, _("The expected close date has passed"));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (close, "error");
+      gtk_widget_set_tooltip_text (close, NULL);
+    }
+  gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "days"), crm_deal_card_get_closed (card) ? "" : days);
+  gtk_widget_set_tooltip_text (widget, crm_deal_card_get_lost_reason (card));
+
+  /* Translators: what a screen reader says for a deal card: title, customer, amount */
+  accessible = g_strdup_printf (_("%s, %s, %s"), crm_deal_card_get_title (card), customer, amount);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (widget) != NULL ? gtk_widget_get_parent (widget) : widget),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+/* --- Columns --------------------------------------------------------------- */
+
+static void
+on_column_selection_changed (GtkSingleSelection *selection,
+                             guint               position,
+                             guint               n_items,
+                             CrmPipelinePage    *self)
+{
+  CrmDealCard *card = gtk_single_selection_get_selected_item (selection);
+
+  if (card != NULL)
+    select_deal (self, crm_deal_card_get_id (card));
+}
+
+static void
+on_column_activate (GtkListView     *list,
+                    guint            position,
+                    CrmPipelinePage *self)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (list));
+  g_autoptr(CrmDealCard) card = g_list_model_get_item (model, position);
+
+  if (card != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.edit-deal", "s", crm_deal_card_get_id (card));
+}
+
+static void
+update_column_label (CrmPipelinePage *self,
+                     guint            stage)
+{
+  GtkLabel *label = g_ptr_array_index (self->column_labels, stage);
+  guint n = g_list_model_get_n_items (crm_deal_board_get_deals (self->board, stage));
+  g_autofree char *amount = crm_format_money (crm_deal_board_get_stage_amount (self->board, stage), NULL);
+  g_autofree char *weighted = crm_format_money (crm_deal_board_get_stage_weighted (self->board, stage), NULL);
+  g_autofree char *text = NULL;
+
+  if (crm_deal_board_get_stage_is_won (self->board, stage) || crm_deal_board_get_stage_is_lost (self->board, stage))
+    /* Translators: a closed stage's column: deal count and amount */
+    text = g_strdup_printf (ngettext ("%u deal · %s", "%u deals · %s", n), n, amount);
+  else
+    /* Translators: an open stage's column: count, amount, probability, weighted amount */
+    text = g_strdup_printf (ngettext ("%u deal · %s\n%d %% · weighted %s", "%u deals · %s\n%d %% · weighted %s", n),
+                            n, amount, crm_deal_board_get_stage_probability (self->board, stage), weighted);
+  gtk_label_set_text (label, text);
+}
+
+static GtkWidget *
+create_column (CrmPipelinePage *self,
+               guint            stage)
+{
+  GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *name = gtk_label_new (crm_deal_board_get_stage_name (self->board, stage));
+  GtkWidget *totals = gtk_label_new (NULL);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkSingleSelection *selection;
+  GtkWidget *list;
+  GtkDropTarget *drop;
+
+  gtk_widget_add_css_class (column, "pipeline-column");
+  if (crm_deal_board_get_stage_is_won (self->board, stage))
+    gtk_widget_add_css_class (column, "pipeline-won");
+  else if (crm_deal_board_get_stage_is_lost (self->board, stage))
+    gtk_widget_add_css_class (column, "pipeline-lost");
+  gtk_widget_set_size_request (column, 260, -1);
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (name, "title-4");
+  gtk_widget_set_margin_start (name, 6);
+  gtk_label_set_xalign (GTK_LABEL (totals), 0);
+  gtk_widget_add_css_class (totals, "caption");
+  gtk_widget_add_css_class (totals, "numeric");
+  gtk_widget_add_css_class (totals, "dim-label");
+  gtk_widget_set_margin_start (totals, 6);
+  gtk_box_append (GTK_BOX (column), name);
+  gtk_box_append (GTK_BOX (column), totals);
+  g_ptr_array_add (self->column_labels, totals);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_card), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
+  selection = gtk_single_selection_new (g_object_ref (crm_deal_board_get_deals (self->board, stage)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (selection, "selection-changed", G_CALLBACK (on_column_selection_changed), self, 0);
+  list = gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory);
+  gtk_widget_add_css_class (list, "pipeline-cards");
+  gtk_widget_add_css_class (list, "navigation-sidebar");
+  g_object_set_data (G_OBJECT (list), "stage", GUINT_TO_POINTER (stage));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  crm_deal_board_get_stage_name (self->board, stage), -1);
+  g_signal_connect_object (list, "activate", G_CALLBACK (on_column_activate), self, 0);
+  drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (on_column_drop), self, 0);
+  gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (drop));
+  g_ptr_array_add (self->column_lists, list);
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  gtk_box_append (GTK_BOX (column), scroller);
+  return column;
+}
+
+static void
+update_summary (CrmPipelinePage *self)
+{
+  guint n = crm_deal_board_get_n_open (self->board);
+  g_autofree char *amount = crm_format_money (crm_deal_board_get_open_amount (self->board), NULL);
+  g_autofree char *weighted = crm_format_money (crm_deal_board_get_weighted_amount (self->board), NULL);
+  g_autofree char *text = NULL;
+
+  /* Translators: the pipeline header: open deals, their amount, the weighted forecast */
+  text = g_strdup_printf (ngettext ("%u open deal · %s · weighted %s", "%u open deals · %s · weighted %s", n),
+                          n, amount, weighted);
+  gtk_label_set_text (self->summary_label, text);
+}
+
+static void
+update_view (CrmPipelinePage *self)
+{
+  const char *name = self->view;
+
+  if (crm_deal_board_get_n_stages (self->board) == 0)
+    name = "no-pipeline";
+  else if (crm_deal_board_get_n_deals (self->board) == 0 && crm_deal_board_get_owner_id (self->board) == NULL &&
+           gtk_drop_down_get_selected (self->period_dropdown) == 0)
+    name = "empty";
+  gtk_stack_set_visible_child_name (self->view_stack, name);
+}
+
+static void
+on_board_reloaded (CrmPipelinePage *self)
+{
+  for (guint s = 0; s < self->column_labels->len && s < crm_deal_board_get_n_stages (self->board); s++)
+    update_column_label (self, s);
+  update_summary (self);
+  update_view (self);
+  update_actions (self);
+}
+
+static void
+fill_pipelines (CrmPipelinePage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  for (guint i = 0; i < crm_deal_board_get_n_pipelines (self->board); i++)
+    {
+      gtk_string_list_append (names, crm_deal_board_get_pipeline_name_at (self->board, i));
+      if (g_strcmp0 (crm_deal_board_get_pipeline_id_at (self->board, i), crm_deal_board_get_pipeline_id (self->board)) == 0)
+        selected = i;
+    }
+  self->filling = TRUE;
+  gtk_drop_down_set_model (self->pipeline_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->pipeline_dropdown, selected);
+  self->filling = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->pipeline_dropdown), crm_deal_board_get_n_pipelines (self->board) > 0);
+}
+
+static void
+on_stages_changed (CrmPipelinePage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->columns_box))) != NULL)
+    gtk_box_remove (self->columns_box, child);
+  g_ptr_array_set_size (self->column_labels, 0);
+  g_ptr_array_set_size (self->column_lists, 0);
+  g_list_store_remove_all (self->all_columns);
+
+  for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
+    {
+      gtk_box_append (self->columns_box, create_column (self, s));
+      g_list_store_append (self->all_columns, crm_deal_board_get_deals (self->board, s));
+    }
+  fill_pipelines (self);
+}
+
+/* --- Moves ----------------------------------------------------------------- */
+
+typedef struct
+{
+  CrmPipelinePage *self;
+  char            *deal_id;
+  guint            stage;
+  int              index;
+  GtkDropDown     *reasons;
+  GtkEntry        *other;
+} LostPrompt;
+
+static void
+lost_prompt_free (LostPrompt *prompt)
+{
+  g_object_unref (prompt->self);
+  g_free (prompt->deal_id);
+  g_free (prompt);
+}
+
+static void do_move (CrmPipelinePage *self, const char *deal_id, guint stage, int index, const char *reason);
+
+static void
+on_lost_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  LostPrompt       *prompt)
+{
+  if (g_str_equal (response, "lost"))
+    {
+      const char *other = gtk_editable_get_text (GTK_EDITABLE (prompt->other));
+      GtkStringObject *choice = gtk_drop_down_get_selected_item (prompt->reasons);
+      g_autofree char *reason = g_strstrip (g_strdup (other));
+
+      if (*reason == '\0' && choice != NULL)
+        {
+          g_free (reason);
+          reason = g_strdup (gtk_string_object_get_string (choice));
+        }
+      do_move (prompt->self, prompt->deal_id, prompt->stage, prompt->index, reason);
+    }
+  lost_prompt_free (prompt);
+}
+
+/* Marking a deal lost asks why. */
+static void
+ask_lost_reason (CrmPipelinePage *self,
+                 const char      *deal_id,
+                 guint            stage,
+                 int              index)
+{
+  CrmDealCard *card = crm_deal_board_find_deal (self->board, deal_id, NULL, NULL);
+  g_auto(GStrv) reasons = crm_deal_default_lost_reasons ();
+  LostPrompt *prompt = g_new0 (LostPrompt, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Why was this deal lost?"),
+                                   card != NULL ? crm_deal_card_get_title (card) : NULL);
+  prompt->self = g_object_ref (self);
+  prompt->deal_id = g_strdup (deal_id);
+  prompt->stage = stage;
+  prompt->index = index;
+  prompt->reasons = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char * const *) reasons));
+  prompt->other = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (prompt->other, _("Or write another reason"));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (prompt->reasons));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (prompt->other));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "lost", _("Mark _Lost"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "lost", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "lost");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_lost_response), prompt);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+do_move (CrmPipelinePage *self,
+         const char      *deal_id,
+         guint            stage,
+         int              index,
+         const char      *reason)
+{
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (get_store (self));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *stage_name = g_strdup (crm_deal_board_get_stage_name (self->board, stage));
+  CrmDealCard *card = crm_deal_board_find_deal (self->board, deal_id, NULL, NULL);
+  guint board_index = index == INDEX_KEEP ? CRM_DEAL_BOARD_KEEP_ORDER
+                      : index == INDEX_END ? G_MAXUINT : (guint) index;
+
+  title = g_strdup_printf (_("“%s” moved to %s"), card != NULL ? crm_deal_card_get_title (card) : "", stage_name);
+  if (!crm_deal_board_move (self->board, deal_id, stage, board_index, reason, undo, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  if (crm_change_set_get_n_rows (undo) > 0)
+    show_undo_toast (self, title, undo);
+}
+
+static void
+move_deal (CrmPipelinePage *self,
+           const char      *deal_id,
+           guint            stage,
+           int              index)
+{
+  guint from_stage;
+
+  if (stage >= crm_deal_board_get_n_stages (self->board) ||
+      crm_deal_board_find_deal (self->board, deal_id, &from_stage, NULL) == NULL)
+    return;
+  if (crm_deal_board_get_stage_is_lost (self->board, stage) && from_stage != stage)
+    ask_lost_reason (self, deal_id, stage, index);
+  else
+    do_move (self, deal_id, stage, index, NULL);
+}
+
+/* pipeline.move-deal (deal id, stage id, index): index -1 keeps the
+ * deal's place in the order, -2 puts it last. */
+static void
+move_deal_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  const char *deal_id, *stage_id;
+  int index, stage;
+
+  g_variant_get (parameter, "(&s&si)", &deal_id, &stage_id, &index);
+  stage = crm_deal_board_find_stage (self->board, stage_id);
+  if (stage < 0)
+    return;
+  move_deal (self, deal_id, (guint) stage, index);
+}
+
+/* pipeline.mark-lost (deal id, reason): to the first lost stage. */
+static void
+mark_lost_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  const char *deal_id, *reason;
+
+  g_variant_get (parameter, "(&s&s)", &deal_id, &reason);
+  for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
+    if (crm_deal_board_get_stage_is_lost (self->board, s))
+      {
+        do_move (self, deal_id, s, INDEX_KEEP, reason);
+        return;
+      }
+}
+
+static void
+mark_won_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  const char *deal_id = g_variant_get_string (parameter, NULL);
+
+  for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
+    if (crm_deal_board_get_stage_is_won (self->board, s))
+      {
+        do_move (self, deal_id, s, INDEX_KEEP, NULL);
+        return;
+      }
+}
+
+static void
+select_in_column (CrmPipelinePage *self,
+                  const char      *deal_id)
+{
+  guint stage, index;
+
+  if (crm_deal_board_find_deal (self->board, deal_id, &stage, &index) == NULL || stage >= self->column_lists->len)
+    return;
+  for (guint s = 0; s < self->column_lists->len; s++)
+    {
+      GtkListView *list = g_ptr_array_index (self->column_lists, s);
+      GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
+
+      gtk_single_selection_set_selected (selection, s == stage ? index : GTK_INVALID_LIST_POSITION);
+    }
+  select_deal (self, deal_id);
+}
+
+static void
+move_step_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autofree char *deal_id = g_strdup (self->selected_deal);
+  int step = g_str_equal (action_name, "pipeline.move-next") ? 1 : -1;
+  guint stage;
+
+  if (deal_id == NULL || crm_deal_board_find_deal (self->board, deal_id, &stage, NULL) == NULL)
+    return;
+  if ((int) stage + step < 0 || stage + step >= crm_deal_board_get_n_stages (self->board))
+    return;
+  move_deal (self, deal_id, stage + step, INDEX_KEEP);
+  select_in_column (self, deal_id);
+}
+
+static void
+selected_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autofree char *deal_id = g_strdup (self->selected_deal);
+  guint stage;
+
+  if (deal_id == NULL)
+    return;
+  if (g_str_equal (action_name, "pipeline.edit-selected"))
+    gtk_widget_activate_action (widget, "pipeline.edit-deal", "s", deal_id);
+  else if (g_str_equal (action_name, "pipeline.delete-selected"))
+    gtk_widget_activate_action (widget, "pipeline.delete-deal", "s", deal_id);
+  else if (g_str_equal (action_name, "pipeline.mark-won-selected"))
+    gtk_widget_activate_action (widget, "pipeline.mark-won", "s", deal_id);
+  else if (g_str_equal (action_name, "pipeline.mark-lost-selected"))
+    for (stage = 0; stage < crm_deal_board_get_n_stages (self->board); stage++)
+      if (crm_deal_board_get_stage_is_lost (self->board, stage))
+        {
+          move_deal (self, deal_id, stage, INDEX_KEEP);
+          break;
+        }
+}
+
+static void
+delete_deal_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  const char *deal_id = g_variant_get_string (parameter, NULL);
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (get_store (self));
+  g_autoptr(GError) error = NULL;
+
+  if (!crm_store_delete (get_store (self), CRM_TYPE_DEAL, deal_id, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  crm_change_set_remember_delete (undo, CRM_TYPE_DEAL, deal_id);
+  if (g_strcmp0 (self->selected_deal, deal_id) == 0)
+    select_deal (self, NULL);
+  show_undo_toast (self, _("Deal deleted"), undo);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(CrmChangeSet) undo = g_steal_pointer (&self->undo);
+  g_autoptr(GError) error = NULL;
+
+  if (undo == NULL)
+    return;
+  if (!crm_change_set_revert (undo, &error))
+    show_error (self, error);
+  else
+    {
+      /* Shown at once, not at the next idle reload. */
+      if (!crm_deal_board_reload (self->board, &error))
+        show_error (self, error);
+      if (self->undo_toast != NULL)
+        {
+          adw_toast_set_title (self->undo_toast, _("Undone"));
+          adw_toast_set_button_label (self->undo_toast, NULL);
+          adw_toast_set_action_name (self->undo_toast, NULL);
+          g_clear_object (&self->undo_toast);
+        }
+    }
+  update_actions (self);
+}
+
+/* --- Editor ---------------------------------------------------------------- */
+
+static void
+on_editor_saved (CrmDealEditor   *editor,
+                 CrmChangeSet    *undo,
+                 const char      *message,
+                 CrmPipelinePage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!crm_deal_board_reload (self->board, &error))
+    show_error (self, error);
+  show_undo_toast (self, message, undo);
+  select_in_column (self, crm_deal_editor_get_deal_id (editor));
+}
+
+static void
+open_editor (CrmPipelinePage *self,
+             const char      *deal_id,
+             const char      *stage_id)
+{
+  CrmDealEditor *editor;
+
+  if (self->board == NULL || crm_deal_board_get_n_stages (self->board) == 0)
+    return;
+  if (self->editor != NULL)
+    gtk_window_destroy (self->editor);
+  editor = crm_deal_editor_new (self->board, deal_id, stage_id);
+  gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved), self, 0);
+  g_set_weak_pointer (&self->editor, GTK_WINDOW (editor));
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+new_deal_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  open_editor (CRM_PIPELINE_PAGE (widget), NULL, NULL);
+}
+
+static void
+edit_deal_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+
+  select_deal (self, g_variant_get_string (parameter, NULL));
+  open_editor (self, g_variant_get_string (parameter, NULL), NULL);
+}
+
+static void
+create_default_pipeline_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = crm_pipeline_create_with_stages (get_store (self), _("Sales"), NULL, &error);
+
+  if (id == NULL || !crm_deal_board_reload (self->board, &error))
+    show_error (self, error);
+}
+
+/* --- Filters and views ----------------------------------------------------- */
+
+static void
+on_pipeline_selected (CrmPipelinePage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->pipeline_dropdown);
+
+  if (self->filling || self->board == NULL || i >= crm_deal_board_get_n_pipelines (self->board))
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.select-pipeline", "s",
+                              crm_deal_board_get_pipeline_id_at (self->board, i));
+}
+
+static void
+select_pipeline_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->board == NULL)
+    return;
+
+  crm_deal_board_set_pipeline_id (self->board, g_variant_get_string (parameter, NULL));
+  if (!crm_deal_board_reload (self->board, &error))
+    show_error (self, error);
+}
+
+static void
+on_owner_selected (CrmPipelinePage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->owner_dropdown);
+
+  if (self->filling || self->board == NULL || i >= self->owner_ids->len)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.filter-owner", "s",
+                              (const char *) g_ptr_array_index (self->owner_ids, i));
+}
+
+static void
+filter_owner_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  const char *owner = g_variant_get_string (parameter, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (self->board == NULL)
+    return;
+
+  for (guint i = 0; i < self->owner_ids->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->owner_ids, i), owner))
+      {
+        self->filling = TRUE;
+        gtk_drop_down_set_selected (self->owner_dropdown, i);
+        self->filling = FALSE;
+      }
+  crm_deal_board_set_owner_id (self->board, owner);
+  if (!crm_deal_board_reload (self->board, &error))
+    show_error (self, error);
+}
+
+static void
+on_period_selected (CrmPipelinePage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->period_dropdown);
+
+  if (self->filling || self->board == NULL || i >= G_N_ELEMENTS (periods))
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.filter-period", "s", periods[i].id);
+}
+
+static void
+filter_period_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  const char *period = g_variant_get_string (parameter, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  int y = g_date_time_get_year (now);
+  int m = g_date_time_get_month (now);
+
+  if (self->board == NULL)
+    return;
+
+  if (g_str_equal (period, "this-month"))
+    {
+      from = g_strdup_printf ("%04d-%02d-01", y, m);
+      to = g_strdup_printf ("%04d-%02d-01", y + m / 12, m % 12 + 1);
+    }
+  else if (g_str_equal (period, "next-month"))
+    {
+      int y1 = y + m / 12, m1 = m % 12 + 1;
+
+      from = g_strdup_printf ("%04d-%02d-01", y1, m1);
+      to = g_strdup_printf ("%04d-%02d-01", y1 + m1 / 12, m1 % 12 + 1);
+    }
+  else if (g_str_equal (period, "this-quarter"))
+    {
+      int q = (m - 1) / 3 * 3 + 1;
+
+      from = g_strdup_printf ("%04d-%02d-01", y, q);
+      to = g_strdup_printf ("%04d-%02d-01", y + (q + 2) / 12, (q + 2) % 12 + 1);
+    }
+  else if (g_str_equal (period, "this-year"))
+    {
+      from = g_strdup_printf ("%04d-01-01", y);
+      to = g_strdup_printf ("%04d-01-01", y + 1);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
+    if (g_str_equal (periods[i].id, period))
+      {
+        self->filling = TRUE;
+        gtk_drop_down_set_selected (self->period_dropdown, i);
+        self->filling = FALSE;
+      }
+  crm_deal_board_set_period (self->board, from, to);
+  if (!crm_deal_board_reload (self->board, &error))
+    show_error (self, error);
+}
+
+static void
+view_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  const char *view = g_variant_get_string (parameter, NULL);
+
+  if (!g_str_equal (view, "board") && !g_str_equal (view, "list"))
+    return;
+  g_free (self->view);
+  self->view = g_strdup (view);
+  gtk_toggle_button_set_active (self->board_button, g_str_equal (view, "board"));
+  gtk_toggle_button_set_active (self->list_button, g_str_equal (view, "list"));
+  if (self->board != NULL)
+    update_view (self);
+}
+
+/* --- Forecast -------------------------------------------------------------- */
+
+static void
+grid_text (GtkGrid    *grid,
+           int         column,
+           int         row,
+           const char *text,
+           gboolean    heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0 : 1);
+  gtk_widget_add_css_class (label, heading ? "heading" : "numeric");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+}
+
+static void
+on_forecast_show (CrmPipelinePage *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *first = g_date_time_format (now, "%Y-%m");
+  g_autoptr(CrmForecast) forecast = NULL;
+  g_autoptr(GString) rates = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->forecast_grid))) != NULL)
+    gtk_grid_remove (self->forecast_grid, child);
+  if (self->board == NULL)
+    return;
+  forecast = crm_forecast_compute (get_store (self), crm_deal_board_get_pipeline_id (self->board),
+                                   crm_deal_board_get_owner_id (self->board), first, 6, &error);
+  if (forecast == NULL)
+    {
+      gtk_label_set_text (self->forecast_rates, error->message);
+      return;
+    }
+
+  grid_text (self->forecast_grid, 0, 0, _("Month"), TRUE);
+  grid_text (self->forecast_grid, 1, 0, _("Open"), TRUE);
+  grid_text (self->forecast_grid, 2, 0, _("Weighted"), TRUE);
+  grid_text (self->forecast_grid, 3, 0, _("Won"), TRUE);
+  grid_text (self->forecast_grid, 4, 0, _("Target"), TRUE);
+  for (guint i = 0; i < forecast->n_months; i++)
+    {
+      CrmForecastMonth *m = &forecast->months[i];
+      g_autofree char *open = crm_format_money (m->open_amount, NULL);
+      g_autofree char *weighted = crm_format_money (m->weighted, NULL);
+      g_autofree char *won = crm_format_money (m->won_amount, NULL);
+      g_autofree char *target = m->target > 0 ? crm_format_money (m->target, NULL) : g_strdup ("—");
+
+      grid_text (self->forecast_grid, 0, (int) i + 1, m->month, FALSE);
+      grid_text (self->forecast_grid, 1, (int) i + 1, open, FALSE);
+      grid_text (self->forecast_grid, 2, (int) i + 1, weighted, FALSE);
+      grid_text (self->forecast_grid, 3, (int) i + 1, won, FALSE);
+      grid_text (self->forecast_grid, 4, (int) i + 1, target, FALSE);
+    }
+
+  if (forecast->win_rate >= 0)
+    /* Translators: share of deals won among those closed, e.g. "Win rate 45 %" */
+    g_string_append_printf (rates, _("Win rate %.0f %%"), forecast->win_rate * 100);
+  if (forecast->average_cycle_days >= 0)
+    {
+      if (rates->len > 0)
+        g_string_append (rates, " · ");
+      g_string_append_printf (rates, _("average sales cycle %.0f days"), forecast->average_cycle_days);
+    }
+  for (guint s = 0; s + 1 < forecast->n_stages; s++)
+    if (forecast->stages[s].conversion >= 0)
+      {
+        g_string_append (rates, s == 0 ? "\n" : ", ");
+        /* Translators: conversion from one stage to the next, e.g. "Proposal → Negotiation 60 %" */
+        g_string_append_printf (rates, _("%s → %s %.0f %%"), forecast->stages[s].name,
+                                forecast->stages[s + 1].name, forecast->stages[s].conversion * 100);
+      }
+  gtk_label_set_text (self->forecast_rates, rates->str);
+}
+
+/* --- List view ------------------------------------------------------------- */
+
+typedef enum
+{
+  LIST_TITLE,
+  LIST_CUSTOMER,
+  LIST_STAGE,
+  LIST_AMOUNT,
+  LIST_CLOSE,
+  LIST_OWNER,
+  LIST_DAYS,
+  N_LIST_COLUMNS
+} ListColumn;
+
+static char *
+list_cell_text (CrmPipelinePage *self,
+                CrmDealCard     *card,
+                ListColumn       column)
+{
+  int stage;
+
+  switch (column)
+    {
+    case LIST_TITLE:
+      return g_strdup (crm_deal_card_get_title (card));
+    case LIST_CUSTOMER:
+      return card_customer (card);
+    case LIST_STAGE:
+      stage = crm_deal_board_find_stage (self->board, crm_deal_card_get_stage_id (card));
+      return g_strdup (stage >= 0 ? crm_deal_board_get_stage_name (self->board, stage) : "");
+    case LIST_AMOUNT:
+      return crm_format_money (crm_deal_card_get_amount (card), crm_deal_card_get_currency (card));
+    case LIST_CLOSE:
+      return g_strdup (crm_deal_card_get_close_date (card) != NULL ? crm_deal_card_get_close_date (card) : "");
+    case LIST_OWNER:
+      return g_strdup (crm_deal_card_get_owner_name (card) != NULL ? crm_deal_card_get_owner_name (card) : "");
+    case LIST_DAYS:
+      return crm_deal_card_get_closed (card) ? g_strdup ("") : card_days (card);
+    case N_LIST_COLUMNS:
+    default:
+      return NULL;
+    }
+}
+
+static void
+setup_list_cell (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  column)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (column) == LIST_AMOUNT ? 1 : 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (GPOINTER_TO_INT (column) == LIST_AMOUNT || GPOINTER_TO_INT (column) == LIST_CLOSE)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_list_cell (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  column)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  CrmPipelinePage *self = g_object_get_data (G_OBJECT (factory), "page");
+  g_autofree char *text = list_cell_text (self, card_of (item), GPOINTER_TO_INT (column));
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+}
+
+static int
+compare_cards (gconstpointer a,
+               gconstpointer b,
+               gpointer      column)
+{
+  CrmDealCard *x = (CrmDealCard *) a;
+  CrmDealCard *y = (CrmDealCard *) b;
+
+  switch (GPOINTER_TO_INT (column))
+    {
+    case LIST_AMOUNT:
+      return (crm_deal_card_get_amount (x) > crm_deal_card_get_amount (y)) -
+             (crm_deal_card_get_amount (x) < crm_deal_card_get_amount (y));
+    case LIST_DAYS:
+      return crm_deal_card_get_days_in_stage (x) - crm_deal_card_get_days_in_stage (y);
+    case LIST_CLOSE:
+      return g_strcmp0 (crm_deal_card_get_close_date (x), crm_deal_card_get_close_date (y));
+    case LIST_OWNER:
+      return g_strcmp0 (crm_deal_card_get_owner_name (x), crm_deal_card_get_owner_name (y));
+    case LIST_CUSTOMER:
+      return g_strcmp0 (crm_deal_card_get_contact_name (x), crm_deal_card_get_contact_name (y));
+    case LIST_STAGE:
+      return 0;   /* the flattened model is already in stage order */
+    case LIST_TITLE:
+    case N_LIST_COLUMNS:
+    default:
+      return g_strcmp0 (crm_deal_card_get_title (x), crm_deal_card_get_title (y));
+    }
+}
+
+static void
+on_list_activate (CrmPipelinePage *self,
+                  guint            position)
+{
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (self->list_view));
+  g_autoptr(CrmDealCard) card = g_list_model_get_item (model, position);
+
+  if (card != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.edit-deal", "s", crm_deal_card_get_id (card));
+}
+
+static void
+on_list_selection_changed (GtkSingleSelection *selection,
+                           guint               position,
+                           guint               n_items,
+                           CrmPipelinePage    *self)
+{
+  CrmDealCard *card = gtk_single_selection_get_selected_item (selection);
+
+  if (card != NULL)
+    select_deal (self, crm_deal_card_get_id (card));
+}
+
+static void
+create_list_columns (CrmPipelinePage *self)
+{
+  static const char *titles[N_LIST_COLUMNS] = {
+    N_("Deal"), N_("Customer"), N_("Stage"), N_("Amount"), N_("Close date"), N_("Owner"), N_("In stage"),
+  };
+  GtkFlattenListModel *flat = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->all_columns)));
+  GtkSingleSelection *selection;
+
+  self->list_sorted = gtk_sort_list_model_new (G_LIST_MODEL (flat), NULL);
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list_sorted)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  g_signal_connect_object (selection, "selection-changed", G_CALLBACK (on_list_selection_changed), self, 0);
+  gtk_column_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+
+  for (int i = 0; i < N_LIST_COLUMNS; i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkColumnViewColumn *column;
+      GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (compare_cards, GINT_TO_POINTER (i), NULL));
+
+      g_object_set_data (G_OBJECT (factory), "page", self);
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_list_cell), GINT_TO_POINTER (i));
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_list_cell), GINT_TO_POINTER (i));
+      column = gtk_column_view_column_new (_(titles[i]), factory);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_expand (column, i == LIST_TITLE || i == LIST_CUSTOMER);
+      if (i != LIST_STAGE)
+        gtk_column_view_column_set_sorter (column, sorter);
+      g_object_unref (sorter);
+      gtk_column_view_append_column (self->list_view, column);
+      g_object_unref (column);
+    }
+  gtk_sort_list_model_set_sorter (self->list_sorted, gtk_column_view_get_sorter (self->list_view));
+}
+
+/* --- Actions --------------------------------------------------------------- */
+
+static void
+update_actions (CrmPipelinePage *self)
+{
+  gboolean has_board = self->board != NULL && crm_deal_board_get_n_stages (self->board) > 0;
+  gboolean selected = has_board && self->selected_deal != NULL &&
+                      crm_deal_board_find_deal (self->board, self->selected_deal, NULL, NULL) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.new-deal", has_board);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.undo", self->undo != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.move-next", selected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.move-previous", selected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.edit-selected", selected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.delete-selected", selected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.mark-won-selected", selected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.mark-lost-selected", selected);
+}
+
+static void
+fill_owners (CrmPipelinePage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) users = crm_user_directory_list (get_store (self), NULL);
+
+  g_ptr_array_set_size (self->owner_ids, 0);
+  gtk_string_list_append (names, _("All owners"));
+  g_ptr_array_add (self->owner_ids, g_strdup (""));
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      CrmUserEntry *user = g_ptr_array_index (users, i);
+
+      gtk_string_list_append (names, user->name);
+      g_ptr_array_add (self->owner_ids, g_strdup (user->id));
+    }
+  self->filling = TRUE;
+  gtk_drop_down_set_model (self->owner_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->owner_dropdown, 0);
+  self->filling = FALSE;
+}
+
+/* --- GObject --------------------------------------------------------------- */
+
+static void
+crm_pipeline_page_dispose (GObject *object)
+{
+  CrmPipelinePage *self = (CrmPipelinePage *)object;
+
+  if (self->editor != NULL)
+    gtk_window_destroy (self->editor);
+  g_clear_weak_pointer (&self->editor);
+  if (self->board != NULL)
+    g_signal_handlers_disconnect_by_data (self->board, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_PIPELINE_PAGE);
+  g_clear_object (&self->list_sorted);
+  g_clear_object (&self->all_columns);
+  g_clear_object (&self->board);
+  g_clear_object (&self->undo);
+  g_clear_object (&self->undo_toast);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (crm_pipeline_page_parent_class)->dispose (object);
+}
+
+static void
+crm_pipeline_page_finalize (GObject *object)
+{
+  CrmPipelinePage *self = (CrmPipelinePage *)object;
+
+  g_clear_pointer (&self->owner_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->column_labels, g_ptr_array_unref);
+  g_clear_pointer (&self->column_lists, g_ptr_array_unref);
+  g_free (self->selected_deal);
+  g_free (self->view);
+
+  G_OBJECT_CLASS (crm_pipeline_page_parent_class)->finalize (object);
+}
+
+static void
+crm_pipeline_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_pipeline_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      crm_pipeline_page_set_context (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_pipeline_page_class_init (CrmPipelinePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const char * const selected_actions[] = {
+    "pipeline.edit-selected", "pipeline.delete-selected",
+    "pipeline.mark-won-selected", "pipeline.mark-lost-selected",
+  };
+
+  object_class->dispose = crm_pipeline_page_dispose;
+  object_class->finalize = crm_pipeline_page_finalize;
+  object_class->get_property = crm_pipeline_page_get_property;
+  object_class->set_property = crm_pipeline_page_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         CRM_TYPE_CONTEXT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-pipeline-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, pipeline_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, owner_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, period_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, board_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, list_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, forecast_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, forecast_grid);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, forecast_rates);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, columns_box);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, deal_menu);
+  gtk_widget_class_bind_template_callback (widget_class, on_pipeline_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_owner_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_period_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_forecast_show);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
+
+  gtk_widget_class_install_action (widget_class, "pipeline.new-deal", NULL, new_deal_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.edit-deal", "s", edit_deal_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.delete-deal", "s", delete_deal_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.move-deal", "(ssi)", move_deal_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.mark-won", "s", mark_won_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.mark-lost", "(ss)", mark_lost_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.move-next", NULL, move_step_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.move-previous", NULL, move_step_action);
+  for (guint i = 0; i < G_N_ELEMENTS (selected_actions); i++)
+    gtk_widget_class_install_action (widget_class, selected_actions[i], NULL, selected_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.select-pipeline", "s", select_pipeline_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.filter-owner", "s", filter_owner_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.filter-period", "s", filter_period_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.view", "s", view_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.create-default-pipeline", NULL, create_default_pipeline_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "pipeline.new-deal", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "pipeline.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_CONTROL_MASK, "pipeline.move-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_CONTROL_MASK, "pipeline.move-previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "pipeline.delete-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "pipeline.edit-selected", NULL);
+}
+
+static void
+crm_pipeline_page_init (CrmPipelinePage *self)
+{
+  g_autoptr(GtkStringList) period_names = gtk_string_list_new (NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->owner_ids = g_ptr_array_new_with_free_func (g_free);
+  self->column_labels = g_ptr_array_new ();
+  self->column_lists = g_ptr_array_new ();
+  self->all_columns = g_list_store_new (G_TYPE_LIST_MODEL);
+  self->view = g_strdup ("board");
+
+  for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
+    gtk_string_list_append (period_names, _(periods[i].label));
+  self->filling = TRUE;
+  gtk_drop_down_set_model (self->period_dropdown, G_LIST_MODEL (period_names));
+  self->filling = FALSE;
+  create_list_columns (self);
+  update_actions (self);
+}
+
+void
+crm_pipeline_page_set_context (CrmPipelinePage *self,
+                               CrmContext      *context)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CRM_IS_PIPELINE_PAGE (self));
+  g_return_if_fail (context == NULL || CRM_IS_CONTEXT (context));
+
+  if (self->context == context)
+    return;
+  g_return_if_fail (self->context == NULL);
+
+  self->context = g_object_ref (context);
+  self->board = crm_deal_board_new (crm_context_get_store (context));
+  g_signal_connect_object (self->board, "stages-changed", G_CALLBACK (on_stages_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->board, "reloaded", G_CALLBACK (on_board_reloaded), self, G_CONNECT_SWAPPED);
+  fill_owners (self);
+  if (!crm_deal_board_reload (self->board, &error))
+    show_error (self, error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
+}
+
+CrmDealBoard *
+crm_pipeline_page_get_board (CrmPipelinePage *self)
+{
+  g_return_val_if_fail (CRM_IS_PIPELINE_PAGE (self), NULL);
+
+  return self->board;
+}
+
+GtkWindow *
+crm_pipeline_page_get_editor (CrmPipelinePage *self)
+{
+  g_return_val_if_fail (CRM_IS_PIPELINE_PAGE (self), NULL);
+
+  return self->editor;
+}
+
+const char *
+crm_pipeline_page_get_selected_deal (CrmPipelinePage *self)
+{
+  g_return_val_if_fail (CRM_IS_PIPELINE_PAGE (self), NULL);
+
+  return self->selected_deal;
+}
+
+const char *
+crm_pipeline_page_get_view_state (CrmPipelinePage *self)
+{
+  g_return_val_if_fail (CRM_IS_PIPELINE_PAGE (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->view_stack);
+}
+
+const char *
+crm_pipeline_page_get_summary (CrmPipelinePage *self)
+{
+  g_return_val_if_fail (CRM_IS_PIPELINE_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->summary_label);
+}

@@ -1,0 +1,302 @@
+/* test-pipeline-page.c: the Pipeline workspace driven through its actions: create a pipeline and deals, move by drop and keyboard, lose with a reason, undo, filters, totals and forecast */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "crm-context.h"
+#include "crm-deal-board.h"
+#include "crm-deal-editor.h"
+#include "crm-deal.h"
+#include "crm-pipeline-page.h"
+#include "crm-store-private.h"
+#include "crm-test-ui.h"
+
+typedef struct
+{
+  char            *dir;
+  CrmStore        *store;
+  CrmContext      *context;
+  GtkWindow       *window;
+  CrmPipelinePage *page;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("crm-ui-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "crm.db", NULL);
+  f->store = crm_store_open (path, &error);
+  g_assert_no_error (error);
+  f->context = crm_context_new (f->store, settings);
+
+  f->page = g_object_new (CRM_TYPE_PIPELINE_PAGE, NULL);
+  crm_pipeline_page_set_context (f->page, f->context);
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1400, 800);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->page));
+  gtk_window_present (f->window);
+  crm_test_ui_iterate ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
+  gtk_window_destroy (f->window);
+  crm_test_ui_iterate ();
+  g_assert_null (f->page);
+
+  g_clear_object (&f->context);
+  g_assert_finalize_object (f->store);
+
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static CrmDealBoard *
+board (Fixture *f)
+{
+  return crm_pipeline_page_get_board (f->page);
+}
+
+static void
+activate (Fixture    *f,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->page), action, parameter));
+  crm_test_ui_iterate ();
+}
+
+static void
+create_pipeline (Fixture *f)
+{
+  activate (f, "pipeline.create-default-pipeline", NULL);
+  g_assert_cmpuint (crm_deal_board_get_n_stages (board (f)), ==, 6);
+}
+
+/* Adds a deal through the editor, as a user would. */
+static char *
+add_deal (Fixture    *f,
+          const char *title,
+          const char *amount,
+          guint       stage)
+{
+  GtkWindow *editor;
+  g_autofree char *id = NULL;
+
+  activate (f, "pipeline.new-deal", NULL);
+  editor = crm_pipeline_page_get_editor (f->page);
+  g_assert_true (CRM_IS_DEAL_EDITOR (editor));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.set-field", "(ss)", "title", title));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.set-field", "(ss)", "amount", amount));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.set-field", "(ss)", "expected_close", "2031-05-20"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.set-field", "(ss)",
+                                             "stage_id", crm_deal_board_get_stage_id (board (f), stage)));
+  id = NULL;
+  g_object_add_weak_pointer (G_OBJECT (editor), (gpointer *) &editor);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  crm_test_ui_iterate ();
+  /* Saved and closed. */
+  g_assert_null (editor);
+  g_assert_null (crm_pipeline_page_get_editor (f->page));
+  return g_strdup (crm_pipeline_page_get_selected_deal (f->page));
+}
+
+static guint
+stage_of (Fixture    *f,
+          const char *deal_id)
+{
+  guint stage = G_MAXUINT;
+
+  g_assert_nonnull (crm_deal_board_find_deal (board (f), deal_id, &stage, NULL));
+  return stage;
+}
+
+static void
+test_empty_states (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_assert_cmpstr (crm_pipeline_page_get_view_state (f->page), ==, "no-pipeline");
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->page), "pipeline.new-deal", NULL) &&
+                  crm_pipeline_page_get_editor (f->page) != NULL);
+  create_pipeline (f);
+  g_assert_cmpstr (crm_pipeline_page_get_view_state (f->page), ==, "empty");
+  activate (f, "pipeline.view", g_variant_new_string ("list"));
+  g_assert_cmpstr (crm_pipeline_page_get_view_state (f->page), ==, "empty");
+}
+
+static void
+test_create_move_undo (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autoptr(CrmDeal) deal = NULL;
+  g_autoptr(GError) error = NULL;
+
+  create_pipeline (f);
+  a = add_deal (f, "ERP 升级", "10000", 0);
+  g_assert_nonnull (a);
+  g_assert_cmpstr (crm_pipeline_page_get_view_state (f->page), ==, "board");
+  g_assert_cmpuint (stage_of (f, a), ==, 0);
+  deal = crm_store_get (f->store, CRM_TYPE_DEAL, a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (crm_record_get_int64 (CRM_RECORD (deal), "amount"), ==, 1000000);
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (deal), "expected_close"), ==, "2031-05-20");
+
+  /* Undo of an add removes it. */
+  activate (f, "pipeline.undo", NULL);
+  g_assert_null (crm_deal_board_find_deal (board (f), a, NULL, NULL));
+  g_clear_pointer (&a, g_free);
+  a = add_deal (f, "ERP 升级", "10000", 0);
+
+  /* Keyboard: the added deal is selected; Ctrl+Right moves it on. */
+  activate (f, "pipeline.move-next", NULL);
+  g_assert_cmpuint (stage_of (f, a), ==, 1);
+  activate (f, "pipeline.move-next", NULL);
+  g_assert_cmpuint (stage_of (f, a), ==, 2);
+  activate (f, "pipeline.move-previous", NULL);
+  g_assert_cmpuint (stage_of (f, a), ==, 1);
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpuint (stage_of (f, a), ==, 2);
+
+  /* What a drop does: a card dropped on another goes before it. */
+  b = add_deal (f, "CRM 项目", "30000", 2);
+  g_assert_cmpuint (stage_of (f, b), ==, 2);
+  {
+    guint index = G_MAXUINT;
+
+    crm_deal_board_find_deal (board (f), b, NULL, &index);
+    g_assert_cmpuint (index, ==, 1);
+  }
+  activate (f, "pipeline.move-deal", g_variant_new ("(ssi)", b, crm_deal_board_get_stage_id (board (f), 2), 0));
+  {
+    guint index = G_MAXUINT;
+
+    crm_deal_board_find_deal (board (f), b, NULL, &index);
+    g_assert_cmpuint (index, ==, 0);
+  }
+  /* Dropped on another column's free space: at its end. */
+  activate (f, "pipeline.move-deal", g_variant_new ("(ssi)", b, crm_deal_board_get_stage_id (board (f), 3), -2));
+  g_assert_cmpuint (stage_of (f, b), ==, 3);
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpuint (stage_of (f, b), ==, 2);
+
+  /* Every move is in the history: created, 0→1, 1→2, 2→1, undo 1→2. */
+  g_assert_cmpint (crm_deal_board_get_n_deals (board (f)), ==, 2);
+  {
+    g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (f->store, "SELECT count (*) FROM deal_stage_history WHERE deal_id = ?", &error);
+
+    crm_stmt_bind_text (stmt, 1, a);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 5);
+  }
+}
+
+static void
+test_won_lost (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *a = NULL;
+  g_autoptr(CrmDeal) deal = NULL;
+  g_autoptr(GError) error = NULL;
+
+  create_pipeline (f);
+  a = add_deal (f, "门店 POS", "5000", 1);
+
+  activate (f, "pipeline.mark-lost", g_variant_new ("(ss)", a, "价格太高"));
+  g_assert_true (crm_deal_board_get_stage_is_lost (board (f), stage_of (f, a)));
+  deal = crm_store_get (f->store, CRM_TYPE_DEAL, a, &error);
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (deal), "lost_reason"), ==, "价格太高");
+  g_assert_nonnull (crm_record_get_string (CRM_RECORD (deal), "closed_at"));
+  g_clear_object (&deal);
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpuint (stage_of (f, a), ==, 1);
+
+  activate (f, "pipeline.mark-won", g_variant_new_string (a));
+  g_assert_true (crm_deal_board_get_stage_is_won (board (f), stage_of (f, a)));
+  /* A won deal leaves the open total. */
+  g_assert_cmpuint (crm_deal_board_get_n_open (board (f)), ==, 0);
+}
+
+static void
+test_totals_and_filters (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autoptr(CrmDeal) deal = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *summary;
+
+  create_pipeline (f);
+  /* 10 % of 1,000 + 50 % of 20,000 = 10,100 weighted of 21,000. */
+  a = add_deal (f, "A", "1000", 0);
+  b = add_deal (f, "B", "20000", 2);
+  g_assert_cmpint (crm_deal_board_get_weighted_amount (board (f)), ==, 1010000);
+  g_assert_cmpint (crm_deal_board_get_stage_weighted (board (f), 2), ==, 1000000);
+  summary = crm_pipeline_page_get_summary (f->page);
+  g_assert_nonnull (strstr (summary, "2 open deals"));
+  g_assert_nonnull (strstr (summary, "¥21,000.00"));
+  g_assert_nonnull (strstr (summary, "weighted ¥10,100.00"));
+
+  /* Owner filter: nobody owns B. */
+  deal = crm_store_get (f->store, CRM_TYPE_DEAL, a, &error);
+  crm_record_set_owner_id (CRM_RECORD (deal), "0190a0a0-0000-7000-8000-000000000001");
+  g_assert_true (crm_store_update (f->store, CRM_RECORD (deal), &error));
+  crm_test_ui_iterate ();
+  activate (f, "pipeline.filter-owner", g_variant_new_string ("0190a0a0-0000-7000-8000-000000000001"));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 1);
+  g_assert_nonnull (strstr (crm_pipeline_page_get_summary (f->page), "weighted ¥100.00"));
+  activate (f, "pipeline.filter-owner", g_variant_new_string (""));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 2);
+
+  /* Period: both close in 2031, not this month. */
+  activate (f, "pipeline.filter-period", g_variant_new_string ("this-month"));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 0);
+  g_assert_cmpstr (crm_pipeline_page_get_view_state (f->page), ==, "board");
+  activate (f, "pipeline.filter-period", g_variant_new_string ("all"));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 2);
+
+  /* The same deals as a list. */
+  activate (f, "pipeline.view", g_variant_new_string ("list"));
+  g_assert_cmpstr (crm_pipeline_page_get_view_state (f->page), ==, "list");
+
+  /* Delete and undo. */
+  activate (f, "pipeline.delete-deal", g_variant_new_string (b));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 1);
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  crm_test_ui_init (&argc, &argv);
+
+  g_test_add ("/pipeline-page/empty-states", Fixture, NULL, fixture_set_up, test_empty_states, fixture_tear_down);
+  g_test_add ("/pipeline-page/create-move-undo", Fixture, NULL, fixture_set_up, test_create_move_undo, fixture_tear_down);
+  g_test_add ("/pipeline-page/won-lost", Fixture, NULL, fixture_set_up, test_won_lost, fixture_tear_down);
+  g_test_add ("/pipeline-page/totals-and-filters", Fixture, NULL, fixture_set_up, test_totals_and_filters, fixture_tear_down);
+
+  return g_test_run ();
+}
