@@ -88,6 +88,10 @@ typedef struct
   gboolean      (*audit)           (CrmServerBackend *self, const char *user_id, const char *client_id,
                                     gint64 mutation_id, const char *table, const char *row_id,
                                     const char *op, const char *status, GError **error);
+
+  /* Live rows of @table whose @field equals @value (a survey's questions). */
+  GPtrArray    *(*rows_with_field) (CrmServerBackend *self, const char *table, const char *field,
+                                    const char *value, GError **error);
 } CrmServerBackendVTable;
 
 struct _CrmServerBackend

@@ -603,6 +603,26 @@ sqlite_rows_of_contact (CrmServerBackend  *backend,
   return rows_query (self, stmt);
 }
 
+static GPtrArray *
+sqlite_rows_with_field (CrmServerBackend  *backend,
+                        const char        *table,
+                        const char        *field,
+                        const char        *value,
+                        GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM rows"
+                                      " WHERE table_name = ?1 AND deleted = 0 AND json_extract (data, '$.' || ?2) = ?3",
+                                error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, table);
+  bind_text (stmt, 2, field);
+  bind_text (stmt, 3, value);
+  return rows_query (self, stmt);
+}
+
 static gboolean
 sqlite_add_conflict (CrmServerBackend  *backend,
                      const char        *client_id,
@@ -709,6 +729,7 @@ static const CrmServerBackendVTable sqlite_vtable = {
   .add_conflict = sqlite_add_conflict,
   .client_conflicts = sqlite_client_conflicts,
   .audit = sqlite_audit,
+  .rows_with_field = sqlite_rows_with_field,
 };
 
 CrmServerBackend *

@@ -11,6 +11,7 @@
 
 #include "crm-hlc.h"
 #include "crm-server.h"
+#include "crm-server-survey-form.h"
 #include "crm-store-private.h"
 #include "crm-sync-protocol.h"
 #include "crm-uuid.h"
@@ -1283,6 +1284,7 @@ crm_server_new (const char  *db_path,
   self->backend = crm_server_sqlite_open (db_path, error);
   if (self->backend == NULL || !load_schema (self, error))
     return NULL;
+  crm_server_survey_form_install (self->soup, self->backend);
   return g_steal_pointer (&self);
 }
 

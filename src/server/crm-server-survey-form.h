@@ -1,0 +1,24 @@
+/* crm-server-survey-form.h: /s/<token>, the plain HTML survey form customers answer in a browser */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "crm-server-backend.h"
+
+G_BEGIN_DECLS
+
+/* Largest form body accepted, in bytes: the longest text answers of a
+ * long survey fit, a flood does not. */
+#define CRM_SURVEY_FORM_MAX_BODY (64 * 1024)
+
+/* Serves GET and POST /s/<token> on @soup from @backend. The handler's
+ * state lives as long as @soup's handler; @backend must outlive @soup. */
+void crm_server_survey_form_install (SoupServer       *soup,
+                                     CrmServerBackend *backend);
+
+/* "zh_CN" when the request prefers Chinese (Accept-Language or ?lang=),
+ * otherwise "en". */
+const char *crm_server_survey_form_pick_language (const char *accept_language,
+                                                  const char *lang_query);
+
+G_END_DECLS
