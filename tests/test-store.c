@@ -700,6 +700,55 @@ test_store_hlc_persists (StoreFixture  *f,
   "ALTER TABLE activities DROP COLUMN category; ALTER TABLE activities DROP COLUMN survey_response_id;" \
   "DROP TABLE survey_invitations;"
 
+/* What migration 6 added (after DOWNGRADE_MIGRATION_5 when both are used). */
+#define DOWNGRADE_MIGRATION_6 \
+  "DROP TRIGGER IF EXISTS activities_sync_insert; DROP TRIGGER IF EXISTS activities_sync_update;" \
+  "DROP TRIGGER IF EXISTS activities_sync_delete;" \
+  "DROP TRIGGER campaigns_sync_insert; DROP TRIGGER campaigns_sync_update; DROP TRIGGER campaigns_sync_delete;" \
+  "DROP TRIGGER campaign_members_sync_insert; DROP TRIGGER campaign_members_sync_update;" \
+  "DROP TRIGGER campaign_members_sync_delete;" \
+  "DROP INDEX activities_greeting; ALTER TABLE activities DROP COLUMN greeting_key;" \
+  "ALTER TABLE campaigns DROP COLUMN excluded_no_consent; ALTER TABLE campaigns DROP COLUMN excluded_no_address;" \
+  "ALTER TABLE campaigns DROP COLUMN attribution_days;" \
+  "ALTER TABLE campaign_members DROP COLUMN variant; ALTER TABLE campaign_members DROP COLUMN address;" \
+  "ALTER TABLE campaign_members DROP COLUMN attempts; ALTER TABLE campaign_members DROP COLUMN next_attempt_at;" \
+  "ALTER TABLE campaign_members DROP COLUMN sending_at;"
+
+/* A version 5 database gets the campaign and greeting columns, keeps its
+ * campaigns, and syncs the new columns but not the delivery bookkeeping. */
+static void
+test_store_migration_6 (StoreFixture  *f,
+                        gconstpointer  data)
+{
+  g_autoptr(CrmCampaign) campaign = crm_campaign_new ();
+  g_autoptr(CrmCampaign) again = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = crm_store_get_db (f->store);
+
+  g_object_set (campaign, "name", "春节问候", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (campaign), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  f->store = crm_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, 6);
+  again = crm_store_get (f->store, CRM_TYPE_CAMPAIGN, crm_record_get_id (CRM_RECORD (campaign)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (again), "name"), ==, "春节问候");
+  g_assert_cmpint (crm_record_get_int64 (CRM_RECORD (again), "attribution_days"), ==, 30);
+  g_object_set (again, "excluded-no-consent", (gint64) 7, NULL);
+  g_assert_true (crm_store_update (f->store, CRM_RECORD (again), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_query_int (f->store,
+                                    "SELECT count (*) FROM outbox WHERE table_name = 'campaigns' AND op = 'update'"
+                                    " AND json_extract (patch, '$.excluded_no_consent') = 7"), ==, 1);
+  g_assert_cmpint (store_query_int (f->store,
+                                    "SELECT count (*) FROM sqlite_schema WHERE name = 'campaign_members_sync_update'"
+                                    " AND sql LIKE '%variant%' AND sql NOT LIKE '%sending_at%'"), ==, 1);
+}
+
 /* A version 4 database gets the complaint category and survey link, and
  * keeps its complaints; the new columns sync. */
 static void
@@ -715,12 +764,12 @@ test_store_migration_5 (StoreFixture  *f,
   g_object_set (complaint, "kind", "complaint", "contact-id", contact, "subject", "Broken", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (complaint), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_5 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, 5);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, crm_store_get_latest_schema_version ());
   again = crm_store_get (f->store, CRM_TYPE_ACTIVITY, crm_record_get_id (CRM_RECORD (complaint)), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (crm_record_get_string (CRM_RECORD (again), "status"), ==, "open");
@@ -752,6 +801,7 @@ test_store_migration_4 (StoreFixture  *f,
                                  "ALTER TABLE deals DROP COLUMN position; ALTER TABLE deals DROP COLUMN notes;"
                                  "ALTER TABLE pipelines DROP COLUMN monthly_target;"
                                  DOWNGRADE_MIGRATION_5
+                                 DOWNGRADE_MIGRATION_6
                                  "PRAGMA user_version = 3",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
@@ -798,6 +848,7 @@ main (int    argc,
   STORE_TEST ("/store/hlc-persists", test_store_hlc_persists);
   STORE_TEST ("/store/migration-4", test_store_migration_4);
   STORE_TEST ("/store/migration-5", test_store_migration_5);
+  STORE_TEST ("/store/migration-6", test_store_migration_6);
 
   ret = g_test_run ();
   remove_tree (data_home);

@@ -48,6 +48,8 @@ int crm_cli_merge     (CrmCli *cli, int argc, char **argv);
 int crm_cli_survey    (CrmCli *cli, int argc, char **argv);
 /* crm-cli-service.c */
 int crm_cli_service   (CrmCli *cli, int argc, char **argv);
+/* crm-cli-campaign.c */
+int crm_cli_campaign  (CrmCli *cli, int argc, char **argv);
 /* crm-cli-segment.c */
 int crm_cli_segment   (CrmCli *cli, int argc, char **argv);
 

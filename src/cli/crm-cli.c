@@ -45,6 +45,10 @@ static const CrmCliCommand commands[] = {
   { "segment", N_("segment list | show NAME | count NAME [--date DATE]"), crm_cli_segment },
   { "segment", N_("segment members NAME [--format table|csv] [--date DATE]"), crm_cli_segment },
   { "segment", N_("segment create NAME --rule JSON|@FILE [--description TEXT] | segment delete NAME"), crm_cli_segment },
+  { "campaign", N_("campaign list | launch NAME [--date DATE] | status NAME"), crm_cli_campaign },
+  { "campaign", N_("campaign create NAME --channel email|sms|letter|phone (--segment S --body TEXT|@FILE [--subject T] | --templates JSON|@FILE) [--attribution-days N]"), crm_cli_campaign },
+  { "campaign", N_("campaign preview NAME --contact ID | respond NAME CONTACT opened|responded|unsubscribed"), crm_cli_campaign },
+  { "campaign", N_("campaign export NAME [-o FILE] [--no-mark-sent]   SMS, call or letter list as CSV"), crm_cli_campaign },
   { NULL, NULL, NULL },
 };
 

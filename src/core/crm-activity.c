@@ -37,6 +37,7 @@ static const CrmColumn columns[] = {
   /* Migration 5 */
   { "category", CRM_COLUMN_TEXT, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
   { "survey_response_id", CRM_COLUMN_REF, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
+  { "greeting_key", CRM_COLUMN_TEXT, CRM_COLUMN_FLAGS_NONE, NULL, NULL, 0, 0 },
 };
 
 static gboolean

@@ -297,3 +297,36 @@ crm_segment_dup_member_ids (CrmStore    *store,
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE ? g_steal_pointer (&ids) : NULL;
 }
+
+gboolean
+crm_segment_contains (CrmStore    *store,
+                      const char  *rule_json,
+                      const char  *reference_date,
+                      const char  *contact_id,
+                      gboolean    *out_contains,
+                      GError     **error)
+{
+  g_autoptr(CrmSegmentQuery) query = crm_segment_query_new (rule_json, reference_date, error);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (query == NULL)
+    return FALSE;
+  sql = g_strconcat ("SELECT 1 FROM contacts c WHERE c.id = ? AND c.deleted = 0 AND ",
+                     crm_segment_query_get_predicate (query), NULL);
+  rc = sqlite3_prepare_v2 (crm_store_get_db (store), sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      crm_store_take_error (store, rc, error);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, contact_id, -1, SQLITE_TRANSIENT);
+  crm_segment_query_bind (query, stmt, 2);
+  rc = sqlite3_step (stmt);
+  *out_contains = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    crm_store_take_error (store, rc, error);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}

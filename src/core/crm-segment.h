@@ -52,4 +52,12 @@ GPtrArray      *crm_segment_dup_member_ids   (CrmStore    *store,
                                               const char  *reference_date,
                                               GError     **error);
 
+/* Whether @contact_id is a live contact matching @rule_json. */
+gboolean        crm_segment_contains         (CrmStore    *store,
+                                              const char  *rule_json,
+                                              const char  *reference_date,
+                                              const char  *contact_id,
+                                              gboolean    *out_contains,
+                                              GError     **error);
+
 G_END_DECLS

@@ -472,6 +472,41 @@ migration_5_hook (sqlite3  *db,
          crm_store_create_sync_triggers (db, "survey_invitations", error);
 }
 
+/* Version 6: campaigns and greetings.
+ *
+ * - campaigns count who launch left out (no consent, no address for the
+ *   channel) and carry their attribution window.
+ * - campaign_members remember the variant (segment) and the address each
+ *   member was frozen with, and the delivery worker's bookkeeping: attempts,
+ *   when to retry, and sending_at, set before a message is handed to the
+ *   relay and cleared after, so a restart knows which sends were cut off
+ *   (those are never retried: nobody gets a message twice). The bookkeeping
+ *   stays on this replica.
+ * - activities.greeting_key ("birthday:2026", "mid_autumn:2026") with a
+ *   unique index, so a greeting is recorded once per contact and occasion. */
+static const char migration_6[] =
+  "ALTER TABLE campaigns ADD COLUMN excluded_no_consent INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE campaigns ADD COLUMN excluded_no_address INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE campaigns ADD COLUMN attribution_days INTEGER NOT NULL DEFAULT 30"
+  " CHECK (attribution_days BETWEEN 1 AND 365);\n"
+  "ALTER TABLE campaign_members ADD COLUMN variant TEXT;\n"
+  "ALTER TABLE campaign_members ADD COLUMN address TEXT;\n"
+  "ALTER TABLE campaign_members ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE campaign_members ADD COLUMN next_attempt_at TEXT;\n"
+  "ALTER TABLE campaign_members ADD COLUMN sending_at TEXT;\n"
+  "ALTER TABLE activities ADD COLUMN greeting_key TEXT;\n"
+  "CREATE UNIQUE INDEX activities_greeting ON activities (contact_id, greeting_key)"
+  " WHERE greeting_key IS NOT NULL;\n";
+
+static gboolean
+migration_6_hook (sqlite3  *db,
+                  GError  **error)
+{
+  return crm_store_create_sync_triggers (db, "campaigns", error) &&
+         crm_store_create_sync_triggers (db, "campaign_members", error) &&
+         crm_store_create_sync_triggers (db, "activities", error);
+}
+
 typedef struct
 {
   const char *sql;
@@ -486,6 +521,7 @@ static const Migration migrations[] = {
   { migration_3, crm_contact_search_install_fields },
   { migration_4, migration_4_hook },
   { migration_5, migration_5_hook },
+  { migration_6, migration_6_hook },
 };
 
 /* Tables replicated through the outbox, in dependency order. */
@@ -530,10 +566,17 @@ crm_store_table_is_synced (const char *table)
   return table != NULL && g_strv_contains (synced_tables, table);
 }
 
+/* The delivery worker's bookkeeping (migration 6). */
+static const char * const campaign_member_local_columns[] = {
+  "attempts", "next_attempt_at", "sending_at", NULL
+};
+
 static gboolean
 column_is_synced (const char *table,
                   const char *column)
 {
+  if (g_str_equal (table, "campaign_members") && g_strv_contains (campaign_member_local_columns, column))
+    return FALSE;
   if (g_strv_contains (local_columns, column))
     return FALSE;
   if (g_str_equal (table, "contacts") && g_strv_contains (contact_derived_columns, column))

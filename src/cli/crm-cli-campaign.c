@@ -1,0 +1,342 @@
+/* crm-cli-campaign.c: crmctl campaign list|create|preview|launch|status|export|respond  */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crm-campaigns.h"
+#include "crm-cli-commands.h"
+#include "crm-segment.h"
+#include "crm-value.h"
+
+/* TEXT, or the contents of FILE for "@FILE". */
+static gboolean
+text_or_file (const char  *value,
+              char       **out_text,
+              GError     **error)
+{
+  if (value[0] == '@')
+    return g_file_get_contents (value + 1, out_text, NULL, error);
+  *out_text = g_strdup (value);
+  return TRUE;
+}
+
+static int
+campaign_list (CrmCli  *cli,
+               int      argc,
+               char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  GError *error = NULL;
+
+  if (argc > 0)
+    return crm_cli_usage_error (_("unknown argument “%s” for campaign list"), argv[0]);
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_READ_ONLY, &error);
+  if (store == NULL || (campaigns = crm_campaign_list_all (store, &error)) == NULL)
+    return crm_cli_fail (error);
+  for (guint i = 0; i < campaigns->len; i++)
+    {
+      CrmRecord *c = g_ptr_array_index (campaigns, i);
+
+      printf ("%s  %-9s  %-6s  %s\n", crm_record_get_id (c), crm_record_get_string (c, "status"),
+              crm_record_get_string (c, "channel"), crm_record_get_string (c, "name"));
+    }
+  return CRM_CLI_EXIT_OK;
+}
+
+static int
+campaign_create (CrmCli  *cli,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmCampaign) campaign = crm_campaign_new ();
+  g_autoptr(CrmSegmentInfo) segment_info = NULL;
+  g_autofree char *templates = NULL;
+  g_autofree char *body = NULL;
+  const char *name = NULL, *channel = "email", *segment = NULL, *subject = NULL;
+  const char *body_arg = NULL, *templates_arg = NULL, *days = NULL;
+  guint64 attribution_days = 30;
+  GError *error = NULL;
+
+  for (int i = 0; i < argc; i++)
+    {
+      const struct { const char *option; const char **value; } options[] = {
+        { "--channel", &channel }, { "--segment", &segment }, { "--subject", &subject },
+        { "--body", &body_arg }, { "--templates", &templates_arg }, { "--attribution-days", &days },
+      };
+      gboolean taken = FALSE;
+
+      for (guint o = 0; o < G_N_ELEMENTS (options) && !taken; o++)
+        if (crm_cli_take_option (argc, argv, &i, options[o].option, options[o].value))
+          {
+            if (*options[o].value == NULL)
+              return crm_cli_usage_error (_("%s needs a value"), options[o].option);
+            taken = TRUE;
+          }
+      if (taken)
+        continue;
+      if (name == NULL && argv[i][0] != '-')
+        name = argv[i];
+      else
+        return crm_cli_usage_error (_("unknown argument “%s” for campaign create"), argv[i]);
+    }
+  if (name == NULL)
+    return crm_cli_usage_error (_("campaign create needs a name"));
+  if (days != NULL && !g_ascii_string_to_unsigned (days, 10, 1, 365, &attribution_days, NULL))
+    return crm_cli_usage_error (_("--attribution-days needs a number of days from 1 to 365"));
+  if ((templates_arg == NULL) == (segment == NULL || body_arg == NULL))
+    return crm_cli_usage_error (_("campaign create needs --segment and --body, or --templates"));
+
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL)
+    return crm_cli_fail (error);
+
+  if (templates_arg != NULL)
+    {
+      if (!text_or_file (templates_arg, &templates, &error))
+        return crm_cli_fail (error);
+    }
+  else
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      segment_info = crm_segment_find (store, segment, &error);
+      if (segment_info == NULL || !text_or_file (body_arg, &body, &error))
+        return crm_cli_fail (error);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "variants");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "segment");
+      json_builder_add_string_value (builder, segment_info->id);
+      if (subject != NULL)
+        {
+          json_builder_set_member_name (builder, "subject");
+          json_builder_add_string_value (builder, subject);
+        }
+      json_builder_set_member_name (builder, "body");
+      json_builder_add_string_value (builder, body);
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      templates = json_to_string (root, FALSE);
+    }
+
+  g_object_set (campaign, "name", name, "templates", templates, "subject", subject,
+                "attribution-days", (gint64) attribution_days, NULL);
+  if (!crm_record_set_field_from_string (CRM_RECORD (campaign), "channel", channel, &error) ||
+      !crm_store_insert (store, CRM_RECORD (campaign), &error))
+    return crm_cli_fail (error);
+  printf ("%s\n", crm_record_get_id (CRM_RECORD (campaign)));
+  return CRM_CLI_EXIT_OK;
+}
+
+static int
+campaign_preview (CrmCli  *cli,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autofree char *subject = NULL, *body = NULL;
+  const char *name = NULL, *contact = NULL;
+  GError *error = NULL;
+
+  for (int i = 0; i < argc; i++)
+    {
+      if (crm_cli_take_option (argc, argv, &i, "--contact", &contact))
+        {
+          if (contact == NULL)
+            return crm_cli_usage_error (_("--contact needs a contact id"));
+        }
+      else if (name == NULL && argv[i][0] != '-')
+        name = argv[i];
+      else
+        return crm_cli_usage_error (_("unknown argument “%s” for campaign preview"), argv[i]);
+    }
+  if (name == NULL || contact == NULL)
+    return crm_cli_usage_error (_("campaign preview needs a campaign and --contact ID"));
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_READ_ONLY, &error);
+  if (store == NULL || (campaign = crm_campaign_find (store, name, &error)) == NULL ||
+      !crm_campaign_preview (store, campaign, contact, NULL, &subject, &body, &error))
+    return crm_cli_fail (error);
+  if (subject != NULL && *subject != '\0')
+    printf ("%s: %s\n\n", _("Subject"), subject);
+  printf ("%s\n", body);
+  return CRM_CLI_EXIT_OK;
+}
+
+static int
+campaign_launch (CrmCli  *cli,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmCampaign) campaign = NULL;
+  const char *date = NULL, *name = NULL;
+  CrmCampaignLaunch launch;
+  GError *error = NULL;
+
+  for (int i = 0; i < argc; i++)
+    {
+      if (crm_cli_take_option (argc, argv, &i, "--date", &date))
+        {
+          if (date == NULL)
+            return crm_cli_usage_error (_("--date needs a date, like --date 2024-03-05"));
+        }
+      else if (name == NULL && argv[i][0] != '-')
+        name = argv[i];
+      else
+        return crm_cli_usage_error (_("unknown argument “%s” for campaign launch"), argv[i]);
+    }
+  if (name == NULL)
+    return crm_cli_usage_error (_("campaign launch needs a campaign name or id"));
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL || (campaign = crm_campaign_find (store, name, &error)) == NULL ||
+      !crm_campaign_launch (store, crm_record_get_id (CRM_RECORD (campaign)), date, &launch, &error))
+    return crm_cli_fail (error);
+  printf (_("Launched: %" PRId64 " members; left out %" PRId64 " without consent and %" PRId64 " without an address for the channel.\n"),
+          launch.members, launch.excluded_no_consent, launch.excluded_no_address);
+  return CRM_CLI_EXIT_OK;
+}
+
+static char *
+percent (gint64 part,
+         gint64 whole)
+{
+  return whole > 0 ? g_strdup_printf ("%.1f%%", 100.0 * part / whole) : g_strdup ("–");
+}
+
+static int
+campaign_status (CrmCli  *cli,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autoptr(GPtrArray) stats = NULL;
+  GError *error = NULL;
+
+  if (argc != 1)
+    return crm_cli_usage_error (_("campaign status needs one campaign name or id"));
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL || (campaign = crm_campaign_find (store, argv[0], &error)) == NULL ||
+      (stats = crm_campaign_get_stats (store, crm_record_get_id (CRM_RECORD (campaign)), &error)) == NULL)
+    return crm_cli_fail (error);
+
+  printf ("%s (%s, %s)\n", crm_record_get_string (CRM_RECORD (campaign), "name"),
+          crm_record_get_string (CRM_RECORD (campaign), "channel"),
+          crm_record_get_string (CRM_RECORD (campaign), "status"));
+  printf (_("Left out at launch: %" PRId64 " without consent, %" PRId64 " without an address\n"),
+          crm_record_get_int64 (CRM_RECORD (campaign), "excluded_no_consent"),
+          crm_record_get_int64 (CRM_RECORD (campaign), "excluded_no_address"));
+  for (guint i = 0; i < stats->len; i++)
+    {
+      CrmCampaignStats *s = g_ptr_array_index (stats, i);
+      g_autoptr(CrmSegmentInfo) info = s->variant != NULL ? crm_segment_find (store, s->variant, NULL) : NULL;
+      g_autofree char *response = percent (s->responded, s->sent);
+      g_autofree char *conversion = percent (s->converted, s->sent);
+      g_autofree char *revenue = crm_value_format_money (s->revenue);
+
+      printf ("\n%s\n", s->variant == NULL ? _("Total") : info != NULL ? info->name : s->variant);
+      printf (_("  members %" PRId64 ", pending %" PRId64 ", sent %" PRId64 ", failed %" PRId64 "\n"),
+              s->members, s->pending, s->sent, s->failed);
+      printf (_("  responded %" PRId64 " (%s), converted %" PRId64 " (%s), revenue %s\n"),
+              s->responded, response, s->converted, conversion, revenue);
+    }
+  return CRM_CLI_EXIT_OK;
+}
+
+static int
+campaign_export (CrmCli  *cli,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autoptr(GString) out = g_string_new ("\xEF\xBB\xBF");   /* BOM: Excel reads UTF-8 */
+  const char *name = NULL, *output = NULL;
+  gboolean mark_sent = TRUE;
+  gint64 rows = 0;
+  GError *error = NULL;
+
+  for (int i = 0; i < argc; i++)
+    {
+      if (crm_cli_take_option (argc, argv, &i, "-o", &output))
+        {
+          if (output == NULL)
+            return crm_cli_usage_error (_("-o needs a file name"));
+        }
+      else if (g_str_equal (argv[i], "--no-mark-sent"))
+        mark_sent = FALSE;
+      else if (name == NULL && argv[i][0] != '-')
+        name = argv[i];
+      else
+        return crm_cli_usage_error (_("unknown argument “%s” for campaign export"), argv[i]);
+    }
+  if (name == NULL)
+    return crm_cli_usage_error (_("campaign export needs a campaign name or id"));
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL || (campaign = crm_campaign_find (store, name, &error)) == NULL)
+    return crm_cli_fail (error);
+  /* Write the file before marking anyone sent. */
+  if (!crm_campaign_export_list (store, crm_record_get_id (CRM_RECORD (campaign)), FALSE, out, &rows, &error))
+    return crm_cli_fail (error);
+  if (output != NULL ? !g_file_set_contents (output, out->str, out->len, &error)
+                     : fwrite (out->str, 1, out->len, stdout) != out->len)
+    return crm_cli_fail (error != NULL ? error : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write the list.")));
+  if (mark_sent)
+    {
+      g_autoptr(GString) ignored = g_string_new (NULL);
+
+      if (!crm_campaign_export_list (store, crm_record_get_id (CRM_RECORD (campaign)), TRUE, ignored, NULL, &error))
+        return crm_cli_fail (error);
+    }
+  if (!cli->quiet)
+    fprintf (stderr, ngettext ("%" PRId64 " member exported\n", "%" PRId64 " members exported\n", (gulong) rows), rows);
+  return CRM_CLI_EXIT_OK;
+}
+
+static int
+campaign_respond (CrmCli  *cli,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmCampaign) campaign = NULL;
+  GError *error = NULL;
+
+  if (argc != 3)
+    return crm_cli_usage_error (_("campaign respond needs a campaign, a contact id and opened, responded or unsubscribed"));
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL || (campaign = crm_campaign_find (store, argv[0], &error)) == NULL ||
+      !crm_campaign_record_response (store, crm_record_get_id (CRM_RECORD (campaign)), argv[1], argv[2], NULL, &error))
+    return crm_cli_fail (error);
+  return CRM_CLI_EXIT_OK;
+}
+
+int
+crm_cli_campaign (CrmCli  *cli,
+                  int      argc,
+                  char   **argv)
+{
+  static const struct { const char *name; int (*run) (CrmCli *, int, char **); } subcommands[] = {
+    { "list", campaign_list }, { "create", campaign_create }, { "preview", campaign_preview },
+    { "launch", campaign_launch }, { "status", campaign_status }, { "export", campaign_export },
+    { "respond", campaign_respond },
+  };
+
+  if (argc < 2)
+    return crm_cli_usage_error (_("campaign needs a subcommand: list, create, preview, launch, status, send, export or respond"));
+  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+    if (g_str_equal (argv[1], subcommands[i].name))
+      return subcommands[i].run (cli, argc - 2, argv + 2);
+  return crm_cli_usage_error (_("unknown campaign subcommand “%s”"), argv[1]);
+}
