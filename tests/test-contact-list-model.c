@@ -417,6 +417,38 @@ test_long_list_loads_in_thread (Fixture       *fixture,
   g_assert_null (crm_contact_list_model_get_error (model));
 }
 
+static void
+test_deferred_reads_on_start (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(CrmContactListModel) model = NULL;
+  ItemsChanged changed = { 0 };
+  g_autofree char *a = add_contact (fixture, "Bea", NULL);
+  g_autofree char *b = add_contact (fixture, "Abe", NULL);
+
+  model = crm_contact_list_model_new_deferred (fixture->store);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_assert_false (crm_contact_list_model_get_started (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+
+  /* Before the start, changes of the view or the store read nothing. */
+  crm_contact_list_model_set_sort (model, CRM_CONTACT_SORT_NAME, TRUE);
+  g_free (add_contact (fixture, "Cid", NULL));
+  g_assert_cmpuint (changed.count, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+
+  /* The first read uses the sort chosen meanwhile. */
+  crm_contact_list_model_start (model);
+  g_assert_true (crm_contact_list_model_get_started (model));
+  g_assert_cmpuint (changed.count, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "Cid");
+  g_assert_cmpstr (name_at (G_LIST_MODEL (model), 2), ==, "Abe");
+
+  crm_contact_list_model_start (model);
+  g_assert_cmpuint (changed.count, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -435,6 +467,8 @@ main (int   argc,
               store_fixture_setup, test_items_are_shared_while_cached, store_fixture_teardown);
   g_test_add ("/contact-list-model/filters", Fixture, NULL,
               store_fixture_setup, test_filters, store_fixture_teardown);
+  g_test_add ("/contact-list-model/deferred-reads-on-start", Fixture, NULL,
+              store_fixture_setup, test_deferred_reads_on_start, store_fixture_teardown);
 
   return g_test_run ();
 }

@@ -48,6 +48,8 @@ struct _CrmContactListModel
   guint           refresh_serial;  /* the latest refresh; older results are dropped */
   GCancellable   *refresh_cancellable;
   gboolean        loading;
+  gboolean        started;     /* FALSE: a deferred model that has read nothing yet */
+  gboolean        deferred;    /* construct-only: wait for crm_contact_list_model_start() */
 };
 
 typedef struct
@@ -74,6 +76,7 @@ enum {
   PROP_N_ITEMS,
   PROP_N_FILTERS,
   PROP_LOADING,
+  PROP_DEFERRED,
   N_PROPS
 };
 
@@ -419,6 +422,7 @@ crm_contact_list_model_refresh (CrmContactListModel  *self,
   g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), FALSE);
 
   cancel_refresh (self);
+  self->started = TRUE;
 
   if (self->query != NULL && *self->query != '\0')
     rids = query_search (self, &total, &capped, &local_error);
@@ -543,6 +547,10 @@ refresh_soon (CrmContactListModel *self,
   gboolean complete = TRUE;
   RefreshJob *job;
   guint total = 0;
+
+  /* Not started: sort, filters and query are only remembered. */
+  if (!self->started)
+    return TRUE;
 
   if (self->query != NULL && *self->query != '\0')
     {
@@ -716,7 +724,8 @@ crm_contact_list_model_constructed (GObject *object)
 
   g_signal_connect_object (self->store, "changed",
                            G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
-  refresh_soon (self, TRUE);
+  if (!self->deferred)
+    crm_contact_list_model_start (self);
 }
 
 static void
@@ -774,6 +783,10 @@ crm_contact_list_model_get_property (GObject    *object,
       g_value_set_boolean (value, self->loading);
       break;
 
+    case PROP_DEFERRED:
+      g_value_set_boolean (value, self->deferred);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -795,6 +808,10 @@ crm_contact_list_model_set_property (GObject      *object,
 
     case PROP_QUERY:
       crm_contact_list_model_set_query (self, g_value_get_string (value));
+      break;
+
+    case PROP_DEFERRED:
+      self->deferred = g_value_get_boolean (value);
       break;
 
     default:
@@ -838,6 +855,12 @@ crm_contact_list_model_class_init (CrmContactListModelClass *klass)
     g_param_spec_boolean ("loading", NULL, NULL,
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  /* TRUE: read nothing until crm_contact_list_model_start(), so a window
+   * can show its first frame before the list is read. */
+  properties[PROP_DEFERRED] =
+    g_param_spec_boolean ("deferred", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -858,6 +881,41 @@ crm_contact_list_model_new (CrmStore *store)
   return g_object_new (CRM_TYPE_CONTACT_LIST_MODEL,
                        "store", store,
                        NULL);
+}
+
+/* A model that reads nothing (and has no rows) until
+ * crm_contact_list_model_start(); sort, filters and query set before then
+ * take effect with that first read. */
+CrmContactListModel *
+crm_contact_list_model_new_deferred (CrmStore *store)
+{
+  g_return_val_if_fail (CRM_IS_STORE (store), NULL);
+
+  return g_object_new (CRM_TYPE_CONTACT_LIST_MODEL,
+                       "store", store,
+                       "deferred", TRUE,
+                       NULL);
+}
+
+/* Reads the list for the first time; does nothing once it has. */
+void
+crm_contact_list_model_start (CrmContactListModel *self)
+{
+  g_return_if_fail (CRM_IS_CONTACT_LIST_MODEL (self));
+
+  if (self->started)
+    return;
+
+  self->started = TRUE;
+  refresh_soon (self, TRUE);
+}
+
+gboolean
+crm_contact_list_model_get_started (CrmContactListModel *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), FALSE);
+
+  return self->started;
 }
 
 CrmStore *

@@ -47,6 +47,9 @@ typedef struct
 G_DECLARE_FINAL_TYPE (CrmContactListModel, crm_contact_list_model, CRM, CONTACT_LIST_MODEL, GObject)
 
 CrmContactListModel *crm_contact_list_model_new             (CrmStore            *store);
+CrmContactListModel *crm_contact_list_model_new_deferred    (CrmStore            *store);
+void                 crm_contact_list_model_start           (CrmContactListModel *self);
+gboolean             crm_contact_list_model_get_started     (CrmContactListModel *self);
 CrmStore            *crm_contact_list_model_get_store       (CrmContactListModel *self);
 const char          *crm_contact_list_model_get_query       (CrmContactListModel *self);
 void                 crm_contact_list_model_set_query       (CrmContactListModel *self,

@@ -25,6 +25,12 @@ typedef struct
   CrmContactsPage *page;
 } Fixture;
 
+static gboolean
+page_started (gpointer page)
+{
+  return g_strcmp0 (crm_contacts_page_get_list_state (page), "loading") != 0;
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -46,6 +52,8 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (f->window, 1200, 800);
   gtk_window_set_child (f->window, GTK_WIDGET (f->page));
   gtk_window_present (f->window);
+  /* The page reads its list after the window's first frame. */
+  crm_test_ui_wait_until (page_started, f->page);
   crm_test_ui_iterate ();
 }
 
@@ -531,6 +539,49 @@ test_tasks_due_and_birthdays (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 0);
 }
 
+/* Nothing is read before the window shows its first frame: then the list,
+ * My Tasks and the overdue count (the sidebar's badge) all arrive. */
+static void
+test_reads_after_first_frame (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(CrmActivity) task = crm_activity_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = add_contact (f, "孙八", NULL);
+  CrmContactsPage *page;
+  GtkWindow *window;
+  guint overdue = G_MAXUINT;
+
+  crm_record_set_field_from_string (CRM_RECORD (task), "contact_id", id, &error);
+  crm_record_set_field_from_string (CRM_RECORD (task), "kind", "task", &error);
+  crm_record_set_field_from_string (CRM_RECORD (task), "subject", "Overdue call", &error);
+  crm_record_set_field_from_string (CRM_RECORD (task), "due_at", "2001-01-01T09:00:00Z", &error);
+  g_assert_no_error (error);
+  crm_store_insert (f->store, CRM_RECORD (task), &error);
+  g_assert_no_error (error);
+
+  page = g_object_new (CRM_TYPE_CONTACTS_PAGE, NULL);
+  crm_contacts_page_set_context (page, f->context);
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  crm_test_ui_iterate ();
+  g_assert_cmpstr (crm_contacts_page_get_list_state (page), ==, "loading");
+  g_assert_false (crm_contact_list_model_get_started (crm_contacts_page_get_model (page)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (crm_contacts_page_get_model (page))), ==, 0);
+  g_object_get (page, "overdue-count", &overdue, NULL);
+  g_assert_cmpuint (overdue, ==, 0);
+
+  gtk_window_present (window);
+  crm_test_ui_wait_until (page_started, page);
+  g_assert_cmpstr (crm_contacts_page_get_list_state (page), ==, "list");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (crm_contacts_page_get_model (page))), ==, 1);
+  g_object_get (page, "overdue-count", &overdue, NULL);
+  g_assert_cmpuint (overdue, ==, 1);
+
+  gtk_window_destroy (window);
+  crm_test_ui_iterate ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -550,6 +601,7 @@ main (int   argc,
   PAGE_TEST ("/contacts-page/bulk-tags-and-owner", test_bulk_tags_and_owner);
   PAGE_TEST ("/contacts-page/timeline-and-purchases", test_timeline_and_purchases);
   PAGE_TEST ("/contacts-page/tasks-due-and-birthdays", test_tasks_due_and_birthdays);
+  PAGE_TEST ("/contacts-page/reads-after-first-frame", test_reads_after_first_frame);
 
   return g_test_run ();
 }

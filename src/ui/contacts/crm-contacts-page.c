@@ -98,6 +98,13 @@ struct _CrmContactsPage
   guint                 due_timer;
   char                 *due_checked_until;
   guint                 overdue_count;
+
+  /* The list, reminders and due tasks are read after the window's first
+   * frame, so a large database does not hold up the start. */
+  gboolean              started;
+  GtkWidget            *watched_root;
+  GdkFrameClock        *watched_clock;
+  guint                 start_idle;
 };
 
 G_DEFINE_FINAL_TYPE (CrmContactsPage, crm_contacts_page, GTK_TYPE_WIDGET)
@@ -123,6 +130,10 @@ static guint signals[N_SIGNALS];
 #define DUE_CHECK_SECONDS 30
 
 static void update_actions (CrmContactsPage *self);
+static void ensure_started (CrmContactsPage *self);
+static void watch_first_frame (CrmContactsPage *self);
+static void unwatch_first_frame (CrmContactsPage *self);
+static gboolean due_timer_cb (gpointer user_data);
 
 static CrmStore *
 get_store (CrmContactsPage *self)
@@ -538,6 +549,15 @@ update_list_state (CrmContactsPage *self)
   guint selected = n_selected (self);
   g_autofree char *count = NULL;
 
+  /* Until the first read, the list shows its headers and no verdict. */
+  if (!self->started)
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "list");
+      gtk_label_set_label (self->count_label, "");
+      gtk_widget_set_visible (self->bulk_box, FALSE);
+      return;
+    }
+
   if (n_items == 0 && (query != NULL || n_filters > 0))
     {
       g_autofree char *description = NULL;
@@ -759,7 +779,10 @@ static void
 show_contact (CrmContactsPage *self,
               const char      *id)
 {
-  guint position = crm_contact_list_model_find (self->model, id);
+  guint position;
+
+  ensure_started (self);
+  position = crm_contact_list_model_find (self->model, id);
 
   if (position != G_MAXUINT)
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
@@ -783,6 +806,7 @@ show_reminders_action (GtkWidget  *widget,
 {
   CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
 
+  ensure_started (self);
   crm_reminders_view_reload (self->reminders);
   gtk_stack_set_visible_child (self->detail_stack, GTK_WIDGET (self->reminders));
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
@@ -898,6 +922,7 @@ new_contact (CrmContactsPage *self,
   if (get_store (self) == NULL)
     return;
 
+  ensure_started (self);
   /* A record needs a name; the name field is focused with it selected,
    * so typing replaces it. */
   crm_contact_set_name (contact, organization ? _("New Organization") : _("New Contact"));
@@ -1022,6 +1047,7 @@ search_action (GtkWidget  *widget,
 {
   CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
 
+  ensure_started (self);
   adw_leaflet_set_visible_child (self->leaflet, self->list_side);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
@@ -1369,6 +1395,108 @@ create_columns (CrmContactsPage *self)
   gtk_column_view_sort_by_column (self->column_view, self->columns[COLUMN_NAME], GTK_SORT_ASCENDING);
 }
 
+/* --- Deferred start -------------------------------------------------------- */
+
+static void
+unwatch_first_frame (CrmContactsPage *self)
+{
+  if (self->watched_clock != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_clock, self);
+  if (self->watched_root != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_root, self);
+  g_clear_object (&self->watched_clock);
+  self->watched_root = NULL;
+}
+
+/* Reads what the page shows: the list, My Tasks, tasks coming due (which
+ * also gives the sidebar its overdue count). Done once, after the window's
+ * first frame, or at once when something needs it sooner. */
+static void
+ensure_started (CrmContactsPage *self)
+{
+  if (self->started || self->context == NULL)
+    return;
+
+  self->started = TRUE;
+  unwatch_first_frame (self);
+  g_clear_handle_id (&self->start_idle, g_source_remove);
+
+  crm_contact_list_model_start (self->model);
+  crm_reminders_view_set_store (self->reminders, crm_context_get_store (self->context));
+  due_timer_cb (self);
+  self->due_timer = g_timeout_add_seconds (DUE_CHECK_SECONDS, due_timer_cb, self);
+
+  update_list_state (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST_STATE]);
+}
+
+static gboolean
+start_idle_cb (gpointer user_data)
+{
+  CrmContactsPage *self = user_data;
+
+  self->start_idle = 0;
+  ensure_started (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the frame is on screen: the reading waits for the main loop, so
+ * the frame is not held up by it. */
+static void
+on_first_frame_painted (CrmContactsPage *self)
+{
+  unwatch_first_frame (self);
+  if (!self->started && self->start_idle == 0)
+    self->start_idle = g_idle_add (start_idle_cb, self);
+}
+
+static void
+on_root_mapped (CrmContactsPage *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (self->watched_root);
+
+  if (clock == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->watched_root, self);
+  self->watched_clock = g_object_ref (clock);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_first_frame_painted), self, G_CONNECT_SWAPPED);
+}
+
+/* The window, not the page: a window that opens on another workspace
+ * still needs the overdue count in its sidebar. */
+static void
+watch_first_frame (CrmContactsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->started || self->context == NULL || root == NULL || self->watched_root != NULL)
+    return;
+
+  /* Not a reference: the window owns the page; unroot forgets it. */
+  self->watched_root = GTK_WIDGET (root);
+  if (gtk_widget_get_mapped (self->watched_root))
+    on_root_mapped (self);
+  else
+    g_signal_connect_object (self->watched_root, "map", G_CALLBACK (on_root_mapped), self, G_CONNECT_SWAPPED);
+}
+
+static void
+crm_contacts_page_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (crm_contacts_page_parent_class)->root (widget);
+
+  watch_first_frame (CRM_CONTACTS_PAGE (widget));
+}
+
+static void
+crm_contacts_page_unroot (GtkWidget *widget)
+{
+  unwatch_first_frame (CRM_CONTACTS_PAGE (widget));
+
+  GTK_WIDGET_CLASS (crm_contacts_page_parent_class)->unroot (widget);
+}
+
 /* --- GObject --------------------------------------------------------------- */
 
 static void
@@ -1391,6 +1519,8 @@ crm_contacts_page_dispose (GObject *object)
   g_clear_pointer (&self->owner_names, g_hash_table_unref);
   g_clear_pointer (&self->organization_names, g_hash_table_unref);
   g_clear_handle_id (&self->due_timer, g_source_remove);
+  g_clear_handle_id (&self->start_idle, g_source_remove);
+  unwatch_first_frame (self);
   g_clear_pointer (&self->due_checked_until, g_free);
 
   G_OBJECT_CLASS (crm_contacts_page_parent_class)->dispose (object);
@@ -1455,6 +1585,8 @@ crm_contacts_page_class_init (CrmContactsPageClass *klass)
   object_class->dispose = crm_contacts_page_dispose;
   object_class->get_property = crm_contacts_page_get_property;
   object_class->set_property = crm_contacts_page_set_property;
+  widget_class->root = crm_contacts_page_root;
+  widget_class->unroot = crm_contacts_page_unroot;
 
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL,
@@ -1577,15 +1709,12 @@ crm_contacts_page_set_context (CrmContactsPage *self,
   g_return_if_fail (self->context == NULL);
 
   self->context = g_object_ref (context);
-  self->model = crm_contact_list_model_new (crm_context_get_store (context));
+  self->model = crm_contact_list_model_new_deferred (crm_context_get_store (context));
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   crm_contact_filter_popover_set_model (self->filter_popover, self->model);
   crm_contact_pane_set_store (self->pane, crm_context_get_store (context));
-  crm_reminders_view_set_store (self->reminders, crm_context_get_store (context));
   on_sorter_changed (self);
-  due_timer_cb (self);
-  self->due_timer = g_timeout_add_seconds (DUE_CHECK_SECONDS, due_timer_cb, self);
 
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::n-filters", G_CALLBACK (on_filters_changed), self, G_CONNECT_SWAPPED);
@@ -1596,6 +1725,7 @@ crm_contacts_page_set_context (CrmContactsPage *self,
   update_chips (self);
   update_list_state (self);
   update_actions (self);
+  watch_first_frame (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
 }
 
@@ -1628,5 +1758,7 @@ crm_contacts_page_get_list_state (CrmContactsPage *self)
 {
   g_return_val_if_fail (CRM_IS_CONTACTS_PAGE (self), NULL);
 
+  if (self->context != NULL && !self->started)
+    return "loading";
   return gtk_stack_get_visible_child_name (self->list_stack);
 }
