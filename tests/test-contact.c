@@ -267,6 +267,36 @@ test_contact_validate (void)
   g_assert_no_error (error);
 }
 
+/* A field takes so much text and no more, and says how much. */
+static void
+test_contact_text_limits (void)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append (text, "张");
+  g_object_set (contact, "name", text->str, NULL);
+  g_assert_true (crm_record_validate (CRM_RECORD (contact), &error));
+  g_assert_no_error (error);
+
+  g_string_append (text, "三");
+  g_object_set (contact, "name", text->str, NULL);
+  g_assert_false (crm_record_validate (CRM_RECORD (contact), &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "name: the text is 501 characters long; at most 500 fit.");
+  g_clear_error (&error);
+
+  g_object_set (contact, "name", "张三", NULL);
+  g_string_truncate (text, 0);
+  while (text->len <= CRM_TEXT_MAX_CHARS)
+    g_string_append (text, "note ");
+  g_object_set (contact, "notes", text->str, NULL);
+  g_assert_false (crm_record_validate (CRM_RECORD (contact), &error));
+  g_assert_nonnull (strstr (error->message, "notes: the text is 100005 characters long"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -280,6 +310,7 @@ main (int    argc,
   g_test_add_func ("/contact/money-and-quantity", test_contact_money_and_quantity);
   g_test_add_func ("/contact/notify-and-changes", test_contact_notify_and_changes);
   g_test_add_func ("/contact/validate", test_contact_validate);
+  g_test_add_func ("/contact/text-limits", test_contact_text_limits);
 
   return g_test_run ();
 }

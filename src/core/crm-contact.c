@@ -34,7 +34,7 @@ static const char * const rfm_segments[] = {
  * crm-lifecycle.c (lifecycle, RFM, purchase totals). */
 static const CrmColumn columns[] = {
   { "kind", CRM_COLUMN_ENUM, CRM_COLUMN_REQUIRED, "person", kinds, 0, 0 },
-  { "name", CRM_COLUMN_TEXT, CRM_COLUMN_REQUIRED, NULL, NULL, 0, 0 },
+  { "name", CRM_COLUMN_TEXT, CRM_COLUMN_REQUIRED, NULL, NULL, 0, 500 },
   { "name_pinyin", CRM_COLUMN_TEXT, CRM_COLUMN_DERIVED, NULL, NULL, 0, 0 },
   { "name_initials", CRM_COLUMN_TEXT, CRM_COLUMN_DERIVED, NULL, NULL, 0, 0 },
   { "name_sort", CRM_COLUMN_BYTES, CRM_COLUMN_DERIVED, NULL, NULL, 0, 0 },

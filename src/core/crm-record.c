@@ -1037,6 +1037,19 @@ crm_record_validate (CrmRecord  *self,
                 return FALSE;
               break;
             case CRM_COLUMN_TEXT:
+              {
+                glong max_chars = column->max > 0 ? (glong) column->max : CRM_TEXT_MAX_CHARS;
+                glong n_chars = g_utf8_strlen (s, -1);
+
+                if (n_chars > max_chars)
+                  {
+                    g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                                 _("%s: the text is %ld characters long; at most %ld fit."),
+                                 column->name, n_chars, max_chars);
+                    return FALSE;
+                  }
+              }
+              break;
             case CRM_COLUMN_HLC:
             case CRM_COLUMN_PHONES:
             case CRM_COLUMN_INT:

@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 /**
  * CrmColumnType:
  * How a column is stored and how its text form is parsed:
- * @CRM_COLUMN_TEXT: free text (a string property)
+ * @CRM_COLUMN_TEXT: free text (a string property), at most #CrmColumn.max
+ *   characters when that is set, else %CRM_TEXT_MAX_CHARS
  * @CRM_COLUMN_ENUM: one of #CrmColumn.values (string)
  * @CRM_COLUMN_DATE: YYYY-MM-DD (string)
  * @CRM_COLUMN_TIMESTAMP: ISO 8601 UTC, e.g. 2024-03-05T08:00:00Z (string)
@@ -52,6 +53,10 @@ typedef enum
  * @CRM_COLUMN_ZERO_IS_NULL: an INT column whose 0 means "not set" (stored
  *   as NULL), for scores such as satisfaction 1–5
  */
+/* The longest free text a field takes (a long note is ~10,000): bounds what
+ * a pasted file or a hostile peer can put in one cell. */
+#define CRM_TEXT_MAX_CHARS 100000
+
 typedef enum
 {
   CRM_COLUMN_FLAGS_NONE = 0,
