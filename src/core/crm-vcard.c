@@ -375,7 +375,11 @@ take_property (CrmVCardReader *self,
       add_value (self, "name", name, v);
     }
   else if (g_str_equal (name, "N"))
-    *n_value = g_strdup (raw_value);
+    {
+      /* A card with two N lines: the last one counts, as for FN. */
+      g_free (*n_value);
+      *n_value = g_strdup (raw_value);
+    }
   else if (g_str_equal (name, "TEL"))
     {
       g_autofree char *v = unescape (raw_value);
