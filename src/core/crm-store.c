@@ -299,6 +299,24 @@ emit_pending (CrmStore *self)
   g_object_unref (self);
 }
 
+void
+crm_store_emit_changed (CrmStore   *self,
+                        const char *table)
+{
+  g_autofree char *last = NULL;
+
+  g_return_if_fail (CRM_IS_STORE (self));
+
+  /* Edits made here after a sync must sort after what it brought in. */
+  last = crm_store_get_meta (self, "hlc");
+  if (last != NULL && self->hlc != NULL)
+    crm_hlc_restore (self->hlc, last, NULL);
+
+  crm_store_queue_changed (self, table, NULL);
+  if (!crm_store_in_transaction (self))
+    emit_pending (self);
+}
+
 /* --- Opening -------------------------------------------------------------- */
 
 char *

@@ -61,6 +61,12 @@ gboolean      crm_store_set_applying_remote   (CrmStore           *self,
                                                gboolean            applying,
                                                GError            **error);
 
+/* Another connection to the same file (the sync thread's) changed @table
+ * (NULL: anything): catches this store's clock up with what that one saved
+ * and emits `changed`, after the current transaction if one is open. */
+void          crm_store_emit_changed          (CrmStore           *self,
+                                               const char         *table);
+
 /* Records. insert assigns id, created_at and updated_at; update writes only
  * the fields changed since the record was loaded; delete is a tombstone
  * (deleted = 1) that undelete reverses. */

@@ -1161,6 +1161,7 @@ handle_pull (SoupServer        *server,
   }
   json_object_set_int_member (body, "cursor", next_cursor);
   json_object_set_boolean_member (body, "more", next_cursor < max_seq);
+  json_object_set_int_member (body, "latest", max_seq);
   respond_json (msg, SOUP_STATUS_OK, body);
   detail = g_strdup_printf ("client=%s cursor=%" G_GINT64_FORMAT " changes=%u",
                             client_id, cursor, rows->len);

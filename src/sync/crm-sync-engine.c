@@ -32,6 +32,9 @@ struct _CrmSyncEngine
   gboolean pull_disabled;
   GPtrArray *rejections;
   GHashTable *columns;   /* table -> GHashTable of synced column -> is_json */
+  CrmSyncProgressFunc progress_func;
+  gpointer progress_data;
+  guint progress_push_total;
 };
 
 G_DEFINE_FINAL_TYPE (CrmSyncEngine, crm_sync_engine, G_TYPE_OBJECT)
@@ -139,6 +142,24 @@ crm_sync_engine_set_pull_enabled (CrmSyncEngine *self,
                                   gboolean       enabled)
 {
   self->pull_disabled = !enabled;
+}
+
+void
+crm_sync_engine_set_progress_func (CrmSyncEngine       *self,
+                                   CrmSyncProgressFunc  func,
+                                   gpointer             user_data)
+{
+  self->progress_func = func;
+  self->progress_data = user_data;
+}
+
+static void
+report_progress (CrmSyncEngine *self,
+                 guint          done,
+                 guint          total)
+{
+  if (self->progress_func != NULL)
+    self->progress_func (MIN (done, total), total, self->progress_data);
 }
 
 const char * const *
@@ -266,6 +287,16 @@ login (CrmSyncEngine  *self,
     return FALSE;
   self->token = g_strdup (token);
   return TRUE;
+}
+
+gboolean
+crm_sync_engine_sign_in (CrmSyncEngine  *self,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  g_return_val_if_fail (CRM_IS_SYNC_ENGINE (self), FALSE);
+
+  return login (self, cancellable, error);
 }
 
 /* A request that signs in again once when the token expired. */
@@ -672,6 +703,7 @@ push (CrmSyncEngine  *self,
       /* Results applied before a stop (409) are still acknowledged. */
       if (!handle_push_results (self, body, stats, error))
         return FALSE;
+      report_progress (self, stats->pushed, self->progress_push_total);
       if (ok)
         continue;
 
@@ -1256,6 +1288,15 @@ pull (CrmSyncEngine  *self,
       if (!apply_page (self, changes, next, conflicts, stats, error))
         return FALSE;
       pages++;
+      {
+        /* "latest" (the server's newest seq) bounds what is left: rows
+         * updated twice left gaps in the seqs, so it may overestimate. */
+        gint64 latest = json_object_get_int_member_with_default (body, "latest", next);
+        guint left = more ? (guint) CLAMP (latest - next, 0, G_MAXINT32) : 0;
+
+        report_progress (self, stats->pushed + stats->pulled,
+                         self->progress_push_total + stats->pulled + left);
+      }
       if (!more || json_array_get_length (changes) == 0)
         return TRUE;
       if (self->max_pages > 0 && pages >= self->max_pages)
@@ -1267,6 +1308,16 @@ pull (CrmSyncEngine  *self,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
+}
+
+static guint
+count_outbox (CrmSyncEngine *self)
+{
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (self->store, "SELECT count(*) FROM outbox", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return (guint) sqlite3_column_int64 (stmt, 0);
 }
 
 gboolean
@@ -1281,9 +1332,18 @@ crm_sync_engine_run (CrmSyncEngine  *self,
   g_return_val_if_fail (CRM_IS_SYNC_ENGINE (self), FALSE);
 
   g_ptr_array_set_size (self->rejections, 0);
+  self->progress_push_total = count_outbox (self);
+  report_progress (self, 0, self->progress_push_total);
   ok = (self->token != NULL || login (self, cancellable, error)) &&
        push (self, cancellable, &stats, error) &&
        (self->pull_disabled || pull (self, cancellable, &stats, error));
+  if (ok)
+    {
+      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+
+      /* Shown as "last synced" after a restart; a lost write costs nothing. */
+      crm_store_set_meta (self->store, "sync_last_synced", now, NULL);
+    }
   if (out_stats != NULL)
     *out_stats = stats;
   return ok;

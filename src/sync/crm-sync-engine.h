@@ -41,6 +41,19 @@ void           crm_sync_engine_set_max_pages  (CrmSyncEngine  *self,
  * push path turn it off. */
 void           crm_sync_engine_set_pull_enabled (CrmSyncEngine *self,
                                                  gboolean       enabled);
+/* Called from the thread that runs the sync after each push batch and
+ * pull page: @done changes of about @total (the total of a pull is an
+ * upper bound that shrinks as pages arrive). */
+typedef void (*CrmSyncProgressFunc) (guint    done,
+                                     guint    total,
+                                     gpointer user_data);
+void           crm_sync_engine_set_progress_func (CrmSyncEngine       *self,
+                                                  CrmSyncProgressFunc  func,
+                                                  gpointer             user_data);
+/* Signs in with the credentials (POST /v1/login) and keeps the token. */
+gboolean       crm_sync_engine_sign_in        (CrmSyncEngine  *self,
+                                               GCancellable   *cancellable,
+                                               GError        **error);
 /* Reasons of the mutations the server refused in the last run. */
 const char * const *crm_sync_engine_get_rejections (CrmSyncEngine *self);
 
