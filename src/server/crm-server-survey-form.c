@@ -440,11 +440,9 @@ form_unescape (const char *text,
   return decoded;
 }
 
-/* application/x-www-form-urlencoded into name -> GPtrArray of values (a
- * checkbox group repeats its name). NULL when malformed. */
-static GHashTable *
-parse_form (const char *body,
-            gsize       length)
+GHashTable *
+crm_server_survey_form_decode (const char *body,
+                               gsize       length)
 {
   g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                         (GDestroyNotify) g_ptr_array_unref);
@@ -864,7 +862,7 @@ handle_survey_form (SoupServer        *server,
       if (length > CRM_SURVEY_FORM_MAX_BODY)
         kind = PAGE_TOO_LARGE;
       else if (g_strcmp0 (content_type, "application/x-www-form-urlencoded") != 0 ||
-               (values = parse_form (data ? data : "", length)) == NULL)
+               (values = crm_server_survey_form_decode (data ? data : "", length)) == NULL)
         kind = PAGE_MALFORMED;
       else
         {

@@ -21,4 +21,10 @@ void crm_server_survey_form_install (SoupServer       *soup,
 const char *crm_server_survey_form_pick_language (const char *accept_language,
                                                   const char *lang_query);
 
+/* An application/x-www-form-urlencoded body into name → GPtrArray of
+ * values (a checkbox group repeats its name); NULL when it is malformed
+ * (no '=', bad escapes, text that is not UTF-8, NUL bytes, too many fields). */
+GHashTable *crm_server_survey_form_decode (const char *body,
+                                           gsize       length);
+
 G_END_DECLS
