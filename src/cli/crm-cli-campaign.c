@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crm-campaign-sender.h"
 #include "crm-campaigns.h"
 #include "crm-cli-commands.h"
 #include "crm-segment.h"
@@ -322,6 +323,83 @@ campaign_respond (CrmCli  *cli,
   return CRM_CLI_EXIT_OK;
 }
 
+static void
+print_progress (const CrmSendResult *so_far,
+                gpointer             user_data)
+{
+  /* Overwrites itself on a terminal. */
+  fputc ('\r', stderr);
+  fprintf (stderr, _("sent %u, failed %u, retries %u"), so_far->sent, so_far->failed, so_far->retried);
+}
+
+static int
+campaign_send (CrmCli  *cli,
+               int      argc,
+               char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autofree char *password = NULL;
+  const char *name = NULL, *url = NULL, *from = NULL, *user = NULL, *password_file = NULL, *rate = NULL;
+  CrmSmtpConfig config;
+  CrmSendResult result = { 0 };
+  GError *error = NULL;
+  gboolean ok;
+
+  crm_smtp_config_init (&config);
+  for (int i = 0; i < argc; i++)
+    {
+      const struct { const char *option; const char **value; } options[] = {
+        { "--smtp", &url }, { "--from", &from }, { "--user", &user },
+        { "--password-file", &password_file }, { "--rate", &rate },
+      };
+      gboolean taken = FALSE;
+
+      for (guint o = 0; o < G_N_ELEMENTS (options) && !taken; o++)
+        if (crm_cli_take_option (argc, argv, &i, options[o].option, options[o].value))
+          {
+            if (*options[o].value == NULL)
+              return crm_cli_usage_error (_("%s needs a value"), options[o].option);
+            taken = TRUE;
+          }
+      if (taken)
+        continue;
+      if (g_str_equal (argv[i], "--starttls"))
+        config.starttls = TRUE;
+      else if (name == NULL && argv[i][0] != '-')
+        name = argv[i];
+      else
+        return crm_cli_usage_error (_("unknown argument “%s” for campaign send"), argv[i]);
+    }
+  if (name == NULL || url == NULL || from == NULL)
+    return crm_cli_usage_error (_("campaign send needs a campaign, --smtp URL and --from ADDRESS"));
+  if (rate != NULL && (config.messages_per_second = g_ascii_strtod (rate, NULL)) <= 0)
+    return crm_cli_usage_error (_("--rate needs a number of messages per second"));
+  if (password_file != NULL)
+    {
+      if (!g_file_get_contents (password_file, &password, NULL, &error))
+        return crm_cli_fail (error);
+      g_strchomp (password);
+    }
+  config.url = url;
+  config.from = from;
+  config.username = user;
+  config.password = password;
+
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL || (campaign = crm_campaign_find (store, name, &error)) == NULL)
+    return crm_cli_fail (error);
+  ok = crm_campaign_send_email (store, crm_record_get_id (CRM_RECORD (campaign)), &config, NULL,
+                                cli->quiet ? NULL : print_progress, NULL, &result, &error);
+  if (!cli->quiet)
+    fprintf (stderr, "\n");
+  printf (_("Sent %u, failed %u (%u interrupted by an earlier stop), %u still pending.\n"),
+          result.sent, result.failed, result.interrupted, result.pending);
+  if (!ok)
+    return crm_cli_fail (error);
+  return CRM_CLI_EXIT_OK;
+}
+
 int
 crm_cli_campaign (CrmCli  *cli,
                   int      argc,
@@ -330,7 +408,7 @@ crm_cli_campaign (CrmCli  *cli,
   static const struct { const char *name; int (*run) (CrmCli *, int, char **); } subcommands[] = {
     { "list", campaign_list }, { "create", campaign_create }, { "preview", campaign_preview },
     { "launch", campaign_launch }, { "status", campaign_status }, { "export", campaign_export },
-    { "respond", campaign_respond },
+    { "respond", campaign_respond }, { "send", campaign_send },
   };
 
   if (argc < 2)

@@ -48,6 +48,7 @@ static const CrmCliCommand commands[] = {
   { "campaign", N_("campaign list | launch NAME [--date DATE] | status NAME"), crm_cli_campaign },
   { "campaign", N_("campaign create NAME --channel email|sms|letter|phone (--segment S --body TEXT|@FILE [--subject T] | --templates JSON|@FILE) [--attribution-days N]"), crm_cli_campaign },
   { "campaign", N_("campaign preview NAME --contact ID | respond NAME CONTACT opened|responded|unsubscribed"), crm_cli_campaign },
+  { "campaign", N_("campaign send NAME --smtp smtp[s]://HOST:PORT --from ADDRESS [--starttls] [--user U --password-file F] [--rate N]"), crm_cli_campaign },
   { "campaign", N_("campaign export NAME [-o FILE] [--no-mark-sent]   SMS, call or letter list as CSV"), crm_cli_campaign },
   { NULL, NULL, NULL },
 };

@@ -1,0 +1,262 @@
+/* test-campaign-sender.c: email delivery through a local SMTP server (tests/smtp-server.py): temporary failure and retry, rejection, restart mid-send without duplicates, relay down */
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "crm-campaign-sender.h"
+#include "crm-campaigns.h"
+#include "store-fixture.h"
+
+typedef struct
+{
+  GSubprocess *server;
+  char *log_path;
+  char *url;
+} SmtpServer;
+
+static gboolean
+smtp_server_start (SmtpServer *s,
+                   const char *dir)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "smtp-server.py", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *port = NULL;
+
+  if (g_find_program_in_path ("python3") == NULL)
+    return FALSE;
+  s->log_path = g_build_filename (dir, "smtp.log", NULL);
+  s->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script, s->log_path, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->server));
+  port = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (port);
+  s->url = g_strdup_printf ("smtp://127.0.0.1:%s", port);
+  return TRUE;
+}
+
+static void
+smtp_server_stop (SmtpServer *s)
+{
+  if (s->server != NULL)
+    {
+      g_subprocess_force_exit (s->server);
+      g_subprocess_wait (s->server, NULL, NULL);
+      g_clear_object (&s->server);
+    }
+  g_clear_pointer (&s->log_path, g_free);
+  g_clear_pointer (&s->url, g_free);
+}
+
+/* How many messages the server accepted for @address. */
+static guint
+delivered_to (SmtpServer *s,
+              const char *address)
+{
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (s->log_path, &log, NULL, NULL))
+    return 0;
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], address) && lines[i][strlen (address)] == '\t')
+      n++;
+  return n;
+}
+
+static char *
+subject_of (SmtpServer *s,
+            const char *address)
+{
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (s->log_path, &log, NULL, NULL));
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], address) && lines[i][strlen (address)] == '\t')
+      {
+        const char *b64 = strstr (lines[i], "=?UTF-8?B?");
+        g_autofree char *encoded = NULL;
+        gsize len = 0;
+
+        g_assert_nonnull (b64);
+        encoded = g_strndup (b64 + 10, strstr (b64 + 10, "?=") - (b64 + 10));
+        return (char *) g_base64_decode (encoded, &len);
+      }
+  return NULL;
+}
+
+static void
+add_member (CrmStore   *store,
+            const char *name,
+            const char *email)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+
+  crm_contact_set_name (contact, name);
+  g_assert_true (crm_contact_set_field_from_string (contact, "email", email, &error));
+  g_assert_true (crm_contact_set_field_from_string (contact, "consent_email", "true", &error));
+  g_assert_true (crm_store_insert (store, CRM_RECORD (contact), &error));
+  g_assert_no_error (error);
+}
+
+static char *
+launch_campaign (CrmStore *store)
+{
+  g_autoptr(CrmCampaign) campaign = crm_campaign_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (campaign, "name", "新品通知", "channel", "email",
+                "templates", "{\"variants\": [{\"segment\": \"builtin:lead\", \"subject\": \"{{name}}，新品到了\","
+                             " \"body\": \"您好 {{name}}！\"}]}", NULL);
+  g_assert_true (crm_store_insert (store, CRM_RECORD (campaign), &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_campaign_launch (store, crm_record_get_id (CRM_RECORD (campaign)), NULL, NULL, &error));
+  g_assert_no_error (error);
+  return g_strdup (crm_record_get_id (CRM_RECORD (campaign)));
+}
+
+static char *
+member_field (CrmStore   *store,
+              const char *email,
+              const char *column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce (%s, '') FROM campaign_members WHERE address = '%s'", column, email);
+
+  return store_query_text (store, sql);
+}
+
+static void
+test_send_retry_restart (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  static const char * const ok_addresses[] = { "a@example.com", "b@example.com", "c@example.com", "d@example.com" };
+  SmtpServer server = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *campaign_id = NULL;
+  g_autofree char *status = NULL, *reason = NULL, *attempts = NULL, *interrupted = NULL, *subject = NULL;
+  g_autofree char *campaign_status = NULL;
+  g_autofree char *status_sql = NULL;
+  CrmSmtpConfig config;
+  CrmSendResult result;
+
+  if (!smtp_server_start (&server, f->dir))
+    {
+      g_test_skip ("python3 is needed for the test SMTP server");
+      return;
+    }
+  add_member (f->store, "张伟", "a@example.com");
+  add_member (f->store, "李娜", "b@example.com");
+  add_member (f->store, "王芳", "c@example.com");
+  add_member (f->store, "赵六", "d@example.com");
+  add_member (f->store, "Temp", "temp@example.com");
+  add_member (f->store, "Reject", "reject@example.com");
+  add_member (f->store, "Cut off", "cut@example.com");
+  campaign_id = launch_campaign (f->store);
+
+  crm_smtp_config_init (&config);
+  config.url = server.url;
+  config.from = "shop@example.com";
+  config.messages_per_second = 100;
+  config.retry_delay_seconds = 1;
+
+  /* First run: stopped after two messages (as by quitting the app). */
+  config.stop_after = 2;
+  g_assert_true (crm_campaign_send_email (f->store, campaign_id, &config, NULL, NULL, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.sent, ==, 2);
+  g_assert_cmpuint (result.pending, ==, 5);
+
+  /* A crash while "cut" was with the relay: marked, never settled. */
+  g_assert_true (crm_store_exec (f->store, "UPDATE campaign_members SET sending_at = '2026-01-01T00:00:00Z', attempts = 1"
+                                           " WHERE address = 'cut@example.com'", NULL));
+
+  /* Second run: everything else, waiting for the retry of "temp". */
+  config.stop_after = 0;
+  g_assert_true (crm_campaign_send_email (f->store, campaign_id, &config, NULL, NULL, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.interrupted, ==, 1);
+  g_assert_cmpuint (result.retried, ==, 1);
+  g_assert_cmpuint (result.sent, ==, 3);
+  g_assert_cmpuint (result.failed, ==, 2);
+  g_assert_cmpuint (result.pending, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ok_addresses); i++)
+    g_assert_cmpuint (delivered_to (&server, ok_addresses[i]), ==, 1);
+  g_assert_cmpuint (delivered_to (&server, "temp@example.com"), ==, 1);
+  g_assert_cmpuint (delivered_to (&server, "reject@example.com"), ==, 0);
+  g_assert_cmpuint (delivered_to (&server, "cut@example.com"), ==, 0);
+
+  attempts = member_field (f->store, "temp@example.com", "attempts");
+  g_assert_cmpstr (attempts, ==, "2");
+  status = member_field (f->store, "temp@example.com", "status");
+  g_assert_cmpstr (status, ==, "sent");
+  g_free (status);
+  status = member_field (f->store, "reject@example.com", "status");
+  g_assert_cmpstr (status, ==, "failed");
+  reason = member_field (f->store, "reject@example.com", "error");
+  g_assert_nonnull (strstr (reason, "550"));
+  interrupted = member_field (f->store, "cut@example.com", "error");
+  g_assert_nonnull (strstr (interrupted, "Interrupted"));
+  subject = subject_of (&server, "a@example.com");
+  g_assert_cmpstr (subject, ==, "张伟，新品到了");
+  campaign_status = store_query_text (f->store, "SELECT status FROM campaigns");
+  g_assert_cmpstr (campaign_status, ==, "done");
+
+  /* A third run sends nothing again. */
+  g_assert_false (crm_campaign_send_email (f->store, campaign_id, &config, NULL, NULL, NULL, &result, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_assert_cmpuint (delivered_to (&server, "a@example.com"), ==, 1);
+  smtp_server_stop (&server);
+}
+
+static void
+test_relay_down (StoreFixture  *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *campaign_id = NULL;
+  g_autofree char *pending = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autofree char *url = NULL;
+  CrmSmtpConfig config;
+  CrmSendResult result;
+
+  add_member (f->store, "张伟", "a@example.com");
+  campaign_id = launch_campaign (f->store);
+
+  /* A port nobody listens on: bind one, then close it. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  address = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string ("127.0.0.1", 0));
+  g_assert_true (g_socket_bind (socket, G_SOCKET_ADDRESS (address), FALSE, &error));
+  g_clear_object (&address);
+  address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (socket, &error));
+  url = g_strdup_printf ("smtp://127.0.0.1:%u", g_inet_socket_address_get_port (address));
+  g_socket_close (socket, NULL);
+
+  crm_smtp_config_init (&config);
+  config.url = url;
+  config.from = "shop@example.com";
+  g_assert_false (crm_campaign_send_email (f->store, campaign_id, &config, NULL, NULL, NULL, &result, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, url));
+  /* Still pending, as if never tried. */
+  pending = store_query_text (f->store, "SELECT status || ' ' || attempts || ' ' || (sending_at IS NULL) FROM campaign_members");
+  g_assert_cmpstr (pending, ==, "pending 0 1");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  STORE_TEST ("/campaign-sender/retry-restart", test_send_retry_restart);
+  STORE_TEST ("/campaign-sender/relay-down", test_relay_down);
+  return g_test_run ();
+}
