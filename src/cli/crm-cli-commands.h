@@ -50,6 +50,8 @@ int crm_cli_survey    (CrmCli *cli, int argc, char **argv);
 int crm_cli_service   (CrmCli *cli, int argc, char **argv);
 /* crm-cli-campaign.c */
 int crm_cli_campaign  (CrmCli *cli, int argc, char **argv);
+/* crm-cli-greetings.c */
+int crm_cli_greetings (CrmCli *cli, int argc, char **argv);
 /* crm-cli-segment.c */
 int crm_cli_segment   (CrmCli *cli, int argc, char **argv);
 

@@ -166,6 +166,41 @@ deliver (CURL                *curl,
   return OUTCOME_TEMPORARY;
 }
 
+static CURL *
+new_curl (void)
+{
+  static gsize curl_ready = 0;
+
+  /* Not thread-safe, so once, before any handle. */
+  if (g_once_init_enter (&curl_ready))
+    {
+      curl_global_init (CURL_GLOBAL_DEFAULT);
+      g_once_init_leave (&curl_ready, 1);
+    }
+  return curl_easy_init ();
+}
+
+gboolean
+crm_smtp_send_message (const CrmSmtpConfig  *config,
+                       const char           *to,
+                       const char           *subject,
+                       const char           *body,
+                       const char           *message_id,
+                       GError              **error)
+{
+  CURL *curl = new_curl ();
+  g_autofree char *message = build_message (config->from, to, subject, body, message_id);
+  g_autofree char *reason = NULL;
+  Outcome outcome = deliver (curl, config, to, message, &reason);
+
+  curl_easy_cleanup (curl);
+  if (outcome == OUTCOME_SENT)
+    return TRUE;
+  g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_FAILED,
+               _("Could not deliver through the SMTP relay %s: %s"), config->url, reason);
+  return FALSE;
+}
+
 typedef struct
 {
   char *id;
@@ -404,17 +439,7 @@ crm_campaign_send_email (CrmStore             *store,
     return FALSE;
   result.failed += result.interrupted;
 
-  {
-    static gsize curl_ready = 0;
-
-    /* Not thread-safe, so once, before any handle. */
-    if (g_once_init_enter (&curl_ready))
-      {
-        curl_global_init (CURL_GLOBAL_DEFAULT);
-        g_once_init_leave (&curl_ready, 1);
-      }
-  }
-  curl = curl_easy_init ();
+  curl = new_curl ();
   for (;;)
     {
       g_auto(Member) member = { 0 };

@@ -52,4 +52,13 @@ gboolean crm_campaign_send_email (CrmStore             *store,
                                   CrmSendResult        *out_result,
                                   GError              **error);
 
+/* One message outside a campaign (greetings): TRUE when the relay took
+ * it; otherwise the error says why (relay, address, temporary or not). */
+gboolean crm_smtp_send_message   (const CrmSmtpConfig  *config,
+                                  const char           *to,
+                                  const char           *subject,
+                                  const char           *body,
+                                  const char           *message_id,
+                                  GError              **error);
+
 G_END_DECLS
