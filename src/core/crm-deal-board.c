@@ -8,6 +8,9 @@
 #include "crm-deal-moves.h"
 #include "crm-store-private.h"
 
+#include <json-glib/json-glib.h>
+#include <string.h>
+
 /* Room left between the order keys of neighbouring cards. */
 #define POSITION_GAP 1024
 
@@ -96,12 +99,15 @@ static const char stages_sql[] =
   "SELECT id, name, probability, is_won, is_lost FROM stages"
   " WHERE pipeline_id = ? AND deleted = 0 ORDER BY is_lost, is_won, position, created_at";
 
+/* Ids are UUIDv7, so ordering by id is ordering by creation, and
+ * compare_cards() can place a single card the same way. */
 /* Open stages first, then won, then lost, whatever their positions say:
  * the board reads left to right towards the outcome. */
 static const char deals_sql[] =
   "WITH d AS ("
   "  SELECT d.*, coalesce (substr (d.closed_at, 1, 10), d.expected_close) AS close_date"
   "  FROM deals d WHERE d.pipeline_id = :pipeline AND d.deleted = 0"
+  "  AND (:ids IS NULL OR d.id IN (SELECT value FROM json_each (:ids)))"
   "  AND (:owner IS NULL OR d.owner_id = :owner)"
   "  AND (:min_amount IS NULL OR d.amount >= :min_amount))"
   " SELECT d.id, d.stage_id, d.title, d.contact_id, c.name, o.name, d.currency,"
@@ -116,7 +122,7 @@ static const char deals_sql[] =
   " LEFT JOIN contacts o ON o.id = c.organization_id"
   " LEFT JOIN users u ON u.id = d.owner_id"
   " WHERE (:from IS NULL OR d.close_date >= :from) AND (:to IS NULL OR d.close_date < :to)"
-  " ORDER BY d.position, d.close_date IS NULL, d.close_date, d.created_at";
+  " ORDER BY d.position, d.close_date IS NULL, d.close_date, d.id";
 
 static void
 bind_named (sqlite3_stmt *stmt,
@@ -286,6 +292,193 @@ update_column (GListStore *store,
                        cards->pdata + first, last_new - first);
 }
 
+static int
+find_stage_in (GPtrArray  *stages,
+               const char *stage_id)
+{
+  for (guint i = 0; i < stages->len; i++)
+    if (g_strcmp0 (((Stage *) g_ptr_array_index (stages, i))->id, stage_id) == 0)
+      return (int) i;
+  return -1;
+}
+
+static void
+bind_filters (CrmDealBoard *self,
+              sqlite3_stmt *stmt,
+              const char   *pipeline_id,
+              const char   *now)
+{
+  bind_named (stmt, ":pipeline", pipeline_id);
+  bind_named (stmt, ":owner", self->owner_id);
+  bind_named (stmt, ":from", self->from_date);
+  bind_named (stmt, ":to", self->to_date);
+  bind_named (stmt, ":now", now);
+  if (self->min_amount > 0)
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":min_amount"), self->min_amount);
+}
+
+static CrmDealCard *
+read_card (sqlite3_stmt *stmt,
+           const char   *now)
+{
+  CrmDealCardFields fields = {
+    .id = column_text (stmt, 0),
+    .stage_id = column_text (stmt, 1),
+    .title = column_text (stmt, 2),
+    .contact_id = column_text (stmt, 3),
+    .contact_name = column_text (stmt, 4),
+    .organization_name = column_text (stmt, 5),
+    .currency = column_text (stmt, 6),
+    .close_date = column_text (stmt, 7),
+    .owner_id = column_text (stmt, 8),
+    .owner_name = column_text (stmt, 9),
+    .stage_since = column_text (stmt, 10),
+    .lost_reason = column_text (stmt, 11),
+    .updated_at = column_text (stmt, 12),
+    .amount = sqlite3_column_int64 (stmt, 13),
+    .position = sqlite3_column_int64 (stmt, 14),
+    .overdue_task = sqlite3_column_int (stmt, 15),
+    .closed = sqlite3_column_int (stmt, 16),
+  };
+
+  fields.days_in_stage = days_between (fields.stage_since, now);
+  fields.overdue_close = !fields.closed && fields.close_date != NULL &&
+                         strncmp (fields.close_date, now, 10) < 0;
+  return crm_deal_card_new (&fields);
+}
+
+/* Column and board totals from the cards the columns hold. */
+static void
+compute_totals (CrmDealBoard *self)
+{
+  self->n_deals = 0;
+  self->n_open = 0;
+  self->open_amount = 0;
+  self->weighted_amount = 0;
+  for (guint s = 0; s < self->stages->len; s++)
+    {
+      Stage *stage = g_ptr_array_index (self->stages, s);
+      GListModel *deals = G_LIST_MODEL (stage->deals);
+      guint n = g_list_model_get_n_items (deals);
+
+      stage->amount = 0;
+      stage->weighted = 0;
+      for (guint i = 0; i < n; i++)
+        {
+          CrmDealCard *card = g_list_model_get_item (deals, i);
+          gint64 amount = crm_deal_card_get_amount (card);
+
+          stage->amount += amount;
+          if (stage->is_won)
+            stage->weighted += amount;
+          else if (!stage->is_lost)
+            {
+              gint64 weighted = amount * stage->probability / 100;
+
+              stage->weighted += weighted;
+              self->n_open++;
+              self->open_amount += amount;
+              self->weighted_amount += weighted;
+            }
+          g_object_unref (card);
+        }
+      self->n_deals += n;
+    }
+}
+
+/* The board order of the SQL above, for one card. */
+static int
+compare_cards (CrmDealCard *a,
+               CrmDealCard *b)
+{
+  const char *ca = crm_deal_card_get_close_date (a);
+  const char *cb = crm_deal_card_get_close_date (b);
+
+  if (crm_deal_card_get_position (a) != crm_deal_card_get_position (b))
+    return crm_deal_card_get_position (a) < crm_deal_card_get_position (b) ? -1 : 1;
+  if ((ca == NULL) != (cb == NULL))
+    return ca == NULL ? 1 : -1;
+  if (g_strcmp0 (ca, cb) != 0)
+    return g_strcmp0 (ca, cb);
+  return g_strcmp0 (crm_deal_card_get_id (a), crm_deal_card_get_id (b));
+}
+
+/* Reads again only the deals @ids (after this board wrote them) and puts
+ * each where it now belongs: the columns change by a row or two, which is
+ * what keeps a move within a frame on a board of thousands. */
+static gboolean
+refresh_deals (CrmDealBoard  *self,
+               GPtrArray     *ids,
+               GError       **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *json = NULL;
+  g_autofree char *now = get_now (self);
+  int rc;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < ids->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (ids, i));
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json = json_generator_to_data (generator, NULL);
+
+  stmt = crm_store_prepare (self->store, deals_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_filters (self, stmt, self->shown_pipeline_id, now);
+  bind_named (stmt, ":ids", json);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (fresh, read_card (stmt, now));
+  if (rc != SQLITE_DONE)
+    {
+      crm_store_take_error (self->store, rc, error);
+      return FALSE;
+    }
+
+  /* Out with the old cards (also of deals now filtered out)... */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      guint s, index;
+
+      if (crm_deal_board_find_deal (self, g_ptr_array_index (ids, i), &s, &index) != NULL)
+        g_list_store_remove (get_stage (self, s)->deals, index);
+    }
+  /* ...and in with the new, each at its place in the board order. */
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      CrmDealCard *card = g_ptr_array_index (fresh, i);
+      int s = crm_deal_board_find_stage (self, crm_deal_card_get_stage_id (card));
+      GListModel *deals;
+      guint lo = 0, hi;
+
+      if (s < 0)
+        continue;
+      deals = G_LIST_MODEL (get_stage (self, s)->deals);
+      hi = g_list_model_get_n_items (deals);
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+          g_autoptr(CrmDealCard) other = g_list_model_get_item (deals, mid);
+
+          if (compare_cards (other, card) < 0)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      g_list_store_insert (get_stage (self, s)->deals, lo, card);
+    }
+
+  compute_totals (self);
+  g_signal_emit (self, signals[RELOADED], 0);
+  return TRUE;
+}
+
 gboolean
 crm_deal_board_reload (CrmDealBoard  *self,
                        GError       **error)
@@ -317,76 +510,24 @@ crm_deal_board_reload (CrmDealBoard  *self,
   for (guint i = 0; i < stages->len; i++)
     g_ptr_array_add (columns, g_ptr_array_new_with_free_func (g_object_unref));
 
-  self->n_deals = 0;
-  self->n_open = 0;
-  self->open_amount = 0;
-  self->weighted_amount = 0;
-
   if (pipeline_id != NULL)
     {
       stmt = crm_store_prepare (self->store, deals_sql, error);
       if (stmt == NULL)
         return FALSE;
-      bind_named (stmt, ":pipeline", pipeline_id);
-      bind_named (stmt, ":owner", self->owner_id);
-      bind_named (stmt, ":from", self->from_date);
-      bind_named (stmt, ":to", self->to_date);
-      bind_named (stmt, ":now", now);
-      if (self->min_amount > 0)
-        sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":min_amount"), self->min_amount);
-
+      bind_filters (self, stmt, pipeline_id, now);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          CrmDealCardFields fields = {
-            .id = column_text (stmt, 0),
-            .stage_id = column_text (stmt, 1),
-            .title = column_text (stmt, 2),
-            .contact_id = column_text (stmt, 3),
-            .contact_name = column_text (stmt, 4),
-            .organization_name = column_text (stmt, 5),
-            .currency = column_text (stmt, 6),
-            .close_date = column_text (stmt, 7),
-            .owner_id = column_text (stmt, 8),
-            .owner_name = column_text (stmt, 9),
-            .stage_since = column_text (stmt, 10),
-            .lost_reason = column_text (stmt, 11),
-            .updated_at = column_text (stmt, 12),
-            .amount = sqlite3_column_int64 (stmt, 13),
-            .position = sqlite3_column_int64 (stmt, 14),
-            .overdue_task = sqlite3_column_int (stmt, 15),
-            .closed = sqlite3_column_int (stmt, 16),
-          };
-          Stage *stage = NULL;
-          guint s;
+          CrmDealCard *card = read_card (stmt, now);
+          int s = find_stage_in (stages, crm_deal_card_get_stage_id (card));
 
-          for (s = 0; s < stages->len; s++)
-            {
-              stage = g_ptr_array_index (stages, s);
-              if (g_strcmp0 (stage->id, fields.stage_id) == 0)
-                break;
-            }
           /* A deal of a deleted stage has no column to be in. */
-          if (s == stages->len)
-            continue;
-
-          fields.days_in_stage = days_between (fields.stage_since, now);
-          fields.overdue_close = !fields.closed && fields.close_date != NULL &&
-                                 strncmp (fields.close_date, now, 10) < 0;
-          g_ptr_array_add (g_ptr_array_index (columns, s), crm_deal_card_new (&fields));
-
-          stage->amount += fields.amount;
-          if (stage->is_won)
-            stage->weighted += fields.amount;
-          else if (!stage->is_lost)
+          if (s < 0)
             {
-              gint64 weighted = fields.amount * stage->probability / 100;
-
-              stage->weighted += weighted;
-              self->n_open++;
-              self->open_amount += fields.amount;
-              self->weighted_amount += weighted;
+              g_object_unref (card);
+              continue;
             }
-          self->n_deals++;
+          g_ptr_array_add (g_ptr_array_index (columns, s), card);
         }
       if (rc != SQLITE_DONE)
         {
@@ -421,14 +562,12 @@ crm_deal_board_reload (CrmDealBoard  *self,
       for (guint s = 0; s < self->stages->len; s++)
         {
           Stage *stage = g_ptr_array_index (self->stages, s);
-          Stage *fresh = g_ptr_array_index (stages, s);
 
-          stage->amount = fresh->amount;
-          stage->weighted = fresh->weighted;
           update_column (stage->deals, g_ptr_array_index (columns, s));
         }
     }
 
+  compute_totals (self);
   g_signal_emit (self, signals[RELOADED], 0);
   return TRUE;
 }
@@ -923,5 +1062,10 @@ crm_deal_board_move (CrmDealBoard  *self,
   if (!crm_store_commit (self->store, error))
     return FALSE;
 
-  return crm_deal_board_reload (self, error);
+  /* The commit queued a full reload for the change; this board made the
+   * change and knows which rows it touched. */
+  g_clear_handle_id (&self->reload_idle, g_source_remove);
+  if (ids->len == 0)
+    g_ptr_array_add (ids, g_strdup (deal_id));
+  return refresh_deals (self, ids, error);
 }

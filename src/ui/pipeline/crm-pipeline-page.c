@@ -240,6 +240,36 @@ on_card_pressed (GtkGestureClick *gesture,
   gtk_popover_popup (GTK_POPOVER (menu));
 }
 
+static gboolean
+on_card_query_tooltip (GtkWidget   *widget,
+                       int          x,
+                       int          y,
+                       gboolean     keyboard,
+                       GtkTooltip  *tooltip,
+                       GtkListItem *item)
+{
+  CrmDealCard *card = card_of (item);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (card == NULL)
+    return FALSE;
+  if (crm_deal_card_get_lost_reason (card) != NULL)
+    /* Translators: on a lost deal's card */
+    g_string_append_printf (text, _("Lost: %s"), crm_deal_card_get_lost_reason (card));
+  if (crm_deal_card_get_overdue_close (card))
+    g_string_append (text, _("The expected close date has passed"));
+  if (crm_deal_card_get_overdue_task (card))
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, _("A task of this deal is overdue"));
+    }
+  if (text->len == 0)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text->str);
+  return TRUE;
+}
+
 static void
 setup_card (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -265,7 +295,6 @@ setup_card (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (title, TRUE);
   gtk_widget_add_css_class (title, "heading");
   gtk_widget_add_css_class (marker, "error");
-  gtk_widget_set_tooltip_text (marker, _("A task of this deal is overdue"));
   gtk_box_append (GTK_BOX (top), title);
   gtk_box_append (GTK_BOX (top), marker);
   gtk_box_append (GTK_BOX (card), top);
@@ -307,6 +336,9 @@ setup_card (GtkSignalListItemFactory *factory,
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (on_card_pressed), item);
   gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (click));
+
+  gtk_widget_set_has_tooltip (card, TRUE);
+  g_signal_connect (card, "query-tooltip", G_CALLBACK (on_card_query_tooltip), item);
 
   gtk_list_item_set_child (item, card);
 }
@@ -355,18 +387,13 @@ bind_card (GtkSignalListItemFactory *factory,
   gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "owner"),
                       crm_deal_card_get_owner_name (card) != NULL ? crm_deal_card_get_owner_name (card) : _("No owner"));
   gtk_label_set_text (GTK_LABEL (close), close_date != NULL ? close_date : "");
+  /* No tooltips set here: in GTK 4.8 each one asks the X server where
+   * the pointer is, a round trip per bound card (query-tooltip instead). */
   if (crm_deal_card_get_overdue_close (card))
-    {
-      gtk_widget_add_css_class (close, "error");
-      gtk_widget_set_tooltip_text (close, _("The expected close date has passed"));
-    }
+    gtk_widget_add_css_class (close, "error");
   else
-    {
-      gtk_widget_remove_css_class (close, "error");
-      gtk_widget_set_tooltip_text (close, NULL);
-    }
+    gtk_widget_remove_css_class (close, "error");
   gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "days"), crm_deal_card_get_closed (card) ? "" : days);
-  gtk_widget_set_tooltip_text (widget, crm_deal_card_get_lost_reason (card));
 
   /* Translators: what a screen reader says for a deal card: title, customer, amount */
   accessible = g_strdup_printf (_("%s, %s, %s"), crm_deal_card_get_title (card), customer, amount);
@@ -504,6 +531,16 @@ update_view (CrmPipelinePage *self)
            gtk_drop_down_get_selected (self->period_dropdown) == 0)
     name = "empty";
   gtk_stack_set_visible_child_name (self->view_stack, name);
+
+  /* The list's models follow the columns only while it is shown: on the
+   * board, every move would otherwise also pass through them. */
+  if (g_str_equal (name, "list") && g_list_model_get_n_items (G_LIST_MODEL (self->all_columns)) == 0)
+    {
+      for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
+        g_list_store_append (self->all_columns, crm_deal_board_get_deals (self->board, s));
+    }
+  else if (!g_str_equal (name, "list"))
+    g_list_store_remove_all (self->all_columns);
 }
 
 static void
@@ -547,10 +584,7 @@ on_stages_changed (CrmPipelinePage *self)
   g_list_store_remove_all (self->all_columns);
 
   for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
-    {
-      gtk_box_append (self->columns_box, create_column (self, s));
-      g_list_store_append (self->all_columns, crm_deal_board_get_deals (self->board, s));
-    }
+    gtk_box_append (self->columns_box, create_column (self, s));
   fill_pipelines (self);
 }
 
