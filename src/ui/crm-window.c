@@ -9,6 +9,8 @@
 #include "crm-context.h"
 #include "crm-dashboard-page.h"
 #include "crm-pipeline-page.h"
+#include "crm-service-page.h"
+#include "crm-surveys-page.h"
 #include "crm-window.h"
 
 struct _CrmWindow
@@ -31,6 +33,8 @@ struct _CrmWindow
   CrmContactsPage      *contacts_page;
   CrmDashboardPage     *dashboard_page;
   CrmPipelinePage      *pipeline_page;
+  CrmSurveysPage       *surveys_page;
+  CrmServicePage       *service_page;
 };
 
 G_DEFINE_FINAL_TYPE (CrmWindow, crm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -253,6 +257,8 @@ crm_window_constructed (GObject *object)
       crm_contacts_page_set_context (self->contacts_page, self->context);
       crm_dashboard_page_set_context (self->dashboard_page, self->context);
       crm_pipeline_page_set_context (self->pipeline_page, self->context);
+      crm_surveys_page_set_context (self->surveys_page, self->context);
+      crm_service_page_set_context (self->service_page, self->context);
     }
   g_object_bind_property (self->contacts_page, "overdue-count",
                           adw_view_stack_get_page (self->stack, GTK_WIDGET (self->contacts_page)), "badge-number",
@@ -338,6 +344,8 @@ crm_window_class_init (CrmWindowClass *klass)
   g_type_ensure (CRM_TYPE_CONTACTS_PAGE);
   g_type_ensure (CRM_TYPE_DASHBOARD_PAGE);
   g_type_ensure (CRM_TYPE_PIPELINE_PAGE);
+  g_type_ensure (CRM_TYPE_SURVEYS_PAGE);
+  g_type_ensure (CRM_TYPE_SERVICE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, leaflet);
@@ -352,6 +360,8 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, contacts_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, pipeline_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, surveys_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, service_page);
   gtk_widget_class_bind_template_callback (widget_class, on_workspace_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_workspace_changed);
 

@@ -13,6 +13,8 @@
 #include "crm-dashboard-page.h"
 #include "crm-deal-editor.h"
 #include "crm-pipeline-page.h"
+#include "crm-service-page.h"
+#include "crm-surveys-page.h"
 #include "crm-preferences-window.h"
 #include "crm-reminders-view.h"
 #include "crm-test-ui.h"
@@ -36,6 +38,8 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_CHART_VIEW);
   g_type_ensure (CRM_TYPE_PIPELINE_PAGE);
   g_type_ensure (CRM_TYPE_DEAL_EDITOR);
+  g_type_ensure (CRM_TYPE_SURVEYS_PAGE);
+  g_type_ensure (CRM_TYPE_SERVICE_PAGE);
 }
 
 static int

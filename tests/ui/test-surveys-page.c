@@ -1,0 +1,271 @@
+/* test-surveys-page.c: the Surveys workspace driven through its actions: builder, phone entry, results */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "crm-contact.h"
+#include "crm-context.h"
+#include "crm-store-private.h"
+#include "crm-surveys-page.h"
+#include "crm-surveys.h"
+#include "crm-test-ui.h"
+
+typedef struct
+{
+  char           *dir;
+  CrmStore       *store;
+  CrmContext     *context;
+  GtkWindow      *window;
+  CrmSurveysPage *page;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("crm-ui-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "crm.db", NULL);
+  f->store = crm_store_open (path, &error);
+  g_assert_no_error (error);
+  f->context = crm_context_new (f->store, settings);
+  f->page = g_object_new (CRM_TYPE_SURVEYS_PAGE, NULL);
+  crm_surveys_page_set_context (f->page, f->context);
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1200, 800);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->page));
+  gtk_window_present (f->window);
+  crm_test_ui_iterate ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
+  gtk_window_destroy (f->window);
+  crm_test_ui_iterate ();
+  g_assert_null (f->page);
+  g_clear_object (&f->context);
+  g_assert_finalize_object (f->store);
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static gint64
+count (Fixture    *f,
+       const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (crm_store_get_db (f->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static void
+act (Fixture    *f,
+     const char *action,
+     const char *format,
+     ...)
+{
+  GVariant *param = NULL;
+  va_list args;
+
+  if (format != NULL)
+    {
+      va_start (args, format);
+      param = g_variant_new_va (format, NULL, &args);
+      va_end (args);
+    }
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->page), action, param));
+  crm_test_ui_iterate ();
+}
+
+/* A survey with a required NPS, a single choice and a free-text question. */
+static void
+build_survey (Fixture *f)
+{
+  act (f, "surveys.create", "s", "Phone check <2024>");
+  g_assert_nonnull (crm_surveys_page_get_survey_id (f->page));
+  act (f, "surveys.add-question", "(sssb)", "nps", "", "", TRUE);
+  act (f, "surveys.add-question", "(sssb)", "single", "Where did you buy?", "Store, Web", FALSE);
+  act (f, "surveys.add-question", "(sssb)", "text", "Anything else?", "", FALSE);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_questions WHERE deleted = 0"), ==, 3);
+}
+
+static void
+test_builder (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) questions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text_id = NULL;
+  g_autofree char *nps_id = NULL;
+
+  build_survey (f);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM surveys WHERE title = 'Phone check <2024>'"), ==, 1);
+  questions = crm_surveys_list_questions (f->store, crm_surveys_page_get_survey_id (f->page), &error);
+  g_assert_no_error (error);
+  nps_id = g_strdup (crm_record_get_id (g_ptr_array_index (questions, 0)));
+  text_id = g_strdup (crm_record_get_id (g_ptr_array_index (questions, 2)));
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (questions, 0), "text"), ==,
+                   "How likely is it that you would recommend us to a friend or colleague?");
+  g_assert_true (crm_record_get_boolean (g_ptr_array_index (questions, 0), "required"));
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (questions, 1), "options"), ==, "[\"Store\",\"Web\"]");
+
+  /* Reorder: the comment first. */
+  act (f, "surveys.move-question", "(si)", text_id, -1);
+  act (f, "surveys.move-question", "(si)", text_id, -1);
+  g_clear_pointer (&questions, g_ptr_array_unref);
+  questions = crm_surveys_list_questions (f->store, crm_surveys_page_get_survey_id (f->page), &error);
+  g_assert_cmpstr (crm_record_get_id (g_ptr_array_index (questions, 0)), ==, text_id);
+
+  /* A choice question without options is refused; nothing is added. */
+  act (f, "surveys.add-question", "(sssb)", "multi", "What else?", "", FALSE);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_questions WHERE deleted = 0"), ==, 3);
+
+  /* Delete, then undo. */
+  act (f, "surveys.delete-question", "s", nps_id);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_questions WHERE deleted = 0"), ==, 2);
+  act (f, "surveys.undo", NULL);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_questions WHERE deleted = 0"), ==, 3);
+
+  /* Open it for answers. */
+  act (f, "surveys.set-status", "s", "open");
+  g_assert_cmpint (count (f, "SELECT count(*) FROM surveys WHERE status = 'open'"), ==, 1);
+}
+
+static void
+test_phone_entry (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+
+  crm_contact_set_name (contact, "刘洋");
+  g_assert_true (crm_contact_set_field_from_string (contact, "phones", "13812345678", &error));
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  build_survey (f);
+  act (f, "surveys.show", "s", "entry");
+
+  /* The required NPS cannot be skipped. */
+  act (f, "surveys.entry-next", NULL);
+  g_assert_cmpuint (crm_surveys_page_get_entry_index (f->page), ==, 0);
+
+  act (f, "surveys.entry-contact", "s", "138 1234 5678");
+  /* "1" then "0" is 10; a digit out of range is ignored. */
+  act (f, "surveys.entry-type", "s", "1");
+  g_assert_cmpstr (crm_surveys_page_get_entry_answer (f->page), ==, "1");
+  act (f, "surveys.entry-type", "s", "0");
+  g_assert_cmpstr (crm_surveys_page_get_entry_answer (f->page), ==, "10");
+  act (f, "surveys.entry-next", NULL);
+  g_assert_cmpuint (crm_surveys_page_get_entry_index (f->page), ==, 1);
+  /* Options by their number from 1. */
+  act (f, "surveys.entry-type", "s", "7");
+  act (f, "surveys.entry-type", "s", "2");
+  g_assert_cmpstr (crm_surveys_page_get_entry_answer (f->page), ==, "Web");
+  act (f, "surveys.entry-back", NULL);
+  g_assert_cmpstr (crm_surveys_page_get_entry_answer (f->page), ==, "10");
+  act (f, "surveys.entry-next", NULL);
+  act (f, "surveys.entry-next", NULL);
+  act (f, "surveys.entry-type", "s", "<b>fast</b> 很好");
+  act (f, "surveys.entry-next", NULL);
+
+  /* Saved, and ready for the next call. */
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_responses WHERE channel = 'phone' AND contact_id IS NOT NULL"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_answers"), ==, 3);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_answers WHERE value_number = 10"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_answers WHERE value_text = 'Web'"), ==, 1);
+  g_assert_cmpuint (crm_surveys_page_get_entry_index (f->page), ==, 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM activities WHERE kind = 'complaint'"), ==, 0);
+
+  /* A detractor on the phone: a follow-up complaint for the customer. */
+  act (f, "surveys.entry-contact", "s", "13812345678");
+  act (f, "surveys.entry-type", "s", "3");
+  act (f, "surveys.entry-next", NULL);
+  act (f, "surveys.entry-next", NULL);
+  act (f, "surveys.entry-next", NULL);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_responses"), ==, 2);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM activities WHERE kind = 'complaint' AND status = 'open'"
+                             " AND survey_response_id IS NOT NULL"), ==, 1);
+}
+
+static void
+test_results (Fixture       *f,
+              gconstpointer  data)
+{
+  CrmSurveyResults *results;
+  CrmSurveyQuestionResult *nps, *text;
+  GtkListBox *texts;
+  GtkWidget *row, *box, *label;
+
+  build_survey (f);
+  g_assert_cmpint (crm_surveys_page_get_results (f->page)->responses, ==, 0);
+  g_assert_true (isnan (((CrmSurveyQuestionResult *) g_ptr_array_index (crm_surveys_page_get_results (f->page)->questions, 0))->nps));
+
+  act (f, "surveys.entry-type", "s", "9");
+  act (f, "surveys.entry-next", NULL);
+  act (f, "surveys.entry-next", NULL);
+  act (f, "surveys.entry-type", "s", "<i>slow</i> delivery");
+  act (f, "surveys.entry-next", NULL);
+  act (f, "surveys.entry-type", "s", "5");
+  act (f, "surveys.entry-next", NULL);
+  act (f, "surveys.entry-next", NULL);
+  act (f, "surveys.entry-type", "s", "friendly staff");
+  act (f, "surveys.entry-next", NULL);
+
+  results = crm_surveys_page_get_results (f->page);
+  g_assert_cmpint (results->responses, ==, 2);
+  nps = g_ptr_array_index (results->questions, 0);
+  g_assert_cmpint (nps->promoters, ==, 1);
+  g_assert_cmpint (nps->detractors, ==, 1);
+  g_assert_cmpfloat_with_epsilon (nps->nps, 0.0, 1e-9);
+
+  /* Free text is searchable, and shown as text, never as markup. */
+  act (f, "surveys.search-texts", "s", "SLOW");
+  results = crm_surveys_page_get_results (f->page);
+  text = g_ptr_array_index (results->questions, 2);
+  g_assert_cmpuint (text->texts->len, ==, 1);
+  texts = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (f->page), CRM_TYPE_SURVEYS_PAGE, "texts_list"));
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (texts, 0));
+  g_assert_nonnull (row);
+  g_assert_null (gtk_list_box_get_row_at_index (texts, 1));
+  box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+  label = gtk_widget_get_first_child (box);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "<i>slow</i> delivery");
+  g_assert_false (gtk_label_get_use_markup (GTK_LABEL (label)));
+  act (f, "surveys.search-texts", "s", "nothing like this");
+  g_assert_null (gtk_list_box_get_row_at_index (texts, 0));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  crm_test_ui_init (&argc, &argv);
+
+  g_test_add ("/surveys-page/builder", Fixture, NULL, fixture_set_up, test_builder, fixture_tear_down);
+  g_test_add ("/surveys-page/phone-entry", Fixture, NULL, fixture_set_up, test_phone_entry, fixture_tear_down);
+  g_test_add ("/surveys-page/results", Fixture, NULL, fixture_set_up, test_results, fixture_tear_down);
+
+  return g_test_run ();
+}
