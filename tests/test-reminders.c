@@ -66,6 +66,23 @@ test_tasks (StoreFixture  *f,
   /* Already announced in the previous window: not again. */
   due = crm_reminders_list_coming_due (f->store, "2024-06-03T09:00:00Z", "2024-06-03T09:01:00Z", &error);
   g_assert_cmpuint (due->len, ==, 0);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  /* My Tasks' groups: overdue, from now on with the undated last, capped. */
+  due = crm_reminders_list_tasks_due (f->store, NULL, "2024-06-01T00:00:00Z", FALSE, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (due, 0), "subject"), ==, "overdue");
+  g_clear_pointer (&due, g_ptr_array_unref);
+  due = crm_reminders_list_tasks_due (f->store, "2024-06-01T00:00:00Z", NULL, TRUE, 0, &error);
+  g_assert_cmpuint (due->len, ==, 2);
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (due, 0), "subject"), ==, "later");
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (due, 1), "subject"), ==, "someday");
+  g_clear_pointer (&due, g_ptr_array_unref);
+  due = crm_reminders_list_tasks_due (f->store, NULL, NULL, TRUE, 2, &error);
+  g_assert_cmpuint (due->len, ==, 2);
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (due, 0), "subject"), ==, "overdue");
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (due, 1), "subject"), ==, "later");
 }
 
 static void
@@ -82,7 +99,7 @@ test_birthdays (StoreFixture  *f,
   g_free (add_record (f->store, CRM_TYPE_CONTACT, "name", "Nobody", NULL));
 
   /* 20 December + 30 days runs into January, soonest first. */
-  list = crm_reminders_list_birthdays (f->store, "2024-12-20", 30, &error);
+  list = crm_reminders_list_birthdays (f->store, "2024-12-20", 30, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 2);
   g_assert_cmpstr (crm_contact_get_name (g_ptr_array_index (list, 0)), ==, "Christmas");
@@ -90,15 +107,26 @@ test_birthdays (StoreFixture  *f,
   g_clear_pointer (&list, g_ptr_array_unref);
 
   /* In a year without 29 February the birthday is on the 28th. */
-  list = crm_reminders_list_birthdays (f->store, "2025-02-28", 1, &error);
+  list = crm_reminders_list_birthdays (f->store, "2025-02-28", 1, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (crm_contact_get_name (g_ptr_array_index (list, 0)), ==, "Leap");
   g_clear_pointer (&list, g_ptr_array_unref);
 
-  list = crm_reminders_list_birthdays (f->store, "2025-03-01", 130, &error);
+  list = crm_reminders_list_birthdays (f->store, "2025-03-01", 130, 0, &error);
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (crm_contact_get_name (g_ptr_array_index (list, 0)), ==, "Summer");
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* A limit keeps the soonest, also across New Year. */
+  list = crm_reminders_list_birthdays (f->store, "2024-12-20", 30, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (crm_contact_get_name (g_ptr_array_index (list, 0)), ==, "Christmas");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = crm_reminders_list_birthdays (f->store, "2024-12-26", 30, 1, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (crm_contact_get_name (g_ptr_array_index (list, 0)), ==, "New Year");
 
   {
     g_autofree char *next = crm_reminders_next_birthday ("2000-02-29", "2025-01-10");

@@ -700,6 +700,10 @@ test_store_hlc_persists (StoreFixture  *f,
   "ALTER TABLE activities DROP COLUMN category; ALTER TABLE activities DROP COLUMN survey_response_id;" \
   "DROP TABLE survey_invitations;"
 
+/* What migration 7 added: run it first of the downgrades. */
+#define DOWNGRADE_MIGRATION_7 \
+  "DROP INDEX activities_open_tasks;"
+
 /* What migration 6 added (after DOWNGRADE_MIGRATION_5 when both are used). */
 #define DOWNGRADE_MIGRATION_6 \
   "DROP TRIGGER IF EXISTS activities_sync_insert; DROP TRIGGER IF EXISTS activities_sync_update;" \
@@ -713,6 +717,38 @@ test_store_hlc_persists (StoreFixture  *f,
   "ALTER TABLE campaign_members DROP COLUMN variant; ALTER TABLE campaign_members DROP COLUMN address;" \
   "ALTER TABLE campaign_members DROP COLUMN attempts; ALTER TABLE campaign_members DROP COLUMN next_attempt_at;" \
   "ALTER TABLE campaign_members DROP COLUMN sending_at;"
+
+/* A version 6 database gets the index of open tasks, and the overdue
+ * count reads through it rather than every activity. */
+static void
+test_store_migration_7 (StoreFixture  *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = crm_store_get_db (f->store);
+
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  f->store = crm_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, crm_store_get_latest_schema_version ());
+  g_assert_cmpint (store_query_int (f->store,
+                                    "SELECT count (*) FROM sqlite_master WHERE name = 'activities_open_tasks'"), ==, 1);
+  {
+    sqlite3_stmt *plan = NULL;
+    gboolean uses_index = FALSE;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (crm_store_get_db (f->store),
+                                         "EXPLAIN QUERY PLAN SELECT count (*) FROM activities"
+                                         " WHERE kind = 'task' AND done_at IS NULL AND deleted = 0 AND due_at < '2030'",
+                                         -1, &plan, NULL), ==, SQLITE_OK);
+    while (sqlite3_step (plan) == SQLITE_ROW)
+      uses_index |= strstr ((const char *) sqlite3_column_text (plan, 3), "activities_open_tasks") != NULL;
+    sqlite3_finalize (plan);
+    g_assert_true (uses_index);
+  }
+}
 
 /* A version 5 database gets the campaign and greeting columns, keeps its
  * campaigns, and syncs the new columns but not the delivery bookkeeping. */
@@ -728,12 +764,12 @@ test_store_migration_6 (StoreFixture  *f,
   g_object_set (campaign, "name", "春节问候", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (campaign), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, 6);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, crm_store_get_latest_schema_version ());
   again = crm_store_get (f->store, CRM_TYPE_CAMPAIGN, crm_record_get_id (CRM_RECORD (campaign)), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (crm_record_get_string (CRM_RECORD (again), "name"), ==, "春节问候");
@@ -764,7 +800,7 @@ test_store_migration_5 (StoreFixture  *f,
   g_object_set (complaint, "kind", "complaint", "contact-id", contact, "subject", "Broken", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (complaint), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -800,6 +836,7 @@ test_store_migration_4 (StoreFixture  *f,
                                  "DROP INDEX deals_pipeline;"
                                  "ALTER TABLE deals DROP COLUMN position; ALTER TABLE deals DROP COLUMN notes;"
                                  "ALTER TABLE pipelines DROP COLUMN monthly_target;"
+                                 DOWNGRADE_MIGRATION_7
                                  DOWNGRADE_MIGRATION_5
                                  DOWNGRADE_MIGRATION_6
                                  "PRAGMA user_version = 3",
@@ -849,6 +886,7 @@ main (int    argc,
   STORE_TEST ("/store/migration-4", test_store_migration_4);
   STORE_TEST ("/store/migration-5", test_store_migration_5);
   STORE_TEST ("/store/migration-6", test_store_migration_6);
+  STORE_TEST ("/store/migration-7", test_store_migration_7);
 
   ret = g_test_run ();
   remove_tree (data_home);

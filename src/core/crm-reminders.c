@@ -23,14 +23,26 @@ static const char overdue_sql[] =
   "SELECT count (*) FROM activities"
   " WHERE kind = 'task' AND done_at IS NULL AND deleted = 0 AND due_at < ?1";
 
-/* Both use the contacts_birthday index on substr (birthday, 6) ("MM-DD");
- * the second is for a window that runs over New Year. */
+/* Open tasks due in [?1, ?2) (NULL: no bound), then those without a due
+ * date; both in the order of the activities_open_tasks index, so a LIMIT
+ * reads only what it returns. */
+static const char tasks_due_sql[] =
+  "SELECT id FROM activities"
+  " WHERE kind = 'task' AND done_at IS NULL AND deleted = 0"
+  " AND due_at >= coalesce (?1, '') AND due_at < coalesce (?2, '9999')"
+  " ORDER BY due_at, rowid LIMIT ?3";
+static const char tasks_undated_sql[] =
+  "SELECT id FROM activities"
+  " WHERE kind = 'task' AND done_at IS NULL AND deleted = 0 AND due_at IS NULL"
+  " ORDER BY rowid LIMIT ?1";
+
+/* Through the contacts_birthday index on substr (birthday, 6) ("MM-DD"),
+ * in its order, so a LIMIT reads only what it returns. "+deleted" keeps
+ * the planner off contacts_rfm (deleted, ...), which reads every contact. */
 static const char birthdays_sql[] =
-  "SELECT id FROM contacts WHERE birthday IS NOT NULL AND deleted = 0"
-  " AND substr (birthday, 6) BETWEEN ?1 AND ?2";
-static const char birthdays_wrap_sql[] =
-  "SELECT id FROM contacts WHERE birthday IS NOT NULL AND deleted = 0"
-  " AND (substr (birthday, 6) >= ?1 OR substr (birthday, 6) <= ?2)";
+  "SELECT id FROM contacts WHERE birthday IS NOT NULL AND +deleted = 0"
+  " AND substr (birthday, 6) BETWEEN ?1 AND ?2"
+  " ORDER BY substr (birthday, 6), rowid LIMIT ?3";
 
 static GPtrArray *
 load_ids (CrmStore      *store,
@@ -95,6 +107,43 @@ crm_reminders_list_coming_due (CrmStore    *store,
   crm_stmt_bind_text (stmt, 1, after);
   crm_stmt_bind_text (stmt, 2, until);
   return load_ids (store, stmt, CRM_TYPE_ACTIVITY, error);
+}
+
+GPtrArray *
+crm_reminders_list_tasks_due (CrmStore    *store,
+                              const char  *from,
+                              const char  *before,
+                              gboolean     undated,
+                              guint        limit,
+                              GError     **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(CrmCachedStmt) undated_stmt = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) more = NULL;
+
+  g_return_val_if_fail (CRM_IS_STORE (store), NULL);
+
+  stmt = crm_store_prepare (store, tasks_due_sql, error);
+  if (stmt == NULL)
+    return NULL;
+  crm_stmt_bind_text (stmt, 1, from);
+  crm_stmt_bind_text (stmt, 2, before);
+  sqlite3_bind_int64 (stmt, 3, limit > 0 ? (sqlite3_int64) limit : -1);
+  tasks = load_ids (store, stmt, CRM_TYPE_ACTIVITY, error);
+  if (tasks == NULL || !undated || (limit > 0 && tasks->len >= limit))
+    return g_steal_pointer (&tasks);
+
+  undated_stmt = crm_store_prepare (store, tasks_undated_sql, error);
+  if (undated_stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (undated_stmt, 1, limit > 0 ? (sqlite3_int64) (limit - tasks->len) : -1);
+  more = load_ids (store, undated_stmt, CRM_TYPE_ACTIVITY, error);
+  if (more == NULL)
+    return NULL;
+  for (guint i = 0; i < more->len; i++)
+    g_ptr_array_add (tasks, g_object_ref (g_ptr_array_index (more, i)));
+  return g_steal_pointer (&tasks);
 }
 
 guint
@@ -170,11 +219,11 @@ GPtrArray *
 crm_reminders_list_birthdays (CrmStore    *store,
                               const char  *today,
                               guint        days,
+                              guint        limit,
                               GError     **error)
 {
   g_autoptr(GDate) start = parse_day (today);
   g_autoptr(GDate) end = NULL;
-  g_autoptr(CrmCachedStmt) stmt = NULL;
   g_autoptr(GPtrArray) contacts = NULL;
   char from[8], to[8];
   gboolean wraps;
@@ -191,14 +240,27 @@ crm_reminders_list_birthdays (CrmStore    *store,
     g_strlcpy (to, "02-29", sizeof to);
   wraps = days >= 365 || g_strcmp0 (to, from) < 0;
 
-  stmt = crm_store_prepare (store, wraps ? birthdays_wrap_sql : birthdays_sql, error);
-  if (stmt == NULL)
-    return NULL;
-  crm_stmt_bind_text (stmt, 1, from);
-  crm_stmt_bind_text (stmt, 2, to);
-  contacts = load_ids (store, stmt, CRM_TYPE_CONTACT, error);
-  if (contacts == NULL)
-    return NULL;
+  /* A window over New Year is read as its December part, then January. */
+  contacts = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint part = 0; part < (wraps ? 2 : 1); part++)
+    {
+      g_autoptr(GPtrArray) found = NULL;
+      g_autoptr(CrmCachedStmt) stmt = NULL;
+
+      if (limit > 0 && contacts->len >= limit)
+        break;
+      stmt = crm_store_prepare (store, birthdays_sql, error);
+      if (stmt == NULL)
+        return NULL;
+      crm_stmt_bind_text (stmt, 1, wraps && part == 1 ? "01-01" : from);
+      crm_stmt_bind_text (stmt, 2, wraps && part == 0 ? "12-31" : to);
+      sqlite3_bind_int64 (stmt, 3, limit > 0 ? (sqlite3_int64) (limit - contacts->len) : -1);
+      found = load_ids (store, stmt, CRM_TYPE_CONTACT, error);
+      if (found == NULL)
+        return NULL;
+      for (guint i = 0; i < found->len; i++)
+        g_ptr_array_add (contacts, g_object_ref (g_ptr_array_index (found, i)));
+    }
 
   g_ptr_array_sort_with_data (contacts, compare_next, (gpointer) today);
   return g_steal_pointer (&contacts);

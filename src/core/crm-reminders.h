@@ -20,17 +20,28 @@ GPtrArray *crm_reminders_list_coming_due    (CrmStore    *store,
                                              const char  *until,
                                              GError     **error);
 
+/* Open tasks due in [@from, @before) (ISO 8601 UTC; NULL for no bound),
+ * and when @undated those without a due date too (last), soonest first,
+ * at most @limit (0: all). */
+GPtrArray *crm_reminders_list_tasks_due     (CrmStore    *store,
+                                             const char  *from,
+                                             const char  *before,
+                                             gboolean     undated,
+                                             guint        limit,
+                                             GError     **error);
+
 /* Open tasks due before @now (ISO 8601 UTC). */
 guint      crm_reminders_count_overdue      (CrmStore    *store,
                                              const char  *now,
                                              GError     **error);
 
 /* People whose birthday falls within @days days from @today ("YYYY-MM-DD",
- * today included), as CrmContact records, soonest first. 29 February
- * birthdays come on 28 February in other years. */
+ * today included), as CrmContact records, soonest first, at most @limit
+ * (0: all). 29 February birthdays come on 28 February in other years. */
 GPtrArray *crm_reminders_list_birthdays     (CrmStore    *store,
                                              const char  *today,
                                              guint        days,
+                                             guint        limit,
                                              GError     **error);
 
 /* "YYYY-MM-DD" of the next birthday on or after @today. */

@@ -14,6 +14,10 @@
 
 #define BIRTHDAY_DAYS 30
 
+/* Rows per group: a list to act on, not a report. With a million
+ * contacts a month holds tens of thousands of birthdays. */
+#define GROUP_LIMIT 50
+
 struct _CrmRemindersView
 {
   GtkWidget             parent_instance;
@@ -150,10 +154,21 @@ birthday_row (CrmRemindersView *self,
   return row;
 }
 
+/* Says so when a group shows only its first GROUP_LIMIT rows. */
+static void
+set_group_more (AdwPreferencesGroup *group,
+                gboolean             more)
+{
+  g_autofree char *text = NULL;
+
+  if (more)
+    text = g_strdup_printf (ngettext ("The first %d are shown", "The first %d are shown", GROUP_LIMIT), GROUP_LIMIT);
+  adw_preferences_group_set_description (group, text);
+}
+
 void
 crm_reminders_view_reload (CrmRemindersView *self)
 {
-  g_autoptr(GPtrArray) tasks = NULL;
   g_autoptr(GPtrArray) birthdays = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) local = g_date_time_new_now_local ();
@@ -191,28 +206,36 @@ crm_reminders_view_reload (CrmRemindersView *self)
     tomorrow_utc = g_date_time_format (tomorrow_u, "%Y-%m-%dT%H:%M:%SZ");
   }
 
-  tasks = crm_reminders_list_open_tasks (self->store, NULL, &error);
-  if (tasks == NULL)
-    g_warning ("Could not read the open tasks: %s", error->message);
-  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
-    {
-      CrmRecord *task = g_ptr_array_index (tasks, i);
-      const char *due_at = crm_record_get_string (task, "due_at");
+  {
+    /* Overdue, today, upcoming (then those without a due date). */
+    const char *from[] = { NULL, now, tomorrow_utc };
+    const char *before[] = { now, tomorrow_utc, NULL };
+    AdwPreferencesGroup *task_groups[] = { self->overdue_group, self->today_group, self->upcoming_group };
+    const char *names[] = { "overdue", "today", "upcoming" };
 
-      if (due_at != NULL && g_strcmp0 (due_at, now) < 0)
-        add_row (self, self->overdue_group, "overdue", task_row (self, task));
-      else if (due_at != NULL && g_strcmp0 (due_at, tomorrow_utc) < 0)
-        add_row (self, self->today_group, "today", task_row (self, task));
-      else
-        add_row (self, self->upcoming_group, "upcoming", task_row (self, task));
-    }
+    for (guint g = 0; g < G_N_ELEMENTS (names); g++)
+      {
+        g_autoptr(GPtrArray) tasks = crm_reminders_list_tasks_due (self->store, from[g], before[g], g == 2,
+                                                                   GROUP_LIMIT + 1, &error);
 
-  g_clear_error (&error);
-  birthdays = crm_reminders_list_birthdays (self->store, today, BIRTHDAY_DAYS, &error);
+        if (tasks == NULL)
+          {
+            g_warning ("Could not read the open tasks: %s", error->message);
+            g_clear_error (&error);
+            continue;
+          }
+        for (guint i = 0; i < tasks->len && i < GROUP_LIMIT; i++)
+          add_row (self, task_groups[g], names[g], task_row (self, g_ptr_array_index (tasks, i)));
+        set_group_more (task_groups[g], tasks->len > GROUP_LIMIT);
+      }
+  }
+
+  birthdays = crm_reminders_list_birthdays (self->store, today, BIRTHDAY_DAYS, GROUP_LIMIT + 1, &error);
   if (birthdays == NULL)
     g_warning ("Could not read the birthdays: %s", error->message);
-  for (guint i = 0; birthdays != NULL && i < birthdays->len; i++)
+  for (guint i = 0; birthdays != NULL && i < birthdays->len && i < GROUP_LIMIT; i++)
     add_row (self, self->birthdays_group, "birthdays", birthday_row (self, g_ptr_array_index (birthdays, i), today));
+  set_group_more (self->birthdays_group, birthdays != NULL && birthdays->len > GROUP_LIMIT);
 
   gtk_widget_set_visible (GTK_WIDGET (self->overdue_group), crm_reminders_view_count (self, "overdue") > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->today_group), crm_reminders_view_count (self, "today") > 0);
