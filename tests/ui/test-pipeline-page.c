@@ -280,6 +280,18 @@ test_totals_and_filters (Fixture       *f,
   activate (f, "pipeline.view", g_variant_new_string ("list"));
   g_assert_cmpstr (crm_pipeline_page_get_view_state (f->page), ==, "list");
 
+  /* Printed to a PDF through GtkPrintOperation. */
+  {
+    g_autofree char *pdf = g_build_filename (f->dir, "pipeline.pdf", NULL);
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+
+    activate (f, "pipeline.export-pdf", g_variant_new_string (pdf));
+    g_assert_true (g_file_get_contents (pdf, &contents, &length, &error));
+    g_assert_true (g_str_has_prefix (contents, "%PDF"));
+    g_assert_cmpuint (length, >, 1000);
+  }
+
   /* Delete and undo. */
   activate (f, "pipeline.delete-deal", g_variant_new_string (b));
   g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 1);

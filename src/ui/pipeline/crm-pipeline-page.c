@@ -10,6 +10,7 @@
 #include "crm-deal.h"
 #include "crm-forecast.h"
 #include "crm-pipeline-page.h"
+#include "crm-pipeline-report.h"
 #include "crm-user-directory.h"
 
 /* -1 in the index of pipeline.move-deal: keep the deal's order key;
@@ -1323,6 +1324,91 @@ create_list_columns (CrmPipelinePage *self)
   gtk_sort_list_model_set_sorter (self->list_sorted, gtk_column_view_get_sorter (self->list_view));
 }
 
+/* --- Printing ------------------------------------------------------------- */
+
+static void
+on_begin_print (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                CrmReport         *report)
+{
+  gtk_print_operation_set_n_pages (operation, (int) crm_report_paginate (report));
+}
+
+static void
+on_draw_page (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              CrmReport         *report)
+{
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  double scale = MIN (gtk_print_context_get_width (context) / crm_report_get_page_width (report),
+                      gtk_print_context_get_height (context) / crm_report_get_page_height (report));
+
+  cairo_save (cr);
+  cairo_scale (cr, scale, scale);
+  crm_report_render_page (report, cr, (guint) page);
+  cairo_restore (cr);
+}
+
+/* The board as it is filtered now, through GtkPrintOperation: the print
+ * dialog, or straight to a PDF at @export_path. */
+static gboolean
+print_board (CrmPipelinePage  *self,
+             const char       *export_path,
+             GError          **error)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
+  CrmReport *report = crm_pipeline_report_new (self->board, NULL, error);
+  GtkPrintOperationResult result;
+
+  if (report == NULL)
+    return FALSE;
+  g_object_set_data_full (G_OBJECT (operation), "report", report, (GDestroyNotify) crm_report_free);
+  gtk_page_setup_set_paper_size (setup, a4);
+  gtk_page_setup_set_orientation (setup, GTK_PAGE_ORIENTATION_LANDSCAPE);
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_job_name (operation, _("Sales pipeline"));
+  g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), report);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), report);
+  if (export_path != NULL)
+    gtk_print_operation_set_export_filename (operation, export_path);
+  result = gtk_print_operation_run (operation,
+                                    export_path != NULL ? GTK_PRINT_OPERATION_ACTION_EXPORT
+                                                        : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                    GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), error);
+  return result != GTK_PRINT_OPERATION_RESULT_ERROR;
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!print_board (self, NULL, &error))
+    show_error (self, error);
+}
+
+/* pipeline.export-pdf (path): what printing to a file does, without the
+ * dialog. */
+static void
+export_pdf_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!print_board (self, g_variant_get_string (parameter, NULL), &error))
+    show_error (self, error);
+}
+
 /* --- Actions --------------------------------------------------------------- */
 
 static void
@@ -1333,6 +1419,8 @@ update_actions (CrmPipelinePage *self)
                       crm_deal_board_find_deal (self->board, self->selected_deal, NULL, NULL) != NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.new-deal", has_board);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.print", has_board);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.export-pdf", has_board);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.undo", self->undo != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.move-next", selected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.move-previous", selected);
@@ -1498,6 +1586,8 @@ crm_pipeline_page_class_init (CrmPipelinePageClass *klass)
   gtk_widget_class_install_action (widget_class, "pipeline.filter-period", "s", filter_period_action);
   gtk_widget_class_install_action (widget_class, "pipeline.view", "s", view_action);
   gtk_widget_class_install_action (widget_class, "pipeline.create-default-pipeline", NULL, create_default_pipeline_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.export-pdf", "s", export_pdf_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "pipeline.new-deal", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "pipeline.undo", NULL);
@@ -1505,6 +1595,7 @@ crm_pipeline_page_class_init (CrmPipelinePageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_CONTROL_MASK, "pipeline.move-previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "pipeline.delete-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "pipeline.edit-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "pipeline.print", NULL);
 }
 
 static void
