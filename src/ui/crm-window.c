@@ -11,6 +11,7 @@
 #include "crm-pipeline-page.h"
 #include "crm-service-page.h"
 #include "crm-surveys-page.h"
+#include "crm-import-dialog.h"
 #include "crm-window.h"
 
 struct _CrmWindow
@@ -203,6 +204,53 @@ show_contacts_action (GtkWidget  *widget,
 }
 
 static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+  CrmImportDialog *dialog;
+
+  if (self->context == NULL)
+    return;
+  dialog = crm_import_dialog_new (GTK_WINDOW (self), self->context);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_import_undone (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CrmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  AdwToast *toast;
+
+  if (crm_import_undo_finish (result, NULL, &error))
+    toast = adw_toast_new (_("Import undone"));
+  else
+    {
+      toast = adw_toast_new (error->message);
+      adw_toast_set_timeout (toast, 0);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The Undo of the toast an import leaves behind (the run's id). */
+static void
+undo_import_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+
+  if (self->context == NULL)
+    return;
+  crm_import_undo_async (crm_context_get_store (self->context), g_variant_get_string (parameter, NULL),
+                         NULL, on_import_undone, g_object_ref (self));
+}
+
+static void
 restore_window_state (CrmWindow *self)
 {
   g_autofree char *workspace = NULL;
@@ -368,6 +416,8 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.workspace", "s", workspace_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.show-contacts", "a(ss)", show_contacts_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-import", "s", undo_import_action);
 
   /* Ctrl+1 … Ctrl+7 jump to the workspaces in sidebar order. */
   for (guint i = 0; i < G_N_ELEMENTS (workspaces); i++)

@@ -15,6 +15,7 @@
 #include "crm-pipeline-page.h"
 #include "crm-service-page.h"
 #include "crm-surveys-page.h"
+#include "crm-import-dialog.h"
 #include "crm-preferences-window.h"
 #include "crm-reminders-view.h"
 #include "crm-test-ui.h"
@@ -40,6 +41,7 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_DEAL_EDITOR);
   g_type_ensure (CRM_TYPE_SURVEYS_PAGE);
   g_type_ensure (CRM_TYPE_SERVICE_PAGE);
+  g_type_ensure (CRM_TYPE_IMPORT_DIALOG);
 }
 
 static int
