@@ -297,7 +297,8 @@ static const char complaints_sql[] =
   " AND (?2 IS NULL OR (?2 = '' AND assignee_id IS NULL) OR assignee_id = ?2)"
   " AND (?3 IS NULL OR coalesce (priority, 'normal') = ?3)"
   " AND (?4 IS NULL OR category = ?4)"
-  " ORDER BY CASE coalesce (priority, 'normal') WHEN 'urgent' THEN 0 WHEN 'high' THEN 1"
+  " ORDER BY coalesce (status, 'open') IN ('resolved', 'closed'),"
+  " CASE coalesce (priority, 'normal') WHEN 'urgent' THEN 0 WHEN 'high' THEN 1"
   "          WHEN 'normal' THEN 2 ELSE 3 END, created_at, id";
 
 GPtrArray *

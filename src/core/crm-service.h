@@ -80,7 +80,8 @@ typedef struct
   const char *category;      /* NULL: any */
 } CrmComplaintFilter;
 
-/* CrmActivity complaints: urgent first, then oldest first. */
+/* CrmActivity complaints: unresolved before resolved, urgent first, then
+ * oldest first. */
 GPtrArray *crm_complaints_list         (CrmStore                  *store,
                                         const CrmComplaintFilter  *filter,
                                         GError                   **error);

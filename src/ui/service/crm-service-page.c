@@ -137,7 +137,7 @@ add_tile (CrmServicePage *self,
   gtk_widget_add_css_class (caption_label, "caption");
   gtk_box_append (GTK_BOX (box), value_label);
   gtk_box_append (GTK_BOX (box), caption_label);
-  gtk_box_append (GTK_BOX (self->metrics_box), box);
+  gtk_flow_box_append (GTK_FLOW_BOX (self->metrics_box), box);
 }
 
 static void
@@ -153,7 +153,7 @@ reload_metrics (CrmServicePage *self)
   CrmAnalyticsQuery query;
 
   while ((child = gtk_widget_get_first_child (self->metrics_box)) != NULL)
-    gtk_box_remove (GTK_BOX (self->metrics_box), child);
+    gtk_flow_box_remove (GTK_FLOW_BOX (self->metrics_box), child);
   if (!crm_analytics_query_init (&query, from, to, &error) ||
       !crm_service_metrics (get_store (self), &query, &self->settings, now, &self->metrics, &error))
     {
@@ -240,7 +240,16 @@ queue_row (CrmServicePage *self,
     {
       overdue = crm_sla_state_is_overdue (&state, first, resolved);
       if (resolved != NULL)
-        sla_text = g_strdup (status_label (status));
+        {
+          /* created_at is a clock value: its first 24 characters are the time. */
+          g_autofree char *created_text = g_strndup (crm_record_get_created_at (c), 24);
+          g_autoptr(GDateTime) created = g_date_time_new_from_iso8601 (created_text, NULL);
+          g_autoptr(GDateTime) done = g_date_time_new_from_iso8601 (resolved, NULL);
+          g_autofree char *took = created && done ? duration_text (g_date_time_difference (done, created)) : NULL;
+
+          /* TRANSLATORS: %s is a duration, e.g. "2 d 4 h" */
+          sla_text = took ? g_strdup_printf (_("Resolved in %s"), took) : NULL;
+        }
       else if (state.response_late && first == NULL)
         {
           g_autofree char *late = duration_text (now_us - state.response_due);

@@ -10,6 +10,7 @@
 #include "crm-change-set.h"
 #include "crm-chart-view.h"
 #include "crm-contact.h"
+#include "crm-contact-labels.h"
 #include "crm-contact-lookup.h"
 #include "crm-surveys-page.h"
 #include "crm-surveys.h"
@@ -689,6 +690,41 @@ chart_owner_free (gpointer data)
   g_free (owner);
 }
 
+/* "2024-03-05 16:00" in local time, from ISO 8601 UTC. */
+static char *
+local_time_text (const char *iso)
+{
+  g_autoptr(GDateTime) utc = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (iso ? iso : "");
+}
+
+/* NPS and CSAT per month or segment, one line each. */
+static void
+append_groups (GString             *out,
+               const char          *heading,
+               GPtrArray           *groups,
+               const CrmValueLabel *labels)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      CrmSurveyResultGroup *g = g_ptr_array_index (groups, i);
+      g_autofree char *nps = isnan (g->nps) ? g_strdup (_("—")) : g_strdup_printf ("%+.0f", g->nps);
+      g_autofree char *csat = isnan (g->csat_percent) ? g_strdup (_("—")) : g_strdup_printf ("%.0f%%", g->csat_percent);
+
+      if (!any)
+        g_string_append_printf (out, "\n%s\n", heading);
+      any = TRUE;
+      /* TRANSLATORS: a month or segment, responses, NPS, CSAT, e.g. "2024-03: 12 responses, NPS +20, CSAT 75%" */
+      g_string_append_printf (out, _("   %s: %" PRId64 " responses, NPS %s, CSAT %s\n"),
+                              !*g->key ? _("no segment") : labels ? crm_value_label (labels, g->key) : g->key,
+                              g->responses, nps, csat);
+    }
+}
+
 static void
 reload_results (CrmSurveysPage *self)
 {
@@ -754,13 +790,16 @@ reload_results (CrmSurveysPage *self)
       for (guint t = 0; q->texts != NULL && t < q->texts->len; t++)
         {
           CrmSurveyTextAnswer *a = g_ptr_array_index (q->texts, t);
-          g_autofree char *subtitle = g_strdup_printf ("%s%s%s", a->contact_name ? a->contact_name : _("Anonymous"),
-                                                       " · ", a->submitted_at ? a->submitted_at : "");
+          g_autofree char *when = local_time_text (a->submitted_at);
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", a->contact_name ? a->contact_name : _("Anonymous"),
+                                                       when);
 
           gtk_list_box_append (self->texts_list, two_line_row (a->text, subtitle));
           n_texts++;
         }
     }
+  append_groups (details, _("By month"), self->results->months, NULL);
+  append_groups (details, _("By customer segment"), self->results->segments, crm_rfm_segment_labels);
   gtk_label_set_text (self->summary_label, summary->str);
   gtk_label_set_text (self->details_label, details->str);
   gtk_widget_set_visible (GTK_WIDGET (self->texts_list), n_texts > 0);
