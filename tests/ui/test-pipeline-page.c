@@ -299,6 +299,45 @@ test_totals_and_filters (Fixture       *f,
   g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 2);
 }
 
+static void
+test_stages (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  create_pipeline (f);
+  a = add_deal (f, "A", "1000", 0);
+  first = g_strdup (crm_deal_board_get_stage_id (board (f), 0));
+  second = g_strdup (crm_deal_board_get_stage_id (board (f), 1));
+
+  activate (f, "pipeline.rename-stage", g_variant_new ("(ss)", first, "线索"));
+  g_assert_cmpstr (crm_deal_board_get_stage_name (board (f), 0), ==, "线索");
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpstr (crm_deal_board_get_stage_name (board (f), 0), !=, "线索");
+
+  /* Added right after the first, halfway between 10 % and 25 %. */
+  activate (f, "pipeline.add-stage", g_variant_new ("(ss)", first, "样品试用"));
+  g_assert_cmpuint (crm_deal_board_get_n_stages (board (f)), ==, 7);
+  g_assert_cmpstr (crm_deal_board_get_stage_name (board (f), 1), ==, "样品试用");
+  g_assert_cmpint (crm_deal_board_get_stage_probability (board (f), 1), ==, 17);
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpuint (crm_deal_board_get_n_stages (board (f)), ==, 6);
+
+  activate (f, "pipeline.move-stage-right", g_variant_new_string (first));
+  g_assert_cmpstr (crm_deal_board_get_stage_id (board (f), 1), ==, first);
+  g_assert_cmpstr (crm_deal_board_get_stage_id (board (f), 0), ==, second);
+
+  /* Deleting a stage moves its deal; undo brings both back. */
+  activate (f, "pipeline.delete-stage", g_variant_new ("(ss)", first, second));
+  g_assert_cmpuint (crm_deal_board_get_n_stages (board (f)), ==, 5);
+  g_assert_cmpstr (crm_deal_board_get_stage_id (board (f), stage_of (f, a)), ==, second);
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpuint (crm_deal_board_get_n_stages (board (f)), ==, 6);
+  g_assert_cmpstr (crm_deal_board_get_stage_id (board (f), stage_of (f, a)), ==, first);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -308,6 +347,7 @@ main (int    argc,
   g_test_add ("/pipeline-page/empty-states", Fixture, NULL, fixture_set_up, test_empty_states, fixture_tear_down);
   g_test_add ("/pipeline-page/create-move-undo", Fixture, NULL, fixture_set_up, test_create_move_undo, fixture_tear_down);
   g_test_add ("/pipeline-page/won-lost", Fixture, NULL, fixture_set_up, test_won_lost, fixture_tear_down);
+  g_test_add ("/pipeline-page/stages", Fixture, NULL, fixture_set_up, test_stages, fixture_tear_down);
   g_test_add ("/pipeline-page/totals-and-filters", Fixture, NULL, fixture_set_up, test_totals_and_filters, fixture_tear_down);
 
   return g_test_run ();

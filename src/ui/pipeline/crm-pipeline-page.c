@@ -11,6 +11,7 @@
 #include "crm-forecast.h"
 #include "crm-pipeline-page.h"
 #include "crm-pipeline-report.h"
+#include "crm-stage.h"
 #include "crm-user-directory.h"
 
 /* -1 in the index of pipeline.move-deal: keep the deal's order key;
@@ -477,7 +478,35 @@ create_column (CrmPipelinePage *self,
   gtk_widget_add_css_class (totals, "numeric");
   gtk_widget_add_css_class (totals, "dim-label");
   gtk_widget_set_margin_start (totals, 6);
-  gtk_box_append (GTK_BOX (column), name);
+  {
+    GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+    GtkWidget *menu_button = gtk_menu_button_new ();
+    g_autoptr(GMenu) menu = g_menu_new ();
+    const char *id = crm_deal_board_get_stage_id (self->board, stage);
+    const struct { const char *label; const char *action; } items[] = {
+      { N_("_Rename Stage…"), "pipeline.rename-stage-prompt" },
+      { N_("Add Stage _After…"), "pipeline.add-stage-prompt" },
+      { N_("Move Stage _Left"), "pipeline.move-stage-left" },
+      { N_("Move Stage _Right"), "pipeline.move-stage-right" },
+      { N_("_Delete Stage…"), "pipeline.delete-stage-prompt" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+      {
+        g_autoptr(GMenuItem) item = g_menu_item_new (_(items[i].label), NULL);
+
+        g_menu_item_set_action_and_target_value (item, items[i].action, g_variant_new_string (id));
+        g_menu_append_item (menu, item);
+      }
+    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
+    gtk_widget_set_tooltip_text (menu_button, _("Stage Menu"));
+    gtk_widget_add_css_class (menu_button, "flat");
+    gtk_widget_set_hexpand (name, TRUE);
+    gtk_box_append (GTK_BOX (header), name);
+    gtk_box_append (GTK_BOX (header), menu_button);
+    gtk_box_append (GTK_BOX (column), header);
+  }
   gtk_box_append (GTK_BOX (column), totals);
   g_ptr_array_add (self->column_labels, totals);
 
@@ -1409,6 +1438,281 @@ export_pdf_action (GtkWidget  *widget,
     show_error (self, error);
 }
 
+/* --- Stages ----------------------------------------------------------------- */
+
+static gboolean
+reload_or_show (CrmPipelinePage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!crm_deal_board_reload (self->board, &error))
+    {
+      show_error (self, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* pipeline.rename-stage (stage id, name) */
+static void
+rename_stage_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (get_store (self));
+  g_autoptr(CrmRecord) stage = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char * const fields[] = { "name", NULL };
+  const char *id, *name;
+
+  g_variant_get (parameter, "(&s&s)", &id, &name);
+  stage = crm_store_get (get_store (self), CRM_TYPE_STAGE, id, &error);
+  if (stage != NULL)
+    {
+      crm_change_set_remember_fields (undo, stage, fields);
+      if (crm_record_set_field_from_string (stage, "name", name, &error))
+        crm_store_update (get_store (self), stage, &error);
+    }
+  if (error != NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  if (reload_or_show (self))
+    show_undo_toast (self, _("Stage renamed"), undo);
+}
+
+/* pipeline.add-stage (after stage id, name): an open stage right after
+ * the given one, with the probability halfway to the next. */
+static void
+add_stage_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (get_store (self));
+  g_autoptr(CrmStage) stage = crm_stage_new ();
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *after, *name;
+  int index, probability;
+  guint n_open = 0;
+
+  g_variant_get (parameter, "(&s&s)", &after, &name);
+  index = crm_deal_board_find_stage (self->board, after);
+  if (index < 0)
+    return;
+  for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
+    if (!crm_deal_board_get_stage_is_won (self->board, s) && !crm_deal_board_get_stage_is_lost (self->board, s))
+      n_open++;
+  /* New stages are open ones: after the last open stage at the latest. */
+  index = MIN (index, (int) n_open - 1);
+  probability = index >= 0 ? crm_deal_board_get_stage_probability (self->board, index) : 0;
+  if ((guint) (index + 1) < n_open)
+    probability = (probability + crm_deal_board_get_stage_probability (self->board, index + 1)) / 2;
+  else
+    probability = (probability + 100) / 2;
+
+  g_object_set (stage, "pipeline-id", crm_deal_board_get_pipeline_id (self->board),
+                "probability", (gint64) probability, NULL);
+  if (!crm_record_set_field_from_string (CRM_RECORD (stage), "name", name, &error) ||
+      !crm_store_begin (get_store (self), &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  if (!crm_store_insert (get_store (self), CRM_RECORD (stage), &error))
+    {
+      crm_store_rollback (get_store (self));
+      show_error (self, error);
+      return;
+    }
+  crm_change_set_remember_insert (undo, CRM_RECORD (stage));
+  for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
+    {
+      g_ptr_array_add (order, (gpointer) crm_deal_board_get_stage_id (self->board, s));
+      if ((int) s == index)
+        g_ptr_array_add (order, (gpointer) crm_record_get_id (CRM_RECORD (stage)));
+    }
+  if (index < 0)
+    g_ptr_array_insert (order, 0, (gpointer) crm_record_get_id (CRM_RECORD (stage)));
+  g_ptr_array_add (order, NULL);
+  if (!crm_stage_reorder (get_store (self), (const char * const *) order->pdata, undo, &error) ||
+      !crm_store_commit (get_store (self), &error))
+    {
+      crm_store_rollback (get_store (self));
+      show_error (self, error);
+      return;
+    }
+  if (reload_or_show (self))
+    show_undo_toast (self, _("Stage added"), undo);
+}
+
+static void
+move_stage_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (get_store (self));
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int step = g_str_equal (action_name, "pipeline.move-stage-right") ? 1 : -1;
+  int index = crm_deal_board_find_stage (self->board, g_variant_get_string (parameter, NULL));
+  int other = index + step;
+  guint n = crm_deal_board_get_n_stages (self->board);
+
+  /* Open stages swap among themselves; won and lost stay at the end. */
+  if (index < 0 || other < 0 || other >= (int) n ||
+      crm_deal_board_get_stage_is_won (self->board, index) || crm_deal_board_get_stage_is_lost (self->board, index) ||
+      crm_deal_board_get_stage_is_won (self->board, other) || crm_deal_board_get_stage_is_lost (self->board, other))
+    return;
+  for (guint s = 0; s < n; s++)
+    {
+      guint from = (int) s == index ? (guint) other : (int) s == other ? (guint) index : s;
+
+      g_ptr_array_add (order, (gpointer) crm_deal_board_get_stage_id (self->board, from));
+    }
+  g_ptr_array_add (order, NULL);
+  if (!crm_stage_reorder (get_store (self), (const char * const *) order->pdata, undo, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  if (reload_or_show (self))
+    show_undo_toast (self, _("Stage moved"), undo);
+}
+
+/* pipeline.delete-stage (stage id, target stage id): its deals go to the
+ * target first. */
+static void
+delete_stage_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (get_store (self));
+  g_autoptr(GError) error = NULL;
+  const char *id, *target;
+
+  g_variant_get (parameter, "(&s&s)", &id, &target);
+  if (!crm_stage_delete_reassigning (get_store (self), id, *target != '\0' ? target : NULL, undo, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  if (reload_or_show (self))
+    show_undo_toast (self, _("Stage deleted"), undo);
+}
+
+typedef struct
+{
+  CrmPipelinePage *self;
+  char            *stage_id;
+  char            *action;
+  GtkEditable     *entry;
+  GtkDropDown     *targets;
+  GPtrArray       *target_ids;
+} StagePrompt;
+
+static void
+stage_prompt_free (StagePrompt *prompt)
+{
+  g_object_unref (prompt->self);
+  g_free (prompt->stage_id);
+  g_free (prompt->action);
+  g_clear_pointer (&prompt->target_ids, g_ptr_array_unref);
+  g_free (prompt);
+}
+
+static void
+on_stage_prompt_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          StagePrompt      *prompt)
+{
+  if (g_str_equal (response, "apply"))
+    {
+      const char *second = "";
+
+      if (prompt->entry != NULL)
+        second = gtk_editable_get_text (prompt->entry);
+      else if (prompt->targets != NULL)
+        {
+          guint i = gtk_drop_down_get_selected (prompt->targets);
+
+          if (i < prompt->target_ids->len)
+            second = g_ptr_array_index (prompt->target_ids, i);
+        }
+      gtk_widget_activate_action (GTK_WIDGET (prompt->self), prompt->action, "(ss)", prompt->stage_id, second);
+    }
+  stage_prompt_free (prompt);
+}
+
+static void
+stage_prompt_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  int index = crm_deal_board_find_stage (self->board, id);
+  StagePrompt *prompt;
+  GtkWidget *dialog;
+  const char *stage_name;
+
+  if (index < 0)
+    return;
+  stage_name = crm_deal_board_get_stage_name (self->board, index);
+  prompt = g_new0 (StagePrompt, 1);
+  prompt->self = g_object_ref (self);
+  prompt->stage_id = g_strdup (id);
+  if (g_str_equal (action_name, "pipeline.delete-stage-prompt"))
+    {
+      guint n = g_list_model_get_n_items (crm_deal_board_get_deals (self->board, index));
+      g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+      g_autofree char *body = NULL;
+
+      prompt->action = g_strdup ("pipeline.delete-stage");
+      prompt->target_ids = g_ptr_array_new_with_free_func (g_free);
+      for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
+        if ((int) s != index)
+          {
+            gtk_string_list_append (names, crm_deal_board_get_stage_name (self->board, s));
+            g_ptr_array_add (prompt->target_ids, g_strdup (crm_deal_board_get_stage_id (self->board, s)));
+          }
+      body = g_strdup_printf (ngettext ("Its %u deal moves to the stage chosen below; the move is recorded in its history.",
+                                        "Its %u deals move to the stage chosen below; each move is recorded in their history.", n), n);
+      dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), NULL, body);
+      adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete the stage “%s”?"), stage_name);
+      prompt->targets = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL));
+      gtk_drop_down_set_selected (prompt->targets, index > 0 ? (guint) index - 1 : 0);
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (prompt->targets));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "apply", _("_Delete"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply", ADW_RESPONSE_DESTRUCTIVE);
+    }
+  else
+    {
+      gboolean rename = g_str_equal (action_name, "pipeline.rename-stage-prompt");
+
+      prompt->action = g_strdup (rename ? "pipeline.rename-stage" : "pipeline.add-stage");
+      dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                       rename ? _("Rename Stage") : _("Add Stage"), NULL);
+      prompt->entry = GTK_EDITABLE (gtk_entry_new ());
+      gtk_entry_set_activates_default (GTK_ENTRY (prompt->entry), TRUE);
+      if (rename)
+        gtk_editable_set_text (prompt->entry, stage_name);
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (prompt->entry));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                        "apply", rename ? _("_Rename") : _("_Add"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply", ADW_RESPONSE_SUGGESTED);
+    }
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_stage_prompt_response), prompt);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* --- Actions --------------------------------------------------------------- */
 
 static void
@@ -1587,6 +1891,14 @@ crm_pipeline_page_class_init (CrmPipelinePageClass *klass)
   gtk_widget_class_install_action (widget_class, "pipeline.view", "s", view_action);
   gtk_widget_class_install_action (widget_class, "pipeline.create-default-pipeline", NULL, create_default_pipeline_action);
   gtk_widget_class_install_action (widget_class, "pipeline.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.rename-stage", "(ss)", rename_stage_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.add-stage", "(ss)", add_stage_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.delete-stage", "(ss)", delete_stage_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.move-stage-left", "s", move_stage_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.move-stage-right", "s", move_stage_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.rename-stage-prompt", "s", stage_prompt_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.add-stage-prompt", "s", stage_prompt_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.delete-stage-prompt", "s", stage_prompt_action);
   gtk_widget_class_install_action (widget_class, "pipeline.export-pdf", "s", export_pdf_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "pipeline.new-deal", NULL);
