@@ -6,6 +6,7 @@
 
 #include "crm-application.h"
 #include "crm-contacts-page.h"
+#include "crm-campaigns-page.h"
 #include "crm-context.h"
 #include "crm-dashboard-page.h"
 #include "crm-pipeline-page.h"
@@ -36,6 +37,7 @@ struct _CrmWindow
   CrmPipelinePage      *pipeline_page;
   CrmSurveysPage       *surveys_page;
   CrmServicePage       *service_page;
+  CrmCampaignsPage     *campaigns_page;
 };
 
 G_DEFINE_FINAL_TYPE (CrmWindow, crm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -307,6 +309,7 @@ crm_window_constructed (GObject *object)
       crm_pipeline_page_set_context (self->pipeline_page, self->context);
       crm_surveys_page_set_context (self->surveys_page, self->context);
       crm_service_page_set_context (self->service_page, self->context);
+      crm_campaigns_page_set_context (self->campaigns_page, self->context);
     }
   g_object_bind_property (self->contacts_page, "overdue-count",
                           adw_view_stack_get_page (self->stack, GTK_WIDGET (self->contacts_page)), "badge-number",
@@ -394,6 +397,7 @@ crm_window_class_init (CrmWindowClass *klass)
   g_type_ensure (CRM_TYPE_PIPELINE_PAGE);
   g_type_ensure (CRM_TYPE_SURVEYS_PAGE);
   g_type_ensure (CRM_TYPE_SERVICE_PAGE);
+  g_type_ensure (CRM_TYPE_CAMPAIGNS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, leaflet);
@@ -410,6 +414,7 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, pipeline_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, surveys_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, service_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, campaigns_page);
   gtk_widget_class_bind_template_callback (widget_class, on_workspace_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_workspace_changed);
 

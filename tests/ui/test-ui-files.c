@@ -9,6 +9,7 @@
 #include "crm-contact-pane.h"
 #include "crm-contact-purchases.h"
 #include "crm-chart-view.h"
+#include "crm-campaigns-page.h"
 #include "crm-contacts-page.h"
 #include "crm-dashboard-page.h"
 #include "crm-deal-editor.h"
@@ -30,6 +31,7 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_WINDOW);
   g_type_ensure (CRM_TYPE_PREFERENCES_WINDOW);
   g_type_ensure (CRM_TYPE_CONTACTS_PAGE);
+  g_type_ensure (CRM_TYPE_CAMPAIGNS_PAGE);
   g_type_ensure (CRM_TYPE_CONTACT_PANE);
   g_type_ensure (CRM_TYPE_CONTACT_FILTER_POPOVER);
   g_type_ensure (CRM_TYPE_CONTACT_PURCHASES);

@@ -1,0 +1,773 @@
+/* crm-campaigns-page.c: the Campaigns workspace: segments with a rule editor and live count, campaigns with launch and their numbers */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <inttypes.h>
+
+#include "crm-campaigns-page.h"
+#include "crm-campaigns.h"
+#include "crm-segment.h"
+#include "crm-segment-rule.h"
+#include "crm-value.h"
+
+#define COUNT_DELAY_MS 300
+
+struct _CrmCampaignsPage
+{
+  GtkWidget parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  GtkListBox *segments_list;
+  GtkListBox *campaigns_list;
+  GtkStack *detail_stack;
+  GtkEntry *segment_name;
+  GtkLabel *segment_description;
+  GtkTextView *rule_view;
+  GtkLabel *count_label;
+  GtkButton *save_button;
+  GtkLabel *campaign_title;
+  GtkLabel *campaign_subtitle;
+  GtkGrid *stats_grid;
+  GtkButton *launch_button;
+
+  CrmContext *context;
+  GPtrArray *segments;        /* CrmSegmentInfo, as listed */
+  GPtrArray *campaigns;       /* CrmCampaign, as listed */
+  char *segment_id;           /* in the editor; NULL for a new one */
+  gboolean segment_builtin;
+  char *campaign_id;          /* shown */
+  GPtrArray *stats_lines;     /* char *, for tests and accessibility */
+
+  guint count_source;
+  GCancellable *count_cancellable;
+  gint64 count;
+};
+
+G_DEFINE_FINAL_TYPE (CrmCampaignsPage, crm_campaigns_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static CrmStore *
+get_store (CrmCampaignsPage *self)
+{
+  return self->context != NULL ? crm_context_get_store (self->context) : NULL;
+}
+
+static void
+toast (CrmCampaignsPage *self,
+       const char       *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static char *
+rule_text (CrmCampaignsPage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->rule_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Lists */
+
+static GtkWidget *
+list_row (const char *title,
+          const char *subtitle)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *row = gtk_list_box_row_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), label);
+  if (subtitle != NULL)
+    {
+      GtkWidget *sub = gtk_label_new (subtitle);
+
+      gtk_label_set_xalign (GTK_LABEL (sub), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (sub, "dim-label");
+      gtk_widget_add_css_class (sub, "caption");
+      gtk_box_append (GTK_BOX (box), sub);
+    }
+  gtk_widget_set_margin_top (box, 3);
+  gtk_widget_set_margin_bottom (box, 3);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+static const char *
+channel_label (const char *channel)
+{
+  if (g_strcmp0 (channel, "email") == 0)
+    return _("Email");
+  if (g_strcmp0 (channel, "sms") == 0)
+    return _("SMS");
+  if (g_strcmp0 (channel, "letter") == 0)
+    return _("Letter");
+  return _("Phone calls");
+}
+
+static const char *
+status_label (const char *status)
+{
+  if (g_strcmp0 (status, "draft") == 0)
+    return _("Draft");
+  if (g_strcmp0 (status, "scheduled") == 0)
+    return _("Scheduled");
+  if (g_strcmp0 (status, "running") == 0)
+    return _("Running");
+  if (g_strcmp0 (status, "done") == 0)
+    return C_("campaign status", "Done");
+  return _("Cancelled");
+}
+
+static void
+reload_lists (CrmCampaignsPage *self)
+{
+  CrmStore *store = get_store (self);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->segments_list))) != NULL)
+    gtk_list_box_remove (self->segments_list, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->campaigns_list))) != NULL)
+    gtk_list_box_remove (self->campaigns_list, child);
+  g_clear_pointer (&self->segments, g_ptr_array_unref);
+  g_clear_pointer (&self->campaigns, g_ptr_array_unref);
+  if (store == NULL)
+    return;
+
+  self->segments = crm_segment_list_all (store, &error);
+  if (self->segments == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  for (guint i = 0; i < self->segments->len; i++)
+    {
+      CrmSegmentInfo *info = g_ptr_array_index (self->segments, i);
+
+      gtk_list_box_append (self->segments_list,
+                           list_row (info->name, info->builtin ? _("Built in") : info->description));
+    }
+
+  self->campaigns = crm_campaign_list_all (store, &error);
+  if (self->campaigns == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  for (guint i = 0; i < self->campaigns->len; i++)
+    {
+      CrmRecord *c = g_ptr_array_index (self->campaigns, i);
+      /* TRANSLATORS: campaign channel · status, e.g. "Email · Running" */
+      g_autofree char *sub = g_strdup_printf (_("%s · %s"), channel_label (crm_record_get_string (c, "channel")),
+                                              status_label (crm_record_get_string (c, "status")));
+
+      gtk_list_box_append (self->campaigns_list, list_row (crm_record_get_string (c, "name"), sub));
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Live count: validated at once, counted in a thread on its own
+ * read-only connection, the latest edit wins. */
+
+typedef struct
+{
+  char *db_path;
+  char *rule;
+} CountRequest;
+
+static void
+count_request_free (CountRequest *request)
+{
+  g_free (request->db_path);
+  g_free (request->rule);
+  g_free (request);
+}
+
+static void
+count_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CountRequest *request = task_data;
+  g_autoptr(CrmStore) store = crm_store_open_full (request->db_path, CRM_STORE_OPEN_READ_ONLY, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 *count = g_new (gint64, 1);
+
+  if (store == NULL || !crm_segment_count (store, request->rule, NULL, count, &error))
+    {
+      g_free (count);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               error != NULL ? error->message : _("The database could not be opened."));
+      return;
+    }
+  g_task_return_pointer (task, count, g_free);
+}
+
+static void
+count_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *count = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (count == NULL)
+    {
+      gtk_label_set_text (self->count_label, error->message);
+      return;
+    }
+  {
+    g_autofree char *text = g_strdup_printf (g_dngettext (NULL, "%" PRId64 " contact match", "%" PRId64 " contacts match",
+                                                          (gulong) *count), *count);
+
+    self->count = *count;
+    gtk_label_set_text (self->count_label, text);
+  }
+}
+
+static gboolean
+start_count (gpointer user_data)
+{
+  CrmCampaignsPage *self = user_data;
+  g_autoptr(GTask) task = NULL;
+  CountRequest *request;
+
+  self->count_source = 0;
+  if (get_store (self) == NULL)
+    return G_SOURCE_REMOVE;
+  g_cancellable_cancel (self->count_cancellable);
+  g_clear_object (&self->count_cancellable);
+  self->count_cancellable = g_cancellable_new ();
+
+  request = g_new0 (CountRequest, 1);
+  request->db_path = g_strdup (crm_store_get_path (get_store (self)));
+  request->rule = rule_text (self);
+  task = g_task_new (self, self->count_cancellable, count_done, NULL);
+  g_task_set_source_tag (task, start_count);
+  g_task_set_task_data (task, request, (GDestroyNotify) count_request_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, count_thread);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_rule_changed (GtkTextBuffer    *buffer,
+                 CrmCampaignsPage *self)
+{
+  g_autofree char *rule = rule_text (self);
+  g_autoptr(GError) error = NULL;
+
+  self->count = -1;
+  g_clear_handle_id (&self->count_source, g_source_remove);
+  g_cancellable_cancel (self->count_cancellable);
+  if (!crm_segment_rule_validate (rule, &error))
+    {
+      gtk_label_set_text (self->count_label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->count_label), "error");
+  gtk_label_set_text (self->count_label, _("Counting…"));
+  self->count_source = g_timeout_add (COUNT_DELAY_MS, start_count, self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Segment editor */
+
+static void
+show_segment (CrmCampaignsPage     *self,
+              const CrmSegmentInfo *info)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *pretty = NULL;
+
+  g_clear_pointer (&self->segment_id, g_free);
+  self->segment_builtin = info != NULL && info->builtin;
+  if (info != NULL && !info->builtin)
+    self->segment_id = g_strdup (info->id);
+  if (info != NULL)
+    root = json_from_string (info->rule, NULL);
+  pretty = root != NULL ? json_to_string (root, TRUE) : g_strdup ("{\n  \"all\": [\n  ]\n}");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->segment_name), info != NULL ? info->name : "");
+  gtk_editable_set_editable (GTK_EDITABLE (self->segment_name), !self->segment_builtin);
+  gtk_label_set_text (self->segment_description,
+                      info != NULL && info->description != NULL ? info->description
+                      : _("A new segment: every contact until you add conditions."));
+  gtk_text_view_set_editable (self->rule_view, !self->segment_builtin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "campaigns.save-segment", !self->segment_builtin);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->rule_view), pretty, -1);
+  gtk_stack_set_visible_child_name (self->detail_stack, "segment");
+  if (!self->segment_builtin)
+    gtk_widget_grab_focus (info != NULL ? GTK_WIDGET (self->rule_view) : GTK_WIDGET (self->segment_name));
+}
+
+static void
+on_segment_activated (GtkListBox       *list,
+                      GtkListBoxRow    *row,
+                      CrmCampaignsPage *self)
+{
+  int i = gtk_list_box_row_get_index (row);
+
+  if (self->segments != NULL && i >= 0 && (guint) i < self->segments->len)
+    show_segment (self, g_ptr_array_index (self->segments, i));
+}
+
+static void
+new_segment_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  show_segment (CRM_CAMPAIGNS_PAGE (widget), NULL);
+}
+
+static void
+show_segment_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmSegmentInfo) info = NULL;
+
+  if (get_store (self) == NULL)
+    return;
+  info = crm_segment_find (get_store (self), g_variant_get_string (parameter, NULL), &error);
+  if (info == NULL)
+    toast (self, error->message);
+  else
+    show_segment (self, info);
+}
+
+static void
+set_rule_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->rule_view), g_variant_get_string (parameter, NULL), -1);
+}
+
+static void
+set_segment_name_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->segment_name), g_variant_get_string (parameter, NULL));
+}
+
+static void
+save_segment_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+  CrmStore *store = get_store (self);
+  g_autoptr(CrmSegment) segment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rule = rule_text (self);
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->segment_name));
+  gboolean ok;
+
+  if (store == NULL || self->segment_builtin)
+    return;
+  if (*name == '\0')
+    {
+      toast (self, _("Give the segment a name first."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->segment_name));
+      return;
+    }
+  if (self->segment_id != NULL)
+    segment = crm_store_get (store, CRM_TYPE_SEGMENT, self->segment_id, &error);
+  else
+    segment = crm_segment_new ();
+  if (segment == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_object_set (segment, "name", name, "rule", rule, NULL);
+  ok = self->segment_id != NULL ? crm_store_update (store, CRM_RECORD (segment), &error)
+                                : crm_store_insert (store, CRM_RECORD (segment), &error);
+  if (!ok)
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_free (self->segment_id);
+  self->segment_id = g_strdup (crm_record_get_id (CRM_RECORD (segment)));
+  reload_lists (self);
+  toast (self, _("Segment saved"));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Campaign view */
+
+static void
+add_stat_cell (CrmCampaignsPage *self,
+               const char       *text,
+               int               column,
+               int               row,
+               gboolean          heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0 : 1);
+  if (heading)
+    gtk_widget_add_css_class (label, "heading");
+  else if (column > 0)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_grid_attach (self->stats_grid, label, column, row, 1, 1);
+}
+
+static char *
+rate_text (gint64 part,
+           gint64 whole)
+{
+  return whole > 0 ? g_strdup_printf ("%.1f %%", 100.0 * part / whole) : g_strdup ("–");
+}
+
+static void
+show_campaign (CrmCampaignsPage *self,
+               const char       *campaign_id)
+{
+  CrmStore *store = get_store (self);
+  const char *headings[] = { _("Segment"), _("Members"), _("Sent"), _("Failed"), _("Response rate"),
+                             _("Conversion rate"), _("Revenue") };
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autoptr(GPtrArray) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+  GtkWidget *child;
+  const char *status;
+
+  if (store == NULL)
+    return;
+  campaign = crm_store_get (store, CRM_TYPE_CAMPAIGN, campaign_id, &error);
+  if (campaign == NULL || (stats = crm_campaign_get_stats (store, campaign_id, &error)) == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_free (self->campaign_id);
+  self->campaign_id = g_strdup (campaign_id);
+  status = crm_record_get_string (CRM_RECORD (campaign), "status");
+
+  gtk_label_set_text (self->campaign_title, crm_record_get_string (CRM_RECORD (campaign), "name"));
+  /* TRANSLATORS: channel · status · who launch left out */
+  subtitle = g_strdup_printf (_("%s · %s · left out at launch: %" PRId64 " without consent, %" PRId64 " without an address"),
+                              channel_label (crm_record_get_string (CRM_RECORD (campaign), "channel")),
+                              status_label (status),
+                              crm_record_get_int64 (CRM_RECORD (campaign), "excluded_no_consent"),
+                              crm_record_get_int64 (CRM_RECORD (campaign), "excluded_no_address"));
+  gtk_label_set_text (self->campaign_subtitle, subtitle);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stats_grid))) != NULL)
+    gtk_grid_remove (self->stats_grid, child);
+  g_ptr_array_set_size (self->stats_lines, 0);
+  for (guint c = 0; c < G_N_ELEMENTS (headings); c++)
+    add_stat_cell (self, headings[c], c, 0, TRUE);
+  for (guint i = 0; i < stats->len; i++)
+    {
+      CrmCampaignStats *s = g_ptr_array_index (stats, i);
+      g_autoptr(CrmSegmentInfo) info = s->variant != NULL ? crm_segment_find (store, s->variant, NULL) : NULL;
+      g_autofree char *members = g_strdup_printf ("%" PRId64, s->members);
+      g_autofree char *sent = g_strdup_printf ("%" PRId64, s->sent);
+      g_autofree char *failed = g_strdup_printf ("%" PRId64, s->failed);
+      g_autofree char *response = rate_text (s->responded, s->sent);
+      g_autofree char *conversion = rate_text (s->converted, s->sent);
+      g_autofree char *revenue = crm_value_format_money (s->revenue);
+      const char *row[] = { s->variant == NULL ? _("Total") : info != NULL ? info->name : s->variant,
+                            members, sent, failed, response, conversion, revenue };
+
+      for (guint c = 0; c < G_N_ELEMENTS (row); c++)
+        add_stat_cell (self, row[c], c, i + 1, s->variant == NULL);
+      g_ptr_array_add (self->stats_lines, g_strjoinv (" | ", (char **) row));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->launch_button), g_str_equal (status, "draft") || g_str_equal (status, "scheduled"));
+  gtk_stack_set_visible_child_name (self->detail_stack, "campaign");
+}
+
+static void
+on_campaign_activated (GtkListBox       *list,
+                       GtkListBoxRow    *row,
+                       CrmCampaignsPage *self)
+{
+  int i = gtk_list_box_row_get_index (row);
+
+  if (self->campaigns != NULL && i >= 0 && (guint) i < self->campaigns->len)
+    show_campaign (self, crm_record_get_id (g_ptr_array_index (self->campaigns, i)));
+}
+
+static void
+show_campaign_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  show_campaign (CRM_CAMPAIGNS_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+launch_now (CrmCampaignsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  CrmCampaignLaunch launch;
+
+  if (get_store (self) == NULL || self->campaign_id == NULL)
+    return;
+  if (!crm_campaign_launch (get_store (self), self->campaign_id, NULL, &launch, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  message = g_strdup_printf (_("Launched to %" PRId64 " members"), launch.members);
+  toast (self, message);
+  reload_lists (self);
+  show_campaign (self, self->campaign_id);
+}
+
+static void
+on_launch_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    CrmCampaignsPage *self)
+{
+  if (g_str_equal (response, "launch"))
+    launch_now (self);
+}
+
+static void
+launch_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+
+  if (self->campaign_id == NULL)
+    return;
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       _("Launch the campaign?"),
+                                                       _("Its members are fixed now: everyone in its segments with consent and an address for the channel. This cannot be undone.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "launch", _("_Launch"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "launch", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_launch_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+launch_confirmed_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  launch_now (CRM_CAMPAIGNS_PAGE (widget));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  reload_lists (CRM_CAMPAIGNS_PAGE (widget));
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+crm_campaigns_page_dispose (GObject *object)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (object);
+
+  g_clear_handle_id (&self->count_source, g_source_remove);
+  g_cancellable_cancel (self->count_cancellable);
+  g_clear_object (&self->count_cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CAMPAIGNS_PAGE);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (crm_campaigns_page_parent_class)->dispose (object);
+}
+
+static void
+crm_campaigns_page_finalize (GObject *object)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (object);
+
+  g_clear_pointer (&self->segments, g_ptr_array_unref);
+  g_clear_pointer (&self->campaigns, g_ptr_array_unref);
+  g_clear_pointer (&self->stats_lines, g_ptr_array_unref);
+  g_free (self->segment_id);
+  g_free (self->campaign_id);
+
+  G_OBJECT_CLASS (crm_campaigns_page_parent_class)->finalize (object);
+}
+
+static void
+crm_campaigns_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_campaigns_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      crm_campaigns_page_set_context (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = crm_campaigns_page_dispose;
+  object_class->finalize = crm_campaigns_page_finalize;
+  object_class->get_property = crm_campaigns_page_get_property;
+  object_class->set_property = crm_campaigns_page_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, CRM_TYPE_CONTEXT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-campaigns-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, segments_list);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, campaigns_list);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, segment_name);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, segment_description);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, rule_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, save_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, campaign_title);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, campaign_subtitle);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, stats_grid);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, launch_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_segment_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_campaign_activated);
+
+  gtk_widget_class_install_action (widget_class, "campaigns.new-segment", NULL, new_segment_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.show-segment", "s", show_segment_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.set-rule", "s", set_rule_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.set-segment-name", "s", set_segment_name_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.save-segment", NULL, save_segment_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.show-campaign", "s", show_campaign_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.launch", NULL, launch_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.launch-confirmed", NULL, launch_confirmed_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.refresh", NULL, refresh_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "campaigns.save-segment", NULL);
+}
+
+static void
+crm_campaigns_page_init (CrmCampaignsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->count = -1;
+  self->stats_lines = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->rule_view), "changed",
+                           G_CALLBACK (on_rule_changed), self, 0);
+}
+
+void
+crm_campaigns_page_set_context (CrmCampaignsPage *self,
+                                CrmContext       *context)
+{
+  g_return_if_fail (CRM_IS_CAMPAIGNS_PAGE (self));
+
+  if (!g_set_object (&self->context, context))
+    return;
+  reload_lists (self);
+  gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
+}
+
+const char *
+crm_campaigns_page_get_view_state (CrmCampaignsPage *self)
+{
+  return gtk_stack_get_visible_child_name (self->detail_stack);
+}
+
+gint64
+crm_campaigns_page_get_count (CrmCampaignsPage *self)
+{
+  return self->count;
+}
+
+const char *
+crm_campaigns_page_get_count_text (CrmCampaignsPage *self)
+{
+  return gtk_label_get_text (self->count_label);
+}
+
+char *
+crm_campaigns_page_dup_stats_text (CrmCampaignsPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) lines = NULL;
+
+  for (guint i = 0; i < self->stats_lines->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (self->stats_lines, i));
+  lines = g_strv_builder_end (builder);
+  return g_strjoinv ("\n", lines);
+}
+
+guint
+crm_campaigns_page_get_n_segments (CrmCampaignsPage *self)
+{
+  return self->segments != NULL ? self->segments->len : 0;
+}
+
+guint
+crm_campaigns_page_get_n_campaigns (CrmCampaignsPage *self)
+{
+  return self->campaigns != NULL ? self->campaigns->len : 0;
+}

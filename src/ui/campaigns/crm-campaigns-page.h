@@ -1,0 +1,26 @@
+/* crm-campaigns-page.h: the Campaigns workspace: segments with a rule editor and live count, campaigns with launch and their numbers */
+#pragma once
+
+#include <adwaita.h>
+
+#include "crm-context.h"
+
+G_BEGIN_DECLS
+
+#define CRM_TYPE_CAMPAIGNS_PAGE (crm_campaigns_page_get_type ())
+G_DECLARE_FINAL_TYPE (CrmCampaignsPage, crm_campaigns_page, CRM, CAMPAIGNS_PAGE, GtkWidget)
+
+void        crm_campaigns_page_set_context    (CrmCampaignsPage *self,
+                                               CrmContext       *context);
+/* "empty", "segment" or "campaign": what the detail side shows. */
+const char *crm_campaigns_page_get_view_state (CrmCampaignsPage *self);
+/* The live count of the rule in the editor: -1 while counting or when the
+ * rule is invalid (then the count text says why). */
+gint64      crm_campaigns_page_get_count      (CrmCampaignsPage *self);
+const char *crm_campaigns_page_get_count_text (CrmCampaignsPage *self);
+/* The numbers shown for the open campaign, one line per variant. */
+char       *crm_campaigns_page_dup_stats_text (CrmCampaignsPage *self);
+guint       crm_campaigns_page_get_n_segments (CrmCampaignsPage *self);
+guint       crm_campaigns_page_get_n_campaigns (CrmCampaignsPage *self);
+
+G_END_DECLS

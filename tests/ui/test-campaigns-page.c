@@ -1,0 +1,196 @@
+/* test-campaigns-page.c: the Campaigns workspace driven through its actions: a rule's live count and errors, saving a segment, a campaign's launch and numbers */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "crm-campaigns-page.h"
+#include "crm-campaigns.h"
+#include "crm-contact.h"
+#include "crm-context.h"
+#include "crm-store-private.h"
+#include "crm-test-ui.h"
+
+typedef struct
+{
+  char             *dir;
+  CrmStore         *store;
+  CrmContext       *context;
+  GtkWindow        *window;
+  CrmCampaignsPage *page;
+} Fixture;
+
+static void
+add_contact (CrmStore   *store,
+             const char *name,
+             const char *city,
+             const char *email)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+
+  crm_contact_set_name (contact, name);
+  g_assert_true (crm_contact_set_field_from_string (contact, "city", city, &error));
+  g_assert_true (crm_contact_set_field_from_string (contact, "email", email, &error));
+  g_assert_true (crm_contact_set_field_from_string (contact, "consent_email", "true", &error));
+  g_assert_true (crm_store_insert (store, CRM_RECORD (contact), &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("crm-ui-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "crm.db", NULL);
+  f->store = crm_store_open (path, &error);
+  g_assert_no_error (error);
+  add_contact (f->store, "张伟", "北京", "zw@example.com");
+  add_contact (f->store, "李娜", "北京", "ln@example.com");
+  add_contact (f->store, "王芳", "上海", "wf@example.com");
+  f->context = crm_context_new (f->store, settings);
+
+  f->page = g_object_new (CRM_TYPE_CAMPAIGNS_PAGE, NULL);
+  crm_campaigns_page_set_context (f->page, f->context);
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1200, 800);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->page));
+  gtk_window_present (f->window);
+  crm_test_ui_iterate ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
+  gtk_window_destroy (f->window);
+  crm_test_ui_iterate ();
+  g_assert_null (f->page);
+  g_clear_object (&f->context);
+  g_assert_finalize_object (f->store);
+
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static void
+activate (Fixture    *f,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->page), action, parameter));
+  crm_test_ui_iterate ();
+}
+
+static gint64
+query_int (CrmStore   *store,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (crm_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+#define store_count(store) query_int (store, "SELECT count (*) FROM segments WHERE name = '北京客户'")
+#define store_members(store) query_int (store, "SELECT count (*) FROM campaign_members")
+
+static gboolean
+counted (gpointer data)
+{
+  Fixture *f = data;
+
+  return crm_campaigns_page_get_count (f->page) >= 0;
+}
+
+static void
+test_segment_editor (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_assert_cmpstr (crm_campaigns_page_get_view_state (f->page), ==, "empty");
+  g_assert_cmpuint (crm_campaigns_page_get_n_segments (f->page), ==, 13);
+
+  activate (f, "campaigns.new-segment", NULL);
+  g_assert_cmpstr (crm_campaigns_page_get_view_state (f->page), ==, "segment");
+  crm_test_ui_wait_until (counted, f);
+  g_assert_cmpint (crm_campaigns_page_get_count (f->page), ==, 3);
+
+  /* The count follows the rule as it is typed. */
+  activate (f, "campaigns.set-rule", g_variant_new_string ("{\"all\": [{\"field\": \"city\", \"op\": \"eq\", \"value\": \"北京\"}]}"));
+  g_assert_cmpint (crm_campaigns_page_get_count (f->page), ==, -1);
+  crm_test_ui_wait_until (counted, f);
+  g_assert_cmpint (crm_campaigns_page_get_count (f->page), ==, 2);
+
+  /* A mistake says where it is, and there is no count. */
+  activate (f, "campaigns.set-rule", g_variant_new_string ("{\"all\": [{\"field\": \"city\", \"op\": \"eq\", \"value\": 3}]}"));
+  g_assert_cmpint (crm_campaigns_page_get_count (f->page), ==, -1);
+  g_assert_nonnull (strstr (crm_campaigns_page_get_count_text (f->page), "all[0].value"));
+
+  activate (f, "campaigns.set-rule", g_variant_new_string ("{\"all\": [{\"field\": \"city\", \"op\": \"eq\", \"value\": \"北京\"}]}"));
+  activate (f, "campaigns.set-segment-name", g_variant_new_string ("北京客户"));
+  activate (f, "campaigns.save-segment", NULL);
+  g_assert_cmpint (store_count (f->store), ==, 1);
+  g_assert_cmpuint (crm_campaigns_page_get_n_segments (f->page), ==, 14);
+
+  /* Built-in segments are shown, not edited. */
+  activate (f, "campaigns.show-segment", g_variant_new_string ("builtin:lead"));
+  crm_test_ui_wait_until (counted, f);
+  g_assert_cmpint (crm_campaigns_page_get_count (f->page), ==, 3);
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "campaigns.save-segment", NULL);
+  crm_test_ui_iterate ();
+  g_assert_cmpint (query_int (f->store, "SELECT count (*) FROM segments"), ==, 1);
+}
+
+static void
+test_campaign_launch (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CrmCampaign) campaign = crm_campaign_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stats = NULL;
+
+  g_object_set (campaign, "name", "北京新品", "channel", "email",
+                "templates", "{\"variants\": [{\"segment\": \"builtin:lead\", \"subject\": \"{{name}}\", \"body\": \"新品\"}]}",
+                NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (campaign), &error));
+  g_assert_no_error (error);
+  activate (f, "campaigns.refresh", NULL);
+  g_assert_cmpuint (crm_campaigns_page_get_n_campaigns (f->page), ==, 1);
+
+  activate (f, "campaigns.show-campaign", g_variant_new_string (crm_record_get_id (CRM_RECORD (campaign))));
+  g_assert_cmpstr (crm_campaigns_page_get_view_state (f->page), ==, "campaign");
+  activate (f, "campaigns.launch-confirmed", NULL);
+  stats = crm_campaigns_page_dup_stats_text (f->page);
+  g_assert_nonnull (strstr (stats, "Leads | 3 | 0 | 0"));
+  g_assert_cmpint (store_members (f->store), ==, 3);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  crm_test_ui_init (&argc, &argv);
+  g_test_add ("/campaigns-page/segment-editor", Fixture, NULL, fixture_set_up, test_segment_editor, fixture_tear_down);
+  g_test_add ("/campaigns-page/campaign-launch", Fixture, NULL, fixture_set_up, test_campaign_launch, fixture_tear_down);
+  return g_test_run ();
+}
