@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "crm-cli-commands.h"
-#include "crm-store-private.h"
 #include "crm-sync-engine.h"
 
 /* The first line of @path, without its newline. Refuses a file others can
@@ -123,22 +122,6 @@ crm_cli_sync (CrmCli  *cli,
   return ok ? CRM_CLI_EXIT_OK : CRM_CLI_EXIT_FAILED;
 }
 
-/* A JSON value as a person reads it: strings without quotes. */
-static char *
-display_value (const char *json)
-{
-  g_autoptr(JsonNode) node = NULL;
-
-  if (json == NULL)
-    return g_strdup ("∅");
-  node = json_from_string (json, NULL);
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  if (node != NULL && JSON_NODE_HOLDS_NULL (node))
-    return g_strdup ("∅");
-  return g_strdup (json);
-}
-
 /* "2024-03-05 08:09 on 0190…": when and on which device, from a clock. */
 static char *
 display_clock (const char *hlc)
@@ -152,35 +135,28 @@ display_clock (const char *hlc)
 static int
 conflicts_list (CrmStore *store)
 {
-  static const char sql[] =
-    "SELECT id, table_name, row_id, field, kind, local_value, remote_value, local_hlc, remote_hlc, winner\n"
-    "FROM conflicts WHERE resolved = 0 ORDER BY id";
-  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
   GError *error = NULL;
-  guint n = 0;
 
-  stmt = crm_store_prepare (store, sql, &error);
-  if (stmt == NULL)
+  conflicts = crm_sync_list_conflicts (store, &error);
+  if (conflicts == NULL)
     return crm_cli_fail (error);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < conflicts->len; i++)
     {
-#define TEXT(i) ((const char *) sqlite3_column_text (stmt, i))
-      g_autofree char *mine = display_value (TEXT (5));
-      g_autofree char *theirs = display_value (TEXT (6));
-      g_autofree char *mine_when = display_clock (TEXT (7));
-      g_autofree char *theirs_when = display_clock (TEXT (8));
-      gboolean delete_edit = g_strcmp0 (TEXT (4), "delete_edit") == 0;
-      gboolean mine_won = g_strcmp0 (TEXT (9), "local") == 0;
+      CrmSyncConflict *c = g_ptr_array_index (conflicts, i);
+      g_autofree char *mine = crm_sync_conflict_display_value (c->local_value);
+      g_autofree char *theirs = crm_sync_conflict_display_value (c->remote_value);
+      g_autofree char *mine_when = display_clock (c->local_hlc);
+      g_autofree char *theirs_when = display_clock (c->remote_hlc);
 
-      printf ("%" PRId64 "\t%s\t%s\t%s\n", (int64_t) sqlite3_column_int64 (stmt, 0), TEXT (1), TEXT (2),
-              delete_edit ? _("deleted elsewhere while edited here") : TEXT (3));
-      printf ("  %s %s (%s)%s\n", _("mine:  "), mine, mine_when, mine_won ? _(" — kept") : "");
-      if (!delete_edit)
-        printf ("  %s %s (%s)%s\n", _("theirs:"), theirs, theirs_when, mine_won ? "" : _(" — kept"));
-#undef TEXT
-      n++;
+      printf ("%" PRId64 "\t%s\t%s\t%s\n", (int64_t) c->id, c->table,
+              c->row_label ? c->row_label : c->row_id,
+              c->delete_edit ? _("deleted elsewhere while edited here") : c->field);
+      printf ("  %s %s (%s)%s\n", _("mine:  "), mine, mine_when, c->local_won ? _(" — kept") : "");
+      if (!c->delete_edit)
+        printf ("  %s %s (%s)%s\n", _("theirs:"), theirs, theirs_when, c->local_won ? "" : _(" — kept"));
     }
-  if (n == 0)
+  if (conflicts->len == 0)
     printf ("%s\n", _("No conflicts."));
   return CRM_CLI_EXIT_OK;
 }

@@ -1406,6 +1406,147 @@ crm_sync_count_conflicts (CrmStore *store)
   return (guint) sqlite3_column_int (stmt, 0);
 }
 
+void
+crm_sync_conflict_free (CrmSyncConflict *conflict)
+{
+  if (conflict == NULL)
+    return;
+  g_free (conflict->table);
+  g_free (conflict->row_id);
+  g_free (conflict->row_label);
+  g_free (conflict->field);
+  g_free (conflict->local_value);
+  g_free (conflict->remote_value);
+  g_free (conflict->local_hlc);
+  g_free (conflict->remote_hlc);
+  g_free (conflict);
+}
+
+/* What names a row of @table for a person. */
+static char *
+row_label (CrmStore   *store,
+           const char *table,
+           const char *row_id)
+{
+  static const struct { const char *table; const char *sql; } labels[] = {
+    { "contacts", "SELECT name FROM contacts WHERE id = ?" },
+    { "deals", "SELECT title FROM deals WHERE id = ?" },
+    { "activities", "SELECT subject FROM activities WHERE id = ?" },
+    { "purchases", "SELECT product FROM purchases WHERE id = ?" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].table, table))
+      {
+        g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, labels[i].sql, NULL);
+
+        if (stmt == NULL)
+          return NULL;
+        crm_stmt_bind_text (stmt, 1, row_id);
+        if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+          return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        return NULL;
+      }
+  return NULL;
+}
+
+GPtrArray *
+crm_sync_list_conflicts (CrmStore  *store,
+                         GError   **error)
+{
+  static const char sql[] =
+    "SELECT id, table_name, row_id, field, kind, local_value, remote_value, local_hlc, remote_hlc, winner\n"
+    "FROM conflicts WHERE resolved = 0 ORDER BY id";
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, sql, error);
+  g_autoptr(GPtrArray) list = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_sync_conflict_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CrmSyncConflict *c = g_new0 (CrmSyncConflict, 1);
+
+#define DUP(i) (sqlite3_column_type (stmt, i) == SQLITE_NULL ? NULL : g_strdup ((const char *) sqlite3_column_text (stmt, i)))
+      c->id = sqlite3_column_int64 (stmt, 0);
+      c->table = DUP (1);
+      c->row_id = DUP (2);
+      c->field = DUP (3);
+      c->delete_edit = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), "delete_edit") == 0;
+      c->local_value = DUP (5);
+      c->remote_value = DUP (6);
+      c->local_hlc = DUP (7);
+      c->remote_hlc = DUP (8);
+      c->local_won = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 9), "local") == 0;
+#undef DUP
+      g_ptr_array_add (list, c);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      crm_store_take_error (store, rc, error);
+      return NULL;
+    }
+  g_clear_pointer (&stmt, crm_cached_stmt_release);
+  for (guint i = 0; i < list->len; i++)
+    {
+      CrmSyncConflict *c = g_ptr_array_index (list, i);
+
+      c->row_label = row_label (store, c->table, c->row_id);
+    }
+  return g_steal_pointer (&list);
+}
+
+char *
+crm_sync_conflict_display_value (const char *json)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (json == NULL)
+    return g_strdup ("∅");
+  node = json_from_string (json, NULL);
+  if (node == NULL)
+    return g_strdup (json);
+  if (JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("∅");
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      /* Tags, emails: "a, b" rather than ["a","b"]. */
+      JsonArray *array = json_node_get_array (node);
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          g_autofree char *part = NULL;
+
+          if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+            part = g_strdup (json_node_get_string (element));
+          else
+            part = json_to_string (element, FALSE);
+          if (i > 0)
+            g_string_append (text, ", ");
+          g_string_append (text, part);
+        }
+      return g_string_free (g_steal_pointer (&text), FALSE);
+    }
+  return g_strdup (json);
+}
+
+char *
+crm_sync_hlc_client_id (const char *hlc)
+{
+  const char *dash;
+
+  /* TIME-COUNTER-CLIENT: the client id is the rest after the second dash
+   * that follows the time ("…Z-0000-0190…"). */
+  if (hlc == NULL || (dash = strstr (hlc, "Z-")) == NULL || (dash = strchr (dash + 2, '-')) == NULL)
+    return NULL;
+  return g_strdup (dash + 1);
+}
+
 /* Writes @fields (JSON object) to a row as a local edit, so it syncs. */
 static gboolean
 write_fields (CrmStore    *store,

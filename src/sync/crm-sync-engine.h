@@ -73,6 +73,33 @@ gboolean       crm_sync_engine_run_finish     (CrmSyncEngine  *self,
 
 /* Conflicts kept by merges (the `conflicts` table of the store). */
 guint          crm_sync_count_conflicts       (CrmStore       *store);
+
+/* One open conflict, as `crmctl conflicts list` and the conflicts window
+ * show it. Values are JSON text (NULL: none); clocks say when and on which
+ * client (crm_sync_hlc_client_id()). */
+typedef struct
+{
+  gint64 id;
+  char *table;
+  char *row_id;
+  char *row_label;     /* the contact's name, a deal's title, … (NULL if gone) */
+  char *field;         /* NULL for delete_edit */
+  gboolean delete_edit;
+  char *local_value;   /* a delete_edit: the edit, as a JSON object */
+  char *remote_value;
+  char *local_hlc;
+  char *remote_hlc;
+  gboolean local_won;
+} CrmSyncConflict;
+
+void           crm_sync_conflict_free         (CrmSyncConflict *conflict);
+/* Open conflicts, oldest first (GPtrArray of CrmSyncConflict). */
+GPtrArray     *crm_sync_list_conflicts        (CrmStore       *store,
+                                               GError        **error);
+/* A JSON value as a person reads it: strings without quotes, "∅" for none. */
+char          *crm_sync_conflict_display_value (const char    *json);
+/* The client id at the end of a clock value (NULL if it has none). */
+char          *crm_sync_hlc_client_id         (const char     *hlc);
 /* Makes the losing value of conflict @id current again (@keep_mine: the
  * local value; otherwise the remote one), as a new local edit that syncs;
  * for a delete-vs-edit conflict, keep mine restores the row with the edit. */
@@ -80,5 +107,7 @@ gboolean       crm_sync_resolve_conflict      (CrmStore       *store,
                                                gint64          id,
                                                gboolean        keep_mine,
                                                GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmSyncConflict, crm_sync_conflict_free)
 
 G_END_DECLS

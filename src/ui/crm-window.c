@@ -7,6 +7,7 @@
 #include "crm-application.h"
 #include "crm-contacts-page.h"
 #include "crm-campaigns-page.h"
+#include "crm-conflicts-window.h"
 #include "crm-context.h"
 #include "crm-dashboard-page.h"
 #include "crm-pipeline-page.h"
@@ -25,9 +26,11 @@ struct _CrmWindow
   /* Template widgets */
   AdwLeaflet           *leaflet;
   GtkListBox           *workspace_list;
+  GtkWidget            *sync_status_button;
   GtkImage             *sync_status_icon;
   GtkLabel             *sync_status_title;
   GtkLabel             *sync_status_detail;
+  guint                 sync_status_timer;
   GtkWidget            *content;
   AdwWindowTitle       *content_title;
   AdwToastOverlay      *toast_overlay;
@@ -292,6 +295,163 @@ crm_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (crm_window_parent_class)->close_request (window);
 }
 
+/* --- sync status ------------------------------------------------------------ */
+
+/* "just now", "5 minutes ago", … for the last complete sync. */
+static char *
+format_last_synced (gint64 unix_time)
+{
+  g_autoptr(GDateTime) then = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  gint64 ago = g_get_real_time () / G_USEC_PER_SEC - unix_time;
+
+  if (ago < 60)
+    return g_strdup (_("Last synced just now"));
+  if (ago < 3600)
+    return g_strdup_printf (ngettext ("Last synced %d minute ago", "Last synced %d minutes ago", (int) (ago / 60)),
+                            (int) (ago / 60));
+  if (ago < 24 * 3600)
+    return g_strdup_printf (ngettext ("Last synced %d hour ago", "Last synced %d hours ago", (int) (ago / 3600)),
+                            (int) (ago / 3600));
+  then = g_date_time_new_from_unix_utc (unix_time);
+  local = g_date_time_to_local (then);
+  {
+    g_autofree char *when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+
+    /* Translators: %s is a date and time. */
+    return g_strdup_printf (_("Last synced %s"), when);
+  }
+}
+
+static void
+update_sync_status (CrmWindow *self)
+{
+  CrmSyncController *sync = self->context ? crm_context_get_sync (self->context) : NULL;
+  CrmSyncState state = sync ? crm_sync_controller_get_state (sync) : CRM_SYNC_STATE_NOT_SET_UP;
+  guint conflicts = sync ? crm_sync_controller_get_conflicts (sync) : 0;
+  const char *icon = "network-offline-symbolic";
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *tooltip = NULL;
+
+  switch (state)
+    {
+    case CRM_SYNC_STATE_NOT_SET_UP:
+      title = g_strdup (_("Working offline"));
+      detail = g_strdup (_("No sync server set up"));
+      tooltip = g_strdup (_("Changes are kept in the local database on this computer. Set a sync server in Preferences to share them with your team."));
+      break;
+    case CRM_SYNC_STATE_OFFLINE:
+      title = g_strdup (_("Offline"));
+      detail = g_strdup (_("Changes are sent when the network is back"));
+      break;
+    case CRM_SYNC_STATE_SYNCING:
+      icon = "emblem-synchronizing-symbolic";
+      title = g_strdup (_("Syncing…"));
+      if (crm_sync_controller_get_progress_total (sync) > 0)
+        /* Translators: progress of a sync, e.g. "300 of 1,000 changes". */
+        detail = g_strdup_printf (ngettext ("%'u of %'u change", "%'u of %'u changes",
+                                            crm_sync_controller_get_progress_total (sync)),
+                                  crm_sync_controller_get_progress_done (sync),
+                                  crm_sync_controller_get_progress_total (sync));
+      else
+        detail = g_strdup (_("Connecting to the server"));
+      break;
+    case CRM_SYNC_STATE_UP_TO_DATE:
+      icon = "emblem-ok-symbolic";
+      title = g_strdup (_("Up to date"));
+      detail = format_last_synced (crm_sync_controller_get_last_synced (sync));
+      break;
+    case CRM_SYNC_STATE_ERROR:
+      icon = "dialog-warning-symbolic";
+      title = g_strdup (_("Sync failed"));
+      detail = g_strdup (crm_sync_controller_get_error_message (sync));
+      tooltip = g_strdup_printf (_("%s\nChanges stay on this computer; sync tries again by itself. Click to try now."),
+                                 detail ? detail : "");
+      break;
+    case CRM_SYNC_STATE_SIGN_IN_REQUIRED:
+      icon = "dialog-password-symbolic";
+      title = g_strdup (_("Sign in to sync"));
+      detail = g_strdup (_("Your changes are kept until you sign in again"));
+      tooltip = g_strdup (crm_sync_controller_get_error_message (sync));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* Conflicts wait for a person whatever else happens, except mid-sync. */
+  if (conflicts > 0 && state != CRM_SYNC_STATE_SYNCING)
+    {
+      icon = "dialog-warning-symbolic";
+      g_free (title);
+      title = g_strdup_printf (ngettext ("%u conflict", "%u conflicts", conflicts), conflicts);
+      g_free (tooltip);
+      tooltip = g_strdup (_("The same data was changed on two computers. Click to choose which values to keep."));
+    }
+
+  gtk_image_set_from_icon_name (self->sync_status_icon, icon);
+  gtk_label_set_label (self->sync_status_title, title);
+  gtk_label_set_label (self->sync_status_detail, detail ? detail : "");
+  gtk_widget_set_tooltip_text (self->sync_status_button, tooltip ? tooltip : detail);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_status_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, detail ? detail : "",
+                                  -1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync",
+                                 state != CRM_SYNC_STATE_NOT_SET_UP && state != CRM_SYNC_STATE_SYNCING);
+}
+
+/* "5 minutes ago" grows old by itself. */
+static gboolean
+on_sync_status_tick (gpointer data)
+{
+  update_sync_status (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+
+  if (self->context != NULL)
+    crm_sync_controller_sync_now (crm_context_get_sync (self->context));
+}
+
+static void
+show_conflicts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+  CrmConflictsWindow *conflicts;
+
+  if (self->context == NULL)
+    return;
+  conflicts = crm_conflicts_window_new (self->context);
+  gtk_window_set_transient_for (GTK_WINDOW (conflicts), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (conflicts), TRUE);
+  gtk_window_present (GTK_WINDOW (conflicts));
+}
+
+/* The status knows what is needed: review conflicts, sign in, set up, or
+ * sync now. */
+static void
+on_sync_status_clicked (CrmWindow *self)
+{
+  CrmSyncController *sync = self->context ? crm_context_get_sync (self->context) : NULL;
+  CrmSyncState state = sync ? crm_sync_controller_get_state (sync) : CRM_SYNC_STATE_NOT_SET_UP;
+
+  if (sync != NULL && crm_sync_controller_get_conflicts (sync) > 0 && state != CRM_SYNC_STATE_SYNCING)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-conflicts", NULL);
+  else if (state == CRM_SYNC_STATE_NOT_SET_UP || state == CRM_SYNC_STATE_SIGN_IN_REQUIRED)
+    gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.sync", NULL);
+}
+
 static void
 crm_window_constructed (GObject *object)
 {
@@ -315,6 +475,20 @@ crm_window_constructed (GObject *object)
                           adw_view_stack_get_page (self->stack, GTK_WIDGET (self->contacts_page)), "badge-number",
                           G_BINDING_SYNC_CREATE);
 
+  if (self->context != NULL)
+    {
+      static const char * const props[] = {
+        "notify::state", "notify::progress-done", "notify::progress-total",
+        "notify::last-synced", "notify::error-message", "notify::conflicts",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (props); i++)
+        g_signal_connect_object (crm_context_get_sync (self->context), props[i],
+                                 G_CALLBACK (update_sync_status), self, G_CONNECT_SWAPPED);
+    }
+  self->sync_status_timer = g_timeout_add_seconds (30, on_sync_status_tick, self);
+  update_sync_status (self);
+
   restore_window_state (self);
 }
 
@@ -323,6 +497,7 @@ crm_window_dispose (GObject *object)
 {
   CrmWindow *self = (CrmWindow *)object;
 
+  g_clear_handle_id (&self->sync_status_timer, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->context);
@@ -402,6 +577,7 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, workspace_list);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, sync_status_button);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, sync_status_icon);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, sync_status_title);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, sync_status_detail);
@@ -416,10 +592,14 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, service_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, campaigns_page);
   gtk_widget_class_bind_template_callback (widget_class, on_workspace_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_sync_status_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_workspace_changed);
 
   gtk_widget_class_install_action (widget_class, "win.workspace", "s", workspace_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync", NULL);
   gtk_widget_class_install_action (widget_class, "win.show-contacts", "a(ss)", show_contacts_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.undo-import", "s", undo_import_action);

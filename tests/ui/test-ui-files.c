@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "crm-application.h"
+#include "crm-conflicts-window.h"
 #include "crm-contact-filter-popover.h"
 #include "crm-contact-pane.h"
 #include "crm-contact-purchases.h"
@@ -30,6 +31,7 @@ ensure_types (void)
 {
   g_type_ensure (CRM_TYPE_WINDOW);
   g_type_ensure (CRM_TYPE_PREFERENCES_WINDOW);
+  g_type_ensure (CRM_TYPE_CONFLICTS_WINDOW);
   g_type_ensure (CRM_TYPE_CONTACTS_PAGE);
   g_type_ensure (CRM_TYPE_CAMPAIGNS_PAGE);
   g_type_ensure (CRM_TYPE_CONTACT_PANE);
