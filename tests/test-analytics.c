@@ -722,6 +722,50 @@ test_time_zone_parent (void)
   g_test_trap_assert_passed ();
 }
 
+/* crm_local_date() (the analytics' fast local date) agrees with SQLite's
+ * date (ts, 'localtime') over three years of timestamps, across the DST
+ * changes of New York where test_local_date_parent() runs it again. */
+static void
+test_local_date (StoreFixture  *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CrmAnalyticsQuery q;
+  CrmRevenue revenue;
+
+  /* Any analytics query registers the function on the connection. */
+  query (&q, "2024-01-01", "2024-01-31");
+  g_assert_true (crm_analytics_revenue (f->store, &q, &revenue, &error));
+  g_assert_cmpint (store_query_int (f->store,
+    "WITH RECURSIVE t (x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM t WHERE x < 3000),"
+    " ts (v) AS (SELECT strftime ('%Y-%m-%dT%H:%M:%SZ', 1672531200 + x * 31567, 'unixepoch') FROM t)"
+    " SELECT count (*) FROM ts WHERE crm_local_date (v) IS NOT date (v, 'localtime')"), ==, 0);
+  /* The hours around the spring and autumn changes of 2024. */
+  g_assert_cmpint (store_query_int (f->store,
+    "WITH RECURSIVE t (x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM t WHERE x < 200),"
+    " ts (v) AS (SELECT strftime ('%Y-%m-%dT%H:%M:%S.000Z', 1710043200 + x * 900, 'unixepoch') FROM t UNION ALL"
+    "            SELECT strftime ('%Y-%m-%dT%H:%M:%SZ', 1730602800 + x * 900, 'unixepoch') FROM t)"
+    " SELECT count (*) FROM ts WHERE crm_local_date (v) IS NOT date (v, 'localtime')"), ==, 0);
+  text = store_query_text (f->store, "SELECT crm_local_date ('2024-02-29')");
+  g_assert_cmpstr (text, ==, "2024-02-29");
+  g_assert_cmpint (store_query_int (f->store, "SELECT crm_local_date ('not a date') IS NULL"), ==, 1);
+}
+
+static void
+test_local_date_parent (void)
+{
+  if (!g_file_test ("/usr/share/zoneinfo/America/New_York", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no tzdata for America/New_York");
+      return;
+    }
+  g_setenv ("CRM_TEST_TZ", "America/New_York", TRUE);
+  g_test_trap_subprocess ("/analytics/local-date", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("CRM_TEST_TZ");
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -745,6 +789,8 @@ main (int    argc,
   STORE_TEST ("/analytics/service-times", test_service_times);
   STORE_TEST ("/analytics/time-zone", test_time_zone);
   g_test_add_func ("/analytics/time-zone-in-shanghai", test_time_zone_parent);
+  STORE_TEST ("/analytics/local-date", test_local_date);
+  g_test_add_func ("/analytics/local-date-in-new-york", test_local_date_parent);
 
   return g_test_run ();
 }

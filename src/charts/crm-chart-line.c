@@ -103,6 +103,93 @@ trace_series (cairo_t              *cr,
     }
 }
 
+/* A series with more points than device pixels across (ten years of days
+ * on a screen) is drawn as its envelope: per pixel column one box from the
+ * lowest to the highest value, stretched to meet the next column so the
+ * line stays connected; with @area, from the highest value down to the
+ * base. Boxes on whole pixels are cairo's fastest path; stroking thousands
+ * of overlapping segments, or filling their zigzag outline, costs tens of
+ * milliseconds and shows nothing more. @half_line widens the band to the
+ * line's width. Returns FALSE (nothing traced) when the series is not
+ * dense at this resolution or the target is not an unrotated image. */
+static gboolean
+trace_envelope (cairo_t              *cr,
+                const CrmChartLayout *layout,
+                const double         *values,
+                guint                 n,
+                double                half_line,
+                gboolean              area)
+{
+  cairo_matrix_t m;
+  double left, right, base;
+  int first, columns;
+  g_autofree double *top = NULL;
+  g_autofree double *bottom = NULL;
+
+  cairo_get_matrix (cr, &m);
+  if (cairo_surface_get_type (cairo_get_target (cr)) != CAIRO_SURFACE_TYPE_IMAGE ||
+      m.xy != 0 || m.yx != 0 || m.xx <= 0 || m.yy <= 0)
+    return FALSE;
+  left = m.xx * layout->plot_x + m.x0;
+  right = m.xx * (layout->plot_x + layout->plot_width) + m.x0;
+  first = (int) floor (left);
+  columns = (int) ceil (right) - first + 1;
+  if (n < 2 || (int) n <= columns)
+    return FALSE;
+  base = m.yy * crm_chart_y_for (layout, MAX (layout->axis_min, 0)) + m.y0;
+  half_line *= m.yy;
+
+  top = g_new (double, columns);
+  bottom = g_new (double, columns);
+  for (int c = 0; c < columns; c++)
+    top[c] = bottom[c] = NAN;
+  for (guint i = 0; i < n; i++)
+    {
+      int c;
+      double y;
+
+      if (isnan (values[i]))
+        continue;
+      c = CLAMP ((int) floor (m.xx * x_for (layout, n, i) + m.x0) - first, 0, columns - 1);
+      y = m.yy * crm_chart_y_for (layout, values[i]) + m.y0;
+      if (isnan (top[c]) || y < top[c])
+        top[c] = y;
+      if (isnan (bottom[c]) || y > bottom[c])
+        bottom[c] = y;
+    }
+
+  cairo_save (cr);
+  cairo_identity_matrix (cr);
+  for (int c = 0; c < columns; c++)
+    {
+      double y0 = top[c], y1 = bottom[c];
+
+      if (isnan (y0))
+        continue;
+      /* Meet the next column's range, so that a steep step is a line. */
+      if (c + 1 < columns && !isnan (top[c + 1]))
+        {
+          y0 = MIN (y0, bottom[c + 1]);
+          y1 = MAX (y1, top[c + 1]);
+        }
+      /* Whole pixels also vertically: no antialiasing to compute. */
+      if (area)
+        {
+          y0 = round (top[c]);
+          y1 = round (base);
+        }
+      else
+        {
+          y0 = floor (y0 - half_line);
+          y1 = ceil (y1 + half_line);
+        }
+      if (y1 > y0)
+        cairo_rectangle (cr, first + c, y0, 1, y1 - y0);
+    }
+  cairo_restore (cr);
+  return TRUE;
+}
+
 void
 crm_chart_line_draw (cairo_t             *cr,
                      const CrmChartData  *data,
@@ -171,9 +258,22 @@ crm_chart_line_draw (cairo_t             *cr,
         crm_chart_series_color (style, data, s, rgba);
         if (data->area && s == 0 && !data->series[s].comparison)
           {
-            trace_series (cr, layout, data->series[s].values, n, TRUE);
+            if (!dense || !trace_envelope (cr, layout, data->series[s].values, n, 0, TRUE))
+              trace_series (cr, layout, data->series[s].values, n, TRUE);
             cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], 0.18);
             cairo_fill (cr);
+          }
+        if (dense)
+          {
+            double band = style->line_width * (data->series[s].comparison ? 0.6 : 0.8);
+
+            cairo_new_path (cr);
+            if (trace_envelope (cr, layout, data->series[s].values, n, band / 2, FALSE))
+              {
+                cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], data->series[s].comparison ? 0.7 : 1.0);
+                cairo_fill (cr);
+                continue;
+              }
           }
         trace_series (cr, layout, data->series[s].values, n, FALSE);
         crm_chart_set_color (cr, rgba);

@@ -288,6 +288,35 @@ crm_chart_set_color (cairo_t      *cr,
   cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
 }
 
+static const cairo_user_data_key_t pango_context_key;
+
+/* One Pango context per cairo_t, kept on it: a chart draws dozens of
+ * labels, and a context of its own per label loses Pango's font and shaping
+ * caches (most of the time of drawing a chart went there). */
+static PangoContext *
+text_context (cairo_t *cr)
+{
+  PangoContext *context = cairo_get_user_data (cr, &pango_context_key);
+
+  if (context == NULL)
+    {
+      cairo_font_options_t *options = cairo_font_options_create ();
+
+      context = pango_cairo_create_context (cr);
+      /* Unhinted metrics: text measures the same at every scale, so a chart
+       * is laid out identically on screen, on paper and at 300 dpi. */
+      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+      cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+      pango_cairo_context_set_font_options (context, options);
+      cairo_font_options_destroy (options);
+      cairo_set_user_data (cr, &pango_context_key, context, g_object_unref);
+    }
+  else
+    /* Cheap when the transformation is unchanged. */
+    pango_cairo_update_context (cr, context);
+  return context;
+}
+
 PangoLayout *
 crm_chart_text_layout (cairo_t             *cr,
                        const CrmChartStyle *style,
@@ -295,18 +324,8 @@ crm_chart_text_layout (cairo_t             *cr,
                        gboolean             bold,
                        const char          *text)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoContext *context = pango_layout_get_context (layout);
+  PangoLayout *layout = pango_layout_new (text_context (cr));
   PangoFontDescription *desc = pango_font_description_from_string (style->font_family);
-  cairo_font_options_t *options = cairo_font_options_create ();
-
-  /* Unhinted metrics: text measures the same at every scale, so a chart is
-   * laid out identically on screen, on paper and at 300 dpi. */
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (context, options);
-  cairo_font_options_destroy (options);
-  pango_context_changed (context);
 
   pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
   if (bold)

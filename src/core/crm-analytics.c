@@ -224,13 +224,156 @@ bind_query (sqlite3_stmt            *stmt,
   bind_named_text (stmt, ":segment", query->segment);
 }
 
+/* crm_local_date (timestamp): the local date of a UTC timestamp, as
+ * date (ts, 'localtime') but about ten times faster: SQLite's localtime
+ * asks the C library per row, which checks the time zone file each time.
+ * The offset is looked up once per hour of UTC time (purchases come in date
+ * order through the index, so nearly every row hits). */
+typedef struct
+{
+  GTimeZone *zone;
+  gint64     hour;
+  gint32     offset;
+} LocalDateCache;
+
+static void
+local_date_cache_free (gpointer data)
+{
+  LocalDateCache *cache = data;
+
+  g_time_zone_unref (cache->zone);
+  g_free (cache);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back
+ * (H. Hinnant's algorithms). */
+static gint64
+days_from_civil (int y,
+                 int m,
+                 int d)
+{
+  gint64 era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days (gint64  z,
+                 int    *y,
+                 int    *m,
+                 int    *d)
+{
+  gint64 era, doe, yoe, doy, mp;
+
+  z += 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  *d = (int) (doy - (153 * mp + 2) / 5 + 1);
+  *m = (int) (mp < 10 ? mp + 3 : mp - 9);
+  *y = (int) (yoe + era * 400 + (*m <= 2));
+}
+
+static gboolean
+two_digits (const char *p,
+            int        *out)
+{
+  if (!g_ascii_isdigit (p[0]) || !g_ascii_isdigit (p[1]))
+    return FALSE;
+  *out = (p[0] - '0') * 10 + (p[1] - '0');
+  return TRUE;
+}
+
+static void
+sql_local_date (sqlite3_context  *context,
+                int               argc,
+                sqlite3_value   **argv)
+{
+  LocalDateCache *cache = sqlite3_user_data (context);
+  const char *ts = (const char *) sqlite3_value_text (argv[0]);
+  int y1, y2, mo, d, h = 0, mi = 0, s = 0;
+  gint64 seconds, hour;
+  char out[16];
+
+  if (ts == NULL || strlen (ts) < 10 || !two_digits (ts, &y1) || !two_digits (ts + 2, &y2) || ts[4] != '-' ||
+      !two_digits (ts + 5, &mo) || ts[7] != '-' || !two_digits (ts + 8, &d))
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+  /* A date without a time is already a local date. */
+  if (ts[10] == 'T' || ts[10] == ' ')
+    {
+      if (!two_digits (ts + 11, &h) || ts[13] != ':' || !two_digits (ts + 14, &mi))
+        {
+          sqlite3_result_null (context);
+          return;
+        }
+      if (ts[16] == ':')
+        two_digits (ts + 17, &s);
+      seconds = days_from_civil (y1 * 100 + y2, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+      hour = seconds / 3600 - (seconds < 0 && seconds % 3600 != 0);
+      if (hour != cache->hour)
+        {
+          int interval = g_time_zone_find_interval (cache->zone, G_TIME_TYPE_UNIVERSAL, seconds);
+
+          cache->hour = hour;
+          cache->offset = interval >= 0 ? g_time_zone_get_offset (cache->zone, interval) : 0;
+        }
+      seconds += cache->offset;
+      civil_from_days (seconds / 86400 - (seconds < 0 && seconds % 86400 != 0), &y1, &mo, &d);
+      g_snprintf (out, sizeof out, "%04d-%02d-%02d", y1, mo, d);
+    }
+  else
+    g_snprintf (out, sizeof out, "%.10s", ts);
+  sqlite3_result_text (context, out, -1, SQLITE_TRANSIENT);
+}
+
+/* Once per connection (a restore opens a new one): registering again would
+ * expire its prepared statements. */
+static gboolean
+register_functions (CrmStore  *store,
+                    GError   **error)
+{
+  sqlite3 *db = crm_store_get_db (store);
+  LocalDateCache *cache;
+  int rc;
+
+  if (g_object_get_data (G_OBJECT (store), "crm-analytics-db") == db)
+    return TRUE;
+  cache = g_new0 (LocalDateCache, 1);
+  cache->zone = g_time_zone_new_local ();
+  cache->hour = G_MININT64;
+  rc = sqlite3_create_function_v2 (db, "crm_local_date", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, cache, sql_local_date, NULL, NULL,
+                                   local_date_cache_free);
+  if (rc != SQLITE_OK)
+    {
+      crm_store_take_error (store, rc, error);
+      return FALSE;
+    }
+  g_object_set_data (G_OBJECT (store), "crm-analytics-db", db);
+  return TRUE;
+}
+
 static CrmCachedStmt *
 prepare_query (CrmStore                *store,
                const char              *sql,
                const CrmAnalyticsQuery *query,
                GError                 **error)
 {
-  CrmCachedStmt *stmt = crm_store_prepare (store, sql, error);
+  CrmCachedStmt *stmt;
+
+  if (!register_functions (store, error))
+    return NULL;
+  stmt = crm_store_prepare (store, sql, error);
 
   if (stmt != NULL)
     bind_query (stmt, query);
@@ -409,7 +552,7 @@ static const char sales_trend_sql[] =
   "   ELSE printf ('%s-%02d-01', substr (d, 1, 4),"
   "                (CAST (substr (d, 6, 2) AS INTEGER) - 1) / 3 * 3 + 1) END AS bucket,"
   " sum (amount), count (*), count (DISTINCT contact_id)"
-  " FROM (SELECT date (p.purchased_at, 'localtime') AS d, p.amount, p.contact_id"
+  " FROM (SELECT crm_local_date (p.purchased_at) AS d, p.amount, p.contact_id"
   PURCHASES_IN_PERIOD ")"
   " GROUP BY bucket ORDER BY bucket";
 
@@ -587,7 +730,7 @@ crm_analytics_repurchase_rate (CrmStore                *store,
  * Local dates are computed once per customer, not per purchase. */
 static const char churn_sql[] =
   "WITH a AS ("
-  "  SELECT p.contact_id, date (max (p.purchased_at), 'localtime') AS last"
+  "  SELECT p.contact_id, crm_local_date (max (p.purchased_at)) AS last"
   "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
   "  WHERE p.deleted = 0 AND c.deleted = 0"
   "  AND p.purchased_at >= :window_ts AND p.purchased_at < :from_ts AND" CONTACT_FILTER
@@ -599,7 +742,7 @@ static const char churn_sql[] =
   " SELECT count (*), coalesce (sum ("
   "   date (last, '+180 days') <= :as_of_date"
   "   AND (next IS NULL OR (next >= :to_ts"
-  "        AND date (next, 'localtime') > date (last, '+180 days')))), 0)"
+  "        AND crm_local_date (next) > date (last, '+180 days')))), 0)"
   " FROM b";
 
 gboolean
@@ -626,7 +769,7 @@ crm_analytics_churn_rate (CrmStore                *store,
  * a contact's months, taken over all purchases up to the period's end. */
 static const char cohort_sql[] =
   "WITH m AS ("
-  "  SELECT DISTINCT p.contact_id, strftime ('%Y-%m', p.purchased_at, 'localtime') AS ym"
+  "  SELECT DISTINCT p.contact_id, substr (crm_local_date (p.purchased_at), 1, 7) AS ym"
   "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
   "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at < :to_ts AND" CONTACT_FILTER "),"
   " k AS ("
@@ -1088,7 +1231,7 @@ static const char satisfaction_sql[] =
   "SELECT q.kind, a.value_number, count (*)" ANSWERS_IN_PERIOD " GROUP BY 1, 2";
 
 static const char satisfaction_trend_sql[] =
-  "SELECT strftime ('%Y-%m', r.submitted_at, 'localtime'), q.kind, a.value_number, count (*)"
+  "SELECT substr (crm_local_date (r.submitted_at), 1, 7), q.kind, a.value_number, count (*)"
   ANSWERS_IN_PERIOD " GROUP BY 1, 2, 3";
 
 static void
@@ -1314,7 +1457,7 @@ crm_analytics_service_times (CrmStore                *store,
 
 static const char top_customers_sql[] =
   "SELECT c.id, c.name, sum (p.amount) AS revenue, count (*),"
-  " date (max (p.purchased_at), 'localtime')"
+  " crm_local_date (max (p.purchased_at))"
   PURCHASES_IN_PERIOD
   " GROUP BY c.id ORDER BY revenue DESC, c.name_sort, c.id LIMIT :limit";
 

@@ -538,6 +538,13 @@ crm_store_open_full (const char         *path,
 
   if (!crm_store_exec (self, "PRAGMA foreign_keys = ON", error))
     return NULL;
+  /* Reports and the dashboard join every purchase of a period to its
+   * contact: with the default 2 MB cache the same pages are read from the
+   * OS again and again (half the time of a monthly report). Mapping the
+   * file costs no heap; the cache keeps what is hot. */
+  if (!crm_store_exec (self, "PRAGMA mmap_size = 268435456", error) ||
+      !crm_store_exec (self, "PRAGMA cache_size = -32768", error))
+    return NULL;
   if (!self->read_only &&
       (!crm_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
        !crm_store_exec (self, "PRAGMA synchronous = NORMAL", error)))
