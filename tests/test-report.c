@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
@@ -235,6 +237,74 @@ test_monthly_pdf (StoreFixture  *f,
 }
 
 static void
+record_progress (double   fraction,
+                 gpointer user_data)
+{
+  GArray *steps = user_data;
+
+  g_array_append_val (steps, fraction);
+}
+
+/* The templates of the reports workspace: each builds, reports progress up
+ * to 1, and its CSV holds the data behind its charts and tables. */
+static void
+test_templates (StoreFixture  *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  const char *id;
+  CrmAnalyticsQuery q;
+
+  crm_contact_set_name (contact, "王小明");
+  crm_record_set_field_from_string (CRM_RECORD (contact), "province", "浙江省", &error);
+  g_assert_no_error (error);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  id = crm_record_get_id (CRM_RECORD (contact));
+  add_purchase (f->store, id, "2024-01-05T10:00:00Z", 5000);
+  add_purchase (f->store, id, "2024-02-05T10:00:00Z", 100000);
+  add_purchase (f->store, id, "2024-03-05T10:00:00Z", 123456);
+  g_assert_true (crm_analytics_query_init (&q, "2024-03-01", "2024-03-31", &error));
+
+  for (const char * const *name = (const char * const[]) { "retention", "sales-by-owner", "sales-by-region",
+                                                            "sales-by-product", "campaigns", NULL };
+       *name != NULL; name++)
+    {
+      g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(CrmReport) report = crm_report_builder_build_full (f->store, *name, &q, NULL, record_progress,
+                                                                   steps, &error);
+      g_autofree char *csv = NULL;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (report);
+      g_assert_cmpuint (crm_report_paginate (report), >=, 1);
+      g_assert_cmpuint (steps->len, >=, 2);
+      g_assert_cmpfloat (g_array_index (steps, double, steps->len - 1), ==, 1.0);
+      csv = crm_report_to_csv (report);
+      if (g_str_equal (*name, "sales-by-region"))
+        {
+          /* The table row: region, revenue, share, orders, customers, change. */
+          g_assert_nonnull (strstr (csv, "浙江省,"));
+          g_assert_nonnull (strstr (csv, "Revenue\n浙江省,1234.56\n"));
+        }
+      if (g_str_equal (*name, "retention"))
+        /* The heatmap: January's cohort of one, all retained in M1 and M2. */
+        g_assert_nonnull (strstr (csv, "2024-01,n = 1,1.0000,1.0000,1.0000"));
+    }
+
+  /* Cancelled before it starts: nothing built, an error that says so. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(CrmReport) report = NULL;
+
+    g_cancellable_cancel (cancellable);
+    report = crm_report_builder_build_full (f->store, "monthly", &q, cancellable, NULL, NULL, &error);
+    g_assert_null (report);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  }
+}
+
+static void
 test_monthly_pdf_chinese (void)
 {
   g_setenv ("LANGUAGE", "zh_CN", TRUE);
@@ -255,6 +325,7 @@ main (int    argc,
   g_test_add_func ("/report/table-pages", test_table_pages);
   g_test_add_func ("/report/charts-not-cut", test_charts_not_cut);
   STORE_TEST ("/report/monthly-pdf", test_monthly_pdf);
+  STORE_TEST ("/report/templates", test_templates);
   g_test_add_func ("/report/monthly-pdf-in-chinese", test_monthly_pdf_chinese);
 
   return g_test_run ();

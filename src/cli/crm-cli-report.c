@@ -316,6 +316,52 @@ service_table (CrmStore                *store,
   return g_steal_pointer (&t);
 }
 
+/* sales-by-owner|region|product: key,name,revenue,orders,customers,previous_revenue */
+static DataTable *
+sales_by_table (CrmStore                *store,
+                const CrmAnalyticsQuery *query,
+                CrmSalesDimension        dimension,
+                GError                 **error)
+{
+  g_autoptr(DataTable) t = data_table_new ("key", "name", "revenue", "orders", "customers", "previous_revenue",
+                                           NULL);
+  g_autoptr(GPtrArray) groups = crm_analytics_sales_by (store, query, dimension, 0, error);
+
+  if (groups == NULL)
+    return NULL;
+  for (guint i = 0; i < groups->len; i++)
+    {
+      CrmSalesGroup *g = groups->pdata[i];
+      GPtrArray *row = data_table_row (t);
+
+      cell_text (row, g->key);
+      cell_text (row, g->label);
+      cell_money (row, g->revenue);
+      cell_int (row, g->orders);
+      cell_int (row, g->customers);
+      cell_money (row, g->previous_revenue);
+    }
+  return g_steal_pointer (&t);
+}
+
+static DataTable *
+campaigns_table (CrmStore                *store,
+                 const CrmAnalyticsQuery *query,
+                 GError                 **error)
+{
+  g_autoptr(DataTable) t = data_table_new ("kpi", "value", NULL);
+  CrmRatio response, conversion;
+
+  if (!crm_analytics_campaigns (store, query, &response, &conversion, error))
+    return NULL;
+  kpi_row (t, "sent", response.denominator, 0);
+  kpi_row (t, "responded", response.numerator, 0);
+  kpi_row (t, "converted", conversion.numerator, 0);
+  kpi_row (t, "response_rate", response.rate, 4);
+  kpi_row (t, "conversion_rate", conversion.rate, 4);
+  return g_steal_pointer (&t);
+}
+
 static void
 csv_field (GString    *out,
            const char *text)
@@ -433,7 +479,7 @@ default_period (const char *name,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   gboolean year = g_str_equal (name, "sales-trend") || g_str_equal (name, "cohort-retention") ||
-                  g_str_equal (name, "churn");
+                  g_str_equal (name, "churn") || g_str_equal (name, "retention");
 
   g_date_clear (to, 1);
   g_date_set_dmy (to, 1, g_date_time_get_month (now), g_date_time_get_year (now));
@@ -587,8 +633,16 @@ crm_cli_report (CrmCli  *cli,
         table = kpis_table (store, &query, &error);
       else if (g_str_equal (name, "sales-trend"))
         table = sales_trend_table (store, &query, has_unit ? unit : crm_time_unit_for_period (&query), &error);
-      else if (g_str_equal (name, "cohort-retention"))
+      else if (g_str_equal (name, "cohort-retention") || g_str_equal (name, "retention"))
         table = cohort_table (store, &query, &error);
+      else if (g_str_equal (name, "sales-by-owner"))
+        table = sales_by_table (store, &query, CRM_SALES_BY_OWNER, &error);
+      else if (g_str_equal (name, "sales-by-region"))
+        table = sales_by_table (store, &query, CRM_SALES_BY_PROVINCE, &error);
+      else if (g_str_equal (name, "sales-by-product"))
+        table = sales_by_table (store, &query, CRM_SALES_BY_PRODUCT, &error);
+      else if (g_str_equal (name, "campaigns"))
+        table = campaigns_table (store, &query, &error);
       else if (g_str_equal (name, "churn"))
         table = churn_table (store, &query, &error);
       else if (g_str_equal (name, "rfm"))

@@ -10,7 +10,8 @@
 #include "crm-store-private.h"
 
 static const char * const report_names[] = {
-  "kpis", "sales-trend", "cohort-retention", "churn", "rfm", "funnel", "nps", "service", "monthly", NULL,
+  "kpis", "sales-trend", "cohort-retention", "churn", "rfm", "funnel", "nps", "service", "monthly",
+  "retention", "sales-by-owner", "sales-by-region", "sales-by-product", "campaigns", NULL,
 };
 
 const char * const *
@@ -669,6 +670,262 @@ section_service (CrmReport               *report,
   return TRUE;
 }
 
+/* Retention curves: per cohort, the share still buying k months after the
+ * first purchase; the latest six cohorts and the average of all, weighted
+ * by cohort size. */
+static gboolean
+section_retention_curves (CrmReport               *report,
+                          CrmStore                *store,
+                          const CrmAnalyticsQuery *query,
+                          GError                 **error)
+{
+  CrmAnalyticsQuery months;
+  CrmCohortMatrix *m;
+  CrmChartData data;
+  CrmChartSeries *series;
+  const char **labels;
+  double *average;
+  guint n_shown, first_shown, n_series = 0;
+
+  twelve_months (query, &months);
+  m = crm_analytics_cohort_retention (store, &months, error);
+  if (m == NULL)
+    return FALSE;
+  crm_report_keep (report, m, (GDestroyNotify) crm_cohort_matrix_free);
+  labels = crm_report_keep (report, g_new0 (const char *, m->n_offsets + 1), g_free);
+  for (guint k = 0; k < m->n_offsets; k++)
+    labels[k] = crm_report_keep_string (report, g_strdup_printf (_("M%u"), k));
+  average = keep_doubles (report, m->n_offsets);
+  for (guint k = 0; k < m->n_offsets; k++)
+    {
+      double kept = 0, size = 0;
+
+      for (guint i = 0; i < m->n_cohorts; i++)
+        {
+          double v = crm_cohort_matrix_get (m, i, k);
+
+          if (!isnan (v) && m->sizes[i] > 0)
+            {
+              kept += v * m->sizes[i];
+              size += m->sizes[i];
+            }
+        }
+      average[k] = size > 0 ? kept / size : NAN;
+    }
+
+  /* The newest cohort has one month only: leave out those with fewer than
+   * two observed months. */
+  n_shown = m->n_cohorts > 1 ? MIN (6, m->n_cohorts - 1) : 0;
+  first_shown = m->n_cohorts > 1 ? m->n_cohorts - 1 - n_shown : 0;
+  series = crm_report_keep (report, g_new0 (CrmChartSeries, n_shown + 1), g_free);
+  for (guint i = first_shown; i < first_shown + n_shown; i++)
+    {
+      double *values = keep_doubles (report, m->n_offsets);
+
+      for (guint k = 0; k < m->n_offsets; k++)
+        values[k] = crm_cohort_matrix_get (m, i, k);
+      series[n_series++] = (CrmChartSeries) {
+        crm_report_keep_string (report, g_strdup_printf ("%04d-%02d", g_date_get_year (&m->cohorts[i]),
+                                                         g_date_get_month (&m->cohorts[i]))),
+        values, FALSE };
+    }
+  /* Translators: the retention curve averaged over all cohorts. */
+  series[n_series++] = (CrmChartSeries) { _("All cohorts"), average, TRUE };
+
+  crm_report_add_heading (report, _("Retention curves"));
+  crm_report_add_paragraph (report, _("The share of each group of new customers that bought again in each month "
+                                      "after their first purchase (M0 is the month of the first purchase). The "
+                                      "dashed line is the average of all groups, weighted by their size."));
+  crm_chart_data_init (&data);
+  data.title = _("Customers buying again, by months since the first purchase");
+  data.n_categories = m->n_offsets;
+  data.categories = labels;
+  data.n_series = n_series;
+  data.series = series;
+  data.format = CRM_CHART_FORMAT_PERCENT;
+  crm_report_add_chart (report, crm_chart_line_draw, &data, 240);
+  return TRUE;
+}
+
+static gboolean
+section_retention_summary (CrmReport               *report,
+                           CrmStore                *store,
+                           const CrmAnalyticsQuery *query,
+                           GError                 **error)
+{
+  CrmAnalyticsQuery previous;
+  CrmKpis *now = crm_report_keep (report, g_new0 (CrmKpis, 1), g_free);
+  CrmKpis *before = crm_report_keep (report, g_new0 (CrmKpis, 1), g_free);
+  CrmChartData tiles[4];
+
+  crm_analytics_query_previous (query, &previous);
+  if (!crm_analytics_active_customers (store, query, &now->active_customers, error) ||
+      !crm_analytics_active_customers (store, &previous, &before->active_customers, error) ||
+      !crm_analytics_new_customers (store, query, &now->new_customers, error) ||
+      !crm_analytics_new_customers (store, &previous, &before->new_customers, error) ||
+      !crm_analytics_repurchase_rate (store, query, &now->repurchase, error) ||
+      !crm_analytics_repurchase_rate (store, &previous, &before->repurchase, error) ||
+      !crm_analytics_churn_rate (store, query, &now->churn, error) ||
+      !crm_analytics_churn_rate (store, &previous, &before->churn, error))
+    return FALSE;
+  crm_report_add_heading (report, _("Customers kept and lost"));
+  tiles[0] = tile (_("Active customers"), CRM_CHART_FORMAT_NUMBER, now->active_customers,
+                   before->active_customers, FALSE);
+  tiles[1] = tile (_("New customers"), CRM_CHART_FORMAT_NUMBER, now->new_customers, before->new_customers, FALSE);
+  tiles[2] = tile (_("Repurchase rate"), CRM_CHART_FORMAT_PERCENT, now->repurchase.rate, before->repurchase.rate,
+                   FALSE);
+  tiles[3] = tile (_("Churn rate"), CRM_CHART_FORMAT_PERCENT, now->churn.rate, before->churn.rate, TRUE);
+  crm_report_add_tiles (report, tiles, 4, 4, 66);
+  return TRUE;
+}
+
+/* Sales per owner, region or product: the ten biggest as bars, all in a
+ * table with their share and the change on the previous period. */
+static gboolean
+sales_by (CrmReport               *report,
+          CrmStore                *store,
+          const CrmAnalyticsQuery *query,
+          CrmSalesDimension        dimension,
+          GError                 **error)
+{
+  g_autoptr(GPtrArray) groups = crm_analytics_sales_by (store, query, dimension, 0, error);
+  const char *name = dimension == CRM_SALES_BY_OWNER ? _("Owner")
+                     : dimension == CRM_SALES_BY_PROVINCE ? _("Region") : _("Product");
+  const char *headers[] = { name, _("Revenue"), _("Share"), _("Orders"), _("Customers"), _("Change") };
+  const CrmReportAlign aligns[] = { CRM_REPORT_ALIGN_START, CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_END,
+                                    CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_END };
+  const double widths[] = { 0.32, 0.2, 0.1, 0.12, 0.12, 0.14 };
+  const char *none = dimension == CRM_SALES_BY_OWNER ? _("No owner")
+                     : dimension == CRM_SALES_BY_PROVINCE ? _("No region") : _("No product");
+  CrmChartData data;
+  CrmChartSeries *series;
+  double *values;
+  const char **labels;
+  gint64 total = 0;
+  guint n_bars, table;
+
+  if (groups == NULL)
+    return FALSE;
+  crm_report_add_heading (report, dimension == CRM_SALES_BY_OWNER ? _("Sales by owner")
+                                  : dimension == CRM_SALES_BY_PROVINCE ? _("Sales by region")
+                                  : _("Sales by product"));
+  if (groups->len == 0)
+    {
+      crm_report_add_paragraph (report, _("No purchases in this period."));
+      return TRUE;
+    }
+  for (guint i = 0; i < groups->len; i++)
+    total += ((CrmSalesGroup *) groups->pdata[i])->revenue;
+
+  n_bars = MIN (groups->len, 10);
+  values = keep_doubles (report, n_bars);
+  labels = crm_report_keep (report, g_new0 (const char *, n_bars + 1), g_free);
+  for (guint i = 0; i < n_bars; i++)
+    {
+      CrmSalesGroup *g = groups->pdata[i];
+
+      values[i] = yuan (g->revenue);
+      labels[i] = crm_report_keep_string (report, g_strdup (g->label != NULL ? g->label : none));
+    }
+  series = crm_report_keep (report, g_new0 (CrmChartSeries, 1), g_free);
+  series[0] = (CrmChartSeries) { _("Revenue"), values, FALSE };
+  crm_chart_data_init (&data);
+  data.title = groups->len > 10 ? _("Revenue, the ten biggest") : _("Revenue");
+  data.n_categories = n_bars;
+  data.categories = labels;
+  data.n_series = 1;
+  data.series = series;
+  data.format = CRM_CHART_FORMAT_MONEY;
+  crm_report_add_chart (report, crm_chart_bar_draw, &data, 200);
+
+  table = crm_report_add_table (report, 6, headers, aligns, widths);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      CrmSalesGroup *g = groups->pdata[i];
+      g_autofree char *revenue = money_text (g->revenue);
+      g_autofree char *share = crm_chart_format_value (CRM_CHART_FORMAT_PERCENT,
+                                                       total > 0 ? (double) g->revenue / total : NAN, FALSE);
+      g_autofree char *orders = count_text (g->orders);
+      g_autofree char *customers = count_text (g->customers);
+      g_autofree char *change = NULL;
+      const char *cells[6];
+
+      if (g->previous_revenue > 0)
+        {
+          double c = (double) (g->revenue - g->previous_revenue) / g->previous_revenue;
+          g_autofree char *amount = crm_chart_format_value (CRM_CHART_FORMAT_PERCENT, fabs (c), FALSE);
+
+          change = g_strdup_printf ("%s%s", c < 0 ? "−" : "+", amount);
+        }
+      else
+        /* Translators: no sales in the previous period to compare with. */
+        change = g_strdup (_("new"));
+      cells[0] = g->label != NULL ? g->label : none;
+      cells[1] = revenue;
+      cells[2] = share;
+      cells[3] = orders;
+      cells[4] = customers;
+      cells[5] = change;
+      crm_report_table_add_row (report, table, cells);
+    }
+  return TRUE;
+}
+
+static gboolean
+section_sales_by_owner (CrmReport *report, CrmStore *store, const CrmAnalyticsQuery *query, GError **error)
+{
+  return sales_by (report, store, query, CRM_SALES_BY_OWNER, error);
+}
+
+static gboolean
+section_sales_by_region (CrmReport *report, CrmStore *store, const CrmAnalyticsQuery *query, GError **error)
+{
+  return sales_by (report, store, query, CRM_SALES_BY_PROVINCE, error);
+}
+
+static gboolean
+section_sales_by_product (CrmReport *report, CrmStore *store, const CrmAnalyticsQuery *query, GError **error)
+{
+  return sales_by (report, store, query, CRM_SALES_BY_PRODUCT, error);
+}
+
+static gboolean
+section_campaigns (CrmReport               *report,
+                   CrmStore                *store,
+                   const CrmAnalyticsQuery *query,
+                   GError                 **error)
+{
+  CrmAnalyticsQuery previous;
+  CrmRatio response, conversion, response_before, conversion_before;
+  CrmChartData tiles[3];
+
+  crm_analytics_query_previous (query, &previous);
+  if (!crm_analytics_campaigns (store, query, &response, &conversion, error) ||
+      !crm_analytics_campaigns (store, &previous, &response_before, &conversion_before, error))
+    return FALSE;
+  crm_report_add_heading (report, _("Campaigns"));
+  if (response.denominator == 0)
+    {
+      crm_report_add_paragraph (report, _("No campaign messages were sent in this period."));
+      return TRUE;
+    }
+  {
+    g_autofree char *sent = count_text (response.denominator);
+    /* Translators: %s is a number of campaign messages. */
+    g_autofree char *text = g_strdup_printf (_("%s campaign messages sent in the period. Response: members who "
+                                               "opened, answered or bought; conversion: members with a purchase "
+                                               "within 30 days after being sent."), sent);
+
+    crm_report_add_paragraph (report, text);
+  }
+  tiles[0] = tile (_("Messages sent"), CRM_CHART_FORMAT_NUMBER, response.denominator, response_before.denominator,
+                   FALSE);
+  tiles[1] = tile (_("Response rate"), CRM_CHART_FORMAT_PERCENT, response.rate, response_before.rate, FALSE);
+  tiles[2] = tile (_("Conversion rate"), CRM_CHART_FORMAT_PERCENT, conversion.rate, conversion_before.rate, FALSE);
+  crm_report_add_tiles (report, tiles, 3, 3, 66);
+  return TRUE;
+}
+
 /* ---------------------------------------------------------------------- */
 
 typedef gboolean (*SectionFunc) (CrmReport *, CrmStore *, const CrmAnalyticsQuery *, GError **);
@@ -692,7 +949,25 @@ report_title (const char *name)
     return _("Sales pipeline");
   if (g_str_equal (name, "nps"))
     return _("Customer satisfaction");
+  if (g_str_equal (name, "retention"))
+    return _("Customer retention report");
+  if (g_str_equal (name, "sales-by-owner"))
+    return _("Sales by owner");
+  if (g_str_equal (name, "sales-by-region"))
+    return _("Sales by region");
+  if (g_str_equal (name, "sales-by-product"))
+    return _("Sales by product");
+  if (g_str_equal (name, "campaigns"))
+    return _("Campaign report");
   return _("Service: complaint handling");
+}
+
+const char *
+crm_report_builder_get_title (const char *name)
+{
+  g_return_val_if_fail (crm_report_builder_has_name (name), NULL);
+
+  return report_title (name);
 }
 
 CrmReport *
@@ -701,20 +976,35 @@ crm_report_builder_build (CrmStore                *store,
                           const CrmAnalyticsQuery *query,
                           GError                 **error)
 {
-  static const struct { const char *name; SectionFunc func; } single[] = {
-    { "kpis", section_kpis },
-    { "sales-trend", section_sales_trend },
-    { "cohort-retention", section_cohorts },
-    { "churn", section_churn },
-    { "rfm", section_rfm },
-    { "funnel", section_funnel },
-    { "nps", section_nps },
-    { "service", section_service },
-  };
-  /* The monthly report in the order a manager reads it. */
-  static const SectionFunc monthly[] = {
-    section_kpis, section_sales_trend, section_top_customers, section_cohorts, section_churn,
-    section_rfm, section_funnel, section_nps, section_service,
+  return crm_report_builder_build_full (store, name, query, NULL, NULL, NULL, error);
+}
+
+CrmReport *
+crm_report_builder_build_full (CrmStore                *store,
+                               const char              *name,
+                               const CrmAnalyticsQuery *query,
+                               GCancellable            *cancellable,
+                               CrmReportProgressFunc    progress,
+                               gpointer                 user_data,
+                               GError                 **error)
+{
+  /* Each report's sections in the order a manager reads them. */
+  static const struct { const char *name; SectionFunc sections[10]; } reports[] = {
+    { "kpis", { section_kpis } },
+    { "sales-trend", { section_sales_trend } },
+    { "cohort-retention", { section_cohorts } },
+    { "churn", { section_churn } },
+    { "rfm", { section_rfm } },
+    { "funnel", { section_funnel } },
+    { "nps", { section_nps } },
+    { "service", { section_service } },
+    { "monthly", { section_kpis, section_sales_trend, section_top_customers, section_cohorts, section_churn,
+                   section_rfm, section_funnel, section_nps, section_service } },
+    { "retention", { section_retention_summary, section_cohorts, section_retention_curves, section_churn } },
+    { "sales-by-owner", { section_sales_by_owner } },
+    { "sales-by-region", { section_sales_by_region } },
+    { "sales-by-product", { section_sales_by_product, section_top_customers } },
+    { "campaigns", { section_campaigns } },
   };
   g_autoptr(CrmReport) report = NULL;
   g_autofree char *period = crm_report_builder_format_period (query);
@@ -731,17 +1021,27 @@ crm_report_builder_build (CrmStore                *store,
   report = crm_report_new (report_title (name), company != NULL ? company : _("Customer relationship management"),
                            period);
 
-  if (g_str_equal (name, "monthly"))
+  for (guint r = 0; r < G_N_ELEMENTS (reports); r++)
     {
-      for (guint i = 0; i < G_N_ELEMENTS (monthly); i++)
+      guint n = 0;
+
+      if (!g_str_equal (reports[r].name, name))
+        continue;
+      while (n < G_N_ELEMENTS (reports[r].sections) && reports[r].sections[n] != NULL)
+        n++;
+      for (guint i = 0; i < n; i++)
         {
-          if (!monthly[i] (report, store, query, error))
+          if (progress != NULL)
+            progress ((double) i / n, user_data);
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return NULL;
+          if (!reports[r].sections[i] (report, store, query, error))
             return NULL;
         }
-      return g_steal_pointer (&report);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (single); i++)
-    if (g_str_equal (single[i].name, name) && !single[i].func (report, store, query, error))
-      return NULL;
+  /* Laying out the pages is the last step; callers get it done. */
+  crm_report_paginate (report);
+  if (progress != NULL)
+    progress (1.0, user_data);
   return g_steal_pointer (&report);
 }

@@ -840,3 +840,208 @@ crm_report_write (CrmReport        *report,
     }
   return TRUE;
 }
+
+/* ---------------------------------------------------------------------- */
+/* CSV: the data behind each chart and table */
+
+static void
+csv_field (GString    *out,
+           const char *text)
+{
+  if (text == NULL)
+    return;
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Figures as numbers a spreadsheet reads: no grouping, no currency. */
+static void
+csv_number (GString        *out,
+            CrmChartFormat  format,
+            double          value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value) || isinf (value))
+    return;
+  g_string_append (out, g_ascii_formatd (buf, sizeof buf,
+                                         format == CRM_CHART_FORMAT_MONEY ? "%.2f"
+                                         : format == CRM_CHART_FORMAT_PERCENT ? "%.4f" : "%.10g", value));
+}
+
+static void
+csv_category (GString            *out,
+              const CrmChartData *data,
+              guint               i)
+{
+  if (data->dates != NULL && g_date_valid (&data->dates[i]))
+    {
+      char buf[16];
+
+      g_snprintf (buf, sizeof buf, "%04d-%02d-%02d", g_date_get_year (&data->dates[i]),
+                  g_date_get_month (&data->dates[i]), g_date_get_day (&data->dates[i]));
+      g_string_append (out, buf);
+    }
+  else if (data->categories != NULL)
+    csv_field (out, data->categories[i]);
+  else
+    g_string_append_printf (out, "%u", i);
+}
+
+static void
+csv_chart (GString            *out,
+           const char         *heading,
+           const CrmChartData *data)
+{
+  csv_field (out, data->title != NULL ? data->title : heading);
+  g_string_append_c (out, '\n');
+  if (data->cells != NULL && data->n_columns > 0)
+    {
+      /* Heatmap: a row per category, its note, a column per column. */
+      g_string_append (out, ",");
+      if (data->row_notes != NULL)
+        g_string_append (out, ",");
+      for (guint c = 0; c < data->n_columns; c++)
+        {
+          if (c > 0)
+            g_string_append_c (out, ',');
+          csv_field (out, data->column_labels != NULL ? data->column_labels[c] : NULL);
+        }
+      g_string_append_c (out, '\n');
+      for (guint r = 0; r < data->n_categories; r++)
+        {
+          csv_category (out, data, r);
+          g_string_append_c (out, ',');
+          if (data->row_notes != NULL)
+            {
+              csv_field (out, data->row_notes[r]);
+              g_string_append_c (out, ',');
+            }
+          for (guint c = 0; c < data->n_columns; c++)
+            {
+              if (c > 0)
+                g_string_append_c (out, ',');
+              csv_number (out, CRM_CHART_FORMAT_PERCENT, data->cells[r * data->n_columns + c]);
+            }
+          g_string_append_c (out, '\n');
+        }
+      return;
+    }
+  g_string_append_c (out, ',');
+  for (guint s = 0; s < data->n_series; s++)
+    {
+      if (s > 0)
+        g_string_append_c (out, ',');
+      csv_field (out, data->series[s].name);
+    }
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < data->n_categories; i++)
+    {
+      csv_category (out, data, i);
+      for (guint s = 0; s < data->n_series; s++)
+        {
+          g_string_append_c (out, ',');
+          csv_number (out, data->format, data->series[s].values[i]);
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
+char *
+crm_report_to_csv (CrmReport *report)
+{
+  GString *out = g_string_new (NULL);
+  const char *heading = NULL;
+
+  for (guint b = 0; b < report->blocks->len; b++)
+    {
+      Block *block = report->blocks->pdata[b];
+
+      switch (block->kind)
+        {
+        case CRM_REPORT_BLOCK_HEADING:
+          heading = block->text;
+          break;
+        case CRM_REPORT_BLOCK_CHART:
+          csv_chart (out, heading, &block->data);
+          g_string_append_c (out, '\n');
+          break;
+        case CRM_REPORT_BLOCK_TILES:
+          csv_field (out, heading);
+          /* Translators: CSV header of KPI tiles. */
+          g_string_append_printf (out, "\n%s\n", _("figure,value,previous period"));
+          for (guint i = 0; i < block->n_tiles; i++)
+            {
+              csv_field (out, block->tiles[i].title);
+              g_string_append_c (out, ',');
+              csv_number (out, block->tiles[i].format, block->tiles[i].value);
+              g_string_append_c (out, ',');
+              csv_number (out, block->tiles[i].format, block->tiles[i].previous);
+              g_string_append_c (out, '\n');
+            }
+          g_string_append_c (out, '\n');
+          break;
+        case CRM_REPORT_BLOCK_TABLE:
+          csv_field (out, heading);
+          g_string_append_c (out, '\n');
+          for (guint c = 0; c < block->table->n_columns; c++)
+            {
+              if (c > 0)
+                g_string_append_c (out, ',');
+              csv_field (out, block->table->headers[c]);
+            }
+          g_string_append_c (out, '\n');
+          for (guint r = 0; r < block->table->rows->len; r++)
+            {
+              char **row = block->table->rows->pdata[r];
+
+              for (guint c = 0; c < block->table->n_columns; c++)
+                {
+                  if (c > 0)
+                    g_string_append_c (out, ',');
+                  csv_field (out, row[c]);
+                }
+              g_string_append_c (out, '\n');
+            }
+          g_string_append_c (out, '\n');
+          break;
+        case CRM_REPORT_BLOCK_PARAGRAPH:
+        case CRM_REPORT_BLOCK_PAGE_BREAK:
+        default:
+          break;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+crm_report_write_csv (CrmReport   *report,
+                      const char  *path,
+                      GError     **error)
+{
+  g_autofree char *text = crm_report_to_csv (report);
+  g_autoptr(GError) local_error = NULL;
+
+  /* A BOM, so that spreadsheets open the Chinese text as UTF-8. */
+  g_autofree char *with_bom = g_strconcat ("\xef\xbb\xbf", text, NULL);
+
+  if (!g_file_set_contents (path, with_bom, -1, &local_error))
+    {
+      g_set_error (error, CRM_REPORT_ERROR, CRM_REPORT_ERROR_FAILED,
+                   _("Could not write the report to “%s”: %s. Check that the folder exists and is writable."),
+                   path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -147,6 +147,14 @@ gboolean    crm_report_write          (CrmReport       *report,
                                        double           dpi,
                                        GError         **error);
 
+/* The data behind each chart, KPI tile and table, one section after
+ * another (its title, a header row, the rows), as CSV; figures unformatted
+ * (money in yuan with 2 decimals, rates as fractions). The file has a BOM. */
+char       *crm_report_to_csv         (CrmReport       *report);
+gboolean    crm_report_write_csv      (CrmReport       *report,
+                                       const char      *path,
+                                       GError         **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmReport, crm_report_free)
 
 G_END_DECLS
