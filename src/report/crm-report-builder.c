@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "crm-report-builder.h"
 #include "crm-store-private.h"
@@ -391,9 +392,19 @@ section_churn (CrmReport               *report,
       month.to = month.from;
       g_date_set_day (&month.to, g_date_get_days_in_month (g_date_get_month (&month.to),
                                                            g_date_get_year (&month.to)));
+      GDate settled = month.to;
+      GDate today;
+
       if (!crm_analytics_churn_rate (store, &month, &churn, error))
         return FALSE;
-      rates[i] = churn.rate;
+      /* A month whose customers' 180 days are not over yet would read as
+       * low churn: it is left out until it is final, as the text says. */
+      g_date_clear (&today, 1);
+      g_date_set_time_t (&today, time (NULL));
+      if (g_date_valid (&month.as_of))
+        today = month.as_of;
+      g_date_add_days (&settled, 180);
+      rates[i] = g_date_compare (&settled, &today) <= 0 ? churn.rate : NAN;
       dates[i] = month.from;
     }
   series = crm_report_keep (report, g_new0 (CrmChartSeries, 1), g_free);
