@@ -1238,6 +1238,34 @@ apply_page (CrmSyncEngine  *self,
   return crm_store_commit (self->store, error);
 }
 
+gboolean
+crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
+                                 JsonObject     *page,
+                                 CrmSyncStats   *stats,
+                                 gint64         *out_cursor,
+                                 guint          *out_n_changes,
+                                 gboolean       *out_more,
+                                 GError        **error)
+{
+  JsonArray *changes, *conflicts = NULL;
+  gint64 next;
+
+  g_return_val_if_fail (CRM_IS_SYNC_ENGINE (self), FALSE);
+
+  if (!crm_sync_get_array (page, "changes", FALSE, &changes, error) ||
+      !crm_sync_get_int (page, "cursor", FALSE, 0, G_MAXINT64, &next, error) ||
+      !crm_sync_get_array (page, "conflicts", TRUE, &conflicts, error) ||
+      !apply_page (self, changes, next, conflicts, stats, error))
+    return FALSE;
+  if (out_cursor != NULL)
+    *out_cursor = next;
+  if (out_n_changes != NULL)
+    *out_n_changes = json_array_get_length (changes);
+  if (out_more != NULL)
+    *out_more = json_object_get_boolean_member_with_default (page, "more", FALSE);
+  return TRUE;
+}
+
 static gboolean
 pull (CrmSyncEngine  *self,
       GCancellable   *cancellable,
@@ -1255,10 +1283,9 @@ pull (CrmSyncEngine  *self,
       g_autofree char *path = g_strdup_printf ("/v1/pull?cursor=%" G_GINT64_FORMAT "&limit=%u&schema_version=%d&conflicts_ack=%s",
                                                cursor, self->page_size, CRM_SYNC_PROTOCOL_VERSION,
                                                ack_text ? ack_text : "0");
-      JsonArray *conflicts = NULL;
       g_autoptr(JsonObject) body = NULL;
       g_autoptr(GError) local_error = NULL;
-      JsonArray *changes;
+      guint n_changes;
       gint64 next;
       gboolean more;
 
@@ -1278,14 +1305,7 @@ pull (CrmSyncEngine  *self,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      if (!crm_sync_get_array (body, "changes", FALSE, &changes, error) ||
-          !crm_sync_get_int (body, "cursor", FALSE, 0, G_MAXINT64, &next, error))
-        return FALSE;
-      more = json_object_get_boolean_member_with_default (body, "more", FALSE);
-      if (!crm_sync_get_array (body, "conflicts", TRUE, &conflicts, error))
-        return FALSE;
-
-      if (!apply_page (self, changes, next, conflicts, stats, error))
+      if (!crm_sync_engine_apply_pull_page (self, body, stats, &next, &n_changes, &more, error))
         return FALSE;
       pages++;
       {
@@ -1297,7 +1317,7 @@ pull (CrmSyncEngine  *self,
         report_progress (self, stats->pushed + stats->pulled,
                          self->progress_push_total + stats->pulled + left);
       }
-      if (!more || json_array_get_length (changes) == 0)
+      if (!more || n_changes == 0)
         return TRUE;
       if (self->max_pages > 0 && pages >= self->max_pages)
         {

@@ -72,6 +72,17 @@ gboolean       crm_sync_engine_run_finish     (CrmSyncEngine  *self,
                                                GError        **error);
 
 /* Conflicts kept by merges (the `conflicts` table of the store). */
+/* Applies one page of a pull response (`changes`, `cursor`, `conflicts`,
+ * `more`) in one transaction, as a sync does after each GET /v1/pull; the
+ * page is checked member by member, so a broken one changes nothing. */
+gboolean       crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
+                                                JsonObject     *page,
+                                                CrmSyncStats   *stats,
+                                                gint64         *out_cursor,
+                                                guint          *out_n_changes,
+                                                gboolean       *out_more,
+                                                GError        **error);
+
 guint          crm_sync_count_conflicts       (CrmStore       *store);
 
 /* One open conflict, as `crmctl conflicts list` and the conflicts window
