@@ -552,7 +552,7 @@ test_store_disk_full (StoreFixture  *f,
       {
         g_autoptr(CrmContact) contact = crm_contact_new ();
 
-        g_object_set (contact, "name", "Bulk", "notes", big + 190000, NULL);
+        g_object_set (contact, "name", "Bulk", "notes", big + 80000, NULL);
         ok = crm_store_insert (f->store, CRM_RECORD (contact), &error);
       }
     g_assert_false (ok);
