@@ -256,13 +256,13 @@ write_contacts_csv (const char *path,
   sqlite3_stmt *stmt = NULL;
   guint row = 0;
 
-  /* A quarter of the rows repeat people already stored (by their phone),
+  /* An eighth of the rows repeat people already stored (by their phone),
    * so the duplicate merge path is killed too. */
   g_assert_cmpint (sqlite3_open_v2 (base_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name, json_extract (phones, '$[0].raw') FROM contacts"
                                            " WHERE json_extract (phones, '$[0].raw') IS NOT NULL LIMIT ?",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int (stmt, 1, (int) (n_rows / 4));
+  sqlite3_bind_int (stmt, 1, (int) (n_rows / 8));
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_string_append_printf (csv, "%s,%s,,,,\"导入 \"\"第 %u 行\"\"\"\r\n",

@@ -481,7 +481,8 @@ parse_line (CrmVCardReader  *self,
   g_autofree char *head = g_strndup (line, colon != NULL ? (gsize) (colon - line) : strlen (line));
   const char *raw = colon != NULL ? colon + 1 : "";
   g_auto(GStrv) params = g_strsplit (head, ";", -1);
-  const char *name = params[0];
+  /* A line that starts with its colon has no name: g_strsplit("") is empty. */
+  const char *name = params[0] != NULL ? params[0] : "";
   const char *dot = strchr (name, '.');
   g_autofree char *charset = NULL;
   gboolean qp = FALSE;
@@ -489,7 +490,7 @@ parse_line (CrmVCardReader  *self,
   if (dot != NULL)
     name = dot + 1;
 
-  for (guint i = 1; params[i] != NULL; i++)
+  for (guint i = 1; i < g_strv_length (params); i++)
     {
       g_autofree char *upper = g_ascii_strup (params[i], -1);
 
