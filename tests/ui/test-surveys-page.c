@@ -4,6 +4,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 #include "crm-contact.h"
 #include "crm-context.h"
@@ -207,6 +208,16 @@ test_phone_entry (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM survey_responses"), ==, 2);
   g_assert_cmpint (count (f, "SELECT count(*) FROM activities WHERE kind = 'complaint' AND status = 'open'"
                              " AND survey_response_id IS NOT NULL"), ==, 1);
+
+  /* A one-time web link for the customer, on the sync server. */
+  act (f, "surveys.entry-contact", "s", "13812345678");
+  act (f, "surveys.copy-link", NULL);
+  g_assert_null (crm_surveys_page_get_last_link (f->page));
+  g_settings_set_string (crm_context_get_settings (f->context), "sync-server", "https://crm.example.cn/");
+  act (f, "surveys.copy-link", NULL);
+  g_assert_true (g_str_has_prefix (crm_surveys_page_get_last_link (f->page), "https://crm.example.cn/s/"));
+  g_assert_cmpuint (strlen (crm_surveys_page_get_last_link (f->page)), ==, strlen ("https://crm.example.cn/s/") + 64);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_invitations WHERE contact_id IS NOT NULL AND used_at IS NULL"), ==, 1);
 }
 
 static void

@@ -31,6 +31,7 @@ struct _CrmSurveysPage
   guint              entry_index;
   char              *entry_contact_id;
   char              *entry_answer;
+  char              *last_link;       /* the web-form link copied last */
 
   /* Template widgets */
   AdwToastOverlay   *toast_overlay;
@@ -1065,6 +1066,51 @@ action_entry_back (GtkWidget  *widget,
   entry_back (CRM_SURVEYS_PAGE (widget));
 }
 
+/* A one-time link to the web form for the customer in the contact entry,
+ * on the sync server (which serves /s/<token>); copied for an email or a
+ * message. */
+static void
+action_copy_link (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *param)
+{
+  CrmSurveysPage *self = CRM_SURVEYS_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *link = NULL;
+
+  if (self->survey_id == NULL)
+    return;
+  if (self->entry_contact_id == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Type the customer’s phone or email first.")));
+      return;
+    }
+  server = g_settings_get_string (crm_context_get_settings (self->context), "sync-server");
+  if (server == NULL || *server == '\0')
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Set up a sync server in Preferences: it serves the web form.")));
+      return;
+    }
+  token = crm_surveys_invite (get_store (self), self->survey_id, self->entry_contact_id, "email", &error);
+  if (token == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  while (g_str_has_suffix (server, "/"))
+    server[strlen (server) - 1] = '\0';
+  link = g_strdup_printf ("%s/s/%s", server, token);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), link);
+  g_free (self->last_link);
+  self->last_link = g_steal_pointer (&link);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Link copied: it works once, after this desktop has synced")));
+}
+
 static void
 action_search_texts (GtkWidget  *widget,
                      const char *name,
@@ -1102,6 +1148,7 @@ crm_surveys_page_dispose (GObject *object)
   g_clear_pointer (&self->entry_values, g_ptr_array_unref);
   g_clear_pointer (&self->entry_contact_id, g_free);
   g_clear_pointer (&self->entry_answer, g_free);
+  g_clear_pointer (&self->last_link, g_free);
 
   G_OBJECT_CLASS (crm_surveys_page_parent_class)->dispose (object);
 }
@@ -1165,6 +1212,7 @@ crm_surveys_page_class_init (CrmSurveysPageClass *klass)
   gtk_widget_class_install_action (widget_class, "surveys.entry-next", NULL, action_entry_next);
   gtk_widget_class_install_action (widget_class, "surveys.entry-back", NULL, action_entry_back);
   gtk_widget_class_install_action (widget_class, "surveys.search-texts", "s", action_search_texts);
+  gtk_widget_class_install_action (widget_class, "surveys.copy-link", NULL, action_copy_link);
   gtk_widget_class_install_action (widget_class, "surveys.show", "s", action_show);
 }
 
@@ -1221,6 +1269,13 @@ crm_surveys_page_get_entry_index (CrmSurveysPage *self)
 {
   g_return_val_if_fail (CRM_IS_SURVEYS_PAGE (self), 0);
   return self->entry_index;
+}
+
+const char *
+crm_surveys_page_get_last_link (CrmSurveysPage *self)
+{
+  g_return_val_if_fail (CRM_IS_SURVEYS_PAGE (self), NULL);
+  return self->last_link;
 }
 
 const char *

@@ -22,4 +22,7 @@ CrmSurveyResults *crm_surveys_page_get_results      (CrmSurveysPage *self);
 guint             crm_surveys_page_get_entry_index  (CrmSurveysPage *self);
 const char       *crm_surveys_page_get_entry_answer (CrmSurveysPage *self);
 
+/* The web-form link surveys.copy-link made last, or NULL. */
+const char       *crm_surveys_page_get_last_link    (CrmSurveysPage *self);
+
 G_END_DECLS
