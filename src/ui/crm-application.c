@@ -183,6 +183,9 @@ preferences_action (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   CrmPreferencesWindow *prefs = crm_preferences_window_new (self->settings);
 
+  if (CRM_IS_WINDOW (parent))
+    crm_preferences_window_set_context (prefs, crm_window_get_context (CRM_WINDOW (parent)));
+
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "crm-context.h"
+
 G_BEGIN_DECLS
 
 #define CRM_TYPE_PREFERENCES_WINDOW (crm_preferences_window_get_type ())
@@ -10,5 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CrmPreferencesWindow, crm_preferences_window, CRM, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
 CrmPreferencesWindow *crm_preferences_window_new (GSettings *settings);
+/* The window's database, for its sync account (sign in, sign out). */
+void                  crm_preferences_window_set_context (CrmPreferencesWindow *self,
+                                                          CrmContext           *context);
 
 G_END_DECLS

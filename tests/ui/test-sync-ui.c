@@ -8,6 +8,7 @@
 #include "crm-conflicts-window.h"
 #include "crm-contact.h"
 #include "crm-context.h"
+#include "crm-preferences-window.h"
 #include "crm-server.h"
 #include "crm-sync-credentials.h"
 #include "crm-sync-engine.h"
@@ -423,6 +424,129 @@ test_expired_token_asks_to_sign_in (Fixture       *f,
   }
 }
 
+
+static GtkWidget *
+prefs_child (CrmPreferencesWindow *prefs,
+             const char           *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (prefs), CRM_TYPE_PREFERENCES_WINDOW, name));
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static void
+test_preferences_account (Fixture       *f,
+                          gconstpointer  data)
+{
+  CrmSyncController *sync = crm_context_get_sync (f->context);
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  CrmPreferencesWindow *prefs = crm_preferences_window_new (settings);
+  g_autofree char *token_file = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *mine = add_contact (store_a (f), "本机");
+  g_autoptr(CrmContext) again = NULL;
+  GStatBuf st;
+
+  crm_preferences_window_set_context (prefs, f->context);
+  gtk_window_present (GTK_WINDOW (prefs));
+  g_assert_true (gtk_widget_get_visible (prefs_child (prefs, "user_row")));
+
+  /* Server, user, password → signed in, the token in a 0600 file (no
+   * secret service here), the database bound to alice, synced. */
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "sync_server_row")), f->url);
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "user_row")), "alice");
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "password_row")), PASSWORD);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.sign-in", NULL));
+  wait_for_state (f, CRM_SYNC_STATE_UP_TO_DATE);
+  g_assert_cmpstr (crm_sync_controller_get_user (sync), ==, "alice");
+  g_assert_false (gtk_widget_get_visible (prefs_child (prefs, "user_row")));
+  g_assert_true (gtk_widget_get_visible (prefs_child (prefs, "account_row")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (prefs_child (prefs, "password_row"))), ==, "");
+  token_file = crm_sync_credentials_file_path (f->url, "alice", crm_store_get_client_id (store_a (f)));
+  g_assert_cmpint (g_stat (token_file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (crm_sync_account_get (store_a (f), &server, &user));
+  g_assert_cmpstr (user, ==, "alice");
+  g_assert_cmpuint (crm_sync_account_count_unsent (store_a (f)), ==, 0);
+
+  /* The next start finds the token and syncs by itself. */
+  again = crm_context_new (store_a (f), settings);
+  crm_context_resume_sync (again);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (crm_sync_controller_get_state (crm_context_get_sync (again)) != CRM_SYNC_STATE_UP_TO_DATE ||
+           crm_sync_controller_is_running (crm_context_get_sync (again)))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, TRUE);
+      }
+  }
+  crm_sync_controller_shutdown (crm_context_get_sync (again));
+  g_clear_object (&again);
+
+  /* Sign out keeping the data: the contact stays, the token goes. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.sign-out", "s", "keep"));
+  g_assert_cmpint (crm_sync_controller_get_state (sync), ==, CRM_SYNC_STATE_NOT_SET_UP);
+  {
+    g_autoptr(CrmRecord) kept = crm_store_get (store_a (f), CRM_TYPE_CONTACT, mine, NULL);
+
+    g_assert_nonnull (kept);
+  }
+  while (g_file_test (token_file, G_FILE_TEST_EXISTS))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* alice works on offline; then someone else signs in on this computer:
+   * asked first, alice's data goes, her unsent edit is never sent as bob. */
+  g_clear_pointer (&mine, g_free);
+  mine = add_contact (store_a (f), "未发送");
+  g_assert_cmpuint (crm_sync_account_count_unsent (store_a (f)), ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "user_row")), "bob");
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "password_row")), PASSWORD);
+  gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.sign-in", NULL);
+  crm_test_ui_wait_until (has_message_dialog, NULL);
+  adw_message_dialog_response (find_message_dialog (), "replace");
+  wait_for_state (f, CRM_SYNC_STATE_UP_TO_DATE);
+  g_assert_cmpstr (crm_sync_controller_get_user (sync), ==, "bob");
+  g_assert_cmpuint (crm_sync_account_count_unsent (store_a (f)), ==, 0);
+  {
+    g_autoptr(CrmRecord) gone = crm_store_get (store_a (f), CRM_TYPE_CONTACT, mine, NULL);
+
+    g_assert_null (gone);
+  }
+  sync_b (f);
+  {
+    g_autoptr(CrmRecord) never_sent = crm_store_get (f->b, CRM_TYPE_CONTACT, mine, NULL);
+
+    g_assert_null (never_sent);
+  }
+
+  /* Sign out removing the data. */
+  gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.sign-out", "s", "wipe");
+  g_assert_false (crm_sync_account_get (store_a (f), &server, &user) && user != NULL && g_str_equal (user, "bob"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -438,6 +562,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sync-ui/status-sync-and-conflicts", test_status_sync_and_conflicts);
   ADD ("/sync-ui/expired-token-asks-to-sign-in", test_expired_token_asks_to_sign_in);
+  ADD ("/sync-ui/preferences-account", test_preferences_account);
 #undef ADD
 
   return g_test_run ();
