@@ -111,7 +111,7 @@ static const char *
 channel_label (const char *channel)
 {
   if (g_strcmp0 (channel, "email") == 0)
-    return _("Email");
+    return C_("campaign channel", "Email");
   if (g_strcmp0 (channel, "sms") == 0)
     return _("SMS");
   if (g_strcmp0 (channel, "letter") == 0)
