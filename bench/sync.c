@@ -1,6 +1,10 @@
 /* sync.c: initial pull, one edit's round trip, and 20 clients pushing at once, over loopback
  *
  *   bench-sync [N [CLIENTS [MUTATIONS]]]
+ *
+ * Prints: the initial pull vs local inserts, the same pull interrupted
+ * and resumed, one edit's round trip, push throughput by batch size, and
+ * CLIENTS concurrent pushers (throughput, p99, exactly-once check).
  *     N          contacts of the initial pull (default 100,000)
  *     CLIENTS    concurrent pushing clients (default 20)
  *     MUTATIONS  mutations each pushes (default 1,000)
@@ -285,6 +289,41 @@ main (int    argc,
             stats.pulled, pull_s, stats.pulled / pull_s, local_s, pull_s / local_s);
   }
 
+  /* 1b. The same pull interrupted halfway, then resumed: paged, nothing
+   * fetched twice, every row once. */
+  {
+    g_autoptr(CrmStore) c = open_store (dir, "resumed.db");
+    g_autoptr(CrmSyncEngine) engine = engine_for (c, server.url);
+    g_autoptr(GError) run_error = NULL;
+    CrmSyncStats first = { 0 }, rest = { 0 };
+    guint pages = MAX (1, n / CRM_SYNC_MAX_PAGE / 2);
+    double first_s, rest_s;
+    gint64 rows, distinct;
+
+    crm_sync_engine_set_page_size (engine, CRM_SYNC_MAX_PAGE);
+    crm_sync_engine_set_max_pages (engine, pages);
+    t0 = now_s ();
+    if (crm_sync_engine_run (engine, NULL, &first, &run_error) ||
+        !g_error_matches (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_error ("the pull was not interrupted");
+    first_s = now_s () - t0;
+    crm_sync_engine_set_max_pages (engine, 0);
+    t0 = now_s ();
+    run (engine, &rest);
+    rest_s = now_s () - t0;
+    {
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (c, "SELECT count(*), count(DISTINCT id) FROM contacts", NULL);
+
+      sqlite3_step (stmt);
+      rows = sqlite3_column_int64 (stmt, 0);
+      distinct = sqlite3_column_int64 (stmt, 1);
+    }
+    printf ("interrupted pull: %u rows in %u pages (%.2f s), resumed: %u rows (%.2f s); %" G_GINT64_FORMAT
+            " rows, %" G_GINT64_FORMAT " distinct, expected %u: %s\n",
+            first.pulled, pages, first_s, rest.pulled, rest_s, rows, distinct, n,
+            rows == distinct && rows == (gint64) n && first.pulled + rest.pulled == n ? "each exactly once" : "MISMATCH");
+  }
+
   /* 2. One edit from A to B through the server. */
   {
     g_autoptr(CrmStore) a = open_store (dir, "a.db");
@@ -320,6 +359,44 @@ main (int    argc,
       }
     printf ("edit round trip A → server → B: median %.1f ms, p90 %.1f ms over %u edits (goal < 100 ms)\n",
             percentile (trips, 0.5) * 1000, percentile (trips, 0.9) * 1000, trips->len);
+  }
+
+  /* 2b. Push throughput by mutations per request: one client pushes the
+   * same number of inserts with each batch size. */
+  {
+    static const guint batches[] = { 1, 50, 500 };
+    guint count = 2000;
+    double reference = 0;
+
+    for (guint b = 0; b < G_N_ELEMENTS (batches); b++)
+      {
+        g_autofree char *name = g_strdup_printf ("batch-%u.db", batches[b]);
+        g_autoptr(CrmStore) store = open_store (dir, name);
+        g_autoptr(CrmSyncEngine) engine = engine_for (store, server.url);
+        CrmSyncStats stats = { 0 };
+        double took;
+
+        crm_sync_engine_set_pull_enabled (engine, FALSE);
+        crm_sync_engine_set_batch_size (engine, batches[b]);
+        run (engine, &stats);   /* signs in; nothing to push yet */
+        crm_store_begin (store, NULL);
+        for (guint i = 0; i < count; i++)
+          {
+            g_autoptr(CrmContact) contact = crm_contact_new ();
+            g_autofree char *contact_name = g_strdup_printf ("批量%u-%05u", batches[b], i);
+
+            crm_contact_set_field_from_string (contact, "name", contact_name, NULL);
+            crm_store_insert (store, CRM_RECORD (contact), NULL);
+          }
+        crm_store_commit (store, NULL);
+        t0 = now_s ();
+        run (engine, &stats);
+        took = now_s () - t0;
+        if (b == 0)
+          reference = took;
+        printf ("push of %u mutations, %u per request: %.2f s, %.0f mutations/s, %.1f× batch 1\n",
+                stats.pushed, batches[b], took, stats.pushed / took, reference / took);
+      }
   }
 
   /* 3. Concurrent pushes. */
