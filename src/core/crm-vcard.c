@@ -258,6 +258,9 @@ to_utf8 (const char *data,
 {
   char *converted = NULL;
 
+  /* An empty quoted-printable value has no bytes at all (data is NULL). */
+  if (length == 0)
+    return g_strdup ("");
   if (charset != NULL && g_ascii_strcasecmp (charset, "UTF-8") != 0)
     {
       const char *from = charset;
