@@ -22,8 +22,9 @@ smtp_server_start (SmtpServer *s,
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *port = NULL;
+  g_autofree char *python = g_find_program_in_path ("python3");
 
-  if (g_find_program_in_path ("python3") == NULL)
+  if (python == NULL)
     return FALSE;
   s->log_path = g_build_filename (dir, "smtp.log", NULL);
   s->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script, s->log_path, NULL);

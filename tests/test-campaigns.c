@@ -172,16 +172,18 @@ test_launch_freeze_and_consent (StoreFixture  *f,
   g_autoptr(CrmSegment) beijing = crm_segment_new ();
   g_autofree char *late = NULL;
   g_autofree char *variant_sql = NULL;
+  g_autofree char *templates = NULL;
   CrmCampaignLaunch launch;
 
   g_object_set (beijing, "name", "北京", "rule", "{\"all\": [{\"field\": \"city\", \"op\": \"eq\", \"value\": \"北京\"}]}", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (beijing), &error));
   g_assert_no_error (error);
   /* Everyone is a lead; the Beijing variant comes first and wins. */
-  campaign_id = add_campaign (f->store, "email", g_strdup_printf (
+  templates = g_strdup_printf (
     "{\"variants\": [{\"segment\": \"%s\", \"subject\": \"s\", \"body\": \"北京\"},"
     " {\"segment\": \"builtin:lead\", \"subject\": \"s\", \"body\": \"其他\"}]}",
-    crm_record_get_id (CRM_RECORD (beijing))));
+    crm_record_get_id (CRM_RECORD (beijing)));
+  campaign_id = add_campaign (f->store, "email", templates);
 
   g_assert_true (crm_campaign_launch (f->store, campaign_id, REF, &launch, &error));
   g_assert_no_error (error);
@@ -264,7 +266,7 @@ test_attribution_window (StoreFixture  *f,
                                                "{\"variants\": [{\"segment\": \"builtin:lead\", \"body\": \"回访\"}]}");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) stats = NULL;
-  g_autofree char *ids[5] = { NULL };
+  char *ids[5] = { NULL };
   gint64 converted = -1;
 
   for (int i = 0; i < 5; i++)
@@ -288,6 +290,8 @@ test_attribution_window (StoreFixture  *f,
   /* Running it again converts nobody twice. */
   g_assert_true (crm_campaign_attribute_conversions (f->store, campaign_id, &converted, &error));
   g_assert_cmpint (converted, ==, 0);
+  for (int i = 0; i < 5; i++)
+    g_free (ids[i]);
 }
 
 static void
