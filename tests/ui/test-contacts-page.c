@@ -582,6 +582,103 @@ test_reads_after_first_frame (Fixture       *f,
   crm_test_ui_iterate ();
 }
 
+static GtkColumnView *
+column_view_of (CrmContactsPage *page)
+{
+  return GTK_COLUMN_VIEW (find_descendant (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
+}
+
+static GtkColumnViewColumn *
+column_titled (CrmContactsPage *page,
+               const char      *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (column_view_of (page));
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+owner_width_saved (gpointer settings)
+{
+  g_autoptr(GVariant) widths = g_settings_get_value (settings, "contacts-column-widths");
+  int width = 0;
+
+  return g_variant_lookup (widths, "owner", "i", &width) && width == 222;
+}
+
+/* Columns shown, their widths and the sort are remembered for the next
+ * window; a search shows its results best first without losing the sort. */
+static void
+test_columns_remembered (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  CrmContactListModel *model = crm_contacts_page_get_model (f->page);
+  g_autofree char *sort_id = NULL;
+  gboolean descending = FALSE;
+  CrmContactsPage *page;
+  GtkWindow *window;
+  GtkWidget *entry;
+  gpointer args[2] = { f, GUINT_TO_POINTER (1) };
+
+  g_free (add_contact (f, "Alice", "province", "浙江", NULL));
+  g_free (add_contact (f, "Bob", "province", "广东", NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "columns.email", NULL));
+  g_assert_true (gtk_column_view_column_get_visible (column_titled (f->page, "Email")));
+  gtk_column_view_column_set_fixed_width (column_titled (f->page, "Owner"), 222);
+  gtk_column_view_sort_by_column (column_view_of (f->page), column_titled (f->page, "Region"), GTK_SORT_DESCENDING);
+  g_assert_cmpint (crm_contact_list_model_get_sort (model), ==, CRM_CONTACT_SORT_REGION);
+  g_assert_true (crm_contact_list_model_get_descending (model));
+
+  /* Searching: no column claims the order; the sort comes back after. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.search", NULL));
+  entry = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), GTK_TYPE_SEARCH_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Alice");
+  crm_test_ui_wait_until (model_has_n_items, args);
+  g_assert_cmpint (gtk_sorter_get_order (gtk_column_view_get_sorter (column_view_of (f->page))), ==, GTK_SORTER_ORDER_NONE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.clear-search", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpint (crm_contact_list_model_get_sort (model), ==, CRM_CONTACT_SORT_REGION);
+  g_assert_true (crm_contact_list_model_get_descending (model));
+  g_assert_cmpint (gtk_sorter_get_order (gtk_column_view_get_sorter (column_view_of (f->page))), !=, GTK_SORTER_ORDER_NONE);
+
+  crm_test_ui_wait_until (owner_width_saved, settings);
+  g_settings_get (settings, "contacts-sort", "(sb)", &sort_id, &descending);
+  g_assert_cmpstr (sort_id, ==, "region");
+  g_assert_true (descending);
+
+  /* The next window opens the same way. */
+  page = g_object_new (CRM_TYPE_CONTACTS_PAGE, NULL);
+  crm_contacts_page_set_context (page, f->context);
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  crm_test_ui_wait_until (page_started, page);
+  g_assert_true (gtk_column_view_column_get_visible (column_titled (page, "Email")));
+  g_assert_cmpint (gtk_column_view_column_get_fixed_width (column_titled (page, "Owner")), ==, 222);
+  g_assert_cmpint (crm_contact_list_model_get_sort (crm_contacts_page_get_model (page)), ==, CRM_CONTACT_SORT_REGION);
+  g_assert_true (crm_contact_list_model_get_descending (crm_contacts_page_get_model (page)));
+  {
+    g_autoptr(CrmContact) first = g_list_model_get_item (G_LIST_MODEL (crm_contacts_page_get_model (page)), 0);
+    g_assert_cmpstr (crm_contact_get_name (first), ==, "Alice");   /* 浙江 after 广东 */
+  }
+  gtk_window_destroy (window);
+  crm_test_ui_iterate ();
+
+  /* The other tests start from the defaults. */
+  g_settings_reset (settings, "contacts-columns");
+  g_settings_reset (settings, "contacts-column-widths");
+  g_settings_reset (settings, "contacts-sort");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -602,6 +699,7 @@ main (int   argc,
   PAGE_TEST ("/contacts-page/timeline-and-purchases", test_timeline_and_purchases);
   PAGE_TEST ("/contacts-page/tasks-due-and-birthdays", test_tasks_due_and_birthdays);
   PAGE_TEST ("/contacts-page/reads-after-first-frame", test_reads_after_first_frame);
+  PAGE_TEST ("/contacts-page/columns-remembered", test_columns_remembered);
 
   return g_test_run ();
 }

@@ -75,6 +75,12 @@ struct _CrmContactsPage
   CrmChangeSet         *undo;
   AdwToast             *undo_toast;
   GSimpleActionGroup   *column_actions;
+  GSettings            *settings;
+  guint                 save_widths_timeout;
+  gboolean              restoring_columns;  /* applying settings: save nothing */
+  gboolean              rank_order;         /* searching: the columns show no sort */
+  int                   saved_sort_column;  /* the column sort to return to after a search */
+  gboolean              saved_sort_descending;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -130,6 +136,8 @@ static guint signals[N_SIGNALS];
 #define DUE_CHECK_SECONDS 30
 
 static void update_actions (CrmContactsPage *self);
+static void save_visible_columns (CrmContactsPage *self);
+static void update_rank_order (CrmContactsPage *self);
 static void ensure_started (CrmContactsPage *self);
 static void watch_first_frame (CrmContactsPage *self);
 static void unwatch_first_frame (CrmContactsPage *self);
@@ -485,11 +493,15 @@ on_sorter_changed (CrmContactsPage *self)
   g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
   GtkOrdering ordering;
 
-  if (self->model == NULL)
+  if (self->model == NULL || self->rank_order)
     return;
 
   self->probed_column = -1;
   ordering = gtk_sorter_compare (sorter, a, b);
+  if (self->settings != NULL && !self->restoring_columns && self->probed_column >= 0 &&
+      ordering != GTK_ORDERING_EQUAL)
+    g_settings_set (self->settings, "contacts-sort", "(sb)",
+                    column_info[self->probed_column].id, ordering == GTK_ORDERING_LARGER);
   if (self->probed_column < 0 || ordering == GTK_ORDERING_EQUAL)
     crm_contact_list_model_set_sort (self->model, CRM_CONTACT_SORT_NAME, FALSE);
   else
@@ -587,7 +599,14 @@ update_list_state (CrmContactsPage *self)
                              n_items, crm_contact_list_model_get_total (self->model));
   else
     count = g_strdup_printf (ngettext ("%u contact", "%u contacts", n_items), n_items);
-  gtk_label_set_label (self->count_label, count);
+  if (query != NULL && selected <= 1 && n_items > 1)
+    {
+      /* Translators: the count of search results, then how they are ordered */
+      g_autofree char *ordered = g_strdup_printf (_("%s · best match first"), count);
+      gtk_label_set_label (self->count_label, ordered);
+    }
+  else
+    gtk_label_set_label (self->count_label, count);
 
   gtk_widget_set_visible (self->bulk_box, selected > 1);
 }
@@ -711,6 +730,8 @@ on_query_changed (CrmContactsPage *self)
 {
   GHashTableIter iter;
   gpointer item, factory;
+
+  update_rank_order (self);
 
   g_hash_table_iter_init (&iter, self->bound_cells);
   while (g_hash_table_iter_next (&iter, &item, &factory))
@@ -1338,9 +1359,127 @@ on_column_toggled (GSimpleAction *action,
                    gpointer       user_data)
 {
   GtkColumnViewColumn *column = user_data;
+  CrmContactsPage *self = g_object_get_data (G_OBJECT (action), "crm-page");
 
   g_simple_action_set_state (action, state);
   gtk_column_view_column_set_visible (column, g_variant_get_boolean (state));
+  save_visible_columns (self);
+}
+
+/* --- Remembered columns ---------------------------------------------------- */
+
+static void
+save_visible_columns (CrmContactsPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+
+  if (self->settings == NULL || self->restoring_columns)
+    return;
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (gtk_column_view_column_get_visible (self->columns[i]))
+      g_strv_builder_add (builder, column_info[i].id);
+  ids = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "contacts-columns", (const char * const *) ids);
+}
+
+static gboolean
+save_widths_cb (gpointer user_data)
+{
+  CrmContactsPage *self = user_data;
+  GVariantBuilder builder;
+
+  self->save_widths_timeout = 0;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{si}"));
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      int width = gtk_column_view_column_get_fixed_width (self->columns[i]);
+
+      if (width > 0 && width != column_info[i].width)
+        g_variant_builder_add (&builder, "{si}", column_info[i].id, width);
+    }
+  g_settings_set_value (self->settings, "contacts-column-widths", g_variant_builder_end (&builder));
+  return G_SOURCE_REMOVE;
+}
+
+/* Dragging a column edge changes its width every frame: save once it rests. */
+static void
+on_column_width_changed (CrmContactsPage *self)
+{
+  if (self->settings == NULL || self->restoring_columns)
+    return;
+  g_clear_handle_id (&self->save_widths_timeout, g_source_remove);
+  self->save_widths_timeout = g_timeout_add (500, save_widths_cb, self);
+}
+
+static int
+column_for_id (const char *id)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (g_strcmp0 (column_info[i].id, id) == 0)
+      return i;
+  return -1;
+}
+
+static void
+restore_columns (CrmContactsPage *self)
+{
+  g_auto(GStrv) visible = g_settings_get_strv (self->settings, "contacts-columns");
+  g_autoptr(GVariant) widths = g_settings_get_value (self->settings, "contacts-column-widths");
+  g_autofree char *sort_id = NULL;
+  gboolean descending = FALSE;
+  int sort_column;
+
+  self->restoring_columns = TRUE;
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      gboolean show = i == COLUMN_NAME || g_strv_contains ((const char * const *) visible, column_info[i].id);
+      int width;
+
+      g_action_group_change_action_state (G_ACTION_GROUP (self->column_actions), column_info[i].id,
+                                          g_variant_new_boolean (show));
+      if (g_variant_lookup (widths, column_info[i].id, "i", &width) && width >= 40)
+        gtk_column_view_column_set_fixed_width (self->columns[i], width);
+    }
+
+  g_settings_get (self->settings, "contacts-sort", "(sb)", &sort_id, &descending);
+  sort_column = column_for_id (sort_id);
+  if (sort_column < 0 || column_info[sort_column].sort < 0)
+    sort_column = COLUMN_NAME;
+  gtk_column_view_sort_by_column (self->column_view, self->columns[sort_column],
+                                  descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  self->restoring_columns = FALSE;
+}
+
+/* Search results come best first whatever the columns say: the headers
+ * show no sort while searching, and the count says how the rows are
+ * ordered. The column sort comes back with the full list. */
+static void
+update_rank_order (CrmContactsPage *self)
+{
+  gboolean searching = self->model != NULL && crm_contact_list_model_get_query (self->model) != NULL;
+
+  if (searching == self->rank_order)
+    return;
+
+  if (searching)
+    {
+      self->saved_sort_column = COLUMN_NAME;
+      self->saved_sort_descending = crm_contact_list_model_get_descending (self->model);
+      for (guint i = 0; i < N_COLUMNS; i++)
+        if (column_info[i].sort == (int) crm_contact_list_model_get_sort (self->model))
+          self->saved_sort_column = i;
+      self->rank_order = TRUE;
+      gtk_column_view_sort_by_column (self->column_view, NULL, GTK_SORT_ASCENDING);
+    }
+  else
+    {
+      self->rank_order = FALSE;
+      self->restoring_columns = TRUE;
+      gtk_column_view_sort_by_column (self->column_view, self->columns[self->saved_sort_column],
+                                      self->saved_sort_descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+      self->restoring_columns = FALSE;
+    }
 }
 
 static void
@@ -1381,7 +1520,9 @@ create_columns (CrmContactsPage *self)
 
       action = g_simple_action_new_stateful (column_info[i].id, NULL,
                                              g_variant_new_boolean (column_visible_default[i]));
+      g_object_set_data (G_OBJECT (action), "crm-page", self);
       g_signal_connect (action, "change-state", G_CALLBACK (on_column_toggled), column);
+      g_signal_connect_swapped (column, "notify::fixed-width", G_CALLBACK (on_column_width_changed), self);
       g_action_map_add_action (G_ACTION_MAP (self->column_actions), G_ACTION (action));
       action_name = g_strconcat ("columns.", column_info[i].id, NULL);
       g_menu_append (menu, _(column_info[i].title), action_name);
@@ -1515,6 +1656,9 @@ crm_contacts_page_dispose (GObject *object)
   g_clear_object (&self->undo);
   g_clear_object (&self->undo_toast);
   g_clear_object (&self->column_actions);
+  if (self->save_widths_timeout != 0)
+    save_widths_cb (self);
+  g_clear_object (&self->settings);
   g_clear_object (&self->context);
   g_clear_pointer (&self->owner_names, g_hash_table_unref);
   g_clear_pointer (&self->organization_names, g_hash_table_unref);
@@ -1714,6 +1858,9 @@ crm_contacts_page_set_context (CrmContactsPage *self,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   crm_contact_filter_popover_set_model (self->filter_popover, self->model);
   crm_contact_pane_set_store (self->pane, crm_context_get_store (context));
+  self->settings = crm_context_get_settings (context) ? g_object_ref (crm_context_get_settings (context)) : NULL;
+  if (self->settings != NULL)
+    restore_columns (self);
   on_sorter_changed (self);
 
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
