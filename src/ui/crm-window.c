@@ -13,6 +13,7 @@
 #include "crm-pipeline-page.h"
 #include "crm-service-page.h"
 #include "crm-surveys-page.h"
+#include "crm-duplicates-dialog.h"
 #include "crm-import-dialog.h"
 #include "crm-window.h"
 
@@ -220,6 +221,17 @@ import_action (GtkWidget  *widget,
     return;
   dialog = crm_import_dialog_new (GTK_WINDOW (self), self->context);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+find_duplicates_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CrmWindow *self = CRM_WINDOW (widget);
+
+  if (self->context != NULL)
+    gtk_window_present (GTK_WINDOW (crm_duplicates_dialog_new (GTK_WINDOW (self), self->context)));
 }
 
 static void
@@ -602,6 +614,7 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync", NULL);
   gtk_widget_class_install_action (widget_class, "win.show-contacts", "a(ss)", show_contacts_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.find-duplicates", NULL, find_duplicates_action);
   gtk_widget_class_install_action (widget_class, "win.undo-import", "s", undo_import_action);
 
   /* Ctrl+1 … Ctrl+7 jump to the workspaces in sidebar order. */

@@ -17,6 +17,7 @@
 #include "crm-pipeline-page.h"
 #include "crm-service-page.h"
 #include "crm-surveys-page.h"
+#include "crm-duplicates-dialog.h"
 #include "crm-import-dialog.h"
 #include "crm-preferences-window.h"
 #include "crm-reminders-view.h"
@@ -46,6 +47,7 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_SURVEYS_PAGE);
   g_type_ensure (CRM_TYPE_SERVICE_PAGE);
   g_type_ensure (CRM_TYPE_IMPORT_DIALOG);
+  g_type_ensure (CRM_TYPE_DUPLICATES_DIALOG);
 }
 
 static int
