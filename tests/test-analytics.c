@@ -383,6 +383,62 @@ test_churn (StoreFixture  *f,
   g_assert_cmpint (churn.numerator, ==, 2);
 }
 
+/* Twelve months in one query give what twelve calls of
+ * crm_analytics_churn_rate() give, and say which months are final. */
+static void
+test_churn_by_month (StoreFixture  *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *dates[] = {
+    "2023-10-02T10:00:00Z", "2024-01-31T23:30:00Z", "2024-02-29T12:00:00Z", "2024-03-01T10:00:00Z",
+    "2024-03-01T10:00:00Z", "2024-05-20T10:00:00Z", "2024-09-15T10:00:00Z", "2024-11-30T16:30:00Z",
+    "2025-01-10T10:00:00Z", "2025-03-02T10:00:00Z", "2025-07-01T10:00:00Z",
+  };
+  CrmAnalyticsQuery q;
+  CrmRatio by_month[12];
+  gboolean final[12];
+  gint64 churned = 0;
+
+  /* Contact k buys on dates k, k+3, k+6, … (A buys twice on 1 March). */
+  for (guint k = 0; k < 4; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("%c", 'A' + k);
+      g_autofree char *id = store_add_contact (f->store, name);
+
+      for (guint i = k; i < G_N_ELEMENTS (dates); i += 3)
+        add_purchase (f->store, id, dates[i], 1);
+    }
+
+  query (&q, "2024-06-01", "2025-05-31");
+  set_as_of (&q, 2025, 6, 1);
+  g_assert_true (crm_analytics_churn_by_month (f->store, &q, 12, by_month, final, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 12; i++)
+    {
+      CrmAnalyticsQuery month = q;
+      CrmRatio one;
+
+      g_date_add_months (&month.from, i);
+      month.to = month.from;
+      g_date_add_months (&month.to, 1);
+      g_date_subtract_days (&month.to, 1);
+      g_assert_true (crm_analytics_churn_rate (f->store, &month, &one, &error));
+      g_assert_cmpint (by_month[i].denominator, ==, one.denominator);
+      g_assert_cmpint (by_month[i].numerator, ==, one.numerator);
+      g_assert_cmpint (final[i], ==, crm_analytics_churn_is_final (&month));
+      churned += one.numerator;
+    }
+  /* Someone was active in June 2024, and someone churned. */
+  g_assert_cmpint (by_month[0].denominator, >, 0);
+  g_assert_cmpint (churned, >, 0);
+  /* Seen on 1 June 2025: December 2024 started 182 days before, January
+   * 2025 151 days before. */
+  g_assert_true (final[6]);
+  g_assert_false (final[7]);
+  g_assert_false (final[11]);
+}
+
 static void
 test_filters (StoreFixture  *f,
               gconstpointer  data)
@@ -781,6 +837,7 @@ main (int    argc,
   STORE_TEST ("/analytics/single-customer", test_single_customer);
   STORE_TEST ("/analytics/year-boundary", test_year_boundary);
   STORE_TEST ("/analytics/churn", test_churn);
+  STORE_TEST ("/analytics/churn-by-month", test_churn_by_month);
   STORE_TEST ("/analytics/filters", test_filters);
   STORE_TEST ("/analytics/distributions", test_distributions);
   STORE_TEST ("/analytics/deals", test_deals);

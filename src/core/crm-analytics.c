@@ -762,6 +762,104 @@ crm_analytics_churn_rate (CrmStore                *store,
   return read_ratio (store, stmt, out, error);
 }
 
+/* The same for consecutive months in one pass. Each purchase since the
+ * first month's window, with the contact's next purchase: a customer is
+ * active at a month's start with last purchase p exactly when p is in the
+ * 365 days before the start and the next purchase is not (it is from the
+ * start on, or there is none). :months is a JSON array of [window, start,
+ * end) UTC bounds, one per month, read once (MATERIALIZED: not once per
+ * purchase). */
+static const char churn_by_month_sql[] =
+  "WITH m AS MATERIALIZED ("
+  "  SELECT CAST (key AS INTEGER) AS i, json_extract (value, '$[0]') AS w,"
+  "   json_extract (value, '$[1]') AS s, json_extract (value, '$[2]') AS e"
+  "  FROM json_each (:months)),"
+  " p AS ("
+  "  SELECT p.purchased_at AS at,"
+  "   lead (p.purchased_at) OVER (PARTITION BY p.contact_id ORDER BY p.purchased_at) AS next"
+  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
+  "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at >= :window_ts AND" CONTACT_FILTER "),"
+  " a AS ("
+  "  SELECT m.i, m.e, p.next, date (crm_local_date (p.at), '+180 days') AS settled"
+  "  FROM m JOIN p ON p.at >= m.w AND p.at < m.s AND (p.next IS NULL OR p.next >= m.s))"
+  " SELECT i, count (*), coalesce (sum ("
+  "   settled <= :as_of_date"
+  "   AND (next IS NULL OR (next >= e AND crm_local_date (next) > settled))), 0)"
+  " FROM a GROUP BY i";
+
+gboolean
+crm_analytics_churn_is_final (const CrmAnalyticsQuery *query)
+{
+  GDate as_of, settled = query->from;
+
+  get_as_of (query, &as_of);
+  /* Every active customer's last purchase is before the start, so their
+   * 180 days are over 179 days after it; and the period must be over. */
+  g_date_add_days (&settled, 179);
+  return g_date_compare (&as_of, &query->to) > 0 && g_date_compare (&as_of, &settled) >= 0;
+}
+
+gboolean
+crm_analytics_churn_by_month (CrmStore                *store,
+                              const CrmAnalyticsQuery *query,
+                              guint                    n_months,
+                              CrmRatio                *out,
+                              gboolean                *final,
+                              GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(GString) months = g_string_new ("[");
+  GDate first, window;
+  gboolean failed = FALSE;
+
+  g_date_clear (&first, 1);
+  g_date_set_dmy (&first, 1, g_date_get_month (&query->from), g_date_get_year (&query->from));
+  for (guint i = 0; i < n_months; i++)
+    {
+      CrmAnalyticsQuery month = *query;
+      GDate start = first, end;
+      g_autofree char *w = NULL, *s = NULL, *e = NULL;
+
+      g_date_add_months (&start, i);
+      end = start;
+      g_date_add_months (&end, 1);
+      window = start;
+      g_date_subtract_days (&window, 365);
+      w = date_to_utc_bound (&window);
+      s = date_to_utc_bound (&start);
+      e = date_to_utc_bound (&end);
+      g_string_append_printf (months, "%s[\"%s\",\"%s\",\"%s\"]", i > 0 ? "," : "", w, s, e);
+
+      ratio_set (&out[i], 0, 0);
+      if (final != NULL)
+        {
+          month.from = start;
+          month.to = end;
+          g_date_subtract_days (&month.to, 1);
+          final[i] = crm_analytics_churn_is_final (&month);
+        }
+    }
+  g_string_append_c (months, ']');
+  if (n_months == 0)
+    return TRUE;
+
+  stmt = prepare_query (store, churn_by_month_sql, query, error);
+  if (stmt == NULL)
+    return FALSE;
+  window = first;
+  g_date_subtract_days (&window, 365);
+  bind_named_date_ts (stmt, ":window_ts", &window);
+  bind_named_text (stmt, ":months", months->str);
+  while (step_row (store, stmt, &failed, error))
+    {
+      gint64 i = sqlite3_column_int64 (stmt, 0);
+
+      if (i >= 0 && i < n_months)
+        ratio_set (&out[i], sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 1));
+    }
+  return !failed;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Cohort retention */
 

@@ -134,6 +134,21 @@ gboolean crm_analytics_churn_rate        (CrmStore                *store,
                                           CrmRatio                *out,
                                           GError                 **error);
 
+/* The churn rate of @n_months calendar months from the month of
+ * @query->from (its filters and @as_of apply), in one query: @out[i] for
+ * the i-th month. @final (nullable) says which months are final; see
+ * crm_analytics_churn_is_final(). */
+gboolean crm_analytics_churn_by_month    (CrmStore                *store,
+                                          const CrmAnalyticsQuery *query,
+                                          guint                    n_months,
+                                          CrmRatio                *out,
+                                          gboolean                *final,
+                                          GError                 **error);
+/* Whether the churn rate of @query can no longer change: the period is
+ * over by @as_of and so are the 180 days after each active customer's
+ * last purchase (DESIGN.md §6). Until then it reads too low. */
+gboolean crm_analytics_churn_is_final    (const CrmAnalyticsQuery *query);
+
 /* Cohorts whose first-purchase month is in the period; @cells is
  * n_cohorts × n_offsets, row-major: the share of the cohort with a
  * purchase in month cohort + k, NaN where that month is after the period. */

@@ -378,34 +378,22 @@ section_churn (CrmReport               *report,
   double *rates, *counts;
   GDate *dates;
   const char **labels;
-  guint n = 12;
+  CrmRatio churn[12];
+  gboolean final[12];
+  guint n = G_N_ELEMENTS (churn);
 
   twelve_months (query, &months);
   rates = keep_doubles (report, n);
   dates = crm_report_keep (report, g_new0 (GDate, n), g_free);
+  if (!crm_analytics_churn_by_month (store, &months, n, churn, final, error))
+    return FALSE;
   for (guint i = 0; i < n; i++)
     {
-      CrmAnalyticsQuery month = months;
-      CrmRatio churn;
-
-      g_date_add_months (&month.from, i);
-      month.to = month.from;
-      g_date_set_day (&month.to, g_date_get_days_in_month (g_date_get_month (&month.to),
-                                                           g_date_get_year (&month.to)));
-      GDate settled = month.to;
-      GDate today;
-
-      if (!crm_analytics_churn_rate (store, &month, &churn, error))
-        return FALSE;
       /* A month whose customers' 180 days are not over yet would read as
        * low churn: it is left out until it is final, as the text says. */
-      g_date_clear (&today, 1);
-      g_date_set_time_t (&today, time (NULL));
-      if (g_date_valid (&month.as_of))
-        today = month.as_of;
-      g_date_add_days (&settled, 180);
-      rates[i] = g_date_compare (&settled, &today) <= 0 ? churn.rate : NAN;
-      dates[i] = month.from;
+      rates[i] = final[i] ? churn[i].rate : NAN;
+      dates[i] = months.from;
+      g_date_add_months (&dates[i], i);
     }
   series = crm_report_keep (report, g_new0 (CrmChartSeries, 1), g_free);
   series[0] = (CrmChartSeries) { _("Churn rate"), rates, FALSE };
