@@ -74,7 +74,7 @@ crm_chart_nps_draw (cairo_t             *cr,
   layout->cell_width = layout->plot_width / 11;
   layout->cell_height = layout->plot_height;
 
-  if (total <= 0)
+  if (counts == NULL || total <= 0)
     {
       crm_chart_draw_empty (cr, data, style, layout->plot_x, layout->plot_y,
                             layout->plot_width, layout->plot_height);

@@ -174,7 +174,7 @@ segment_members (CrmCli  *cli,
   for (guint i = 0; i < ids->len; i++)
     {
       g_autoptr(CrmContact) contact = crm_store_get (store, CRM_TYPE_CONTACT, g_ptr_array_index (ids, i), &error);
-      char *row[G_N_ELEMENTS (member_columns)];
+      char *row[G_N_ELEMENTS (member_columns)] = { NULL };
 
       if (contact == NULL)
         return crm_cli_fail (error);

@@ -599,7 +599,7 @@ crm_cli_survey (CrmCli  *cli,
   if (g_strcmp0 (sub, "show") == 0)
     return survey_show (cli, argc - 2, argv + 2);
   if (g_strcmp0 (sub, "open") == 0 || g_strcmp0 (sub, "close") == 0)
-    return survey_set_status (cli, g_str_equal (sub, "open") ? "open" : "closed", argc - 2, argv + 2);
+    return survey_set_status (cli, g_strcmp0 (sub, "open") == 0 ? "open" : "closed", argc - 2, argv + 2);
   if (g_strcmp0 (sub, "respond") == 0)
     return survey_respond (cli, argc - 2, argv + 2);
   if (g_strcmp0 (sub, "invite") == 0)

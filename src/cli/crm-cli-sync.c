@@ -190,7 +190,7 @@ crm_cli_conflicts (CrmCli  *cli,
       if (argc < 3 || !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXINT64, &id, NULL) ||
           (g_strcmp0 (keep, "mine") != 0 && g_strcmp0 (keep, "theirs") != 0))
         return crm_cli_usage_error (_("usage: conflicts resolve ID --keep mine|theirs"));
-      if (!crm_sync_resolve_conflict (store, (gint64) id, g_str_equal (keep, "mine"), &error))
+      if (!crm_sync_resolve_conflict (store, (gint64) id, g_strcmp0 (keep, "mine") == 0, &error))
         return crm_cli_fail (error);
       if (!cli->quiet)
         printf (_("Conflict %" PRId64 " resolved; the change is sent with the next sync.\n"), (int64_t) id);

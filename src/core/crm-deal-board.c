@@ -85,7 +85,9 @@ static Stage *
 get_stage (CrmDealBoard *self,
            guint         stage)
 {
-  g_return_val_if_fail (stage < self->stages->len, NULL);
+  /* Callers check the index (public functions with g_return_val_if_fail),
+   * so an index out of range here is a bug in this file. */
+  g_assert (stage < self->stages->len);
 
   return g_ptr_array_index (self->stages, stage);
 }
@@ -815,6 +817,7 @@ crm_deal_board_get_stage_id (CrmDealBoard *self,
                              guint         stage)
 {
   g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), NULL);
+  g_return_val_if_fail (stage < self->stages->len, NULL);
 
   return get_stage (self, stage)->id;
 }
@@ -824,6 +827,7 @@ crm_deal_board_get_stage_name (CrmDealBoard *self,
                                guint         stage)
 {
   g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), NULL);
+  g_return_val_if_fail (stage < self->stages->len, NULL);
 
   return get_stage (self, stage)->name;
 }
@@ -833,6 +837,7 @@ crm_deal_board_get_stage_probability (CrmDealBoard *self,
                                       guint         stage)
 {
   g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), 0);
+  g_return_val_if_fail (stage < self->stages->len, 0);
 
   return get_stage (self, stage)->probability;
 }
@@ -842,6 +847,7 @@ crm_deal_board_get_stage_is_won (CrmDealBoard *self,
                                  guint         stage)
 {
   g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), FALSE);
+  g_return_val_if_fail (stage < self->stages->len, FALSE);
 
   return get_stage (self, stage)->is_won;
 }
@@ -851,6 +857,7 @@ crm_deal_board_get_stage_is_lost (CrmDealBoard *self,
                                   guint         stage)
 {
   g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), FALSE);
+  g_return_val_if_fail (stage < self->stages->len, FALSE);
 
   return get_stage (self, stage)->is_lost;
 }
@@ -872,6 +879,7 @@ crm_deal_board_get_deals (CrmDealBoard *self,
                           guint         stage)
 {
   g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), NULL);
+  g_return_val_if_fail (stage < self->stages->len, NULL);
 
   return G_LIST_MODEL (get_stage (self, stage)->deals);
 }
@@ -881,6 +889,7 @@ crm_deal_board_get_stage_amount (CrmDealBoard *self,
                                  guint         stage)
 {
   g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), 0);
+  g_return_val_if_fail (stage < self->stages->len, 0);
 
   return get_stage (self, stage)->amount;
 }
@@ -890,6 +899,7 @@ crm_deal_board_get_stage_weighted (CrmDealBoard *self,
                                    guint         stage)
 {
   g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), 0);
+  g_return_val_if_fail (stage < self->stages->len, 0);
 
   return get_stage (self, stage)->weighted;
 }

@@ -19,7 +19,7 @@ crm_uuid_v7_new_at (gint64 unix_ms)
 {
   guint8 b[16];
   guint16 counter;
-  guint32 r;
+  guint32 random_bits[2];
 
   G_LOCK (uuid_lock);
   if (unix_ms <= last_ms)
@@ -48,11 +48,9 @@ crm_uuid_v7_new_at (gint64 unix_ms)
   b[5] = unix_ms & 0xff;
   b[6] = 0x70 | ((counter >> 8) & 0x0f);
   b[7] = counter & 0xff;
-  for (guint i = 8; i < 16; i += 4)
-    {
-      r = g_random_int ();
-      memcpy (&b[i], &r, 4);
-    }
+  random_bits[0] = g_random_int ();
+  random_bits[1] = g_random_int ();
+  memcpy (&b[8], random_bits, sizeof random_bits);
   b[8] = 0x80 | (b[8] & 0x3f);
 
   return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",

@@ -1712,7 +1712,7 @@ crm_sync_resolve_conflict (CrmStore  *store,
   if (!crm_store_begin (store, error))
     return FALSE;
 
-  if (g_str_equal (kind, "delete_edit"))
+  if (g_strcmp0 (kind, "delete_edit") == 0)
     {
       if (keep_mine && local_value != NULL)
         {
@@ -1730,7 +1730,7 @@ crm_sync_resolve_conflict (CrmStore  *store,
         }
     }
   else if (field != NULL &&
-           ((keep_mine && g_str_equal (winner, "remote")) || (!keep_mine && g_str_equal (winner, "local"))))
+           ((keep_mine && g_strcmp0 (winner, "remote") == 0) || (!keep_mine && g_strcmp0 (winner, "local") == 0)))
     {
       g_autoptr(JsonObject) fields = json_object_new ();
       const char *text = keep_mine ? local_value : remote_value;
