@@ -141,7 +141,11 @@ test_empty (StoreFixture  *f,
   g_autoptr(CrmSatisfactionTrend) sat = NULL;
   g_autoptr(GPtrArray) top = NULL;
 
+  gboolean has_purchases = TRUE;
+
   query (&q, "2024-01-01", "2024-01-31");
+  g_assert_true (crm_analytics_has_purchases (f->store, &q, &has_purchases, &error));
+  g_assert_false (has_purchases);
   g_assert_true (crm_analytics_kpis (f->store, &q, &kpis, &error));
   g_assert_no_error (error);
   g_assert_cmpint (kpis.revenue.revenue, ==, 0);
@@ -398,6 +402,7 @@ test_churn_by_month (StoreFixture  *f,
   CrmAnalyticsQuery q;
   CrmRatio by_month[12];
   gboolean final[12];
+  gboolean has_purchases = TRUE;
   gint64 churned = 0;
 
   /* Contact k buys on dates k, k+3, k+6, … (A buys twice on 1 March). */
@@ -409,6 +414,13 @@ test_churn_by_month (StoreFixture  *f,
       for (guint i = k; i < G_N_ELEMENTS (dates); i += 3)
         add_purchase (f->store, id, dates[i], 1);
     }
+
+  query (&q, "2023-09-01", "2023-10-01");
+  g_assert_true (crm_analytics_has_purchases (f->store, &q, &has_purchases, &error));
+  g_assert_false (has_purchases);   /* the first is on 2 October */
+  query (&q, "2023-10-01", "2023-10-02");
+  g_assert_true (crm_analytics_has_purchases (f->store, &q, &has_purchases, &error));
+  g_assert_true (has_purchases);
 
   query (&q, "2024-06-01", "2025-05-31");
   set_as_of (&q, 2025, 6, 1);

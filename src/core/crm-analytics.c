@@ -656,6 +656,27 @@ crm_time_unit_for_period (const CrmAnalyticsQuery *query)
 /* ---------------------------------------------------------------------- */
 /* Customers */
 
+static const char has_purchases_sql[] =
+  "SELECT EXISTS (SELECT 1"
+  " FROM purchases p CROSS JOIN contacts c ON c.id = p.contact_id"
+  " WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at < :to_ts AND" CONTACT_FILTER ")";
+
+gboolean
+crm_analytics_has_purchases (CrmStore                *store,
+                             const CrmAnalyticsQuery *query,
+                             gboolean                *out,
+                             GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, has_purchases_sql, query, error);
+  gboolean failed = FALSE;
+
+  *out = FALSE;
+  if (stmt == NULL || !step_row (store, stmt, &failed, error))
+    return FALSE;
+  *out = sqlite3_column_int (stmt, 0) != 0;
+  return TRUE;
+}
+
 static const char active_sql[] =
   "SELECT count (DISTINCT p.contact_id)"
   " FROM purchases p JOIN contacts c ON c.id = p.contact_id"

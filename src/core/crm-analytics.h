@@ -120,6 +120,12 @@ gboolean crm_analytics_new_customers     (CrmStore                *store,
                                           const CrmAnalyticsQuery *query,
                                           gint64                  *out,
                                           GError                 **error);
+/* Whether any customer (of the filters) bought anything up to the end of
+ * the period: what every sales figure needs. */
+gboolean crm_analytics_has_purchases     (CrmStore                *store,
+                                          const CrmAnalyticsQuery *query,
+                                          gboolean                *out,
+                                          GError                 **error);
 /* Customers with ≥ 2 purchases ÷ customers with ≥ 1, in the period. */
 gboolean crm_analytics_repurchase_rate   (CrmStore                *store,
                                           const CrmAnalyticsQuery *query,

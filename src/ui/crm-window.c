@@ -11,6 +11,7 @@
 #include "crm-context.h"
 #include "crm-dashboard-page.h"
 #include "crm-pipeline-page.h"
+#include "crm-reports-page.h"
 #include "crm-service-page.h"
 #include "crm-surveys-page.h"
 #include "crm-duplicates-dialog.h"
@@ -41,6 +42,7 @@ struct _CrmWindow
   CrmPipelinePage      *pipeline_page;
   CrmSurveysPage       *surveys_page;
   CrmServicePage       *service_page;
+  CrmReportsPage       *reports_page;
   CrmCampaignsPage     *campaigns_page;
 };
 
@@ -481,6 +483,7 @@ crm_window_constructed (GObject *object)
       crm_pipeline_page_set_context (self->pipeline_page, self->context);
       crm_surveys_page_set_context (self->surveys_page, self->context);
       crm_service_page_set_context (self->service_page, self->context);
+      crm_reports_page_set_context (self->reports_page, self->context);
       crm_campaigns_page_set_context (self->campaigns_page, self->context);
     }
   g_object_bind_property (self->contacts_page, "overdue-count",
@@ -584,6 +587,7 @@ crm_window_class_init (CrmWindowClass *klass)
   g_type_ensure (CRM_TYPE_PIPELINE_PAGE);
   g_type_ensure (CRM_TYPE_SURVEYS_PAGE);
   g_type_ensure (CRM_TYPE_SERVICE_PAGE);
+  g_type_ensure (CRM_TYPE_REPORTS_PAGE);
   g_type_ensure (CRM_TYPE_CAMPAIGNS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-window.ui");
@@ -602,6 +606,7 @@ crm_window_class_init (CrmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, pipeline_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, surveys_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, service_page);
+  gtk_widget_class_bind_template_child (widget_class, CrmWindow, reports_page);
   gtk_widget_class_bind_template_child (widget_class, CrmWindow, campaigns_page);
   gtk_widget_class_bind_template_callback (widget_class, on_workspace_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_status_clicked);

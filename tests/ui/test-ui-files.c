@@ -15,6 +15,7 @@
 #include "crm-dashboard-page.h"
 #include "crm-deal-editor.h"
 #include "crm-pipeline-page.h"
+#include "crm-reports-page.h"
 #include "crm-service-page.h"
 #include "crm-surveys-page.h"
 #include "crm-duplicates-dialog.h"
@@ -46,6 +47,7 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_DEAL_EDITOR);
   g_type_ensure (CRM_TYPE_SURVEYS_PAGE);
   g_type_ensure (CRM_TYPE_SERVICE_PAGE);
+  g_type_ensure (CRM_TYPE_REPORTS_PAGE);
   g_type_ensure (CRM_TYPE_IMPORT_DIALOG);
   g_type_ensure (CRM_TYPE_DUPLICATES_DIALOG);
 }
