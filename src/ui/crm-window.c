@@ -44,6 +44,8 @@ struct _CrmWindow
   CrmServicePage       *service_page;
   CrmReportsPage       *reports_page;
   CrmCampaignsPage     *campaigns_page;
+
+  GHashTable           *pages_with_context;  /* set of the page widgets given the context */
 };
 
 G_DEFINE_FINAL_TYPE (CrmWindow, crm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -142,6 +144,35 @@ on_workspace_row_activated (GtkListBox    *list,
                               gtk_widget_get_name (GTK_WIDGET (row)));
 }
 
+/* A workspace reads the database only once it is first shown: at start
+ * only the visible one does (and contacts, whose overdue count is in the
+ * sidebar, but that reads after the first frame). A hidden pipeline board
+ * or dashboard on a large database held the first window back for seconds. */
+static void
+give_page_context (CrmWindow *self,
+                   GtkWidget *page)
+{
+  if (self->context == NULL || page == NULL || self->pages_with_context == NULL ||
+      g_hash_table_contains (self->pages_with_context, page))
+    return;
+  g_hash_table_add (self->pages_with_context, page);
+
+  if (page == GTK_WIDGET (self->contacts_page))
+    crm_contacts_page_set_context (self->contacts_page, self->context);
+  else if (page == GTK_WIDGET (self->dashboard_page))
+    crm_dashboard_page_set_context (self->dashboard_page, self->context);
+  else if (page == GTK_WIDGET (self->pipeline_page))
+    crm_pipeline_page_set_context (self->pipeline_page, self->context);
+  else if (page == GTK_WIDGET (self->surveys_page))
+    crm_surveys_page_set_context (self->surveys_page, self->context);
+  else if (page == GTK_WIDGET (self->service_page))
+    crm_service_page_set_context (self->service_page, self->context);
+  else if (page == GTK_WIDGET (self->reports_page))
+    crm_reports_page_set_context (self->reports_page, self->context);
+  else if (page == GTK_WIDGET (self->campaigns_page))
+    crm_campaigns_page_set_context (self->campaigns_page, self->context);
+}
+
 static void
 on_visible_workspace_changed (CrmWindow *self)
 {
@@ -153,6 +184,7 @@ on_visible_workspace_changed (CrmWindow *self)
   if (name == NULL || child == NULL)
     return;
 
+  give_page_context (self, child);
   page = adw_view_stack_get_page (self->stack, child);
   adw_window_title_set_title (self->content_title, adw_view_stack_page_get_title (page));
 
@@ -476,16 +508,8 @@ crm_window_constructed (GObject *object)
   if (g_strcmp0 (PROFILE, "Devel") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  if (self->context != NULL)
-    {
-      crm_contacts_page_set_context (self->contacts_page, self->context);
-      crm_dashboard_page_set_context (self->dashboard_page, self->context);
-      crm_pipeline_page_set_context (self->pipeline_page, self->context);
-      crm_surveys_page_set_context (self->surveys_page, self->context);
-      crm_service_page_set_context (self->service_page, self->context);
-      crm_reports_page_set_context (self->reports_page, self->context);
-      crm_campaigns_page_set_context (self->campaigns_page, self->context);
-    }
+  /* The others get theirs when first shown (give_page_context). */
+  give_page_context (self, GTK_WIDGET (self->contacts_page));
   g_object_bind_property (self->contacts_page, "overdue-count",
                           adw_view_stack_get_page (self->stack, GTK_WIDGET (self->contacts_page)), "badge-number",
                           G_BINDING_SYNC_CREATE);
@@ -513,6 +537,8 @@ crm_window_dispose (GObject *object)
   CrmWindow *self = (CrmWindow *)object;
 
   g_clear_handle_id (&self->sync_status_timer, g_source_remove);
+  /* First, so that pages going away are not given the context. */
+  g_clear_pointer (&self->pages_with_context, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->context);
@@ -631,6 +657,7 @@ crm_window_class_init (CrmWindowClass *klass)
 static void
 crm_window_init (CrmWindow *self)
 {
+  self->pages_with_context = g_hash_table_new (NULL, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new ("com.example.Crm");

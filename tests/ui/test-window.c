@@ -8,6 +8,7 @@
 #include "crm-contact-search.h"
 #include "crm-contacts-page.h"
 #include "crm-context.h"
+#include "crm-pipeline-page.h"
 #include "crm-test-ui.h"
 #include "crm-window.h"
 
@@ -86,12 +87,20 @@ test_window_workspaces (void)
   g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
   TempContext t = { 0 };
   CrmWindow *window;
+  CrmPipelinePage *pipeline;
 
+  g_settings_set_string (settings, "last-workspace", "contacts");
   temp_context_open (&t);
   window = crm_window_new (ADW_APPLICATION (app), t.context);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
   gtk_window_present (GTK_WINDOW (window));
   crm_test_ui_wait_until (window_is_mapped, window);
+
+  /* A workspace not yet shown has not read anything (its board is made
+   * with the context); it does once shown. */
+  pipeline = CRM_PIPELINE_PAGE (find_descendant (GTK_WIDGET (window), CRM_TYPE_PIPELINE_PAGE));
+  g_assert_nonnull (pipeline);
+  g_assert_null (crm_pipeline_page_get_board (pipeline));
 
   for (guint i = 0; i < G_N_ELEMENTS (workspaces); i++)
     {
@@ -104,6 +113,7 @@ test_window_workspaces (void)
       saved = g_settings_get_string (settings, "last-workspace");
       g_assert_cmpstr (saved, ==, workspaces[i]);
     }
+  g_assert_nonnull (crm_pipeline_page_get_board (pipeline));
 
   /* An unknown workspace is refused and the visible one stays. */
   g_test_expect_message ("Crm", G_LOG_LEVEL_WARNING, "*No workspace named*");

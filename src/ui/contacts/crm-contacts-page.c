@@ -13,6 +13,7 @@
 #include "crm-contacts-page.h"
 #include "crm-reminders.h"
 #include "crm-reminders-view.h"
+#include "crm-tooltip.h"
 #include "crm-user-directory.h"
 
 typedef enum
@@ -392,7 +393,7 @@ setup_cell (GtkSignalListItemFactory *factory,
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       GtkWidget *icon = gtk_image_new_from_icon_name ("x-office-address-book-symbolic");
 
-      gtk_widget_set_tooltip_text (icon, _("Organization"));
+      crm_tooltip_set_text (icon, _("Organization"));
       gtk_box_append (GTK_BOX (box), icon);
       gtk_box_append (GTK_BOX (box), label);
       gtk_list_item_set_child (item, box);

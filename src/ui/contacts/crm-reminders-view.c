@@ -11,6 +11,7 @@
 #include "crm-contact-labels.h"
 #include "crm-reminders.h"
 #include "crm-reminders-view.h"
+#include "crm-tooltip.h"
 
 #define BIRTHDAY_DAYS 30
 
@@ -105,7 +106,7 @@ task_row (CrmRemindersView *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), crm_record_get_string (task, "subject"));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : "");
-  gtk_widget_set_tooltip_text (done, _("Mark as done"));
+  crm_tooltip_set_text (done, _("Mark as done"));
   gtk_widget_set_valign (done, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (done), "s", crm_record_get_id (task));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (done), "reminders.complete");
@@ -144,7 +145,7 @@ birthday_row (CrmRemindersView *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_valign (greet, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (greet, _("Log that birthday greetings were sent"));
+  crm_tooltip_set_text (greet, _("Log that birthday greetings were sent"));
   gtk_actionable_set_action_target (GTK_ACTIONABLE (greet), "s", crm_record_get_id (CRM_RECORD (contact)));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (greet), "reminders.greet");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), greet);

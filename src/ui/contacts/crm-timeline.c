@@ -10,6 +10,7 @@
 #include "crm-contact-labels.h"
 #include "crm-purchase.h"
 #include "crm-timeline.h"
+#include "crm-tooltip.h"
 
 struct _CrmTimeline
 {
@@ -128,7 +129,7 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (time, "caption");
   gtk_widget_add_css_class (time, "timeline-time");
   gtk_widget_set_valign (done, GTK_ALIGN_START);
-  gtk_widget_set_tooltip_text (done, _("Done"));
+  crm_tooltip_set_text (done, _("Done"));
 
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), text);
@@ -186,7 +187,7 @@ bind_row (GtkSignalListItemFactory *factory,
     }
 
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), kind_icon (kind));
-  gtk_widget_set_tooltip_text (icon, kind_label (kind));
+  crm_tooltip_set_text (icon, kind_label (kind));
   gtk_label_set_label (GTK_LABEL (title), title_text);
   gtk_label_set_label (GTK_LABEL (subtitle), subtitle_text != NULL ? subtitle_text : "");
   gtk_widget_set_visible (subtitle, subtitle_text != NULL && *subtitle_text != '\0');

@@ -1150,7 +1150,10 @@ crm_dashboard_page_set_context (CrmDashboardPage *self,
   self->context = g_object_ref (context);
   g_signal_connect_object (crm_context_get_store (context), "changed", G_CALLBACK (on_store_changed), self,
                            G_CONNECT_SWAPPED);
-  refresh (self);
+  /* Computed when first looked at, not while hidden (crm_dashboard_page_map). */
+  self->stale = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh (self);
 }
 
 gboolean
