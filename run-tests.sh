@@ -40,7 +40,8 @@ if [ -z "${CRM_SKIP_SANITIZE:-}" ]; then
   # The 200 kills of crash-safety ran in the build above; here fewer, to
   # catch memory errors on the recovery paths within CI's time.
   CRM_KILL_ITERATIONS=40 \
-  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C build-sanitize --no-suite ui --no-suite analysis --print-errorlogs 2>&1 | tee build-sanitize/test-run.log
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   add_counts build-sanitize/test-run.log

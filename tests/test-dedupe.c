@@ -56,7 +56,7 @@ test_find (StoreFixture  *f,
   g_autoptr(GPtrArray) pairs = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *ids[12] = { NULL };
+  char *ids[12] = { NULL };
 
   /* One mobile written three ways. */
   ids[0] = add (f, "张三", "138 0013 8000", NULL, NULL, NULL);
@@ -98,6 +98,9 @@ test_find (StoreFixture  *f,
   g_clear_pointer (&pairs, g_ptr_array_unref);
   pairs = crm_dedupe_find (f->store, CRM_DEDUPE_DEFAULT_MIN_SCORE, NULL, &error);
   g_assert_cmpuint (pairs->len, ==, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i]);
 }
 
 static void

@@ -135,6 +135,7 @@ server_thread (gpointer data)
   g_assert_no_error (error);
 
   g_mutex_lock (&f->mutex);
+  g_free (f->url);
   f->url = g_strdup_printf ("http://127.0.0.1:%u", crm_server_get_port (server));
   f->server = server;
   f->ready = TRUE;
