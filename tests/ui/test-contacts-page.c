@@ -31,6 +31,15 @@ page_started (gpointer page)
   return g_strcmp0 (crm_contacts_page_get_list_state (page), "loading") != 0;
 }
 
+static gboolean
+overdue_counted (gpointer page)
+{
+  guint overdue = 0;
+
+  g_object_get (page, "overdue-count", &overdue, NULL);
+  return overdue > 0;
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -173,6 +182,46 @@ test_create_edit_undo (Fixture       *f,
   contact = load (f, id);
   g_assert_cmpstr (crm_contact_get_name (contact), ==, "王小明");
   g_assert_false (crm_record_get_deleted (CRM_RECORD (contact)));
+}
+
+typedef struct
+{
+  CrmContactPane *pane;
+  const char     *id;
+} PaneShows;
+
+static gboolean
+pane_shows (gpointer data)
+{
+  PaneShows *p = data;
+
+  return g_strcmp0 (crm_contact_pane_get_contact_id (p->pane), p->id) == 0;
+}
+
+/* Paging through the list: the pane shows the row where the selection
+ * stops (a quick run of changes is shown once, at its end). */
+static void
+test_pane_follows_paging (Fixture       *f,
+                          gconstpointer  data)
+{
+  CrmContactPane *pane = CRM_CONTACT_PANE (crm_contacts_page_get_pane (f->page));
+  GtkSelectionModel *selection = crm_contacts_page_get_selection (f->page);
+  g_autofree char *a = add_contact (f, "Alice", NULL);
+  g_autofree char *b = add_contact (f, "Bob", NULL);
+  g_autofree char *c = add_contact (f, "Carol", NULL);
+  PaneShows shows = { pane, c };
+
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  gtk_selection_model_select_item (selection, 2, TRUE);
+  crm_test_ui_wait_until (pane_shows, &shows);
+  g_assert_cmpstr (crm_contact_pane_get_contact_id (pane), ==, c);
+
+  /* A single change long after is shown at once. */
+  g_usleep (200 * 1000);
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  g_assert_cmpstr (crm_contact_pane_get_contact_id (pane), ==, a);
+  g_assert_nonnull (b);
 }
 
 static void
@@ -575,6 +624,8 @@ test_reads_after_first_frame (Fixture       *f,
   crm_test_ui_wait_until (page_started, page);
   g_assert_cmpstr (crm_contacts_page_get_list_state (page), ==, "list");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (crm_contacts_page_get_model (page))), ==, 1);
+  /* My Tasks and the count come a frame after the list. */
+  crm_test_ui_wait_until (overdue_counted, page);
   g_object_get (page, "overdue-count", &overdue, NULL);
   g_assert_cmpuint (overdue, ==, 1);
 
@@ -691,6 +742,7 @@ main (int   argc,
   PAGE_TEST ("/contacts-page/empty-state", test_empty_state);
   PAGE_TEST ("/contacts-page/create-edit-undo", test_create_edit_undo);
   PAGE_TEST ("/contacts-page/delete-undo", test_delete_undo);
+  PAGE_TEST ("/contacts-page/pane-follows-paging", test_pane_follows_paging);
   PAGE_TEST ("/contacts-page/invalid-phone-rejected", test_invalid_phone_rejected);
   PAGE_TEST ("/contacts-page/search-narrows", test_search_narrows);
   PAGE_TEST ("/contacts-page/filters-combine", test_filters_combine);

@@ -112,6 +112,15 @@ struct _CrmContactsPage
   GtkWidget            *watched_root;
   GdkFrameClock        *watched_clock;
   guint                 start_idle;
+  /* My Tasks and the due check come one frame after the list: building
+   * their rows took longer than reading the list's first page. */
+  gboolean              tasks_started;
+  /* Paging through the list (a key held down) shows the contact where it
+   * stops, not each one passed (that was most of a frame). */
+  gint64                last_selection_change;
+  guint                 pane_timeout;
+  GdkFrameClock         *tasks_clock;
+  guint                 tasks_idle;
 };
 
 G_DEFINE_FINAL_TYPE (CrmContactsPage, crm_contacts_page, GTK_TYPE_WIDGET)
@@ -136,10 +145,14 @@ static guint signals[N_SIGNALS];
 /* How often tasks coming due are looked for while the app runs. */
 #define DUE_CHECK_SECONDS 30
 
+/* How long the selection rests before the pane follows a quick run of changes. */
+#define PANE_SETTLE_MS 150
+
 static void update_actions (CrmContactsPage *self);
 static void save_visible_columns (CrmContactsPage *self);
 static void update_rank_order (CrmContactsPage *self);
 static void ensure_started (CrmContactsPage *self);
+static void start_tasks (CrmContactsPage *self);
 static void watch_first_frame (CrmContactsPage *self);
 static void unwatch_first_frame (CrmContactsPage *self);
 static gboolean due_timer_cb (gpointer user_data);
@@ -675,10 +688,11 @@ on_items_changed (CrmContactsPage *self)
 }
 
 static void
-on_selection_changed (CrmContactsPage *self)
+show_selected_in_pane (CrmContactsPage *self)
 {
   g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
 
+  g_clear_handle_id (&self->pane_timeout, g_source_remove);
   if (gtk_bitset_get_size (selected) == 1)
     {
       g_autoptr(CrmContact) contact = g_list_model_get_item (G_LIST_MODEL (self->model),
@@ -690,6 +704,32 @@ on_selection_changed (CrmContactsPage *self)
           gtk_stack_set_visible_child (self->detail_stack, GTK_WIDGET (self->pane));
         }
     }
+}
+
+static gboolean
+pane_timeout_cb (gpointer user_data)
+{
+  CrmContactsPage *self = user_data;
+
+  self->pane_timeout = 0;
+  show_selected_in_pane (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_selection_changed (CrmContactsPage *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean paging = now - self->last_selection_change < PANE_SETTLE_MS * 1000;
+
+  /* A single change shows at once; in a quick run of them the pane waits
+   * until the selection has rested for PANE_SETTLE_MS. */
+  self->last_selection_change = now;
+  g_clear_handle_id (&self->pane_timeout, g_source_remove);
+  if (paging)
+    self->pane_timeout = g_timeout_add (PANE_SETTLE_MS, pane_timeout_cb, self);
+  else
+    show_selected_in_pane (self);
 
   update_list_state (self);
   update_actions (self);
@@ -829,6 +869,7 @@ show_reminders_action (GtkWidget  *widget,
   CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
 
   ensure_started (self);
+  start_tasks (self);
   crm_reminders_view_reload (self->reminders);
   gtk_stack_set_visible_child (self->detail_stack, GTK_WIDGET (self->reminders));
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
@@ -1550,9 +1591,63 @@ unwatch_first_frame (CrmContactsPage *self)
   self->watched_root = NULL;
 }
 
-/* Reads what the page shows: the list, My Tasks, tasks coming due (which
- * also gives the sidebar its overdue count). Done once, after the window's
- * first frame, or at once when something needs it sooner. */
+/* Reads what the page shows: the list, then (a frame later) My Tasks and
+ * tasks coming due (which also gives the sidebar its overdue count). Done
+ * once, after the window's first frame, or at once when something needs
+ * it sooner. */
+static void
+start_tasks (CrmContactsPage *self)
+{
+  if (self->tasks_started || self->context == NULL)
+    return;
+
+  self->tasks_started = TRUE;
+  if (self->tasks_clock != NULL)
+    g_signal_handlers_disconnect_by_data (self->tasks_clock, self);
+  g_clear_object (&self->tasks_clock);
+  g_clear_handle_id (&self->tasks_idle, g_source_remove);
+
+  crm_reminders_view_set_store (self->reminders, crm_context_get_store (self->context));
+  due_timer_cb (self);
+  self->due_timer = g_timeout_add_seconds (DUE_CHECK_SECONDS, due_timer_cb, self);
+}
+
+static gboolean
+tasks_idle_cb (gpointer user_data)
+{
+  CrmContactsPage *self = user_data;
+
+  self->tasks_idle = 0;
+  start_tasks (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_list_frame_painted (CrmContactsPage *self)
+{
+  g_signal_handlers_disconnect_by_data (self->tasks_clock, self);
+  g_clear_object (&self->tasks_clock);
+  if (!self->tasks_started && self->tasks_idle == 0)
+    self->tasks_idle = g_idle_add (tasks_idle_cb, self);
+}
+
+/* Once the frame with the list is painted, or now without a display. */
+static void
+start_tasks_after_next_frame (CrmContactsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GdkFrameClock *clock = root != NULL ? gtk_widget_get_frame_clock (GTK_WIDGET (root)) : NULL;
+
+  if (clock == NULL)
+    {
+      start_tasks (self);
+      return;
+    }
+  self->tasks_clock = g_object_ref (clock);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_list_frame_painted), self, G_CONNECT_SWAPPED);
+  gtk_widget_queue_draw (GTK_WIDGET (root));
+}
+
 static void
 ensure_started (CrmContactsPage *self)
 {
@@ -1564,9 +1659,7 @@ ensure_started (CrmContactsPage *self)
   g_clear_handle_id (&self->start_idle, g_source_remove);
 
   crm_contact_list_model_start (self->model);
-  crm_reminders_view_set_store (self->reminders, crm_context_get_store (self->context));
-  due_timer_cb (self);
-  self->due_timer = g_timeout_add_seconds (DUE_CHECK_SECONDS, due_timer_cb, self);
+  start_tasks_after_next_frame (self);
 
   update_list_state (self);
   update_actions (self);
@@ -1665,6 +1758,11 @@ crm_contacts_page_dispose (GObject *object)
   g_clear_pointer (&self->organization_names, g_hash_table_unref);
   g_clear_handle_id (&self->due_timer, g_source_remove);
   g_clear_handle_id (&self->start_idle, g_source_remove);
+  g_clear_handle_id (&self->tasks_idle, g_source_remove);
+  g_clear_handle_id (&self->pane_timeout, g_source_remove);
+  if (self->tasks_clock != NULL)
+    g_signal_handlers_disconnect_by_data (self->tasks_clock, self);
+  g_clear_object (&self->tasks_clock);
   unwatch_first_frame (self);
   g_clear_pointer (&self->due_checked_until, g_free);
 

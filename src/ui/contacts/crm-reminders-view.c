@@ -17,7 +17,7 @@
 
 /* Rows per group: a list to act on, not a report. With a million
  * contacts a month holds tens of thousands of birthdays. */
-#define GROUP_LIMIT 50
+#define GROUP_LIMIT 20
 
 struct _CrmRemindersView
 {
