@@ -144,6 +144,10 @@ test_format (void)
     { CRM_CHART_FORMAT_PERCENT, 0.5, TRUE, "50%" },
     { CRM_CHART_FORMAT_PERCENT, 0.004, TRUE, "0.4%" },
     { CRM_CHART_FORMAT_HOURS, 2.5, FALSE, "2.5 h" },
+    /* NPS: whole points with a sign, as the NPS chart's headline reads. */
+    { CRM_CHART_FORMAT_SCORE, 38.9, TRUE, "+39" },
+    { CRM_CHART_FORMAT_SCORE, -12.5, FALSE, "-13" },
+    { CRM_CHART_FORMAT_SCORE, -0.4, FALSE, "0" },
     { CRM_CHART_FORMAT_PERCENT, NAN, FALSE, "n/a" },
   };
 

@@ -704,6 +704,11 @@ test_store_hlc_persists (StoreFixture  *f,
 #define DOWNGRADE_MIGRATION_7 \
   "DROP INDEX activities_open_tasks;"
 
+#define DOWNGRADE_MIGRATION_8 \
+  "DROP INDEX purchases_at_amount; DROP INDEX purchases_contact_at; DROP INDEX contacts_analytics;" \
+  "CREATE INDEX purchases_at ON purchases (purchased_at);" \
+  "CREATE INDEX purchases_contact ON purchases (contact_id, purchased_at);"
+
 /* What migration 6 added (after DOWNGRADE_MIGRATION_5 when both are used). */
 #define DOWNGRADE_MIGRATION_6 \
   "DROP TRIGGER IF EXISTS activities_sync_insert; DROP TRIGGER IF EXISTS activities_sync_update;" \
@@ -718,6 +723,58 @@ test_store_hlc_persists (StoreFixture  *f,
   "ALTER TABLE campaign_members DROP COLUMN attempts; ALTER TABLE campaign_members DROP COLUMN next_attempt_at;" \
   "ALTER TABLE campaign_members DROP COLUMN sending_at;"
 
+/* Whether SQLite answers @sql through index @index alone. */
+static gboolean
+plan_covered_by (CrmStore   *store,
+                 const char *sql,
+                 const char *index)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  g_autofree char *covering = g_strconcat ("COVERING INDEX ", index, " ", NULL);
+  sqlite3_stmt *plan = NULL;
+  gboolean found = FALSE;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (crm_store_get_db (store), explain, -1, &plan, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (plan) == SQLITE_ROW)
+    found |= strstr ((const char *) sqlite3_column_text (plan, 3), covering) != NULL;
+  sqlite3_finalize (plan);
+  return found;
+}
+
+/* A version 7 database gets the covering indexes of the analytics (in
+ * place of the narrower purchase indexes), and a month's revenue by buyer
+ * reads no purchase or contact row. */
+static void
+test_store_migration_8 (StoreFixture  *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = crm_store_get_db (f->store);
+
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_8 "PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  f->store = crm_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, crm_store_get_latest_schema_version ());
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM sqlite_master WHERE name IN"
+                                    " ('purchases_at', 'purchases_contact')"), ==, 0);
+  g_assert_true (plan_covered_by (f->store,
+                                  "SELECT sum (p.amount), count (DISTINCT p.contact_id)"
+                                  " FROM purchases p CROSS JOIN contacts c ON c.id = p.contact_id"
+                                  " WHERE p.deleted = 0 AND c.deleted = 0 AND c.province IS NULL"
+                                  " AND p.purchased_at >= '2026-10' AND p.purchased_at < '2026-11'",
+                                  "purchases_at_amount"));
+  g_assert_true (plan_covered_by (f->store,
+                                  "SELECT c.owner_id FROM purchases p CROSS JOIN contacts c ON c.id = p.contact_id"
+                                  " WHERE p.purchased_at >= '2026-10' AND c.deleted = 0",
+                                  "contacts_analytics"));
+  g_assert_true (plan_covered_by (f->store,
+                                  "SELECT min (purchased_at) FROM purchases"
+                                  " WHERE contact_id = 'x' AND deleted = 0 AND purchased_at >= '2026'",
+                                  "purchases_contact_at"));
+}
+
 /* A version 6 database gets the index of open tasks, and the overdue
  * count reads through it rather than every activity. */
 static void
@@ -727,7 +784,7 @@ test_store_migration_7 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -764,7 +821,7 @@ test_store_migration_6 (StoreFixture  *f,
   g_object_set (campaign, "name", "春节问候", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (campaign), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -800,7 +857,7 @@ test_store_migration_5 (StoreFixture  *f,
   g_object_set (complaint, "kind", "complaint", "contact-id", contact, "subject", "Broken", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (complaint), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -836,6 +893,7 @@ test_store_migration_4 (StoreFixture  *f,
                                  "DROP INDEX deals_pipeline;"
                                  "ALTER TABLE deals DROP COLUMN position; ALTER TABLE deals DROP COLUMN notes;"
                                  "ALTER TABLE pipelines DROP COLUMN monthly_target;"
+                                 DOWNGRADE_MIGRATION_8
                                  DOWNGRADE_MIGRATION_7
                                  DOWNGRADE_MIGRATION_5
                                  DOWNGRADE_MIGRATION_6
@@ -887,6 +945,7 @@ main (int    argc,
   STORE_TEST ("/store/migration-5", test_store_migration_5);
   STORE_TEST ("/store/migration-6", test_store_migration_6);
   STORE_TEST ("/store/migration-7", test_store_migration_7);
+  STORE_TEST ("/store/migration-8", test_store_migration_8);
 
   ret = g_test_run ();
   remove_tree (data_home);

@@ -39,7 +39,11 @@ crm_chart_nps_draw (cairo_t             *cr,
   /* The score and the three groups in one line above the bars. */
   if (total > 0)
     {
-      g_autofree char *score = g_strdup_printf ("%+.0f", isnan (data->value) ? 100.0 * (groups[2] - groups[0]) / total : data->value);
+      /* The same text as the NPS tiles show. */
+      g_autofree char *score = crm_chart_format_value (CRM_CHART_FORMAT_SCORE,
+                                                       isnan (data->value) ? 100.0 * (groups[2] - groups[0]) / total
+                                                                           : data->value,
+                                                       FALSE);
       /* Translators: the Net Promoter Score, e.g. "NPS +32". */
       g_autofree char *headline = g_strdup_printf (_("NPS %s"), score);
       double w, h;

@@ -60,7 +60,10 @@ crm_chart_tile_draw (cairo_t             *cr,
       if (data->change_in_points)
         {
           double scale = data->format == CRM_CHART_FORMAT_PERCENT ? 100 : 1;
-          g_autofree char *points = g_strdup_printf ("%.1f", fabs (change) * scale);
+          /* A score moves in whole points, as it is shown. */
+          g_autofree char *points = data->format == CRM_CHART_FORMAT_SCORE
+                                      ? g_strdup_printf ("%.0f", fabs (round (data->value) - round (data->previous)))
+                                      : g_strdup_printf ("%.1f", fabs (change) * scale);
 
           /* Translators: a change of a rate or score, in points. */
           amount = g_strdup_printf (_("%s pts"), points);

@@ -259,6 +259,11 @@ crm_chart_format_value (CrmChartFormat format,
       number = format_plain (value, value < 10 ? 1 : 0);
       /* Translators: a duration in hours; %s is the number. */
       return g_strdup_printf (_("%s h"), number);
+    case CRM_CHART_FORMAT_SCORE:
+      /* Whole points, as the NPS is quoted everywhere; no "-0". */
+      if (round (value) == 0)
+        return g_strdup ("0");
+      return g_strdup_printf ("%+.0f", round (value));
     case CRM_CHART_FORMAT_NUMBER:
     default:
       return compact ? format_compact (value) : format_plain (value, decimals_for (value));

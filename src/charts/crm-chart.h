@@ -12,6 +12,7 @@ typedef enum
   CRM_CHART_FORMAT_MONEY,     /* major units (yuan, not fen) */
   CRM_CHART_FORMAT_PERCENT,   /* a fraction: 0.25 is 25 % */
   CRM_CHART_FORMAT_HOURS,
+  CRM_CHART_FORMAT_SCORE,     /* a whole score with its sign: NPS +39 */
 } CrmChartFormat;
 
 typedef enum

@@ -784,29 +784,24 @@ crm_analytics_churn_rate (CrmStore                *store,
 }
 
 /* The same for consecutive months in one pass. Each purchase since the
- * first month's window, with the contact's next purchase: a customer is
- * active at a month's start with last purchase p exactly when p is in the
- * 365 days before the start and the next purchase is not (it is from the
- * start on, or there is none). :months is a JSON array of [window, start,
- * end) UTC bounds, one per month, read once (MATERIALIZED: not once per
- * purchase). */
+ * first month's window comes with the contact's next purchase: a customer
+ * is active at a month's start with last purchase p exactly when p is in
+ * the 365 days before the start and the next purchase is not (it is from
+ * the start on, or there is none). Purchases followed by another before
+ * the first month are no one's last and are left out; the months each
+ * remaining purchase counts for are found in C (a join with a table of
+ * months cost more than all the rest). :settled_date is @as_of - 180 days:
+ * a purchase on it or before has its 180 days over. */
 static const char churn_by_month_sql[] =
-  "WITH m AS MATERIALIZED ("
-  "  SELECT CAST (key AS INTEGER) AS i, json_extract (value, '$[0]') AS w,"
-  "   json_extract (value, '$[1]') AS s, json_extract (value, '$[2]') AS e"
-  "  FROM json_each (:months)),"
-  " p AS ("
+  "WITH p AS ("
   "  SELECT p.purchased_at AS at,"
   "   lead (p.purchased_at) OVER (PARTITION BY p.contact_id ORDER BY p.purchased_at) AS next"
   "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
-  "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at >= :window_ts AND" CONTACT_FILTER "),"
-  " a AS ("
-  "  SELECT m.i, m.e, p.next, date (crm_local_date (p.at), '+180 days') AS settled"
-  "  FROM m JOIN p ON p.at >= m.w AND p.at < m.s AND (p.next IS NULL OR p.next >= m.s))"
-  " SELECT i, count (*), coalesce (sum ("
-  "   settled <= :as_of_date"
-  "   AND (next IS NULL OR (next >= e AND crm_local_date (next) > settled))), 0)"
-  " FROM a GROUP BY i";
+  "  WHERE p.deleted = 0 AND c.deleted = 0"
+  "  AND p.purchased_at >= :window_ts AND p.purchased_at < :last_start_ts AND" CONTACT_FILTER ")"
+  " SELECT at, next, crm_local_date (at) <= :settled_date,"
+  "  next IS NULL OR crm_local_date (next) > date (crm_local_date (at), '+180 days')"
+  " FROM p WHERE next IS NULL OR next >= :first_start_ts";
 
 gboolean
 crm_analytics_churn_is_final (const CrmAnalyticsQuery *query)
@@ -829,27 +824,29 @@ crm_analytics_churn_by_month (CrmStore                *store,
                               GError                 **error)
 {
   g_autoptr(CrmCachedStmt) stmt = NULL;
-  g_autoptr(GString) months = g_string_new ("[");
-  GDate first, window;
+  g_autoptr(GPtrArray) bounds = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gint64 *active = g_new0 (gint64, MAX (n_months, 1));
+  g_autofree gint64 *churned = g_new0 (gint64, MAX (n_months, 1));
+  g_autofree char *settled_date = NULL;
+  GDate first, as_of;
   gboolean failed = FALSE;
 
+  /* Per month: window, start and end as UTC bounds (3 × i, + 1, + 2). */
   g_date_clear (&first, 1);
   g_date_set_dmy (&first, 1, g_date_get_month (&query->from), g_date_get_year (&query->from));
   for (guint i = 0; i < n_months; i++)
     {
       CrmAnalyticsQuery month = *query;
-      GDate start = first, end;
-      g_autofree char *w = NULL, *s = NULL, *e = NULL;
+      GDate start = first, end, window;
 
       g_date_add_months (&start, i);
       end = start;
       g_date_add_months (&end, 1);
       window = start;
       g_date_subtract_days (&window, 365);
-      w = date_to_utc_bound (&window);
-      s = date_to_utc_bound (&start);
-      e = date_to_utc_bound (&end);
-      g_string_append_printf (months, "%s[\"%s\",\"%s\",\"%s\"]", i > 0 ? "," : "", w, s, e);
+      g_ptr_array_add (bounds, date_to_utc_bound (&window));
+      g_ptr_array_add (bounds, date_to_utc_bound (&start));
+      g_ptr_array_add (bounds, date_to_utc_bound (&end));
 
       ratio_set (&out[i], 0, 0);
       if (final != NULL)
@@ -860,25 +857,44 @@ crm_analytics_churn_by_month (CrmStore                *store,
           final[i] = crm_analytics_churn_is_final (&month);
         }
     }
-  g_string_append_c (months, ']');
   if (n_months == 0)
     return TRUE;
 
   stmt = prepare_query (store, churn_by_month_sql, query, error);
   if (stmt == NULL)
     return FALSE;
-  window = first;
-  g_date_subtract_days (&window, 365);
-  bind_named_date_ts (stmt, ":window_ts", &window);
-  bind_named_text (stmt, ":months", months->str);
+  get_as_of (query, &as_of);
+  g_date_subtract_days (&as_of, 180);
+  settled_date = date_to_string (&as_of);
+  bind_named_text (stmt, ":window_ts", bounds->pdata[0]);
+  bind_named_text (stmt, ":first_start_ts", bounds->pdata[1]);
+  bind_named_text (stmt, ":last_start_ts", bounds->pdata[3 * (n_months - 1) + 1]);
+  bind_named_text (stmt, ":settled_date", settled_date);
   while (step_row (store, stmt, &failed, error))
     {
-      gint64 i = sqlite3_column_int64 (stmt, 0);
+      const char *at = (const char *) sqlite3_column_text (stmt, 0);
+      const char *next = (const char *) sqlite3_column_text (stmt, 1);
+      gboolean settled = sqlite3_column_int (stmt, 2) != 0;
+      gboolean gap = sqlite3_column_int (stmt, 3) != 0;
 
-      if (i >= 0 && i < n_months)
-        ratio_set (&out[i], sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 1));
+      if (at == NULL)
+        continue;
+      for (guint i = 0; i < n_months; i++)
+        {
+          const char *w = bounds->pdata[3 * i], *s = bounds->pdata[3 * i + 1], *e = bounds->pdata[3 * i + 2];
+
+          if (strcmp (at, w) < 0 || strcmp (at, s) >= 0 || (next != NULL && strcmp (next, s) < 0))
+            continue;
+          active[i]++;
+          if (settled && (next == NULL || (strcmp (next, e) >= 0 && gap)))
+            churned[i]++;
+        }
     }
-  return !failed;
+  if (failed)
+    return FALSE;
+  for (guint i = 0; i < n_months; i++)
+    ratio_set (&out[i], churned[i], active[i]);
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -130,8 +130,16 @@ tile (const char     *title,
   d.previous = previous;
   d.target = lower_is_better ? -1 : NAN;
   /* Rates and scores change in points, not in percent of themselves. */
-  d.change_in_points = format == CRM_CHART_FORMAT_PERCENT;
+  d.change_in_points = format == CRM_CHART_FORMAT_PERCENT || format == CRM_CHART_FORMAT_SCORE;
   return d;
+}
+
+/* A period's churn counts only the customers whose 180 days are over, so
+ * until then it reads too low, and says so. */
+static const char *
+churn_title (const CrmAnalyticsQuery *query)
+{
+  return crm_analytics_churn_is_final (query) ? _("Churn rate") : _("Churn rate (provisional)");
 }
 
 static gboolean
@@ -164,12 +172,11 @@ section_kpis (CrmReport               *report,
   tiles[n++] = tile (_("New customers"), CRM_CHART_FORMAT_NUMBER, now->new_customers, before->new_customers, FALSE);
   tiles[n++] = tile (_("Repurchase rate"), CRM_CHART_FORMAT_PERCENT, now->repurchase.rate,
                      before->repurchase.rate, FALSE);
-  tiles[n++] = tile (_("Churn rate"), CRM_CHART_FORMAT_PERCENT, now->churn.rate, before->churn.rate, TRUE);
+  tiles[n++] = tile (churn_title (query), CRM_CHART_FORMAT_PERCENT, now->churn.rate, before->churn.rate, TRUE);
   tiles[n++] = tile (_("Customer lifetime value"), CRM_CHART_FORMAT_MONEY, now->clv / 100, before->clv / 100, FALSE);
   tiles[n++] = tile (_("Deal win rate"), CRM_CHART_FORMAT_PERCENT, now->deal_conversion.rate,
                      before->deal_conversion.rate, FALSE);
-  tiles[n++] = tile (_("NPS"), CRM_CHART_FORMAT_NUMBER, now->satisfaction.nps, before->satisfaction.nps, FALSE);
-  tiles[n - 1].change_in_points = TRUE;
+  tiles[n++] = tile (_("NPS"), CRM_CHART_FORMAT_SCORE, now->satisfaction.nps, before->satisfaction.nps, FALSE);
   tiles[n++] = tile (_("CSAT (4–5 of 5)"), CRM_CHART_FORMAT_PERCENT, now->satisfaction.csat,
                      before->satisfaction.csat, FALSE);
   tiles[n++] = tile (_("Median first response"), CRM_CHART_FORMAT_HOURS, now->service.response_median,
@@ -773,7 +780,7 @@ section_retention_summary (CrmReport               *report,
   tiles[1] = tile (_("New customers"), CRM_CHART_FORMAT_NUMBER, now->new_customers, before->new_customers, FALSE);
   tiles[2] = tile (_("Repurchase rate"), CRM_CHART_FORMAT_PERCENT, now->repurchase.rate, before->repurchase.rate,
                    FALSE);
-  tiles[3] = tile (_("Churn rate"), CRM_CHART_FORMAT_PERCENT, now->churn.rate, before->churn.rate, TRUE);
+  tiles[3] = tile (churn_title (query), CRM_CHART_FORMAT_PERCENT, now->churn.rate, before->churn.rate, TRUE);
   crm_report_add_tiles (report, tiles, 4, 4, 66);
   return TRUE;
 }

@@ -204,6 +204,49 @@ test_kpis_follow_store (Fixture       *f,
   g_assert_cmpint (crm_dashboard_page_get_kpis (f->page)->revenue.revenue, ==, 15000);
 }
 
+/* The NPS tile reads as the NPS chart does (whole points, the period's
+ * answers), and churn shows only final months (DESIGN.md §6): a month
+ * counts once the 180 days after its start are over. */
+static void
+test_nps_and_churn (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *a = add_contact (f, "王芳", "北京");
+  g_autofree char *b = add_contact (f, "Li Lei", "上海");
+  const CrmChartData *churn;
+  guint shown = 0;
+
+  g_assert_cmpint (chart (f, "nps")->format, ==, CRM_CHART_FORMAT_SCORE);
+
+  add_purchase (f, a, 420, 1000);
+  add_purchase (f, b, 400, 1000);
+  add_purchase (f, b, 30, 1000);
+  crm_test_ui_iterate ();
+  wait_loaded (f);
+  churn = chart (f, "churn");
+  /* This month's churn is never final. */
+  g_assert_cmpstr (churn->title, ==, "Churn rate (provisional)");
+  g_assert_cmpuint (churn->n_categories, ==, 12);
+  for (guint i = 0; i < 12; i++)
+    {
+      GDate start, today;
+
+      g_date_clear (&today, 1);
+      g_date_set_time_t (&today, time (NULL));
+      start = today;
+      g_date_set_day (&start, 1);
+      g_date_subtract_months (&start, 11 - i);
+      g_date_add_days (&start, 179);
+      if (g_date_compare (&start, &today) > 0)
+        g_assert_true (isnan (churn->series[0].values[i]));
+      else if (!isnan (churn->series[0].values[i]))
+        shown++;
+    }
+  /* A, gone for over a year, churned in an early month that is final. */
+  g_assert_cmpuint (shown, >, 0);
+  g_assert_cmpstr (chart (f, "churn-trend")->subtitle, ==, "Recent months show once final, 180 days on");
+}
+
 static void
 test_period (Fixture       *f,
              gconstpointer  data)
@@ -341,6 +384,7 @@ main (int   argc,
   g_test_add ("/dashboard/empty", Fixture, NULL, fixture_set_up, test_empty, fixture_tear_down);
   g_test_add ("/dashboard/kpis-follow-store", Fixture, NULL, fixture_set_up, test_kpis_follow_store, fixture_tear_down);
   g_test_add ("/dashboard/period", Fixture, NULL, fixture_set_up, test_period, fixture_tear_down);
+  g_test_add ("/dashboard/nps-and-churn", Fixture, NULL, fixture_set_up, test_nps_and_churn, fixture_tear_down);
   g_test_add ("/dashboard/click-through", Fixture, NULL, fixture_set_up, test_click_through, fixture_tear_down);
   g_test_add_func ("/dashboard/chart-view", test_chart_view);
 

@@ -307,12 +307,15 @@ load_thread (GTask        *task,
   ok = degrade (crm_analytics_repurchase_rate (store, &previous, &data->before.repurchase, &error), &error);
   data->tiles[TILE_REPURCHASE].previous = ratio_rate (ok, data->before.repurchase);
   ok = degrade (crm_analytics_churn_rate (store, q, &data->now.churn, &error), &error);
-  init_tile (&data->tiles[TILE_CHURN], _("Churn rate"), CRM_CHART_FORMAT_PERCENT,
+  /* Until its 180 days are over a period's churn reads too low. */
+  init_tile (&data->tiles[TILE_CHURN],
+             crm_analytics_churn_is_final (q) ? _("Churn rate") : _("Churn rate (provisional)"),
+             CRM_CHART_FORMAT_PERCENT,
              ratio_rate (ok, data->now.churn), NAN, TRUE, TRUE);
   ok = degrade (crm_analytics_churn_rate (store, &previous, &data->before.churn, &error), &error);
   data->tiles[TILE_CHURN].previous = ratio_rate (ok, data->before.churn);
   ok = degrade (crm_analytics_satisfaction (store, q, &data->now.satisfaction, &error), &error);
-  init_tile (&data->tiles[TILE_NPS], _("NPS"), CRM_CHART_FORMAT_NUMBER,
+  init_tile (&data->tiles[TILE_NPS], _("NPS"), CRM_CHART_FORMAT_SCORE,
              ok ? data->now.satisfaction.nps : NAN, NAN, FALSE, TRUE);
   if (degrade (crm_analytics_satisfaction (store, &previous, &data->before.satisfaction, &error), &error))
     data->tiles[TILE_NPS].previous = data->before.satisfaction.nps;
@@ -364,9 +367,18 @@ load_thread (GTask        *task,
         spark[TILE_NEW][i] = count;
       if (degrade (crm_analytics_repurchase_rate (store, &month, &ratio, &error), &error))
         spark[TILE_REPURCHASE][i] = ratio.rate;
-      if (degrade (crm_analytics_churn_rate (store, &month, &ratio, &error), &error))
-        spark[TILE_CHURN][i] = ratio.rate;
     }
+  /* Churn per month in one query; a month counts once it is final
+   * (DESIGN.md §6), as in the printed report: the months after it would
+   * read as falling churn. */
+  {
+    CrmRatio churn[N_MONTHS];
+    gboolean final[N_MONTHS];
+
+    if (degrade (crm_analytics_churn_by_month (store, &months, N_MONTHS, churn, final, &error), &error))
+      for (guint i = 0; i < N_MONTHS; i++)
+        spark[TILE_CHURN][i] = final[i] ? churn[i].rate : NAN;
+  }
   series = keep (data, g_new0 (CrmChartSeries, N_TILES), g_free);
   for (guint t = 0; t < N_TILES; t++)
     {
@@ -473,6 +485,7 @@ load_thread (GTask        *task,
     s[0] = (CrmChartSeries) { _("Churn rate"), data->tiles[TILE_CHURN].series->values, FALSE };
     crm_chart_data_init (d);
     d->title = _("Churn rate per month");
+    d->subtitle = _("Recent months show once final, 180 days on");
     d->empty_text = no_data;
     d->format = CRM_CHART_FORMAT_PERCENT;
     if (any)
