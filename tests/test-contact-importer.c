@@ -529,6 +529,76 @@ test_vcards (StoreFixture  *f,
   g_assert_cmpstr (crm_record_get_string (CRM_RECORD (zhao), "source"), ==, "展会");
 }
 
+/* New contacts' outbox and audit rows are written per chunk in one pass
+ * rather than by the insert trigger: they must be the rows the trigger
+ * writes, with the same mutation ids, and an update of a contact created
+ * earlier in the same chunk must come after its insert. */
+static void
+test_outbox_like_triggers (StoreFixture  *f,
+                           gconstpointer  data)
+{
+  static const char csv[] =
+    "姓名,手机,邮箱,公司,标签\n"
+    "王一,13800000001,,星辰科技,VIP\n"
+    "王一,138-0000-0001,wang1@example.com,,老客户\n"
+    "李二,13800000002,li2@example.com,星辰科技,\n"
+    "赵三,13800000003,zhao3@example.com,月亮公司,\n"
+    "钱四,13800000004,,,\n";
+  g_autofree char *path = g_build_filename (f->dir, "outbox.csv", NULL);
+  g_autofree char *ref_path = g_build_filename (f->dir, "reference.db", NULL);
+  g_autoptr(CrmContactImporter) importer = crm_contact_importer_new (f->store);
+  g_autoptr(CrmStore) reference = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *attach = NULL;
+  sqlite3 *db;
+  gint64 n;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+  crm_contact_importer_set_chunk_size (importer, 2);
+  g_assert_true (crm_contact_importer_run (importer, path, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_summary (importer, 4, 1, 0, 0);
+
+  /* Mutation ids 1…n without a gap, one insert per contact, and 王一's
+   * update after his insert. */
+  n = store_query_int (f->store, "SELECT count(*) FROM outbox");
+  g_assert_cmpint (n, ==, 4 + 2 + 1);
+  g_assert_cmpint (store_query_int (f->store, "SELECT max (mutation_id) FROM outbox"), ==, n);
+  g_assert_cmpint (store_query_int (f->store, "SELECT last_mutation_id FROM local_state"), ==, n);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM outbox WHERE op = 'insert'"), ==,
+                   store_query_int (f->store, "SELECT count(*) FROM contacts"));
+  g_assert_cmpint (store_query_int (f->store,
+                                    "SELECT count(*) FROM outbox u JOIN outbox i ON i.row_id = u.row_id "
+                                    "WHERE u.op = 'update' AND i.op = 'insert' AND i.mutation_id < u.mutation_id"), ==, 1);
+  g_assert_cmpint (store_query_int (f->store,
+                                    "SELECT count(*) FROM outbox a JOIN contacts ca ON ca.id = a.row_id, "
+                                    "outbox b JOIN contacts cb ON cb.id = b.row_id "
+                                    "WHERE a.op = 'insert' AND b.op = 'insert' AND ca.rid < cb.rid AND a.mutation_id > b.mutation_id"), ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT applying_remote FROM local_state"), ==, 0);
+
+  /* The same contacts inserted one by one, by the triggers, into another
+   * database: the same outbox and audit rows (the updated contact aside,
+   * whose insert carried its values of that time). */
+  reference = crm_store_open (ref_path, &error);
+  g_assert_no_error (error);
+  db = crm_store_get_db (reference);
+  attach = g_strdup_printf ("ATTACH '%s' AS imported", f->path);
+  g_assert_cmpint (sqlite3_exec (db, attach, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO main.contacts SELECT * FROM imported.contacts ORDER BY rid",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (store_query_int (reference,
+                                    "SELECT count(*) FROM imported.outbox i JOIN main.outbox m ON m.row_id = i.row_id AND m.op = 'insert' "
+                                    "WHERE i.op = 'insert' AND i.table_name = m.table_name "
+                                    "AND i.patch = m.patch AND i.hlc = m.hlc"), ==, 4 + 2 - 1);
+  g_assert_cmpint (store_query_int (reference,
+                                    "SELECT count(*) FROM imported.audit_log i JOIN main.audit_log m ON m.row_id = i.row_id AND m.action = 'insert' "
+                                    "WHERE i.action = 'insert' AND i.table_name = m.table_name AND i.after = m.after "
+                                    "AND i.before IS NULL AND m.before IS NULL AND i.hlc = m.hlc "
+                                    "AND i.user_id IS m.user_id AND i.device IS m.device"), ==, 4 + 2 - 1);
+  g_assert_cmpint (store_query_int (reference, "SELECT count(*) FROM imported.audit_log WHERE action = 'update'"), ==, 1);
+  sqlite3_exec (db, "DETACH imported", NULL, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -548,6 +618,7 @@ main (int   argc,
   STORE_TEST ("/contact-importer/cancel", test_cancel);
   STORE_TEST ("/contact-importer/broken-encoding-fails-run", test_broken_encoding_fails_run);
   STORE_TEST ("/contact-importer/vcards", test_vcards);
+  STORE_TEST ("/contact-importer/outbox-like-triggers", test_outbox_like_triggers);
 
   return g_test_run ();
 }

@@ -43,6 +43,12 @@ struct _CrmContactImporter
   CrmImportRun *run;
   char *detected_encoding;
   GHashTable *organizations;   /* name → id, within this run */
+
+  /* Outbox and audit rows of new contacts are written per chunk in one
+   * pass (see crm_store_sync_inserts_sql()); pending_from is the first
+   * rid not yet written, 0 when none is pending. */
+  GStrv sync_inserts_sql;
+  gint64 pending_from;
 };
 
 G_DEFINE_FINAL_TYPE (CrmContactImporter, crm_contact_importer, G_TYPE_OBJECT)
@@ -68,6 +74,7 @@ crm_contact_importer_finalize (GObject *object)
   g_free (self->errors_path);
   g_free (self->detected_encoding);
   g_hash_table_unref (self->organizations);
+  g_strfreev (self->sync_inserts_sql);
 
   G_OBJECT_CLASS (crm_contact_importer_parent_class)->finalize (object);
 }
@@ -652,6 +659,71 @@ is_row_error (const GError *error)
          (error->code == CRM_STORE_ERROR_INVALID || error->code == CRM_STORE_ERROR_NOT_FOUND);
 }
 
+/* --- Outbox and audit of new contacts, in bulk --------------------------- */
+
+/* Before inserting a contact: from here on, inserts leave their outbox
+ * and audit rows to flush_inserts(). Everything stays inside the chunk's
+ * transaction, so a crash or a rollback leaves neither half. */
+static gboolean
+defer_inserts (CrmContactImporter  *self,
+               GError             **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+
+  if (self->pending_from > 0)
+    return TRUE;
+  if (self->sync_inserts_sql == NULL)
+    {
+      self->sync_inserts_sql = crm_store_sync_inserts_sql (crm_store_get_db (self->store), "contacts", error);
+      if (self->sync_inserts_sql == NULL)
+        return FALSE;
+    }
+  /* New rows get rids above every existing one: nobody else writes while
+   * the chunk's transaction holds the lock. */
+  stmt = crm_store_prepare (self->store, "SELECT coalesce (max (rid), 0) + 1 FROM contacts", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      crm_store_take_error (self->store, sqlite3_errcode (crm_store_get_db (self->store)), error);
+      return FALSE;
+    }
+  self->pending_from = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, crm_cached_stmt_release);
+  if (!crm_store_set_applying_remote (self->store, TRUE, error))
+    {
+      self->pending_from = 0;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writes the outbox and audit rows of the contacts inserted since
+ * defer_inserts(), as the triggers would have, and turns the triggers
+ * back on: before any update (its outbox row must come after the insert
+ * of the same contact) and before the chunk commits. */
+static gboolean
+flush_inserts (CrmContactImporter  *self,
+               GError             **error)
+{
+  if (self->pending_from == 0)
+    return TRUE;
+  for (guint i = 0; self->sync_inserts_sql[i] != NULL; i++)
+    {
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (self->store, self->sync_inserts_sql[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, self->pending_from);
+      if (!crm_store_step_done (self->store, stmt, error))
+        return FALSE;
+    }
+  if (!crm_store_set_applying_remote (self->store, FALSE, error))
+    return FALSE;
+  self->pending_from = 0;
+  return TRUE;
+}
+
 static gboolean
 resolve_organization (CrmContactImporter  *self,
                       Draft               *d,
@@ -674,7 +746,8 @@ resolve_organization (CrmContactImporter  *self,
             return FALSE;
           organization = crm_contact_new ();
           g_object_set (organization, "kind", "organization", "name", d->organization, NULL);
-          if (!crm_store_insert (self->store, CRM_RECORD (organization), error) ||
+          if (!defer_inserts (self, error) ||
+              !crm_store_insert (self->store, CRM_RECORD (organization), error) ||
               !crm_import_run_log_insert (self->run, "contacts", crm_record_get_id (CRM_RECORD (organization)), error))
             return FALSE;
           found = g_strdup (crm_record_get_id (CRM_RECORD (organization)));
@@ -713,7 +786,8 @@ write_row (CrmContactImporter  *self,
 
   if (existing_id == NULL)
     {
-      if (!crm_store_insert (self->store, CRM_RECORD (d->contact), error) ||
+      if (!defer_inserts (self, error) ||
+          !crm_store_insert (self->store, CRM_RECORD (d->contact), error) ||
           !crm_import_run_log_insert (self->run, "contacts", crm_record_get_id (CRM_RECORD (d->contact)), error))
         return FALSE;
       *out_outcome = OUTCOME_CREATED;
@@ -736,7 +810,8 @@ write_row (CrmContactImporter  *self,
       *out_outcome = OUTCOME_SKIPPED;
       return TRUE;
     }
-  if (!crm_import_run_log_update (self->run, existing, before, error) ||
+  if (!flush_inserts (self, error) ||
+      !crm_import_run_log_update (self->run, existing, before, error) ||
       !crm_store_update (self->store, existing, error))
     return FALSE;
   *out_outcome = OUTCOME_UPDATED;
@@ -994,6 +1069,24 @@ set_deferred (CrmStore  *store,
   return crm_store_commit (store, error);
 }
 
+/* The chunk's outbox, audit and run counts, then its commit. On failure
+ * the chunk is rolled back. */
+static gboolean
+commit_chunk (CrmContactImporter  *self,
+              GError             **error)
+{
+  if (!flush_inserts (self, error) ||
+      !crm_import_run_save_progress (self->run, error))
+    {
+      crm_store_rollback (self->store);
+      self->pending_from = 0;
+      return FALSE;
+    }
+  /* A failed commit rolls back by itself. */
+  self->pending_from = 0;
+  return crm_store_commit (self->store, error);
+}
+
 /* The loop shared by CSV and vCard: rows in chunks of one transaction
  * each, the run's counts saved with every chunk. */
 static gboolean
@@ -1034,8 +1127,7 @@ import_rows (CrmContactImporter    *self,
 
       if (++in_chunk >= self->chunk_size)
         {
-          if (!crm_import_run_save_progress (self->run, &local_error) ||
-              !crm_store_commit (self->store, &local_error))
+          if (!commit_chunk (self, error))
             {
               *summary = at_chunk_start;
               return FALSE;
@@ -1051,13 +1143,13 @@ import_rows (CrmContactImporter    *self,
     {
       /* Cancelled or failed: the current chunk goes, the committed stay. */
       crm_store_rollback (self->store);
+      self->pending_from = 0;
       *summary = at_chunk_start;
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
-  if (!crm_import_run_save_progress (self->run, error) ||
-      !crm_store_commit (self->store, error))
+  if (!commit_chunk (self, error))
     {
       *summary = at_chunk_start;
       return FALSE;

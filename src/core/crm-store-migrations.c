@@ -648,30 +648,17 @@ append_value (GString    *s,
 #define AUDIT_COLUMNS "INSERT INTO audit_log (at, user_id, device, table_name, row_id, action, before, after, hlc)\n"
 #define AUDIT_WHO "(SELECT value FROM meta WHERE key = 'user_id'), (SELECT value FROM meta WHERE key = 'device')"
 
-/* Writes the outbox and audit triggers of @table from its columns as they
- * are now (so a later migration that adds a column calls this again). The
- * SQL is generated from the schema we created, never from user text.
- *
- * Mutation ids come from a counter in local_state, bumped inside the same
- * transaction: consecutive, gap-free after rollbacks, and never reused
- * after the sync engine removes pushed rows from the outbox. */
-gboolean
-crm_store_create_sync_triggers (sqlite3     *db,
-                                const char  *table,
-                                GError     **error)
+/* The synced columns of @table as they are now, and whether each holds JSON. */
+static gboolean
+synced_columns (sqlite3     *db,
+                const char  *table,
+                GPtrArray   *names,
+                GArray      *json,
+                GError     **error)
 {
   static const char columns_sql[] = "SELECT name, type FROM pragma_table_info (?)";
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) json = g_array_new (FALSE, FALSE, sizeof (gboolean));
-  g_autoptr(GString) insert_obj = g_string_new ("json_object (");
-  g_autoptr(GString) changed_any = g_string_new ("");
-  g_autoptr(GString) patch_rows = g_string_new ("");
-  g_autoptr(GString) audit_rows = g_string_new ("");
-  g_autoptr(GString) sql = g_string_new ("");
   sqlite3_stmt *stmt = NULL;
   int rc;
-
-  g_return_val_if_fail (crm_store_table_is_synced (table), FALSE);
 
   rc = sqlite3_prepare_v2 (db, columns_sql, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
@@ -695,14 +682,58 @@ crm_store_create_sync_triggers (sqlite3     *db,
       crm_store_set_error (error, rc, NULL, sqlite3_errmsg (db));
       return FALSE;
     }
+  return TRUE;
+}
 
+/* json_object (...) of every synced column of the row called NEW: what an
+ * insert puts in the outbox and the audit log. */
+static void
+append_insert_object (GString   *s,
+                      GPtrArray *names,
+                      GArray    *json)
+{
+  g_string_append (s, "json_object (");
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *c = g_ptr_array_index (names, i);
+
+      g_string_append_printf (s, "%s'%s', ", i ? ", " : "", c);
+      append_value (s, "NEW", c, g_array_index (json, gboolean, i));
+    }
+  g_string_append (s, ")");
+}
+
+/* Writes the outbox and audit triggers of @table from its columns as they
+ * are now (so a later migration that adds a column calls this again). The
+ * SQL is generated from the schema we created, never from user text.
+ *
+ * Mutation ids come from a counter in local_state, bumped inside the same
+ * transaction: consecutive, gap-free after rollbacks, and never reused
+ * after the sync engine removes pushed rows from the outbox. */
+gboolean
+crm_store_create_sync_triggers (sqlite3     *db,
+                                const char  *table,
+                                GError     **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) json = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr(GString) insert_obj = g_string_new ("");
+  g_autoptr(GString) changed_any = g_string_new ("");
+  g_autoptr(GString) patch_rows = g_string_new ("");
+  g_autoptr(GString) audit_rows = g_string_new ("");
+  g_autoptr(GString) sql = g_string_new ("");
+
+  g_return_val_if_fail (crm_store_table_is_synced (table), FALSE);
+
+  if (!synced_columns (db, table, names, json, error))
+    return FALSE;
+
+  append_insert_object (insert_obj, names, json);
   for (guint i = 0; i < names->len; i++)
     {
       const char *c = g_ptr_array_index (names, i);
       gboolean is_json = g_array_index (json, gboolean, i);
 
-      g_string_append_printf (insert_obj, "%s'%s', ", i ? ", " : "", c);
-      append_value (insert_obj, "NEW", c, is_json);
       g_string_append_printf (changed_any, "%sOLD.%s IS NOT NEW.%s", i ? " OR " : "", c, c);
       g_string_append_printf (patch_rows,
                               "%s    SELECT '%s' AS k, NEW.%s AS v, %d AS j WHERE OLD.%s IS NOT NEW.%s\n",
@@ -711,7 +742,6 @@ crm_store_create_sync_triggers (sqlite3     *db,
                               "%s    SELECT '%s' AS k, OLD.%s AS o, NEW.%s AS n, %d AS j WHERE OLD.%s IS NOT NEW.%s\n",
                               i ? "    UNION ALL\n" : "", c, c, c, is_json, c, c);
     }
-  g_string_append (insert_obj, ")");
 
   g_string_append_printf (sql,
     "DROP TRIGGER IF EXISTS %s_sync_insert;\n"
@@ -773,6 +803,47 @@ crm_store_create_sync_triggers (sqlite3     *db,
   }
 
   return exec_sql (db, sql->str, NULL, error);
+}
+
+/* The outbox and audit rows the insert trigger of @table writes, for every
+ * row of @table with rowid >= ?1, as three statements to run in order in
+ * one transaction: the outbox rows, the audit rows, the mutation counter.
+ * A bulk writer (import) inserts with applying_remote set and then runs
+ * these: one set-based pass instead of a trigger program per row, which
+ * costs most of the time of an insert. Rows, mutation ids and order are
+ * those the trigger would have written, row after row in rowid order. */
+GStrv
+crm_store_sync_inserts_sql (sqlite3     *db,
+                            const char  *table,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) json = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr(GString) obj = g_string_new ("");
+  GStrv sql;
+
+  g_return_val_if_fail (crm_store_table_is_synced (table), NULL);
+
+  if (!synced_columns (db, table, names, json, error))
+    return NULL;
+  append_insert_object (obj, names, json);
+
+  sql = g_new0 (char *, 4);
+  sql[0] = g_strdup_printf (
+    "INSERT INTO outbox (mutation_id, table_name, row_id, op, patch, hlc, created_at)\n"
+    "  SELECT (SELECT last_mutation_id FROM local_state) + row_number () OVER (ORDER BY NEW.rowid),\n"
+    "         '%s', NEW.id, 'insert', %s, NEW.updated_at, " NOW_SQL "\n"
+    "  FROM %s AS NEW WHERE NEW.rowid >= ?1 ORDER BY NEW.rowid",
+    table, obj->str, table);
+  sql[1] = g_strdup_printf (
+    AUDIT_COLUMNS
+    "  SELECT " NOW_SQL ", " AUDIT_WHO ", '%s', NEW.id, 'insert', NULL, %s, NEW.updated_at\n"
+    "  FROM %s AS NEW WHERE NEW.rowid >= ?1 ORDER BY NEW.rowid",
+    table, obj->str, table);
+  sql[2] = g_strdup_printf (
+    "UPDATE local_state SET last_mutation_id = last_mutation_id + (SELECT count(*) FROM %s WHERE rowid >= ?1)",
+    table);
+  return sql;
 }
 
 static gboolean

@@ -66,6 +66,9 @@ gboolean       crm_store_create_sync_triggers (sqlite3     *db,
                                                const char  *table,
                                                GError     **error);
 gboolean       crm_store_table_is_synced     (const char   *table);
+GStrv          crm_store_sync_inserts_sql    (sqlite3      *db,
+                                              const char   *table,
+                                              GError      **error);
 const char * const *crm_store_get_synced_tables (void);
 
 /* crm-contact-search.c */
