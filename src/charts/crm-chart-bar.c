@@ -20,7 +20,7 @@ crm_chart_bar_draw (cairo_t             *cr,
 
   cairo_save (cr);
   top = crm_chart_draw_frame (cr, data, style, width, height);
-  top += crm_chart_draw_legend (cr, data, style, width, top);
+  top += crm_chart_draw_legend (cr, data, style, width, top, FALSE);
   crm_chart_text_size (cr, style, style->font_size, FALSE, "0", NULL, &label_h);
 
   for (guint i = 0; i < n; i++)

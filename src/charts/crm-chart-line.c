@@ -205,7 +205,7 @@ crm_chart_line_draw (cairo_t             *cr,
 
   cairo_save (cr);
   top = crm_chart_draw_frame (cr, data, style, width, height);
-  legend = crm_chart_draw_legend (cr, data, style, width, top);
+  legend = crm_chart_draw_legend (cr, data, style, width, top, TRUE);
   top += legend;
   crm_chart_text_size (cr, style, style->font_size, FALSE, "0", NULL, &label_h);
 

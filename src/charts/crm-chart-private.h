@@ -48,12 +48,15 @@ double       crm_chart_draw_frame   (cairo_t             *cr,
                                      double               width,
                                      double               height);
 /* Legend entries of the series in one row right-aligned at @y; returns
- * its height (0 when there is a single series). */
+ * its height (0 when there is a single series). A comparison series is a
+ * dashed line where it is drawn as one (@lines), else a box like the
+ * others: the swatch looks like what it stands for. */
 double       crm_chart_draw_legend  (cairo_t             *cr,
                                      const CrmChartData  *data,
                                      const CrmChartStyle *style,
                                      double               width,
-                                     double               y);
+                                     double               y,
+                                     gboolean             lines);
 /* "No data" in the middle of the rectangle. */
 void         crm_chart_draw_empty   (cairo_t             *cr,
                                      const CrmChartData  *data,

@@ -471,7 +471,8 @@ crm_chart_draw_legend (cairo_t             *cr,
                        const CrmChartData  *data,
                        const CrmChartStyle *style,
                        double               width,
-                       double               y)
+                       double               y,
+                       gboolean             lines)
 {
   double x = width;
   double swatch = style->font_size;
@@ -496,7 +497,7 @@ crm_chart_draw_legend (cairo_t             *cr,
       crm_chart_series_color (style, data, i, rgba);
       cairo_save (cr);
       crm_chart_set_color (cr, rgba);
-      if (data->series[i].comparison)
+      if (data->series[i].comparison && lines)
         {
           double dash[] = { swatch / 4, swatch / 6 };
 
