@@ -705,13 +705,14 @@ crm_analytics_active_customers (CrmStore                *store,
   return TRUE;
 }
 
+/* The period's buyers with no purchase before it: one index probe per
+ * purchase of the period (purchases_contact_at), rather than every
+ * customer's first purchase over all the history. */
 static const char new_customers_sql[] =
-  "SELECT count (*) FROM ("
-  "  SELECT min (p.purchased_at) AS first"
-  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
-  "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at < :to_ts AND" CONTACT_FILTER
-  "  GROUP BY p.contact_id)"
-  " WHERE first >= :from_ts";
+  "SELECT count (DISTINCT p.contact_id)"
+  PURCHASES_IN_PERIOD
+  " AND NOT EXISTS (SELECT 1 FROM purchases q"
+  "  WHERE q.contact_id = p.contact_id AND q.deleted = 0 AND q.purchased_at < :from_ts)";
 
 gboolean
 crm_analytics_new_customers (CrmStore                *store,

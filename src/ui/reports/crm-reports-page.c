@@ -150,13 +150,14 @@ update_actions (CrmReportsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.print", ready && self->print_operation == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.print-preview", ready && self->print_operation == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.print-to", ready && self->print_operation == NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.export", self->context != NULL && !exporting);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.export-to", self->context != NULL && !exporting);
+  /* What is exported is what is shown (built again in the export's thread). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.export", ready && !exporting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.export-to", ready && !exporting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.cancel", exporting || self->build_task != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.zoom-in", ready && self->zoom < ZOOM_MAX);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.zoom-out", ready && self->zoom > ZOOM_MIN);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.open-export", self->last_export != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), self->context != NULL && !exporting);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), ready && !exporting);
 }
 
 static gboolean
