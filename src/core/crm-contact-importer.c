@@ -1017,6 +1017,7 @@ typedef struct
 {
   gint64 cache_size;
   gint64 temp_store;
+  gint64 mmap_size;
 } Pragmas;
 
 static gint64
@@ -1039,8 +1040,12 @@ set_bulk_pragmas (CrmStore *store)
 
   previous.cache_size = query_pragma (store, "PRAGMA cache_size", -2000);
   previous.temp_store = query_pragma (store, "PRAGMA temp_store", 0);
+  previous.mmap_size = query_pragma (store, "PRAGMA mmap_size", 0);
   crm_store_exec (store, sql, NULL);
   crm_store_exec (store, "PRAGMA temp_store = MEMORY", NULL);
+  /* Every page of the file an import touches would stay mapped, and
+   * count in its memory, up to the whole map: the cache is enough. */
+  crm_store_exec (store, "PRAGMA mmap_size = 0", NULL);
   return previous;
 }
 
@@ -1053,6 +1058,16 @@ restore_pragmas (CrmStore *store,
 
   crm_store_exec (store, cache, NULL);
   crm_store_exec (store, temp, NULL);
+}
+
+/* After the search index is rebuilt: it reads every contact. */
+static void
+restore_mmap (CrmStore *store,
+              Pragmas   previous)
+{
+  g_autofree char *mmap = g_strdup_printf ("PRAGMA mmap_size = %" G_GINT64_FORMAT, previous.mmap_size);
+
+  crm_store_exec (store, mmap, NULL);
 }
 
 static gboolean
@@ -1296,6 +1311,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
    * chunks are there and must be found. */
   if (deferred && !crm_contact_search_rebuild (self->store, ok ? &local_error : NULL) && ok)
     ok = FALSE;
+  restore_mmap (self->store, pragmas);
 
   if (ok)
     status = "done";
