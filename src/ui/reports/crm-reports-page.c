@@ -97,6 +97,8 @@ struct _CrmReportsPage
   GCancellable      *export_cancellable;
   guint              progress_source;
   guint              refresh_source;
+  guint              fit_source;
+  int                fit_width;      /* the preview's width the pages fit */
   gboolean           stale;
   gboolean           setting_period;
 
@@ -339,6 +341,16 @@ draw_page (GtkDrawingArea *area,
   crm_report_render_page (self->report, cr, page);
 }
 
+/* Zoom 1 fits the page to the preview's width (within reason: a very
+ * wide window does not make poster-sized pages). */
+static double
+page_scale (CrmReportsPage *self)
+{
+  double fit = self->fit_width > 0 ? (self->fit_width - 48) / crm_report_get_page_width (self->report) : 1.0;
+
+  return CLAMP (fit, 0.6, 1.6) * self->zoom;
+}
+
 static void
 size_pages (CrmReportsPage *self)
 {
@@ -348,9 +360,9 @@ size_pages (CrmReportsPage *self)
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
       gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (child),
-                                          (int) (crm_report_get_page_width (self->report) * self->zoom));
+                                          (int) (crm_report_get_page_width (self->report) * page_scale (self)));
       gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (child),
-                                           (int) (crm_report_get_page_height (self->report) * self->zoom));
+                                           (int) (crm_report_get_page_height (self->report) * page_scale (self)));
     }
 }
 
@@ -1007,6 +1019,53 @@ on_store_changed (CrmReportsPage *self)
     self->refresh_source = g_timeout_add_seconds (2, refresh_later, self);
 }
 
+static gboolean
+fit_pages (gpointer data)
+{
+  CrmReportsPage *self = data;
+
+  self->fit_source = 0;
+  size_pages (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A bin, but one that sees its width change (a layout manager would
+ * allocate without telling). */
+static void
+crm_reports_page_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  CrmReportsPage *self = CRM_REPORTS_PAGE (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->toast_overlay), orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
+}
+
+static void
+crm_reports_page_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  CrmReportsPage *self = CRM_REPORTS_PAGE (widget);
+  int preview_width;
+
+  gtk_widget_allocate (GTK_WIDGET (self->toast_overlay), width, height, baseline, NULL);
+  /* Resizing the pages while allocating would allocate again: later. */
+  preview_width = gtk_widget_get_width (GTK_WIDGET (self->view_stack));
+  if (preview_width != self->fit_width)
+    {
+      self->fit_width = preview_width;
+      if (self->fit_source == 0)
+        self->fit_source = g_idle_add (fit_pages, self);
+    }
+}
+
 static void
 crm_reports_page_map (GtkWidget *widget)
 {
@@ -1083,6 +1142,7 @@ crm_reports_page_dispose (GObject *object)
   self->export_task = NULL;
   g_clear_handle_id (&self->progress_source, g_source_remove);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_handle_id (&self->fit_source, g_source_remove);
   set_report (self, NULL);
   g_clear_object (&self->print_operation);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_REPORTS_PAGE);
@@ -1115,9 +1175,10 @@ crm_reports_page_class_init (CrmReportsPageClass *klass)
   object_class->dispose = crm_reports_page_dispose;
   object_class->finalize = crm_reports_page_finalize;
   widget_class->map = crm_reports_page_map;
+  widget_class->size_allocate = crm_reports_page_size_allocate;
+  widget_class->measure = crm_reports_page_measure;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-reports-page.ui");
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, template_list);
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, title_label);
