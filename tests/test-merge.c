@@ -124,6 +124,52 @@ test_merge_self (StoreFixture  *f,
   g_assert_false (crm_store_in_transaction (f->store));
 }
 
+/* Field by field: the chosen fields take the other's value, the rest keep
+ * the primary's (or are filled when empty); undo puts all of it back. */
+static void
+test_merge_choosing (StoreFixture  *f,
+                     gconstpointer  data)
+{
+  const char *primary_fields[] = { "name", "张三", "phone", "13800138000", "title", "经理",
+                                   "city", "广州市", NULL };
+  const char *other_fields[] = { "name", "张三丰", "phone", "13900139000", "title", "总监",
+                                 "city", "深圳市", "birthday", "1985-03-05", NULL };
+  const char * const choose[] = { "name", "city", NULL };
+  const char * const bad[] = { "phones", NULL };
+  g_autoptr(CrmContact) primary = add_contact (f, primary_fields);
+  g_autoptr(CrmContact) other = add_contact (f, other_fields);
+  g_autoptr(CrmContact) merged = NULL;
+  g_autoptr(CrmContact) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *merge_id = NULL;
+  const char *pid = crm_record_get_id (CRM_RECORD (primary));
+  const char *oid = crm_record_get_id (CRM_RECORD (other));
+
+  /* Phones are united, not chosen: refused, nothing changed. */
+  g_assert_false (crm_merge_contacts_choosing (f->store, pid, oid, bad, NULL, &error));
+  g_assert_error (error, CRM_IMPORT_ERROR, CRM_IMPORT_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (crm_store_in_transaction (f->store));
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts WHERE deleted = 0"), ==, 2);
+
+  g_assert_true (crm_merge_contacts_choosing (f->store, pid, oid, choose, &merge_id, &error));
+  g_assert_no_error (error);
+  merged = crm_store_get (f->store, CRM_TYPE_CONTACT, pid, &error);
+  g_assert_cmpstr (crm_contact_get_name (merged), ==, "张三丰");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (merged), "city"), ==, "深圳市");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (merged), "title"), ==, "经理");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (merged), "birthday"), ==, "1985-03-05");
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts WHERE deleted = 0"), ==, 1);
+
+  g_assert_true (crm_merge_undo (f->store, merge_id, &error));
+  g_assert_no_error (error);
+  restored = crm_store_get (f->store, CRM_TYPE_CONTACT, pid, &error);
+  g_assert_cmpstr (crm_contact_get_name (restored), ==, "张三");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (restored), "city"), ==, "广州市");
+  g_assert_null (crm_record_get_string (CRM_RECORD (restored), "birthday"));
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts WHERE deleted = 0"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -132,6 +178,7 @@ main (int   argc,
 
   STORE_TEST ("/merge/merge-and-undo", test_merge_and_undo);
   STORE_TEST ("/merge/self", test_merge_self);
+  STORE_TEST ("/merge/choosing", test_merge_choosing);
 
   return g_test_run ();
 }

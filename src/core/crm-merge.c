@@ -275,12 +275,40 @@ record_merge (CrmStore    *store,
   return crm_store_step_done (store, stmt, error);
 }
 
+/* The other's value of each field in @from_other, over the primary's. */
 static gboolean
-merge_in_transaction (CrmStore    *store,
-                      const char  *primary_id,
-                      const char  *other_id,
-                      const char  *merge_id,
-                      GError     **error)
+take_from_other (CrmRecord           *primary,
+                 CrmRecord           *other,
+                 const char * const  *from_other,
+                 GError             **error)
+{
+  CrmRecordClass *klass = CRM_RECORD_GET_CLASS (primary);
+
+  for (guint i = 0; from_other != NULL && from_other[i] != NULL; i++)
+    {
+      guint index = 0;
+      const CrmColumn *column = crm_record_class_find_column (klass, from_other[i], &index);
+
+      if (column == NULL || (column->flags & CRM_COLUMN_DERIVED) ||
+          column->type == CRM_COLUMN_EMAILS || column->type == CRM_COLUMN_TAGS ||
+          column->type == CRM_COLUMN_PHONES)
+        {
+          g_set_error (error, CRM_IMPORT_ERROR, CRM_IMPORT_ERROR_FAILED,
+                       _("“%s” is not a field whose value can be taken from the other contact."), from_other[i]);
+          return FALSE;
+        }
+      crm_record_set_value (primary, index, crm_record_peek_value (other, index));
+    }
+  return TRUE;
+}
+
+static gboolean
+merge_in_transaction (CrmStore            *store,
+                      const char          *primary_id,
+                      const char          *other_id,
+                      const char * const  *from_other,
+                      const char          *merge_id,
+                      GError             **error)
 {
   g_autoptr(CrmRecord) primary = NULL;
   g_autoptr(CrmRecord) other = NULL;
@@ -305,6 +333,8 @@ merge_in_transaction (CrmStore    *store,
 
   all_before = crm_record_to_json (primary);
   crm_merge_fill_fields (primary, other, FALSE, FALSE);
+  if (!take_from_other (primary, other, from_other, error))
+    return FALSE;
   /* The other's organization link moves with it only if the primary has
    * none; a contact never becomes its own organization. */
   if (g_strcmp0 (crm_record_get_string (primary, "organization_id"), primary_id) == 0)
@@ -329,6 +359,17 @@ crm_merge_contacts (CrmStore     *store,
                     char        **out_merge_id,
                     GError      **error)
 {
+  return crm_merge_contacts_choosing (store, primary_id, other_id, NULL, out_merge_id, error);
+}
+
+gboolean
+crm_merge_contacts_choosing (CrmStore           *store,
+                             const char         *primary_id,
+                             const char         *other_id,
+                             const char * const *from_other,
+                             char              **out_merge_id,
+                             GError            **error)
+{
   g_autofree char *merge_id = crm_uuid_v7_new ();
 
   g_return_val_if_fail (CRM_IS_STORE (store), FALSE);
@@ -341,7 +382,7 @@ crm_merge_contacts (CrmStore     *store,
     }
   if (!crm_store_begin (store, error))
     return FALSE;
-  if (!merge_in_transaction (store, primary_id, other_id, merge_id, error))
+  if (!merge_in_transaction (store, primary_id, other_id, from_other, merge_id, error))
     {
       crm_store_rollback (store);
       return FALSE;

@@ -20,6 +20,17 @@ gboolean  crm_merge_contacts     (CrmStore     *store,
                                   const char   *other_id,
                                   char        **out_merge_id,
                                   GError      **error);
+/* Like crm_merge_contacts(), but for each field named in @from_other
+ * (NULL-terminated, NULL for none; e.g. "name", "title", "birthday") the
+ * other's value replaces the primary's, as a person comparing the two
+ * chose it. Phones, emails and tags are united either way; undo restores
+ * the chosen fields too. */
+gboolean  crm_merge_contacts_choosing (CrmStore           *store,
+                                       const char         *primary_id,
+                                       const char         *other_id,
+                                       const char * const *from_other,
+                                       char              **out_merge_id,
+                                       GError            **error);
 gboolean  crm_merge_undo         (CrmStore     *store,
                                   const char   *merge_id,
                                   GError      **error);

@@ -138,6 +138,49 @@ test_duplicates_merge_undo (Fixture       *f,
   g_assert_cmpuint (crm_duplicates_dialog_get_n_pairs (f->dialog), ==, 1);
 }
 
+/* Field by field: keep the first contact but take the second's name and
+ * city; its phone joins the first's. Undo brings both back as they were. */
+static void
+test_duplicates_choose_fields (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *first = add_contact (f, "张三", "138 0013 8000", "广州市");
+  g_autofree char *second = add_contact (f, "张三丰", "+86 138-0013-8000", "深圳市");
+  g_autoptr(CrmContact) kept = NULL;
+  g_autoptr(CrmContact) restored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  open_dialog (f);
+  g_assert_cmpuint (crm_duplicates_dialog_get_n_pairs (f->dialog), ==, 1);
+  g_assert_cmpstr (crm_duplicates_dialog_get_kept_id (f->dialog), ==, first);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->dialog), "duplicates.choose", "(ss)", "name", "second"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->dialog), "duplicates.choose", "(ss)", "city", "second"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->dialog), "duplicates.choose", "(ss)", "city", "first"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->dialog), "duplicates.merge", NULL));
+  crm_test_ui_wait_until (is_loaded, f);
+  g_assert_cmpint (count_live (f), ==, 1);
+  kept = crm_store_get (f->store, CRM_TYPE_CONTACT, first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_contact_get_name (kept), ==, "张三丰");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (kept), "city"), ==, "广州市");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->dialog), "duplicates.undo", NULL));
+  crm_test_ui_wait_until (is_loaded, f);
+  g_assert_cmpint (count_live (f), ==, 2);
+  restored = crm_store_get (f->store, CRM_TYPE_CONTACT, first, &error);
+  g_assert_cmpstr (crm_contact_get_name (restored), ==, "张三");
+
+  /* Keeping the second contact starts from all of its values. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->dialog), "duplicates.choose", "(ss)", "name", "first"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->dialog), "duplicates.keep", "s", "second"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->dialog), "duplicates.merge", NULL));
+  crm_test_ui_wait_until (is_loaded, f);
+  g_clear_object (&kept);
+  kept = crm_store_get (f->store, CRM_TYPE_CONTACT, second, &error);
+  g_assert_cmpstr (crm_contact_get_name (kept), ==, "张三丰");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (kept), "city"), ==, "深圳市");
+}
+
 static void
 test_duplicates_none (Fixture       *f,
                       gconstpointer  data)
@@ -158,6 +201,7 @@ main (int   argc,
 
   g_test_add ("/duplicates-dialog/merge-undo", Fixture, NULL, fixture_set_up, test_duplicates_merge_undo, fixture_tear_down);
   g_test_add ("/duplicates-dialog/none", Fixture, NULL, fixture_set_up, test_duplicates_none, fixture_tear_down);
+  g_test_add ("/duplicates-dialog/choose-fields", Fixture, NULL, fixture_set_up, test_duplicates_choose_fields, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -1,4 +1,4 @@
-/* crm-duplicates-dialog.c: likely duplicate contacts side by side, merged one pair at a time with undo */
+/* crm-duplicates-dialog.c: likely duplicate contacts side by side, whose value to keep field by field, merged one pair at a time with undo */
 
 #include "config.h"
 
@@ -21,6 +21,7 @@ struct _CrmDuplicatesDialog
   char *last_merge_id;
   GtkCheckButton *keep_first;
   GtkCheckButton *keep_second_button;
+  GPtrArray *choices;          /* FieldChoice *, the fields that differ */
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
@@ -33,6 +34,23 @@ struct _CrmDuplicatesDialog
 
 G_DEFINE_FINAL_TYPE (CrmDuplicatesDialog, crm_duplicates_dialog, ADW_TYPE_WINDOW)
 
+/* A field both contacts have, with different values: whose value wins. */
+typedef struct
+{
+  const char *field;
+  GtkCheckButton *first;
+  GtkCheckButton *second;
+  gboolean use_second;
+} FieldChoice;
+
+/* Phones, emails and tags are united and notes joined, never chosen. */
+static gboolean
+is_combined (const char *field)
+{
+  return g_str_equal (field, "phones") || g_str_equal (field, "emails") ||
+         g_str_equal (field, "tags") || g_str_equal (field, "notes");
+}
+
 static void
 update_actions (CrmDuplicatesDialog *self)
 {
@@ -41,6 +59,7 @@ update_actions (CrmDuplicatesDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "duplicates.refresh", !loading);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "duplicates.merge", !loading && self->selected != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "duplicates.keep", self->selected != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "duplicates.choose", self->selected != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "duplicates.undo", self->last_merge_id != NULL);
 }
 
@@ -175,9 +194,42 @@ value_label (const char *text,
 }
 
 static void
+set_choice (FieldChoice *choice,
+            gboolean     use_second)
+{
+  choice->use_second = use_second;
+  gtk_check_button_set_active (use_second ? choice->second : choice->first, TRUE);
+}
+
+/* Keeping the other contact starts from its values in every field. */
+static void
 on_keep_toggled (CrmDuplicatesDialog *self)
 {
   self->keep_second = gtk_check_button_get_active (self->keep_second_button);
+  for (guint i = 0; self->choices != NULL && i < self->choices->len; i++)
+    set_choice (g_ptr_array_index (self->choices, i), self->keep_second);
+}
+
+static void
+on_choice_toggled (GtkCheckButton *button,
+                   FieldChoice    *choice)
+{
+  if (gtk_check_button_get_active (button))
+    choice->use_second = button == choice->second;
+}
+
+static GtkWidget *
+choice_button (const char *text,
+               const char *field_label)
+{
+  GtkWidget *button = gtk_check_button_new ();
+  GtkWidget *label = value_label (text, TRUE);
+
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  gtk_check_button_set_child (GTK_CHECK_BUTTON (button), label);
+  gtk_widget_set_valign (button, GTK_ALIGN_START);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, field_label, -1);
+  return button;
 }
 
 static void
@@ -209,6 +261,7 @@ show_pair (CrmDuplicatesDialog *self)
   self->keep_first = NULL;
   self->keep_second_button = NULL;
   self->keep_second = FALSE;
+  g_ptr_array_set_size (self->choices, 0);
   if (self->selected == NULL)
     return;
 
@@ -241,8 +294,27 @@ show_pair (CrmDuplicatesDialog *self)
       gtk_label_set_yalign (GTK_LABEL (label), 0);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_grid_attach (self->compare_grid, label, 0, (int) i + 1, 1, 1);
-      gtk_grid_attach (self->compare_grid, value_label (text_a, differs), 1, (int) i + 1, 1, 1);
-      gtk_grid_attach (self->compare_grid, value_label (text_b, differs), 2, (int) i + 1, 1, 1);
+      if (differs && *text_a != '\0' && *text_b != '\0' && !is_combined (fields[i].field))
+        {
+          FieldChoice *choice = g_new0 (FieldChoice, 1);
+
+          /* Both have a value: the person picks the one that is right. */
+          choice->field = fields[i].field;
+          choice->first = GTK_CHECK_BUTTON (choice_button (text_a, _(fields[i].label)));
+          choice->second = GTK_CHECK_BUTTON (choice_button (text_b, _(fields[i].label)));
+          gtk_check_button_set_group (choice->second, choice->first);
+          gtk_check_button_set_active (choice->first, TRUE);
+          g_signal_connect (choice->first, "toggled", G_CALLBACK (on_choice_toggled), choice);
+          g_signal_connect (choice->second, "toggled", G_CALLBACK (on_choice_toggled), choice);
+          gtk_grid_attach (self->compare_grid, GTK_WIDGET (choice->first), 1, (int) i + 1, 1, 1);
+          gtk_grid_attach (self->compare_grid, GTK_WIDGET (choice->second), 2, (int) i + 1, 1, 1);
+          g_ptr_array_add (self->choices, choice);
+        }
+      else
+        {
+          gtk_grid_attach (self->compare_grid, value_label (text_a, differs), 1, (int) i + 1, 1, 1);
+          gtk_grid_attach (self->compare_grid, value_label (text_b, differs), 2, (int) i + 1, 1, 1);
+        }
     }
 }
 
@@ -296,6 +368,26 @@ keep_action (GtkWidget  *widget,
   self->keep_second = second;
 }
 
+/* ("field", "first"|"second"): whose value of the field the merge keeps. */
+static void
+choose_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrmDuplicatesDialog *self = CRM_DUPLICATES_DIALOG (widget);
+  const char *field;
+  const char *side;
+
+  g_variant_get (parameter, "(&s&s)", &field, &side);
+  for (guint i = 0; i < self->choices->len; i++)
+    {
+      FieldChoice *choice = g_ptr_array_index (self->choices, i);
+
+      if (g_str_equal (choice->field, field))
+        set_choice (choice, g_str_equal (side, "second"));
+    }
+}
+
 static void
 merge_action (GtkWidget  *widget,
               const char *action_name,
@@ -306,6 +398,7 @@ merge_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autofree char *merge_id = NULL;
   g_autofree char *title = NULL;
+  g_autoptr(GPtrArray) from_other = NULL;
   const char *kept;
   const char *other;
   GtkListBoxRow *row;
@@ -316,7 +409,18 @@ merge_action (GtkWidget  *widget,
     return;
   kept = self->keep_second ? self->selected->id_b : self->selected->id_a;
   other = self->keep_second ? self->selected->id_a : self->selected->id_b;
-  if (!crm_merge_contacts (store, kept, other, &merge_id, &error))
+  /* The fields where the other contact's value was chosen. */
+  from_other = g_ptr_array_new ();
+  for (guint i = 0; i < self->choices->len; i++)
+    {
+      FieldChoice *choice = g_ptr_array_index (self->choices, i);
+
+      if (choice->use_second != self->keep_second)
+        g_ptr_array_add (from_other, (gpointer) choice->field);
+    }
+  g_ptr_array_add (from_other, NULL);
+  if (!crm_merge_contacts_choosing (store, kept, other, (const char * const *) from_other->pdata,
+                                    &merge_id, &error))
     {
       toast = adw_toast_new (error->message);
       adw_toast_set_timeout (toast, 0);
@@ -388,6 +492,7 @@ crm_duplicates_dialog_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pairs, g_ptr_array_unref);
+  g_clear_pointer (&self->choices, g_ptr_array_unref);
   g_free (self->last_merge_id);
 
   G_OBJECT_CLASS (crm_duplicates_dialog_parent_class)->finalize (object);
@@ -414,6 +519,7 @@ crm_duplicates_dialog_class_init (CrmDuplicatesDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "duplicates.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "duplicates.select", "u", select_action);
   gtk_widget_class_install_action (widget_class, "duplicates.keep", "s", keep_action);
+  gtk_widget_class_install_action (widget_class, "duplicates.choose", "(ss)", choose_action);
   gtk_widget_class_install_action (widget_class, "duplicates.merge", NULL, merge_action);
   gtk_widget_class_install_action (widget_class, "duplicates.undo", NULL, undo_action);
 
@@ -424,6 +530,7 @@ crm_duplicates_dialog_class_init (CrmDuplicatesDialogClass *klass)
 static void
 crm_duplicates_dialog_init (CrmDuplicatesDialog *self)
 {
+  self->choices = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   update_actions (self);
 }
