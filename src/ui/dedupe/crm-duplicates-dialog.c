@@ -227,7 +227,7 @@ choice_button (const char *text,
 
   gtk_label_set_selectable (GTK_LABEL (label), FALSE);
   gtk_check_button_set_child (GTK_CHECK_BUTTON (button), label);
-  gtk_widget_set_valign (button, GTK_ALIGN_START);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, field_label, -1);
   return button;
 }
@@ -299,6 +299,7 @@ show_pair (CrmDuplicatesDialog *self)
           FieldChoice *choice = g_new0 (FieldChoice, 1);
 
           /* Both have a value: the person picks the one that is right. */
+          gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
           choice->field = fields[i].field;
           choice->first = GTK_CHECK_BUTTON (choice_button (text_a, _(fields[i].label)));
           choice->second = GTK_CHECK_BUTTON (choice_button (text_b, _(fields[i].label)));
