@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "crm-backup.h"
+#include "crm-backup-cipher.h"
 #include "crm-contact.h"
 #include "store-fixture.h"
 
@@ -256,6 +258,199 @@ test_backup_check_finds_problems (StoreFixture  *f,
   g_assert_nonnull (strstr (report, "search index"));
 }
 
+/* Files in @dir other than the database's own, the .bak and @keep. */
+static guint
+count_strays (const char *dir,
+              const char *keep)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (!g_str_has_prefix (name, "crm.db") && g_strcmp0 (name, keep) != 0)
+      n++;
+  g_dir_close (d);
+  return n;
+}
+
+static void
+test_backup_encrypted_round_trip (StoreFixture  *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dest = g_build_filename (f->dir, "backup.crmbackup", NULL);
+  g_autofree char *kept = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  GStatBuf st;
+
+  /* Enough rows for several 64 KiB blocks. */
+  for (guint i = 0; i < 600; i++)
+    g_free (insert_contact (f->store, "加密备份客户"));
+  kept = insert_contact (f->store, "kept");
+
+  g_assert_false (crm_backup_write (f->store, dest, "", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+
+  g_assert_true (crm_backup_write (f->store, dest, "正确的口令 horse", &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_backup_cipher_is_encrypted (dest));
+  g_assert_cmpint (g_stat (dest, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  /* No plain copy is left beside it, and nothing of the rows is readable. */
+  g_assert_cmpuint (count_strays (f->dir, "backup.crmbackup"), ==, 0);
+  g_assert_true (g_file_get_contents (dest, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 3 * 65536);
+  g_assert_null (g_strstr_len (contents, length, "SQLite format"));
+  g_assert_null (g_strstr_len (contents, length, "加密备份客户"));
+
+  g_free (insert_contact (f->store, "added after the backup"));
+  g_assert_true (crm_backup_restore (f->store, dest, "正确的口令 horse", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts"), ==, 601);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts WHERE name = 'added after the backup'"), ==, 0);
+  g_assert_cmpuint (count_strays (f->dir, "backup.crmbackup"), ==, 0);
+  g_assert_true (crm_store_check (f->store, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Writes @contents with @length bytes to a new file in @dir named @name. */
+static char *
+write_variant (const char *dir,
+               const char *name,
+               const char *contents,
+               gsize       length)
+{
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, contents, (gssize) length, NULL));
+  return path;
+}
+
+static void
+test_backup_encrypted_refuses_bad_input (StoreFixture  *f,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dest = g_build_filename (f->dir, "good.crmbackup", NULL);
+  g_autofree char *bak = g_strconcat (f->path, ".bak", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *cut = NULL, *cut_in_header = NULL, *flipped = NULL, *tail = NULL, *limits = NULL;
+  gsize length;
+
+  for (guint i = 0; i < 400; i++)
+    g_free (insert_contact (f->store, "现有客户"));
+  g_assert_true (crm_backup_write (f->store, dest, "secret", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (dest, &contents, &length, NULL));
+  g_free (insert_contact (f->store, "after"));
+
+  /* No passphrase, a wrong one. */
+  g_assert_false (crm_backup_restore (f->store, dest, NULL, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+  g_assert_false (crm_backup_restore (f->store, dest, "Secret", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_WRONG_PASSPHRASE);
+  g_assert_nonnull (strstr (error->message, "wrong"));
+  g_clear_error (&error);
+
+  /* Cut off in the middle, and inside its header. */
+  cut = write_variant (f->dir, "cut.crmbackup", contents, length / 2);
+  g_assert_false (crm_backup_restore (f->store, cut, "secret", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "cut off"));
+  g_clear_error (&error);
+  cut_in_header = write_variant (f->dir, "header.crmbackup", contents, 50);
+  g_assert_false (crm_backup_restore (f->store, cut_in_header, "secret", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  /* One bit changed in the third block: the error says where. */
+  contents[64 + 2 * 65560] ^= 0x01;
+  flipped = write_variant (f->dir, "flipped.crmbackup", contents, length);
+  contents[64 + 2 * 65560] ^= 0x01;
+  g_assert_false (crm_backup_restore (f->store, flipped, "secret", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "at byte"));
+  g_clear_error (&error);
+
+  /* Bytes appended after the final block. */
+  {
+    g_autofree char *longer = g_malloc (length + 3);
+
+    memcpy (longer, contents, length);
+    memcpy (longer + length, "xyz", 3);
+    tail = write_variant (f->dir, "tail.crmbackup", longer, length + 3);
+  }
+  g_assert_false (crm_backup_restore (f->store, tail, "secret", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  /* Key settings asking for absurd memory are refused before any work;
+   * other changes to the preamble fail authentication. */
+  memset (contents + 8 + 16 + 8, 0xff, 8);
+  limits = write_variant (f->dir, "limits.crmbackup", contents, length);
+  g_assert_false (crm_backup_restore (f->store, limits, "secret", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  /* The database is as it was, with no .bak and no plain copies. */
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts"), ==, 401);
+  g_assert_false (g_file_test (bak, G_FILE_TEST_EXISTS));
+  {
+    GDir *d = g_dir_open (f->dir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (d)) != NULL)
+      g_assert_null (strstr (name, ".plain-"));
+    g_dir_close (d);
+  }
+}
+
+static void
+test_backup_rotate (StoreFixture  *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (f->dir, "backups", NULL);
+  g_autofree char *mine = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *latest = NULL;
+  g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 3, 1, 8, 0, 0);
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  GStatBuf st;
+
+  g_free (insert_contact (f->store, "rotated"));
+  g_assert_null (crm_backup_find_latest (dir));
+
+  for (guint day = 0; day < 5; day++)
+    {
+      g_autoptr(GDateTime) now = g_date_time_add_days (start, (int) day);
+      char *path = crm_backup_rotate (f->store, dir, 3, day % 2 ? "pw" : NULL, now, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (path);
+      g_assert_true (g_str_has_suffix (path, CRM_BACKUP_SUFFIX));
+      g_ptr_array_add (written, path);
+      if (day == 0)
+        g_assert_true (g_file_set_contents (mine, "not a backup", -1, NULL));
+    }
+
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  /* The three newest stay, the user's own file too. */
+  for (guint i = 0; i < written->len; i++)
+    g_assert_cmpint (g_file_test (g_ptr_array_index (written, i), G_FILE_TEST_EXISTS), ==, i >= 2);
+  g_assert_true (g_file_test (mine, G_FILE_TEST_EXISTS));
+  latest = crm_backup_find_latest (dir);
+  g_assert_cmpstr (latest, ==, g_ptr_array_index (written, 4));
+  g_assert_false (crm_backup_cipher_is_encrypted (g_ptr_array_index (written, 4)));
+  g_assert_true (crm_backup_cipher_is_encrypted (g_ptr_array_index (written, 3)));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -268,6 +463,9 @@ main (int    argc,
   STORE_TEST ("/backup/restore-refuses-bad-sources", test_backup_restore_refuses_bad_sources);
   STORE_TEST ("/backup/restore-file-over-corrupt", test_backup_restore_file_over_corrupt);
   STORE_TEST ("/backup/check-finds-problems", test_backup_check_finds_problems);
+  STORE_TEST ("/backup/encrypted-round-trip", test_backup_encrypted_round_trip);
+  STORE_TEST ("/backup/encrypted-refuses-bad-input", test_backup_encrypted_refuses_bad_input);
+  STORE_TEST ("/backup/rotate", test_backup_rotate);
 
   return g_test_run ();
 }

@@ -19,6 +19,8 @@ gboolean  crm_cli_take_option (int                 argc,
                                int                *i,
                                const char         *name,
                                const char        **out_value);
+char     *crm_cli_read_secret_file (const char     *path,
+                                    GError        **error);
 
 /* crm-cli-db.c */
 int crm_cli_init      (CrmCli *cli, int argc, char **argv);

@@ -11,30 +11,6 @@
 #include "crm-cli-commands.h"
 #include "crm-sync-engine.h"
 
-/* The first line of @path, without its newline. Refuses a file others can
- * read: a password there is as good as public. */
-static char *
-read_password_file (const char  *path,
-                    GError     **error)
-{
-  g_autofree char *contents = NULL;
-  GStatBuf st;
-  char *newline;
-
-  if (g_stat (path, &st) == 0 && (st.st_mode & 0077) != 0)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
-                   _("%s can be read by other users. Run “chmod 600 %s” first."), path, path);
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &contents, NULL, error))
-    return NULL;
-  newline = strpbrk (contents, "\r\n");
-  if (newline != NULL)
-    *newline = '\0';
-  return g_steal_pointer (&contents);
-}
-
 static char *
 read_password_stdin (void)
 {
@@ -84,7 +60,7 @@ crm_cli_sync (CrmCli  *cli,
     return crm_cli_usage_error (_("sync needs --server URL and --user NAME"));
 
   if (password_file != NULL)
-    password = read_password_file (password_file, &error);
+    password = crm_cli_read_secret_file (password_file, &error);
   else
     {
       password = read_password_stdin ();

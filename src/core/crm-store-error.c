@@ -82,6 +82,7 @@ crm_store_set_error (GError     **error,
     case CRM_STORE_ERROR_TOO_NEW:
     case CRM_STORE_ERROR_NOT_FOUND:
     case CRM_STORE_ERROR_FAILED:
+    case CRM_STORE_ERROR_WRONG_PASSPHRASE:
     default:
       message = g_strdup_printf (_("The database “%s” could not be used. Try again; if it keeps happening, run “crmctl check”."),
                                  where);

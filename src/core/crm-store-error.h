@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  * @CRM_STORE_ERROR_INVALID: a value or field was rejected
  * @CRM_STORE_ERROR_NOT_FOUND: no such record
  * @CRM_STORE_ERROR_FAILED: anything else
+ * @CRM_STORE_ERROR_WRONG_PASSPHRASE: an encrypted backup's passphrase is missing or wrong
  */
 typedef enum
 {
@@ -30,6 +31,7 @@ typedef enum
   CRM_STORE_ERROR_INVALID,
   CRM_STORE_ERROR_NOT_FOUND,
   CRM_STORE_ERROR_FAILED,
+  CRM_STORE_ERROR_WRONG_PASSPHRASE,
 } CrmStoreError;
 
 GQuark crm_store_error_quark (void);
