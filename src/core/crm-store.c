@@ -1028,7 +1028,10 @@ crm_store_insert (CrmStore   *self,
           ((column->flags & CRM_COLUMN_DERIVED) && i >= CRM_RECORD_N_BASE_COLUMNS &&
            !crm_record_is_changed_at (record, i)))
         continue;
-      g_string_append_printf (sql, "%s%s", bound->len ? ", " : "", column->name);
+      /* Per inserted row: plain appends, no format to parse. */
+      if (bound->len > 0)
+        g_string_append (sql, ", ");
+      g_string_append (sql, column->name);
       g_string_append (values, bound->len ? ", ?" : "?");
       g_array_append_val (bound, i);
     }
