@@ -902,8 +902,30 @@ crm_analytics_churn_by_month (CrmStore                *store,
 /* Cohort retention */
 
 /* One row per (contact, month with a purchase); the cohort is the first of
- * a contact's months, taken over all purchases up to the period's end. */
+ * a contact's months. Only customers who bought nothing before the first
+ * month can be in a cohort of the period: their purchases from then on are
+ * read (an index probe each says there is none before), not the whole
+ * history. :month_ts is the start of the first month. */
 static const char cohort_sql[] =
+  "WITH m AS ("
+  "  SELECT DISTINCT p.contact_id, substr (crm_local_date (p.purchased_at), 1, 7) AS ym"
+  "  FROM purchases p CROSS JOIN contacts c ON c.id = p.contact_id"
+  "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at >= :month_ts AND p.purchased_at < :to_ts"
+  "  AND" CONTACT_FILTER
+  "  AND NOT EXISTS (SELECT 1 FROM purchases q"
+  "   WHERE q.contact_id = p.contact_id AND q.deleted = 0 AND q.purchased_at < :month_ts)),"
+  " k AS ("
+  "  SELECT ym, min (ym) OVER (PARTITION BY contact_id) AS cohort FROM m)"
+  " SELECT cohort,"
+  "  (CAST (substr (ym, 1, 4) AS INTEGER) * 12 + CAST (substr (ym, 6, 2) AS INTEGER))"
+  "  - (CAST (substr (cohort, 1, 4) AS INTEGER) * 12 + CAST (substr (cohort, 6, 2) AS INTEGER)),"
+  "  count (*)"
+  " FROM k GROUP BY 1, 2";
+
+/* The same when nothing was bought before the first month (a range from
+ * the first purchase on): every purchase is read anyway, and in customer
+ * order, as SQLite reads the index, the probes above would only cost. */
+static const char cohort_all_sql[] =
   "WITH m AS ("
   "  SELECT DISTINCT p.contact_id, substr (crm_local_date (p.purchased_at), 1, 7) AS ym"
   "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
@@ -914,8 +936,10 @@ static const char cohort_sql[] =
   "  (CAST (substr (ym, 1, 4) AS INTEGER) * 12 + CAST (substr (ym, 6, 2) AS INTEGER))"
   "  - (CAST (substr (cohort, 1, 4) AS INTEGER) * 12 + CAST (substr (cohort, 6, 2) AS INTEGER)),"
   "  count (*)"
-  " FROM k WHERE cohort >= :from_month"
-  " GROUP BY 1, 2";
+  " FROM k GROUP BY 1, 2";
+
+static const char purchases_before_sql[] =
+  "SELECT EXISTS (SELECT 1 FROM purchases WHERE purchased_at < :month_ts AND deleted = 0)";
 
 static guint
 month_index (const GDate *date)
@@ -930,7 +954,6 @@ crm_analytics_cohort_retention (CrmStore                *store,
 {
   g_autoptr(CrmCohortMatrix) matrix = g_new0 (CrmCohortMatrix, 1);
   g_autoptr(CrmCachedStmt) stmt = NULL;
-  g_autofree char *from_month = NULL;
   g_autofree gint64 *counts = NULL;
   guint first = month_index (&query->from);
   guint last = month_index (&query->to);
@@ -948,11 +971,21 @@ crm_analytics_cohort_retention (CrmStore                *store,
       g_date_set_dmy (&matrix->cohorts[i], 1, (first + i) % 12 + 1, (first + i) / 12);
     }
 
-  stmt = prepare_query (store, cohort_sql, query, error);
+  {
+    g_autoptr(CrmCachedStmt) before = prepare_query (store, purchases_before_sql, query, error);
+    gboolean any_before;
+
+    if (before == NULL)
+      return NULL;
+    bind_named_date_ts (before, ":month_ts", &matrix->cohorts[0]);
+    if (!step_row (store, before, &failed, error))
+      return NULL;
+    any_before = sqlite3_column_int (before, 0) != 0;
+    stmt = prepare_query (store, any_before ? cohort_sql : cohort_all_sql, query, error);
+  }
   if (stmt == NULL)
     return NULL;
-  from_month = g_strdup_printf ("%04d-%02d", g_date_get_year (&query->from), g_date_get_month (&query->from));
-  bind_named_text (stmt, ":from_month", from_month);
+  bind_named_date_ts (stmt, ":month_ts", &matrix->cohorts[0]);
   while (step_row (store, stmt, &failed, error))
     {
       const char *cohort = (const char *) sqlite3_column_text (stmt, 0);
