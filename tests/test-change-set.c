@@ -161,6 +161,45 @@ test_revert_failure_changes_nothing (StoreFixture  *f,
   g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM contacts WHERE city = '上海'"), ==, 1);
 }
 
+/* On another connection (a worker thread's): counts what it put back;
+ * cancelled, it puts back nothing and keeps the set. */
+static void
+test_revert_with_other_store (StoreFixture  *f,
+                              gconstpointer  data)
+{
+  static const char * const columns[] = { "city", NULL };
+  g_autoptr(CrmChangeSet) changes = crm_change_set_new (f->store);
+  g_autoptr(CrmStore) other = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  volatile gint done = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *id = store_add_contact (f->store, "赵六");
+      g_autoptr(CrmContact) contact = crm_store_get (f->store, CRM_TYPE_CONTACT, id, &error);
+
+      crm_change_set_remember_fields (changes, CRM_RECORD (contact), columns);
+      crm_contact_set_field_from_string (contact, "city", "上海", &error);
+      crm_store_update (f->store, CRM_RECORD (contact), &error);
+      g_assert_no_error (error);
+    }
+  other = crm_store_open (crm_store_get_path (f->store), &error);
+  g_assert_no_error (error);
+
+  g_cancellable_cancel (cancelled);
+  g_assert_false (crm_change_set_revert_with (changes, other, cancelled, &done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (crm_change_set_get_n_rows (changes), ==, 3);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM contacts WHERE city = '上海'"), ==, 3);
+
+  g_assert_true (crm_change_set_revert_with (changes, other, NULL, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (done, ==, 3);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM contacts WHERE city = '上海'"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -171,6 +210,7 @@ main (int   argc,
   STORE_TEST ("/change-set/revert-insert-delete", test_revert_insert_delete);
   STORE_TEST ("/change-set/revert-bulk-one-transaction", test_revert_bulk_one_transaction);
   STORE_TEST ("/change-set/revert-failure-changes-nothing", test_revert_failure_changes_nothing);
+  STORE_TEST ("/change-set/revert-with-other-store", test_revert_with_other_store);
 
   return g_test_run ();
 }

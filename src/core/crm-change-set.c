@@ -161,7 +161,7 @@ crm_change_set_get_n_rows (CrmChangeSet *self)
 }
 
 static gboolean
-revert_entry (CrmChangeSet  *self,
+revert_entry (CrmStore      *store,
               Entry         *entry,
               GError       **error)
 {
@@ -170,16 +170,16 @@ revert_entry (CrmChangeSet  *self,
   switch (entry->kind)
     {
     case ENTRY_INSERT:
-      return crm_store_delete (self->store, entry->type, entry->id, error);
+      return crm_store_delete (store, entry->type, entry->id, error);
 
     case ENTRY_DELETE:
-      return crm_store_undelete (self->store, entry->type, entry->id, error);
+      return crm_store_undelete (store, entry->type, entry->id, error);
 
     case ENTRY_FIELDS:
     default:
       /* Reloaded, so only what differs now is written: fields someone
        * else changed meanwhile are left alone. */
-      record = crm_store_get (self->store, entry->type, entry->id, error);
+      record = crm_store_get (store, entry->type, entry->id, error);
       if (record == NULL)
         return FALSE;
       for (guint i = 0; i < entry->properties->len; i++)
@@ -188,7 +188,7 @@ revert_entry (CrmChangeSet  *self,
                                &g_array_index (entry->values, GValue, i));
       if (!crm_record_has_changes (record))
         return TRUE;
-      return crm_store_update (self->store, record, error);
+      return crm_store_update (store, record, error);
     }
 }
 
@@ -198,20 +198,40 @@ crm_change_set_revert (CrmChangeSet  *self,
 {
   g_return_val_if_fail (CRM_IS_CHANGE_SET (self), FALSE);
 
-  if (!crm_store_begin (self->store, error))
+  return crm_change_set_revert_with (self, self->store, NULL, NULL, error);
+}
+
+gboolean
+crm_change_set_revert_with (CrmChangeSet   *self,
+                            CrmStore       *store,
+                            GCancellable   *cancellable,
+                            volatile gint  *done,
+                            GError        **error)
+{
+  g_return_val_if_fail (CRM_IS_CHANGE_SET (self), FALSE);
+  g_return_val_if_fail (CRM_IS_STORE (store), FALSE);
+
+  if (!crm_store_begin (store, error))
     return FALSE;
 
   for (guint i = self->entries->len; i > 0; i--)
     {
-      if (!revert_entry (self, g_ptr_array_index (self->entries, i - 1), error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !revert_entry (store, g_ptr_array_index (self->entries, i - 1), error))
         {
-          crm_store_rollback (self->store);
+          crm_store_rollback (store);
           return FALSE;
         }
+      if (done != NULL)
+        g_atomic_int_set (done, (gint) (self->entries->len - i + 1));
     }
 
-  if (!crm_store_commit (self->store, error))
-    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !crm_store_commit (store, error))
+    {
+      crm_store_rollback (store);
+      return FALSE;
+    }
 
   g_ptr_array_set_size (self->entries, 0);
   return TRUE;

@@ -33,5 +33,13 @@ guint         crm_change_set_get_n_rows       (CrmChangeSet        *self);
  * sync merges them like any edit. Empties the set on success. */
 gboolean      crm_change_set_revert           (CrmChangeSet        *self,
                                                GError             **error);
+/* The same on another connection to the same database (a worker thread's
+ * own store); @done, when given, counts the rows put back so far and a
+ * cancelled @cancellable rolls everything back. */
+gboolean      crm_change_set_revert_with      (CrmChangeSet        *self,
+                                               CrmStore            *store,
+                                               GCancellable        *cancellable,
+                                               volatile gint       *done,
+                                               GError             **error);
 
 G_END_DECLS

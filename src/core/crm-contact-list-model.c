@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "crm-contact.h"
@@ -1176,6 +1177,40 @@ crm_contact_list_model_set_sync_rows (CrmContactListModel *self,
 
 /* TRUE when the search stopped counting at CRM_CONTACT_SEARCH_TOTAL_CAP:
  * there are more matches than the total says. */
+gint64
+crm_contact_list_model_get_rid (CrmContactListModel *self,
+                                guint                position)
+{
+  g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), 0);
+
+  return position < self->rids->len ? g_array_index (self->rids, gint64, position) : 0;
+}
+
+char *
+crm_contact_list_model_id_for_rid (CrmStore  *store,
+                                   gint64     rid,
+                                   GError   **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CRM_IS_STORE (store), NULL);
+
+  stmt = crm_store_prepare (store, id_for_rid_sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    crm_store_take_error (store, rc, error);
+  else
+    g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_NOT_FOUND,
+                 _("The contact in row %" PRId64 " no longer exists."), (int64_t) rid);
+  return NULL;
+}
+
 gboolean
 crm_contact_list_model_get_total_is_capped (CrmContactListModel *self)
 {

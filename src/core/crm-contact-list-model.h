@@ -82,4 +82,13 @@ gboolean             crm_contact_list_model_get_loading     (CrmContactListModel
 void                 crm_contact_list_model_set_sync_rows   (CrmContactListModel *self,
                                                              guint                rows);
 
+/* The row id at @position (0 past the end): cheap, for work on many
+ * selected rows that reads them elsewhere (a thread with its own store),
+ * where crm_contact_list_model_id_for_rid() turns it into the contact id. */
+gint64               crm_contact_list_model_get_rid         (CrmContactListModel *self,
+                                                             guint                position);
+char                *crm_contact_list_model_id_for_rid      (CrmStore            *store,
+                                                             gint64               rid,
+                                                             GError             **error);
+
 G_END_DECLS

@@ -413,6 +413,55 @@ test_bulk_edit_one_undo (Fixture       *f,
   g_assert_cmpuint (count_lifecycle (f, "lead"), ==, 1000);
 }
 
+static gboolean
+page_not_busy (gpointer page)
+{
+  return !crm_contacts_page_get_busy (page);
+}
+
+/* Many rows change in a thread with progress, still one undo step (put
+ * back in a thread too); Cancel leaves all or nothing. */
+static void
+test_bulk_edit_in_background (Fixture       *f,
+                              gconstpointer  data)
+{
+  GtkSelectionModel *selection = crm_contacts_page_get_selection (f->page);
+  guint churned;
+
+  crm_contacts_page_set_background_rows (f->page, 10);
+  add_customers (f, 200);
+  gtk_selection_model_select_all (selection);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.bulk-set-lifecycle", "s", "dormant"));
+  g_assert_true (crm_contacts_page_get_busy (f->page));
+  crm_test_ui_wait_until (page_not_busy, f->page);
+  g_assert_cmpuint (count_lifecycle (f, "dormant"), ==, 200);
+  g_assert_cmpuint (n_items (f), ==, 200);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL));
+  g_assert_true (crm_contacts_page_get_busy (f->page));
+  crm_test_ui_wait_until (page_not_busy, f->page);
+  g_assert_cmpuint (count_lifecycle (f, "dormant"), ==, 0);
+  g_assert_cmpuint (count_lifecycle (f, "lead"), ==, 200);
+
+  gtk_selection_model_select_all (selection);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.bulk-set-lifecycle", "s", "churned"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.cancel-bulk", NULL));
+  crm_test_ui_wait_until (page_not_busy, f->page);
+  churned = count_lifecycle (f, "churned");
+  g_assert_true (churned == 0 || churned == 200);
+
+  /* Deleting many: in a thread as well, one undo. */
+  gtk_selection_model_select_all (selection);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.delete", NULL));
+  crm_test_ui_wait_until (page_not_busy, f->page);
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (n_items (f), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.undo", NULL));
+  crm_test_ui_wait_until (page_not_busy, f->page);
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (n_items (f), ==, 200);
+}
+
 static void
 test_bulk_tags_and_owner (Fixture       *f,
                           gconstpointer  data)
@@ -751,6 +800,7 @@ main (int   argc,
   PAGE_TEST ("/contacts-page/filters-combine", test_filters_combine);
   PAGE_TEST ("/contacts-page/bulk-edit-one-undo", test_bulk_edit_one_undo);
   PAGE_TEST ("/contacts-page/bulk-tags-and-owner", test_bulk_tags_and_owner);
+  PAGE_TEST ("/contacts-page/bulk-edit-in-background", test_bulk_edit_in_background);
   PAGE_TEST ("/contacts-page/timeline-and-purchases", test_timeline_and_purchases);
   PAGE_TEST ("/contacts-page/tasks-due-and-birthdays", test_tasks_due_and_birthdays);
   PAGE_TEST ("/contacts-page/reads-after-first-frame", test_reads_after_first_frame);

@@ -54,6 +54,15 @@ static const gboolean column_visible_default[N_COLUMNS] = {
   TRUE, TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, FALSE, TRUE,
 };
 
+typedef enum
+{
+  BULK_SET_OWNER,
+  BULK_ADD_TAG,
+  BULK_REMOVE_TAG,
+  BULK_SET_LIFECYCLE,
+  BULK_DELETE,
+} BulkEdit;
+
 typedef struct
 {
   CrmContactsPage *page;
@@ -119,6 +128,15 @@ struct _CrmContactsPage
    * stops, not each one passed (that was most of a frame). */
   gint64                last_selection_change;
   guint                 pane_timeout;
+
+  /* A bulk edit, delete or undo of more than background_rows rows runs
+   * in a thread on its own store, with progress and Cancel. */
+  guint                 background_rows;
+  GCancellable         *bulk_cancellable;   /* non-NULL while one runs */
+  gpointer              bulk_job;           /* BulkJob, owned by its task */
+  guint                 bulk_progress_timer;
+  GtkWidget            *bulk_progress_box;
+  GtkProgressBar       *bulk_progress;
   GdkFrameClock         *tasks_clock;
   guint                 tasks_idle;
 };
@@ -148,10 +166,18 @@ static guint signals[N_SIGNALS];
 /* How long the selection rests before the pane follows a quick run of changes. */
 #define PANE_SETTLE_MS 150
 
+/* More selected rows than this are edited in a thread. */
+#define BACKGROUND_ROWS 2000
+
 static void update_actions (CrmContactsPage *self);
 static void save_visible_columns (CrmContactsPage *self);
 static void update_rank_order (CrmContactsPage *self);
 static void ensure_started (CrmContactsPage *self);
+static gboolean bulk_in_background (CrmContactsPage *self,
+                                    BulkEdit         edit,
+                                    const char      *value);
+static void start_bulk_undo (CrmContactsPage *self,
+                             CrmChangeSet    *undo);
 static void start_tasks (CrmContactsPage *self);
 static void watch_first_frame (CrmContactsPage *self);
 static void unwatch_first_frame (CrmContactsPage *self);
@@ -622,7 +648,7 @@ update_list_state (CrmContactsPage *self)
   else
     gtk_label_set_label (self->count_label, count);
 
-  gtk_widget_set_visible (self->bulk_box, selected > 1);
+  gtk_widget_set_visible (self->bulk_box, selected > 1 && self->bulk_cancellable == NULL);
 }
 
 static void
@@ -693,6 +719,9 @@ show_selected_in_pane (CrmContactsPage *self)
   g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
 
   g_clear_handle_id (&self->pane_timeout, g_source_remove);
+  g_clear_handle_id (&self->bulk_progress_timer, g_source_remove);
+  if (self->bulk_cancellable != NULL)
+    g_cancellable_cancel (self->bulk_cancellable);
   if (gtk_bitset_get_size (selected) == 1)
     {
       g_autoptr(CrmContact) contact = g_list_model_get_item (G_LIST_MODEL (self->model),
@@ -823,6 +852,11 @@ update_actions (CrmContactsPage *self)
   gboolean have_target = n_selected (self) > 0 || crm_contact_pane_get_contact_id (self->pane) != NULL;
   gboolean bulk = n_selected (self) > 1;
   gboolean filtered = self->model != NULL && crm_contact_list_model_get_n_filters (self->model) > 0;
+  gboolean busy = self->bulk_cancellable != NULL;
+
+  /* While many rows change in a thread, no other change to many. */
+  have_store = have_store && !busy;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.cancel-bulk", busy);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.new", have_store);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.new-organization", have_store);
@@ -1025,14 +1059,17 @@ delete_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
-  g_autoptr(GPtrArray) ids = selected_ids (self);
+  g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(CrmChangeSet) changes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   g_autofree char *first_name = NULL;
   CrmStore *store = get_store (self);
 
-  if (store == NULL || ids->len == 0)
+  if (store == NULL || self->bulk_cancellable != NULL || bulk_in_background (self, BULK_DELETE, ""))
+    return;
+  ids = selected_ids (self);
+  if (ids->len == 0)
     return;
 
   {
@@ -1087,8 +1124,25 @@ undo_action (GtkWidget  *widget,
   g_autoptr(CrmChangeSet) undo = g_steal_pointer (&self->undo);
   g_autoptr(GError) error = NULL;
 
-  if (undo == NULL)
-    return;
+  if (undo == NULL || self->bulk_cancellable != NULL)
+    {
+      g_set_object (&self->undo, undo);
+      return;
+    }
+
+  if (crm_change_set_get_n_rows (undo) > self->background_rows && get_store (self) != NULL)
+    {
+      /* Not dismissed (libadwaita 1.2 may crash then): left to time out. */
+      if (self->undo_toast != NULL)
+        {
+          adw_toast_set_title (self->undo_toast, _("Undoing…"));
+          adw_toast_set_button_label (self->undo_toast, NULL);
+          adw_toast_set_action_name (self->undo_toast, NULL);
+          g_clear_object (&self->undo_toast);
+        }
+      start_bulk_undo (self, undo);
+      return;
+    }
 
   if (!crm_change_set_revert (undo, &error))
     show_error (self, error);
@@ -1185,13 +1239,31 @@ clear_filters_action (GtkWidget  *widget,
 
 /* --- Bulk edit ------------------------------------------------------------- */
 
-typedef enum
+typedef struct
 {
-  BULK_SET_OWNER,
-  BULK_ADD_TAG,
-  BULK_REMOVE_TAG,
-  BULK_SET_LIFECYCLE,
-} BulkEdit;
+  char          *db_path;
+  BulkEdit       edit;
+  char          *value;
+  GArray        *rids;        /* gint64: the rows to change */
+  CrmChangeSet  *changes;     /* filled in the thread, on the page's store */
+  CrmChangeSet  *revert;      /* an undo to put back instead */
+  guint          total;
+  volatile gint  done;
+  guint          changed;
+} BulkJob;
+
+static void
+bulk_job_free (gpointer data)
+{
+  BulkJob *job = data;
+
+  g_free (job->db_path);
+  g_free (job->value);
+  g_clear_pointer (&job->rids, g_array_unref);
+  g_clear_object (&job->changes);
+  g_clear_object (&job->revert);
+  g_free (job);
+}
 
 static gboolean
 bulk_edit_one (CrmContact  *contact,
@@ -1214,6 +1286,7 @@ bulk_edit_one (CrmContact  *contact,
 
     case BULK_ADD_TAG:
     case BULK_REMOVE_TAG:
+    case BULK_DELETE:
     default:
       builder = g_strv_builder_new ();
       for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
@@ -1227,28 +1300,287 @@ bulk_edit_one (CrmContact  *contact,
     }
 }
 
+/* One row of a bulk change, on @store (the page's or a thread's own),
+ * remembered in @changes for the undo. */
+static gboolean
+bulk_change_row (CrmStore      *store,
+                 CrmChangeSet  *changes,
+                 const char    *id,
+                 BulkEdit       edit,
+                 const char    *value,
+                 guint         *changed,
+                 GError       **error)
+{
+  static const char * const owner_columns[] = { "owner_id", NULL };
+  static const char * const tag_columns[] = { "tags", NULL };
+  static const char * const lifecycle_columns[] = { "lifecycle_override", NULL };
+  g_autoptr(CrmContact) contact = NULL;
+
+  if (edit == BULK_DELETE)
+    {
+      if (!crm_store_delete (store, CRM_TYPE_CONTACT, id, error))
+        return FALSE;
+      crm_change_set_remember_delete (changes, CRM_TYPE_CONTACT, id);
+      (*changed)++;
+      return TRUE;
+    }
+
+  contact = crm_store_get (store, CRM_TYPE_CONTACT, id, error);
+  if (contact == NULL)
+    return FALSE;
+  crm_change_set_remember_fields (changes, CRM_RECORD (contact),
+                                  edit == BULK_SET_OWNER ? owner_columns
+                                  : edit == BULK_SET_LIFECYCLE ? lifecycle_columns
+                                  : tag_columns);
+  if (!bulk_edit_one (contact, edit, value, error))
+    return FALSE;
+  if (!crm_record_has_changes (CRM_RECORD (contact)))
+    return TRUE;
+  if (!crm_store_update (store, CRM_RECORD (contact), error))
+    return FALSE;
+  (*changed)++;
+  return TRUE;
+}
+
+static char *
+bulk_title (BulkEdit    edit,
+            const char *value,
+            guint       changed)
+{
+  switch (edit)
+    {
+    case BULK_SET_OWNER:
+      return g_strdup_printf (ngettext ("Owner changed for %u contact", "Owner changed for %u contacts", changed), changed);
+    case BULK_ADD_TAG:
+      return g_strdup_printf (ngettext ("Tag “%s” added to %u contact", "Tag “%s” added to %u contacts", changed), value, changed);
+    case BULK_REMOVE_TAG:
+      return g_strdup_printf (ngettext ("Tag “%s” removed from %u contact", "Tag “%s” removed from %u contacts", changed), value, changed);
+    case BULK_DELETE:
+      return g_strdup_printf (ngettext ("%u contact deleted", "%u contacts deleted", changed), changed);
+    case BULK_SET_LIFECYCLE:
+    default:
+      return g_strdup_printf (ngettext ("Lifecycle changed for %u contact", "Lifecycle changed for %u contacts", changed), changed);
+    }
+}
+
+static void
+bulk_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  BulkJob *job = task_data;
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = crm_store_open (job->db_path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (job->revert != NULL)
+    {
+      if (crm_change_set_revert_with (job->revert, store, cancellable, &job->done, &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* All rows in one transaction: one undo step, and Cancel or a failure
+   * on any row changes none. */
+  if (!crm_store_begin (store, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < job->rids->len; i++)
+    {
+      g_autofree char *id = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        break;
+      id = crm_contact_list_model_id_for_rid (store, g_array_index (job->rids, gint64, i), &error);
+      /* Removed since the list was read (by sync): nothing to change. */
+      if (id == NULL && g_error_matches (error, CRM_STORE_ERROR, CRM_STORE_ERROR_NOT_FOUND))
+        g_clear_error (&error);
+      else if (id == NULL ||
+               !bulk_change_row (store, job->changes, id, job->edit, job->value, &job->changed, &error))
+        break;
+      g_atomic_int_set (&job->done, (gint) i + 1);
+    }
+  if (error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &error);
+  if (error != NULL || !crm_store_commit (store, &error))
+    {
+      crm_store_rollback (store);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+update_bulk_progress (gpointer user_data)
+{
+  CrmContactsPage *self = user_data;
+  BulkJob *job = self->bulk_job;
+  g_autofree char *text = NULL;
+  guint done;
+
+  if (job == NULL)
+    return G_SOURCE_REMOVE;
+  done = (guint) g_atomic_int_get (&job->done);
+  gtk_progress_bar_set_fraction (self->bulk_progress, job->total > 0 ? MIN (1.0, (double) done / job->total) : 0.0);
+  if (job->revert != NULL)
+    /* Translators: progress of an undo over many contacts */
+    text = g_strdup_printf (ngettext ("Undoing: %u of %u contact", "Undoing: %u of %u contacts", job->total), done, job->total);
+  else
+    /* Translators: progress of a change to many selected contacts */
+    text = g_strdup_printf (ngettext ("%u of %u contact", "%u of %u contacts", job->total), done, job->total);
+  gtk_progress_bar_set_text (self->bulk_progress, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_bulk_done (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (source_object);
+  BulkJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  CrmStore *store = get_store (self);
+
+  self->bulk_job = NULL;
+  g_clear_object (&self->bulk_cancellable);
+  g_clear_handle_id (&self->bulk_progress_timer, g_source_remove);
+  if (self->context == NULL)
+    return;   /* the page went away meanwhile */
+  gtk_widget_set_visible (self->bulk_progress_box, FALSE);
+
+  /* The thread wrote through its own connection: tell this one. */
+  if (ok && store != NULL)
+    crm_store_emit_changed (store, "contacts");
+
+  if (job->revert != NULL)
+    {
+      if (ok)
+        show_toast (self, _("Undone"), NULL);
+      else
+        {
+          /* Nothing was put back: the undo is still there to try again. */
+          if (!cancelled)
+            show_error (self, error);
+          show_toast (self, _("Nothing was undone"), job->revert);
+        }
+    }
+  else if (ok)
+    {
+      g_autofree char *title = bulk_title (job->edit, job->value, job->changed);
+
+      if (job->edit == BULK_DELETE)
+        {
+          crm_contact_pane_set_contact_id (self->pane, NULL);
+          adw_leaflet_set_visible_child (self->leaflet, self->list_side);
+        }
+      show_toast (self, title, job->changed > 0 ? job->changes : NULL);
+    }
+  else if (cancelled)
+    show_toast (self, _("Cancelled: nothing was changed"), NULL);
+  else
+    show_error (self, error);
+
+  update_list_state (self);
+  update_actions (self);
+}
+
+static void
+start_bulk_job (CrmContactsPage *self,
+                BulkJob         *job)
+{
+  g_autoptr(GTask) task = NULL;
+
+  job->db_path = g_strdup (crm_store_get_path (get_store (self)));
+  self->bulk_cancellable = g_cancellable_new ();
+  self->bulk_job = job;
+  task = g_task_new (self, self->bulk_cancellable, on_bulk_done, NULL);
+  g_task_set_source_tag (task, start_bulk_job);
+  g_task_set_task_data (task, job, bulk_job_free);
+  g_task_run_in_thread (task, bulk_thread);
+
+  update_bulk_progress (self);
+  gtk_widget_set_visible (self->bulk_progress_box, TRUE);
+  self->bulk_progress_timer = g_timeout_add (100, update_bulk_progress, self);
+  update_list_state (self);
+  update_actions (self);
+}
+
+/* The selected rows, by row id, without loading them. */
+static GArray *
+selected_rids (CrmContactsPage *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GArray *rids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) gtk_bitset_get_size (selected));
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
+       ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      gint64 rid = crm_contact_list_model_get_rid (self->model, position);
+
+      if (rid != 0)
+        g_array_append_val (rids, rid);
+    }
+  return rids;
+}
+
+/* Many rows: in a thread. Returns FALSE when there are few enough to do
+ * here and now. */
+static gboolean
+bulk_in_background (CrmContactsPage *self,
+                    BulkEdit         edit,
+                    const char      *value)
+{
+  BulkJob *job;
+
+  if (self->selection == NULL || self->bulk_cancellable != NULL || n_selected (self) <= self->background_rows)
+    return FALSE;
+
+  job = g_new0 (BulkJob, 1);
+  job->edit = edit;
+  job->value = g_strdup (value);
+  job->rids = selected_rids (self);
+  job->total = job->rids->len;
+  job->changes = crm_change_set_new (get_store (self));
+  start_bulk_job (self, job);
+  return TRUE;
+}
+
 static void
 bulk_edit (CrmContactsPage *self,
            BulkEdit         edit,
            const char      *value)
 {
-  static const char * const owner_columns[] = { "owner_id", NULL };
-  static const char * const tag_columns[] = { "tags", NULL };
-  static const char * const lifecycle_columns[] = { "lifecycle_override", NULL };
-  const char * const *columns;
-  g_autoptr(GPtrArray) ids = selected_ids (self);
+  g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(CrmChangeSet) changes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   CrmStore *store = get_store (self);
   guint changed = 0;
 
-  if (store == NULL || ids->len == 0)
+  if (store == NULL || self->bulk_cancellable != NULL || bulk_in_background (self, edit, value))
     return;
 
-  columns = edit == BULK_SET_OWNER ? owner_columns
-          : edit == BULK_SET_LIFECYCLE ? lifecycle_columns
-          : tag_columns;
+  ids = selected_ids (self);
+  if (ids->len == 0)
+    return;
 
   /* All rows in one transaction: one undo step, one list refresh, and a
    * failure on any row changes none. */
@@ -1259,20 +1591,8 @@ bulk_edit (CrmContactsPage *self,
       return;
     }
   for (guint i = 0; i < ids->len; i++)
-    {
-      g_autoptr(CrmContact) contact = crm_store_get (store, CRM_TYPE_CONTACT, g_ptr_array_index (ids, i), &error);
-
-      if (contact == NULL)
-        break;
-      crm_change_set_remember_fields (changes, CRM_RECORD (contact), columns);
-      if (!bulk_edit_one (contact, edit, value, &error))
-        break;
-      if (!crm_record_has_changes (CRM_RECORD (contact)))
-        continue;
-      if (!crm_store_update (store, CRM_RECORD (contact), &error))
-        break;
-      changed++;
-    }
+    if (!bulk_change_row (store, changes, g_ptr_array_index (ids, i), edit, value, &changed, &error))
+      break;
   if (error != NULL || !crm_store_commit (store, &error))
     {
       crm_store_rollback (store);
@@ -1280,22 +1600,7 @@ bulk_edit (CrmContactsPage *self,
       return;
     }
 
-  switch (edit)
-    {
-    case BULK_SET_OWNER:
-      title = g_strdup_printf (ngettext ("Owner changed for %u contact", "Owner changed for %u contacts", changed), changed);
-      break;
-    case BULK_ADD_TAG:
-      title = g_strdup_printf (ngettext ("Tag “%s” added to %u contact", "Tag “%s” added to %u contacts", changed), value, changed);
-      break;
-    case BULK_REMOVE_TAG:
-      title = g_strdup_printf (ngettext ("Tag “%s” removed from %u contact", "Tag “%s” removed from %u contacts", changed), value, changed);
-      break;
-    case BULK_SET_LIFECYCLE:
-    default:
-      title = g_strdup_printf (ngettext ("Lifecycle changed for %u contact", "Lifecycle changed for %u contacts", changed), changed);
-      break;
-    }
+  title = bulk_title (edit, value, changed);
   show_toast (self, title, changed > 0 ? changes : NULL);
 }
 
@@ -1315,6 +1620,28 @@ bulk_action (GtkWidget  *widget,
     bulk_edit (self, BULK_REMOVE_TAG, value);
   else
     bulk_edit (self, BULK_SET_LIFECYCLE, value);
+}
+
+static void
+start_bulk_undo (CrmContactsPage *self,
+                 CrmChangeSet    *undo)
+{
+  BulkJob *job = g_new0 (BulkJob, 1);
+
+  job->revert = g_object_ref (undo);
+  job->total = crm_change_set_get_n_rows (undo);
+  start_bulk_job (self, job);
+}
+
+static void
+cancel_bulk_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+
+  if (self->bulk_cancellable != NULL)
+    g_cancellable_cancel (self->bulk_cancellable);
 }
 
 /* Built when the menu opens: owners and tags change. */
@@ -1877,6 +2204,8 @@ crm_contacts_page_class_init (CrmContactsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, bulk_box);
   gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, bulk_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, bulk_progress_box);
+  gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, bulk_progress);
   gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, reminders);
   gtk_widget_class_bind_template_child (widget_class, CrmContactsPage, pane);
@@ -1898,6 +2227,7 @@ crm_contacts_page_class_init (CrmContactsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "contacts.filter", "(ss)", filter_action);
   gtk_widget_class_install_action (widget_class, "contacts.remove-filter", "s", remove_filter_action);
   gtk_widget_class_install_action (widget_class, "contacts.clear-filters", NULL, clear_filters_action);
+  gtk_widget_class_install_action (widget_class, "contacts.cancel-bulk", NULL, cancel_bulk_action);
   for (guint i = 0; i < G_N_ELEMENTS (bulk_actions); i++)
     gtk_widget_class_install_action (widget_class, bulk_actions[i], "s", bulk_action);
 
@@ -1916,6 +2246,7 @@ crm_contacts_page_init (CrmContactsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->probed_column = -1;
+  self->background_rows = BACKGROUND_ROWS;
   self->bound_cells = g_hash_table_new (NULL, NULL);
   create_columns (self);
 
@@ -2007,4 +2338,24 @@ crm_contacts_page_get_list_state (CrmContactsPage *self)
   if (self->context != NULL && !self->started)
     return "loading";
   return gtk_stack_get_visible_child_name (self->list_stack);
+}
+
+/* Whether a change to many rows runs in a thread (progress shown, the
+ * other bulk actions off until it is done or cancelled). */
+gboolean
+crm_contacts_page_get_busy (CrmContactsPage *self)
+{
+  g_return_val_if_fail (CRM_IS_CONTACTS_PAGE (self), FALSE);
+
+  return self->bulk_cancellable != NULL;
+}
+
+/* For tests: more selected rows than @rows are changed in a thread. */
+void
+crm_contacts_page_set_background_rows (CrmContactsPage *self,
+                                       guint            rows)
+{
+  g_return_if_fail (CRM_IS_CONTACTS_PAGE (self));
+
+  self->background_rows = rows;
 }

@@ -20,6 +20,9 @@ GtkSelectionModel   *crm_contacts_page_get_selection (CrmContactsPage *self);
 GtkWidget           *crm_contacts_page_get_pane      (CrmContactsPage *self);
 /* "list", "empty" or "no-matches". */
 const char          *crm_contacts_page_get_list_state (CrmContactsPage *self);
+gboolean             crm_contacts_page_get_busy       (CrmContactsPage *self);
+void                 crm_contacts_page_set_background_rows (CrmContactsPage *self,
+                                                            guint            rows);
 
 /* Announces tasks due since the last check up to @now (ISO 8601 UTC);
  * runs every 30 seconds by itself. Returns how many came due. */
