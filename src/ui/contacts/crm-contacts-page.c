@@ -881,7 +881,14 @@ show_contact (CrmContactsPage *self,
   position = crm_contact_list_model_find (self->model, id);
 
   if (position != G_MAXUINT)
-    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+    {
+      /* GTK 4.8's column view has no scroll_to: its list view's action. */
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+           child != NULL; child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_LIST_VIEW (child))
+          gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+    }
   crm_contact_pane_set_contact_id (self->pane, id);
   gtk_stack_set_visible_child (self->detail_stack, GTK_WIDGET (self->pane));
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
