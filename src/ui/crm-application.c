@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "crm-application.h"
+#include "crm-backup-scheduler.h"
 #include "crm-context.h"
 #include "crm-preferences-window.h"
 #include "crm-window.h"
@@ -16,9 +17,22 @@ struct _CrmApplication
 
   GSettings      *settings;
   char           *db_path;
+  CrmBackupScheduler *backups;
 };
 
 G_DEFINE_FINAL_TYPE (CrmApplication, crm_application, ADW_TYPE_APPLICATION)
+
+static void
+on_backup_failed (CrmBackupScheduler *scheduler,
+                  const char         *message,
+                  CrmApplication     *self)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("Backup failed"));
+
+  g_notification_set_body (notification, message);
+  g_notification_set_default_action (notification, "app.preferences");
+  g_application_send_notification (G_APPLICATION (self), "backup-failed", notification);
+}
 
 static void
 apply_color_scheme (CrmApplication *self)
@@ -90,6 +104,12 @@ crm_application_activate (GApplication *app)
       g_autoptr(CrmContext) context = crm_context_open (crm_application_get_db_path (self), &error);
 
       window = GTK_WINDOW (crm_window_new (ADW_APPLICATION (app), context));
+      if (context != NULL && self->backups == NULL)
+        {
+          self->backups = crm_backup_scheduler_new (crm_store_get_path (crm_context_get_store (context)),
+                                                    crm_context_get_settings (context));
+          g_signal_connect (self->backups, "failed", G_CALLBACK (on_backup_failed), self);
+        }
       if (g_getenv ("CRM_EXIT_AFTER_FIRST_FRAME") != NULL)
         g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), app);
       gtk_window_present (window);
@@ -260,6 +280,7 @@ crm_application_finalize (GObject *object)
 {
   CrmApplication *self = (CrmApplication *)object;
 
+  g_clear_object (&self->backups);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->db_path, g_free);
 

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "crm-backup-group.h"
 #include "crm-preferences-window.h"
 #include "crm-sync-credentials.h"
 #include "crm-sync-engine.h"
@@ -25,6 +26,7 @@ struct _CrmPreferencesWindow
   AdwPasswordEntryRow  *password_row;
   GtkWidget            *sign_in_button;
   AdwActionRow         *account_row;
+  CrmBackupGroup       *backup_group;
 };
 
 G_DEFINE_FINAL_TYPE (CrmPreferencesWindow, crm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -435,6 +437,7 @@ crm_preferences_window_set_context (CrmPreferencesWindow *self,
     return;
   if (context != NULL)
     {
+      crm_backup_group_set_context (self->backup_group, context);
       g_signal_connect_object (crm_context_get_sync (context), "notify::state",
                                G_CALLBACK (update_account), self, G_CONNECT_SWAPPED);
       /* Signing in again: the account is already known. */
@@ -536,6 +539,8 @@ crm_preferences_window_class_init (CrmPreferencesWindowClass *klass)
   object_class->dispose = crm_preferences_window_dispose;
   object_class->finalize = crm_preferences_window_finalize;
   object_class->get_property = crm_preferences_window_get_property;
+
+  g_type_ensure (CRM_TYPE_BACKUP_GROUP);
   object_class->set_property = crm_preferences_window_set_property;
 
   properties[PROP_SETTINGS] =
@@ -552,6 +557,7 @@ crm_preferences_window_class_init (CrmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, account_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, backup_group);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_server_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_password_activated);
 

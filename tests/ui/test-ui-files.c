@@ -18,6 +18,7 @@
 #include "crm-reports-page.h"
 #include "crm-service-page.h"
 #include "crm-surveys-page.h"
+#include "crm-backup-group.h"
 #include "crm-duplicates-dialog.h"
 #include "crm-import-dialog.h"
 #include "crm-preferences-window.h"
@@ -50,6 +51,7 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_REPORTS_PAGE);
   g_type_ensure (CRM_TYPE_IMPORT_DIALOG);
   g_type_ensure (CRM_TYPE_DUPLICATES_DIALOG);
+  g_type_ensure (CRM_TYPE_BACKUP_GROUP);
 }
 
 static int
