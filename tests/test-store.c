@@ -918,6 +918,33 @@ test_store_migration_4 (StoreFixture  *f,
                                     " AND json_extract (patch, '$.position') = 2048"), ==, 1);
 }
 
+static void
+test_store_company_name (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_name = NULL;
+  char *name;
+
+  g_assert_null (crm_store_dup_company_name (f->store));
+  g_assert_true (crm_store_set_company_name (f->store, "  广州三元贸易有限公司 ", &error));
+  g_assert_no_error (error);
+  name = crm_store_dup_company_name (f->store);
+  g_assert_cmpstr (name, ==, "广州三元贸易有限公司");
+  g_free (name);
+
+  /* Too long: refused, the stored name stays. */
+  long_name = g_strnfill (201, 'x');
+  g_assert_false (crm_store_set_company_name (f->store, long_name, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  name = crm_store_dup_company_name (f->store);
+  g_assert_cmpstr (name, ==, "广州三元贸易有限公司");
+  g_free (name);
+
+  g_assert_true (crm_store_set_company_name (f->store, "", NULL));
+  g_assert_null (crm_store_dup_company_name (f->store));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -946,6 +973,7 @@ main (int    argc,
   STORE_TEST ("/store/migration-6", test_store_migration_6);
   STORE_TEST ("/store/migration-7", test_store_migration_7);
   STORE_TEST ("/store/migration-8", test_store_migration_8);
+  STORE_TEST ("/store/company-name", test_store_company_name);
 
   ret = g_test_run ();
   remove_tree (data_home);

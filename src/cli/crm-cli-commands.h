@@ -27,6 +27,7 @@ int crm_cli_init      (CrmCli *cli, int argc, char **argv);
 int crm_cli_backup    (CrmCli *cli, int argc, char **argv);
 int crm_cli_restore   (CrmCli *cli, int argc, char **argv);
 int crm_cli_check     (CrmCli *cli, int argc, char **argv);
+int crm_cli_company   (CrmCli *cli, int argc, char **argv);
 int crm_cli_recompute (CrmCli *cli, int argc, char **argv);
 /* crm-cli-contact.c */
 int crm_cli_contact   (CrmCli *cli, int argc, char **argv);

@@ -236,6 +236,31 @@ crm_cli_restore (CrmCli  *cli,
 }
 
 int
+crm_cli_company (CrmCli  *cli,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autofree char *name = NULL;
+  GError *error = NULL;
+
+  if (argc > 2)
+    return crm_cli_usage_error (_("company takes at most one name: crmctl company [NAME]"));
+  store = crm_cli_open_store (cli, argc == 2 ? CRM_STORE_OPEN_FLAGS_NONE : CRM_STORE_OPEN_READ_ONLY, &error);
+  if (store == NULL)
+    return crm_cli_fail (error);
+  if (argc == 2 && !crm_store_set_company_name (store, argv[1], &error))
+    return crm_cli_fail (error);
+
+  name = crm_store_dup_company_name (store);
+  if (name != NULL)
+    printf ("%s\n", name);
+  else if (!cli->quiet)
+    printf (_("No company name is set; reports say “Customer relationship management”.\n"));
+  return CRM_CLI_EXIT_OK;
+}
+
+int
 crm_cli_check (CrmCli  *cli,
                int      argc,
                char   **argv)

@@ -20,6 +20,7 @@ static const CrmCliCommand commands[] = {
   { "list", N_("list contacts [--search Q] [--limit N] [--offset N] [--format table|csv|json]"), crm_cli_list },
   { "backup", N_("backup FILE | --dir DIR [--keep N]   consistent copy while in use; encrypted with --passphrase-file F"), crm_cli_backup },
   { "restore", N_("restore FILE [--passphrase-file F]   replace the database (the old one is kept as .bak)"), crm_cli_restore },
+  { "company", N_("company [NAME]             the name reports print in their header (\"\" clears it)"), crm_cli_company },
   { "check", N_("check                      integrity and foreign keys"), crm_cli_check },
   { "recompute", N_("recompute [--date DATE]    lifecycle, RFM and the search index"), crm_cli_recompute },
   { "report", N_("report NAME [--from DATE] [--to DATE] [--format pdf|svg|png|csv|json] [-o FILE]   NAME: kpis, sales-trend, cohort-retention, churn, rfm, funnel, nps, service, monthly, retention, sales-by-owner, sales-by-region, sales-by-product, campaigns"), crm_cli_report },

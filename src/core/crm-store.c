@@ -1350,6 +1350,39 @@ backup_to (sqlite3     *source,
   return ok;
 }
 
+#define COMPANY_NAME_MAX_CHARS 200
+
+char *
+crm_store_dup_company_name (CrmStore *self)
+{
+  g_return_val_if_fail (CRM_IS_STORE (self), NULL);
+
+  return crm_store_get_meta (self, "company_name");
+}
+
+gboolean
+crm_store_set_company_name (CrmStore    *self,
+                            const char  *name,
+                            GError     **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name != NULL ? name : ""));
+  static const char clear_sql[] = "DELETE FROM meta WHERE key = 'company_name'";
+
+  g_return_val_if_fail (CRM_IS_STORE (self), FALSE);
+
+  if (!g_utf8_validate (stripped, -1, NULL) || g_utf8_strlen (stripped, -1) > COMPANY_NAME_MAX_CHARS)
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("The company name is too long: at most %d characters."), COMPANY_NAME_MAX_CHARS);
+      return FALSE;
+    }
+  if (stripped[0] != '\0')
+    return crm_store_set_meta (self, "company_name", stripped, error);
+  if (!check_writable (self, error))
+    return FALSE;
+  return crm_store_exec (self, clear_sql, error);
+}
+
 gboolean
 crm_store_backup (CrmStore    *self,
                   const char  *dest_path,

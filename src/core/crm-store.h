@@ -91,6 +91,13 @@ gpointer      crm_store_get                   (CrmStore           *self,
                                                const char         *id,
                                                GError            **error);
 
+/* The organisation's name as reports print it in their header; NULL when
+ * not set. Setting an empty or NULL name clears it. At most 200 characters. */
+char         *crm_store_dup_company_name      (CrmStore           *self);
+gboolean      crm_store_set_company_name      (CrmStore           *self,
+                                               const char         *name,
+                                               GError            **error);
+
 /* A consistent copy (SQLite online backup) while the store is in use,
  * written to a temporary file and renamed, mode 0600. */
 gboolean      crm_store_backup                (CrmStore           *self,

@@ -20,6 +20,7 @@ struct _CrmPreferencesWindow
 
   /* Template widgets */
   AdwComboRow          *color_scheme_row;
+  AdwEntryRow          *company_row;
   AdwEntryRow          *sync_server_row;
   AdwPreferencesGroup  *account_group;
   AdwEntryRow          *user_row;
@@ -71,6 +72,24 @@ color_scheme_set_mapping (const GValue       *value,
 /* A server address is applied when the user presses Enter (the row's apply
  * button), and only if it looks like one, so a half-typed URL never ends up
  * in the settings. */
+static void
+on_company_apply (CrmPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->context == NULL)
+    return;
+  if (!crm_store_set_company_name (crm_context_get_store (self->context),
+                                   gtk_editable_get_text (GTK_EDITABLE (self->company_row)), &error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->company_row), "error");
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->company_row), "error");
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Reports will show the new company name")));
+}
+
 static void
 on_sync_server_apply (CrmPreferencesWindow *self)
 {
@@ -437,7 +456,11 @@ crm_preferences_window_set_context (CrmPreferencesWindow *self,
     return;
   if (context != NULL)
     {
+      g_autofree char *company = crm_store_dup_company_name (crm_context_get_store (context));
+
       crm_backup_group_set_context (self->backup_group, context);
+      gtk_editable_set_text (GTK_EDITABLE (self->company_row), company != NULL ? company : "");
+      gtk_widget_set_sensitive (GTK_WIDGET (self->company_row), TRUE);
       g_signal_connect_object (crm_context_get_sync (context), "notify::state",
                                G_CALLBACK (update_account), self, G_CONNECT_SWAPPED);
       /* Signing in again: the account is already known. */
@@ -552,6 +575,7 @@ crm_preferences_window_class_init (CrmPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, sync_server_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, company_row);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, account_group);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, user_row);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, password_row);
@@ -559,6 +583,7 @@ crm_preferences_window_class_init (CrmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, account_row);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, backup_group);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_server_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_company_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_password_activated);
 
   gtk_widget_class_install_action (widget_class, "prefs.sign-in", NULL, sign_in_action);
