@@ -2,6 +2,7 @@
 
 #include "crm-contact.h"
 #include "crm-contact-list-model.h"
+#include "crm-segment.h"
 #include "crm-store.h"
 #include "store-fixture.h"
 
@@ -353,6 +354,29 @@ test_filters (Fixture       *fixture,
     g_autofree char *f = add_contact_with (fixture, "Frank", NULL, NULL);
   }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  crm_contact_list_model_clear_filters (model);
+
+  /* A saved segment is a filter too; its facet is each saved segment
+   * with its members among the other filters. */
+  {
+    g_autoptr(CrmSegment) segment = crm_segment_new ();
+    const char *id;
+
+    g_object_set (segment, "name", "浙江客户",
+                  "rule", "{\"all\": [{\"field\": \"province\", \"op\": \"eq\", \"value\": \"浙江\"}]}", NULL);
+    crm_store_insert (fixture->store, CRM_RECORD (segment), &error);
+    g_assert_no_error (error);
+    id = crm_record_get_id (CRM_RECORD (segment));
+    g_assert_cmpuint (facet_count (model, CRM_CONTACT_FILTER_SEGMENT, id), ==, 2);
+    crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_SEGMENT, id);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+    crm_contact_list_model_set_filter (model, CRM_CONTACT_FILTER_GENDER, "male");
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+    g_assert_cmpstr (name_at (G_LIST_MODEL (model), 0), ==, "Bob");
+    g_assert_cmpuint (facet_count (model, CRM_CONTACT_FILTER_SEGMENT, id), ==, 1);
+    crm_contact_list_model_clear_filters (model);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 6);
+  }
 }
 
 static gboolean

@@ -9,6 +9,7 @@
 #include "crm-contact.h"
 #include "crm-contact-list-model.h"
 #include "crm-contact-search.h"
+#include "crm-segment.h"
 #include "crm-store-private.h"
 
 /* A million contacts cost 8 MB of row ids; records exist only for the rows
@@ -37,6 +38,7 @@ struct _CrmContactListModel
   gboolean        descending;
   char           *filters[CRM_CONTACT_N_FILTERS];
   char           *reference_date; /* NULL: today */
+  char           *segment_members; /* JSON array of the segment filter's rids */
 
   GArray         *rids;        /* gint64 row ids, in list order */
   guint           total;       /* matches, before SEARCH_LIMIT */
@@ -59,12 +61,18 @@ typedef struct
   const char *sql;
   char       *filters[CRM_CONTACT_N_FILTERS];
   char       *reference_date;
+  char       *segment_members;
   guint       serial;
   GWeakRef    model;    /* weak: a closed list must not wait for its thread */
 } RefreshJob;
 
 static void list_model_iface_init (GListModelInterface *iface);
 static void cancel_refresh        (CrmContactListModel *self);
+static void crm_contact_facet_free (CrmContactFacet    *facet);
+static char *segment_members_json (CrmStore            *store,
+                                   const char          *id_or_name,
+                                   const char          *reference_date,
+                                   GError             **error);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CrmContactListModel, crm_contact_list_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
@@ -106,7 +114,8 @@ static GParamSpec *properties[N_PROPS];
   " AND (?5 IS NULL OR contacts.gender = ?5)" \
   " AND (?6 IS NULL OR " AGE_BAND " = ?6)" \
   " AND (?7 IS NULL OR contacts.rfm_segment = ?7)" \
-  " AND (?8 IS NULL OR contacts.kind = ?8)"
+  " AND (?8 IS NULL OR contacts.kind = ?8)" \
+  " AND (?11 IS NULL OR contacts.rid IN (SELECT value FROM json_each (?11)))"
 #define SELECT_RIDS "SELECT rid FROM contacts WHERE" FILTER_WHERE
 
 /* NULLs sort last in both directions; rid breaks ties so the order is total
@@ -147,6 +156,9 @@ static const char * const sort_sql[][2] = {
 };
 
 /* Whether a search hit passes the filters (?10 is its rid). */
+static const char segment_count_sql[] =
+  "SELECT count (*) FROM contacts WHERE" FILTER_WHERE;
+
 static const char filter_rid_sql[] =
   "SELECT 1 FROM contacts WHERE rid = ?10 AND" FILTER_WHERE;
 
@@ -183,18 +195,25 @@ static const char * const facet_sql[CRM_CONTACT_N_FILTERS] = {
 static const char rid_for_id_sql[] = "SELECT rid FROM contacts WHERE id = ?";
 static const char id_for_rid_sql[] = "SELECT id FROM contacts WHERE rid = ?";
 
-/* Binds ?1 … ?9 of FILTER_WHERE, leaving @except (a filter, or
- * CRM_CONTACT_N_FILTERS for none) unset. */
+/* Binds ?1 … ?9 and ?11 of FILTER_WHERE, leaving @except (a filter, or
+ * CRM_CONTACT_N_FILTERS for none) unset. The segment filter binds the
+ * JSON array of its members' rids (@segment_members), not its id. */
 static void
 bind_filter_values (sqlite3_stmt     *stmt,
                     char * const     *filters,
+                    const char       *segment_members,
                     const char       *reference_date,
                     CrmContactFilter  except)
 {
   g_autofree char *today = NULL;
 
   for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
-    crm_stmt_bind_text (stmt, i + 1, i == except ? NULL : filters[i]);
+    {
+      if (i == CRM_CONTACT_FILTER_SEGMENT)
+        crm_stmt_bind_text (stmt, 11, i == except || filters[i] == NULL ? NULL : segment_members);
+      else
+        crm_stmt_bind_text (stmt, i + 1, i == except ? NULL : filters[i]);
+    }
 
   if (reference_date == NULL)
     {
@@ -209,7 +228,7 @@ bind_filters (CrmContactListModel *self,
               sqlite3_stmt        *stmt,
               CrmContactFilter     except)
 {
-  bind_filter_values (stmt, self->filters, self->reference_date, except);
+  bind_filter_values (stmt, self->filters, self->segment_members, self->reference_date, except);
 }
 
 static gboolean
@@ -449,6 +468,7 @@ refresh_job_free (RefreshJob *job)
   for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
     g_free (job->filters[i]);
   g_free (job->reference_date);
+  g_free (job->segment_members);
   g_weak_ref_clear (&job->model);
   g_free (job);
 }
@@ -491,7 +511,7 @@ refresh_thread (GTask        *task,
     rc = sqlite3_prepare_v2 (db, job->sql, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
-      bind_filter_values (stmt, job->filters, job->reference_date, CRM_CONTACT_N_FILTERS);
+      bind_filter_values (stmt, job->filters, job->segment_members, job->reference_date, CRM_CONTACT_N_FILTERS);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gint64 rid = sqlite3_column_int64 (stmt, 0);
@@ -584,6 +604,7 @@ refresh_soon (CrmContactListModel *self,
   for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
     job->filters[i] = g_strdup (self->filters[i]);
   job->reference_date = g_strdup (self->reference_date);
+  job->segment_members = g_strdup (self->segment_members);
   job->serial = self->refresh_serial;
   g_weak_ref_init (&job->model, self);
 
@@ -744,6 +765,7 @@ crm_contact_list_model_finalize (GObject *object)
   for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
     g_clear_pointer (&self->filters[i], g_free);
   g_clear_pointer (&self->reference_date, g_free);
+  g_clear_pointer (&self->segment_members, g_free);
   g_clear_error (&self->error);
   g_clear_object (&self->store);
 
@@ -1044,6 +1066,18 @@ crm_contact_list_model_set_filter (CrmContactListModel *self,
 
   g_free (self->filters[filter]);
   self->filters[filter] = g_strdup (value);
+  if (filter == CRM_CONTACT_FILTER_SEGMENT)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_clear_pointer (&self->segment_members, g_free);
+      if (value != NULL && (self->segment_members = segment_members_json (self->store, value, self->reference_date, &error)) == NULL)
+        {
+          /* A segment that is gone or broken shows no one, and says why. */
+          self->segment_members = g_strdup ("[]");
+          set_error (self, error);
+        }
+    }
   refresh_soon (self, TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FILTERS]);
 }
@@ -1103,6 +1137,73 @@ crm_contact_list_model_set_reference_date (CrmContactListModel *self,
     refresh_soon (self, TRUE);
 }
 
+/* The rids of the segment @id_or_name's members as a JSON array. */
+static char *
+segment_members_json (CrmStore    *store,
+                      const char  *id_or_name,
+                      const char  *reference_date,
+                      GError     **error)
+{
+  g_autoptr(CrmSegmentInfo) info = crm_segment_find (store, id_or_name, error);
+  g_autoptr(GArray) rids = NULL;
+  GString *json;
+
+  if (info == NULL)
+    return NULL;
+  rids = crm_segment_dup_member_rids (store, info->rule, reference_date, error);
+  if (rids == NULL)
+    return NULL;
+  json = g_string_sized_new (rids->len * 8 + 2);
+  g_string_append_c (json, '[');
+  for (guint i = 0; i < rids->len; i++)
+    g_string_append_printf (json, i > 0 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, g_array_index (rids, gint64, i));
+  g_string_append_c (json, ']');
+  return g_string_free (json, FALSE);
+}
+
+/* Saved segments (not the built-in ones, which are the lifecycle and RFM
+ * filters) with how many of the list, given the other filters, each has. */
+static GPtrArray *
+count_segments (CrmContactListModel  *self,
+                GError              **error)
+{
+  g_autoptr(GPtrArray) facets = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_contact_facet_free);
+  g_autoptr(GPtrArray) segments = crm_segment_list_all (self->store, error);
+
+  if (segments == NULL)
+    return NULL;
+  for (guint i = 0; i < segments->len; i++)
+    {
+      CrmSegmentInfo *info = g_ptr_array_index (segments, i);
+      g_autoptr(CrmCachedStmt) stmt = NULL;
+      g_autofree char *members = NULL;
+      CrmContactFacet *facet;
+      int rc;
+
+      if (info->builtin)
+        continue;
+      members = segment_members_json (self->store, info->id, self->reference_date, error);
+      stmt = members != NULL ? crm_store_prepare (self->store, segment_count_sql, error) : NULL;
+      if (stmt == NULL)
+        return NULL;
+      bind_filter_values (stmt, self->filters, members, self->reference_date, CRM_CONTACT_N_FILTERS);
+      /* Bound whether or not the segment filter is on. */
+      crm_stmt_bind_text (stmt, 11, members);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          crm_store_take_error (self->store, rc, error);
+          return NULL;
+        }
+      facet = g_new0 (CrmContactFacet, 1);
+      facet->value = g_strdup (info->id);
+      facet->label = g_strdup (info->name);
+      facet->count = sqlite3_column_int64 (stmt, 0);
+      g_ptr_array_add (facets, facet);
+    }
+  return g_steal_pointer (&facets);
+}
+
 static void
 crm_contact_facet_free (CrmContactFacet *facet)
 {
@@ -1127,6 +1228,8 @@ crm_contact_list_model_count_facet (CrmContactListModel  *self,
   g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), NULL);
   g_return_val_if_fail (filter < CRM_CONTACT_N_FILTERS, NULL);
 
+  if (filter == CRM_CONTACT_FILTER_SEGMENT)
+    return count_segments (self, error);
   stmt = crm_store_prepare (self->store, facet_sql[filter], error);
   if (stmt == NULL)
     return NULL;

@@ -32,6 +32,7 @@ typedef enum
   CRM_CONTACT_FILTER_AGE_BAND,
   CRM_CONTACT_FILTER_RFM_SEGMENT,
   CRM_CONTACT_FILTER_KIND,
+  CRM_CONTACT_FILTER_SEGMENT,   /* a segment's id (crm-segment.h) */
   CRM_CONTACT_N_FILTERS
 } CrmContactFilter;
 

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "crm-activity.h"
@@ -9,6 +11,7 @@
 #include "crm-contact-purchases.h"
 #include "crm-purchase.h"
 #include "crm-reminders-view.h"
+#include "crm-segment.h"
 #include "crm-timeline-model.h"
 #include "crm-timeline.h"
 #include "crm-contact-pane.h"
@@ -323,6 +326,18 @@ test_search_narrows (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
 }
 
+static gboolean
+has_label_containing (GtkWidget  *widget,
+                      const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (has_label_containing (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_filters_combine (Fixture       *f,
                       gconstpointer  data)
@@ -355,6 +370,23 @@ test_filters_combine (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.clear-filters", NULL));
   g_assert_cmpuint (n_items (f), ==, 3);
   g_assert_cmpuint (crm_contact_list_model_get_n_filters (model), ==, 0);
+
+  /* A saved segment (from Campaigns) is a chip with its name and count. */
+  {
+    g_autoptr(CrmSegment) segment = crm_segment_new ();
+    g_autoptr(GError) error = NULL;
+
+    g_object_set (segment, "name", "浙江客户",
+                  "rule", "{\"all\": [{\"field\": \"province\", \"op\": \"eq\", \"value\": \"浙江\"}]}", NULL);
+    crm_store_insert (f->store, CRM_RECORD (segment), &error);
+    g_assert_no_error (error);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.filter", "(ss)",
+                                               "segment", crm_record_get_id (CRM_RECORD (segment))));
+    g_assert_cmpuint (n_items (f), ==, 2);
+    g_assert_true (has_label_containing (GTK_WIDGET (f->page), "浙江客户 (2)"));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.remove-filter", "s", "segment"));
+    g_assert_cmpuint (n_items (f), ==, 3);
+  }
 }
 
 static guint

@@ -29,6 +29,7 @@ static GParamSpec *properties[N_PROPS];
 
 /* The order people look for them in. */
 static const CrmContactFilter shown[] = {
+  CRM_CONTACT_FILTER_SEGMENT,
   CRM_CONTACT_FILTER_LIFECYCLE,
   CRM_CONTACT_FILTER_RFM_SEGMENT,
   CRM_CONTACT_FILTER_TAG,

@@ -62,6 +62,7 @@ static const struct {
   [CRM_CONTACT_FILTER_AGE_BAND] = { "age-band", N_("Age") },
   [CRM_CONTACT_FILTER_RFM_SEGMENT] = { "rfm-segment", N_("RFM segment") },
   [CRM_CONTACT_FILTER_KIND] = { "kind", N_("Kind") },
+  [CRM_CONTACT_FILTER_SEGMENT] = { "segment", N_("Saved segment") },
 };
 
 const char *
@@ -124,6 +125,9 @@ crm_contact_filter_value_label (CrmContactFilter  filter,
       if (value == NULL || *value == '\0')
         return g_strdup (_("No owner"));
       return g_strdup (owner_name != NULL ? owner_name : _("Unknown user"));
+    case CRM_CONTACT_FILTER_SEGMENT:
+      /* @owner_name is the segment's name here. */
+      return g_strdup (owner_name != NULL ? owner_name : value);
     case CRM_CONTACT_FILTER_TAG:
     case CRM_CONTACT_FILTER_PROVINCE:
     case CRM_CONTACT_N_FILTERS:

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -13,6 +15,7 @@
 #include "crm-contacts-page.h"
 #include "crm-reminders.h"
 #include "crm-reminders-view.h"
+#include "crm-segment.h"
 #include "crm-tooltip.h"
 #include "crm-user-directory.h"
 
@@ -673,7 +676,19 @@ update_chips (CrmContactsPage *self)
       if (value == NULL)
         continue;
 
-      value_label = crm_contact_filter_value_label (i, value, owner_name (self, value));
+      if (i == CRM_CONTACT_FILTER_SEGMENT)
+        {
+          g_autoptr(CrmSegmentInfo) segment = get_store (self) ? crm_segment_find (get_store (self), value, NULL) : NULL;
+          gint64 members = -1;
+
+          /* The chip says how many the segment holds. */
+          if (segment == NULL || !crm_segment_count (get_store (self), segment->rule, NULL, &members, NULL))
+            value_label = g_strdup (segment != NULL ? segment->name : value);
+          else
+            value_label = g_strdup_printf ("%s (%" PRId64 ")", segment->name, (int64_t) members);
+        }
+      else
+        value_label = crm_contact_filter_value_label (i, value, owner_name (self, value));
       /* Translators: a filter chip, e.g. "Lifecycle: Frequent" */
       text = g_strdup_printf (_("%s: %s"), crm_contact_filter_title (i), value_label);
       /* Translators: what a screen reader says for a filter chip's button */
