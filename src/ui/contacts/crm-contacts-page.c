@@ -633,15 +633,16 @@ update_list_state (CrmContactsPage *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST_STATE]);
     }
 
+  /* %'u groups thousands as the locale does: 12,345 contacts. */
   if (selected > 1)
-    count = g_strdup_printf (ngettext ("%u of %u contact selected", "%u of %u contacts selected", n_items),
+    count = g_strdup_printf (ngettext ("%'u of %'u contact selected", "%'u of %'u contacts selected", n_items),
                              selected, n_items);
   else if (query != NULL && self->model != NULL && crm_contact_list_model_get_total (self->model) > n_items)
-    count = g_strdup_printf (ngettext ("Best %u of %u match", "Best %u of %u matches",
+    count = g_strdup_printf (ngettext ("Best %'u of %'u match", "Best %'u of %'u matches",
                                        crm_contact_list_model_get_total (self->model)),
                              n_items, crm_contact_list_model_get_total (self->model));
   else
-    count = g_strdup_printf (ngettext ("%u contact", "%u contacts", n_items), n_items);
+    count = g_strdup_printf (ngettext ("%'u contact", "%'u contacts", n_items), n_items);
   if (query != NULL && selected <= 1 && n_items > 1)
     {
       /* Translators: the count of search results, then how they are ordered */
