@@ -56,3 +56,20 @@ crm_test_ui_wait_until (gboolean (*condition) (gpointer),
   g_assert_false (timed_out);
   g_source_remove (id);
 }
+
+/* The first widget of @type in @widget's tree, @widget included. */
+GtkWidget *
+crm_test_ui_find_descendant (GtkWidget *widget,
+                             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = crm_test_ui_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

@@ -10,5 +10,7 @@ void crm_test_ui_init          (int          *argc,
 void crm_test_ui_iterate       (void);
 void crm_test_ui_wait_until    (gboolean    (*condition) (gpointer),
                                 gpointer      data);
+GtkWidget *crm_test_ui_find_descendant (GtkWidget *widget,
+                                        GType      type);
 
 G_END_DECLS

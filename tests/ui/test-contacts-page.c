@@ -592,27 +592,11 @@ on_task_due (CrmContactsPage *page,
   g_ptr_array_add (seen, g_strdup (crm_record_get_string (task, "subject")));
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_tasks_due_and_birthdays (Fixture       *f,
                               gconstpointer  data)
 {
-  CrmRemindersView *reminders = CRM_REMINDERS_VIEW (find_descendant (GTK_WIDGET (f->page), CRM_TYPE_REMINDERS_VIEW));
+  CrmRemindersView *reminders = CRM_REMINDERS_VIEW (crm_test_ui_find_descendant (GTK_WIDGET (f->page), CRM_TYPE_REMINDERS_VIEW));
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *birthday = g_date_time_format (now, "1990-%m-%d");
@@ -720,7 +704,7 @@ test_reads_after_first_frame (Fixture       *f,
 static GtkColumnView *
 column_view_of (CrmContactsPage *page)
 {
-  return GTK_COLUMN_VIEW (find_descendant (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
+  return GTK_COLUMN_VIEW (crm_test_ui_find_descendant (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
 }
 
 static GtkColumnViewColumn *

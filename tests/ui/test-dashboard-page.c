@@ -27,22 +27,6 @@ typedef struct
   CrmDashboardPage *page;
 } Fixture;
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 page_loaded (gpointer data)
 {
@@ -74,7 +58,7 @@ fixture_set_up (Fixture       *f,
   f->window = crm_window_new (ADW_APPLICATION (app), f->context);
   gtk_window_present (GTK_WINDOW (f->window));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.workspace", "s", "dashboard");
-  f->page = CRM_DASHBOARD_PAGE (find_descendant (GTK_WIDGET (f->window), CRM_TYPE_DASHBOARD_PAGE));
+  f->page = CRM_DASHBOARD_PAGE (crm_test_ui_find_descendant (GTK_WIDGET (f->window), CRM_TYPE_DASHBOARD_PAGE));
   g_assert_nonnull (f->page);
   wait_loaded (f);
 }
@@ -292,7 +276,7 @@ test_click_through (Fixture       *f,
 {
   GtkWidget *view = crm_dashboard_page_get_chart (f->page, "lifecycle");
   const CrmChartData *lifecycle = crm_chart_view_get_data (CRM_CHART_VIEW (view));
-  CrmContactsPage *contacts = CRM_CONTACTS_PAGE (find_descendant (GTK_WIDGET (f->window), CRM_TYPE_CONTACTS_PAGE));
+  CrmContactsPage *contacts = CRM_CONTACTS_PAGE (crm_test_ui_find_descendant (GTK_WIDGET (f->window), CRM_TYPE_CONTACTS_PAGE));
   CrmContactListModel *model = crm_contacts_page_get_model (contacts);
   g_autofree char *a = add_contact (f, "王芳", "北京");
   int dormant = -1;

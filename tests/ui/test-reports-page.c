@@ -9,6 +9,7 @@
 #include "crm-context.h"
 #include "crm-demo.h"
 #include "crm-report-builder.h"
+#include "crm-date-range-button.h"
 #include "crm-reports-page.h"
 #include "crm-test-ui.h"
 #include "crm-window.h"
@@ -23,22 +24,6 @@ typedef struct
   CrmWindow      *window;
   CrmReportsPage *page;
 } Fixture;
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 built (gpointer data)
@@ -84,7 +69,7 @@ fixture_set_up (Fixture       *f,
   f->context = crm_context_new (f->store, settings);
   f->window = crm_window_new (ADW_APPLICATION (app), f->context);
   gtk_window_present (GTK_WINDOW (f->window));
-  f->page = CRM_REPORTS_PAGE (find_descendant (GTK_WIDGET (f->window), CRM_TYPE_REPORTS_PAGE));
+  f->page = CRM_REPORTS_PAGE (crm_test_ui_find_descendant (GTK_WIDGET (f->window), CRM_TYPE_REPORTS_PAGE));
   g_assert_nonnull (f->page);
   /* Nothing is built before the workspace is shown. */
   crm_test_ui_iterate ();
@@ -210,6 +195,8 @@ test_template_and_period (Fixture       *f,
   g_autofree char *png2 = g_build_filename (f->dir, "region-2.png", NULL);
   CrmReport *monthly = crm_reports_page_get_report (f->page);
   guint monthly_pages = crm_report_paginate (monthly);
+  CrmReport *report;
+  GtkWidget *range_button;
 
   gtk_widget_activate_action (GTK_WIDGET (f->page), "reports.template", "s", "sales-by-region");
   g_assert_cmpstr (crm_reports_page_get_state (f->page), ==, "loading");
@@ -233,6 +220,26 @@ test_template_and_period (Fixture       *f,
   /* An unknown name changes nothing. */
   gtk_widget_activate_action (GTK_WIDGET (f->page), "reports.template", "s", "no-such-report");
   g_assert_cmpstr (crm_reports_page_get_template (f->page), ==, "sales-by-region");
+
+  /* A custom period that ends before it starts is refused where the dates
+   * are chosen, and the report shown stays. */
+  report = crm_reports_page_get_report (f->page);
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "reports.range", "(ss)", "2024-03-31", "2024-03-01");
+  range_button = crm_test_ui_find_descendant (GTK_WIDGET (f->page), CRM_TYPE_DATE_RANGE_BUTTON);
+  g_assert_nonnull (range_button);
+  g_assert_true (gtk_widget_get_visible (range_button));
+  g_assert_cmpstr (crm_reports_page_get_state (f->page), ==, "preview");
+  g_assert_true (crm_reports_page_get_report (f->page) == report);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "reports.range", "(ss)", "2024-03-01", "2024-03-31");
+  g_assert_cmpstr (crm_reports_page_get_state (f->page), ==, "loading");
+  crm_test_ui_wait_until (built, f);
+  g_assert_cmpstr (crm_reports_page_get_state (f->page), ==, "preview");
+
+  /* Back to a named period hides the dates. */
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "reports.period", "s", "month");
+  g_assert_false (gtk_widget_get_visible (range_button));
+  crm_test_ui_wait_until (built, f);
 }
 
 static void

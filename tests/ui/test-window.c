@@ -65,22 +65,6 @@ window_is_mapped (gpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_window_workspaces (void)
 {
@@ -98,7 +82,7 @@ test_window_workspaces (void)
 
   /* A workspace not yet shown has not read anything (its board is made
    * with the context); it does once shown. */
-  pipeline = CRM_PIPELINE_PAGE (find_descendant (GTK_WIDGET (window), CRM_TYPE_PIPELINE_PAGE));
+  pipeline = CRM_PIPELINE_PAGE (crm_test_ui_find_descendant (GTK_WIDGET (window), CRM_TYPE_PIPELINE_PAGE));
   g_assert_nonnull (pipeline);
   g_assert_null (crm_pipeline_page_get_board (pipeline));
 
@@ -123,7 +107,7 @@ test_window_workspaces (void)
 
   /* The contacts workspace works on the window's database. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.workspace", "s", "contacts");
-  g_assert_true (gtk_widget_activate_action (find_descendant (GTK_WIDGET (window), CRM_TYPE_CONTACTS_PAGE),
+  g_assert_true (gtk_widget_activate_action (crm_test_ui_find_descendant (GTK_WIDGET (window), CRM_TYPE_CONTACTS_PAGE),
                                              "contacts.new", NULL));
   crm_test_ui_iterate ();
   {

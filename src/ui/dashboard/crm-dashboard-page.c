@@ -7,6 +7,7 @@
 
 #include "crm-chart-view.h"
 #include "crm-dashboard-page.h"
+#include "crm-date-range-button.h"
 #include "crm-report-builder.h"
 #include "crm-user-directory.h"
 
@@ -119,9 +120,7 @@ struct _CrmDashboardPage
 
   /* Template widgets */
   GtkDropDown      *period_dropdown;
-  GtkMenuButton    *range_button;
-  GtkEntry         *from_entry;
-  GtkEntry         *to_entry;
+  CrmDateRangeButton *range_button;
   GtkDropDown      *owner_dropdown;
   GtkDropDown      *region_dropdown;
   GtkLabel         *period_label;
@@ -827,21 +826,18 @@ range_action (GtkWidget  *widget,
   g_variant_get (parameter, "(&s&s)", &from, &to);
   if (!crm_analytics_query_init (&query, from, to, &error))
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->from_entry), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->range_button), error->message);
+      crm_date_range_button_show_error (self->range_button, error->message);
       return;
     }
-  gtk_widget_remove_css_class (GTK_WIDGET (self->from_entry), "error");
   self->query = query;
   g_free (self->period);
   self->period = g_strdup ("custom");
   self->syncing = TRUE;
   gtk_drop_down_set_selected (self->period_dropdown, 4);
   gtk_widget_set_visible (GTK_WIDGET (self->range_button), TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from);
-  gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to);
+  crm_date_range_button_set_range (self->range_button, &query.from, &query.to);
   self->syncing = FALSE;
-  gtk_menu_button_popdown (self->range_button);
+  crm_date_range_button_popdown (self->range_button);
   refresh (self);
 }
 
@@ -926,24 +922,17 @@ on_period_selected (CrmDashboardPage *self)
       return;
     }
   /* Custom: start from the current period and let the dates be edited. */
-  {
-    char from[16], to[16];
-
-    date_text (&self->query.from, from);
-    date_text (&self->query.to, to);
-    gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from);
-    gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to);
-    gtk_widget_set_visible (GTK_WIDGET (self->range_button), TRUE);
-    gtk_menu_button_popup (self->range_button);
-  }
+  crm_date_range_button_set_range (self->range_button, &self->query.from, &self->query.to);
+  gtk_widget_set_visible (GTK_WIDGET (self->range_button), TRUE);
+  crm_date_range_button_popup (self->range_button);
 }
 
 static void
-on_range_apply (CrmDashboardPage *self)
+on_range_chosen (CrmDashboardPage *self,
+                 const char       *from,
+                 const char       *to)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "dashboard.range", "(ss)",
-                              gtk_editable_get_text (GTK_EDITABLE (self->from_entry)),
-                              gtk_editable_get_text (GTK_EDITABLE (self->to_entry)));
+  gtk_widget_activate_action (GTK_WIDGET (self), "dashboard.range", "(ss)", from, to);
 }
 
 static void
@@ -1104,11 +1093,10 @@ crm_dashboard_page_class_init (CrmDashboardPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CRM_TYPE_CHART_VIEW);
+  g_type_ensure (CRM_TYPE_DATE_RANGE_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmDashboardPage, period_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CrmDashboardPage, range_button);
-  gtk_widget_class_bind_template_child (widget_class, CrmDashboardPage, from_entry);
-  gtk_widget_class_bind_template_child (widget_class, CrmDashboardPage, to_entry);
   gtk_widget_class_bind_template_child (widget_class, CrmDashboardPage, owner_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CrmDashboardPage, region_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CrmDashboardPage, period_label);
@@ -1119,7 +1107,7 @@ crm_dashboard_page_class_init (CrmDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmDashboardPage, trend_box);
   gtk_widget_class_bind_template_child (widget_class, CrmDashboardPage, charts_box);
   gtk_widget_class_bind_template_callback (widget_class, on_period_selected);
-  gtk_widget_class_bind_template_callback (widget_class, on_range_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_range_chosen);
   gtk_widget_class_bind_template_callback (widget_class, on_owner_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_region_selected);
 

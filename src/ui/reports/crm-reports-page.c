@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "crm-analytics.h"
+#include "crm-date-range-button.h"
 #include "crm-report-builder.h"
 #include "crm-reports-page.h"
 
@@ -73,6 +74,7 @@ struct _CrmReportsPage
   GtkLabel          *title_label;
   GtkLabel          *period_label;
   GtkDropDown       *period_dropdown;
+  CrmDateRangeButton *range_button;
   GtkMenuButton     *export_button;
   GtkStack          *view_stack;
   GtkProgressBar    *build_progress;
@@ -862,6 +864,7 @@ set_period (CrmReportsPage *self,
   for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
     if (g_str_equal (periods[i], period))
       gtk_drop_down_set_selected (self->period_dropdown, i);
+  gtk_widget_set_visible (GTK_WIDGET (self->range_button), FALSE);
   self->setting_period = FALSE;
   refresh (self);
 }
@@ -888,7 +891,8 @@ range_action (GtkWidget  *widget,
   g_variant_get (parameter, "(&s&s)", &from, &to);
   if (!crm_analytics_query_init (&query, from, to, &error))
     {
-      show_toast (self, error->message, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->range_button), TRUE);
+      crm_date_range_button_show_error (self->range_button, error->message);
       return;
     }
   g_free (self->period);
@@ -896,8 +900,11 @@ range_action (GtkWidget  *widget,
   self->query.from = query.from;
   self->query.to = query.to;
   self->setting_period = TRUE;
-  gtk_drop_down_set_selected (self->period_dropdown, GTK_INVALID_LIST_POSITION);
+  gtk_drop_down_set_selected (self->period_dropdown, G_N_ELEMENTS (periods));
+  gtk_widget_set_visible (GTK_WIDGET (self->range_button), TRUE);
+  crm_date_range_button_set_range (self->range_button, &query.from, &query.to);
   self->setting_period = FALSE;
+  crm_date_range_button_popdown (self->range_button);
   refresh (self);
 }
 
@@ -906,8 +913,25 @@ on_period_selected (CrmReportsPage *self)
 {
   guint selected = gtk_drop_down_get_selected (self->period_dropdown);
 
-  if (!self->setting_period && selected < G_N_ELEMENTS (periods))
-    set_period (self, periods[selected]);
+  if (self->setting_period)
+    return;
+  if (selected < G_N_ELEMENTS (periods))
+    {
+      set_period (self, periods[selected]);
+      return;
+    }
+  /* Custom range: start from the period shown and let the dates be edited. */
+  crm_date_range_button_set_range (self->range_button, &self->query.from, &self->query.to);
+  gtk_widget_set_visible (GTK_WIDGET (self->range_button), TRUE);
+  crm_date_range_button_popup (self->range_button);
+}
+
+static void
+on_range_chosen (CrmReportsPage *self,
+                 const char     *from,
+                 const char     *to)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "reports.range", "(ss)", from, to);
 }
 
 static void
@@ -1178,12 +1202,15 @@ crm_reports_page_class_init (CrmReportsPageClass *klass)
   widget_class->size_allocate = crm_reports_page_size_allocate;
   widget_class->measure = crm_reports_page_measure;
 
+  g_type_ensure (CRM_TYPE_DATE_RANGE_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-reports-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, template_list);
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, period_label);
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, period_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, range_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_range_chosen);
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, export_button);
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CrmReportsPage, build_progress);
