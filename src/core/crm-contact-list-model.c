@@ -1164,11 +1164,13 @@ segment_members_json (CrmStore    *store,
 /* Saved segments (not the built-in ones, which are the lifecycle and RFM
  * filters) with how many of the list, given the other filters, each has. */
 static GPtrArray *
-count_segments (CrmContactListModel  *self,
-                GError              **error)
+count_segments (CrmStore      *store,
+                char * const  *filters,
+                const char    *reference_date,
+                GError       **error)
 {
   g_autoptr(GPtrArray) facets = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_contact_facet_free);
-  g_autoptr(GPtrArray) segments = crm_segment_list_all (self->store, error);
+  g_autoptr(GPtrArray) segments = crm_segment_list_all (store, error);
 
   if (segments == NULL)
     return NULL;
@@ -1182,17 +1184,17 @@ count_segments (CrmContactListModel  *self,
 
       if (info->builtin)
         continue;
-      members = segment_members_json (self->store, info->id, self->reference_date, error);
-      stmt = members != NULL ? crm_store_prepare (self->store, segment_count_sql, error) : NULL;
+      members = segment_members_json (store, info->id, reference_date, error);
+      stmt = members != NULL ? crm_store_prepare (store, segment_count_sql, error) : NULL;
       if (stmt == NULL)
         return NULL;
-      bind_filter_values (stmt, self->filters, members, self->reference_date, CRM_CONTACT_N_FILTERS);
+      bind_filter_values (stmt, filters, members, reference_date, CRM_CONTACT_N_FILTERS);
       /* Bound whether or not the segment filter is on. */
       crm_stmt_bind_text (stmt, 11, members);
       rc = sqlite3_step (stmt);
       if (rc != SQLITE_ROW)
         {
-          crm_store_take_error (self->store, rc, error);
+          crm_store_take_error (store, rc, error);
           return NULL;
         }
       facet = g_new0 (CrmContactFacet, 1);
@@ -1212,29 +1214,27 @@ crm_contact_facet_free (CrmContactFacet *facet)
   g_free (facet);
 }
 
-/* The values of @filter with how many contacts each would show, given the
- * other filters (not the search): what a filter menu offers. Owners carry
- * the user's name as label (NULL for no owner); most common first, age
- * bands youngest first, at most 100 values. */
-GPtrArray *
-crm_contact_list_model_count_facet (CrmContactListModel  *self,
-                                    CrmContactFilter      filter,
-                                    GError              **error)
+/* Each value of @filter with its count among the contacts that pass the
+ * other @filters. Reads @store only, so it runs in a thread as well. */
+static GPtrArray *
+count_facet (CrmStore          *store,
+             char * const      *filters,
+             const char        *segment_members,
+             const char        *reference_date,
+             CrmContactFilter   filter,
+             GError           **error)
 {
   g_autoptr(GPtrArray) facets = NULL;
   g_autoptr(CrmCachedStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), NULL);
-  g_return_val_if_fail (filter < CRM_CONTACT_N_FILTERS, NULL);
-
   if (filter == CRM_CONTACT_FILTER_SEGMENT)
-    return count_segments (self, error);
-  stmt = crm_store_prepare (self->store, facet_sql[filter], error);
+    return count_segments (store, filters, reference_date, error);
+  stmt = crm_store_prepare (store, facet_sql[filter], error);
   if (stmt == NULL)
     return NULL;
 
-  bind_filters (self, stmt, filter);
+  bind_filter_values (stmt, filters, segment_members, reference_date, filter);
   facets = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_contact_facet_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1247,7 +1247,7 @@ crm_contact_list_model_count_facet (CrmContactListModel  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      crm_store_take_error (self->store, rc, error);
+      crm_store_take_error (store, rc, error);
       return NULL;
     }
 
@@ -1257,6 +1257,130 @@ crm_contact_list_model_count_facet (CrmContactListModel  *self,
     g_ptr_array_insert (facets, 0, g_ptr_array_steal_index (facets, facets->len - 1));
 
   return g_steal_pointer (&facets);
+}
+
+/* The values of @filter with how many contacts each would show, given the
+ * other filters (not the search): what a filter menu offers. Owners carry
+ * the user's name as label (NULL for no owner); most common first, age
+ * bands youngest first, at most 100 values. */
+GPtrArray *
+crm_contact_list_model_count_facet (CrmContactListModel  *self,
+                                    CrmContactFilter      filter,
+                                    GError              **error)
+{
+  g_return_val_if_fail (CRM_IS_CONTACT_LIST_MODEL (self), NULL);
+  g_return_val_if_fail (filter < CRM_CONTACT_N_FILTERS, NULL);
+
+  return count_facet (self->store, self->filters, self->segment_members, self->reference_date, filter, error);
+}
+
+/* What a count in a thread needs: the filters as they were when it began. */
+typedef struct
+{
+  char             *path;
+  char             *filters[CRM_CONTACT_N_FILTERS];
+  char             *segment_members;
+  char             *reference_date;
+  CrmContactFilter  filter;
+} FacetJob;
+
+static void
+facet_job_free (FacetJob *job)
+{
+  g_free (job->path);
+  for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
+    g_free (job->filters[i]);
+  g_free (job->segment_members);
+  g_free (job->reference_date);
+  g_free (job);
+}
+
+/* Stops a long count (a saved segment over a million contacts takes
+ * seconds) soon after the menu that wanted it is closed. */
+static int
+facet_progress (void *user_data)
+{
+  return g_cancellable_is_cancelled (user_data);
+}
+
+static void
+count_facet_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  FacetJob *job = task_data;
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(GPtrArray) facets = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = crm_store_open_full (job->path, CRM_STORE_OPEN_READ_ONLY, &error);
+  if (store != NULL)
+    {
+      if (cancellable != NULL)
+        sqlite3_progress_handler (crm_store_get_db (store), 10000, facet_progress, cancellable);
+      facets = count_facet (store, job->filters, job->segment_members, job->reference_date, job->filter, &error);
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (facets == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&facets), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* crm_contact_list_model_count_facet() in a thread on a connection of its
+ * own, for menus that must not stop the window while they count. The
+ * thread works on a copy of the filters and does not keep the model (nor
+ * its store) alive. */
+void
+crm_contact_list_model_count_facet_async (CrmContactListModel *self,
+                                          CrmContactFilter     filter,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FacetJob *job;
+
+  g_return_if_fail (CRM_IS_CONTACT_LIST_MODEL (self));
+  g_return_if_fail (filter < CRM_CONTACT_N_FILTERS);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (FacetJob, 1);
+  job->path = g_strdup (crm_store_get_path (self->store));
+  for (guint i = 0; i < CRM_CONTACT_N_FILTERS; i++)
+    job->filters[i] = g_strdup (self->filters[i]);
+  job->segment_members = g_strdup (self->segment_members);
+  job->reference_date = g_strdup (self->reference_date);
+  job->filter = filter;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, crm_contact_list_model_count_facet_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) facet_job_free);
+  g_task_run_in_thread (task, count_facet_thread);
+}
+
+GPtrArray *
+crm_contact_list_model_count_facet_finish (GAsyncResult  *result,
+                                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+CrmContactFilter
+crm_contact_list_model_count_facet_get_filter (GAsyncResult *result)
+{
+  FacetJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), CRM_CONTACT_N_FILTERS);
+
+  job = g_task_get_task_data (G_TASK (result));
+
+  return job->filter;
 }
 
 gboolean

@@ -78,6 +78,14 @@ void                 crm_contact_list_model_set_reference_date (CrmContactListMo
 GPtrArray           *crm_contact_list_model_count_facet     (CrmContactListModel *self,
                                                              CrmContactFilter     filter,
                                                              GError             **error);
+void                 crm_contact_list_model_count_facet_async  (CrmContactListModel *self,
+                                                                CrmContactFilter     filter,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+GPtrArray           *crm_contact_list_model_count_facet_finish (GAsyncResult        *result,
+                                                                GError             **error);
+CrmContactFilter     crm_contact_list_model_count_facet_get_filter (GAsyncResult    *result);
 const GError        *crm_contact_list_model_get_error       (CrmContactListModel *self);
 gboolean             crm_contact_list_model_get_loading     (CrmContactListModel *self);
 void                 crm_contact_list_model_set_sync_rows   (CrmContactListModel *self,

@@ -14,6 +14,7 @@
 #include "crm-segment.h"
 #include "crm-timeline-model.h"
 #include "crm-timeline.h"
+#include "crm-contact-filter-popover.h"
 #include "crm-contact-pane.h"
 #include "crm-contacts-page.h"
 #include "crm-context.h"
@@ -389,6 +390,74 @@ test_filters_combine (Fixture       *f,
   }
 }
 
+/* "name count" of each value button of the filter menu. */
+static void
+collect_filter_values (GtkWidget *widget,
+                       GString   *out)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "filter-value"))
+    {
+      GtkWidget *box = gtk_button_get_child (GTK_BUTTON (widget));
+      GtkWidget *name = gtk_widget_get_first_child (box);
+      GtkWidget *count = gtk_widget_get_last_child (box);
+
+      g_string_append_printf (out, "[%s %s]", gtk_label_get_text (GTK_LABEL (name)),
+                              gtk_label_get_text (GTK_LABEL (count)));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_filter_values (child, out);
+}
+
+static gboolean
+filter_menu_counted (gpointer data)
+{
+  return !crm_contact_filter_popover_get_counting (data);
+}
+
+static void
+test_filter_menu_counts (Fixture       *f,
+                         gconstpointer  data)
+{
+  CrmContactFilterPopover *popover =
+    CRM_CONTACT_FILTER_POPOVER (crm_test_ui_find_descendant (GTK_WIDGET (f->page), CRM_TYPE_CONTACT_FILTER_POPOVER));
+  g_autoptr(CrmSegment) segment = crm_segment_new ();
+  g_autoptr(GString) values = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_free (add_contact (f, "Alice", "gender", "female", "province", "浙江", NULL));
+  g_free (add_contact (f, "Beth", "gender", "female", "province", "广东", NULL));
+  g_free (add_contact (f, "Carl", "gender", "male", "province", "浙江", NULL));
+  g_object_set (segment, "name", "浙江客户",
+                "rule", "{\"all\": [{\"field\": \"province\", \"op\": \"eq\", \"value\": \"浙江\"}]}", NULL);
+  crm_store_insert (f->store, CRM_RECORD (segment), &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.filter", "(ss)", "gender", "female"));
+
+  /* Counting happens in threads: the menu opens at once, then fills in. */
+  gtk_popover_popup (GTK_POPOVER (popover));
+  g_assert_true (crm_contact_filter_popover_get_counting (popover));
+  crm_test_ui_wait_until (filter_menu_counted, popover);
+
+  collect_filter_values (GTK_WIDGET (popover), values);
+  /* A filter's own values are counted without it; the others with it. */
+  g_assert_nonnull (strstr (values->str, "[Female 2]"));
+  g_assert_nonnull (strstr (values->str, "[Male 1]"));
+  g_assert_nonnull (strstr (values->str, "[浙江 1]"));
+  g_assert_nonnull (strstr (values->str, "[广东 1]"));
+  g_assert_nonnull (strstr (values->str, "[浙江客户 1]"));
+
+  /* Closed while counting: nothing is left waiting, and it opens again. */
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  crm_test_ui_iterate ();
+  gtk_popover_popup (GTK_POPOVER (popover));
+  g_assert_true (crm_contact_filter_popover_get_counting (popover));
+  crm_test_ui_iterate ();
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  g_assert_false (crm_contact_filter_popover_get_counting (popover));
+  crm_test_ui_iterate ();
+}
+
 static guint
 count_lifecycle (Fixture    *f,
                  const char *lifecycle)
@@ -494,6 +563,31 @@ test_bulk_edit_in_background (Fixture       *f,
   g_assert_cmpuint (n_items (f), ==, 200);
 }
 
+/* The bulk edit menu: Set Owner, Set Lifecycle, then Add Tag and Remove Tag. */
+static gboolean
+bulk_menu_has_tags_in (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget));
+      g_autofree char *label = NULL;
+
+      if (menu != NULL && g_menu_model_get_n_items (menu) == 4 &&
+          g_menu_model_get_item_attribute (menu, 2, G_MENU_ATTRIBUTE_LABEL, "s", &label))
+        return g_str_equal (label, "_Add Tag");
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (bulk_menu_has_tags_in (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+bulk_menu_has_tags (gpointer page)
+{
+  return bulk_menu_has_tags_in (page);
+}
+
 static void
 test_bulk_tags_and_owner (Fixture       *f,
                           gconstpointer  data)
@@ -522,6 +616,13 @@ test_bulk_tags_and_owner (Fixture       *f,
   crm_test_ui_iterate ();
   g_assert_cmpuint (n_items (f), ==, 10);
   g_assert_cmpuint (crm_contact_list_model_get_n_filters (model), ==, 1);
+
+  /* The bulk menu offers the tags in use once they are counted (in a
+   * thread: with a million contacts that takes seconds). */
+  gtk_selection_model_unselect_all (selection);
+  crm_test_ui_iterate ();
+  gtk_selection_model_select_range (selection, 0, 2, TRUE);
+  crm_test_ui_wait_until (bulk_menu_has_tags, f->page);
 }
 
 static void
@@ -814,6 +915,7 @@ main (int   argc,
   PAGE_TEST ("/contacts-page/invalid-phone-rejected", test_invalid_phone_rejected);
   PAGE_TEST ("/contacts-page/search-narrows", test_search_narrows);
   PAGE_TEST ("/contacts-page/filters-combine", test_filters_combine);
+  PAGE_TEST ("/contacts-page/filter-menu-counts", test_filter_menu_counts);
   PAGE_TEST ("/contacts-page/bulk-edit-one-undo", test_bulk_edit_one_undo);
   PAGE_TEST ("/contacts-page/bulk-tags-and-owner", test_bulk_tags_and_owner);
   PAGE_TEST ("/contacts-page/bulk-edit-in-background", test_bulk_edit_in_background);

@@ -13,7 +13,9 @@ G_DECLARE_FINAL_TYPE (CrmContactFilterPopover, crm_contact_filter_popover, CRM, 
 CrmContactListModel *crm_contact_filter_popover_get_model (CrmContactFilterPopover *self);
 void                 crm_contact_filter_popover_set_model (CrmContactFilterPopover *self,
                                                            CrmContactListModel     *model);
-/* Fills the menu with the current counts (done each time it opens). */
+/* Fills the menu with the current counts (done each time it opens); the
+ * counts arrive from threads while #CrmContactFilterPopover:counting. */
 void                 crm_contact_filter_popover_refresh   (CrmContactFilterPopover *self);
+gboolean             crm_contact_filter_popover_get_counting (CrmContactFilterPopover *self);
 
 G_END_DECLS

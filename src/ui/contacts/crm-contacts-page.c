@@ -136,6 +136,7 @@ struct _CrmContactsPage
    * in a thread on its own store, with progress and Cancel. */
   guint                 background_rows;
   GCancellable         *bulk_cancellable;   /* non-NULL while one runs */
+  GCancellable         *bulk_tags_cancellable; /* the bulk menu's tags being counted */
   gpointer              bulk_job;           /* BulkJob, owned by its task */
   guint                 bulk_progress_timer;
   GtkWidget            *bulk_progress_box;
@@ -1667,6 +1668,49 @@ cancel_bulk_action (GtkWidget  *widget,
     g_cancellable_cancel (self->bulk_cancellable);
 }
 
+static void
+on_bulk_tags_counted (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  CrmContactsPage *self = user_data;
+  g_autoptr(GPtrArray) tags = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMenu) add_tags = NULL;
+  g_autoptr(GMenu) remove_tags = NULL;
+  GMenu *menu;
+
+  tags = crm_contact_list_model_count_facet_finish (result, &error);
+  /* Cancelled: a newer menu, or the page is gone (so is @self). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->bulk_tags_cancellable);
+  if (tags == NULL)
+    {
+      g_warning ("Could not list the tags for bulk edit: %s", error->message);
+      return;
+    }
+  if (tags->len == 0)
+    return;
+
+  add_tags = g_menu_new ();
+  remove_tags = g_menu_new ();
+  for (guint i = 0; i < tags->len && i < 16; i++)
+    {
+      CrmContactFacet *tag = g_ptr_array_index (tags, i);
+      g_autoptr(GMenuItem) add = g_menu_item_new (tag->value, NULL);
+      g_autoptr(GMenuItem) remove = g_menu_item_new (tag->value, NULL);
+
+      g_menu_item_set_action_and_target (add, "contacts.bulk-add-tag", "s", tag->value);
+      g_menu_append_item (add_tags, add);
+      g_menu_item_set_action_and_target (remove, "contacts.bulk-remove-tag", "s", tag->value);
+      g_menu_append_item (remove_tags, remove);
+    }
+  menu = G_MENU (gtk_menu_button_get_menu_model (self->bulk_button));
+  g_menu_append_submenu (menu, _("_Add Tag"), G_MENU_MODEL (add_tags));
+  g_menu_append_submenu (menu, _("_Remove Tag"), G_MENU_MODEL (remove_tags));
+}
+
 /* Built when the menu opens: owners and tags change. */
 static void
 rebuild_bulk_menu (CrmContactsPage *self)
@@ -1674,10 +1718,7 @@ rebuild_bulk_menu (CrmContactsPage *self)
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenu) owners = g_menu_new ();
   g_autoptr(GMenu) lifecycles = g_menu_new ();
-  g_autoptr(GMenu) add_tags = g_menu_new ();
-  g_autoptr(GMenu) remove_tags = g_menu_new ();
   g_autoptr(GPtrArray) users = NULL;
-  g_autoptr(GPtrArray) tags = NULL;
 
   if (get_store (self) == NULL)
     return;
@@ -1712,28 +1753,17 @@ rebuild_bulk_menu (CrmContactsPage *self)
       g_menu_append_item (lifecycles, item);
     }
 
-  tags = crm_contact_list_model_count_facet (self->model, CRM_CONTACT_FILTER_TAG, NULL);
-  for (guint i = 0; tags != NULL && i < tags->len && i < 16; i++)
-    {
-      CrmContactFacet *tag = g_ptr_array_index (tags, i);
-      g_autoptr(GMenuItem) add = g_menu_item_new (tag->value, NULL);
-      g_autoptr(GMenuItem) remove = g_menu_item_new (tag->value, NULL);
-
-      g_menu_item_set_action_and_target (add, "contacts.bulk-add-tag", "s", tag->value);
-      g_menu_append_item (add_tags, add);
-      g_menu_item_set_action_and_target (remove, "contacts.bulk-remove-tag", "s", tag->value);
-      g_menu_append_item (remove_tags, remove);
-    }
-
   g_menu_append_submenu (menu, _("Set _Owner"), G_MENU_MODEL (owners));
   g_menu_append_submenu (menu, _("Set _Lifecycle"), G_MENU_MODEL (lifecycles));
-  if (tags != NULL && tags->len > 0)
-    {
-      g_menu_append_submenu (menu, _("_Add Tag"), G_MENU_MODEL (add_tags));
-      g_menu_append_submenu (menu, _("_Remove Tag"), G_MENU_MODEL (remove_tags));
-    }
-
   gtk_menu_button_set_menu_model (self->bulk_button, G_MENU_MODEL (menu));
+
+  /* Tags are counted over the whole list: seconds with a million
+   * contacts, so they join the menu from a thread. */
+  g_cancellable_cancel (self->bulk_tags_cancellable);
+  g_clear_object (&self->bulk_tags_cancellable);
+  self->bulk_tags_cancellable = g_cancellable_new ();
+  crm_contact_list_model_count_facet_async (self->model, CRM_CONTACT_FILTER_TAG, self->bulk_tags_cancellable,
+                                            on_bulk_tags_counted, self);
 }
 
 static void
@@ -2089,6 +2119,8 @@ crm_contacts_page_dispose (GObject *object)
 {
   CrmContactsPage *self = (CrmContactsPage *)object;
 
+  g_cancellable_cancel (self->bulk_tags_cancellable);
+  g_clear_object (&self->bulk_tags_cancellable);
   if (self->column_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CONTACTS_PAGE);
