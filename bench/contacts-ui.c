@@ -20,7 +20,7 @@
  * what someone would see; goal: none over 50 ms.
  *
  * Then the filter menu opens: it counts every facet and saved segment in
- * threads. Reported: the time until all counts are in, and the longest
+ * a thread, one after the other. Reported: the time until all counts are in, and the longest
  * frame meanwhile (goal: none over 50 ms, however long the counts take).
  */
 
