@@ -531,6 +531,11 @@ static const char migration_8[] =
   "CREATE INDEX purchases_contact_at ON purchases (contact_id, purchased_at, deleted);\n"
   "CREATE INDEX contacts_analytics ON contacts (id, deleted, owner_id, province, rfm_segment);\n";
 
+/* Who made the other side of a conflict (the server's user name), so the
+ * conflicts view can say more than "another computer". */
+static const char migration_9[] =
+  "ALTER TABLE conflicts ADD COLUMN remote_by TEXT;\n";
+
 typedef struct
 {
   const char *sql;
@@ -548,6 +553,7 @@ static const Migration migrations[] = {
   { migration_6, migration_6_hook },
   { migration_7, NULL },
   { migration_8, NULL },
+  { migration_9, NULL },
 };
 
 /* Tables replicated through the outbox, in dependency order. */
