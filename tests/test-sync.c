@@ -800,6 +800,49 @@ test_pull_page_bounded_by_size (Fixture       *f,
   g_assert_cmpint (count (f->b, "SELECT min (length (notes)) = max (length (notes)) FROM contacts"), ==, 1);
 }
 
+/* crmctl sync binds a database to its account as the app does, and will
+ * not sync it as someone else (their customers would mix). */
+static void
+test_cli_sync_one_account (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *exe = g_build_filename (CRM_BUILD_ROOT, "src", "cli", "crmctl", NULL);
+  g_autofree char *password_file = g_build_filename (f->dir, "password", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *id = add_contact (f->a, "name", "周杰", NULL);
+  g_autoptr(GSubprocess) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (password_file, PASSWORD, -1, &error));
+  g_assert_cmpint (g_chmod (password_file, 0600), ==, 0);
+
+  run = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                          exe, "--db", crm_store_get_path (f->a), "sync", "--server", f->url,
+                          "--user", "alice", "--password-file", password_file, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (run, NULL, NULL, &out, &err, &error));
+  g_assert_true (g_subprocess_get_successful (run));
+  g_assert_true (g_str_has_prefix (out, "pushed 1, "));
+  user = crm_store_get_meta (f->a, "sync_user");
+  g_assert_cmpstr (user, ==, "alice");
+  g_clear_object (&run);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  run = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                          exe, "--db", crm_store_get_path (f->a), "sync", "--server", f->url,
+                          "--user", "dave", "--password-file", password_file, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (run, NULL, NULL, &out, &err, &error));
+  g_assert_false (g_subprocess_get_successful (run));
+  g_assert_nonnull (strstr (err, "holds the data of alice"));
+  g_clear_pointer (&user, g_free);
+  user = crm_store_get_meta (f->a, "sync_user");
+  g_assert_cmpstr (user, ==, "alice");
+}
+
 static void
 on_run_done (GObject      *source,
              GAsyncResult *result,
@@ -1026,6 +1069,7 @@ main (int    argc,
   ADD ("/sync/async", test_async);
   ADD ("/sync/token-revoked-relogin", test_token_revoked_relogin);
   ADD ("/sync/pull-page-bounded-by-size", test_pull_page_bounded_by_size);
+  ADD ("/sync/cli-one-account", test_cli_sync_one_account);
   ADD ("/sync/write-survives-restart", test_write_survives_restart);
   ADD ("/sync/server-killed-mid-push", test_server_killed_mid_push);
 #undef ADD

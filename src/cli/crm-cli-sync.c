@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crm-cli-commands.h"
+#include "crm-sync-credentials.h"
 #include "crm-sync-engine.h"
 
 static char *
@@ -75,6 +76,28 @@ crm_cli_sync (CrmCli  *cli,
   if (store == NULL)
     return crm_cli_fail (error);
 
+  /* One database holds one account's data, as in the app: syncing it as
+   * someone else would mix two users' customers. */
+  {
+    g_autofree char *bound_server = NULL;
+    g_autofree char *bound_user = NULL;
+
+    if (crm_sync_account_get (store, &bound_server, &bound_user))
+      {
+        if (g_strcmp0 (bound_server, server) != 0 || g_strcmp0 (bound_user, user) != 0)
+          {
+            memset (password, 0, strlen (password));
+            g_set_error (&error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                         _("This database holds the data of %s on %s; it cannot sync as %s on %s. "
+                           "Use another database (--db), or sign in as %s in the app, which offers to remove the data here first."),
+                         bound_user, bound_server, user, server, user);
+            return crm_cli_fail (error);
+          }
+      }
+    else if (!crm_sync_account_bind (store, server, user, &error))
+      return crm_cli_fail (error);
+  }
+
   engine = crm_sync_engine_new (store, server);
   crm_sync_engine_set_credentials (engine, user, password);
   memset (password, 0, strlen (password));
@@ -98,14 +121,27 @@ crm_cli_sync (CrmCli  *cli,
   return ok ? CRM_CLI_EXIT_OK : CRM_CLI_EXIT_FAILED;
 }
 
-/* "2024-03-05 08:09 on 0190…": when and on which device, from a clock. */
+/* "2024-03-05 08:09 UTC by 王芳", or "… on computer 9f84e2a1" when the
+ * server did not say who: when and by whom, from a clock. */
 static char *
-display_clock (const char *hlc)
+display_clock (const char *hlc,
+               const char *author,
+               const char *client_id)
 {
+  g_autofree char *device = NULL;
+
   if (hlc == NULL || strlen (hlc) < 31)
     return g_strdup ("-");
-  /* Translators: a time, then the id of the device that made the change. */
-  return g_strdup_printf (_("%.10s %.5s on %.8s"), hlc, hlc + 11, hlc + 30);
+  if (author == NULL && g_strcmp0 (device = crm_sync_hlc_client_id (hlc), client_id) == 0)
+    /* Translators: a date and a UTC time. */
+    return g_strdup_printf (_("%.10s %.5s UTC on this computer"), hlc, hlc + 11);
+  g_clear_pointer (&device, g_free);
+  if (author != NULL)
+    /* Translators: a date, a UTC time, then the name of who made the change. */
+    return g_strdup_printf (_("%.10s %.5s UTC by %s"), hlc, hlc + 11, author);
+  device = crm_sync_hlc_device_label (hlc);
+  /* Translators: a date, a UTC time, then the short id of the computer that made the change. */
+  return g_strdup_printf (_("%.10s %.5s UTC on computer %s"), hlc, hlc + 11, device ? device : "?");
 }
 
 static int
@@ -122,12 +158,14 @@ conflicts_list (CrmStore *store)
       CrmSyncConflict *c = g_ptr_array_index (conflicts, i);
       g_autofree char *mine = crm_sync_conflict_display_value (c->local_value);
       g_autofree char *theirs = crm_sync_conflict_display_value (c->remote_value);
-      g_autofree char *mine_when = display_clock (c->local_hlc);
-      g_autofree char *theirs_when = display_clock (c->remote_hlc);
+      g_autofree char *mine_when = display_clock (c->local_hlc, NULL, crm_store_get_client_id (store));
+      g_autofree char *theirs_when = display_clock (c->remote_hlc, c->remote_by, crm_store_get_client_id (store));
+      g_autofree char *deleted_by = c->remote_by ? g_strdup_printf (_("deleted by %s while edited here"), c->remote_by)
+                                                 : g_strdup (_("deleted elsewhere while edited here"));
 
       printf ("%" PRId64 "\t%s\t%s\t%s\n", (int64_t) c->id, c->table,
               c->row_label ? c->row_label : c->row_id,
-              c->delete_edit ? _("deleted elsewhere while edited here") : c->field);
+              c->delete_edit ? deleted_by : c->field);
       printf ("  %s %s (%s)%s\n", _("mine:  "), mine, mine_when, c->local_won ? _(" — kept") : "");
       if (!c->delete_edit)
         printf ("  %s %s (%s)%s\n", _("theirs:"), theirs, theirs_when, c->local_won ? "" : _(" — kept"));

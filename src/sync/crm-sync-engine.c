@@ -1569,6 +1569,24 @@ crm_sync_conflict_display_value (const char *json)
         }
       return g_string_free (g_steal_pointer (&text), FALSE);
     }
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      /* An edit kept from a deleted row: "field: value", one a line. */
+      JsonObjectIter iter;
+      const char *field;
+      JsonNode *member;
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &field, &member))
+        {
+          g_autofree char *member_json = json_to_string (member, FALSE);
+          g_autofree char *value = crm_sync_conflict_display_value (member_json);
+
+          g_string_append_printf (text, "%s%s: %s", text->len > 0 ? "\n" : "", field, value);
+        }
+      return g_string_free (g_steal_pointer (&text), FALSE);
+    }
   return g_strdup (json);
 }
 
@@ -1582,6 +1600,19 @@ crm_sync_hlc_client_id (const char *hlc)
   if (hlc == NULL || (dash = strstr (hlc, "Z-")) == NULL || (dash = strchr (dash + 2, '-')) == NULL)
     return NULL;
   return g_strdup (dash + 1);
+}
+
+char *
+crm_sync_hlc_device_label (const char *hlc)
+{
+  g_autofree char *client = crm_sync_hlc_client_id (hlc);
+  gsize length = client ? strlen (client) : 0;
+
+  /* A client id is a UUIDv7: its head is the time it was made, the same
+   * for computers set up the same minute; its tail is random. */
+  if (length < 8)
+    return g_steal_pointer (&client);
+  return g_strdup (client + length - 8);
 }
 
 /* Writes @fields (JSON object) to a row as a local edit, so it syncs. */

@@ -112,6 +112,9 @@ GPtrArray     *crm_sync_list_conflicts        (CrmStore       *store,
 char          *crm_sync_conflict_display_value (const char    *json);
 /* The client id at the end of a clock value (NULL if it has none). */
 char          *crm_sync_hlc_client_id         (const char     *hlc);
+/* A short name for the computer that made a change: the random last 8
+ * characters of its client id (NULL if the clock has none). */
+char          *crm_sync_hlc_device_label      (const char     *hlc);
 /* Makes the losing value of conflict @id current again (@keep_mine: the
  * local value; otherwise the remote one), as a new local edit that syncs;
  * for a delete-vs-edit conflict, keep mine restores the row with the edit. */

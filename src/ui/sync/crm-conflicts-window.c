@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "crm-conflicts-window.h"
 #include "crm-sync-engine.h"
@@ -36,7 +37,7 @@ static const char *
 field_label (const char *field)
 {
   static const struct { const char *field; const char *label; } labels[] = {
-    { "name", N_("Name") }, { "title", N_("Title") }, { "occupation", N_("Occupation") },
+    { "name", N_("Name") }, { "title", N_("Job title") }, { "occupation", N_("Occupation") },
     { "organization_id", N_("Organization") }, { "emails", N_("Email") }, { "phones", N_("Phone") },
     { "address", N_("Address") }, { "province", N_("Province") }, { "city", N_("City") },
     { "birthday", N_("Birthday") }, { "gender", N_("Gender") }, { "source", N_("Source") },
@@ -50,6 +51,33 @@ field_label (const char *field)
     if (g_strcmp0 (labels[i].field, field) == 0)
       return _(labels[i].label);
   return field;
+}
+
+/* An edit kept from a deleted row, as "Notes: …" lines in the field
+ * names people read. */
+static char *
+describe_edit (const char *json)
+{
+  g_autoptr(JsonNode) node = json ? json_from_string (json, NULL) : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonObjectIter iter;
+  const char *field;
+  JsonNode *member;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return crm_sync_conflict_display_value (json);
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &field, &member))
+    {
+      g_autofree char *member_json = json_to_string (member, FALSE);
+      g_autofree char *value = crm_sync_conflict_display_value (member_json);
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      /* Translators: a field's name, then its value. */
+      g_string_append_printf (text, _("%s: %s"), field_label (field), value);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* "2026-11-23 16:20 on this computer", or "… by 王芳" when the server
@@ -87,14 +115,17 @@ describe_clock (CrmConflictsWindow *self,
   if (author != NULL && *author != '\0')
     /* Translators: a date and time, then the name of the person who made the change. */
     return g_strdup_printf (_("%s by %s"), when, author);
+  g_clear_pointer (&device, g_free);
+  device = crm_sync_hlc_device_label (hlc);
   /* Translators: a date and time, then the short id of the other computer. */
-  return g_strdup_printf (_("%s on computer %.8s"), when, device ? device : "?");
+  return g_strdup_printf (_("%s on computer %s"), when, device ? device : "?");
 }
 
 static GtkWidget *
 value_line (CrmConflictsWindow *self,
             const char         *who,
             const char         *json,
+            const char         *display,
             const char         *hlc,
             const char         *author,
             gboolean            kept)
@@ -102,7 +133,7 @@ value_line (CrmConflictsWindow *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *label = gtk_label_new (who);
   GtkWidget *text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  g_autofree char *value = crm_sync_conflict_display_value (json);
+  g_autofree char *value = display != NULL ? g_strdup (display) : crm_sync_conflict_display_value (json);
   g_autofree char *when = describe_clock (self, hlc, author);
   GtkWidget *value_label = gtk_label_new (value);
   GtkWidget *when_label = gtk_label_new (when);
@@ -184,20 +215,22 @@ create_row (CrmConflictsWindow *self,
 
   if (conflict->delete_edit)
     {
+      g_autofree char *edit = describe_edit (conflict->local_value);
+
       gtk_box_append (GTK_BOX (box),
-                      value_line (self, _("Mine"), conflict->local_value, conflict->local_hlc, NULL, FALSE));
+                      value_line (self, _("Mine"), NULL, edit, conflict->local_hlc, NULL, FALSE));
       gtk_box_append (GTK_BOX (box),
-                      value_line (self, _("Theirs"), NULL, conflict->remote_hlc, conflict->remote_by, TRUE));
+                      value_line (self, _("Theirs"), NULL, _("Deleted"), conflict->remote_hlc, conflict->remote_by, TRUE));
       gtk_box_append (GTK_BOX (buttons), resolve_button (conflict, _("_Restore With My Edit"), TRUE, TRUE));
       gtk_box_append (GTK_BOX (buttons), resolve_button (conflict, _("Keep _Deleted"), FALSE, FALSE));
     }
   else
     {
       gtk_box_append (GTK_BOX (box),
-                      value_line (self, _("Mine"), conflict->local_value, conflict->local_hlc, NULL,
+                      value_line (self, _("Mine"), conflict->local_value, NULL, conflict->local_hlc, NULL,
                                   conflict->local_won));
       gtk_box_append (GTK_BOX (box),
-                      value_line (self, _("Theirs"), conflict->remote_value, conflict->remote_hlc,
+                      value_line (self, _("Theirs"), conflict->remote_value, NULL, conflict->remote_hlc,
                                   conflict->remote_by, !conflict->local_won));
       gtk_box_append (GTK_BOX (buttons), resolve_button (conflict, _("Keep _Mine"), TRUE, !conflict->local_won));
       gtk_box_append (GTK_BOX (buttons), resolve_button (conflict, _("Keep _Theirs"), FALSE, conflict->local_won));
