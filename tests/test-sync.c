@@ -843,6 +843,24 @@ test_cli_sync_one_account (Fixture       *f,
   g_assert_cmpstr (user, ==, "alice");
 }
 
+/* How a conflict's values and computers read. */
+static void
+test_conflict_display (void)
+{
+  g_autofree char *edit = crm_sync_conflict_display_value ("{\"notes\":\"下周二拜访\",\"tags\":[\"VIP\",\"华东\"]}");
+  g_autofree char *text = crm_sync_conflict_display_value ("\"总监\"");
+  g_autofree char *none = crm_sync_conflict_display_value ("null");
+  g_autofree char *device = crm_sync_hlc_device_label ("2026-11-23T16:20:13.120Z-0000-01a24a6d-55da-76eb-b25b-995a4ce72a94");
+  g_autofree char *no_device = crm_sync_hlc_device_label ("2026-11-23T16:20:13.120Z");
+
+  g_assert_cmpstr (edit, ==, "notes: 下周二拜访\ntags: VIP, 华东");
+  g_assert_cmpstr (text, ==, "总监");
+  g_assert_cmpstr (none, ==, "∅");
+  /* The random tail of the UUIDv7, not its time-based head. */
+  g_assert_cmpstr (device, ==, "4ce72a94");
+  g_assert_null (no_device);
+}
+
 static void
 on_run_done (GObject      *source,
              GAsyncResult *result,
@@ -1055,6 +1073,7 @@ main (int    argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sync/different-fields-merge", test_different_fields_merge);
+  g_test_add_func ("/sync/conflict-display", test_conflict_display);
   ADD ("/sync/same-field-conflict", test_same_field_conflict);
   ADD ("/sync/delete-wins", test_delete_wins);
   ADD ("/sync/retry-and-gap", test_retry_and_gap);

@@ -1571,15 +1571,16 @@ crm_sync_conflict_display_value (const char *json)
     }
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
-      /* An edit kept from a deleted row: "field: value", one a line. */
-      JsonObjectIter iter;
-      const char *field;
-      JsonNode *member;
+      /* An edit kept from a deleted row: "field: value", one a line, in
+       * the order the edit has them. */
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) fields = json_object_get_members (object);
       g_autoptr(GString) text = g_string_new (NULL);
 
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &field, &member))
+      for (GList *l = fields; l != NULL; l = l->next)
         {
+          const char *field = l->data;
+          JsonNode *member = json_object_get_member (object, field);
           g_autofree char *member_json = json_to_string (member, FALSE);
           g_autofree char *value = crm_sync_conflict_display_value (member_json);
 

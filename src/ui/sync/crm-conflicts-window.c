@@ -60,15 +60,17 @@ describe_edit (const char *json)
 {
   g_autoptr(JsonNode) node = json ? json_from_string (json, NULL) : NULL;
   g_autoptr(GString) text = g_string_new (NULL);
-  JsonObjectIter iter;
-  const char *field;
-  JsonNode *member;
+  g_autoptr(GList) fields = NULL;
+  JsonObject *object;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return crm_sync_conflict_display_value (json);
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &field, &member))
+  object = json_node_get_object (node);
+  fields = json_object_get_members (object);
+  for (GList *l = fields; l != NULL; l = l->next)
     {
+      const char *field = l->data;
+      JsonNode *member = json_object_get_member (object, field);
       g_autofree char *member_json = json_to_string (member, FALSE);
       g_autofree char *value = crm_sync_conflict_display_value (member_json);
 
