@@ -3,9 +3,13 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <string.h>
 
 #include "crm-activity.h"
+#include "crm-segment.h"
 #include "crm-service.h"
+#include "crm-survey-distribution.h"
 #include "crm-survey-invitation.h"
 #include "crm-survey-results.h"
 #include "crm-surveys.h"
@@ -490,6 +494,152 @@ test_closed_survey (StoreFixture  *f,
   g_assert_error (error, CRM_SURVEY_ERROR, CRM_SURVEY_ERROR_NOT_FOUND);
 }
 
+static char *
+add_contact_with (CrmStore   *store,
+                  const char *name,
+                  ...)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+  const char *field;
+  va_list args;
+
+  crm_contact_set_name (contact, name);
+  va_start (args, name);
+  while ((field = va_arg (args, const char *)) != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      g_assert_true (crm_contact_set_field_from_string (contact, field, value, &error));
+      g_assert_no_error (error);
+    }
+  va_end (args);
+  g_assert_true (crm_store_insert (store, CRM_RECORD (contact), &error));
+  g_assert_no_error (error);
+  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
+}
+
+static void
+count_progress (guint    done,
+                guint    total,
+                gpointer user_data)
+{
+  guint *last = user_data;
+
+  g_assert_cmpuint (done, <=, total);
+  g_assert_cmpuint (done, >, *last);
+  *last = done;
+}
+
+/* A saved segment: email links only to those who agreed and have an
+ * address; the others are counted by reason. */
+static void
+test_distribute_segment (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_auto(Survey) s = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmSegment) beijing = crm_segment_new ();
+  g_autofree char *a = add_contact_with (f->store, "有同意", "email", "a@example.com", "consent_email", "true", "city", "北京", NULL);
+  g_autofree char *b = add_contact_with (f->store, "无同意", "email", "b@example.com", "city", "北京", NULL);
+  g_autofree char *c = add_contact_with (f->store, "无邮箱", "consent_email", "true", "city", "北京", NULL);
+  g_autofree char *d = add_contact_with (f->store, "上海客户", "email", "d@example.com", "consent_email", "true", "city", "上海", NULL);
+  g_autofree char *e = add_contact_with (f->store, "Ann \"=1+1\", Ltd", "email", "e@example.com", "consent_email", "true", "city", "北京", NULL);
+  g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(CrmSurveyDistribution) sent = NULL;
+  g_autoptr(CrmSurveyDistribution) letters = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(CrmSurveyInvitation) invitation = NULL;
+  guint last = 0;
+
+  make_survey (f->store, &s);
+  g_object_set (beijing, "name", "北京", "rule", "{\"all\": [{\"field\": \"city\", \"op\": \"eq\", \"value\": \"北京\"}]}", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (beijing), &error));
+  g_assert_no_error (error);
+
+  members = crm_survey_distribution_segment_members (f->store, "北京", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (members->len, ==, 4);
+  sent = crm_survey_distribute (f->store, s.survey_id, members, "email", NULL, count_progress, &last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (last, ==, 4);
+  g_assert_cmpuint (sent->invitees->len, ==, 2);
+  g_assert_cmpint (sent->skipped_no_consent, ==, 1);
+  g_assert_cmpint (sent->skipped_no_address, ==, 1);
+  g_assert_cmpint (sent->skipped_unknown, ==, 0);
+  for (guint i = 0; i < sent->invitees->len; i++)
+    {
+      CrmSurveyInvitee *invitee = g_ptr_array_index (sent->invitees, i);
+
+      g_assert_true (g_str_equal (invitee->contact_id, a) || g_str_equal (invitee->contact_id, e));
+      g_assert_nonnull (strchr (invitee->address, '@'));
+    }
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM survey_invitations WHERE channel = 'email'"), ==, 2);
+
+  /* Each link is the invitation of its contact. */
+  id = crm_survey_invitation_id_for_token (((CrmSurveyInvitee *) g_ptr_array_index (sent->invitees, 0))->token);
+  invitation = crm_store_get (f->store, CRM_TYPE_SURVEY_INVITATION, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (invitation), "contact_id"), ==,
+                   ((CrmSurveyInvitee *) g_ptr_array_index (sent->invitees, 0))->contact_id);
+
+  /* The CSV for a mail tool quotes what needs quoting. */
+  csv = crm_survey_distribution_to_csv (sent, "https://crm.example.com/");
+  g_assert_true (g_str_has_prefix (csv, "name,email,link,contact_id\r\n"));
+  g_assert_nonnull (strstr (csv, "\"Ann \"\"=1+1\"\", Ltd\",e@example.com,https://crm.example.com/s/"));
+  g_assert_null (strstr (csv, "b@example.com"));
+
+  /* Printed forms need neither consent nor an address; an unknown id is
+   * counted, not fatal. */
+  g_ptr_array_add (members, g_strdup ("01890000-0000-7000-8000-000000000000"));
+  letters = crm_survey_distribute (f->store, s.survey_id, members, "letter", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (letters->invitees->len, ==, 4);
+  g_assert_cmpint (letters->skipped_unknown, ==, 1);
+  g_assert_cmpint (letters->skipped_no_consent + letters->skipped_no_address, ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM survey_invitations WHERE channel = 'letter'"), ==, 4);
+  (void) b; (void) c; (void) d;
+}
+
+/* Cancelling, a closed survey, an unknown segment or channel: nothing is
+ * stored. */
+static void
+test_distribute_faults (StoreFixture  *f,
+                        gconstpointer  data)
+{
+  g_auto(Survey) s = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CrmSurvey) survey = NULL;
+
+  make_survey (f->store, &s);
+  for (int i = 0; i < 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("客户 %d", i);
+
+      g_ptr_array_add (ids, add_contact_with (f->store, name, "email", "x@example.com", "consent_email", "true", NULL));
+    }
+  g_cancellable_cancel (cancellable);
+  g_assert_null (crm_survey_distribute (f->store, s.survey_id, ids, "email", cancellable, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (crm_survey_distribute (f->store, s.survey_id, ids, "pigeon", NULL, NULL, NULL, &error));
+  g_assert_error (error, CRM_SURVEY_ERROR, CRM_SURVEY_ERROR_INVALID_ANSWER);
+  g_clear_error (&error);
+  g_assert_null (crm_survey_distribution_segment_members (f->store, "no such segment", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  survey = crm_store_get (f->store, CRM_TYPE_SURVEY, s.survey_id, &error);
+  g_object_set (survey, "status", "closed", NULL);
+  g_assert_true (crm_store_update (f->store, CRM_RECORD (survey), &error));
+  g_assert_null (crm_survey_distribute (f->store, s.survey_id, ids, "email", NULL, NULL, NULL, &error));
+  g_assert_error (error, CRM_SURVEY_ERROR, CRM_SURVEY_ERROR_CLOSED);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM survey_invitations"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -506,6 +656,8 @@ main (int   argc,
   STORE_TEST ("/surveys/detractor-opens-complaint", test_detractor_opens_complaint);
   STORE_TEST ("/surveys/invitation-token", test_invitation_token);
   STORE_TEST ("/surveys/closed-survey", test_closed_survey);
+  STORE_TEST ("/surveys/distribute-segment", test_distribute_segment);
+  STORE_TEST ("/surveys/distribute-faults", test_distribute_faults);
 
   return g_test_run ();
 }

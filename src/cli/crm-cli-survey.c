@@ -11,6 +11,8 @@
 
 #include "crm-cli-commands.h"
 #include "crm-csv-writer.h"
+#include "crm-survey-distribution.h"
+#include "crm-survey-print.h"
 #include "crm-survey-results.h"
 #include "crm-surveys.h"
 
@@ -239,6 +241,9 @@ survey_respond (CrmCli  *cli,
   return CRM_CLI_EXIT_OK;
 }
 
+/* survey invite SURVEY (--contact ID…|--segment NAME) [--channel C]
+ * [--base-url URL] [--csv]: one one-time link per contact, consent
+ * respected; what was skipped and why goes to stderr. */
 static int
 survey_invite (CrmCli  *cli,
                int      argc,
@@ -246,8 +251,10 @@ survey_invite (CrmCli  *cli,
 {
   g_autoptr(CrmStore) store = NULL;
   g_autoptr(CrmSurvey) survey = NULL;
-  const char *name = NULL, *base = NULL, *channel = "email";
-  g_autoptr(GPtrArray) contacts = g_ptr_array_new ();
+  g_autoptr(CrmSurveyDistribution) sent = NULL;
+  const char *name = NULL, *base = NULL, *channel = "email", *segment = NULL;
+  g_autoptr(GPtrArray) contacts = g_ptr_array_new_with_free_func (g_free);
+  gboolean csv = FALSE;
   GError *error = NULL;
 
   for (int i = 0; i < argc; i++)
@@ -258,32 +265,141 @@ survey_invite (CrmCli  *cli,
         {
           if (contact == NULL)
             return crm_cli_usage_error (_("--contact needs a contact id."));
-          g_ptr_array_add (contacts, (gpointer) contact);
+          g_ptr_array_add (contacts, g_strdup (contact));
+        }
+      else if (crm_cli_take_option (argc, argv, &i, "--segment", &segment))
+        {
+          if (segment == NULL)
+            return crm_cli_usage_error (_("--segment needs a segment’s name or id."));
         }
       else if (crm_cli_take_option (argc, argv, &i, "--base-url", &base) ||
                crm_cli_take_option (argc, argv, &i, "--channel", &channel))
+        continue;
+      else if (g_str_equal (argv[i], "--csv"))
+        csv = TRUE;
+      else if (name == NULL && argv[i][0] != '-')
+        name = argv[i];
+      else
+        return crm_cli_usage_error (_("Unknown argument “%s”."), argv[i]);
+    }
+  if (name == NULL || (contacts->len == 0) == (segment == NULL))
+    return crm_cli_usage_error (_("survey invite needs a survey and either --contact ID (once per contact) or --segment NAME."));
+
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL || (survey = crm_surveys_find (store, name, &error)) == NULL)
+    return crm_cli_fail (error);
+  if (segment != NULL)
+    {
+      g_ptr_array_unref (contacts);
+      contacts = crm_survey_distribution_segment_members (store, segment, &error);
+      if (contacts == NULL)
+        return crm_cli_fail (error);
+    }
+  sent = crm_survey_distribute (store, crm_record_get_id (CRM_RECORD (survey)), contacts, channel,
+                                NULL, NULL, NULL, &error);
+  if (sent == NULL)
+    return crm_cli_fail (error);
+  /* The tokens are shown now only. */
+  if (csv)
+    {
+      g_autofree char *text = crm_survey_distribution_to_csv (sent, base);
+
+      fputs (text, stdout);
+    }
+  else
+    for (guint i = 0; i < sent->invitees->len; i++)
+      {
+        CrmSurveyInvitee *invitee = g_ptr_array_index (sent->invitees, i);
+        g_autofree char *link = crm_survey_link (base, invitee->token);
+
+        printf ("%s,%s\n", invitee->contact_id, link);
+      }
+  if (!cli->quiet)
+    {
+      fprintf (stderr, ngettext ("%u invitation made", "%u invitations made", sent->invitees->len),
+               sent->invitees->len);
+      if (sent->skipped_no_consent > 0)
+        fprintf (stderr, ngettext ("; %lld skipped without consent to this channel",
+                                   "; %lld skipped without consent to this channel",
+                                   sent->skipped_no_consent), (long long) sent->skipped_no_consent);
+      if (sent->skipped_no_address > 0)
+        fprintf (stderr, ngettext ("; %lld skipped without an address for this channel",
+                                   "; %lld skipped without an address for this channel",
+                                   sent->skipped_no_address), (long long) sent->skipped_no_address);
+      if (sent->skipped_unknown > 0)
+        fprintf (stderr, ngettext ("; %lld not a contact (unknown or deleted)",
+                                   "; %lld not contacts (unknown or deleted)",
+                                   sent->skipped_unknown), (long long) sent->skipped_unknown);
+      fputs (".\n", stderr);
+    }
+  return CRM_CLI_EXIT_OK;
+}
+
+/* survey print SURVEY [--contact ID…|--segment NAME] [--base-url URL]
+ * -o FILE.pdf: A4 forms to hand out or post, one per customer. */
+static int
+survey_print (CrmCli  *cli,
+              int      argc,
+              char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmSurvey) survey = NULL;
+  g_autoptr(CrmSurveyPrint) print = NULL;
+  g_autoptr(GPtrArray) contacts = g_ptr_array_new_with_free_func (g_free);
+  const char *name = NULL, *base = NULL, *segment = NULL, *output = NULL;
+  guint skipped = 0, pages;
+  GError *error = NULL;
+
+  for (int i = 0; i < argc; i++)
+    {
+      const char *contact;
+
+      if (crm_cli_take_option (argc, argv, &i, "--contact", &contact))
+        {
+          if (contact == NULL)
+            return crm_cli_usage_error (_("--contact needs a contact id."));
+          g_ptr_array_add (contacts, g_strdup (contact));
+        }
+      else if (crm_cli_take_option (argc, argv, &i, "--segment", &segment))
+        {
+          if (segment == NULL)
+            return crm_cli_usage_error (_("--segment needs a segment’s name or id."));
+        }
+      else if (crm_cli_take_option (argc, argv, &i, "-o", &output) ||
+               crm_cli_take_option (argc, argv, &i, "--output", &output) ||
+               crm_cli_take_option (argc, argv, &i, "--base-url", &base))
         continue;
       else if (name == NULL && argv[i][0] != '-')
         name = argv[i];
       else
         return crm_cli_usage_error (_("Unknown argument “%s”."), argv[i]);
     }
-  if (name == NULL || contacts->len == 0)
-    return crm_cli_usage_error (_("survey invite needs a survey and --contact ID (once per contact)."));
+  if (name == NULL || output == NULL || (contacts->len > 0 && segment != NULL))
+    return crm_cli_usage_error (_("survey print needs a survey and -o FILE.pdf, with --contact ID… or --segment NAME (or neither, for a blank form)."));
 
-  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  store = crm_cli_open_store (cli, base != NULL ? CRM_STORE_OPEN_FLAGS_NONE : CRM_STORE_OPEN_READ_ONLY, &error);
   if (store == NULL || (survey = crm_surveys_find (store, name, &error)) == NULL)
     return crm_cli_fail (error);
-  /* contact_id,link: the token is shown now only. */
-  for (guint i = 0; i < contacts->len; i++)
+  if (segment != NULL)
     {
-      g_autofree char *token = crm_surveys_invite (store, crm_record_get_id (CRM_RECORD (survey)),
-                                                   g_ptr_array_index (contacts, i), channel, &error);
-
-      if (token == NULL)
+      g_ptr_array_unref (contacts);
+      contacts = crm_survey_distribution_segment_members (store, segment, &error);
+      if (contacts == NULL)
         return crm_cli_fail (error);
-      printf ("%s,%s/s/%s\n", (const char *) g_ptr_array_index (contacts, i),
-              base ? base : "", token);
+    }
+  print = crm_survey_print_new_for_survey (store, crm_record_get_id (CRM_RECORD (survey)),
+                                           contacts->len > 0 || segment != NULL ? contacts : NULL,
+                                           base, NULL, &skipped, &error);
+  if (print == NULL || !crm_survey_print_write_pdf (print, output, &error))
+    return crm_cli_fail (error);
+  pages = crm_survey_print_paginate (print);
+  if (!cli->quiet)
+    {
+      fprintf (stderr, ngettext ("%u page written to %s", "%u pages written to %s", pages), pages, output);
+      if (skipped > 0)
+        fprintf (stderr, ngettext ("; %u contact left out (unknown or deleted)",
+                                   "; %u contacts left out (unknown or deleted)", skipped), skipped);
+      fputs (".\n", stderr);
     }
   return CRM_CLI_EXIT_OK;
 }
@@ -604,7 +720,9 @@ crm_cli_survey (CrmCli  *cli,
     return survey_respond (cli, argc - 2, argv + 2);
   if (g_strcmp0 (sub, "invite") == 0)
     return survey_invite (cli, argc - 2, argv + 2);
+  if (g_strcmp0 (sub, "print") == 0)
+    return survey_print (cli, argc - 2, argv + 2);
   if (g_strcmp0 (sub, "results") == 0)
     return survey_results (cli, argc - 2, argv + 2);
-  return crm_cli_usage_error (_("survey needs list, create, add-question, show, open, close, respond, invite or results."));
+  return crm_cli_usage_error (_("survey needs list, create, add-question, show, open, close, respond, invite, print or results."));
 }
