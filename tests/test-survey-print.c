@@ -98,7 +98,7 @@ test_layout_and_pdf (StoreFixture  *f,
     }
   g_ptr_array_add (ids, g_strdup ("01890000-0000-7000-8000-000000000000"));   /* no such contact */
 
-  print = crm_survey_print_new_for_survey (f->store, survey_id, ids, NULL, NULL, &skipped, &error);
+  print = crm_survey_print_new_for_survey (f->store, survey_id, ids, NULL, NULL, NULL, NULL, &skipped, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (skipped, ==, 1);
   pages = crm_survey_print_paginate (print);
@@ -187,7 +187,7 @@ test_blank_form_and_bad_path (StoreFixture  *f,
   const CrmSurveyPrintBox *boxes;
   guint n_boxes;
 
-  print = crm_survey_print_new_for_survey (f->store, survey_id, NULL, NULL, NULL, NULL, &error);
+  print = crm_survey_print_new_for_survey (f->store, survey_id, NULL, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (crm_survey_print_paginate (print), >=, 2);
   boxes = crm_survey_print_get_boxes (print, &n_boxes);

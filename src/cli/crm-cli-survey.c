@@ -389,7 +389,7 @@ survey_print (CrmCli  *cli,
     }
   print = crm_survey_print_new_for_survey (store, crm_record_get_id (CRM_RECORD (survey)),
                                            contacts->len > 0 || segment != NULL ? contacts : NULL,
-                                           base, NULL, &skipped, &error);
+                                           base, NULL, NULL, NULL, &skipped, &error);
   if (print == NULL || !crm_survey_print_write_pdf (print, output, &error))
     return crm_cli_fail (error);
   pages = crm_survey_print_paginate (print);

@@ -83,6 +83,8 @@ crm_survey_print_new_for_survey (CrmStore      *store,
                                  GPtrArray     *contact_ids,
                                  const char    *base_url,
                                  GCancellable  *cancellable,
+                                 CrmSurveyDistributionProgress progress,
+                                 gpointer       user_data,
                                  guint         *out_skipped,
                                  GError       **error)
 {
@@ -104,7 +106,7 @@ crm_survey_print_new_for_survey (CrmStore      *store,
 
   if (base_url != NULL)
     {
-      links = crm_survey_distribute (store, survey_id, contact_ids, "letter", cancellable, NULL, NULL, error);
+      links = crm_survey_distribute (store, survey_id, contact_ids, "letter", cancellable, progress, user_data, error);
       if (links == NULL)
         return NULL;
       skipped = links->skipped_unknown;
@@ -133,6 +135,8 @@ crm_survey_print_new_for_survey (CrmStore      *store,
             continue;
           }
         code = crm_survey_contact_code (id);
+        if (progress != NULL && (i % 64 == 63 || i + 1 == contact_ids->len))
+          progress (i + 1, contact_ids->len, user_data);
         crm_survey_print_add_form (print, crm_record_get_string (CRM_RECORD (contact), "name"), code, NULL);
       }
   if (out_skipped != NULL)

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "crm-store.h"
+#include "crm-survey-distribution.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,8 @@ CrmSurveyPrint *crm_survey_print_new_for_survey (CrmStore       *store,
                                                  GPtrArray      *contact_ids,
                                                  const char     *base_url,
                                                  GCancellable   *cancellable,
+                                                 CrmSurveyDistributionProgress progress,
+                                                 gpointer        user_data,
                                                  guint          *out_skipped,
                                                  GError        **error);
 void            crm_survey_print_free         (CrmSurveyPrint *print);

@@ -9,6 +9,9 @@
 #include "crm-contact.h"
 #include "crm-context.h"
 #include "crm-store-private.h"
+#include "crm-segment.h"
+#include "crm-survey-preview.h"
+#include "crm-survey-send-dialog.h"
 #include "crm-surveys-page.h"
 #include "crm-surveys.h"
 #include "crm-test-ui.h"
@@ -268,6 +271,117 @@ test_results (Fixture       *f,
   g_assert_null (gtk_list_box_get_row_at_index (texts, 0));
 }
 
+static char *
+add_customer (Fixture    *f,
+              const char *name,
+              const char *email,
+              gboolean    consent)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+
+  crm_contact_set_name (contact, name);
+  g_assert_true (crm_contact_set_field_from_string (contact, "city", "北京", &error));
+  if (email != NULL)
+    g_assert_true (crm_contact_set_field_from_string (contact, "emails", email, &error));
+  g_assert_true (crm_contact_set_field_from_string (contact, "consent_email", consent ? "true" : "false", &error));
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  g_assert_no_error (error);
+  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
+}
+
+static gboolean
+send_finished (gpointer data)
+{
+  return !crm_survey_send_dialog_is_busy (data);
+}
+
+static void
+test_send_and_preview (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CrmSegment) segment = crm_segment_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv_path = g_build_filename (f->dir, "links.csv", NULL);
+  g_autofree char *pdf_path = g_build_filename (f->dir, "forms.pdf", NULL);
+  g_autofree char *cancelled_path = g_build_filename (f->dir, "cancelled.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *pdf = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *segment_id;
+  CrmSurveySendDialog *dialog;
+  GtkWindow *preview;
+  gsize pdf_len = 0;
+
+  g_free (add_customer (f, "王芳", "wang@example.cn", TRUE));
+  g_free (add_customer (f, "Li, \"Lily\"", "lily@example.cn", TRUE));
+  g_free (add_customer (f, "不同意", "no@example.cn", FALSE));
+  g_free (add_customer (f, "无邮箱", NULL, TRUE));
+  g_object_set (segment, "name", "北京客户", "rule", "{\"all\": [{\"field\": \"city\", \"op\": \"eq\", \"value\": \"北京\"}]}", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (segment), &error));
+  g_assert_no_error (error);
+  segment_id = crm_record_get_id (CRM_RECORD (segment));
+  build_survey (f);
+
+  /* The paper form on screen. */
+  act (f, "surveys.preview", NULL);
+  preview = crm_surveys_page_get_last_dialog (f->page);
+  g_assert_true (CRM_IS_SURVEY_PREVIEW (preview));
+  g_assert_cmpuint (crm_survey_preview_get_n_pages (CRM_SURVEY_PREVIEW (preview)), ==, 1);
+  gtk_window_destroy (preview);
+  crm_test_ui_iterate ();
+  g_assert_null (crm_surveys_page_get_last_dialog (f->page));
+
+  act (f, "surveys.send", NULL);
+  dialog = CRM_SURVEY_SEND_DIALOG (crm_surveys_page_get_last_dialog (f->page));
+  g_assert_nonnull (dialog);
+  /* Links need the server that serves the form. */
+  g_settings_set_string (crm_context_get_settings (f->context), "sync-server", "");
+  g_assert_false (crm_survey_send_dialog_start (dialog, segment_id, "email", csv_path));
+  g_assert_false (g_file_test (csv_path, G_FILE_TEST_EXISTS));
+
+  g_settings_set_string (crm_context_get_settings (f->context), "sync-server", "https://crm.example.cn");
+  g_assert_true (crm_survey_send_dialog_start (dialog, segment_id, "email", csv_path));
+  crm_test_ui_wait_until (send_finished, dialog);
+  g_assert_cmpstr (crm_survey_send_dialog_get_summary (dialog), ==,
+                   "2 links made.\n1 customer skipped: no consent to email.\n1 customer skipped: no email address.");
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);   /* header, two rows, the empty end */
+  g_assert_cmpstr (lines[0], ==, "name,email,link,contact_id");
+  g_assert_nonnull (strstr (csv, "\"Li, \"\"Lily\"\"\",lily@example.cn,https://crm.example.cn/s/"));
+  g_assert_null (strstr (csv, "no@example.cn"));
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_invitations WHERE channel = 'email'"), ==, 2);
+
+  /* Printed forms for everyone in the segment, each with a link. */
+  g_assert_true (crm_survey_send_dialog_start (dialog, segment_id, "letter", pdf_path));
+  crm_test_ui_wait_until (send_finished, dialog);
+  g_assert_cmpstr (crm_survey_send_dialog_get_summary (dialog), ==, "4 forms printed.");
+  g_assert_true (g_file_get_contents (pdf_path, &pdf, &pdf_len, &error));
+  g_assert_true (pdf_len > 1000 && memcmp (pdf, "%PDF", 4) == 0);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_invitations WHERE channel = 'letter'"), ==, 4);
+
+  /* A big segment, cancelled straight away: nothing made, no file. */
+  g_assert_true (crm_store_begin (f->store, &error));
+  for (int i = 0; i < 2000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("客户%04d", i);
+      g_autofree char *email = g_strdup_printf ("c%d@example.cn", i);
+
+      g_free (add_customer (f, name, email, TRUE));
+    }
+  g_assert_true (crm_store_commit (f->store, &error));
+  g_assert_true (crm_survey_send_dialog_start (dialog, segment_id, "email", cancelled_path));
+  g_assert_false (crm_survey_send_dialog_start (dialog, segment_id, "email", cancelled_path));   /* one at a time */
+  crm_survey_send_dialog_cancel (dialog);
+  crm_test_ui_wait_until (send_finished, dialog);
+  g_assert_true (g_str_has_prefix (crm_survey_send_dialog_get_summary (dialog), "Cancelled"));
+  g_assert_false (g_file_test (cancelled_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (count (f, "SELECT count(*) FROM survey_invitations"), ==, 6);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  crm_test_ui_iterate ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +391,7 @@ main (int   argc,
   g_test_add ("/surveys-page/builder", Fixture, NULL, fixture_set_up, test_builder, fixture_tear_down);
   g_test_add ("/surveys-page/phone-entry", Fixture, NULL, fixture_set_up, test_phone_entry, fixture_tear_down);
   g_test_add ("/surveys-page/results", Fixture, NULL, fixture_set_up, test_results, fixture_tear_down);
+  g_test_add ("/surveys-page/send-and-preview", Fixture, NULL, fixture_set_up, test_send_and_preview, fixture_tear_down);
 
   return g_test_run ();
 }

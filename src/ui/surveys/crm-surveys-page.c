@@ -12,6 +12,9 @@
 #include "crm-contact.h"
 #include "crm-contact-labels.h"
 #include "crm-contact-lookup.h"
+#include "crm-survey-distribution.h"
+#include "crm-survey-preview.h"
+#include "crm-survey-send-dialog.h"
 #include "crm-surveys-page.h"
 #include "crm-surveys.h"
 #include "crm-value.h"
@@ -32,6 +35,7 @@ struct _CrmSurveysPage
   char              *entry_contact_id;
   char              *entry_answer;
   char              *last_link;       /* the web-form link copied last */
+  GtkWindow         *last_dialog;     /* the preview or send dialog opened last (weak) */
 
   /* Template widgets */
   AdwToastOverlay   *toast_overlay;
@@ -653,6 +657,8 @@ on_contact_changed (CrmSurveysPage *self)
     }
   if (strchr (text, '@') != NULL)
     id = crm_contact_lookup_by_email (store, text, NULL);
+  else if ((id = crm_survey_contact_id_for_code (store, text, NULL)) != NULL)
+    ;   /* the code on a printed form */
   else if (crm_value_parse_phone ("phone", text, &e164, NULL))
     id = crm_contact_lookup_by_phone (store, e164, NULL);
   if (id != NULL)
@@ -1111,6 +1117,75 @@ action_copy_link (GtkWidget  *widget,
                                adw_toast_new (_("Link copied: it works once, after this desktop has synced")));
 }
 
+static GtkWindow *
+parent_window (CrmSurveysPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static CrmSurveyPrint *
+blank_form (CrmSurveysPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  CrmSurveyPrint *print = crm_survey_print_new_for_survey (get_store (self), self->survey_id, NULL, NULL,
+                                                           NULL, NULL, NULL, NULL, &error);
+
+  if (print == NULL)
+    show_error (self, error);
+  return print;
+}
+
+static void
+action_preview (GtkWidget  *widget,
+                const char *name,
+                GVariant   *param)
+{
+  CrmSurveysPage *self = CRM_SURVEYS_PAGE (widget);
+  CrmSurveyPrint *print;
+  CrmSurveyPreview *preview;
+
+  if (self->survey_id == NULL || (print = blank_form (self)) == NULL)
+    return;
+  preview = crm_survey_preview_new (print);
+  gtk_window_set_transient_for (GTK_WINDOW (preview), parent_window (self));
+  gtk_window_set_modal (GTK_WINDOW (preview), TRUE);
+  gtk_window_present (GTK_WINDOW (preview));
+  self->last_dialog = GTK_WINDOW (preview);
+  g_object_add_weak_pointer (G_OBJECT (preview), (gpointer *) &self->last_dialog);
+}
+
+static void
+action_print (GtkWidget  *widget,
+              const char *name,
+              GVariant   *param)
+{
+  CrmSurveysPage *self = CRM_SURVEYS_PAGE (widget);
+  CrmSurveyPrint *print;
+
+  if (self->survey_id == NULL || (print = blank_form (self)) == NULL)
+    return;
+  crm_survey_preview_print (parent_window (self), print);
+}
+
+static void
+action_send (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  CrmSurveysPage *self = CRM_SURVEYS_PAGE (widget);
+  CrmSurveySendDialog *dialog;
+
+  if (self->survey_id == NULL)
+    return;
+  dialog = crm_survey_send_dialog_new (self->context, self->survey_id);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), parent_window (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+  self->last_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->last_dialog);
+}
+
 static void
 action_search_texts (GtkWidget  *widget,
                      const char *name,
@@ -1149,6 +1224,9 @@ crm_surveys_page_dispose (GObject *object)
   g_clear_pointer (&self->entry_contact_id, g_free);
   g_clear_pointer (&self->entry_answer, g_free);
   g_clear_pointer (&self->last_link, g_free);
+  if (self->last_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->last_dialog), (gpointer *) &self->last_dialog);
+  self->last_dialog = NULL;
 
   G_OBJECT_CLASS (crm_surveys_page_parent_class)->dispose (object);
 }
@@ -1214,6 +1292,9 @@ crm_surveys_page_class_init (CrmSurveysPageClass *klass)
   gtk_widget_class_install_action (widget_class, "surveys.search-texts", "s", action_search_texts);
   gtk_widget_class_install_action (widget_class, "surveys.copy-link", NULL, action_copy_link);
   gtk_widget_class_install_action (widget_class, "surveys.show", "s", action_show);
+  gtk_widget_class_install_action (widget_class, "surveys.preview", NULL, action_preview);
+  gtk_widget_class_install_action (widget_class, "surveys.print", NULL, action_print);
+  gtk_widget_class_install_action (widget_class, "surveys.send", NULL, action_send);
 }
 
 static void
@@ -1283,4 +1364,11 @@ crm_surveys_page_get_entry_answer (CrmSurveysPage *self)
 {
   g_return_val_if_fail (CRM_IS_SURVEYS_PAGE (self), NULL);
   return self->entry_answer;
+}
+
+GtkWindow *
+crm_surveys_page_get_last_dialog (CrmSurveysPage *self)
+{
+  g_return_val_if_fail (CRM_IS_SURVEYS_PAGE (self), NULL);
+  return self->last_dialog;
 }

@@ -25,4 +25,7 @@ const char       *crm_surveys_page_get_entry_answer (CrmSurveysPage *self);
 /* The web-form link surveys.copy-link made last, or NULL. */
 const char       *crm_surveys_page_get_last_link    (CrmSurveysPage *self);
 
+/* The preview or send dialog the page opened last, while it is open. */
+GtkWindow        *crm_surveys_page_get_last_dialog (CrmSurveysPage *self);
+
 G_END_DECLS
