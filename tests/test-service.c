@@ -226,6 +226,61 @@ test_metrics (StoreFixture  *f,
   g_assert_cmpint (m.overdue, ==, 1);
 }
 
+static void
+test_create_complaint (StoreFixture  *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(CrmActivity) complaint = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) long_text = g_string_new (NULL);
+  const char *id;
+
+  crm_contact_set_name (contact, "周杰");
+  crm_record_set_owner_id (CRM_RECORD (contact), "0190c5e2-0000-7000-8000-00000000aaaa");
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  id = crm_record_get_id (CRM_RECORD (contact));
+
+  /* What is missing or wrong is said, nothing stored. */
+  g_assert_null (crm_complaint_create (f->store, id, "delivery", "high", "  \n ", NULL, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (crm_complaint_create (f->store, NULL, "delivery", "high", "Late", NULL, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (crm_complaint_create (f->store, id, "delivery", "whenever", "Late", NULL, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (crm_complaint_create (f->store, "01890000-0000-7000-8000-000000000000", NULL, NULL, "Late", NULL, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM activities"), ==, 0);
+
+  /* The assignee defaults to the contact's owner; the subject is the first line. */
+  complaint = crm_complaint_create (f->store, id, "delivery", "high", " 送货晚了三天\n包装也破了 ", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "kind"), ==, "complaint");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "status"), ==, "open");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "subject"), ==, "送货晚了三天");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "body"), ==, "送货晚了三天\n包装也破了");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "category"), ==, "delivery");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "priority"), ==, "high");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "assignee_id"), ==,
+                   "0190c5e2-0000-7000-8000-00000000aaaa");
+  g_clear_object (&complaint);
+
+  /* A long first line is shortened to 80 characters; someone else may be named. */
+  for (int i = 0; i < 50; i++)
+    g_string_append (long_text, "很慢");
+  complaint = crm_complaint_create (f->store, id, NULL, NULL, long_text->str, "01890000-0000-7000-8000-0000000000aa", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_utf8_strlen (crm_record_get_string (CRM_RECORD (complaint), "subject"), -1), ==, 80);
+  g_assert_true (g_str_has_suffix (crm_record_get_string (CRM_RECORD (complaint), "subject"), "…"));
+  g_assert_null (crm_record_get_string (CRM_RECORD (complaint), "category"));
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "priority"), ==, "normal");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "assignee_id"), ==, "01890000-0000-7000-8000-0000000000aa");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -237,6 +292,7 @@ main (int   argc,
   STORE_TEST ("/service/queue-order-and-filters", test_queue_order_and_filters);
   STORE_TEST ("/service/settings-round-trip", test_settings_round_trip);
   STORE_TEST ("/service/metrics", test_metrics);
+  STORE_TEST ("/service/create-complaint", test_create_complaint);
 
   return g_test_run ();
 }

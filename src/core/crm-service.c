@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "crm-contact.h"
 #include "crm-service.h"
 #include "crm-store-private.h"
 
@@ -224,6 +225,88 @@ crm_complaint_set_status (CrmStore     *store,
 {
   return crm_complaint_apply_status (complaint, status, now, error) &&
          crm_store_update (store, CRM_RECORD (complaint), error);
+}
+
+/* The subject of a complaint: the description's first line, shortened. */
+#define SUBJECT_CHARS 80
+
+CrmActivity *
+crm_complaint_create (CrmStore    *store,
+                      const char  *contact_id,
+                      const char  *category,
+                      const char  *priority,
+                      const char  *description,
+                      const char  *assignee_id,
+                      GError     **error)
+{
+  static const char * const priorities[] = { "low", "normal", "high", "urgent", NULL };
+  g_autoptr(CrmActivity) complaint = NULL;
+  g_autoptr(CrmRecord) contact = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *subject = NULL;
+  const char *newline;
+
+  g_return_val_if_fail (CRM_IS_STORE (store), NULL);
+
+  if (contact_id == NULL || *contact_id == '\0')
+    {
+      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                           _("Choose the customer the complaint is from."));
+      return NULL;
+    }
+  body = g_strstrip (g_strdup (description != NULL ? description : ""));
+  if (*body == '\0')
+    {
+      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                           _("Describe the complaint: what happened and what the customer wants."));
+      return NULL;
+    }
+  if (!g_utf8_validate (body, -1, NULL))
+    {
+      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                           _("The description is not valid text."));
+      return NULL;
+    }
+  if (priority == NULL)
+    priority = "normal";
+  if (!g_strv_contains (priorities, priority))
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("Priority is low, normal, high or urgent, not “%s”."), priority);
+      return NULL;
+    }
+  contact = crm_store_get (store, CRM_TYPE_CONTACT, contact_id, NULL);
+  if (contact == NULL || crm_record_get_deleted (contact))
+    {
+      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                           _("That customer is no longer in the database; choose another."));
+      return NULL;
+    }
+
+  newline = strchr (body, '\n');
+  subject = g_strndup (body, newline != NULL ? (gsize) (newline - body) : strlen (body));
+  g_strstrip (subject);
+  if (g_utf8_strlen (subject, -1) > SUBJECT_CHARS)
+    {
+      g_autofree char *whole = g_steal_pointer (&subject);
+
+      *g_utf8_offset_to_pointer (whole, SUBJECT_CHARS - 1) = '\0';
+      subject = g_strconcat (whole, "…", NULL);
+    }
+  complaint = crm_activity_new ();
+  g_object_set (complaint,
+                "kind", "complaint",
+                "contact-id", contact_id,
+                "subject", subject,
+                "body", body,
+                "priority", priority,
+                "category", category != NULL && *category != '\0' ? category : NULL,
+                "assignee-id", assignee_id != NULL ? assignee_id : crm_record_get_owner_id (contact),
+                NULL);
+  crm_record_set_owner_id (CRM_RECORD (complaint), crm_record_get_owner_id (contact));
+  if (!crm_store_insert (store, CRM_RECORD (complaint), error))
+    return NULL;
+  return g_steal_pointer (&complaint);
 }
 
 /* --- SLA ---------------------------------------------------------------- */

@@ -49,6 +49,19 @@ gboolean crm_complaint_set_status      (CrmStore     *store,
                                         const char   *now,
                                         GError      **error);
 
+/* A complaint someone reports (not a survey's follow-up), stored: for
+ * the live contact @contact_id, @description not empty (its first line,
+ * shortened, is the subject), @priority low/normal/high/urgent (NULL:
+ * normal), @category free text (NULL or empty: none), @assignee_id NULL
+ * for the contact's owner. CRM_STORE_ERROR_INVALID says what is wrong. */
+CrmActivity *crm_complaint_create      (CrmStore     *store,
+                                        const char   *contact_id,
+                                        const char   *category,
+                                        const char   *priority,
+                                        const char   *description,
+                                        const char   *assignee_id,
+                                        GError      **error);
+
 /* SLA of one complaint at @now. A due time is G_MININT64 when there is
  * none (no target); "late" means the step was (or still is not) done by
  * its due time. Times are UTC microseconds, so a target runs across
