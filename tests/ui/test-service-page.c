@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "crm-activity.h"
 #include "crm-contact.h"
@@ -214,6 +215,83 @@ test_quick_actions (Fixture       *f,
   g_assert_cmpuint (crm_service_page_get_queue (f->page)->len, ==, 2);
 }
 
+static gint64
+query_int (Fixture    *f,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (crm_store_get_db (f->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* New Complaint: the reason when something is missing, the fields as
+ * chosen, the owner as assignee, undo from the toast. */
+static void
+test_new_complaint (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+  CrmComplaintDialog *dialog;
+  GPtrArray *matches;
+  gint64 before = query_int (f, "SELECT count(*) FROM activities WHERE kind = 'complaint' AND deleted = 0");
+
+  crm_contact_set_name (contact, "Zhang <b>Wei</b>");
+  crm_record_set_owner_id (CRM_RECORD (contact), "0190c5e2-0000-7000-8000-00000000bbbb");
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+  g_assert_no_error (error);
+
+  act (f, "service.new-complaint", NULL);
+  dialog = crm_service_page_get_complaint_dialog (f->page);
+  g_assert_true (CRM_IS_COMPLAINT_DIALOG (dialog));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  /* Asking again shows the same dialog. */
+  act (f, "service.new-complaint", NULL);
+  g_assert_true (crm_service_page_get_complaint_dialog (f->page) == dialog);
+
+  /* Nothing chosen: the reason is shown, nothing stored. */
+  crm_complaint_dialog_set_description (dialog, "Arrived broken");
+  g_assert_false (crm_complaint_dialog_create (dialog));
+  g_assert_nonnull (strstr (crm_complaint_dialog_get_problem (dialog), "customer"));
+
+  crm_complaint_dialog_search (dialog, "zhang");
+  matches = crm_complaint_dialog_get_matches (dialog);
+  g_assert_cmpuint (matches->len, ==, 1);
+  crm_complaint_dialog_set_contact (dialog, g_ptr_array_index (matches, 0));
+  g_assert_null (crm_complaint_dialog_get_problem (dialog));
+  g_assert_null (crm_complaint_dialog_get_assignee (dialog));   /* the customer's owner */
+
+  /* An empty description is refused with the reason. */
+  crm_complaint_dialog_set_description (dialog, " \n\t ");
+  g_assert_false (crm_complaint_dialog_create (dialog));
+  g_assert_nonnull (strstr (crm_complaint_dialog_get_problem (dialog), "Describe"));
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM activities WHERE kind = 'complaint' AND deleted = 0"), ==, before);
+
+  crm_complaint_dialog_set_category (dialog, "delivery");
+  crm_complaint_dialog_set_priority (dialog, "urgent");
+  crm_complaint_dialog_set_description (dialog, "Arrived <i>broken</i>\nWants a new one by Friday");
+  g_assert_true (crm_complaint_dialog_create (dialog));
+  crm_test_ui_iterate ();
+  g_assert_null (dialog);
+  g_assert_null (crm_service_page_get_complaint_dialog (f->page));
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM activities WHERE kind = 'complaint' AND deleted = 0"
+                                 " AND status = 'open' AND priority = 'urgent' AND category = 'delivery'"
+                                 " AND subject = 'Arrived <i>broken</i>'"
+                                 " AND body = 'Arrived <i>broken</i>' || char (10) || 'Wants a new one by Friday'"
+                                 " AND assignee_id = '0190c5e2-0000-7000-8000-00000000bbbb'"), ==, 1);
+  /* In the queue at once (every complaint here is not closed). */
+  g_assert_cmpint (crm_service_page_get_queue (f->page)->len, ==, before + 1);
+
+  /* Undo from the toast takes it away again. */
+  act (f, "service.undo", NULL);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM activities WHERE kind = 'complaint' AND deleted = 0"), ==, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -222,6 +300,7 @@ main (int   argc,
 
   g_test_add ("/service-page/queue-and-sla", Fixture, NULL, fixture_set_up, test_queue_and_sla, fixture_tear_down);
   g_test_add ("/service-page/quick-actions", Fixture, NULL, fixture_set_up, test_quick_actions, fixture_tear_down);
+  g_test_add ("/service-page/new-complaint", Fixture, NULL, fixture_set_up, test_new_complaint, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "crm-change-set.h"
+#include "crm-complaint-dialog.h"
 #include "crm-contact.h"
 #include "crm-service-page.h"
 #include "crm-user-directory.h"
@@ -25,6 +26,7 @@ struct _CrmServicePage
   CrmServiceMetrics   metrics;
   CrmChangeSet       *undo;
   GDateTime          *fixed_now;
+  CrmComplaintDialog *complaint_dialog;  /* while open (weak) */
   guint               refresh_id;
 
   /* Template widgets */
@@ -591,6 +593,57 @@ action_undo (GtkWidget  *widget,
 }
 
 static void
+on_complaint_created (CrmServicePage *self,
+                      const char     *id)
+{
+  g_autoptr(CrmActivity) complaint = crm_store_get (get_store (self), CRM_TYPE_ACTIVITY, id, NULL);
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (get_store (self));
+
+  if (complaint == NULL)
+    return;
+  crm_change_set_remember_insert (undo, CRM_RECORD (complaint));
+  g_set_object (&self->undo, undo);
+  show_undo_toast (self, _("Complaint created"));
+}
+
+static void
+action_new_complaint (GtkWidget  *widget,
+                      const char *name,
+                      GVariant   *param)
+{
+  CrmServicePage *self = CRM_SERVICE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->context == NULL)
+    return;
+  if (self->complaint_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->complaint_dialog));
+      return;
+    }
+  self->complaint_dialog = crm_complaint_dialog_new (self->context);
+  g_object_add_weak_pointer (G_OBJECT (self->complaint_dialog), (gpointer *) &self->complaint_dialog);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (self->complaint_dialog), GTK_WINDOW (root));
+  g_signal_connect_object (self->complaint_dialog, "created", G_CALLBACK (on_complaint_created), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->complaint_dialog));
+}
+
+/* Ctrl+N anywhere in the window while this page is the one shown (the
+ * page is unmapped when another workspace is). */
+static gboolean
+on_new_shortcut (GtkWidget *widget,
+                 GVariant  *args,
+                 gpointer   user_data)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  gtk_widget_activate_action (widget, "service.new-complaint", NULL);
+  return TRUE;
+}
+
+static void
 action_filter (GtkWidget  *widget,
                const char *name,
                GVariant   *param)
@@ -621,6 +674,12 @@ crm_service_page_dispose (GObject *object)
   g_clear_pointer (&self->overdue, g_array_unref);
   g_clear_pointer (&self->assignee_ids, g_ptr_array_unref);
   g_clear_pointer (&self->fixed_now, g_date_time_unref);
+  if (self->complaint_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->complaint_dialog), (gpointer *) &self->complaint_dialog);
+      gtk_window_destroy (GTK_WINDOW (self->complaint_dialog));
+      self->complaint_dialog = NULL;
+    }
   crm_service_settings_clear (&self->settings);
 
   G_OBJECT_CLASS (crm_service_page_parent_class)->dispose (object);
@@ -657,6 +716,7 @@ crm_service_page_class_init (CrmServicePageClass *klass)
   gtk_widget_class_install_action (widget_class, "service.undo", NULL, action_undo);
   gtk_widget_class_install_action (widget_class, "service.filter-status", "s", action_filter);
   gtk_widget_class_install_action (widget_class, "service.filter-priority", "s", action_filter);
+  gtk_widget_class_install_action (widget_class, "service.new-complaint", NULL, action_new_complaint);
 }
 
 static void
@@ -677,6 +737,16 @@ crm_service_page_init (CrmServicePage *self)
     gtk_string_list_append (priorities, priority_label (priority_filters[i]));
   gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (statuses));
   gtk_drop_down_set_model (self->priority_dropdown, G_LIST_MODEL (priorities));
+
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_n, GDK_CONTROL_MASK),
+                                                            gtk_callback_action_new (on_new_shortcut, NULL, NULL)));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
 }
 
 void
@@ -727,4 +797,11 @@ crm_service_page_set_now (CrmServicePage *self,
   if (now != NULL)
     self->fixed_now = g_date_time_new_from_iso8601 (now, NULL);
   reload_queue (self);
+}
+
+CrmComplaintDialog *
+crm_service_page_get_complaint_dialog (CrmServicePage *self)
+{
+  g_return_val_if_fail (CRM_IS_SERVICE_PAGE (self), NULL);
+  return self->complaint_dialog;
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "crm-complaint-dialog.h"
 #include "crm-context.h"
 #include "crm-service.h"
 
@@ -23,5 +24,8 @@ const CrmServiceMetrics *crm_service_page_get_metrics (CrmServicePage *self);
 /* What the page measures SLA timers against; tests set it (ISO 8601 UTC). */
 void                     crm_service_page_set_now     (CrmServicePage *self,
                                                        const char     *now);
+
+/* The New Complaint dialog while it is open. */
+CrmComplaintDialog      *crm_service_page_get_complaint_dialog (CrmServicePage *self);
 
 G_END_DECLS
