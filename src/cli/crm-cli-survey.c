@@ -330,7 +330,8 @@ survey_invite (CrmCli  *cli,
         fprintf (stderr, ngettext ("; %lld not a contact (unknown or deleted)",
                                    "; %lld not contacts (unknown or deleted)",
                                    sent->skipped_unknown), (long long) sent->skipped_unknown);
-      fputs (".\n", stderr);
+      /* TRANSLATORS: ends the summary sentence above (a full stop and a new line) */
+      fputs (_(".\n"), stderr);
     }
   return CRM_CLI_EXIT_OK;
 }
@@ -399,7 +400,8 @@ survey_print (CrmCli  *cli,
       if (skipped > 0)
         fprintf (stderr, ngettext ("; %u contact left out (unknown or deleted)",
                                    "; %u contacts left out (unknown or deleted)", skipped), skipped);
-      fputs (".\n", stderr);
+      /* TRANSLATORS: ends the summary sentence above (a full stop and a new line) */
+      fputs (_(".\n"), stderr);
     }
   return CRM_CLI_EXIT_OK;
 }
