@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <stdarg.h>
+#include <sys/wait.h>
 
+#include "crm-segment.h"
 #include "crm-survey-distribution.h"
 #include "crm-survey-print.h"
 #include "crm-surveys.h"
@@ -217,6 +220,128 @@ test_blank_form_and_bad_path (StoreFixture  *f,
   g_assert_no_error (error);
 }
 
+/* Runs crmctl on the fixture's database; returns its exit status. */
+static int
+run_crmctl (StoreFixture  *f,
+            char         **out,
+            char         **err,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CRMCTL"));
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, f->path);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  return g_spawn_check_wait_status (status, NULL) ? 0 : WEXITSTATUS (status);
+}
+
+static char *
+add_customer (CrmStore   *store,
+              const char *name,
+              const char *email,
+              gboolean    consent)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+
+  crm_contact_set_name (contact, name);
+  g_assert_true (crm_contact_set_field_from_string (contact, "city", "北京", &error));
+  if (email != NULL)
+    g_assert_true (crm_contact_set_field_from_string (contact, "emails", email, &error));
+  g_assert_true (crm_contact_set_field_from_string (contact, "consent_email", consent ? "true" : "false", &error));
+  g_assert_true (crm_store_insert (store, CRM_RECORD (contact), &error));
+  g_assert_no_error (error);
+  return g_strdup (crm_record_get_id (CRM_RECORD (contact)));
+}
+
+/* crmctl survey invite --segment and survey print, as a user types them. */
+static void
+test_crmctl (StoreFixture  *f,
+             gconstpointer  data)
+{
+  g_autofree char *survey_id = NULL;
+  g_autoptr(CrmSegment) segment = crm_segment_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdf = g_build_filename (f->dir, "cli.pdf", NULL);
+  g_autofree char *contact = NULL;
+  char *out = NULL, *err = NULL;
+
+  if (g_getenv ("CRMCTL") == NULL)
+    {
+      g_test_skip ("CRMCTL is not set: run through meson test");
+      return;
+    }
+  survey_id = make_long_survey (f->store);
+  contact = add_customer (f->store, "王芳", "wang@example.cn", TRUE);
+  g_free (add_customer (f->store, "不同意", "no@example.cn", FALSE));
+  g_free (add_customer (f->store, "无邮箱", NULL, TRUE));
+  g_object_set (segment, "name", "北京", "rule", "{\"all\": [{\"field\": \"city\", \"op\": \"eq\", \"value\": \"北京\"}]}", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (segment), &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_crmctl (f, &out, &err, "survey", "invite", "售后满意度调查", "--segment", "北京",
+                               "--base-url", "https://crm.example.cn/", "--csv", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "name,email,link,contact_id\r\n王芳,wang@example.cn,https://crm.example.cn/s/"));
+  g_assert_nonnull (strstr (out, contact));
+  g_assert_null (strstr (out, "no@example.cn"));
+  g_assert_cmpstr (err, ==, "1 invitation made; 1 skipped without consent to this channel;"
+                            " 1 skipped without an address for this channel.\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM survey_invitations"), ==, 1);
+
+  /* Both a list and a segment, or neither: a usage error, nothing made. */
+  g_assert_cmpint (run_crmctl (f, &out, &err, "survey", "invite", "售后满意度调查", "--segment", "北京",
+                               "--contact", contact, NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_crmctl (f, &out, &err, "survey", "invite", "售后满意度调查", "--segment", "no such", NULL), !=, 0);
+  g_assert_cmpstr (out, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM survey_invitations"), ==, 1);
+
+  /* Forms for everyone in the segment: consent is about email, not paper. */
+  g_assert_cmpint (run_crmctl (f, &out, &err, "survey", "print", "售后满意度调查", "--segment", "北京",
+                               "-o", pdf, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "pages written to"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    g_autoptr(CrmSurveyPrint) blank = crm_survey_print_new_for_survey (f->store, survey_id, NULL, NULL, NULL,
+                                                                       NULL, NULL, NULL, &error);
+    guint per_form = crm_survey_print_paginate (blank);
+
+    /* Three forms as long as the blank one, each opening with its header. */
+    for (guint page = 1; page <= 3 * per_form; page++)
+      {
+        g_autofree char *text = pdf_text (pdf, (int) page);
+
+        if (text == NULL)
+          {
+            g_test_skip ("pdftotext (poppler-utils) is not installed");
+            return;
+          }
+        g_assert_cmpint (strstr (text, "Tick one box per question") != NULL, ==, (page - 1) % per_form == 0);
+      }
+  }
+  g_assert_cmpint (run_crmctl (f, &out, &err, "survey", "print", "售后满意度调查", NULL), ==, 2);
+  g_free (out);
+  g_free (err);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -225,6 +350,7 @@ main (int   argc,
 
   STORE_TEST ("/survey-print/layout-and-pdf", test_layout_and_pdf);
   STORE_TEST ("/survey-print/blank-form-and-bad-path", test_blank_form_and_bad_path);
+  STORE_TEST ("/survey-print/crmctl", test_crmctl);
 
   return g_test_run ();
 }
