@@ -431,15 +431,15 @@ build_choose_page (CrmSurveySendDialog *self)
   g_signal_connect_swapped (self->segment_row, "notify::selected", G_CALLBACK (on_segment_selected), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->segment_row));
 
-  gtk_string_list_append (channel_labels, _("Email links (a list for a mail tool)"));
+  gtk_string_list_append (channel_labels, _("Email links (CSV)"));
   gtk_string_list_append (channel_labels, _("Printed forms (PDF)"));
   self->channel_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->channel_row), _("_Channel"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->channel_row), TRUE);
   adw_combo_row_set_model (self->channel_row, G_LIST_MODEL (channel_labels));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->channel_row),
-                               _("Links go only to customers who agreed to email and have an address."));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->channel_row));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Email links are saved as a list (name, email, link) for a mail tool. They go only to customers who agreed to email and have an address."));
   gtk_box_append (GTK_BOX (box), group);
 
   self->error_label = GTK_LABEL (gtk_label_new (NULL));
@@ -472,7 +472,7 @@ crm_survey_send_dialog_init (CrmSurveySendDialog *self)
 
   self->segment_ids = g_ptr_array_new_with_free_func (g_free);
   gtk_window_set_title (GTK_WINDOW (self), _("Send Survey"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 480, 360);
+  gtk_window_set_default_size (GTK_WINDOW (self), 520, 440);
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
   gtk_box_append (GTK_BOX (content), header);
 
