@@ -10,6 +10,7 @@
 #include "crm-context.h"
 #include "crm-store-private.h"
 #include "crm-segment.h"
+#include "crm-survey-distribution.h"
 #include "crm-survey-preview.h"
 #include "crm-survey-send-dialog.h"
 #include "crm-surveys-page.h"
@@ -313,7 +314,9 @@ test_send_and_preview (Fixture       *f,
   GtkWindow *preview;
   gsize pdf_len = 0;
 
-  g_free (add_customer (f, "王芳", "wang@example.cn", TRUE));
+  g_autofree char *wang = add_customer (f, "王芳", "wang@example.cn", TRUE);
+  g_autofree char *code = crm_survey_contact_code (wang);
+  g_autofree char *sql = NULL;
   g_free (add_customer (f, "Li, \"Lily\"", "lily@example.cn", TRUE));
   g_free (add_customer (f, "不同意", "no@example.cn", FALSE));
   g_free (add_customer (f, "无邮箱", NULL, TRUE));
@@ -380,6 +383,12 @@ test_send_and_preview (Fixture       *f,
   g_assert_cmpint (count (f, "SELECT count(*) FROM survey_invitations"), ==, 6);
   gtk_window_destroy (GTK_WINDOW (dialog));
   crm_test_ui_iterate ();
+
+  /* Phone entry finds the customer by the code printed on the form. */
+  act (f, "surveys.entry-contact", "s", code);
+  act (f, "surveys.copy-link", NULL);
+  sql = g_strdup_printf ("SELECT count(*) FROM survey_invitations WHERE contact_id = '%s' AND channel = 'email'", wang);
+  g_assert_cmpint (count (f, sql), ==, 2);
 }
 
 int
