@@ -384,11 +384,32 @@ test_send_and_preview (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (dialog));
   crm_test_ui_iterate ();
 
+  /* Customers chosen elsewhere: the dialog asks for the survey (the
+   * newest open one first) and sends to them only. */
+  {
+    g_autoptr(GPtrArray) chosen = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *chosen_path = g_build_filename (f->dir, "chosen.csv", NULL);
+    g_autofree char *chosen_csv = NULL;
+
+    g_ptr_array_add (chosen, g_strdup (wang));
+    g_ptr_array_add (chosen, g_strdup ("01890000-0000-7000-8000-000000000000"));   /* gone meanwhile */
+    dialog = crm_survey_send_dialog_new_for_contacts (f->context, chosen);
+    g_assert_cmpstr (crm_survey_send_dialog_get_survey_id (dialog), ==, crm_surveys_page_get_survey_id (f->page));
+    g_assert_true (crm_survey_send_dialog_start (dialog, NULL, "email", chosen_path));
+    crm_test_ui_wait_until (send_finished, dialog);
+    g_assert_cmpstr (crm_survey_send_dialog_get_summary (dialog), ==, "1 link made.");
+    g_assert_true (g_file_get_contents (chosen_path, &chosen_csv, NULL, &error));
+    g_assert_nonnull (strstr (chosen_csv, "wang@example.cn"));
+    g_assert_null (strstr (chosen_csv, "lily@example.cn"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    crm_test_ui_iterate ();
+  }
+
   /* Phone entry finds the customer by the code printed on the form. */
   act (f, "surveys.entry-contact", "s", code);
   act (f, "surveys.copy-link", NULL);
   sql = g_strdup_printf ("SELECT count(*) FROM survey_invitations WHERE contact_id = '%s' AND channel = 'email'", wang);
-  g_assert_cmpint (count (f, sql), ==, 2);
+  g_assert_cmpint (count (f, sql), ==, 3);
 }
 
 int

@@ -16,7 +16,8 @@ typedef struct
 {
   char *db_path;
   char *survey_id;
-  char *segment;
+  char *segment;       /* or NULL: contact_ids */
+  GPtrArray *contact_ids;
   char *channel;
   char *path;
   char *base_url;
@@ -35,7 +36,9 @@ struct _CrmSurveySendDialog
   AdwWindow     parent_instance;
 
   CrmContext   *context;
-  char         *survey_id;
+  char         *survey_id;      /* given, or NULL: chosen in survey_row */
+  GPtrArray    *survey_ids;     /* per survey_row item */
+  GPtrArray    *contact_ids;    /* the customers chosen elsewhere, or NULL */
   GPtrArray    *segment_ids;
   SendJob      *job;
   GCancellable *cancellable;
@@ -43,6 +46,7 @@ struct _CrmSurveySendDialog
   char         *summary;
 
   GtkStack       *stack;
+  AdwComboRow    *survey_row;
   AdwComboRow    *segment_row;
   AdwComboRow    *channel_row;
   GtkLabel       *error_label;
@@ -61,6 +65,7 @@ send_job_free (SendJob *job)
   g_free (job->db_path);
   g_free (job->survey_id);
   g_free (job->segment);
+  g_clear_pointer (&job->contact_ids, g_ptr_array_unref);
   g_free (job->channel);
   g_free (job->path);
   g_free (job->base_url);
@@ -121,8 +126,14 @@ send_thread (GTask        *task,
   g_autoptr(CrmStore) store = crm_store_open (job->db_path, &job->error);
   g_autoptr(GPtrArray) members = NULL;
 
-  if (store == NULL ||
-      (members = crm_survey_distribution_segment_members (store, job->segment, &job->error)) == NULL)
+  if (store == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  members = job->segment != NULL ? crm_survey_distribution_segment_members (store, job->segment, &job->error)
+                                 : g_ptr_array_ref (job->contact_ids);
+  if (members == NULL)
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -243,6 +254,13 @@ crm_survey_send_dialog_start (CrmSurveySendDialog *self,
 
   if (self->job != NULL)
     return FALSE;
+  if (crm_survey_send_dialog_get_survey_id (self) == NULL)
+    {
+      show_problem (self, _("There is no open survey to send. Open one in Surveys first."));
+      return FALSE;
+    }
+  if (segment == NULL && self->contact_ids == NULL)
+    return FALSE;
   server = g_settings_get_string (crm_context_get_settings (self->context), "sync-server");
   if (g_str_equal (channel, "email") && (server == NULL || *server == '\0'))
     {
@@ -254,8 +272,9 @@ crm_survey_send_dialog_start (CrmSurveySendDialog *self,
   job = g_new0 (SendJob, 1);
   g_mutex_init (&job->lock);
   job->db_path = g_strdup (crm_store_get_path (crm_context_get_store (self->context)));
-  job->survey_id = g_strdup (self->survey_id);
+  job->survey_id = g_strdup (crm_survey_send_dialog_get_survey_id (self));
   job->segment = g_strdup (segment);
+  job->contact_ids = segment == NULL ? g_ptr_array_ref (self->contact_ids) : NULL;
   job->channel = g_strdup (channel);
   job->path = g_strdup (path);
   job->base_url = server != NULL && *server != '\0' ? g_strdup (server) : NULL;
@@ -283,6 +302,18 @@ crm_survey_send_dialog_cancel (CrmSurveySendDialog *self)
     g_cancellable_cancel (self->cancellable);
 }
 
+const char *
+crm_survey_send_dialog_get_survey_id (CrmSurveySendDialog *self)
+{
+  guint i;
+
+  g_return_val_if_fail (CRM_IS_SURVEY_SEND_DIALOG (self), NULL);
+  if (self->survey_id != NULL)
+    return self->survey_id;
+  i = adw_combo_row_get_selected (self->survey_row);
+  return i < self->survey_ids->len ? g_ptr_array_index (self->survey_ids, i) : NULL;
+}
+
 gboolean
 crm_survey_send_dialog_is_busy (CrmSurveySendDialog *self)
 {
@@ -304,6 +335,8 @@ selected_segment (CrmSurveySendDialog *self)
 {
   guint i = adw_combo_row_get_selected (self->segment_row);
 
+  if (self->contact_ids != NULL)
+    return NULL;
   return i < self->segment_ids->len ? g_ptr_array_index (self->segment_ids, i) : NULL;
 }
 
@@ -320,6 +353,8 @@ on_segment_selected (CrmSurveySendDialog *self)
   g_autoptr(CrmSegmentInfo) info = NULL;
   gint64 n = 0;
 
+  if (self->contact_ids != NULL)
+    return;
   /* How many the choice reaches, before anything is sent. */
   if (id != NULL &&
       (info = crm_segment_find (crm_context_get_store (self->context), id, NULL)) != NULL &&
@@ -343,7 +378,7 @@ on_file_chosen (GtkNativeDialog *chooser,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = g_file_get_path (file);
 
-      if (path != NULL && selected_segment (self) != NULL)
+      if (path != NULL && (selected_segment (self) != NULL || self->contact_ids != NULL))
         crm_survey_send_dialog_start (self, selected_segment (self), selected_channel (self), path);
     }
   g_object_unref (chooser);
@@ -356,7 +391,7 @@ on_send_clicked (CrmSurveySendDialog *self)
   gboolean email = g_str_equal (selected_channel (self), "email");
   GtkFileChooserNative *chooser;
 
-  if (selected_segment (self) == NULL)
+  if (selected_segment (self) == NULL && self->contact_ids == NULL)
     return;
   chooser = gtk_file_chooser_native_new (email ? _("Save the Links for a Mail Tool") : _("Save the Forms to Print"),
                                          GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
@@ -388,6 +423,8 @@ crm_survey_send_dialog_dispose (GObject *object)
   g_clear_handle_id (&self->progress_id, g_source_remove);
   g_clear_object (&self->context);
   g_clear_pointer (&self->segment_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->survey_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->contact_ids, g_ptr_array_unref);
   G_OBJECT_CLASS (crm_survey_send_dialog_parent_class)->dispose (object);
 }
 
@@ -424,6 +461,12 @@ build_choose_page (CrmSurveySendDialog *self)
   gtk_widget_set_margin_end (box, 18);
   gtk_widget_set_margin_top (box, 18);
   gtk_widget_set_margin_bottom (box, 18);
+
+  self->survey_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->survey_row), _("Sur_vey"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->survey_row), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->survey_row), FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->survey_row));
 
   self->segment_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->segment_row), _("_Recipients"));
@@ -471,6 +514,7 @@ crm_survey_send_dialog_init (CrmSurveySendDialog *self)
   GtkWidget *label;
 
   self->segment_ids = g_ptr_array_new_with_free_func (g_free);
+  self->survey_ids = g_ptr_array_new_with_free_func (g_free);
   gtk_window_set_title (GTK_WINDOW (self), _("Send Survey"));
   gtk_window_set_default_size (GTK_WINDOW (self), 520, 440);
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
@@ -539,5 +583,39 @@ crm_survey_send_dialog_new (CrmContext *context,
       }
   adw_combo_row_set_model (self->segment_row, G_LIST_MODEL (names));
   on_segment_selected (self);
+  return self;
+}
+
+CrmSurveySendDialog *
+crm_survey_send_dialog_new_for_contacts (CrmContext *context,
+                                         GPtrArray  *contact_ids)
+{
+  CrmSurveySendDialog *self = g_object_new (CRM_TYPE_SURVEY_SEND_DIALOG, NULL);
+  g_autoptr(GPtrArray) surveys = crm_surveys_list (crm_context_get_store (context), NULL);
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) recipients = gtk_string_list_new (NULL);
+  g_autofree char *chosen = g_strdup_printf (ngettext ("%u selected customer", "%u selected customers",
+                                                       contact_ids->len), contact_ids->len);
+
+  self->context = g_object_ref (context);
+  self->contact_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < contact_ids->len; i++)
+    g_ptr_array_add (self->contact_ids, g_strdup (g_ptr_array_index (contact_ids, i)));
+
+  /* Open surveys (and drafts), newest first: a closed one takes no answers. */
+  for (guint i = 0; surveys != NULL && i < surveys->len; i++)
+    {
+      CrmRecord *survey = g_ptr_array_index (surveys, i);
+
+      if (g_strcmp0 (crm_record_get_string (survey, "status"), "closed") == 0)
+        continue;
+      gtk_string_list_append (titles, crm_record_get_string (survey, "title"));
+      g_ptr_array_add (self->survey_ids, g_strdup (crm_record_get_id (survey)));
+    }
+  adw_combo_row_set_model (self->survey_row, G_LIST_MODEL (titles));
+  gtk_widget_set_visible (GTK_WIDGET (self->survey_row), TRUE);
+  gtk_string_list_append (recipients, chosen);
+  adw_combo_row_set_model (self->segment_row, G_LIST_MODEL (recipients));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->segment_row), FALSE);
   return self;
 }
