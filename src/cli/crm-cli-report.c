@@ -286,13 +286,8 @@ forecast_table (CrmStore                *store,
   g_autoptr(DataTable) t = data_table_new ("month", "open_deals", "open_amount", "weighted", "won_deals",
                                            "won_amount", "lost_deals", "lost_amount", "target", NULL);
   g_autoptr(CrmForecast) forecast = NULL;
-  char first[8];
-  int n_months;
 
-  g_snprintf (first, sizeof first, "%04d-%02d", g_date_get_year (&query->from), g_date_get_month (&query->from));
-  n_months = (g_date_get_year (&query->to) - g_date_get_year (&query->from)) * 12 +
-             (int) g_date_get_month (&query->to) - (int) g_date_get_month (&query->from) + 1;
-  forecast = crm_forecast_compute (store, NULL, NULL, first, CLAMP (n_months, 1, 120), error);
+  forecast = crm_forecast_compute_for_period (store, &query->from, &query->to, error);
   if (forecast == NULL)
     return NULL;
   for (guint i = 0; i < forecast->n_months; i++)

@@ -309,18 +309,14 @@ section_forecast (CrmReport               *report,
   const CrmReportAlign stage_aligns[] = { CRM_REPORT_ALIGN_START, CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_END,
                                           CRM_REPORT_ALIGN_END };
   const double stage_widths[] = { 0.4, 0.18, 0.18, 0.24 };
-  char first[8];
-  guint n_months, table;
+  guint table;
   CrmForecast *forecast;
   CrmChartData data;
   CrmChartSeries *series;
   double *weighted, *won, *target;
   GDate *dates;
 
-  g_snprintf (first, sizeof first, "%04d-%02d", g_date_get_year (&query->from), g_date_get_month (&query->from));
-  n_months = (g_date_get_year (&query->to) - g_date_get_year (&query->from)) * 12 +
-             (int) g_date_get_month (&query->to) - (int) g_date_get_month (&query->from) + 1;
-  forecast = crm_forecast_compute (store, NULL, NULL, first, CLAMP (n_months, 1, 36), error);
+  forecast = crm_forecast_compute_for_period (store, &query->from, &query->to, error);
   if (forecast == NULL)
     return FALSE;
   crm_report_keep (report, forecast, (GDestroyNotify) crm_forecast_free);
