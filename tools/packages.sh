@@ -15,6 +15,7 @@ RUNTIME_PACKAGES=(
 )
 TEST_PACKAGES=(
   imagemagick poppler-utils dbus dbus-x11 python3
+  postgresql postgresql-client
 )
 
 # install_packages PKG...: apt-get install whatever is missing (as root).

@@ -38,7 +38,7 @@ struct _CrmServer
   guint       rate_limit;      /* requests per token per minute; 0: none */
   GHashTable *token_requests;  /* token hash -> gint64[2] {window start, count} */
   guint       max_connections; /* 0: no limit */
-  gint       *open_connections; /* shared with the sockets' weak refs (atomic rc box) */
+  GHashTable *connections;     /* set of the GSockets of open connections */
 };
 
 G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
@@ -1414,18 +1414,33 @@ on_got_headers (SoupServerMessage *msg,
                   _("The request is too large. Send fewer changes at once."));
 }
 
-static void
-on_socket_gone (gpointer  data,
-                GObject  *where_the_object_was)
+/* Whether a connection is gone: closed by libsoup, or by the client while
+ * idle between requests. libsoup 3.2 does not notice the latter (the socket
+ * stays in CLOSE_WAIT and keeps its descriptor until the server stops), so
+ * such a socket is closed here: nothing reads it any more, and a long-
+ * running server would otherwise run out of descriptors. */
+static gboolean
+connection_gone (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
 {
-  gint *open_connections = data;
+  GSocket *socket = key;
+  char byte;
+  GInputVector vector = { &byte, 1 };
+  int flags = G_SOCKET_MSG_PEEK;
 
-  g_atomic_int_add (open_connections, -1);
-  g_atomic_rc_box_release (open_connections);
+  if (g_socket_is_closed (socket))
+    return TRUE;
+  if ((g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) & (G_IO_IN | G_IO_HUP | G_IO_ERR)) == 0)
+    return FALSE;
+  if (g_socket_receive_message (socket, NULL, &vector, 1, NULL, NULL, &flags, NULL, NULL) != 0)
+    return FALSE;
+  g_socket_close (socket, NULL);
+  return TRUE;
 }
 
-/* Counts connections by their socket, from its first request until
- * libsoup drops it (the weak ref fires when the socket is finalized). */
+/* Counts connections by their socket, from their first request until they
+ * are gone, swept out just before the count matters. */
 static void
 on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -1434,13 +1449,11 @@ on_request_started (SoupServer        *server,
   CrmServer *self = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
 
-  if (socket != NULL && g_object_get_data (G_OBJECT (socket), "crm-counted") == NULL)
+  if (socket != NULL && !g_hash_table_contains (self->connections, socket))
     {
-      gint open_now = g_atomic_int_add (self->open_connections, 1) + 1;
-
-      g_object_set_data (G_OBJECT (socket), "crm-counted", GINT_TO_POINTER (1));
-      g_object_weak_ref (G_OBJECT (socket), on_socket_gone, g_atomic_rc_box_acquire (self->open_connections));
-      if (self->max_connections > 0 && open_now > (gint) self->max_connections)
+      g_hash_table_foreach_remove (self->connections, connection_gone, NULL);
+      g_hash_table_add (self->connections, g_object_ref (socket));
+      if (self->max_connections > 0 && g_hash_table_size (self->connections) > self->max_connections)
         g_object_set_data (G_OBJECT (msg), "crm-over-limit", GINT_TO_POINTER (1));
     }
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
@@ -1457,7 +1470,7 @@ crm_server_finalize (GObject *object)
   g_clear_pointer (&self->columns, g_hash_table_unref);
   g_clear_pointer (&self->login_failures, g_hash_table_unref);
   g_clear_pointer (&self->token_requests, g_hash_table_unref);
-  g_clear_pointer (&self->open_connections, g_atomic_rc_box_release);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
 
   G_OBJECT_CLASS (crm_server_parent_class)->finalize (object);
 }
@@ -1476,7 +1489,7 @@ crm_server_init (CrmServer *self)
   self->token_lifetime = DEFAULT_TOKEN_LIFETIME;
   self->max_body = CRM_SYNC_MAX_BODY;
   self->token_requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->open_connections = g_atomic_rc_box_new0 (gint);
+  self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->login_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) g_array_unref);
   self->soup = soup_server_new ("server-header", "crm-server/" PACKAGE_VERSION, NULL);
