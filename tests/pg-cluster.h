@@ -17,6 +17,7 @@ typedef struct
   char *data;
   char *user;       /* the superuser initdb made */
   guint16 port;
+  char *settings;   /* extra -c options */
   gboolean as_postgres;
   guint n_databases;
 } PgCluster;
@@ -113,11 +114,9 @@ pg_cluster_start_server (PgCluster  *cluster,
 {
   g_autofree char *log = g_build_filename (cluster->dir, "pg_ctl.log", NULL);
   g_autofree char *server_log = g_build_filename (cluster->dir, "server.log", NULL);
-  /* fsync off: a test cluster need not survive a power cut, and the
-   * 2-core CI machine is spared the flushes. */
   g_autofree char *options = g_strdup_printf ("-p %u -k %s -c listen_addresses=127.0.0.1 "
-                                              "-c fsync=off -c full_page_writes=off -c max_connections=200",
-                                              cluster->port, cluster->dir);
+                                              "-c max_connections=200 %s",
+                                              cluster->port, cluster->dir, cluster->settings);
 
   return pg_cluster_run (cluster, log, error, "pg_ctl", "-D", cluster->data, "-l", server_log,
                          "-o", options, "-w", "-t", "60", "start", NULL);
@@ -126,10 +125,12 @@ pg_cluster_start_server (PgCluster  *cluster,
 static inline void pg_cluster_free (PgCluster *cluster);
 
 /* NULL with @skip_reason set when PostgreSQL is not installed; a failure
- * to start an installed one is an error, not a skip. */
+ * to start an installed one is an error, not a skip. @settings: more
+ * server options ("-c name=value …"). */
 static inline PgCluster *
-pg_cluster_new (char   **skip_reason,
-                GError **error)
+pg_cluster_new_full (const char  *settings,
+                     char       **skip_reason,
+                     GError     **error)
 {
   PgCluster *cluster;
   g_autofree char *log = NULL;
@@ -144,6 +145,7 @@ pg_cluster_new (char   **skip_reason,
 
   cluster = g_new0 (PgCluster, 1);
   cluster->bin = g_steal_pointer (&bin);
+  cluster->settings = g_strdup (settings);
   cluster->as_postgres = getuid () == 0;
   cluster->dir = g_dir_make_tmp ("crm-pg-XXXXXX", error);
   if (cluster->dir == NULL)
@@ -178,6 +180,15 @@ pg_cluster_new (char   **skip_reason,
       return NULL;
     }
   return cluster;
+}
+
+/* For tests: fsync off, since a test cluster need not survive a power cut
+ * and the 2-core CI machine is spared the flushes. */
+static inline PgCluster *
+pg_cluster_new (char   **skip_reason,
+                GError **error)
+{
+  return pg_cluster_new_full ("-c fsync=off -c full_page_writes=off", skip_reason, error);
 }
 
 static inline char *
@@ -254,5 +265,6 @@ pg_cluster_free (PgCluster *cluster)
   g_free (cluster->dir);
   g_free (cluster->data);
   g_free (cluster->user);
+  g_free (cluster->settings);
   g_free (cluster);
 }
