@@ -749,6 +749,95 @@ test_migrate_sqlite (void)
   remove_tree (dir);
 }
 
+/* --- one of two instances killed mid-push ---------------------------------- */
+
+static void
+on_run_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A client pushing through one instance that dies (SIGKILL, between or in
+ * the middle of transactions) carries on through the other: nothing is
+ * lost, nothing applied twice. */
+static void
+test_instance_killed_mid_push (void)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *a_path = NULL;
+  g_autofree char *base1 = NULL;
+  g_autofree char *base2 = NULL;
+  g_autoptr(GSubprocess) server1 = NULL;
+  g_autoptr(GSubprocess) server2 = NULL;
+  g_autoptr(CrmStore) a = NULL;
+  g_autoptr(CrmSyncEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CrmSyncStats stats = { 0 };
+  const guint n = 2000;
+  PGconn *conn;
+
+  if (!need_pg ())
+    return;
+  url = pg_cluster_create_database (pg_cluster);
+  add_user (url, "alice", "admin");
+  server1 = spawn_server (url, &base1, NULL);
+  server2 = spawn_server (url, &base2, NULL);
+  dir = g_dir_make_tmp ("crm-kill-XXXXXX", &error);
+  g_assert_no_error (error);
+  a_path = g_build_filename (dir, "a.db", NULL);
+  a = crm_store_open (a_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (crm_store_begin (a, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("换机%04u", i);
+      g_autofree char *id = add_contact (a, name);
+    }
+  g_assert_true (crm_store_commit (a, &error));
+
+  engine = crm_sync_engine_new (a, base1);
+  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  crm_sync_engine_set_batch_size (engine, 50);
+  crm_sync_engine_run_async (engine, NULL, on_run_done, &result);
+  /* Until some batches went through, then kill it (the store belongs to
+   * the sync thread meanwhile, so watch the database instead). */
+  conn = pg_connect (url);
+  for (guint i = 0; i < 2000 && pg_int (conn, "SELECT count(*) FROM mutations") < 200; i++)
+    g_usleep (5 * 1000);
+  g_subprocess_force_exit (server1);
+  g_assert_true (g_subprocess_wait (server1, NULL, &error));
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (crm_sync_engine_run_finish (engine, result, &stats, &error));
+  g_assert_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_NETWORK);
+  g_clear_error (&error);
+  g_assert_cmpint (pg_int (conn, "SELECT count(*) FROM mutations"), <, n);
+
+  /* The balancer sends the retry to the other instance. */
+  g_clear_object (&engine);
+  engine = crm_sync_engine_new (a, base2);
+  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_query_int (a, "SELECT count(*) FROM outbox"), ==, 0);
+
+  g_assert_cmpint (pg_int (conn, "SELECT count(*) FROM mutations"), ==, n);
+  g_assert_cmpint (pg_int (conn, "SELECT count(*) FROM audit"), ==, n);
+  g_assert_cmpint (pg_int (conn, "SELECT count(*) FROM rows"), ==, n);
+  g_assert_cmpint (pg_int (conn, "SELECT count(DISTINCT data ->> 'name') FROM rows"), ==, n);
+  g_assert_cmpint (pg_int (conn, "SELECT last_mutation_id FROM clients"), ==, n);
+  PQfinish (conn);
+
+  stop_server (server2);
+  g_clear_object (&engine);
+  g_clear_object (&a);
+  remove_tree (dir);
+}
+
 /* --- limits ----------------------------------------------------------------- */
 
 /* A raw keep-alive connection that sent one request and got its answer. */
@@ -860,6 +949,7 @@ main (int    argc,
   g_test_add_func ("/server-scale/limits", test_limits);
   g_test_add_func ("/server-scale/pg/late-commit-not-skipped", test_late_commit_not_skipped);
   g_test_add_func ("/server-scale/pg/two-instances-one-client", test_two_instances_one_client);
+  g_test_add_func ("/server-scale/pg/instance-killed-mid-push", test_instance_killed_mid_push);
   g_test_add_func ("/server-scale/pg/restart", test_pg_restart);
   g_test_add_func ("/server-scale/pg/migrate-sqlite", test_migrate_sqlite);
 
