@@ -446,10 +446,16 @@ authenticate (CrmServer          *self,
   if (!role_sees_all (session->user->role))
     {
       session->visible_owners = session->user->team
-        ? self->backend->vtable->team_members (self->backend, session->user->team, error)
+        ? self->backend->vtable->team_members (self->backend, session->user->team, &local_error)
         : g_ptr_array_new_with_free_func (g_free);
       if (session->visible_owners == NULL)
-        return FALSE;
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The server could not read the user's team."));
+          return FALSE;
+        }
       if (!g_ptr_array_find_with_equal_func (session->visible_owners, session->user->id, g_str_equal, NULL))
         g_ptr_array_add (session->visible_owners, g_strdup (session->user->id));
     }
