@@ -24,6 +24,8 @@
 
 static PgCluster *pg_cluster;
 static char *pg_skip_reason;
+/* The clock of every pushed mutation: a minute before the run started. */
+static gint64 batch_ms;
 
 /* --- helpers --------------------------------------------------------------- */
 
@@ -357,25 +359,27 @@ typedef struct
   gint64 seqs[N_MUTATIONS + 1];
 } Pusher;
 
+/* Mutations @first … @first + BATCH - 1 of @client_id, each inserting a
+ * contact; @space keeps the row ids of different clients apart. */
 static char *
 batch_body (const char *client_id,
+            guint       space,
             guint       first)
 {
   g_autoptr(GString) body = g_string_new (NULL);
-  gint64 ms = g_get_real_time () / 1000 - 60000;
 
   g_string_append_printf (body, "{\"client_id\":\"%s\",\"schema_version\":%d,\"mutations\":[",
                           client_id, CRM_SYNC_PROTOCOL_VERSION);
   for (guint i = first; i < first + BATCH; i++)
     {
       /* The same hlc whichever thread builds it: the digests must match. */
-      g_autofree char *hlc = crm_hlc_format (ms - ms % 1000000, i, client_id);
+      g_autofree char *hlc = crm_hlc_format (batch_ms, i, client_id);
 
       g_string_append_printf (body, "%s{\"mutation_id\":%u,\"table\":\"contacts\","
-                              "\"row_id\":\"01900000-0000-7000-8000-%012u\",\"op\":\"insert\","
+                              "\"row_id\":\"01900000-%04x-7000-8000-%012u\",\"op\":\"insert\","
                               "\"patch\":{\"name\":\"并发%04u\",\"created_at\":\"2026-01-01T00:00:00.000Z\","
                               "\"deleted\":0},\"hlc\":\"%s\"}",
-                              i == first ? "" : ",", i, i, i, hlc);
+                              i == first ? "" : ",", i, space, i, i, hlc);
     }
   g_string_append (body, "]}");
   return g_string_free (g_steal_pointer (&body), FALSE);
@@ -389,7 +393,7 @@ push_all (gpointer data)
 
   for (guint first = 1; first <= N_MUTATIONS; first += BATCH)
     {
-      g_autofree char *body = batch_body (p->client_id, first);
+      g_autofree char *body = batch_body (p->client_id, 0, first);
       g_autoptr(JsonObject) answer = NULL;
       JsonArray *results;
 
@@ -479,6 +483,111 @@ test_two_instances_one_client (void)
   g_free (p2.token);
 }
 
+/* --- PostgreSQL restarted under load ----------------------------------------- */
+
+#define LOAD_CLIENTS 4
+
+typedef struct
+{
+  char *base;
+  char *token;
+  char *client_id;
+  guint space;
+  guint refused;       /* answers other than 200 (503 during the outage) */
+} LoadClient;
+
+static gpointer
+push_through_outage (gpointer data)
+{
+  LoadClient *c = data;
+  g_autofree char *url = g_strconcat (c->base, "/v1/push", NULL);
+
+  for (guint first = 1; first <= N_MUTATIONS; first += BATCH)
+    {
+      g_autofree char *body = batch_body (c->client_id, c->space, first);
+
+      /* As the app does: the same batch again until it is answered. */
+      for (guint attempt = 0;; attempt++)
+        {
+          g_autoptr(JsonObject) answer = NULL;
+          guint status = http ("POST", url, c->token, body, &answer);
+
+          if (status == 200)
+            {
+              g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "results")), ==, BATCH);
+              break;
+            }
+          g_assert_cmpuint (status, ==, 503);
+          g_assert_cmpstr (json_object_get_string_member (answer, "error"), ==, "unavailable");
+          g_assert_cmpuint (attempt, <, 600);
+          c->refused++;
+          g_usleep (20 * 1000);
+        }
+    }
+  return NULL;
+}
+
+/* Clients pushing through two instances while PostgreSQL restarts: they
+ * get 503 meanwhile, try again, and every mutation ends up applied once. */
+static void
+test_restart_under_load (void)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *base1 = NULL;
+  g_autofree char *base2 = NULL;
+  g_autoptr(GSubprocess) server1 = NULL;
+  g_autoptr(GSubprocess) server2 = NULL;
+  g_autoptr(GError) error = NULL;
+  LoadClient clients[LOAD_CLIENTS] = { { 0 } };
+  GThread *threads[LOAD_CLIENTS];
+  guint refused = 0;
+  PGconn *conn;
+
+  if (!need_pg ())
+    return;
+  url = pg_cluster_create_database (pg_cluster);
+  add_user (url, "alice", "admin");
+  server1 = spawn_server (url, &base1, NULL);
+  server2 = spawn_server (url, &base2, NULL);
+  for (guint i = 0; i < LOAD_CLIENTS; i++)
+    {
+      clients[i].base = i % 2 ? base2 : base1;
+      clients[i].space = i + 1;
+      clients[i].client_id = g_strdup_printf ("01900000-0000-7000-8000-c11e0000010%u", i);
+      clients[i].token = login (clients[i].base, "alice", clients[i].client_id);
+    }
+  for (guint i = 0; i < LOAD_CLIENTS; i++)
+    threads[i] = g_thread_new ("pusher", push_through_outage, &clients[i]);
+
+  conn = pg_connect (url);
+  for (guint i = 0; i < 3000 && pg_int (conn, "SELECT count(*) FROM mutations") < 100; i++)
+    g_usleep (5 * 1000);
+  PQfinish (conn);
+  g_assert_true (pg_cluster_stop (pg_cluster, &error));
+  g_usleep (300 * 1000);
+  g_assert_true (pg_cluster_start_server (pg_cluster, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < LOAD_CLIENTS; i++)
+    {
+      g_thread_join (threads[i]);
+      refused += clients[i].refused;
+      g_free (clients[i].token);
+      g_free (clients[i].client_id);
+    }
+  g_test_message ("%u pushes were refused during the restart", refused);
+  g_assert_cmpuint (refused, >, 0);
+
+  conn = pg_connect (url);
+  g_assert_cmpint (pg_int (conn, "SELECT count(*) FROM mutations"), ==, LOAD_CLIENTS * N_MUTATIONS);
+  g_assert_cmpint (pg_int (conn, "SELECT count(*) FROM audit"), ==, LOAD_CLIENTS * N_MUTATIONS);
+  g_assert_cmpint (pg_int (conn, "SELECT count(*) FROM rows"), ==, LOAD_CLIENTS * N_MUTATIONS);
+  g_assert_cmpint (pg_int (conn, "SELECT sum (last_mutation_id) FROM clients"), ==, LOAD_CLIENTS * N_MUTATIONS);
+  PQfinish (conn);
+  stop_server (server1);
+  stop_server (server2);
+}
+
 /* --- PostgreSQL restarts ---------------------------------------------------- */
 
 static void
@@ -525,7 +634,7 @@ test_pg_restart (void)
   g_assert_cmpstr (soup_message_headers_get_one (headers, "Retry-After"), ==, "5");
   g_clear_pointer (&answer, json_object_unref);
   {
-    g_autofree char *body = batch_body (client_id, 1);
+    g_autofree char *body = batch_body (client_id, 0, 1);
     g_autofree char *push = g_strconcat (base, "/v1/push", NULL);
 
     g_assert_cmpuint (http ("POST", push, token, body, &answer), ==, 503);
@@ -540,7 +649,7 @@ test_pg_restart (void)
   g_assert_no_error (error);
   g_assert_cmpuint (http ("GET", readyz, NULL, NULL, NULL), ==, 200);
   {
-    g_autofree char *body = batch_body (client_id, 1);
+    g_autofree char *body = batch_body (client_id, 0, 1);
     g_autofree char *push = g_strconcat (base, "/v1/push", NULL);
 
     g_assert_cmpuint (http ("POST", push, token, body, &answer), ==, 200);
@@ -940,6 +1049,7 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  batch_ms = g_get_real_time () / 1000 - 60000;
 
   pg_cluster = pg_cluster_new (&pg_skip_reason, &error);
   g_assert_no_error (error);
@@ -951,6 +1061,7 @@ main (int    argc,
   g_test_add_func ("/server-scale/pg/two-instances-one-client", test_two_instances_one_client);
   g_test_add_func ("/server-scale/pg/instance-killed-mid-push", test_instance_killed_mid_push);
   g_test_add_func ("/server-scale/pg/restart", test_pg_restart);
+  g_test_add_func ("/server-scale/pg/restart-under-load", test_restart_under_load);
   g_test_add_func ("/server-scale/pg/migrate-sqlite", test_migrate_sqlite);
 
   status = g_test_run ();
