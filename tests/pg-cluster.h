@@ -20,6 +20,7 @@ typedef struct
   char *settings;   /* extra -c options */
   gboolean as_postgres;
   guint n_databases;
+  GSubprocess *watchdog;
 } PgCluster;
 
 /* The newest /usr/lib/postgresql/N/bin with initdb, or NULL. */
@@ -124,6 +125,24 @@ pg_cluster_start_server (PgCluster  *cluster,
 
 static inline void pg_cluster_free (PgCluster *cluster);
 
+/* A test that fails aborts without cleaning up; a shell waiting on a pipe
+ * from this process stops the server and removes the temp dir once the
+ * pipe closes, however this process ends. */
+static inline void
+pg_cluster_watch (PgCluster *cluster)
+{
+  g_autofree char *pg_ctl = g_build_filename (cluster->bin, "pg_ctl", NULL);
+  g_autofree char *quoted_ctl = g_shell_quote (pg_ctl);
+  g_autofree char *quoted_data = g_shell_quote (cluster->data);
+  g_autofree char *quoted_dir = g_shell_quote (cluster->dir);
+  g_autofree char *script = g_strdup_printf ("read _; %s %s -D %s -m immediate stop; rm -rf %s",
+                                             cluster->as_postgres ? "runuser -u postgres --" : "",
+                                             quoted_ctl, quoted_data, quoted_dir);
+
+  cluster->watchdog = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL, "sh", "-c", script, NULL);
+}
+
 /* NULL with @skip_reason set when PostgreSQL is not installed; a failure
  * to start an installed one is an error, not a skip. @settings: more
  * server options ("-c name=value …"). */
@@ -171,6 +190,7 @@ pg_cluster_new_full (const char  *settings,
   else
     cluster->user = g_strdup (g_get_user_name ());
   cluster->port = pg_cluster_free_port ();
+  pg_cluster_watch (cluster);
 
   if (!pg_cluster_run (cluster, log, error, "initdb", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
                        "-U", cluster->user, "-D", cluster->data, NULL) ||
@@ -261,6 +281,12 @@ pg_cluster_free (PgCluster *cluster)
     }
   if (cluster->dir != NULL)
     pg_cluster_remove_tree (cluster->dir);
+  if (cluster->watchdog != NULL)
+    {
+      g_output_stream_close (g_subprocess_get_stdin_pipe (cluster->watchdog), NULL, NULL);
+      g_subprocess_wait (cluster->watchdog, NULL, NULL);
+      g_clear_object (&cluster->watchdog);
+    }
   g_free (cluster->bin);
   g_free (cluster->dir);
   g_free (cluster->data);
