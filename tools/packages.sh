@@ -10,7 +10,7 @@ BUILD_PACKAGES=(
   desktop-file-utils appstream
 )
 RUNTIME_PACKAGES=(
-  sqlite3 adwaita-icon-theme hicolor-icon-theme librsvg2-common
+  sqlite3 libpq5 adwaita-icon-theme hicolor-icon-theme librsvg2-common
   fonts-noto-cjk locales xvfb xauth
 )
 TEST_PACKAGES=(
