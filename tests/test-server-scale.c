@@ -1008,6 +1008,22 @@ test_limits (void)
   g_assert_cmpstr (json_object_get_string_member (answer, "error"), ==, "too_large");
   g_clear_pointer (&answer, json_object_unref);
 
+  /* A body of unknown length (chunked) could be any size: 411. */
+  {
+    g_autoptr(GSocketClient) client = g_socket_client_new ();
+    g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+    static const char chunked[] = "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                                  "Content-Type: application/json\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+    char buffer[512] = { 0 };
+
+    g_assert_no_error (error);
+    g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                              chunked, sizeof chunked - 1, NULL, NULL, &error));
+    g_assert_cmpint (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                          buffer, sizeof buffer - 1, NULL, &error), >, 12);
+    g_assert_true (g_str_has_prefix (buffer, "HTTP/1.1 411"));
+  }
+
   /* Five requests a minute with this token, then 429 until the minute
    * is over. */
   for (guint i = 0; i < 5; i++)

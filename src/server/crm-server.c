@@ -1415,6 +1415,10 @@ on_got_headers (SoupServerMessage *msg,
   if (g_object_get_data (G_OBJECT (msg), "crm-over-limit") != NULL)
     refuse_early (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, CRM_SYNC_ERROR_UNAVAILABLE,
                   _("The server has too many connections open. Try again in a moment."));
+  /* A chunked body would be read whole before anyone could count it. */
+  else if (soup_message_headers_get_encoding (soup_server_message_get_request_headers (msg)) == SOUP_ENCODING_CHUNKED)
+    refuse_early (msg, SOUP_STATUS_LENGTH_REQUIRED, CRM_SYNC_ERROR_MALFORMED,
+                  _("Send the request with a Content-Length."));
   else if (length > self->max_body)
     refuse_early (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, CRM_SYNC_ERROR_TOO_LARGE,
                   _("The request is too large. Send fewer changes at once."));
