@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "crm-contact-search.h"
 #include "crm-contact.h"
 #include "crm-hlc.h"
 #include "crm-server.h"
@@ -760,6 +761,15 @@ test_large_pull_resumes (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 3000);
+  /* A pull this big writes with the search index off; even stopped, it
+   * leaves the index built for what arrived. */
+  g_assert_false (crm_contact_search_get_deferred (f->b));
+  {
+    g_autoptr(GPtrArray) found = crm_contact_search (f->b, "客户00002", 10, 0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 1);
+  }
 
   crm_sync_engine_set_max_pages (engine, 0);
   g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
@@ -769,6 +779,14 @@ test_large_pull_resumes (Fixture       *f,
   g_assert_cmpint (count (f->b, "SELECT count(DISTINCT id) FROM contacts"), ==, n);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts WHERE name_pinyin IS NULL"), ==, 0);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_false (crm_contact_search_get_deferred (f->b));
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM meta WHERE key = 'sync_bulk_pull' AND value IS NOT NULL"), ==, 0);
+  {
+    g_autoptr(GPtrArray) found = crm_contact_search (f->b, "客户09999", 10, 0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 1);
+  }
 }
 
 /* Rows with long notes: a page ends at a size as well as at a row count,
