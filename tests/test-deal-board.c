@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "crm-activity.h"
 #include "crm-change-set.h"
 #include "crm-deal.h"
@@ -469,6 +471,52 @@ test_forecast (StoreFixture  *f,
   g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
 }
 
+/* The lost reasons of a database: set, trimmed and de-duplicated, checked
+ * with the line that is wrong, and back to the defaults when emptied. */
+static void
+test_lost_reasons (StoreFixture  *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) defaults = crm_deal_default_lost_reasons ();
+  g_auto(GStrv) reasons = crm_deal_lost_reasons (f->store);
+  g_autoptr(GString) long_reason = g_string_new (NULL);
+  g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_cmpstrv (reasons, defaults);
+  g_clear_pointer (&reasons, g_strfreev);
+
+  g_assert_true (crm_deal_set_lost_reasons (f->store, (const char * const[]) { " 价格太高 ", "", "选了竞争对手",
+                                                                               "价格太高", "预算冻结", NULL },
+                                            &error));
+  g_assert_no_error (error);
+  reasons = crm_deal_lost_reasons (f->store);
+  g_assert_cmpstrv (reasons, ((const char * const[]) { "价格太高", "选了竞争对手", "预算冻结", NULL }));
+  g_clear_pointer (&reasons, g_strfreev);
+
+  /* A reason too long is refused, naming its line; the list stays. */
+  while (g_utf8_strlen (long_reason->str, -1) <= CRM_DEAL_LOST_REASON_MAX_CHARS)
+    g_string_append (long_reason, "太长");
+  g_assert_false (crm_deal_set_lost_reasons (f->store, (const char * const[]) { "好", long_reason->str, NULL },
+                                             &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "2"));
+  g_clear_error (&error);
+  for (guint i = 0; i <= CRM_DEAL_LOST_REASONS_MAX; i++)
+    g_ptr_array_add (many, g_strdup_printf ("原因 %u", i));
+  g_ptr_array_add (many, NULL);
+  g_assert_false (crm_deal_check_lost_reasons ((const char * const *) many->pdata, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  reasons = crm_deal_lost_reasons (f->store);
+  g_assert_cmpuint (g_strv_length (reasons), ==, 3);
+  g_clear_pointer (&reasons, g_strfreev);
+
+  g_assert_true (crm_deal_set_lost_reasons (f->store, (const char * const[]) { " ", NULL }, &error));
+  reasons = crm_deal_lost_reasons (f->store);
+  g_assert_cmpstrv (reasons, defaults);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -481,6 +529,7 @@ main (int    argc,
   STORE_TEST ("/deal-board/board", test_board);
   STORE_TEST ("/deal-board/follows-store", test_board_follows_store);
   STORE_TEST ("/deal-board/forecast", test_forecast);
+  STORE_TEST ("/deal-board/lost-reasons", test_lost_reasons);
 
   return g_test_run ();
 }

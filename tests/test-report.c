@@ -10,6 +10,9 @@
 #include <stdlib.h>
 
 #include "crm-contact.h"
+#include "crm-deal-board.h"
+#include "crm-deal-moves.h"
+#include "crm-deal.h"
 #include "crm-purchase.h"
 #include "crm-report-builder.h"
 #include "crm-runtime.h"
@@ -304,6 +307,46 @@ test_templates (StoreFixture  *f,
   }
 }
 
+/* The forecast template: the default pipeline's open deals by expected
+ * close month, weighted by their stage's probability. */
+static void
+test_forecast (StoreFixture  *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pipeline = crm_pipeline_create_with_stages (f->store, "新客户开发", NULL, &error);
+  g_autoptr(CrmDealBoard) board = crm_deal_board_new (f->store);
+  g_autoptr(CrmReport) report = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *expected = NULL;
+  CrmAnalyticsQuery q;
+  gint64 weighted;
+
+  g_assert_no_error (error);
+  g_assert_true (crm_deal_board_reload (board, &error));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CrmDeal) deal = crm_deal_new ();
+
+      g_object_set (deal, "pipeline-id", pipeline, "stage-id", crm_deal_board_get_stage_id (board, i),
+                    "title", i ? "年度续约" : "首单", "amount", (gint64) (i + 1) * 1000000,
+                    "expected-close", "2024-04-15", NULL);
+      g_assert_true (crm_store_insert (f->store, CRM_RECORD (deal), &error));
+    }
+  weighted = 1000000 * crm_deal_board_get_stage_probability (board, 0) / 100 +
+             2000000 * crm_deal_board_get_stage_probability (board, 1) / 100;
+
+  g_assert_true (crm_analytics_query_init (&q, "2024-03-01", "2024-04-30", &error));
+  report = crm_report_builder_build (f->store, "forecast", &q, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_report_paginate (report), ==, 1);
+  csv = crm_report_to_csv (report);
+  /* The chart's data: March empty, April the weighted sum (in yuan). */
+  expected = g_strdup_printf ("%.2f", weighted / 100.0);
+  g_assert_nonnull (strstr (csv, expected));
+  g_assert_true (crm_report_builder_has_name ("forecast"));
+}
+
 static void
 test_monthly_pdf_chinese (void)
 {
@@ -326,6 +369,7 @@ main (int    argc,
   g_test_add_func ("/report/charts-not-cut", test_charts_not_cut);
   STORE_TEST ("/report/monthly-pdf", test_monthly_pdf);
   STORE_TEST ("/report/templates", test_templates);
+  STORE_TEST ("/report/forecast", test_forecast);
   g_test_add_func ("/report/monthly-pdf-in-chinese", test_monthly_pdf_chinese);
 
   return g_test_run ();

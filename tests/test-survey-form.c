@@ -1,5 +1,8 @@
 /* test-survey-form.c: the /s/<token> web form of a real crm-server on 127.0.0.1, and its answers synced to desktops */
 
+/* With CRM_TEST_STORE=postgresql the server stores in a PostgreSQL this
+ * test starts, as test-sync does. */
+
 #include "config.h"
 
 #include <libsoup/soup.h>
@@ -13,9 +16,13 @@
 #include "crm-survey-invitation.h"
 #include "crm-surveys.h"
 #include "crm-sync-engine.h"
+#include "pg-cluster.h"
 #include "store-fixture.h"
 
 #define PASSWORD "correct horse battery"
+
+/* NULL: the server stores in SQLite. */
+static PgCluster *pg_cluster;
 
 /* As in test-sync: the server has its own thread and main context. */
 typedef struct
@@ -28,6 +35,7 @@ typedef struct
   GMutex mutex;
   GCond cond;
   gboolean ready;
+  char *pg_url;
   CrmStore *a;
   CrmStore *b;
   SoupSession *session;
@@ -50,7 +58,15 @@ server_thread (gpointer data)
   g_autoptr(CrmServer) server = NULL;
 
   g_main_context_push_thread_default (f->context);
-  server = crm_server_new (path, &error);
+  if (f->pg_url != NULL)
+    {
+      CrmServerBackend *backend = crm_server_pg_open (f->pg_url, &error);
+
+      g_assert_no_error (error);
+      server = crm_server_new_for_backend (backend, &error);
+    }
+  else
+    server = crm_server_new (path, &error);
   g_assert_no_error (error);
   g_assert_true (crm_server_add_user (server, "alice", PASSWORD, "admin", NULL, &error));
   g_assert_true (crm_server_listen (server, "127.0.0.1", 0, &error));
@@ -109,6 +125,8 @@ fixture_setup (Fixture       *f,
   g_autoptr(CrmContact) contact = crm_contact_new ();
 
   f->dir = g_dir_make_tmp ("crm-form-XXXXXX", &error);
+  if (pg_cluster != NULL)
+    f->pg_url = pg_cluster_create_database (pg_cluster);
   g_assert_no_error (error);
   g_mutex_init (&f->mutex);
   g_cond_init (&f->cond);
@@ -170,6 +188,7 @@ fixture_teardown (Fixture       *f,
   remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->url);
+  g_free (f->pg_url);
   g_free (f->contact_id);
   g_free (f->survey_id);
   g_free (f->nps_name);
@@ -436,8 +455,23 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *skip = NULL;
+  int status;
+
   crm_runtime_init ();
   g_test_init (&argc, &argv, NULL);
+
+  if (g_strcmp0 (g_getenv ("CRM_TEST_STORE"), "postgresql") == 0)
+    {
+      pg_cluster = pg_cluster_new (&skip, &error);
+      if (skip != NULL)
+        {
+          g_print ("1..0 # SKIP %s\n", skip);
+          return 0;
+        }
+      g_assert_no_error (error);
+    }
 
   g_test_add_func ("/survey-form/pick-language", test_pick_language);
   g_test_add ("/survey-form/page", Fixture, NULL, fixture_setup, test_form_page, fixture_teardown);
@@ -447,5 +481,7 @@ main (int   argc,
   g_test_add ("/survey-form/bad-input", Fixture, NULL, fixture_setup, test_bad_input, fixture_teardown);
   g_test_add ("/survey-form/closed-survey", Fixture, NULL, fixture_setup, test_closed_survey, fixture_teardown);
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_clear_pointer (&pg_cluster, pg_cluster_free);
+  return status;
 }

@@ -1,5 +1,9 @@
 /* test-sync.c: two real client stores syncing through a real crm-server on 127.0.0.1 */
 
+/* With CRM_TEST_STORE=postgresql the server stores in a PostgreSQL this
+ * test starts (a new database per test); the same scenarios must hold on
+ * both backends. */
+
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -8,14 +12,19 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "crm-contact-search.h"
 #include "crm-contact.h"
 #include "crm-hlc.h"
 #include "crm-server.h"
 #include "crm-store-private.h"
 #include "crm-sync-engine.h"
+#include "pg-cluster.h"
 #include "store-fixture.h"
 
 #define PASSWORD "correct horse battery"
+
+/* NULL: the server stores in SQLite. */
+static PgCluster *pg_cluster;
 
 /* crm-server runs in its own thread with its own main context, as it runs
  * in its own process in production; the clients use blocking HTTP. */
@@ -29,6 +38,7 @@ typedef struct
   GMutex mutex;
   GCond cond;
   gboolean ready;
+  char *pg_url;
   CrmServer *server;
   CrmStore *a;
   CrmStore *b;
@@ -43,7 +53,15 @@ server_thread (gpointer data)
   g_autoptr(CrmServer) server = NULL;
 
   g_main_context_push_thread_default (f->context);
-  server = crm_server_new (path, &error);
+  if (f->pg_url != NULL)
+    {
+      CrmServerBackend *backend = crm_server_pg_open (f->pg_url, &error);
+
+      g_assert_no_error (error);
+      server = crm_server_new_for_backend (backend, &error);
+    }
+  else
+    server = crm_server_new (path, &error);
   g_assert_no_error (error);
   g_assert_true (crm_server_add_user (server, "alice", PASSWORD, "admin", NULL, &error));
   g_assert_true (crm_server_add_user (server, "bob", PASSWORD, "sales", "north", &error));
@@ -76,6 +94,8 @@ fixture_setup (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("crm-sync-XXXXXX", &error);
   g_assert_no_error (error);
+  if (pg_cluster != NULL)
+    f->pg_url = pg_cluster_create_database (pg_cluster);
   g_mutex_init (&f->mutex);
   g_cond_init (&f->cond);
   f->context = g_main_context_new ();
@@ -141,6 +161,7 @@ fixture_teardown (Fixture       *f,
   remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->url);
+  g_free (f->pg_url);
 }
 
 static CrmSyncStats
@@ -740,6 +761,15 @@ test_large_pull_resumes (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 3000);
+  /* A pull this big writes with the search index off; even stopped, it
+   * leaves the index built for what arrived. */
+  g_assert_false (crm_contact_search_get_deferred (f->b));
+  {
+    g_autoptr(GPtrArray) found = crm_contact_search (f->b, "客户00002", 10, 0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 1);
+  }
 
   crm_sync_engine_set_max_pages (engine, 0);
   g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
@@ -749,6 +779,14 @@ test_large_pull_resumes (Fixture       *f,
   g_assert_cmpint (count (f->b, "SELECT count(DISTINCT id) FROM contacts"), ==, n);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts WHERE name_pinyin IS NULL"), ==, 0);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_false (crm_contact_search_get_deferred (f->b));
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM meta WHERE key = 'sync_bulk_pull' AND value IS NOT NULL"), ==, 0);
+  {
+    g_autoptr(GPtrArray) found = crm_contact_search (f->b, "客户09999", 10, 0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 1);
+  }
 }
 
 /* Rows with long notes: a page ends at a size as well as at a row count,
@@ -939,7 +977,8 @@ test_write_survives_restart (Fixture       *f,
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 1);
 }
 
-/* crm-server as its own process, to kill it with SIGKILL mid-push. */
+/* crm-server as its own process, to kill it with SIGKILL mid-push.
+ * @db: a SQLite file, or a postgresql:// URL. */
 static void
 die_with_parent (gpointer user_data)
 {
@@ -959,7 +998,8 @@ spawn_server (const char *db,
   /* A failed assertion must not leave the server running (and the test
    * runner waiting on its output). */
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server = g_subprocess_launcher_spawn (launcher, &error, exe, "--db", db, "--listen", listen, NULL);
+  server = g_subprocess_launcher_spawn (launcher, &error, exe, g_str_has_prefix (db, "postgresql:") ? "--pg" : "--db", db,
+                                        "--listen", listen, NULL);
   g_assert_no_error (error);
   return server;
 }
@@ -999,7 +1039,8 @@ static void
 test_server_killed_mid_push (Fixture       *f,
                              gconstpointer  data)
 {
-  g_autofree char *db = g_build_filename (f->dir, "killed.db", NULL);
+  g_autofree char *db = pg_cluster ? pg_cluster_create_database (pg_cluster)
+                                    : g_build_filename (f->dir, "killed.db", NULL);
   g_autofree char *exe = g_build_filename (CRM_BUILD_ROOT, "src", "server", "crm-server", NULL);
   guint16 port = free_port ();
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", port);
@@ -1013,7 +1054,7 @@ test_server_killed_mid_push (Fixture       *f,
   guint n = 3000;
 
   adduser = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                              exe, "--db", db, "adduser", "alice", "--role", "admin", NULL);
+                              exe, pg_cluster ? "--pg" : "--db", db, "adduser", "alice", "--role", "admin", NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (adduser, PASSWORD "\n", NULL, NULL, NULL, &error));
   g_assert_true (g_subprocess_get_successful (adduser));
@@ -1069,7 +1110,22 @@ int
 main (int    argc,
       char **argv)
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *skip = NULL;
+  int status;
+
   g_test_init (&argc, &argv, NULL);
+
+  if (g_strcmp0 (g_getenv ("CRM_TEST_STORE"), "postgresql") == 0)
+    {
+      pg_cluster = pg_cluster_new (&skip, &error);
+      if (skip != NULL)
+        {
+          g_print ("1..0 # SKIP %s\n", skip);
+          return 0;
+        }
+      g_assert_no_error (error);
+    }
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sync/different-fields-merge", test_different_fields_merge);
@@ -1093,5 +1149,7 @@ main (int    argc,
   ADD ("/sync/server-killed-mid-push", test_server_killed_mid_push);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_clear_pointer (&pg_cluster, pg_cluster_free);
+  return status;
 }

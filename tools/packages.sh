@@ -10,11 +10,12 @@ BUILD_PACKAGES=(
   desktop-file-utils appstream
 )
 RUNTIME_PACKAGES=(
-  sqlite3 adwaita-icon-theme hicolor-icon-theme librsvg2-common
+  sqlite3 libpq5 adwaita-icon-theme hicolor-icon-theme librsvg2-common
   fonts-noto-cjk locales xvfb xauth
 )
 TEST_PACKAGES=(
   imagemagick poppler-utils dbus dbus-x11 python3
+  postgresql postgresql-client
 )
 
 # install_packages PKG...: apt-get install whatever is missing (as root).

@@ -10,6 +10,7 @@
 
 #include "crm-analytics.h"
 #include "crm-cli-commands.h"
+#include "crm-forecast.h"
 #include "crm-report-builder.h"
 
 /* The data behind a report as a table: CSV and JSON are written from it. */
@@ -275,6 +276,38 @@ funnel_table (CrmStore                *store,
   return g_steal_pointer (&t);
 }
 
+/* One row per month: the default pipeline's open deals by expected close
+ * (weighted by stage), won and lost deals, and the monthly target. */
+static DataTable *
+forecast_table (CrmStore                *store,
+                const CrmAnalyticsQuery *query,
+                GError                 **error)
+{
+  g_autoptr(DataTable) t = data_table_new ("month", "open_deals", "open_amount", "weighted", "won_deals",
+                                           "won_amount", "lost_deals", "lost_amount", "target", NULL);
+  g_autoptr(CrmForecast) forecast = NULL;
+
+  forecast = crm_forecast_compute_for_period (store, &query->from, &query->to, error);
+  if (forecast == NULL)
+    return NULL;
+  for (guint i = 0; i < forecast->n_months; i++)
+    {
+      const CrmForecastMonth *m = &forecast->months[i];
+      GPtrArray *row = data_table_row (t);
+
+      cell_text (row, m->month);
+      cell_int (row, m->n_open);
+      cell_money (row, m->open_amount);
+      cell_money (row, m->weighted);
+      cell_int (row, m->n_won);
+      cell_money (row, m->won_amount);
+      cell_int (row, m->n_lost);
+      cell_money (row, m->lost_amount);
+      cell_money (row, m->target);
+    }
+  return g_steal_pointer (&t);
+}
+
 static DataTable *
 nps_table (CrmStore                *store,
            const CrmAnalyticsQuery *query,
@@ -483,6 +516,16 @@ default_period (const char *name,
 
   g_date_clear (to, 1);
   g_date_set_dmy (to, 1, g_date_time_get_month (now), g_date_time_get_year (now));
+  if (g_str_equal (name, "forecast"))
+    {
+      /* Won against target for the last six months, this one included,
+       * and the weighted pipeline for the six ahead. */
+      *from = *to;
+      g_date_subtract_months (from, 5);
+      g_date_add_months (to, 7);
+      g_date_subtract_days (to, 1);
+      return;
+    }
   g_date_subtract_days (to, 1);
   *from = *to;
   g_date_set_day (from, 1);
@@ -651,6 +694,8 @@ crm_cli_report (CrmCli  *cli,
         table = funnel_table (store, &query, &error);
       else if (g_str_equal (name, "nps"))
         table = nps_table (store, &query, &error);
+      else if (g_str_equal (name, "forecast"))
+        table = forecast_table (store, &query, &error);
       else
         table = service_table (store, &query, &error);
       if (table == NULL)

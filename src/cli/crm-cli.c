@@ -23,7 +23,7 @@ static const CrmCliCommand commands[] = {
   { "company", N_("company [NAME]             the name reports print in their header (\"\" clears it)"), crm_cli_company },
   { "check", N_("check                      integrity and foreign keys"), crm_cli_check },
   { "recompute", N_("recompute [--date DATE]    lifecycle, RFM and the search index"), crm_cli_recompute },
-  { "report", N_("report NAME [--from DATE] [--to DATE] [--format pdf|svg|png|csv|json] [-o FILE]   NAME: kpis, sales-trend, cohort-retention, churn, rfm, funnel, nps, service, monthly, retention, sales-by-owner, sales-by-region, sales-by-product, campaigns"), crm_cli_report },
+  { "report", N_("report NAME [--from DATE] [--to DATE] [--format pdf|svg|png|csv|json] [-o FILE]   NAME: kpis, sales-trend, cohort-retention, churn, rfm, funnel, nps, service, monthly, retention, sales-by-owner, sales-by-region, sales-by-product, campaigns, forecast"), crm_cli_report },
   { "sync", N_("sync --server URL --user NAME [--password-file FILE]   push local changes, pull the others'"), crm_cli_sync },
   { "conflicts", N_("conflicts list             edits that lost a merge, with both values"), crm_cli_conflicts },
   { "conflicts", N_("conflicts resolve ID --keep mine|theirs"), crm_cli_conflicts },

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "crm-deal.h"
 #include "crm-deal-moves.h"
@@ -379,4 +380,97 @@ crm_deal_default_lost_reasons (void)
   g_strv_builder_add (builder, _("Product does not fit"));
   g_strv_builder_add (builder, _("Lost contact"));
   return g_strv_builder_end (builder);
+}
+
+#define KEY_LOST_REASONS "pipeline.lost_reasons"
+
+GStrv
+crm_deal_lost_reasons (CrmStore *store)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (CRM_IS_STORE (store), NULL);
+
+  /* One reason a line; unreadable or empty means the default list. */
+  if (!crm_store_get_setting (store, KEY_LOST_REASONS, &text, NULL) || text == NULL || *text == '\0')
+    return crm_deal_default_lost_reasons ();
+  return g_strsplit (text, "\n", -1);
+}
+
+/* The reasons as they are kept: trimmed, without blanks and repeats;
+ * NULL with INVALID naming the first one that cannot be kept. */
+static GPtrArray *
+normalize_lost_reasons (const char * const  *reasons,
+                        GError             **error)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; reasons != NULL && reasons[i] != NULL; i++)
+    {
+      g_autofree char *reason = g_strstrip (g_strdup (reasons[i]));
+      gboolean seen = FALSE;
+
+      if (*reason == '\0')
+        continue;
+      if (!g_utf8_validate (reason, -1, NULL) || strchr (reason, '\n') != NULL)
+        {
+          g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                       _("Lost reason %u is not a single line of text."), i + 1);
+          return NULL;
+        }
+      if (g_utf8_strlen (reason, -1) > CRM_DEAL_LOST_REASON_MAX_CHARS)
+        {
+          g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                       _("Line %u has %ld characters; a lost reason fits in %d."),
+                       i + 1, g_utf8_strlen (reason, -1), CRM_DEAL_LOST_REASON_MAX_CHARS);
+          return NULL;
+        }
+      for (guint j = 0; j < kept->len && !seen; j++)
+        seen = g_str_equal (g_ptr_array_index (kept, j), reason);
+      if (!seen)
+        g_ptr_array_add (kept, g_steal_pointer (&reason));
+    }
+  if (kept->len > CRM_DEAL_LOST_REASONS_MAX)
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("%u lost reasons are too many to choose from; keep at most %d."),
+                   kept->len, CRM_DEAL_LOST_REASONS_MAX);
+      return NULL;
+    }
+  return g_steal_pointer (&kept);
+}
+
+gboolean
+crm_deal_check_lost_reasons (const char * const  *reasons,
+                             GError             **error)
+{
+  g_autoptr(GPtrArray) kept = normalize_lost_reasons (reasons, error);
+
+  return kept != NULL;
+}
+
+gboolean
+crm_deal_set_lost_reasons (CrmStore            *store,
+                           const char * const  *reasons,
+                           GError             **error)
+{
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (CRM_IS_STORE (store), FALSE);
+
+  kept = normalize_lost_reasons (reasons, error);
+  if (kept == NULL)
+    return FALSE;
+  g_ptr_array_add (kept, NULL);
+  text = g_strjoinv ("\n", (char **) kept->pdata);
+  if (!crm_store_begin (store, error))
+    return FALSE;
+  if (!crm_store_set_setting (store, KEY_LOST_REASONS, *text != '\0' ? text : NULL, error))
+    {
+      crm_store_rollback (store);
+      return FALSE;
+    }
+  crm_store_queue_changed (store, "settings", NULL);
+  return crm_store_commit (store, error);
 }

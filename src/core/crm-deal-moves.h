@@ -75,5 +75,20 @@ char     *crm_pipeline_create_with_stages  (CrmStore      *store,
 /* Reasons offered when a deal is marked lost, translated; used when the
  * user has not configured a list of their own. */
 GStrv     crm_deal_default_lost_reasons    (void);
+/* The reasons offered when a deal is marked lost: the list set for this
+ * database, else the default one. */
+GStrv     crm_deal_lost_reasons            (CrmStore      *store);
+/* Sets the list (NULL or empty: back to the default). Each reason is
+ * trimmed; blank lines are dropped and repeats kept once; INVALID for one
+ * longer than CRM_DEAL_LOST_REASON_MAX_CHARS or more than
+ * CRM_DEAL_LOST_REASONS_MAX of them, naming which. */
+#define CRM_DEAL_LOST_REASON_MAX_CHARS 60
+#define CRM_DEAL_LOST_REASONS_MAX      30
+gboolean  crm_deal_set_lost_reasons        (CrmStore            *store,
+                                            const char * const  *reasons,
+                                            GError             **error);
+/* Whether crm_deal_set_lost_reasons() would take @reasons. */
+gboolean  crm_deal_check_lost_reasons      (const char * const  *reasons,
+                                            GError             **error);
 
 G_END_DECLS

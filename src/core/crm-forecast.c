@@ -294,6 +294,23 @@ crm_forecast_compute (CrmStore    *store,
   return g_steal_pointer (&forecast);
 }
 
+CrmForecast *
+crm_forecast_compute_for_period (CrmStore     *store,
+                                 const GDate  *from,
+                                 const GDate  *to,
+                                 GError      **error)
+{
+  char first[8];
+  int n_months;
+
+  g_return_val_if_fail (g_date_valid (from) && g_date_valid (to), NULL);
+
+  g_snprintf (first, sizeof first, "%04d-%02d", g_date_get_year (from), g_date_get_month (from));
+  n_months = (g_date_get_year (to) - g_date_get_year (from)) * 12 +
+             (int) g_date_get_month (to) - (int) g_date_get_month (from) + 1;
+  return crm_forecast_compute (store, NULL, NULL, first, CLAMP (n_months, 1, 120), error);
+}
+
 void
 crm_forecast_free (CrmForecast *forecast)
 {

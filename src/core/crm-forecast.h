@@ -50,6 +50,12 @@ CrmForecast *crm_forecast_compute (CrmStore    *store,
                                    const char  *first_month,
                                    guint        n_months,
                                    GError     **error);
+/* The same for the default pipeline and everyone, over the months from
+ * @from's to @to's (at least one, at most ten years). */
+CrmForecast *crm_forecast_compute_for_period (CrmStore     *store,
+                                              const GDate  *from,
+                                              const GDate  *to,
+                                              GError      **error);
 void         crm_forecast_free    (CrmForecast *forecast);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmForecast, crm_forecast_free)

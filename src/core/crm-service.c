@@ -17,50 +17,6 @@
 
 static const char * const statuses[] = { "open", "in_progress", "resolved", "closed", NULL };
 
-static const char get_setting_sql[] = "SELECT value FROM settings WHERE key = ?";
-static const char set_setting_sql[] =
-  "INSERT INTO settings (key, value) VALUES (?1, ?2)"
-  " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-
-static gboolean
-get_setting (CrmStore    *store,
-             const char  *key,
-             char       **out,
-             GError     **error)
-{
-  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, get_setting_sql, error);
-  int rc;
-
-  *out = NULL;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  else if (rc != SQLITE_DONE)
-    {
-      crm_store_take_error (store, rc, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-set_setting (CrmStore    *store,
-             const char  *key,
-             const char  *value,
-             GError     **error)
-{
-  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, set_setting_sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  crm_stmt_bind_text (stmt, 2, value);
-  return crm_store_step_done (store, stmt, error);
-}
-
 static gint64
 minutes_or (const char *text,
             gint64      fallback)
@@ -85,10 +41,10 @@ crm_service_settings_load (CrmStore            *store,
   g_return_val_if_fail (CRM_IS_STORE (store), FALSE);
 
   memset (out, 0, sizeof *out);
-  if (!get_setting (store, KEY_FIRST_RESPONSE, &first, error) ||
-      !get_setting (store, KEY_RESOLUTION, &resolution, error) ||
-      !get_setting (store, KEY_AUTO_COMPLAINT, &automatic, error) ||
-      !get_setting (store, KEY_ASSIGNEE, &assignee, error))
+  if (!crm_store_get_setting (store, KEY_FIRST_RESPONSE, &first, error) ||
+      !crm_store_get_setting (store, KEY_RESOLUTION, &resolution, error) ||
+      !crm_store_get_setting (store, KEY_AUTO_COMPLAINT, &automatic, error) ||
+      !crm_store_get_setting (store, KEY_ASSIGNEE, &assignee, error))
     return FALSE;
   out->first_response_minutes = minutes_or (first, CRM_SERVICE_DEFAULT_FIRST_RESPONSE_MINUTES);
   out->resolution_minutes = minutes_or (resolution, CRM_SERVICE_DEFAULT_RESOLUTION_MINUTES);
@@ -118,10 +74,10 @@ crm_service_settings_save (CrmStore                  *store,
   resolution = g_strdup_printf ("%" G_GINT64_FORMAT, settings->resolution_minutes);
   if (!crm_store_begin (store, error))
     return FALSE;
-  if (!set_setting (store, KEY_FIRST_RESPONSE, first, error) ||
-      !set_setting (store, KEY_RESOLUTION, resolution, error) ||
-      !set_setting (store, KEY_AUTO_COMPLAINT, settings->auto_complaint ? "1" : "0", error) ||
-      !set_setting (store, KEY_ASSIGNEE, settings->complaint_assignee, error))
+  if (!crm_store_set_setting (store, KEY_FIRST_RESPONSE, first, error) ||
+      !crm_store_set_setting (store, KEY_RESOLUTION, resolution, error) ||
+      !crm_store_set_setting (store, KEY_AUTO_COMPLAINT, settings->auto_complaint ? "1" : "0", error) ||
+      !crm_store_set_setting (store, KEY_ASSIGNEE, settings->complaint_assignee, error))
     {
       crm_store_rollback (store);
       return FALSE;

@@ -30,6 +30,16 @@ void           crm_store_take_error          (CrmStore     *self,
 void           crm_store_queue_changed       (CrmStore     *self,
                                               const char   *table,
                                               const char   *id);
+/* Local settings of this database (the settings table, not synced):
+ * *@out is NULL for a key never set. */
+gboolean       crm_store_get_setting         (CrmStore     *self,
+                                              const char   *key,
+                                              char        **out,
+                                              GError      **error);
+gboolean       crm_store_set_setting         (CrmStore     *self,
+                                              const char   *key,
+                                              const char   *value,
+                                              GError      **error);
 char          *crm_store_get_meta            (CrmStore     *self,
                                               const char   *key);
 gboolean       crm_store_set_meta            (CrmStore     *self,

@@ -228,6 +228,49 @@ crm_store_get_meta (CrmStore   *self,
 }
 
 gboolean
+crm_store_get_setting (CrmStore    *self,
+                       const char  *key,
+                       char       **out,
+                       GError     **error)
+{
+  static const char sql[] = "SELECT value FROM settings WHERE key = ?";
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (self, sql, error);
+  int rc;
+
+  *out = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    {
+      crm_store_take_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+crm_store_set_setting (CrmStore    *self,
+                       const char  *key,
+                       const char  *value,
+                       GError     **error)
+{
+  static const char sql[] =
+    "INSERT INTO settings (key, value) VALUES (?1, ?2)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  crm_stmt_bind_text (stmt, 2, value);
+  return crm_store_step_done (self, stmt, error);
+}
+
+gboolean
 crm_store_set_meta (CrmStore    *self,
                     const char  *key,
                     const char  *value,

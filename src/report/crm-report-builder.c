@@ -7,12 +7,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "crm-forecast.h"
 #include "crm-report-builder.h"
 #include "crm-store-private.h"
 
 static const char * const report_names[] = {
   "kpis", "sales-trend", "cohort-retention", "churn", "rfm", "funnel", "nps", "service", "monthly",
-  "retention", "sales-by-owner", "sales-by-region", "sales-by-product", "campaigns", NULL,
+  "retention", "sales-by-owner", "sales-by-region", "sales-by-product", "campaigns", "forecast", NULL,
 };
 
 const char * const *
@@ -287,6 +288,114 @@ section_sales_trend (CrmReport               *report,
   data.series = series;
   data.format = CRM_CHART_FORMAT_MONEY;
   crm_report_add_chart (report, crm_chart_bar_draw, &data, 210);
+  return TRUE;
+}
+
+/* The months of the period, at least one: the default pipeline's open
+ * deals by expected close (weighted by stage), what was won and lost, the
+ * monthly target, then conversion between stages. Amounts in other
+ * currencies are added as they are (deals carry no exchange rate). */
+static gboolean
+section_forecast (CrmReport               *report,
+                  CrmStore                *store,
+                  const CrmAnalyticsQuery *query,
+                  GError                 **error)
+{
+  const char *headers[] = { _("Month"), _("Open deals"), _("Open amount"), _("Weighted"), _("Won"), _("Target") };
+  const CrmReportAlign aligns[] = { CRM_REPORT_ALIGN_START, CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_END,
+                                    CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_END };
+  const double widths[] = { 0.16, 0.14, 0.18, 0.18, 0.18, 0.16 };
+  const char *stage_headers[] = { _("Stage"), _("Probability"), _("Reached"), _("On to the next stage") };
+  const CrmReportAlign stage_aligns[] = { CRM_REPORT_ALIGN_START, CRM_REPORT_ALIGN_END, CRM_REPORT_ALIGN_END,
+                                          CRM_REPORT_ALIGN_END };
+  const double stage_widths[] = { 0.4, 0.18, 0.18, 0.24 };
+  guint table;
+  CrmForecast *forecast;
+  CrmChartData data;
+  CrmChartSeries *series;
+  double *weighted, *won, *target;
+  GDate *dates;
+
+  forecast = crm_forecast_compute_for_period (store, &query->from, &query->to, error);
+  if (forecast == NULL)
+    return FALSE;
+  crm_report_keep (report, forecast, (GDestroyNotify) crm_forecast_free);
+
+  crm_report_add_heading (report, _("Sales forecast"));
+  weighted = keep_doubles (report, forecast->n_months);
+  won = keep_doubles (report, forecast->n_months);
+  target = keep_doubles (report, forecast->n_months);
+  dates = crm_report_keep (report, g_new0 (GDate, MAX (forecast->n_months, 1)), g_free);
+  for (guint i = 0; i < forecast->n_months; i++)
+    {
+      const CrmForecastMonth *m = &forecast->months[i];
+
+      weighted[i] = yuan (m->weighted);
+      won[i] = yuan (m->won_amount);
+      target[i] = m->target > 0 ? yuan (m->target) : NAN;
+      g_date_clear (&dates[i], 1);
+      g_date_set_dmy (&dates[i], 1, (GDateMonth) g_ascii_strtoull (m->month + 5, NULL, 10),
+                      (GDateYear) g_ascii_strtoull (m->month, NULL, 10));
+    }
+  series = crm_report_keep (report, g_new0 (CrmChartSeries, 3), g_free);
+  series[0] = (CrmChartSeries) { _("Weighted open deals"), weighted, FALSE };
+  series[1] = (CrmChartSeries) { _("Won"), won, FALSE };
+  series[2] = (CrmChartSeries) { _("Target"), target, TRUE };
+  crm_chart_data_init (&data);
+  data.title = _("Open deals by expected close month, weighted by stage, against what was won");
+  data.n_categories = forecast->n_months;
+  data.dates = dates;
+  data.date_unit = CRM_CHART_DATE_MONTH;
+  data.n_series = 3;
+  data.series = series;
+  data.format = CRM_CHART_FORMAT_MONEY;
+  data.empty_text = _("No deals in these months");
+  crm_report_add_chart (report, crm_chart_bar_draw, &data, 210);
+
+  table = crm_report_add_table (report, 6, headers, aligns, widths);
+  for (guint i = 0; i < forecast->n_months; i++)
+    {
+      const CrmForecastMonth *m = &forecast->months[i];
+      g_autofree char *open = count_text (m->n_open);
+      g_autofree char *amount = money_text (m->open_amount);
+      g_autofree char *weighted_text = money_text (m->weighted);
+      g_autofree char *won_text = money_text (m->won_amount);
+      g_autofree char *target_text = m->target > 0 ? money_text (m->target) : g_strdup ("—");
+      const char *cells[] = { m->month, open, amount, weighted_text, won_text, target_text };
+
+      crm_report_table_add_row (report, table, cells);
+    }
+
+  if (forecast->n_stages > 0)
+    {
+      guint stages = crm_report_add_table (report, 4, stage_headers, stage_aligns, stage_widths);
+
+      for (guint i = 0; i < forecast->n_stages; i++)
+        {
+          const CrmForecastStage *s = &forecast->stages[i];
+          g_autofree char *probability = crm_chart_format_value (CRM_CHART_FORMAT_PERCENT, s->probability / 100.0, TRUE);
+          g_autofree char *reached = count_text (s->reached);
+          g_autofree char *conversion = s->conversion >= 0
+                                        ? crm_chart_format_value (CRM_CHART_FORMAT_PERCENT, s->conversion, TRUE)
+                                        : g_strdup ("—");
+          const char *cells[] = { s->name, probability, reached, conversion };
+
+          crm_report_table_add_row (report, stages, cells);
+        }
+    }
+  {
+    g_autofree char *rate = forecast->win_rate >= 0
+                            ? crm_chart_format_value (CRM_CHART_FORMAT_PERCENT, forecast->win_rate, TRUE)
+                            : g_strdup (_("none closed yet"));
+    g_autofree char *cycle = forecast->average_cycle_days >= 0
+                             ? g_strdup_printf (_("%.0f days"), forecast->average_cycle_days)
+                             : g_strdup (_("none won yet"));
+    /* Translators: the share of closed deals that were won, then the average days from creation to won. */
+    g_autofree char *text = g_strdup_printf (_("Win rate of the deals closed in these months: %s. Average sales cycle: %s."),
+                                             rate, cycle);
+
+    crm_report_add_paragraph (report, text);
+  }
   return TRUE;
 }
 
@@ -965,6 +1074,8 @@ report_title (const char *name)
     return _("Sales by product");
   if (g_str_equal (name, "campaigns"))
     return _("Campaign report");
+  if (g_str_equal (name, "forecast"))
+    return _("Sales forecast");
   return _("Service: complaint handling");
 }
 
@@ -1011,6 +1122,7 @@ crm_report_builder_build_full (CrmStore                *store,
     { "sales-by-region", { section_sales_by_region } },
     { "sales-by-product", { section_sales_by_product, section_top_customers } },
     { "campaigns", { section_campaigns } },
+    { "forecast", { section_forecast } },
   };
   g_autoptr(CrmReport) report = NULL;
   g_autofree char *period = crm_report_builder_format_period (query);

@@ -1,4 +1,4 @@
-/* crm-server-backend.h: the storage interface of crm-server (SQLite here, PostgreSQL later) */
+/* crm-server-backend.h: the storage interface of crm-server (SQLite or PostgreSQL) */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -49,6 +49,8 @@ typedef struct
   gboolean      (*begin)           (CrmServerBackend *self, GError **error);
   gboolean      (*commit)          (CrmServerBackend *self, GError **error);
   void          (*rollback)        (CrmServerBackend *self);
+  /* Whether the storage answers now (GET /readyz). */
+  gboolean      (*ready)           (CrmServerBackend *self, GError **error);
 
   gboolean      (*add_user)        (CrmServerBackend *self, const CrmServerUser *user, GError **error);
   CrmServerUser *(*find_user)      (CrmServerBackend *self, const char *name_or_id, GError **error);
@@ -100,6 +102,12 @@ struct _CrmServerBackend
 };
 
 CrmServerBackend *crm_server_sqlite_open (const char  *path,
+                                          GError     **error);
+/* @conninfo: a postgresql:// URL or a libpq "key=value" string. Creates or
+ * updates the schema. Errors while serving are G_IO_ERROR_NOT_CONNECTED
+ * (the database is unreachable) or G_IO_ERROR_BUSY (a lock conflict
+ * PostgreSQL broke; trying again helps), besides G_IO_ERROR_FAILED. */
+CrmServerBackend *crm_server_pg_open     (const char  *conninfo,
                                           GError     **error);
 
 void crm_server_backend_free  (CrmServerBackend *self);

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "crm-server.h"
+#include "crm-server-migrate.h"
 #include "crm-runtime.h"
 
 static gboolean
@@ -51,10 +52,27 @@ parse_listen (const char  *text,
   return TRUE;
 }
 
+/* PostgreSQL when a URL is given, the SQLite file otherwise. */
+static CrmServer *
+open_server (const char  *db_path,
+             const char  *pg_url,
+             GError     **error)
+{
+  CrmServerBackend *backend;
+
+  if (pg_url == NULL)
+    return crm_server_new (db_path, error);
+  backend = crm_server_pg_open (pg_url, error);
+  if (backend == NULL)
+    return NULL;
+  return crm_server_new_for_backend (backend, error);
+}
+
 /* The password comes from stdin (one line), never from the command line
  * where other users could read it in the process list. */
 static int
 add_user (const char *db_path,
+          const char *pg_url,
           const char *name,
           const char *role,
           const char *team)
@@ -80,7 +98,7 @@ add_user (const char *db_path,
   while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
     line[--len] = '\0';
 
-  server = crm_server_new (db_path, &error);
+  server = open_server (db_path, pg_url, &error);
   if (server == NULL || !crm_server_add_user (server, name, line, role, team, &error))
     {
       memset (line, 0, sizeof line);
@@ -95,10 +113,11 @@ add_user (const char *db_path,
 
 static int
 revoke_user (const char *db_path,
+             const char *pg_url,
              const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CrmServer) server = crm_server_new (db_path, &error);
+  g_autoptr(CrmServer) server = open_server (db_path, pg_url, &error);
 
   if (server == NULL || !crm_server_revoke_user (server, name, &error))
     {
@@ -106,6 +125,29 @@ revoke_user (const char *db_path,
       return 1;
     }
   printf (_("Every sign-in of %s is revoked\n"), name);
+  return 0;
+}
+
+static int
+migrate_sqlite_to_pg (const char *db_path,
+                      const char *pg_url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+
+  if (pg_url == NULL)
+    {
+      fprintf (stderr, "crm-server: %s\n", _("migrate-sqlite-to-pg needs --db FILE and --pg URL"));
+      return 2;
+    }
+  if (!crm_server_migrate_sqlite_to_pg (db_path, pg_url, &summary, &error))
+    {
+      fprintf (stderr, "crm-server: %s\n", error->message);
+      return 1;
+    }
+  printf ("%s", summary);
+  /* Translators: %s is the SQLite file the data came from. */
+  printf (_("Copied %s into PostgreSQL. Start crm-server with --pg from now on.\n"), db_path);
   return 0;
 }
 
@@ -124,10 +166,18 @@ main (int    argc,
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *team = NULL;
+  g_autofree char *pg_url = NULL;
   gboolean version = FALSE;
   guint16 port = 0;
+  int max_connections = 0;
+  int max_body_kib = 0;
+  int rate_limit = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Server database (SQLite)"), N_("PATH") },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &pg_url, N_("Store in PostgreSQL instead, for example postgresql://crm@localhost/crm"), N_("URL") },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Open connections served at once; more are answered 503 (default: no limit)"), N_("N") },
+    { "max-body-size", 0, 0, G_OPTION_ARG_INT, &max_body_kib, N_("Largest request body in KiB; larger ones are answered 413 (default and most: 8192)"), N_("KIB") },
+    { "rate-limit", 0, 0, G_OPTION_ARG_INT, &rate_limit, N_("Requests per sign-in per minute; more are answered 429 (default: no limit)"), N_("N") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port to listen on (default 127.0.0.1:8080)"), N_("ADDR:PORT") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("TLS certificate (PEM); with --tls-key, serve HTTPS on any address"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("TLS private key (PEM)"), N_("FILE") },
@@ -139,7 +189,7 @@ main (int    argc,
 
   crm_runtime_init ();
 
-  context = g_option_context_new (_("[adduser NAME --role ROLE [--team TEAM] | revoke NAME]"));
+  context = g_option_context_new (_("[adduser NAME --role ROLE [--team TEAM] | revoke NAME | migrate-sqlite-to-pg]"));
   g_option_context_set_summary (context, _("Serve the CRM to desktop clients that sync with it."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -156,20 +206,29 @@ main (int    argc,
       return 0;
     }
 
+  if (max_connections < 0 || max_body_kib < 0 || rate_limit < 0)
+    {
+      fprintf (stderr, "crm-server: %s\n", _("--max-connections, --max-body-size and --rate-limit cannot be negative"));
+      return 2;
+    }
+
   if (db_path == NULL)
     db_path = g_build_filename (g_get_user_data_dir (), "crm-server", "server.db", NULL);
-  {
-    g_autofree char *dir = g_path_get_dirname (db_path);
+  if (pg_url == NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (db_path);
 
-    g_mkdir_with_parents (dir, 0700);
-  }
+      g_mkdir_with_parents (dir, 0700);
+    }
 
   if (argc > 1)
     {
       if (argc == 3 && g_str_equal (argv[1], "adduser"))
-        return add_user (db_path, argv[2], role, team);
+        return add_user (db_path, pg_url, argv[2], role, team);
       if (argc == 3 && g_str_equal (argv[1], "revoke"))
-        return revoke_user (db_path, argv[2]);
+        return revoke_user (db_path, pg_url, argv[2]);
+      if (argc == 2 && g_str_equal (argv[1], "migrate-sqlite-to-pg"))
+        return migrate_sqlite_to_pg (db_path, pg_url);
       {
         g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
 
@@ -190,7 +249,9 @@ main (int    argc,
       return 2;
     }
 
-  server = crm_server_new (db_path, &error);
+  server = open_server (db_path, pg_url, &error);
+  if (server != NULL)
+    crm_server_set_limits (server, (gint64) max_body_kib * 1024, max_connections, rate_limit);
   if (server != NULL && tls_cert != NULL)
     {
       g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
@@ -208,7 +269,8 @@ main (int    argc,
       return 1;
     }
 
-  g_message ("listening address=%s port=%u", address, crm_server_get_port (server));
+  g_message ("listening address=%s port=%u store=%s", address, crm_server_get_port (server),
+             pg_url ? "postgresql" : "sqlite");
 
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_terminate, loop);

@@ -187,6 +187,13 @@ sqlite_rollback (CrmServerBackend *backend)
 }
 
 static gboolean
+sqlite_ready (CrmServerBackend  *backend,
+              GError           **error)
+{
+  return exec (SELF (backend), "SELECT 1 FROM counters LIMIT 1", error);
+}
+
+static gboolean
 sqlite_add_user (CrmServerBackend     *backend,
                  const CrmServerUser  *user,
                  GError              **error)
@@ -710,6 +717,7 @@ static const CrmServerBackendVTable sqlite_vtable = {
   .begin = sqlite_begin,
   .commit = sqlite_commit,
   .rollback = sqlite_rollback,
+  .ready = sqlite_ready,
   .add_user = sqlite_add_user,
   .find_user = sqlite_find_user,
   .team_members = sqlite_team_members,

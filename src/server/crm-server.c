@@ -34,6 +34,11 @@ struct _CrmServer
   GHashTable *login_failures;  /* user name or address -> GArray of gint64 */
   gboolean    tls;
   gint64      token_lifetime;
+  gint64      max_body;        /* bytes; 413 above */
+  guint       rate_limit;      /* requests per token per minute; 0: none */
+  GHashTable *token_requests;  /* token hash -> gint64[2] {window start, count} */
+  guint       max_connections; /* 0: no limit */
+  GHashTable *connections;     /* set of the GSockets of open connections */
 };
 
 G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
@@ -73,18 +78,48 @@ respond_json (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, length);
 }
 
+/* The protocol's error for @error: a database that is unreachable or broke
+ * a lock conflict is 503 (try again), anything else from storage 500. */
+static CrmSyncError
+sync_error_of (const GError *error)
+{
+  if (error->domain == CRM_SYNC_ERROR)
+    return (CrmSyncError) error->code;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    return CRM_SYNC_ERROR_UNAVAILABLE;
+  return CRM_SYNC_ERROR_SERVER;
+}
+
+/* Tells the client when trying again makes sense, unless the handler
+ * already knew better (a rate limit's own window). */
+static void
+set_retry_after (SoupServerMessage *msg,
+                 CrmSyncError       code)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (soup_message_headers_get_one (headers, "Retry-After") != NULL)
+    return;
+  if (code == CRM_SYNC_ERROR_UNAVAILABLE)
+    soup_message_headers_replace (headers, "Retry-After", "5");
+  else if (code == CRM_SYNC_ERROR_RATE_LIMITED)
+    soup_message_headers_replace (headers, "Retry-After", "60");
+}
+
 static void
 respond_error (SoupServerMessage *msg,
                const char        *path,
                const char        *user,
                const GError      *error)
 {
-  CrmSyncError code = error->domain == CRM_SYNC_ERROR ? (CrmSyncError) error->code : CRM_SYNC_ERROR_SERVER;
+  CrmSyncError code = sync_error_of (error);
   guint status = crm_sync_error_http_status (code);
   g_autoptr(JsonObject) body = crm_sync_error_body (code, error->message);
   g_autofree char *detail = g_strdup_printf ("error=%s", crm_sync_error_code (code));
 
   respond_json (msg, status, body);
+  set_retry_after (msg, code);
   log_request (msg, path, status, user, detail);
 }
 
@@ -323,6 +358,37 @@ token_hash (const char *token)
   return g_strdup (hex);
 }
 
+/* Counts this token's requests in the current minute; FALSE (and the
+ * seconds left in that minute) once it made more than self->rate_limit.
+ * Per process: behind a balancer each instance counts on its own. */
+static gboolean
+token_within_rate (CrmServer  *self,
+                   const char *hash,
+                   gint64     *retry_after)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 *window;
+
+  if (self->rate_limit == 0)
+    return TRUE;
+  window = g_hash_table_lookup (self->token_requests, hash);
+  if (window == NULL || now - window[0] >= 60 * G_USEC_PER_SEC)
+    {
+      /* Forget stale windows now and then, so the table stays small. */
+      if (g_hash_table_size (self->token_requests) > 10000)
+        g_hash_table_remove_all (self->token_requests);
+      window = g_new (gint64, 2);
+      window[0] = now;
+      window[1] = 0;
+      g_hash_table_replace (self->token_requests, g_strdup (hash), window);
+    }
+  window[1]++;
+  if (window[1] <= (gint64) self->rate_limit)
+    return TRUE;
+  *retry_after = MAX (1, (window[0] + 60 * G_USEC_PER_SEC - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  return FALSE;
+}
+
 static gboolean
 authenticate (CrmServer          *self,
               SoupServerMessage  *msg,
@@ -334,6 +400,8 @@ authenticate (CrmServer          *self,
                                                      "Authorization");
   g_autofree char *hash = NULL;
   g_autofree char *user_id = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 retry_after = 0;
 
   if (header == NULL || !g_str_has_prefix (header, "Bearer ") || strlen (header) > 200)
     {
@@ -342,27 +410,63 @@ authenticate (CrmServer          *self,
       return FALSE;
     }
   hash = token_hash (header + strlen ("Bearer "));
-  user_id = self->backend->vtable->check_token (self->backend, hash, NULL);
+  /* An unreachable database is not an expired sign-in: the client must
+   * try again later, not ask its user for the password. */
+  user_id = self->backend->vtable->check_token (self->backend, hash, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (user_id == NULL)
     {
       g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_UNAUTHORIZED,
                            _("The sign-in expired or was revoked. Sign in again."));
       return FALSE;
     }
-  session->user = self->backend->vtable->find_user (self->backend, user_id, error);
+  if (!token_within_rate (self, hash, &retry_after))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%" PRId64, retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
+      g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_RATE_LIMITED,
+                           _("Too many requests with this sign-in. Wait a moment and try again."));
+      return FALSE;
+    }
+  session->user = self->backend->vtable->find_user (self->backend, user_id, &local_error);
   if (session->user == NULL)
-    return FALSE;
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_UNAUTHORIZED,
+                             _("The sign-in expired or was revoked. Sign in again."));
+      return FALSE;
+    }
   if (!role_sees_all (session->user->role))
     {
       session->visible_owners = session->user->team
-        ? self->backend->vtable->team_members (self->backend, session->user->team, NULL)
+        ? self->backend->vtable->team_members (self->backend, session->user->team, &local_error)
         : g_ptr_array_new_with_free_func (g_free);
       if (session->visible_owners == NULL)
-        session->visible_owners = g_ptr_array_new_with_free_func (g_free);
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The server could not read the user's team."));
+          return FALSE;
+        }
       if (!g_ptr_array_find_with_equal_func (session->visible_owners, session->user->id, g_str_equal, NULL))
         g_ptr_array_add (session->visible_owners, g_strdup (session->user->id));
     }
   *out_client_id = self->backend->vtable->token_client (self->backend, hash);
+  if (*out_client_id == NULL)
+    {
+      /* The token was there a moment ago: the database went away. */
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("The server could not read its sign-ins. Try again in a moment."));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -473,7 +577,12 @@ handle_login (SoupServer        *server,
       return;
     }
 
-  user = self->backend->vtable->find_user (self->backend, login->user, NULL);
+  user = self->backend->vtable->find_user (self->backend, login->user, &error);
+  if (error != NULL)
+    {
+      respond_error (msg, path, login->user, error);
+      return;
+    }
   if (user == NULL || user->disabled ||
       crypto_pwhash_str_verify (user->password_hash, login->password, strlen (login->password)) != 0)
     {
@@ -900,6 +1009,104 @@ apply_mutation (CrmServer        *self,
   return g_steal_pointer (&result);
 }
 
+typedef struct
+{
+  guint applied;
+  guint rejected;
+  guint replayed;
+} PushCounts;
+
+/* One mutation of a push in its own transaction: replayed from its stored
+ * result, refused (gap, diverged: FALSE with @error, and
+ * last_mutation_id in @body), or applied and recorded. Nothing is added to
+ * @results unless the transaction committed, so a failed attempt can be
+ * made again. */
+static gboolean
+push_one (CrmServer        *self,
+          Session          *session,
+          const char       *client_id,
+          CrmSyncMutation  *m,
+          JsonArray        *results,
+          JsonObject       *body,
+          PushCounts       *counts,
+          GError          **error)
+{
+  CrmServerBackend *backend = self->backend;
+  g_autofree char *digest = crm_sync_mutation_digest (m);
+  g_autoptr(JsonObject) result = NULL;
+  CrmServerMutationRecord record = { m->mutation_id, digest, NULL };
+  g_autofree char *result_text = NULL;
+  gint64 last;
+
+  if (!backend->vtable->begin (backend, error))
+    return FALSE;
+  /* Locks this client's record (PostgreSQL: FOR UPDATE), so a push of the
+   * same client on another instance waits here until this one commits. */
+  last = backend->vtable->client_last_mutation (backend, client_id, error);
+  if (last < 0)
+    {
+      backend->vtable->rollback (backend);
+      return FALSE;
+    }
+  if (m->mutation_id <= last)
+    {
+      g_autoptr(CrmServerMutationRecord) stored =
+        backend->vtable->find_mutation (backend, client_id, m->mutation_id, NULL);
+
+      backend->vtable->rollback (backend);
+      if (stored != NULL && !g_str_equal (stored->digest, digest))
+        {
+          g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_DIVERGED,
+                       _("Mutation %" PRId64 " differs from the one this device sent before; "
+                         "the device was probably restored from an old backup. It must resync."),
+                       m->mutation_id);
+          json_object_set_int_member (body, "last_mutation_id", last);
+          return FALSE;
+        }
+      if (stored != NULL)
+        {
+          g_autoptr(JsonNode) node = json_from_string (stored->result, NULL);
+
+          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+            json_array_add_object_element (results, json_object_ref (json_node_get_object (node)));
+        }
+      counts->replayed++;
+      return TRUE;
+    }
+  if (m->mutation_id != last + 1)
+    {
+      backend->vtable->rollback (backend);
+      g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_GAP,
+                   _("Mutation %" PRId64 " came before %" PRId64 "; send the mutations in order without gaps."),
+                   m->mutation_id, last + 1);
+      json_object_set_int_member (body, "last_mutation_id", last);
+      return FALSE;
+    }
+
+  result = apply_mutation (self, session, client_id, m, error);
+  if (result == NULL)
+    {
+      backend->vtable->rollback (backend);
+      return FALSE;
+    }
+  result_text = crm_sync_object_to_string (result, NULL);
+  record.result = result_text;
+  if (!backend->vtable->audit (backend, session->user->id, client_id, m->mutation_id, m->table,
+                               m->row_id, m->op, json_object_get_string_member (result, "status"), error) ||
+      !backend->vtable->record_mutation (backend, client_id, session->user->id, &record, error) ||
+      !backend->vtable->commit (backend, error))
+    {
+      backend->vtable->rollback (backend);
+      return FALSE;
+    }
+  if (g_str_equal (json_object_get_string_member (result, "status"), "applied"))
+    counts->applied++;
+  else
+    counts->rejected++;
+  json_array_add_object_element (results, g_steal_pointer (&result));
+  return TRUE;
+}
+
 static void
 handle_push (SoupServer        *server,
              SoupServerMessage *msg,
@@ -908,7 +1115,6 @@ handle_push (SoupServer        *server,
              gpointer           user_data)
 {
   CrmServer *self = user_data;
-  CrmServerBackend *backend = self->backend;
   g_auto(Session) session = { NULL, NULL };
   g_autoptr(JsonObject) request = NULL;
   g_autoptr(CrmSyncPush) push = NULL;
@@ -917,7 +1123,7 @@ handle_push (SoupServer        *server,
   g_autofree char *client_id = NULL;
   g_autofree char *detail = NULL;
   JsonArray *results = json_array_new ();
-  guint applied = 0, rejected = 0, replayed = 0;
+  PushCounts counts = { 0 };
 
   json_object_set_array_member (body, "results", results);
 
@@ -950,91 +1156,33 @@ handle_push (SoupServer        *server,
         return;
       }
 
-  for (guint i = 0; i < push->mutations->len; i++)
+  for (guint i = 0; i < push->mutations->len && error == NULL; i++)
     {
-      CrmSyncMutation *m = g_ptr_array_index (push->mutations, i);
-      g_autofree char *digest = crm_sync_mutation_digest (m);
-      g_autoptr(JsonObject) result = NULL;
-      CrmServerMutationRecord record = { m->mutation_id, digest, NULL };
-      g_autofree char *result_text = NULL;
-      gint64 last;
-
-      if (!backend->vtable->begin (backend, &error))
-        break;
-      last = backend->vtable->client_last_mutation (backend, client_id, &error);
-      if (last < 0)
+      /* PostgreSQL breaks a deadlock (two pushes moving one customer's
+       * rows in opposite orders) by failing one side: that side starts
+       * the mutation again, as often as it takes within reason. */
+      for (guint attempt = 0;; attempt++)
         {
-          backend->vtable->rollback (backend);
-          break;
+          if (push_one (self, &session, client_id, g_ptr_array_index (push->mutations, i),
+                        results, body, &counts, &error))
+            break;
+          if (attempt >= 4 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+            break;
+          g_clear_error (&error);
         }
-      if (m->mutation_id <= last)
-        {
-          g_autoptr(CrmServerMutationRecord) stored =
-            backend->vtable->find_mutation (backend, client_id, m->mutation_id, NULL);
-
-          backend->vtable->rollback (backend);
-          if (stored != NULL && !g_str_equal (stored->digest, digest))
-            {
-              g_set_error (&error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_DIVERGED,
-                           _("Mutation %" PRId64 " differs from the one this device sent before; "
-                             "the device was probably restored from an old backup. It must resync."),
-                           m->mutation_id);
-              json_object_set_int_member (body, "last_mutation_id", last);
-              break;
-            }
-          if (stored != NULL)
-            {
-              g_autoptr(JsonNode) node = json_from_string (stored->result, NULL);
-
-              if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-                json_array_add_object_element (results, json_object_ref (json_node_get_object (node)));
-            }
-          replayed++;
-          continue;
-        }
-      if (m->mutation_id != last + 1)
-        {
-          backend->vtable->rollback (backend);
-          g_set_error (&error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_GAP,
-                       _("Mutation %" PRId64 " came before %" PRId64 "; send the mutations in order without gaps."),
-                       m->mutation_id, last + 1);
-          json_object_set_int_member (body, "last_mutation_id", last);
-          break;
-        }
-
-      result = apply_mutation (self, &session, client_id, m, &error);
-      if (result == NULL)
-        {
-          backend->vtable->rollback (backend);
-          break;
-        }
-      result_text = crm_sync_object_to_string (result, NULL);
-      record.result = result_text;
-      if (!backend->vtable->audit (backend, session.user->id, client_id, m->mutation_id, m->table,
-                                   m->row_id, m->op, json_object_get_string_member (result, "status"), &error) ||
-          !backend->vtable->record_mutation (backend, client_id, session.user->id, &record, &error) ||
-          !backend->vtable->commit (backend, &error))
-        {
-          backend->vtable->rollback (backend);
-          break;
-        }
-      if (g_str_equal (json_object_get_string_member (result, "status"), "applied"))
-        applied++;
-      else
-        rejected++;
-      json_array_add_object_element (results, g_steal_pointer (&result));
     }
 
   detail = g_strdup_printf ("client=%s applied=%u rejected=%u replayed=%u",
-                            client_id, applied, rejected, replayed);
+                            client_id, counts.applied, counts.rejected, counts.replayed);
   if (error != NULL)
     {
-      CrmSyncError code = error->domain == CRM_SYNC_ERROR ? (CrmSyncError) error->code : CRM_SYNC_ERROR_SERVER;
+      CrmSyncError code = sync_error_of (error);
       guint status = crm_sync_error_http_status (code);
 
       json_object_set_string_member (body, "error", crm_sync_error_code (code));
       json_object_set_string_member (body, "message", error->message);
       respond_json (msg, status, body);
+      set_retry_after (msg, code);
       log_request (msg, path, status, session.user->name, detail);
       return;
     }
@@ -1293,6 +1441,39 @@ handle_healthz (SoupServer        *server,
   log_request (msg, path, SOUP_STATUS_OK, NULL, NULL);
 }
 
+/* Ready when the storage answers: a balancer sends no requests to an
+ * instance whose database is away, while /healthz keeps it alive. */
+static void
+handle_readyz (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  CrmServer *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), "GET") != 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      log_request (msg, path, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL);
+      return;
+    }
+  if (!self->backend->vtable->ready (self->backend, &error))
+    {
+      g_autoptr(GError) unavailable = g_error_new_literal (CRM_SYNC_ERROR, CRM_SYNC_ERROR_UNAVAILABLE,
+                                                           error->message);
+
+      respond_error (msg, path, NULL, unavailable);
+      return;
+    }
+  body = json_object_new ();
+  json_object_set_string_member (body, "status", "ready");
+  respond_json (msg, SOUP_STATUS_OK, body);
+  log_request (msg, path, SOUP_STATUS_OK, NULL, NULL);
+}
+
 static void
 handle_other (SoupServer        *server,
               SoupServerMessage *msg,
@@ -1308,31 +1489,85 @@ handle_other (SoupServer        *server,
   log_request (msg, path, SOUP_STATUS_NOT_FOUND, NULL, NULL);
 }
 
-/* Refuses an oversized body from its headers, before reading it. */
+static void
+refuse_early (SoupServerMessage *msg,
+              guint              status,
+              CrmSyncError       code,
+              const char        *message)
+{
+  g_autoptr(JsonObject) body = crm_sync_error_body (code, message);
+
+  respond_json (msg, status, body);
+  set_retry_after (msg, code);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  log_request (msg, soup_server_message_get_uri (msg) ? g_uri_get_path (soup_server_message_get_uri (msg)) : "-",
+               status, NULL, NULL);
+}
+
+/* Refuses an oversized body from its headers, before reading it, and a
+ * connection over --max-connections before doing any work for it. */
 static void
 on_got_headers (SoupServerMessage *msg,
                 gpointer           user_data)
 {
+  CrmServer *self = user_data;
   goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
 
-  if (length > CRM_SYNC_MAX_BODY)
-    {
-      g_autoptr(JsonObject) body = crm_sync_error_body (CRM_SYNC_ERROR_TOO_LARGE,
-                                                        _("The request is too large. Send fewer changes at once."));
-
-      respond_json (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, body);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      log_request (msg, soup_server_message_get_uri (msg) ? g_uri_get_path (soup_server_message_get_uri (msg)) : "-",
-                   SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL, NULL);
-    }
+  if (g_object_get_data (G_OBJECT (msg), "crm-over-limit") != NULL)
+    refuse_early (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, CRM_SYNC_ERROR_UNAVAILABLE,
+                  _("The server has too many connections open. Try again in a moment."));
+  /* A chunked body would be read whole before anyone could count it. */
+  else if (soup_message_headers_get_encoding (soup_server_message_get_request_headers (msg)) == SOUP_ENCODING_CHUNKED)
+    refuse_early (msg, SOUP_STATUS_LENGTH_REQUIRED, CRM_SYNC_ERROR_MALFORMED,
+                  _("Send the request with a Content-Length."));
+  else if (length > self->max_body)
+    refuse_early (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, CRM_SYNC_ERROR_TOO_LARGE,
+                  _("The request is too large. Send fewer changes at once."));
 }
 
+/* Whether a connection is gone: closed by libsoup, or by the client while
+ * idle between requests. libsoup 3.2 does not notice the latter (the socket
+ * stays in CLOSE_WAIT and keeps its descriptor until the server stops), so
+ * such a socket is closed here: nothing reads it any more, and a long-
+ * running server would otherwise run out of descriptors. */
+static gboolean
+connection_gone (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
+{
+  GSocket *socket = key;
+  char byte;
+  GInputVector vector = { &byte, 1 };
+  int flags = G_SOCKET_MSG_PEEK;
+
+  if (g_socket_is_closed (socket))
+    return TRUE;
+  if ((g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) & (G_IO_IN | G_IO_HUP | G_IO_ERR)) == 0)
+    return FALSE;
+  if (g_socket_receive_message (socket, NULL, &vector, 1, NULL, NULL, &flags, NULL, NULL) != 0)
+    return FALSE;
+  g_socket_close (socket, NULL);
+  return TRUE;
+}
+
+/* Counts connections by their socket, from their first request until they
+ * are gone, swept out just before the count matters. */
 static void
 on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
-  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+  CrmServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL && !g_hash_table_contains (self->connections, socket))
+    {
+      g_hash_table_foreach_remove (self->connections, connection_gone, NULL);
+      g_hash_table_add (self->connections, g_object_ref (socket));
+      if (self->max_connections > 0 && g_hash_table_size (self->connections) > self->max_connections)
+        g_object_set_data (G_OBJECT (msg), "crm-over-limit", GINT_TO_POINTER (1));
+    }
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
 }
 
 static void
@@ -1345,6 +1580,8 @@ crm_server_finalize (GObject *object)
   g_clear_pointer (&self->schema, sqlite3_close);
   g_clear_pointer (&self->columns, g_hash_table_unref);
   g_clear_pointer (&self->login_failures, g_hash_table_unref);
+  g_clear_pointer (&self->token_requests, g_hash_table_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
 
   G_OBJECT_CLASS (crm_server_parent_class)->finalize (object);
 }
@@ -1361,11 +1598,15 @@ static void
 crm_server_init (CrmServer *self)
 {
   self->token_lifetime = DEFAULT_TOKEN_LIFETIME;
+  self->max_body = CRM_SYNC_MAX_BODY;
+  self->token_requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->login_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) g_array_unref);
   self->soup = soup_server_new ("server-header", "crm-server/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->soup, NULL, handle_other, self, NULL);
   soup_server_add_handler (self->soup, "/healthz", handle_healthz, self, NULL);
+  soup_server_add_handler (self->soup, "/readyz", handle_readyz, self, NULL);
   soup_server_add_handler (self->soup, "/v1/login", handle_login, self, NULL);
   soup_server_add_handler (self->soup, "/v1/push", handle_push, self, NULL);
   soup_server_add_handler (self->soup, "/v1/pull", handle_pull, self, NULL);
@@ -1376,18 +1617,51 @@ CrmServer *
 crm_server_new (const char  *db_path,
                 GError     **error)
 {
+  CrmServerBackend *backend = crm_server_sqlite_open (db_path, error);
+
+  if (backend == NULL)
+    return NULL;
+  return crm_server_new_for_backend (backend, error);
+}
+
+CrmServer *
+crm_server_new_for_backend (CrmServerBackend  *backend,
+                            GError           **error)
+{
   g_autoptr(CrmServer) self = g_object_new (CRM_TYPE_SERVER, NULL);
 
+  self->backend = backend;
   if (sodium_init () < 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "libsodium could not start");
       return NULL;
     }
-  self->backend = crm_server_sqlite_open (db_path, error);
-  if (self->backend == NULL || !load_schema (self, error))
+  if (!load_schema (self, error))
     return NULL;
   crm_server_survey_form_install (self->soup, self->backend);
   return g_steal_pointer (&self);
+}
+
+CrmServerBackend *
+crm_server_get_backend (CrmServer *self)
+{
+  g_return_val_if_fail (CRM_IS_SERVER (self), NULL);
+
+  return self->backend;
+}
+
+void
+crm_server_set_limits (CrmServer *self,
+                       gint64     max_body,
+                       guint      max_connections,
+                       guint      rate_limit)
+{
+  g_return_if_fail (CRM_IS_SERVER (self));
+
+  /* Above the protocol's limit the JSON parser refuses anyway. */
+  self->max_body = max_body > 0 ? MIN (max_body, CRM_SYNC_MAX_BODY) : CRM_SYNC_MAX_BODY;
+  self->max_connections = max_connections;
+  self->rate_limit = rate_limit;
 }
 
 gboolean

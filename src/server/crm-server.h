@@ -14,6 +14,18 @@ G_DECLARE_FINAL_TYPE (CrmServer, crm_server, CRM, SERVER, GObject)
 /* Opens (creating) the SQLite store at @db_path. */
 CrmServer *crm_server_new          (const char  *db_path,
                                     GError     **error);
+/* Serves from @backend (SQLite or PostgreSQL), taking it over, even when
+ * this fails. */
+CrmServer *crm_server_new_for_backend (CrmServerBackend  *backend,
+                                       GError           **error);
+CrmServerBackend *crm_server_get_backend (CrmServer *self);
+/* @max_body: bytes per request (413 above; 0: the protocol's 8 MiB);
+ * @max_connections: open connections before 503 (0: no limit);
+ * @rate_limit: requests per token per minute before 429 (0: no limit). */
+void       crm_server_set_limits   (CrmServer   *self,
+                                    gint64       max_body,
+                                    guint        max_connections,
+                                    guint        rate_limit);
 gboolean   crm_server_listen       (CrmServer   *self,
                                     const char  *address,
                                     guint16      port,

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "crm-contact-search.h"
 #include "crm-contact.h"
 #include "crm-hlc.h"
 #include "crm-pinyin.h"
@@ -1280,11 +1281,64 @@ crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
   return TRUE;
 }
 
+/* An initial sync (or one after a long time away) brings many rows: like
+ * an import, it writes them with the search index switched off and builds
+ * the index once at the end (row by row is several times slower). The
+ * meta key survives a crash, so the next pull finishes the index. */
+#define BULK_PULL_MIN_ROWS 5000
+#define BULK_PULL_KEY "sync_bulk_pull"
+
 static gboolean
-pull (CrmSyncEngine  *self,
-      GCancellable   *cancellable,
-      CrmSyncStats   *stats,
-      GError        **error)
+begin_bulk_pull (CrmSyncEngine  *self,
+                 gint64          left,
+                 GError        **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  gint64 contacts = 0;
+
+  if (left < BULK_PULL_MIN_ROWS || crm_contact_search_get_deferred (self->store))
+    return TRUE;
+  stmt = crm_store_prepare (self->store, "SELECT count(*) FROM contacts", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    contacts = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, crm_cached_stmt_release);
+  /* Rebuilding costs a pass over every contact: worth it only when the
+   * pull brings a good share of them. */
+  if (left * 4 < contacts)
+    return TRUE;
+  if (!crm_store_begin (self->store, error))
+    return FALSE;
+  if (!crm_contact_search_set_deferred (self->store, TRUE, error) ||
+      !crm_store_set_meta (self->store, BULK_PULL_KEY, "1", error))
+    {
+      crm_store_rollback (self->store);
+      return FALSE;
+    }
+  return crm_store_commit (self->store, error);
+}
+
+/* Whatever happened to the pull, the rows it wrote are found again. */
+static gboolean
+end_bulk_pull (CrmSyncEngine  *self,
+               GError        **error)
+{
+  g_autofree char *bulk = crm_store_get_meta (self->store, BULK_PULL_KEY);
+
+  if (bulk == NULL)
+    return TRUE;
+  if (crm_contact_search_get_deferred (self->store) &&
+      !crm_contact_search_rebuild (self->store, error))
+    return FALSE;
+  return crm_store_set_meta (self->store, BULK_PULL_KEY, NULL, error);
+}
+
+static gboolean
+pull_pages (CrmSyncEngine  *self,
+            GCancellable   *cancellable,
+            CrmSyncStats   *stats,
+            GError        **error)
 {
   gboolean resynced = FALSE;
   guint pages = 0;
@@ -1330,6 +1384,8 @@ pull (CrmSyncEngine  *self,
 
         report_progress (self, stats->pushed + stats->pulled,
                          self->progress_push_total + stats->pulled + left);
+        if (pages == 1 && !begin_bulk_pull (self, left, error))
+          return FALSE;
       }
       if (!more || n_changes == 0)
         return TRUE;
@@ -1342,6 +1398,20 @@ pull (CrmSyncEngine  *self,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
+}
+
+static gboolean
+pull (CrmSyncEngine  *self,
+      GCancellable   *cancellable,
+      CrmSyncStats   *stats,
+      GError        **error)
+{
+  gboolean ok = pull_pages (self, cancellable, stats, error);
+
+  /* After a failure the index is still built; its own error then waits. */
+  if (!end_bulk_pull (self, ok ? error : NULL))
+    ok = FALSE;
+  return ok;
 }
 
 static guint

@@ -28,6 +28,7 @@ static const struct
   { CRM_SYNC_ERROR_SCHEMA, "schema_unsupported", 426 },
   { CRM_SYNC_ERROR_NETWORK, "network", 503 },
   { CRM_SYNC_ERROR_SERVER, "server_error", 500 },
+  { CRM_SYNC_ERROR_UNAVAILABLE, "unavailable", 503 },
 };
 
 const char *

@@ -21,6 +21,7 @@ typedef enum
   CRM_SYNC_ERROR_SCHEMA,           /* 426 schema_unsupported */
   CRM_SYNC_ERROR_NETWORK,
   CRM_SYNC_ERROR_SERVER,
+  CRM_SYNC_ERROR_UNAVAILABLE,      /* 503: the server's database is unreachable or busy */
 } CrmSyncError;
 
 GQuark crm_sync_error_quark (void);

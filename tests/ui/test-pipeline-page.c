@@ -7,6 +7,7 @@
 #include "crm-context.h"
 #include "crm-deal-board.h"
 #include "crm-deal-editor.h"
+#include "crm-deal-moves.h"
 #include "crm-deal.h"
 #include "crm-pipeline-page.h"
 #include "crm-store-private.h"
@@ -211,6 +212,53 @@ test_create_move_undo (Fixture       *f,
   }
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* The lost stage's menu edits the reasons offered when a deal is lost:
+ * a line too long keeps Save off, and the saved list is what the prompt
+ * offers next. */
+static void
+test_lost_reasons (Fixture       *f,
+                   gconstpointer  data)
+{
+  AdwMessageDialog *dialog;
+  GtkTextView *view;
+  g_autoptr(GString) too_long = g_string_new ("客户");
+  g_auto(GStrv) reasons = NULL;
+
+  create_pipeline (f);
+  activate (f, "pipeline.edit-lost-reasons", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  view = GTK_TEXT_VIEW (crm_test_ui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW));
+  g_assert_nonnull (view);
+
+  while (g_utf8_strlen (too_long->str, -1) <= CRM_DEAL_LOST_REASON_MAX_CHARS)
+    g_string_append (too_long, "要求太多");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), too_long->str, -1);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "save"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "交期太长\n质量顾虑\n", -1);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "save"));
+  adw_message_dialog_response (dialog, "save");
+  crm_test_ui_iterate ();
+
+  reasons = crm_deal_lost_reasons (f->store);
+  g_assert_cmpstrv (reasons, ((const char * const[]) { "交期太长", "质量顾虑", NULL }));
+}
+
 static void
 test_won_lost (Fixture       *f,
                gconstpointer  data)
@@ -347,6 +395,7 @@ main (int    argc,
   g_test_add ("/pipeline-page/empty-states", Fixture, NULL, fixture_set_up, test_empty_states, fixture_tear_down);
   g_test_add ("/pipeline-page/create-move-undo", Fixture, NULL, fixture_set_up, test_create_move_undo, fixture_tear_down);
   g_test_add ("/pipeline-page/won-lost", Fixture, NULL, fixture_set_up, test_won_lost, fixture_tear_down);
+  g_test_add ("/pipeline-page/lost-reasons", Fixture, NULL, fixture_set_up, test_lost_reasons, fixture_tear_down);
   g_test_add ("/pipeline-page/stages", Fixture, NULL, fixture_set_up, test_stages, fixture_tear_down);
   g_test_add ("/pipeline-page/totals-and-filters", Fixture, NULL, fixture_set_up, test_totals_and_filters, fixture_tear_down);
 

@@ -498,6 +498,9 @@ create_column (CrmPipelinePage *self,
         g_menu_item_set_action_and_target_value (item, items[i].action, g_variant_new_string (id));
         g_menu_append_item (menu, item);
       }
+    /* The reasons offered when a deal moves here. */
+    if (crm_deal_board_get_stage_is_lost (self->board, stage))
+      g_menu_append (menu, _("Lost R_easons…"), "pipeline.edit-lost-reasons");
     gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
     gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
     gtk_widget_set_tooltip_text (menu_button, _("Stage Menu"));
@@ -661,6 +664,118 @@ on_lost_response (AdwMessageDialog *dialog,
   lost_prompt_free (prompt);
 }
 
+/* --- Lost reasons ------------------------------------------------------------ */
+
+typedef struct
+{
+  CrmPipelinePage *self;
+  GtkTextBuffer   *buffer;
+  GtkLabel        *problem;
+} LostReasonsEditor;
+
+static void
+lost_reasons_editor_free (LostReasonsEditor *editor)
+{
+  g_clear_object (&editor->self);
+  g_clear_object (&editor->buffer);
+  g_free (editor);
+}
+
+static GStrv
+editor_lines (LostReasonsEditor *editor)
+{
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (editor->buffer, &start, &end);
+  text = gtk_text_buffer_get_text (editor->buffer, &start, &end, FALSE);
+  return g_strsplit (text, "\n", -1);
+}
+
+/* Checked as you type: the reason shows under the text and Save waits. */
+static void
+on_lost_reasons_changed (GtkTextBuffer *buffer,
+                         gpointer       user_data)
+{
+  GtkWidget *dialog = user_data;
+  LostReasonsEditor *editor = g_object_get_data (G_OBJECT (dialog), "editor");
+  g_auto(GStrv) lines = editor_lines (editor);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = crm_deal_check_lost_reasons ((const char * const *) lines, &error);
+
+  gtk_label_set_label (editor->problem, ok ? "" : error->message);
+  gtk_widget_set_visible (GTK_WIDGET (editor->problem), !ok);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save", ok);
+}
+
+static void
+on_lost_reasons_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          gpointer          user_data)
+{
+  LostReasonsEditor *editor = user_data;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "save"))
+    return;
+  lines = editor_lines (editor);
+  if (!crm_deal_set_lost_reasons (get_store (editor->self), (const char * const *) lines, &error))
+    show_error (editor->self, error);
+  else
+    adw_toast_overlay_add_toast (editor->self->toast_overlay, adw_toast_new (_("Lost reasons saved")));
+}
+
+/* pipeline.edit-lost-reasons: the list offered when a deal is marked
+ * lost, one reason a line; an empty list brings the usual ones back. */
+static void
+edit_lost_reasons_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_auto(GStrv) reasons = crm_deal_lost_reasons (get_store (self));
+  g_autofree char *text = g_strjoinv ("\n", reasons);
+  LostReasonsEditor *editor = g_new0 (LostReasonsEditor, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *view = gtk_text_view_new ();
+  GtkWidget *problem = gtk_label_new (NULL);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Lost Reasons"),
+                                   _("Offered when a deal is marked lost, one a line. "
+                                     "Leave it empty for the usual list."));
+  editor->self = g_object_ref (self);
+  editor->buffer = g_object_ref (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+  editor->problem = GTK_LABEL (problem);
+  gtk_text_buffer_set_text (editor->buffer, text, -1);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Lost reasons"), -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 180);
+  gtk_widget_add_css_class (scroller, "card");
+  gtk_label_set_wrap (GTK_LABEL (problem), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (problem), 0);
+  gtk_widget_add_css_class (problem, "error");
+  gtk_widget_set_visible (problem, FALSE);
+  gtk_box_append (GTK_BOX (box), scroller);
+  gtk_box_append (GTK_BOX (box), problem);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "editor", editor, (GDestroyNotify) lost_reasons_editor_free);
+  g_signal_connect_object (editor->buffer, "changed", G_CALLBACK (on_lost_reasons_changed), dialog, 0);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_lost_reasons_response), editor);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (view);
+}
+
 /* Marking a deal lost asks why. */
 static void
 ask_lost_reason (CrmPipelinePage *self,
@@ -669,7 +784,7 @@ ask_lost_reason (CrmPipelinePage *self,
                  int              index)
 {
   CrmDealCard *card = crm_deal_board_find_deal (self->board, deal_id, NULL, NULL);
-  g_auto(GStrv) reasons = crm_deal_default_lost_reasons ();
+  g_auto(GStrv) reasons = crm_deal_lost_reasons (get_store (self));
   LostPrompt *prompt = g_new0 (LostPrompt, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *dialog;
@@ -1900,6 +2015,7 @@ crm_pipeline_page_class_init (CrmPipelinePageClass *klass)
   gtk_widget_class_install_action (widget_class, "pipeline.add-stage-prompt", "s", stage_prompt_action);
   gtk_widget_class_install_action (widget_class, "pipeline.delete-stage-prompt", "s", stage_prompt_action);
   gtk_widget_class_install_action (widget_class, "pipeline.export-pdf", "s", export_pdf_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.edit-lost-reasons", NULL, edit_lost_reasons_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "pipeline.new-deal", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "pipeline.undo", NULL);

@@ -28,6 +28,7 @@ static const struct
   { "sales-by-region", N_("Revenue per province, with share and change") },
   { "sales-by-product", N_("Revenue per product, and the top customers") },
   { "campaigns", N_("Response and conversion of each campaign") },
+  { "forecast", N_("Weighted pipeline by expected close month, won against target, stage conversion") },
   { "kpis", NULL },
   { "sales-trend", NULL },
   { "cohort-retention", NULL },
@@ -37,7 +38,7 @@ static const struct
   { "nps", NULL },
   { "service", NULL },
 };
-#define FIRST_SECTION 6
+#define FIRST_SECTION 7
 
 static const char * const periods[] = { "month", "last-month", "quarter", "last-quarter", "year", "last-year" };
 
