@@ -471,6 +471,50 @@ test_forecast (StoreFixture  *f,
   g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
 }
 
+/* Amounts in another currency cannot be added without a rate: the board
+ * and the forecast sum the pipeline's main currency and count the rest. */
+static void
+test_currencies (StoreFixture  *f,
+                 gconstpointer  data)
+{
+  g_auto(Pipe) p = { 0 };
+  g_autoptr(CrmDealBoard) board = crm_deal_board_new (f->store);
+  g_autoptr(CrmForecast) forecast = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *b = NULL, *u = NULL;
+
+  add_pipe (f->store, &p, 0);
+  a = add_deal (f->store, &p, 0, "A", 100000, "2024-05-10", NULL);
+  b = add_deal (f->store, &p, 1, "B", 300000, "2024-05-20", NULL);
+  u = add_deal (f->store, &p, 1, "U", 5000000, "2024-05-20", NULL);
+  g_assert_true (crm_store_exec (f->store, "UPDATE deals SET currency = 'USD' WHERE title = 'U'", &error));
+
+  g_assert_true (crm_deal_board_reload (board, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_deal_board_get_currency (board), ==, "CNY");
+  g_assert_cmpuint (crm_deal_board_get_n_other_currency (board), ==, 1);
+  g_assert_cmpuint (crm_deal_board_get_n_open (board), ==, 3);
+  g_assert_cmpint (crm_deal_board_get_open_amount (board), ==, 400000);
+  g_assert_cmpint (crm_deal_board_get_stage_amount (board, (guint) crm_deal_board_find_stage (board, p.stages[1])), ==, 300000);
+
+  forecast = crm_forecast_compute (f->store, NULL, NULL, "2024-05", 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (forecast->currency, ==, "CNY");
+  g_assert_cmpuint (forecast->n_other_currency, ==, 1);
+  g_assert_cmpuint (forecast->months[0].n_open, ==, 2);
+  g_assert_cmpint (forecast->months[0].open_amount, ==, 400000);
+  g_clear_pointer (&forecast, crm_forecast_free);
+
+  /* When most deals are in dollars, dollars are the sums' currency. */
+  g_assert_true (crm_store_exec (f->store, "UPDATE deals SET currency = 'USD' WHERE title = 'A'", &error));
+  g_assert_true (crm_deal_board_reload (board, &error));
+  g_assert_cmpstr (crm_deal_board_get_currency (board), ==, "USD");
+  g_assert_cmpint (crm_deal_board_get_open_amount (board), ==, 5100000);
+  forecast = crm_forecast_compute (f->store, NULL, NULL, "2024-05", 1, &error);
+  g_assert_cmpstr (forecast->currency, ==, "USD");
+  g_assert_cmpint (forecast->months[0].open_amount, ==, 5100000);
+}
+
 /* The lost reasons of a database: set, trimmed and de-duplicated, checked
  * with the line that is wrong, and back to the defaults when emptied. */
 static void
@@ -530,6 +574,7 @@ main (int    argc,
   STORE_TEST ("/deal-board/follows-store", test_board_follows_store);
   STORE_TEST ("/deal-board/forecast", test_forecast);
   STORE_TEST ("/deal-board/lost-reasons", test_lost_reasons);
+  STORE_TEST ("/deal-board/currencies", test_currencies);
 
   return g_test_run ();
 }

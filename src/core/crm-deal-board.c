@@ -52,6 +52,8 @@ struct _CrmDealBoard
   guint       n_open;
   gint64      open_amount;
   gint64      weighted_amount;
+  char       *currency;           /* of the totals: that of most shown deals */
+  guint       n_other_currency;   /* shown deals left out of the totals */
 };
 
 G_DEFINE_FINAL_TYPE (CrmDealBoard, crm_deal_board, G_TYPE_OBJECT)
@@ -349,10 +351,55 @@ read_card (sqlite3_stmt *stmt,
   return crm_deal_card_new (&fields);
 }
 
+/* The currency most shown deals are in (CNY on a tie): amounts in others
+ * cannot be added to it without a rate, so totals leave them out. */
+static char *
+main_currency (CrmDealBoard *self)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *best = "CNY";
+  guint best_count = 0;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint s = 0; s < self->stages->len; s++)
+    {
+      GListModel *deals = G_LIST_MODEL (((Stage *) g_ptr_array_index (self->stages, s))->deals);
+
+      for (guint i = 0; i < g_list_model_get_n_items (deals); i++)
+        {
+          g_autoptr(CrmDealCard) card = g_list_model_get_item (deals, i);
+          const char *currency = crm_deal_card_get_currency (card);
+
+          if (currency == NULL)
+            continue;
+          /* The cards hold their strings for as long as the board does. */
+          g_hash_table_insert (counts, (gpointer) currency,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, currency)) + 1));
+        }
+    }
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint count = GPOINTER_TO_UINT (value);
+
+      if (count > best_count || (count == best_count && (g_str_equal (key, "CNY") ||
+                                                         (!g_str_equal (best, "CNY") && strcmp (key, best) < 0))))
+        {
+          best = key;
+          best_count = count;
+        }
+    }
+  return g_strdup (best);
+}
+
 /* Column and board totals from the cards the columns hold. */
 static void
 compute_totals (CrmDealBoard *self)
 {
+  g_free (self->currency);
+  self->currency = main_currency (self);
+  self->n_other_currency = 0;
   self->n_deals = 0;
   self->n_open = 0;
   self->open_amount = 0;
@@ -370,6 +417,14 @@ compute_totals (CrmDealBoard *self)
           CrmDealCard *card = g_list_model_get_item (deals, i);
           gint64 amount = crm_deal_card_get_amount (card);
 
+          if (g_strcmp0 (crm_deal_card_get_currency (card), self->currency) != 0)
+            {
+              self->n_other_currency++;
+              if (!stage->is_won && !stage->is_lost)
+                self->n_open++;
+              g_object_unref (card);
+              continue;
+            }
           stage->amount += amount;
           if (stage->is_won)
             stage->weighted += amount;
@@ -635,6 +690,7 @@ crm_deal_board_finalize (GObject *object)
   g_free (self->from_date);
   g_free (self->to_date);
   g_free (self->now);
+  g_free (self->currency);
 
   G_OBJECT_CLASS (crm_deal_board_parent_class)->finalize (object);
 }
@@ -918,6 +974,22 @@ crm_deal_board_get_open_amount (CrmDealBoard *self)
   g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), 0);
 
   return self->open_amount;
+}
+
+const char *
+crm_deal_board_get_currency (CrmDealBoard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), NULL);
+
+  return self->currency != NULL ? self->currency : "CNY";
+}
+
+guint
+crm_deal_board_get_n_other_currency (CrmDealBoard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), 0);
+
+  return self->n_other_currency;
 }
 
 gint64

@@ -75,6 +75,11 @@ gint64        crm_deal_board_get_stage_weighted  (CrmDealBoard  *self,
 guint         crm_deal_board_get_n_open          (CrmDealBoard  *self);
 gint64        crm_deal_board_get_open_amount     (CrmDealBoard  *self);
 gint64        crm_deal_board_get_weighted_amount (CrmDealBoard  *self);
+/* The currency of every amount above: that of most shown deals (CNY on a
+ * tie). Deals in other currencies are left out of the amounts (there is
+ * no exchange rate to add them with) and counted here. */
+const char   *crm_deal_board_get_currency        (CrmDealBoard  *self);
+guint         crm_deal_board_get_n_other_currency (CrmDealBoard *self);
 /* Every shown deal, all stages. */
 guint         crm_deal_board_get_n_deals         (CrmDealBoard  *self);
 

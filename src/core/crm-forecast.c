@@ -17,6 +17,13 @@ static const char stages_sql[] =
   "SELECT id, name, probability FROM stages WHERE pipeline_id = ? AND deleted = 0 AND is_lost = 0"
   " ORDER BY is_won, position, created_at";
 
+/* The pipeline's currency: that of most of its deals (CNY on a tie or
+ * when it has none). Amounts in other currencies cannot be added to it
+ * without a rate, so the figures leave those deals out and count them. */
+static const char currency_sql[] =
+  "SELECT currency, count (*) FROM deals WHERE pipeline_id = ? AND deleted = 0"
+  " GROUP BY currency ORDER BY count (*) DESC, currency = 'CNY' DESC, currency";
+
 /* Open deals by the month they are expected to close. The weight is
  * rounded per deal, as the board does, so both show the same figures. */
 static const char open_sql[] =
@@ -24,7 +31,7 @@ static const char open_sql[] =
   " sum (d.amount * s.probability / 100)"
   " FROM deals d JOIN stages s ON s.id = d.stage_id"
   " WHERE d.pipeline_id = :pipeline AND d.deleted = 0 AND s.is_won = 0 AND s.is_lost = 0"
-  " AND (:owner IS NULL OR d.owner_id = :owner)"
+  " AND d.currency = :currency AND (:owner IS NULL OR d.owner_id = :owner)"
   " AND d.expected_close >= :from AND d.expected_close < :to"
   " GROUP BY 1";
 
@@ -33,7 +40,7 @@ static const char closed_sql[] =
   " sum (julianday (d.closed_at) - julianday (substr (d.created_at, 1, 23)))"
   " FROM deals d JOIN stages s ON s.id = d.stage_id"
   " WHERE d.pipeline_id = :pipeline AND d.deleted = 0 AND (s.is_won OR s.is_lost)"
-  " AND (:owner IS NULL OR d.owner_id = :owner)"
+  " AND d.currency = :currency AND (:owner IS NULL OR d.owner_id = :owner)"
   " AND d.closed_at >= :from AND d.closed_at < :to"
   " GROUP BY 1, 2";
 
@@ -142,10 +149,33 @@ crm_forecast_compute (CrmStore    *store,
         return NULL;
       }
   }
+  g_strlcpy (forecast->currency, "CNY", sizeof forecast->currency);
   if (pipeline == NULL)
     return g_steal_pointer (&forecast);
   for (guint i = 0; i < n_months; i++)
     forecast->months[i].target = target;
+
+  {
+    g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, currency_sql, error);
+    gboolean first = TRUE;
+
+    if (stmt == NULL)
+      return NULL;
+    crm_stmt_bind_text (stmt, 1, pipeline);
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        if (first)
+          g_strlcpy (forecast->currency, (const char *) sqlite3_column_text (stmt, 0), sizeof forecast->currency);
+        else
+          forecast->n_other_currency += (guint) sqlite3_column_int64 (stmt, 1);
+        first = FALSE;
+      }
+    if (rc != SQLITE_DONE)
+      {
+        crm_store_take_error (store, rc, error);
+        return NULL;
+      }
+  }
 
   {
     g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, open_sql, error);
@@ -153,6 +183,7 @@ crm_forecast_compute (CrmStore    *store,
     if (stmt == NULL)
       return NULL;
     bind_named (stmt, ":pipeline", pipeline);
+    bind_named (stmt, ":currency", forecast->currency);
     bind_named (stmt, ":owner", owner_id);
     bind_named (stmt, ":from", from);
     bind_named (stmt, ":to", to);
@@ -179,6 +210,7 @@ crm_forecast_compute (CrmStore    *store,
     if (stmt == NULL)
       return NULL;
     bind_named (stmt, ":pipeline", pipeline);
+    bind_named (stmt, ":currency", forecast->currency);
     bind_named (stmt, ":owner", owner_id);
     bind_named (stmt, ":from", from);
     bind_named (stmt, ":to", to);
@@ -249,6 +281,7 @@ crm_forecast_compute (CrmStore    *store,
     if (stmt == NULL)
       return NULL;
     bind_named (stmt, ":pipeline", pipeline);
+    bind_named (stmt, ":currency", forecast->currency);
     bind_named (stmt, ":owner", owner_id);
     for (;;)
       {

@@ -39,11 +39,13 @@ typedef struct
   guint             n_lost;
   double            win_rate;         /* won ÷ (won + lost), < 0 when none closed */
   double            average_cycle_days; /* creation to won, < 0 when none won */
+  char              currency[8];      /* of the amounts: that of most of the pipeline's deals */
+  guint             n_other_currency; /* deals in other currencies, left out of the amounts */
 } CrmForecast;
 
 /* @pipeline_id (NULL: the default pipeline), @owner_id (NULL: everyone),
- * @n_months months from @first_month ("YYYY-MM"). Amounts are summed
- * whatever their currency. */
+ * @n_months months from @first_month ("YYYY-MM"). Amounts are those of
+ * the deals in the pipeline's main currency; the others are counted. */
 CrmForecast *crm_forecast_compute (CrmStore    *store,
                                    const char  *pipeline_id,
                                    const char  *owner_id,

@@ -293,8 +293,8 @@ section_sales_trend (CrmReport               *report,
 
 /* The months of the period, at least one: the default pipeline's open
  * deals by expected close (weighted by stage), what was won and lost, the
- * monthly target, then conversion between stages. Amounts in other
- * currencies are added as they are (deals carry no exchange rate). */
+ * monthly target, then conversion between stages. Deals in a currency
+ * other than the pipeline's are left out of the amounts and counted. */
 static gboolean
 section_forecast (CrmReport               *report,
                   CrmStore                *store,
@@ -396,6 +396,16 @@ section_forecast (CrmReport               *report,
 
     crm_report_add_paragraph (report, text);
   }
+  if (forecast->n_other_currency > 0)
+    {
+      /* Translators: %s is the currency of the figures, e.g. CNY. */
+      g_autofree char *text = g_strdup_printf (ngettext ("Amounts are in %s; %u deal in another currency is not in them.",
+                                                         "Amounts are in %s; %u deals in other currencies are not in them.",
+                                                         forecast->n_other_currency),
+                                               forecast->currency, forecast->n_other_currency);
+
+      crm_report_add_paragraph (report, text);
+    }
   return TRUE;
 }
 

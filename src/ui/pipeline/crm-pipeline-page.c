@@ -435,8 +435,9 @@ update_column_label (CrmPipelinePage *self,
 {
   GtkLabel *label = g_ptr_array_index (self->column_labels, stage);
   guint n = g_list_model_get_n_items (crm_deal_board_get_deals (self->board, stage));
-  g_autofree char *amount = crm_format_money (crm_deal_board_get_stage_amount (self->board, stage), NULL);
-  g_autofree char *weighted = crm_format_money (crm_deal_board_get_stage_weighted (self->board, stage), NULL);
+  const char *currency = crm_deal_board_get_currency (self->board);
+  g_autofree char *amount = crm_format_money (crm_deal_board_get_stage_amount (self->board, stage), currency);
+  g_autofree char *weighted = crm_format_money (crm_deal_board_get_stage_weighted (self->board, stage), currency);
   g_autofree char *text = NULL;
 
   if (crm_deal_board_get_stage_is_won (self->board, stage) || crm_deal_board_get_stage_is_lost (self->board, stage))
@@ -543,13 +544,27 @@ static void
 update_summary (CrmPipelinePage *self)
 {
   guint n = crm_deal_board_get_n_open (self->board);
-  g_autofree char *amount = crm_format_money (crm_deal_board_get_open_amount (self->board), NULL);
-  g_autofree char *weighted = crm_format_money (crm_deal_board_get_weighted_amount (self->board), NULL);
+  guint others = crm_deal_board_get_n_other_currency (self->board);
+  const char *currency = crm_deal_board_get_currency (self->board);
+  g_autofree char *amount = crm_format_money (crm_deal_board_get_open_amount (self->board), currency);
+  g_autofree char *weighted = crm_format_money (crm_deal_board_get_weighted_amount (self->board), currency);
   g_autofree char *text = NULL;
 
   /* Translators: the pipeline header: open deals, their amount, the weighted forecast */
   text = g_strdup_printf (ngettext ("%u open deal · %s · weighted %s", "%u open deals · %s · weighted %s", n),
                           n, amount, weighted);
+  if (others > 0)
+    {
+      /* Translators: after the pipeline header's sums; %s is the currency they are in, e.g. CNY */
+      g_autofree char *note = g_strdup_printf (ngettext ("%u deal in another currency is not in the %s sums",
+                                                         "%u deals in other currencies are not in the %s sums",
+                                                         others),
+                                               others, currency);
+      g_autofree char *full = g_strconcat (text, " · ", note, NULL);
+
+      g_free (text);
+      text = g_steal_pointer (&full);
+    }
   gtk_label_set_text (self->summary_label, text);
 }
 
