@@ -73,3 +73,22 @@ crm_test_ui_find_descendant (GtkWidget *widget,
     }
   return NULL;
 }
+
+static void
+close_popovers (GtkWidget *widget)
+{
+  if (GTK_IS_POPOVER (widget) && gtk_widget_get_visible (widget))
+    gtk_popover_popdown (GTK_POPOVER (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    close_popovers (child);
+}
+
+/* GTK 4.8 on X11 can deliver a pointer event to a popover destroyed while
+ * shown, and then asserts: popovers are closed before their window goes. */
+void
+crm_test_ui_destroy_window (GtkWindow *window)
+{
+  close_popovers (GTK_WIDGET (window));
+  crm_test_ui_iterate ();
+  gtk_window_destroy (window);
+}

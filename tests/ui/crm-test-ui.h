@@ -12,5 +12,6 @@ void crm_test_ui_wait_until    (gboolean    (*condition) (gpointer),
                                 gpointer      data);
 GtkWidget *crm_test_ui_find_descendant (GtkWidget *widget,
                                         GType      type);
+void       crm_test_ui_destroy_window  (GtkWindow *window);
 
 G_END_DECLS

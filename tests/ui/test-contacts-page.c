@@ -78,7 +78,7 @@ fixture_tear_down (Fixture       *f,
   const char *name;
 
   g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
-  gtk_window_destroy (f->window);
+  crm_test_ui_destroy_window (f->window);
   crm_test_ui_iterate ();
   g_assert_null (f->page);
 
@@ -798,7 +798,7 @@ test_reads_after_first_frame (Fixture       *f,
   g_object_get (page, "overdue-count", &overdue, NULL);
   g_assert_cmpuint (overdue, ==, 1);
 
-  gtk_window_destroy (window);
+  crm_test_ui_destroy_window (window);
   crm_test_ui_iterate ();
 }
 
@@ -890,7 +890,7 @@ test_columns_remembered (Fixture       *f,
     g_autoptr(CrmContact) first = g_list_model_get_item (G_LIST_MODEL (crm_contacts_page_get_model (page)), 0);
     g_assert_cmpstr (crm_contact_get_name (first), ==, "Alice");   /* 浙江 after 广东 */
   }
-  gtk_window_destroy (window);
+  crm_test_ui_destroy_window (window);
   crm_test_ui_iterate ();
 
   /* The other tests start from the defaults. */

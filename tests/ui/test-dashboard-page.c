@@ -72,7 +72,7 @@ fixture_tear_down (Fixture       *f,
 
   wait_loaded (f);
   g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  crm_test_ui_destroy_window (GTK_WINDOW (f->window));
   crm_test_ui_iterate ();
   g_assert_null (f->page);
   g_clear_object (&f->context);
@@ -350,7 +350,7 @@ test_chart_view (void)
   g_assert_null (crm_chart_view_describe (CRM_CHART_VIEW (view), 3));
 
   g_object_add_weak_pointer (G_OBJECT (view), (gpointer *) &view);
-  gtk_window_destroy (GTK_WINDOW (window));
+  crm_test_ui_destroy_window (GTK_WINDOW (window));
   crm_test_ui_iterate ();
   g_assert_null (view);
 }

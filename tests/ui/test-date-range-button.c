@@ -84,11 +84,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  /* Closed before its window goes: GTK 4.8 on X11 may still deliver a
-   * pointer event to a popover destroyed while shown, and asserts. */
-  crm_date_range_button_popdown (f->button);
-  crm_test_ui_iterate ();
-  gtk_window_destroy (f->window);
+  crm_test_ui_destroy_window (f->window);
   crm_test_ui_iterate ();
   g_free (f->from);
   g_free (f->to);

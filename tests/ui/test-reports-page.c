@@ -88,7 +88,7 @@ fixture_tear_down (Fixture       *f,
   crm_test_ui_wait_until (built, f);
   crm_test_ui_wait_until (export_done, f);
   g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  crm_test_ui_destroy_window (GTK_WINDOW (f->window));
   crm_test_ui_iterate ();
   g_assert_null (f->page);
   g_clear_object (&f->context);

@@ -144,7 +144,7 @@ fixture_teardown (Fixture       *f,
 
   crm_sync_controller_shutdown (sync);
   crm_test_ui_wait_until (sync_stopped, sync);
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  crm_test_ui_destroy_window (GTK_WINDOW (f->window));
   crm_test_ui_iterate ();
   g_clear_object (&f->context);
   g_clear_object (&f->b);
