@@ -706,7 +706,8 @@ test_store_hlc_persists (StoreFixture  *f,
 
 #define DOWNGRADE_MIGRATION_9 \
   "DROP TRIGGER purchases_stats_insert; DROP TRIGGER purchases_stats_update; DROP TRIGGER purchases_stats_delete;" \
-  "DROP TABLE purchase_stats; DROP TABLE purchase_hours;"
+  "DROP TABLE purchase_stats; DROP TABLE purchase_hours; DROP INDEX contacts_created;" \
+  "DROP INDEX contacts_lifecycle; CREATE INDEX contacts_lifecycle ON contacts (deleted, lifecycle);"
 
 #define DOWNGRADE_MIGRATION_8 \
   "DROP INDEX purchases_at_amount; DROP INDEX purchases_contact_at; DROP INDEX contacts_analytics;" \

@@ -30,6 +30,13 @@
   " WHERE p.deleted = 0 AND c.deleted = 0" \
   " AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts AND" CONTACT_FILTER
 
+/* Customers with a purchase (purchase_stats s: first and last purchase,
+ * orders and revenue over the whole history, kept by triggers) that the
+ * filters keep. */
+#define BUYERS \
+  " FROM purchase_stats s CROSS JOIN contacts c ON c.id = s.contact_id" \
+  " WHERE c.deleted = 0 AND" CONTACT_FILTER
+
 /* ---------------------------------------------------------------------- */
 /* Queries and binding */
 
@@ -677,11 +684,14 @@ crm_analytics_has_purchases (CrmStore                *store,
   return TRUE;
 }
 
+/* A purchase in the window: the last one is in it, or the customer bought
+ * again since the end and a probe finds one in it. Only the buyers since
+ * the end are probed, not a year of purchases counted. */
 static const char active_sql[] =
-  "SELECT count (DISTINCT p.contact_id)"
-  " FROM purchases p JOIN contacts c ON c.id = p.contact_id"
-  " WHERE p.deleted = 0 AND c.deleted = 0"
-  " AND p.purchased_at >= :window_ts AND p.purchased_at < :to_ts AND" CONTACT_FILTER;
+  "SELECT (SELECT count (*)" BUYERS " AND s.last_at >= :window_ts AND s.last_at < :to_ts)"
+  " + (SELECT count (*)" BUYERS " AND s.last_at >= :to_ts AND s.first_at < :to_ts"
+  "    AND EXISTS (SELECT 1 FROM purchases q WHERE q.contact_id = s.contact_id AND q.deleted = 0"
+  "     AND q.purchased_at >= :window_ts AND q.purchased_at < :to_ts))";
 
 gboolean
 crm_analytics_active_customers (CrmStore                *store,
@@ -705,14 +715,10 @@ crm_analytics_active_customers (CrmStore                *store,
   return TRUE;
 }
 
-/* The period's buyers with no purchase before it: one index probe per
- * purchase of the period (purchases_contact_at), rather than every
- * customer's first purchase over all the history. */
+/* The period's buyers with no purchase before it: their first purchase is
+ * in the period. */
 static const char new_customers_sql[] =
-  "SELECT count (DISTINCT p.contact_id)"
-  PURCHASES_IN_PERIOD
-  " AND NOT EXISTS (SELECT 1 FROM purchases q"
-  "  WHERE q.contact_id = p.contact_id AND q.deleted = 0 AND q.purchased_at < :from_ts)";
+  "SELECT count (*)" BUYERS " AND s.first_at >= :from_ts AND s.first_at < :to_ts";
 
 gboolean
 crm_analytics_new_customers (CrmStore                *store,
@@ -749,18 +755,20 @@ crm_analytics_repurchase_rate (CrmStore                *store,
  * last purchase is the latest of those; the next is their first purchase
  * from the start on. Churned: the next is after the period and more than
  * 180 days after the last (or there is none), and those 180 days are over.
+ * Customers who bought nothing since the start have their last purchase in
+ * purchase_stats and no next; only those who bought since are probed.
  * Local dates are computed once per customer, not per purchase. */
 static const char churn_sql[] =
   "WITH a AS ("
-  "  SELECT p.contact_id, crm_local_date (max (p.purchased_at)) AS last"
-  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
-  "  WHERE p.deleted = 0 AND c.deleted = 0"
-  "  AND p.purchased_at >= :window_ts AND p.purchased_at < :from_ts AND" CONTACT_FILTER
-  "  GROUP BY p.contact_id),"
-  " b AS ("
-  "  SELECT a.last, (SELECT min (q.purchased_at) FROM purchases q"
-  "    WHERE q.contact_id = a.contact_id AND q.deleted = 0 AND q.purchased_at >= :from_ts) AS next"
-  "  FROM a)"
+  "  SELECT s.last_at AS at, NULL AS next" BUYERS
+  "  AND s.last_at >= :window_ts AND s.last_at < :from_ts"
+  "  UNION ALL"
+  "  SELECT (SELECT max (q.purchased_at) FROM purchases q"
+  "    WHERE q.contact_id = s.contact_id AND q.deleted = 0 AND q.purchased_at < :from_ts),"
+  "   (SELECT min (q.purchased_at) FROM purchases q"
+  "    WHERE q.contact_id = s.contact_id AND q.deleted = 0 AND q.purchased_at >= :from_ts)" BUYERS
+  "  AND s.last_at >= :from_ts AND s.first_at < :from_ts),"
+  " b AS (SELECT crm_local_date (at) AS last, next FROM a WHERE at >= :window_ts)"
   " SELECT count (*), coalesce (sum ("
   "   date (last, '+180 days') <= :as_of_date"
   "   AND (next IS NULL OR (next >= :to_ts"
@@ -1050,17 +1058,22 @@ static const char *rfm_keys[] = {
   "champions", "loyal", "potential", "new", "at_risk", "hibernating", "lost",
 };
 
+/* Grouped by both columns first, so contacts_lifecycle answers it alone. */
 static const char lifecycle_sql[] =
-  "SELECT coalesce (c.lifecycle_override, c.lifecycle), count (*), 0"
-  " FROM contacts c WHERE c.deleted = 0 AND" CONTACT_FILTER
+  "SELECT coalesce (o, l), sum (n), 0 FROM"
+  " (SELECT c.lifecycle_override AS o, c.lifecycle AS l, count (*) AS n"
+  "  FROM contacts c WHERE c.deleted = 0 AND" CONTACT_FILTER " GROUP BY 1, 2)"
   " GROUP BY 1";
 
+/* Segment sizes from contacts_rfm, and the period's revenue per segment
+ * from the period's purchases (not a probe per customer). */
 static const char rfm_sql[] =
-  "SELECT c.rfm_segment, count (*), coalesce (sum ("
-  "   (SELECT sum (p.amount) FROM purchases p WHERE p.contact_id = c.id AND p.deleted = 0"
-  "    AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts)), 0)"
-  " FROM contacts c WHERE c.deleted = 0 AND c.rfm_segment IS NOT NULL AND" CONTACT_FILTER
-  " GROUP BY 1";
+  "SELECT k.segment, k.n, coalesce (r.amount, 0) FROM"
+  " (SELECT c.rfm_segment AS segment, count (*) AS n"
+  "  FROM contacts c WHERE c.deleted = 0 AND c.rfm_segment IS NOT NULL AND" CONTACT_FILTER
+  "  GROUP BY 1) k"
+  " LEFT JOIN (SELECT c.rfm_segment AS segment, sum (p.amount) AS amount" PURCHASES_IN_PERIOD
+  "  AND c.rfm_segment IS NOT NULL GROUP BY 1) r ON r.segment = k.segment";
 
 static CrmDistribution *
 distribution_query (CrmStore                *store,
@@ -1205,8 +1218,7 @@ crm_analytics_deal_conversion (CrmStore                *store,
 
 static const char lead_conversion_sql[] =
   "SELECT count (*), coalesce (sum (EXISTS ("
-  "   SELECT 1 FROM purchases p WHERE p.contact_id = c.id AND p.deleted = 0"
-  "   AND p.purchased_at < :as_of_ts)), 0)"
+  "   SELECT 1 FROM purchase_stats s WHERE s.contact_id = c.id AND s.first_at < :as_of_ts)), 0)"
   " FROM contacts c"
   " WHERE c.deleted = 0 AND c.created_at >= :from_ts AND c.created_at < :to_ts AND" CONTACT_FILTER;
 

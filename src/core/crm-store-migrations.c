@@ -575,7 +575,11 @@ static const char migration_8[] =
  *
  * Removing a purchase recomputes the buyer's first or last only when it
  * was that one (two probes of purchases_contact_at). Both tables are
- * filled from the purchases already there. */
+ * filled from the purchases already there.
+ *
+ * Two contact indexes for the same report: the leads of a period (by
+ * created_at, which nothing indexed), and the lifecycle distribution
+ * (contacts_lifecycle gains the override, so it is read alone). */
 static const char migration_9[] =
   "CREATE TABLE purchase_stats (\n"
   "  contact_id TEXT PRIMARY KEY NOT NULL,\n"
@@ -591,6 +595,9 @@ static const char migration_9[] =
   "  orders INTEGER NOT NULL,\n"
   "  revenue INTEGER NOT NULL\n"
   ") WITHOUT ROWID;\n"
+  "CREATE INDEX contacts_created ON contacts (created_at);\n"
+  "DROP INDEX contacts_lifecycle;\n"
+  "CREATE INDEX contacts_lifecycle ON contacts (deleted, lifecycle, lifecycle_override);\n"
   "INSERT INTO purchase_stats (contact_id, first_at, last_at, orders, revenue)\n"
   "  SELECT contact_id, min (purchased_at), max (purchased_at), count (*), sum (amount)\n"
   "  FROM purchases WHERE deleted = 0 GROUP BY contact_id;\n"
