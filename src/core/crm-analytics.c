@@ -909,26 +909,23 @@ crm_analytics_churn_by_month (CrmStore                *store,
 /* ---------------------------------------------------------------------- */
 /* Cohort retention */
 
-/* One row per (contact, month with a purchase); the cohort is the first of
- * a contact's months. Only customers who bought nothing before the first
- * month can be in a cohort of the period: their purchases from then on are
- * read (an index probe each says there is none before), not the whole
- * history. :month_ts is the start of the first month. */
+/* One row per (contact, month with a purchase); the cohort is the month of
+ * the contact's first purchase. Only customers whose first purchase is in
+ * the range are in a cohort of it: purchase_stats finds them, and only
+ * their purchases are read (purchases_contact_at), not the range's. */
 static const char cohort_sql[] =
   "WITH m AS ("
-  "  SELECT DISTINCT p.contact_id, substr (crm_local_date (p.purchased_at), 1, 7) AS ym"
-  "  FROM purchases p CROSS JOIN contacts c ON c.id = p.contact_id"
-  "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at >= :month_ts AND p.purchased_at < :to_ts"
-  "  AND" CONTACT_FILTER
-  "  AND NOT EXISTS (SELECT 1 FROM purchases q"
-  "   WHERE q.contact_id = p.contact_id AND q.deleted = 0 AND q.purchased_at < :month_ts)),"
-  " k AS ("
-  "  SELECT ym, min (ym) OVER (PARTITION BY contact_id) AS cohort FROM m)"
+  "  SELECT DISTINCT p.contact_id, substr (crm_local_date (s.first_at), 1, 7) AS cohort,"
+  "   substr (crm_local_date (p.purchased_at), 1, 7) AS ym"
+  "  FROM purchase_stats s CROSS JOIN contacts c ON c.id = s.contact_id"
+  "  CROSS JOIN purchases p ON p.contact_id = s.contact_id"
+  "  WHERE s.first_at >= :month_ts AND s.first_at < :to_ts AND c.deleted = 0 AND" CONTACT_FILTER
+  "  AND p.deleted = 0 AND p.purchased_at < :to_ts)"
   " SELECT cohort,"
   "  (CAST (substr (ym, 1, 4) AS INTEGER) * 12 + CAST (substr (ym, 6, 2) AS INTEGER))"
   "  - (CAST (substr (cohort, 1, 4) AS INTEGER) * 12 + CAST (substr (cohort, 6, 2) AS INTEGER)),"
   "  count (*)"
-  " FROM k GROUP BY 1, 2";
+  " FROM m GROUP BY 1, 2";
 
 /* The same when nothing was bought before the first month (a range from
  * the first purchase on): every purchase is read anyway, and in customer
