@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <time.h>
+
 #include <json-glib/json-glib.h>
 
 #include "crm-analytics.h"
@@ -281,6 +283,111 @@ test_sync_applied (StoreFixture  *f,
   assert_consistent (f->store);
 }
 
+/* Revenue from purchase_hours equals revenue from the purchases: the
+ * previous period's revenue and the revenue trend read the hours (without
+ * filters), the period's own revenue and the sales trend the purchases.
+ * Purchases on a period's bounds, dated without a time, and of a deleted
+ * customer are the cases. Run in UTC, and again in zones whose midnights
+ * are half hours (Kolkata) or move (New York). */
+static void
+test_hours (StoreFixture  *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = store_add_contact (f->store, "甲");
+  g_autofree char *b = store_add_contact (f->store, "乙");
+  g_autofree char *sql = NULL;
+  static const char * const stamps[] = {
+    "2024-02-29T18:30:00Z", "2024-02-29T18:29:59.999Z", "2024-03-01T00:00:00Z", "2024-02-29T23:59:59Z",
+    "2024-03-10T06:59:00Z", "2024-03-10T07:00:00Z", "2024-03-31T04:00:00Z", "2024-04-01T04:00:00Z",
+    "2024-04-30T23:30:00Z", "2024-05-01T00:00:00Z",
+  };
+  static const char * const periods[][2] = {
+    { "2024-03-01", "2024-03-31" }, { "2024-04-01", "2024-04-30" }, { "2024-03-10", "2024-03-10" },
+    { "2024-02-01", "2024-05-31" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (stamps); i++)
+    {
+      g_clear_object (&(CrmPurchase *) { add_purchase (f->store, a, stamps[i], 100 + i) });
+      g_clear_object (&(CrmPurchase *) { add_purchase (f->store, b, stamps[i], 1000 * (i + 1)) });
+    }
+  /* A date without a time and one with a space, as the sqlite3 shell may leave them. */
+  sql = g_strdup_printf ("INSERT INTO purchases (id, created_at, updated_at, contact_id, product, amount, purchased_at)"
+                         " VALUES ('" ID ("00d01") "', 'x', 'x', '%s', 'p', 7, '2024-03-31'),"
+                         " ('" ID ("00d02") "', 'x', 'x', '%s', 'p', 9, '2024-03-15 12:00:00')",
+                         a, a);
+  g_assert_true (crm_store_exec (f->store, sql, &error));
+  g_assert_no_error (error);
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE contacts SET deleted = 1 WHERE id = '%s'", b);
+  g_assert_true (crm_store_exec (f->store, sql, &error));
+  g_assert_no_error (error);
+  assert_consistent (f->store);
+
+  for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
+    {
+      CrmAnalyticsQuery q, previous;
+      CrmRevenue now, before;
+      g_autoptr(CrmSalesTrend) exact = NULL;
+      g_autoptr(CrmSalesTrend) hours = NULL;
+      gint64 sum = 0;
+
+      g_assert_true (crm_analytics_query_init (&q, periods[i][0], periods[i][1], &error));
+      crm_analytics_query_previous (&q, &previous);
+      g_assert_true (crm_analytics_revenue (f->store, &q, &now, &error));
+      g_assert_true (crm_analytics_revenue (f->store, &previous, &before, &error));
+      g_assert_no_error (error);
+      /* now.previous_revenue came from the hours, before.revenue not. */
+      g_assert_cmpint (now.previous_revenue, ==, before.revenue);
+
+      for (CrmTimeUnit unit = CRM_TIME_UNIT_DAY; unit <= CRM_TIME_UNIT_QUARTER; unit++)
+        {
+          exact = crm_analytics_sales_trend (f->store, &q, unit, &error);
+          hours = crm_analytics_revenue_trend (f->store, &q, unit, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (hours->n_points, ==, exact->n_points);
+          sum = 0;
+          for (guint k = 0; k < exact->n_points; k++)
+            {
+              g_assert_cmpint (hours->points[k].revenue, ==, exact->points[k].revenue);
+              g_assert_cmpint (hours->points[k].orders, ==, exact->points[k].orders);
+              g_assert_cmpint (g_date_compare (&hours->points[k].start, &exact->points[k].start), ==, 0);
+              sum += exact->points[k].revenue;
+            }
+          g_assert_cmpint (sum, ==, now.revenue);
+          g_clear_pointer (&exact, crm_sales_trend_free);
+          g_clear_pointer (&hours, crm_sales_trend_free);
+        }
+    }
+  /* Something was counted, and the deleted customer's purchases were not. */
+  {
+    CrmAnalyticsQuery q;
+    CrmRevenue r;
+
+    g_assert_true (crm_analytics_query_init (&q, "2024-04-01", "2024-04-30", &error));
+    g_assert_true (crm_analytics_revenue (f->store, &q, &r, &error));
+    g_assert_cmpint (r.previous_revenue, >, 0);
+    g_assert_cmpint (r.previous_revenue, <, 1000);
+  }
+}
+
+static void
+test_hours_in_zone (gconstpointer data)
+{
+  g_autofree char *path = g_strconcat ("/usr/share/zoneinfo/", (const char *) data, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no tzdata for this zone");
+      return;
+    }
+  g_setenv ("CRM_TEST_TZ", data, TRUE);
+  g_test_trap_subprocess ("/purchase-stats/hours", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("CRM_TEST_TZ");
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -289,7 +396,8 @@ main (int    argc,
   int ret;
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_setenv ("TZ", "UTC", TRUE);
+  g_setenv ("TZ", g_getenv ("CRM_TEST_TZ") != NULL ? g_getenv ("CRM_TEST_TZ") : "UTC", TRUE);
+  tzset ();
   g_test_init (&argc, &argv, NULL);
 
   STORE_TEST ("/purchase-stats/insert-and-backdate", test_insert_and_backdate);
@@ -297,6 +405,9 @@ main (int    argc,
   STORE_TEST ("/purchase-stats/hard-delete-and-rollback", test_hard_delete_and_rollback);
   STORE_TEST ("/purchase-stats/import-undo", test_import_undo);
   STORE_TEST ("/purchase-stats/sync-applied", test_sync_applied);
+  STORE_TEST ("/purchase-stats/hours", test_hours);
+  g_test_add_data_func ("/purchase-stats/hours-in-kolkata", "Asia/Kolkata", test_hours_in_zone);
+  g_test_add_data_func ("/purchase-stats/hours-in-new-york", "America/New_York", test_hours_in_zone);
 
   ret = g_test_run ();
   remove_tree (data_home);

@@ -471,6 +471,78 @@ revenue_of (CrmStore                *store,
   return TRUE;
 }
 
+/* The same sums from purchase_hours, for a period without filters: the
+ * hours strictly inside it, the purchases of its first and last hour (the
+ * bounds need not be whole hours), less the purchases of deleted customers
+ * (few; the summary counts every buyer). Exact for any text in
+ * purchased_at: an hour's key is its first 13 characters, so keys order as
+ * the purchases do. :from_hour_end is past every text of the first hour. */
+static const char revenue_hours_sql[] =
+  "SELECT coalesce (sum (revenue), 0), coalesce (sum (orders), 0) FROM ("
+  "  SELECT revenue, orders FROM purchase_hours WHERE hour > :from_hour AND hour < :to_hour"
+  "  UNION ALL"
+  "  SELECT p.amount, 1 FROM purchases p WHERE p.deleted = 0"
+  "  AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts AND p.purchased_at < :from_hour_end"
+  "  UNION ALL"
+  "  SELECT p.amount, 1 FROM purchases p WHERE p.deleted = 0"
+  "  AND p.purchased_at >= :to_hour AND p.purchased_at >= :from_hour_end AND p.purchased_at < :to_ts"
+  "  UNION ALL"
+  "  SELECT -p.amount, -1 FROM contacts c CROSS JOIN purchases p ON p.contact_id = c.id"
+  "  WHERE c.deleted = 1 AND p.deleted = 0 AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts)";
+
+static gboolean
+query_has_filters (const CrmAnalyticsQuery *query)
+{
+  return query->owner_id != NULL || query->province != NULL || query->segment != NULL;
+}
+
+/* :from_hour, :from_hour_end and :to_hour from the bound :from_ts and
+ * :to_ts of @query. */
+static void
+bind_hours (sqlite3_stmt            *stmt,
+            const CrmAnalyticsQuery *query)
+{
+  GDate after = query->to;
+  g_autofree char *from_ts = date_to_utc_bound (&query->from);
+  g_autofree char *to_ts = NULL;
+  g_autofree char *from_hour = g_strndup (from_ts, 13);
+  g_autofree char *from_hour_end = g_strconcat (from_hour, "~", NULL);
+  g_autofree char *to_hour = NULL;
+
+  g_date_add_days (&after, 1);
+  to_ts = date_to_utc_bound (&after);
+  to_hour = g_strndup (to_ts, 13);
+  bind_named_text (stmt, ":from_hour", from_hour);
+  bind_named_text (stmt, ":from_hour_end", from_hour_end);
+  bind_named_text (stmt, ":to_hour", to_hour);
+}
+
+/* Revenue and orders of @query: from the hours without filters, else
+ * from the purchases. */
+static gboolean
+revenue_orders_of (CrmStore                *store,
+                   const CrmAnalyticsQuery *query,
+                   gint64                  *revenue,
+                   gint64                  *orders,
+                   GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  gboolean failed = FALSE;
+
+  if (query_has_filters (query))
+    return revenue_of (store, query, revenue, orders, NULL, error);
+  stmt = prepare_query (store, revenue_hours_sql, query, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_hours (stmt, query);
+  if (!step_row (store, stmt, &failed, error))
+    return FALSE;
+  *revenue = sqlite3_column_int64 (stmt, 0);
+  if (orders != NULL)
+    *orders = sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}
+
 static double
 growth (gint64 now,
         gint64 before)
@@ -490,8 +562,8 @@ crm_analytics_revenue (CrmStore                *store,
   crm_analytics_query_previous (query, &previous);
   crm_analytics_query_year_ago (query, &year_ago);
   if (!revenue_of (store, query, &out->revenue, &out->orders, &out->customers, error) ||
-      !revenue_of (store, &previous, &out->previous_revenue, NULL, NULL, error) ||
-      !revenue_of (store, &year_ago, &out->year_ago_revenue, NULL, NULL, error))
+      !revenue_orders_of (store, &previous, &out->previous_revenue, NULL, error) ||
+      !revenue_orders_of (store, &year_ago, &out->year_ago_revenue, NULL, error))
     return FALSE;
   out->growth = growth (out->revenue, out->previous_revenue);
   out->yoy_growth = growth (out->revenue, out->year_ago_revenue);
@@ -608,6 +680,102 @@ crm_analytics_sales_trend (CrmStore                *store,
 
   trend->n_points = points->len;
   trend->points = (CrmSalesPoint *) (void *) g_array_free (g_steal_pointer (&points), FALSE);
+  return g_steal_pointer (&trend);
+}
+
+/* The same buckets from purchase_hours (see revenue_hours_sql), each hour
+ * on the local date of its start. */
+static const char revenue_trend_sql[] =
+  "SELECT CASE :unit"
+  "   WHEN 0 THEN d"
+  "   WHEN 1 THEN date (d, 'weekday 0', '-6 days')"
+  "   WHEN 2 THEN substr (d, 1, 8) || '01'"
+  "   ELSE printf ('%s-%02d-01', substr (d, 1, 4),"
+  "                (CAST (substr (d, 6, 2) AS INTEGER) - 1) / 3 * 3 + 1) END AS bucket,"
+  " sum (amount), sum (n)"
+  " FROM ("
+  "  SELECT crm_local_date (CASE WHEN length (hour) = 13 THEN hour || ':00:00Z' ELSE hour END) AS d,"
+  "   revenue AS amount, orders AS n FROM purchase_hours WHERE hour > :from_hour AND hour < :to_hour"
+  "  UNION ALL"
+  "  SELECT crm_local_date (p.purchased_at), p.amount, 1 FROM purchases p WHERE p.deleted = 0"
+  "  AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts AND p.purchased_at < :from_hour_end"
+  "  UNION ALL"
+  "  SELECT crm_local_date (p.purchased_at), p.amount, 1 FROM purchases p WHERE p.deleted = 0"
+  "  AND p.purchased_at >= :to_hour AND p.purchased_at >= :from_hour_end AND p.purchased_at < :to_ts"
+  "  UNION ALL"
+  "  SELECT crm_local_date (p.purchased_at), -p.amount, -1 FROM contacts c CROSS JOIN purchases p"
+  "  ON p.contact_id = c.id WHERE c.deleted = 1 AND p.deleted = 0"
+  "  AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts)"
+  " GROUP BY bucket ORDER BY bucket";
+
+/* Whether every local midnight of @query is a whole UTC hour, so that no
+ * hour of purchase_hours spans two local dates. */
+static gboolean
+midnights_on_hours (const CrmAnalyticsQuery *query)
+{
+  GDate day = query->from;
+
+  for (; g_date_compare (&day, &query->to) <= 0; g_date_add_days (&day, 1))
+    {
+      g_autofree char *bound = date_to_utc_bound (&day);
+
+      if (!g_str_has_suffix (bound, ":00:00.000Z"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+CrmSalesTrend *
+crm_analytics_revenue_trend (CrmStore                *store,
+                             const CrmAnalyticsQuery *query,
+                             CrmTimeUnit              unit,
+                             GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(CrmSalesTrend) trend = NULL;
+  gboolean failed = FALSE;
+  GDate start;
+
+  if (query_has_filters (query) || !midnights_on_hours (query))
+    return crm_analytics_sales_trend (store, query, unit, error);
+
+  trend = g_new0 (CrmSalesTrend, 1);
+  trend->unit = unit;
+  for (bucket_start (unit, &query->from, &start);
+       g_date_compare (&start, &query->to) <= 0;
+       bucket_next (unit, &start))
+    trend->n_points++;
+  trend->points = g_new0 (CrmSalesPoint, MAX (trend->n_points, 1));
+  bucket_start (unit, &query->from, &start);
+  for (guint i = 0; i < trend->n_points; i++, bucket_next (unit, &start))
+    {
+      trend->points[i].start = start;
+      trend->points[i].customers = -1;
+    }
+
+  stmt = prepare_query (store, revenue_trend_sql, query, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_hours (stmt, query);
+  bind_named_int (stmt, ":unit", unit);
+  while (step_row (store, stmt, &failed, error))
+    {
+      GDate date;
+
+      date_from_text (&date, (const char *) sqlite3_column_text (stmt, 0));
+      if (!g_date_valid (&date))
+        continue;
+      /* Buckets come in order; find this one among the few. */
+      for (guint i = 0; i < trend->n_points; i++)
+        if (g_date_compare (&trend->points[i].start, &date) == 0)
+          {
+            trend->points[i].revenue = sqlite3_column_int64 (stmt, 1);
+            trend->points[i].orders = sqlite3_column_int64 (stmt, 2);
+            break;
+          }
+    }
+  if (failed)
+    return NULL;
   return g_steal_pointer (&trend);
 }
 
@@ -1178,7 +1346,9 @@ crm_analytics_clv (CrmStore                *store,
    * end with the period. */
   year.from = query->to;
   g_date_subtract_days (&year.from, 364);
-  if (!revenue_of (store, &year, &revenue, &orders, &customers, error))
+  /* Its buyers are the active customers (the same 365 days). */
+  if (!revenue_orders_of (store, &year, &revenue, &orders, error) ||
+      !crm_analytics_active_customers (store, query, &customers, error))
     return FALSE;
   if (orders == 0 || customers == 0)
     return TRUE;
