@@ -46,6 +46,16 @@ stats_of (CrmStore   *store,
   return store_query_text (store, sql);
 }
 
+static void
+set_as_of (CrmAnalyticsQuery *q,
+           int                year,
+           int                month,
+           int                day)
+{
+  g_date_clear (&q->as_of, 1);
+  g_date_set_dmy (&q->as_of, day, month, year);
+}
+
 static CrmPurchase *
 add_purchase (CrmStore   *store,
               const char *contact_id,
@@ -320,6 +330,10 @@ test_hours (StoreFixture  *f,
   g_assert_true (crm_store_exec (f->store, sql, &error));
   g_assert_no_error (error);
   g_free (sql);
+  /* Everyone in one province: the filtered queries (through contacts)
+   * must agree with the unfiltered ones (through the summaries). */
+  g_assert_true (crm_store_exec (f->store, "UPDATE contacts SET province = '广东'", &error));
+  g_assert_no_error (error);
   sql = g_strdup_printf ("UPDATE contacts SET deleted = 1 WHERE id = '%s'", b);
   g_assert_true (crm_store_exec (f->store, sql, &error));
   g_assert_no_error (error);
@@ -340,6 +354,25 @@ test_hours (StoreFixture  *f,
       g_assert_no_error (error);
       /* now.previous_revenue came from the hours, before.revenue not. */
       g_assert_cmpint (now.previous_revenue, ==, before.revenue);
+      {
+        CrmAnalyticsQuery fq = q;
+        CrmKpis all, filtered;
+
+        fq.province = "广东";
+        set_as_of (&q, 2024, 12, 1);
+        set_as_of (&fq, 2024, 12, 1);
+        g_assert_true (crm_analytics_kpis (f->store, &q, &all, &error));
+        g_assert_true (crm_analytics_kpis (f->store, &fq, &filtered, &error));
+        g_assert_no_error (error);
+        g_assert_cmpint (all.active_customers, ==, filtered.active_customers);
+        g_assert_cmpint (all.new_customers, ==, filtered.new_customers);
+        g_assert_cmpint (all.churn.numerator, ==, filtered.churn.numerator);
+        g_assert_cmpint (all.churn.denominator, ==, filtered.churn.denominator);
+        g_assert_cmpint (all.revenue.previous_revenue, ==, filtered.revenue.previous_revenue);
+        g_assert_cmpint (all.revenue.year_ago_revenue, ==, filtered.revenue.year_ago_revenue);
+        g_assert_cmpfloat (all.clv, ==, filtered.clv);
+        g_assert_cmpint (all.active_customers, ==, 1);
+      }
 
       for (CrmTimeUnit unit = CRM_TIME_UNIT_DAY; unit <= CRM_TIME_UNIT_QUARTER; unit++)
         {

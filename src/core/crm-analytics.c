@@ -37,6 +37,19 @@
   " FROM purchase_stats s CROSS JOIN contacts c ON c.id = s.contact_id" \
   " WHERE c.deleted = 0 AND" CONTACT_FILTER
 
+#define NO_FILTER " (:owner IS NULL AND :province IS NULL AND :segment IS NULL)"
+
+/* Rows (k, s) of purchase_stats s meeting @cond, for the buyers the
+ * filters keep, to be summed times k: without a filter, every row of the
+ * range through its index and the few of deleted customers with k = -1,
+ * rather than a probe of contacts per row. SQLite tests the constant
+ * filter terms once, so only one way is read. */
+#define BUYERS_SIGNED(cond) \
+  " SELECT 1 AS k, s.last_at AS last_at FROM purchase_stats s WHERE" NO_FILTER " AND " cond \
+  " UNION ALL SELECT -1, s.last_at FROM contacts c CROSS JOIN purchase_stats s ON s.contact_id = c.id" \
+  " WHERE" NO_FILTER " AND c.deleted = 1 AND " cond \
+  " UNION ALL SELECT 1, s.last_at" BUYERS " AND NOT" NO_FILTER " AND " cond
+
 /* ---------------------------------------------------------------------- */
 /* Queries and binding */
 
@@ -856,7 +869,8 @@ crm_analytics_has_purchases (CrmStore                *store,
  * again since the end and a probe finds one in it. Only the buyers since
  * the end are probed, not a year of purchases counted. */
 static const char active_sql[] =
-  "SELECT (SELECT count (*)" BUYERS " AND s.last_at >= :window_ts AND s.last_at < :to_ts)"
+  "SELECT (SELECT coalesce (sum (k), 0) FROM ("
+  BUYERS_SIGNED ("s.last_at >= :window_ts AND s.last_at < :to_ts") "))"
   " + (SELECT count (*)" BUYERS " AND s.last_at >= :to_ts AND s.first_at < :to_ts"
   "    AND EXISTS (SELECT 1 FROM purchases q WHERE q.contact_id = s.contact_id AND q.deleted = 0"
   "     AND q.purchased_at >= :window_ts AND q.purchased_at < :to_ts))";
@@ -927,21 +941,26 @@ crm_analytics_repurchase_rate (CrmStore                *store,
  * purchase_stats and no next; only those who bought since are probed.
  * Local dates are computed once per customer, not per purchase. */
 static const char churn_sql[] =
-  "WITH a AS ("
-  "  SELECT s.last_at AS at, NULL AS next" BUYERS
-  "  AND s.last_at >= :window_ts AND s.last_at < :from_ts"
-  "  UNION ALL"
+  "WITH q AS (" BUYERS_SIGNED ("s.last_at >= :window_ts AND s.last_at < :from_ts") "),"
+  /* Churned once settled: the local date of the last purchase is on or
+   * before :settled_date, which the bounds decide but for the few days
+   * between them. */
+  " qs AS (SELECT coalesce (sum (k), 0) AS n, coalesce (sum (k * CASE"
+  "   WHEN last_at < :settled_lo_ts THEN 1 WHEN last_at >= :settled_hi_ts THEN 0"
+  "   ELSE crm_local_date (last_at) <= :settled_date END), 0) AS churned FROM q),"
+  " a AS ("
   "  SELECT (SELECT max (q.purchased_at) FROM purchases q"
-  "    WHERE q.contact_id = s.contact_id AND q.deleted = 0 AND q.purchased_at < :from_ts),"
+  "    WHERE q.contact_id = s.contact_id AND q.deleted = 0 AND q.purchased_at < :from_ts) AS at,"
   "   (SELECT min (q.purchased_at) FROM purchases q"
-  "    WHERE q.contact_id = s.contact_id AND q.deleted = 0 AND q.purchased_at >= :from_ts)" BUYERS
+  "    WHERE q.contact_id = s.contact_id AND q.deleted = 0 AND q.purchased_at >= :from_ts) AS next" BUYERS
   "  AND s.last_at >= :from_ts AND s.first_at < :from_ts),"
-  " b AS (SELECT crm_local_date (at) AS last, next FROM a WHERE at >= :window_ts)"
-  " SELECT count (*), coalesce (sum ("
+  " b AS (SELECT crm_local_date (at) AS last, next FROM a WHERE at >= :window_ts),"
+  " bs AS (SELECT count (*) AS n, coalesce (sum ("
   "   date (last, '+180 days') <= :as_of_date"
   "   AND (next IS NULL OR (next >= :to_ts"
-  "        AND crm_local_date (next) > date (last, '+180 days')))), 0)"
-  " FROM b";
+  "        AND crm_local_date (next) > date (last, '+180 days')))), 0) AS churned"
+  "  FROM b)"
+  " SELECT qs.n + bs.n, qs.churned + bs.churned FROM qs, bs";
 
 gboolean
 crm_analytics_churn_rate (CrmStore                *store,
@@ -954,8 +973,20 @@ crm_analytics_churn_rate (CrmStore                *store,
 
   if (stmt != NULL)
     {
+      GDate settled;
+      g_autofree char *settled_date = NULL;
+
       g_date_subtract_days (&window, 365);
       bind_named_date_ts (stmt, ":window_ts", &window);
+      /* A last purchase before local midnight of :settled_date has its 180
+       * days over; one from two days after has not. */
+      get_as_of (query, &settled);
+      g_date_subtract_days (&settled, 180);
+      settled_date = date_to_string (&settled);
+      bind_named_text (stmt, ":settled_date", settled_date);
+      bind_named_date_ts (stmt, ":settled_lo_ts", &settled);
+      g_date_add_days (&settled, 2);
+      bind_named_date_ts (stmt, ":settled_hi_ts", &settled);
     }
   return read_ratio (store, stmt, out, error);
 }
