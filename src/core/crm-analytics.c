@@ -311,6 +311,43 @@ two_digits (const char *p,
   return TRUE;
 }
 
+/* The local date of @ts as days since 1970-01-01, for crm_local_date()
+ * and for code that compares many dates in C. FALSE if @ts is no date. */
+static gboolean
+local_day (LocalDateCache *cache,
+           const char     *ts,
+           gint64         *out)
+{
+  int y1, y2, mo, d, h = 0, mi = 0, s = 0;
+  gint64 seconds, hour;
+
+  if (ts == NULL || strlen (ts) < 10 || !two_digits (ts, &y1) || !two_digits (ts + 2, &y2) || ts[4] != '-' ||
+      !two_digits (ts + 5, &mo) || ts[7] != '-' || !two_digits (ts + 8, &d))
+    return FALSE;
+  /* A date without a time is already a local date. */
+  if (ts[10] != 'T' && ts[10] != ' ')
+    {
+      *out = days_from_civil (y1 * 100 + y2, mo, d);
+      return TRUE;
+    }
+  if (!two_digits (ts + 11, &h) || ts[13] != ':' || !two_digits (ts + 14, &mi))
+    return FALSE;
+  if (ts[16] == ':')
+    two_digits (ts + 17, &s);
+  seconds = days_from_civil (y1 * 100 + y2, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  hour = seconds / 3600 - (seconds < 0 && seconds % 3600 != 0);
+  if (hour != cache->hour)
+    {
+      int interval = g_time_zone_find_interval (cache->zone, G_TIME_TYPE_UNIVERSAL, seconds);
+
+      cache->hour = hour;
+      cache->offset = interval >= 0 ? g_time_zone_get_offset (cache->zone, interval) : 0;
+    }
+  seconds += cache->offset;
+  *out = seconds / 86400 - (seconds < 0 && seconds % 86400 != 0);
+  return TRUE;
+}
+
 static void
 sql_local_date (sqlite3_context  *context,
                 int               argc,
@@ -318,41 +355,23 @@ sql_local_date (sqlite3_context  *context,
 {
   LocalDateCache *cache = sqlite3_user_data (context);
   const char *ts = (const char *) sqlite3_value_text (argv[0]);
-  int y1, y2, mo, d, h = 0, mi = 0, s = 0;
-  gint64 seconds, hour;
+  gint64 day;
+  int y, m, d;
   char out[16];
 
-  if (ts == NULL || strlen (ts) < 10 || !two_digits (ts, &y1) || !two_digits (ts + 2, &y2) || ts[4] != '-' ||
-      !two_digits (ts + 5, &mo) || ts[7] != '-' || !two_digits (ts + 8, &d))
+  if (!local_day (cache, ts, &day))
     {
       sqlite3_result_null (context);
       return;
     }
-  /* A date without a time is already a local date. */
-  if (ts[10] == 'T' || ts[10] == ' ')
-    {
-      if (!two_digits (ts + 11, &h) || ts[13] != ':' || !two_digits (ts + 14, &mi))
-        {
-          sqlite3_result_null (context);
-          return;
-        }
-      if (ts[16] == ':')
-        two_digits (ts + 17, &s);
-      seconds = days_from_civil (y1 * 100 + y2, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-      hour = seconds / 3600 - (seconds < 0 && seconds % 3600 != 0);
-      if (hour != cache->hour)
-        {
-          int interval = g_time_zone_find_interval (cache->zone, G_TIME_TYPE_UNIVERSAL, seconds);
-
-          cache->hour = hour;
-          cache->offset = interval >= 0 ? g_time_zone_get_offset (cache->zone, interval) : 0;
-        }
-      seconds += cache->offset;
-      civil_from_days (seconds / 86400 - (seconds < 0 && seconds % 86400 != 0), &y1, &mo, &d);
-      g_snprintf (out, sizeof out, "%04d-%02d-%02d", y1, mo, d);
-    }
-  else
+  /* A date without a time is kept as it is written. */
+  if (ts[10] != 'T' && ts[10] != ' ')
     g_snprintf (out, sizeof out, "%.10s", ts);
+  else
+    {
+      civil_from_days (day, &y, &m, &d);
+      g_snprintf (out, sizeof out, "%04d-%02d-%02d", y, m, d);
+    }
   sqlite3_result_text (context, out, -1, SQLITE_TRANSIENT);
 }
 
@@ -991,25 +1010,91 @@ crm_analytics_churn_rate (CrmStore                *store,
   return read_ratio (store, stmt, out, error);
 }
 
-/* The same for consecutive months in one pass. Each purchase since the
- * first month's window comes with the contact's next purchase: a customer
- * is active at a month's start with last purchase p exactly when p is in
- * the 365 days before the start and the next purchase is not (it is from
- * the start on, or there is none). Purchases followed by another before
- * the first month are no one's last and are left out; the months each
- * remaining purchase counts for are found in C (a join with a table of
- * months cost more than all the rest). :settled_date is @as_of - 180 days:
- * a purchase on it or before has its 180 days over. */
-static const char churn_by_month_sql[] =
-  "WITH p AS ("
-  "  SELECT p.purchased_at AS at,"
-  "   lead (p.purchased_at) OVER (PARTITION BY p.contact_id ORDER BY p.purchased_at) AS next"
-  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
-  "  WHERE p.deleted = 0 AND c.deleted = 0"
-  "  AND p.purchased_at >= :window_ts AND p.purchased_at < :last_start_ts AND" CONTACT_FILTER ")"
-  " SELECT at, next, crm_local_date (at) <= :settled_date,"
-  "  next IS NULL OR crm_local_date (next) > date (crm_local_date (at), '+180 days')"
-  " FROM p WHERE next IS NULL OR next >= :first_start_ts";
+/* The same for consecutive months in one pass. A customer is active at a
+ * month's start with last purchase p exactly when p is in the 365 days
+ * before the start and their next purchase is not (it is from the start
+ * on, or there is none); the months each such pair (p, next) counts for
+ * are found in C (a join with a table of months cost more than all the
+ * rest).
+ *
+ * Customers who bought nothing since the first month's start have one such
+ * pair, their last purchase and none: purchase_stats gives it
+ * (churn_quiet_sql). Only the others' purchases since the first month's
+ * window are read, each customer's in date order through
+ * purchases_contact_at, so the next purchase is the following row
+ * (churn_recent_sql). Without filters no contact is read: deleted
+ * customers are counted again with k = -1. */
+static const char churn_quiet_sql[] =
+  "SELECT k, last_at FROM ("
+  BUYERS_SIGNED ("s.last_at >= :window_ts AND s.last_at < :first_start_ts") ")";
+
+#define CHURN_RECENT(from, where) \
+  "SELECT s.contact_id, p.purchased_at FROM " from \
+  " CROSS JOIN purchases p ON p.contact_id = s.contact_id" \
+  " WHERE " where " AND s.last_at >= :first_start_ts" \
+  " AND p.deleted = 0 AND p.purchased_at >= :window_ts" \
+  " ORDER BY s.last_at, s.contact_id, p.purchased_at"
+
+static const char * const churn_recent_sql[] = {
+  /* k = 1, without filters */
+  CHURN_RECENT ("purchase_stats s", NO_FILTER),
+  /* k = -1: deleted customers, without filters */
+  CHURN_RECENT ("contacts c CROSS JOIN purchase_stats s ON s.contact_id = c.id", NO_FILTER " AND c.deleted = 1"),
+  /* k = 1, with filters */
+  CHURN_RECENT ("purchase_stats s CROSS JOIN contacts c ON c.id = s.contact_id",
+                "NOT" NO_FILTER " AND c.deleted = 0 AND" CONTACT_FILTER),
+};
+#undef CHURN_RECENT
+
+typedef struct
+{
+  guint           n_months;
+  GPtrArray      *bounds;     /* per month: window, start, end (UTC text) */
+  gint64         *active;
+  gint64         *churned;
+  gint64          settled_day;
+  LocalDateCache  cache;
+} ChurnMonths;
+
+/* The months that last purchase @at, followed by @next (NULL: none), is
+ * active and churned in, weighted @k. */
+static void
+churn_months_add (ChurnMonths *cm,
+                  gint64       k,
+                  const char  *at,
+                  const char  *next)
+{
+  gint64 at_day = 0, next_day = 0;
+  gboolean settled, gap;
+
+  if (strcmp (at, cm->bounds->pdata[3 * (cm->n_months - 1) + 1]) >= 0 ||
+      (next != NULL && strcmp (next, cm->bounds->pdata[1]) < 0))
+    return;
+  if (!local_day (&cm->cache, at, &at_day))
+    return;
+  settled = at_day <= cm->settled_day;
+  gap = next == NULL || (local_day (&cm->cache, next, &next_day) && next_day > at_day + 180);
+  for (guint i = 0; i < cm->n_months; i++)
+    {
+      const char *w = cm->bounds->pdata[3 * i], *s = cm->bounds->pdata[3 * i + 1], *e = cm->bounds->pdata[3 * i + 2];
+
+      if (strcmp (at, w) < 0 || strcmp (at, s) >= 0 || (next != NULL && strcmp (next, s) < 0))
+        continue;
+      cm->active[i] += k;
+      if (settled && (next == NULL || (strcmp (next, e) >= 0 && gap)))
+        cm->churned[i] += k;
+    }
+}
+
+/* Binds the months' bounds to @stmt: :window_ts (the first window) and
+ * :first_start_ts. */
+static void
+churn_months_bind (ChurnMonths  *cm,
+                   sqlite3_stmt *stmt)
+{
+  bind_named_text (stmt, ":window_ts", cm->bounds->pdata[0]);
+  bind_named_text (stmt, ":first_start_ts", cm->bounds->pdata[1]);
+}
 
 gboolean
 crm_analytics_churn_is_final (const CrmAnalyticsQuery *query)
@@ -1031,11 +1116,11 @@ crm_analytics_churn_by_month (CrmStore                *store,
                               gboolean                *final,
                               GError                 **error)
 {
-  g_autoptr(CrmCachedStmt) stmt = NULL;
   g_autoptr(GPtrArray) bounds = g_ptr_array_new_with_free_func (g_free);
   g_autofree gint64 *active = g_new0 (gint64, MAX (n_months, 1));
   g_autofree gint64 *churned = g_new0 (gint64, MAX (n_months, 1));
-  g_autofree char *settled_date = NULL;
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  ChurnMonths cm;
   GDate first, as_of;
   gboolean failed = FALSE;
 
@@ -1068,38 +1153,65 @@ crm_analytics_churn_by_month (CrmStore                *store,
   if (n_months == 0)
     return TRUE;
 
-  stmt = prepare_query (store, churn_by_month_sql, query, error);
-  if (stmt == NULL)
-    return FALSE;
+  /* A last purchase on @as_of - 180 days or before has its 180 days over. */
   get_as_of (query, &as_of);
   g_date_subtract_days (&as_of, 180);
-  settled_date = date_to_string (&as_of);
-  bind_named_text (stmt, ":window_ts", bounds->pdata[0]);
-  bind_named_text (stmt, ":first_start_ts", bounds->pdata[1]);
-  bind_named_text (stmt, ":last_start_ts", bounds->pdata[3 * (n_months - 1) + 1]);
-  bind_named_text (stmt, ":settled_date", settled_date);
-  while (step_row (store, stmt, &failed, error))
+  cm = (ChurnMonths) {
+    .n_months = n_months, .bounds = bounds, .active = active, .churned = churned,
+    .settled_day = days_from_civil (g_date_get_year (&as_of), g_date_get_month (&as_of), g_date_get_day (&as_of)),
+    .cache = { zone, G_MININT64, 0 },
+  };
+
+  {
+    g_autoptr(CrmCachedStmt) stmt = prepare_query (store, churn_quiet_sql, query, error);
+
+    if (stmt == NULL)
+      return FALSE;
+    churn_months_bind (&cm, stmt);
+    while (step_row (store, stmt, &failed, error))
+      {
+        const char *at = (const char *) sqlite3_column_text (stmt, 1);
+
+        if (at != NULL)
+          churn_months_add (&cm, sqlite3_column_int64 (stmt, 0), at, NULL);
+      }
+    if (failed)
+      return FALSE;
+  }
+
+  for (guint q = 0; q < G_N_ELEMENTS (churn_recent_sql); q++)
     {
-      const char *at = (const char *) sqlite3_column_text (stmt, 0);
-      const char *next = (const char *) sqlite3_column_text (stmt, 1);
-      gboolean settled = sqlite3_column_int (stmt, 2) != 0;
-      gboolean gap = sqlite3_column_int (stmt, 3) != 0;
+      g_autoptr(CrmCachedStmt) stmt = prepare_query (store, churn_recent_sql[q], query, error);
+      g_autofree char *contact = NULL, *at = NULL;
+      gint64 k = q == 1 ? -1 : 1;
 
-      if (at == NULL)
-        continue;
-      for (guint i = 0; i < n_months; i++)
+      if (stmt == NULL)
+        return FALSE;
+      churn_months_bind (&cm, stmt);
+      /* Each row's purchase is the next of the row before, if the same
+       * customer's. */
+      while (step_row (store, stmt, &failed, error))
         {
-          const char *w = bounds->pdata[3 * i], *s = bounds->pdata[3 * i + 1], *e = bounds->pdata[3 * i + 2];
+          const char *id = (const char *) sqlite3_column_text (stmt, 0);
+          const char *next = (const char *) sqlite3_column_text (stmt, 1);
+          gboolean same = contact != NULL && g_strcmp0 (id, contact) == 0;
 
-          if (strcmp (at, w) < 0 || strcmp (at, s) >= 0 || (next != NULL && strcmp (next, s) < 0))
-            continue;
-          active[i]++;
-          if (settled && (next == NULL || (strcmp (next, e) >= 0 && gap)))
-            churned[i]++;
+          if (at != NULL)
+            churn_months_add (&cm, k, at, same ? next : NULL);
+          if (!same)
+            {
+              g_free (contact);
+              contact = g_strdup (id);
+            }
+          g_free (at);
+          at = g_strdup (next);
         }
+      if (failed)
+        return FALSE;
+      if (at != NULL)
+        churn_months_add (&cm, k, at, NULL);
     }
-  if (failed)
-    return FALSE;
+
   for (guint i = 0; i < n_months; i++)
     ratio_set (&out[i], churned[i], active[i]);
   return TRUE;
