@@ -704,10 +704,15 @@ test_store_hlc_persists (StoreFixture  *f,
 #define DOWNGRADE_MIGRATION_7 \
   "DROP INDEX activities_open_tasks;"
 
-#define DOWNGRADE_MIGRATION_9 \
+/* What migration 10 added. */
+#define DOWNGRADE_MIGRATION_10 \
   "DROP TRIGGER purchases_stats_insert; DROP TRIGGER purchases_stats_update; DROP TRIGGER purchases_stats_delete;" \
   "DROP TABLE purchase_stats; DROP TABLE purchase_hours; DROP INDEX contacts_created;" \
   "DROP INDEX contacts_lifecycle; CREATE INDEX contacts_lifecycle ON contacts (deleted, lifecycle);"
+
+/* What migration 9 added. */
+#define DOWNGRADE_MIGRATION_9 \
+  "ALTER TABLE conflicts DROP COLUMN remote_by;"
 
 #define DOWNGRADE_MIGRATION_8 \
   "DROP INDEX purchases_at_amount; DROP INDEX purchases_contact_at; DROP INDEX contacts_analytics;" \
@@ -746,11 +751,11 @@ plan_covered_by (CrmStore   *store,
   return found;
 }
 
-/* A version 8 database with purchases gets the purchase summaries filled
+/* A version 9 database with purchases gets the purchase summaries filled
  * from them (deleted purchases left out), and their triggers from then on. */
 static void
-test_store_migration_9 (StoreFixture  *f,
-                        gconstpointer  data)
+test_store_migration_10 (StoreFixture  *f,
+                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
@@ -764,8 +769,8 @@ test_store_migration_9 (StoreFixture  *f,
     " ('00000000-0000-7000-8000-000000000p04', 'x', 'x', '%s', 'p', 80, '2024-03-05T10:40:00Z', 0);",
     a, a, a, b);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_9 "PRAGMA user_version = 8", NULL, NULL, NULL), ==, SQLITE_OK);
-  /* Written while version 8, with no trigger to count them. */
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 "PRAGMA user_version = 9", NULL, NULL, NULL), ==, SQLITE_OK);
+  /* Written while version 9, with no trigger to count them. */
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
@@ -794,6 +799,28 @@ test_store_migration_9 (StoreFixture  *f,
   g_assert_cmpint (store_query_int (f->store, "SELECT revenue FROM purchase_hours WHERE hour = '2024-03-05T10'"), ==, 20);
 }
 
+/* A version 8 database keeps its open conflicts and gets a place for who
+ * made the other change (not known for the old ones). */
+static void
+test_store_migration_9 (StoreFixture  *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = crm_store_get_db (f->store);
+
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
+                                 "INSERT INTO conflicts (table_name, row_id, field, local_value, remote_value, winner, created_at)"
+                                 " VALUES ('contacts', 'x', 'title', '\"经理\"', '\"总监\"', 'remote', '2026-12-01T00:00:00Z');"
+                                 "PRAGMA user_version = 8", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  f->store = crm_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, crm_store_get_latest_schema_version ());
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM conflicts WHERE field = 'title'"
+                                    " AND remote_value = '\"总监\"' AND remote_by IS NULL"), ==, 1);
+}
+
 /* A version 7 database gets the covering indexes of the analytics (in
  * place of the narrower purchase indexes), and a month's revenue by buyer
  * reads no purchase or contact row. */
@@ -804,7 +831,7 @@ test_store_migration_8 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 "PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 "PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -837,7 +864,7 @@ test_store_migration_7 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -874,7 +901,7 @@ test_store_migration_6 (StoreFixture  *f,
   g_object_set (campaign, "name", "春节问候", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (campaign), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -910,7 +937,7 @@ test_store_migration_5 (StoreFixture  *f,
   g_object_set (complaint, "kind", "complaint", "contact-id", contact, "subject", "Broken", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (complaint), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -946,8 +973,7 @@ test_store_migration_4 (StoreFixture  *f,
                                  "DROP INDEX deals_pipeline;"
                                  "ALTER TABLE deals DROP COLUMN position; ALTER TABLE deals DROP COLUMN notes;"
                                  "ALTER TABLE pipelines DROP COLUMN monthly_target;"
-                                 DOWNGRADE_MIGRATION_9
-                                 DOWNGRADE_MIGRATION_8
+                                 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8
                                  DOWNGRADE_MIGRATION_7
                                  DOWNGRADE_MIGRATION_5
                                  DOWNGRADE_MIGRATION_6
@@ -1028,6 +1054,7 @@ main (int    argc,
   STORE_TEST ("/store/migration-7", test_store_migration_7);
   STORE_TEST ("/store/migration-8", test_store_migration_8);
   STORE_TEST ("/store/migration-9", test_store_migration_9);
+  STORE_TEST ("/store/migration-10", test_store_migration_10);
   STORE_TEST ("/store/company-name", test_store_company_name);
 
   ret = g_test_run ();

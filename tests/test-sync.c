@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "crm-contact.h"
 #include "crm-hlc.h"
@@ -48,6 +49,7 @@ server_thread (gpointer data)
   g_assert_true (crm_server_add_user (server, "bob", PASSWORD, "sales", "north", &error));
   g_assert_true (crm_server_add_user (server, "carol", PASSWORD, "sales", "south", &error));
   g_assert_true (crm_server_add_user (server, "ann", PASSWORD, "analyst", NULL, &error));
+  g_assert_true (crm_server_add_user (server, "dave", PASSWORD, "admin", NULL, &error));
   g_assert_true (crm_server_listen (server, "127.0.0.1", 0, &error));
 
   g_mutex_lock (&f->mutex);
@@ -328,13 +330,13 @@ test_same_field_conflict (Fixture       *f,
   gint64 conflict_id;
 
   sync_as (f, f->a, "alice");
-  sync_as (f, f->b, "alice");
+  sync_as (f, f->b, "dave");
 
   /* B's edit is later, so B wins on both sides, whatever the push order. */
   set_field (f->a, id, "title", "经理");
   set_field (f->b, id, "title", "总监");
   sync_as (f, f->a, "alice");
-  sync_as (f, f->b, "alice");
+  sync_as (f, f->b, "dave");
   sync_as (f, f->a, "alice");
 
   ta = get_field (f->a, id, "title");
@@ -347,13 +349,16 @@ test_same_field_conflict (Fixture       *f,
   /* A, whose value lost, hears of it too, from its side. */
   g_assert_cmpint (count (f->a, "SELECT count(*) FROM conflicts WHERE field = 'title' AND winner = 'remote'"
                                 " AND local_value = '\"经理\"' AND remote_value = '\"总监\"' AND resolved = 0"), ==, 1);
+  /* Each side is told who made the other change. */
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM conflicts WHERE remote_by = 'alice'"), ==, 1);
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM conflicts WHERE remote_by = 'dave'"), ==, 1);
 
   /* A person flips it: the loser becomes current everywhere. */
   conflict_id = count (f->b, "SELECT id FROM conflicts");
   g_assert_true (crm_sync_resolve_conflict (f->b, conflict_id, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (crm_sync_count_conflicts (f->b), ==, 0);
-  sync_as (f, f->b, "alice");
+  sync_as (f, f->b, "dave");
   sync_as (f, f->a, "alice");
   g_clear_pointer (&ta, g_free);
   g_clear_pointer (&tb, g_free);
@@ -374,24 +379,25 @@ test_delete_wins (Fixture       *f,
   gint64 conflict_id;
 
   sync_as (f, f->a, "alice");
-  sync_as (f, f->b, "alice");
+  sync_as (f, f->b, "dave");
 
   g_assert_true (crm_store_delete (f->a, CRM_TYPE_CONTACT, id, &error));
   set_field (f->b, id, "notes", "还在跟进");
   sync_as (f, f->a, "alice");
-  sync_as (f, f->b, "alice");
+  sync_as (f, f->b, "dave");
   sync_as (f, f->a, "alice");
 
   contact = crm_store_get (f->b, CRM_TYPE_CONTACT, id, &error);
   g_assert_true (crm_record_get_deleted (contact));
   g_clear_object (&contact);
-  g_assert_cmpint (count (f->b, "SELECT count(*) FROM conflicts WHERE kind = 'delete_edit' AND resolved = 0"), ==, 1);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM conflicts WHERE kind = 'delete_edit' AND resolved = 0"
+                                " AND remote_by = 'alice'"), ==, 1);
 
   /* Keep mine restores the row with the edit, on both replicas. */
   conflict_id = count (f->b, "SELECT id FROM conflicts WHERE kind = 'delete_edit'");
   g_assert_true (crm_sync_resolve_conflict (f->b, conflict_id, TRUE, &error));
   g_assert_no_error (error);
-  sync_as (f, f->b, "alice");
+  sync_as (f, f->b, "dave");
   sync_as (f, f->a, "alice");
   contact = crm_store_get (f->a, CRM_TYPE_CONTACT, id, &error);
   g_assert_false (crm_record_get_deleted (contact));
@@ -745,6 +751,55 @@ test_large_pull_resumes (Fixture       *f,
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM outbox"), ==, 0);
 }
 
+/* Rows with long notes: a page ends at a size as well as at a row count,
+ * so no answer grows past what a client accepts. */
+static void
+test_pull_page_bounded_by_size (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmSyncEngine) engine = NULL;
+  g_autoptr(GString) notes = g_string_new (NULL);
+  CrmSyncStats stats = { 0 };
+  guint n = 48;
+  gint64 first_page;
+
+  /* 200 KiB of notes each: about 9.6 MB in all, more than one answer may hold. */
+  while (notes->len < 200 * 1024)
+    g_string_append (notes, "跟进记录：客户要求报价。");
+  g_assert_true (crm_store_begin (f->a, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("长备注%02u", i);
+      g_autofree char *id = add_contact (f->a, "name", name, "notes", notes->str, NULL);
+    }
+  g_assert_true (crm_store_commit (f->a, &error));
+  engine = crm_sync_engine_new (f->a, f->url);
+  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  crm_sync_engine_set_batch_size (engine, 10);
+  crm_sync_engine_run (engine, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, n);
+  g_clear_object (&engine);
+
+  engine = crm_sync_engine_new (f->b, f->url);
+  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  crm_sync_engine_set_page_size (engine, CRM_SYNC_MAX_PAGE);
+  crm_sync_engine_set_max_pages (engine, 1);
+  g_assert_false (crm_sync_engine_run (engine, NULL, &stats, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  first_page = count (f->b, "SELECT count(*) FROM contacts");
+  g_assert_cmpint (first_page, >, 0);
+  g_assert_cmpint (first_page, <, n);
+
+  crm_sync_engine_set_max_pages (engine, 0);
+  crm_sync_engine_run (engine, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, n);
+  g_assert_cmpint (count (f->b, "SELECT min (length (notes)) = max (length (notes)) FROM contacts"), ==, 1);
+}
+
 static void
 on_run_done (GObject      *source,
              GAsyncResult *result,
@@ -824,6 +879,12 @@ test_write_survives_restart (Fixture       *f,
 }
 
 /* crm-server as its own process, to kill it with SIGKILL mid-push. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static GSubprocess *
 spawn_server (const char *db,
               guint16     port)
@@ -831,9 +892,13 @@ spawn_server (const char *db,
   g_autofree char *exe = g_build_filename (CRM_BUILD_ROOT, "src", "server", "crm-server", NULL);
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_autoptr(GError) error = NULL;
-  GSubprocess *server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                          exe, "--db", db, "--listen", listen, NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  GSubprocess *server;
 
+  /* A failed assertion must not leave the server running (and the test
+   * runner waiting on its output). */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server = g_subprocess_launcher_spawn (launcher, &error, exe, "--db", db, "--listen", listen, NULL);
   g_assert_no_error (error);
   return server;
 }
@@ -931,7 +996,8 @@ test_server_killed_mid_push (Fixture       *f,
   reader = crm_sync_engine_new (f->b, url);
   crm_sync_engine_set_credentials (reader, "alice", PASSWORD);
   crm_sync_engine_set_page_size (reader, CRM_SYNC_MAX_PAGE);
-  g_assert_true (crm_sync_engine_run (reader, NULL, &stats, &error));
+  crm_sync_engine_run (reader, NULL, &stats, &error);
+  g_assert_no_error (error);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, n);
   g_assert_cmpint (count (f->b, "SELECT count(DISTINCT name) FROM contacts"), ==, n);
   g_subprocess_send_signal (server, SIGTERM);
@@ -959,6 +1025,7 @@ main (int    argc,
   ADD ("/sync/large-pull-resumes", test_large_pull_resumes);
   ADD ("/sync/async", test_async);
   ADD ("/sync/token-revoked-relogin", test_token_revoked_relogin);
+  ADD ("/sync/pull-page-bounded-by-size", test_pull_page_bounded_by_size);
   ADD ("/sync/write-survives-restart", test_write_survives_restart);
   ADD ("/sync/server-killed-mid-push", test_server_killed_mid_push);
 #undef ADD

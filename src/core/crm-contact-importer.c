@@ -1179,19 +1179,18 @@ static gboolean
 open_csv (CrmContactImporter  *self,
           const char          *path,
           CrmCsvReader       **out_reader,
-          GCancellable        *cancellable,
           GError             **error)
 {
   g_autoptr(CrmCsvReader) reader = NULL;
   g_autoptr(GError) local_error = NULL;
   CrmCsvReadResult result;
 
-  reader = crm_csv_reader_new_for_path (path, self->encoding, cancellable, error);
+  reader = crm_csv_reader_new_for_path (path, self->encoding, NULL, error);
   if (reader == NULL)
     return FALSE;
 
   /* The header is the first row that is not blank. */
-  result = crm_csv_reader_read_row (reader, cancellable, &local_error);
+  result = crm_csv_reader_read_row (reader, NULL, &local_error);
   if (result == CRM_CSV_READ_END)
     {
       g_set_error (error, CRM_IMPORT_ERROR, CRM_IMPORT_ERROR_EMPTY,
@@ -1257,12 +1256,15 @@ crm_contact_importer_run (CrmContactImporter    *self,
   g_hash_table_remove_all (self->organizations);
   self->run = crm_import_run_new (self->store, "contacts", self->dry_run);
 
+  /* Opening reads only the header and a sample, so it is not cancelled:
+   * a cancel that comes this early still leaves a "cancelled" run on
+   * record, like one that comes later. */
   is_vcard = is_vcard_file (path);
   if (is_vcard)
     {
       g_autoptr(GFile) file = g_file_new_for_path (path);
 
-      vcard_in = g_file_read (file, cancellable, error);
+      vcard_in = g_file_read (file, NULL, error);
       if (vcard_in == NULL)
         return FALSE;
       vcard = crm_vcard_reader_new (G_INPUT_STREAM (vcard_in));
@@ -1272,7 +1274,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
     }
   else
     {
-      if (!open_csv (self, path, &reader, cancellable, error))
+      if (!open_csv (self, path, &reader, error))
         return FALSE;
       csv_source.reader = reader;
     }

@@ -531,7 +531,12 @@ static const char migration_8[] =
   "CREATE INDEX purchases_contact_at ON purchases (contact_id, purchased_at, deleted);\n"
   "CREATE INDEX contacts_analytics ON contacts (id, deleted, owner_id, province, rfm_segment);\n";
 
-/* Migration 9's triggers: what a purchase adds to the summaries and takes
+/* Who made the other side of a conflict (the server's user name), so the
+ * conflicts view can say more than "another computer". */
+static const char migration_9[] =
+  "ALTER TABLE conflicts ADD COLUMN remote_by TEXT;\n";
+
+/* Migration 10's triggers: what a purchase adds to the summaries and takes
  * away from them. */
 /* Adding NEW (an insert, or the new side of an update). */
 #define STATS_ADD_NEW \
@@ -557,7 +562,7 @@ static const char migration_8[] =
   "  WHERE hour = substr (OLD.purchased_at, 1, 13) AND OLD.deleted = 0;\n" \
   "  DELETE FROM purchase_hours WHERE hour = substr (OLD.purchased_at, 1, 13) AND orders <= 0;\n"
 
-/* Version 9: purchase summaries the analytics read instead of history.
+/* Version 10: purchase summaries the analytics read instead of history.
  *
  * The monthly report asked every customer's first and last purchase, and
  * sums over a year or more, of all purchases; with 5 million of them that
@@ -580,7 +585,7 @@ static const char migration_8[] =
  * Two contact indexes for the same report: the leads of a period (by
  * created_at, which nothing indexed), and the lifecycle distribution
  * (contacts_lifecycle gains the override, so it is read alone). */
-static const char migration_9[] =
+static const char migration_10[] =
   "CREATE TABLE purchase_stats (\n"
   "  contact_id TEXT PRIMARY KEY NOT NULL,\n"
   "  first_at TEXT,\n"
@@ -641,6 +646,7 @@ static const Migration migrations[] = {
   { migration_7, NULL },
   { migration_8, NULL },
   { migration_9, NULL },
+  { migration_10, NULL },
 };
 
 /* Tables replicated through the outbox, in dependency order. */

@@ -521,7 +521,7 @@ sqlite_put_row (CrmServerBackend  *backend,
     {
       JsonArray *pair = JSON_NODE_HOLDS_ARRAY (entry) ? json_node_get_array (entry) : NULL;
 
-      if (pair != NULL && json_array_get_length (pair) == 2 &&
+      if (pair != NULL && json_array_get_length (pair) >= 2 &&
           json_array_get_int_element (pair, 1) == 0)
         json_node_set_int (json_array_get_element (pair, 1), seq);
     }

@@ -521,15 +521,33 @@ hlc_client (const char *hlc)
   return hlc != NULL && strlen (hlc) > 30 ? hlc + 30 : "";
 }
 
+/* A field's meta: [hlc, seq, author]. The author (the user's name) lets a
+ * conflict say who made the other change; rows written before it was
+ * kept have only [hlc, seq]. */
 static JsonArray *
 meta_pair (const char *hlc,
-           gint64      seq)
+           gint64      seq,
+           const char *author)
 {
   JsonArray *pair = json_array_new ();
 
   json_array_add_string_element (pair, hlc);
   json_array_add_int_element (pair, seq);
+  if (author != NULL)
+    json_array_add_string_element (pair, author);
   return pair;
+}
+
+static const char *
+meta_author (JsonArray *pair)
+{
+  JsonNode *node;
+
+  if (pair == NULL || json_array_get_length (pair) < 3)
+    return NULL;
+  node = json_array_get_element (pair, 2);
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
 }
 
 static JsonObject *
@@ -539,7 +557,8 @@ conflict_object (const char *kind,
                  JsonNode   *pushed,
                  const char *pushed_hlc,
                  JsonNode   *server,
-                 const char *server_hlc)
+                 const char *server_hlc,
+                 const char *server_by)
 {
   JsonObject *c = json_object_new ();
 
@@ -552,6 +571,8 @@ conflict_object (const char *kind,
   json_object_set_member (c, "server_value", server ? json_node_copy (server) : json_node_new (JSON_NODE_NULL));
   if (server_hlc != NULL)
     json_object_set_string_member (c, "server_hlc", server_hlc);
+  if (server_by != NULL)
+    json_object_set_string_member (c, "server_by", server_by);
   return c;
 }
 
@@ -667,6 +688,7 @@ tell_other_client (CrmServer        *self,
                    const char       *its_hlc,
                    JsonNode         *pushed_value,
                    const char       *pushed_hlc,
+                   const char       *pushed_by,
                    GError          **error)
 {
   g_autoptr(JsonObject) c = json_object_new ();
@@ -683,6 +705,7 @@ tell_other_client (CrmServer        *self,
   json_object_set_string_member (c, "local_hlc", its_hlc);
   json_object_set_member (c, "remote_value", json_node_copy (pushed_value));
   json_object_set_string_member (c, "remote_hlc", pushed_hlc);
+  json_object_set_string_member (c, "remote_by", pushed_by);
   body = crm_sync_object_to_string (c, NULL);
   return self->backend->vtable->add_conflict (self->backend, hlc_client (its_hlc), body, error);
 }
@@ -756,13 +779,13 @@ apply_mutation (CrmServer        *self,
       while (json_object_iter_next (&iter, &field, &value))
         {
           json_object_set_member (row->data, field, json_node_copy (value));
-          json_object_set_array_member (row->meta, field, meta_pair (hlc, 0));
+          json_object_set_array_member (row->meta, field, meta_pair (hlc, 0, session->user->name));
         }
       /* A rep's new customer is theirs unless they name another owner. */
       if (row_string (row->data, "owner_id") == NULL)
         {
           json_object_set_string_member (row->data, "owner_id", session->user->id);
-          json_object_set_array_member (row->meta, "owner_id", meta_pair (hlc, 0));
+          json_object_set_array_member (row->meta, "owner_id", meta_pair (hlc, 0, session->user->name));
         }
       row->deleted = json_object_has_member (row->data, "deleted") &&
                      JSON_NODE_HOLDS_VALUE (json_object_get_member (row->data, "deleted")) &&
@@ -779,7 +802,7 @@ apply_mutation (CrmServer        *self,
         {
           row->deleted = TRUE;
           json_object_set_int_member (row->data, "deleted", 1);
-          json_object_set_array_member (row->meta, "deleted", meta_pair (hlc, 0));
+          json_object_set_array_member (row->meta, "deleted", meta_pair (hlc, 0, session->user->name));
           changed = TRUE;
         }
     }
@@ -787,6 +810,7 @@ apply_mutation (CrmServer        *self,
     {
       JsonArray *deleted_pair = json_object_get_array_member (row->meta, "deleted");
       const char *deleted_hlc = deleted_pair ? json_array_get_string_element (deleted_pair, 0) : NULL;
+      const char *deleted_by = meta_author (deleted_pair);
       /* Only a restore made after the delete undoes it: an insert or edit
        * sent again later (after client_diverged) carries an older clock. */
       gboolean restore = json_object_has_member (m->patch, "deleted") &&
@@ -801,7 +825,7 @@ apply_mutation (CrmServer        *self,
            * editor keeps the edit in a conflict that can restore the row. */
           g_autoptr(JsonNode) pushed = json_node_init_object (json_node_alloc (), m->patch);
           json_array_add_object_element (conflicts,
-            conflict_object ("delete_edit", NULL, "remote", pushed, hlc, NULL, deleted_hlc));
+            conflict_object ("delete_edit", NULL, "remote", pushed, hlc, NULL, deleted_hlc, deleted_by));
         }
       else
         {
@@ -816,6 +840,7 @@ apply_mutation (CrmServer        *self,
               JsonArray *pair = json_object_get_array_member (row->meta, field);
               const char *server_hlc = pair ? json_array_get_string_element (pair, 0) : NULL;
               gint64 server_seq = pair ? json_array_get_int_element (pair, 1) : 0;
+              const char *server_by = meta_author (pair);
               JsonNode *server_value = json_object_get_member (row->data, field);
               gboolean concurrent = server_seq > m->base_version &&
                                     g_strcmp0 (hlc_client (server_hlc), hlc_client (hlc)) != 0;
@@ -825,21 +850,23 @@ apply_mutation (CrmServer        *self,
                   if (concurrent && !json_equal (server_value, value))
                     {
                       json_array_add_object_element (conflicts,
-                        conflict_object ("field", field, "local", value, hlc, server_value, server_hlc));
-                      if (!tell_other_client (self, m, field, "remote", server_value, server_hlc, value, hlc, error))
+                        conflict_object ("field", field, "local", value, hlc, server_value, server_hlc, server_by));
+                      if (!tell_other_client (self, m, field, "remote", server_value, server_hlc, value, hlc,
+                                          session->user->name, error))
                         return NULL;
                     }
                   if (!json_equal (server_value, value) || server_hlc == NULL)
                     changed = TRUE;
                   json_object_set_member (row->data, field, json_node_copy (value));
-                  json_object_set_array_member (row->meta, field, meta_pair (hlc, 0));
+                  json_object_set_array_member (row->meta, field, meta_pair (hlc, 0, session->user->name));
                 }
               else if (!json_equal (server_value, value))
                 {
                   json_array_add_object_element (conflicts,
-                    conflict_object ("field", field, "remote", value, hlc, server_value, server_hlc));
+                    conflict_object ("field", field, "remote", value, hlc, server_value, server_hlc, server_by));
                   if (concurrent &&
-                      !tell_other_client (self, m, field, "local", server_value, server_hlc, value, hlc, error))
+                      !tell_other_client (self, m, field, "local", server_value, server_hlc, value, hlc,
+                                         session->user->name, error))
                     return NULL;
                 }
             }
@@ -1044,6 +1071,52 @@ query_int (GHashTable  *query,
   return TRUE;
 }
 
+/* About how many bytes @object takes as JSON text (escapes aside), without
+ * writing it out. */
+static gsize
+estimate_node_size (JsonNode *node)
+{
+  gsize size = 2;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *member;
+        JsonNode *child;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &member, &child))
+          size += strlen (member) + 4 + estimate_node_size (child);
+        return size;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          size += 1 + estimate_node_size (json_array_get_element (array, i));
+        return size;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        return size + strlen (json_node_get_string (node));
+      return 20;
+    case JSON_NODE_NULL:
+    default:
+      return 4;
+    }
+}
+
+static gsize
+estimate_json_size (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return estimate_node_size (node);
+}
+
 static void
 handle_pull (SoupServer        *server,
              SoupServerMessage *msg,
@@ -1060,6 +1133,7 @@ handle_pull (SoupServer        *server,
   g_autofree char *detail = NULL;
   JsonArray *changes;
   gint64 cursor, limit, schema, max_seq, next_cursor, ack;
+  gsize page_bytes = 0;
 
   if (g_strcmp0 (soup_server_message_get_method (msg), "GET") != 0)
     {
@@ -1122,10 +1196,22 @@ handle_pull (SoupServer        *server,
       if (!session_sees (&session, row->scope_owner))
         json_object_set_string_member (change, "op", "remove");
       else if (row->deleted)
-        json_object_set_string_member (change, "op", "delete");
+        {
+          const char *author = meta_author (json_object_get_array_member (row->meta, "deleted"));
+
+          json_object_set_string_member (change, "op", "delete");
+          if (author != NULL)
+            {
+              JsonObject *authors = json_object_new ();
+
+              json_object_set_string_member (authors, "deleted", author);
+              json_object_set_object_member (change, "by", authors);
+            }
+        }
       else
         {
           JsonObject *hlcs = json_object_new ();
+          JsonObject *authors = json_object_new ();
           JsonObjectIter iter;
           const char *field;
           JsonNode *pair;
@@ -1133,11 +1219,26 @@ handle_pull (SoupServer        *server,
           json_object_iter_init (&iter, row->meta);
           while (json_object_iter_next (&iter, &field, &pair))
             if (JSON_NODE_HOLDS_ARRAY (pair))
-              json_object_set_string_member (hlcs, field,
-                                             json_array_get_string_element (json_node_get_array (pair), 0));
+              {
+                const char *author = meta_author (json_node_get_array (pair));
+
+                json_object_set_string_member (hlcs, field,
+                                               json_array_get_string_element (json_node_get_array (pair), 0));
+                if (author != NULL)
+                  json_object_set_string_member (authors, field, author);
+              }
           json_object_set_string_member (change, "op", "put");
           json_object_set_object_member (change, "row", json_object_ref (row->data));
           json_object_set_object_member (change, "hlc", hlcs);
+          json_object_set_object_member (change, "by", authors);
+        }
+      /* A page also ends at a size, so rows with long texts never make an
+       * answer larger than a client takes; it has at least one row. */
+      page_bytes += estimate_json_size (change);
+      if (i > 0 && page_bytes > CRM_SYNC_MAX_PAGE_BYTES)
+        {
+          json_object_unref (change);
+          break;
         }
       json_array_add_object_element (changes, change);
       next_cursor = row->seq;

@@ -192,6 +192,7 @@ request (CrmSyncEngine  *self,
   g_autoptr(GBytes) response = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) parse_error = NULL;
   guint status;
 
   if (msg == NULL)
@@ -232,7 +233,7 @@ request (CrmSyncEngine  *self,
     gsize length;
     const char *data = g_bytes_get_data (response, &length);
 
-    body = length > 0 ? crm_sync_parse_object (data, length, NULL) : NULL;
+    body = length > 0 ? crm_sync_parse_answer (data, length, &parse_error) : NULL;
   }
 
   if (status < 200 || status >= 300)
@@ -249,8 +250,11 @@ request (CrmSyncEngine  *self,
     }
   if (body == NULL)
     {
-      g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
-                           _("The server's answer is not JSON. Is the address that of a CRM server?"));
+      if (g_error_matches (parse_error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_TOO_LARGE))
+        g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER, parse_error->message);
+      else
+        g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
+                             _("The server's answer is not JSON. Is the address that of a CRM server?"));
       return FALSE;
     }
   if (out_body != NULL)
@@ -400,6 +404,7 @@ record_conflict (CrmSyncEngine  *self,
                  const char     *local_hlc,
                  JsonNode       *remote_value,
                  const char     *remote_hlc,
+                 const char     *remote_by,
                  const char     *winner,
                  CrmSyncStats   *stats,
                  GError        **error)
@@ -409,8 +414,8 @@ record_conflict (CrmSyncEngine  *self,
     "  AND local_hlc IS ? AND resolved = 0";
   static const char insert_sql[] =
     "INSERT INTO conflicts (table_name, row_id, field, kind, local_value, remote_value,\n"
-    "  local_hlc, remote_hlc, winner, created_at)\n"
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, strftime ('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+    "  local_hlc, remote_hlc, remote_by, winner, created_at)\n"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime ('%Y-%m-%dT%H:%M:%fZ', 'now'))";
   g_autofree char *local_text = node_to_text (local_value);
   g_autofree char *remote_text = node_to_text (remote_value);
 
@@ -440,7 +445,8 @@ record_conflict (CrmSyncEngine  *self,
     crm_stmt_bind_text (stmt, 6, remote_text);
     crm_stmt_bind_text (stmt, 7, local_hlc);
     crm_stmt_bind_text (stmt, 8, remote_hlc);
-    crm_stmt_bind_text (stmt, 9, winner);
+    crm_stmt_bind_text (stmt, 9, remote_by);
+    crm_stmt_bind_text (stmt, 10, winner);
     if (!crm_store_step_done (self->store, stmt, error))
       return FALSE;
   }
@@ -581,7 +587,7 @@ handle_push_results (CrmSyncEngine  *self,
         {
           JsonNode *cnode = json_array_get_element (conflicts, j);
           JsonObject *c;
-          const char *kind, *field, *winner, *pushed_hlc, *server_hlc;
+          const char *kind, *field, *winner, *pushed_hlc, *server_hlc, *server_by;
 
           if (!JSON_NODE_HOLDS_OBJECT (cnode))
             continue;
@@ -591,10 +597,11 @@ handle_push_results (CrmSyncEngine  *self,
               !crm_sync_get_string (c, "winner", FALSE, &winner, error) ||
               !crm_sync_get_string (c, "pushed_hlc", TRUE, &pushed_hlc, error) ||
               !crm_sync_get_string (c, "server_hlc", TRUE, &server_hlc, error) ||
+              !crm_sync_get_string (c, "server_by", TRUE, &server_by, error) ||
               !record_conflict (self, table, row_id, field,
                                 g_str_equal (kind, "delete_edit") ? "delete_edit" : "field",
                                 json_object_get_member (c, "pushed_value"), pushed_hlc,
-                                json_object_get_member (c, "server_value"), server_hlc,
+                                json_object_get_member (c, "server_value"), server_hlc, server_by,
                                 g_str_equal (winner, "local") ? "local" : "remote",
                                 stats, error))
             {
@@ -852,6 +859,7 @@ apply_put (CrmSyncEngine  *self,
            gint64          seq,
            JsonObject     *row,
            JsonObject     *hlcs,
+           JsonObject     *authors,
            CrmSyncStats   *stats,
            GError        **error)
 {
@@ -906,7 +914,9 @@ apply_put (CrmSyncEngine  *self,
           else if (crm_hlc_compare (local_hlc, remote_hlc) > 0)
             continue;   /* the unpushed local edit is newer and will win on the server too */
           else if (!record_conflict (self, table, id, field, "field", local_value, local_hlc,
-                                     value, remote_hlc, "remote", stats, error))
+                                     value, remote_hlc,
+                                     authors ? json_object_get_string_member_with_default (authors, field, NULL) : NULL,
+                                     "remote", stats, error))
             return FALSE;
         }
       if (g_str_equal (field, "deleted"))
@@ -1014,6 +1024,7 @@ apply_delete (CrmSyncEngine  *self,
               const char     *table,
               const char     *id,
               gint64          seq,
+              JsonObject     *authors,
               CrmSyncStats   *stats,
               GError        **error)
 {
@@ -1044,6 +1055,7 @@ apply_delete (CrmSyncEngine  *self,
         }
       node = json_node_init_object (json_node_alloc (), edit);
       if (!record_conflict (self, table, id, NULL, "delete_edit", node, local_hlc, NULL, NULL,
+                            authors ? json_object_get_string_member_with_default (authors, "deleted", NULL) : NULL,
                             "remote", stats, error))
         return FALSE;
     }
@@ -1116,7 +1128,7 @@ apply_conflicts (CrmSyncEngine  *self,
     {
       JsonNode *node = json_array_get_element (conflicts, i);
       JsonObject *c;
-      const char *table, *row_id, *field, *winner, *local_hlc, *remote_hlc;
+      const char *table, *row_id, *field, *winner, *local_hlc, *remote_hlc, *remote_by;
       gint64 id;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -1128,14 +1140,15 @@ apply_conflicts (CrmSyncEngine  *self,
           !crm_sync_get_string (c, "field", TRUE, &field, error) ||
           !crm_sync_get_string (c, "winner", FALSE, &winner, error) ||
           !crm_sync_get_string (c, "local_hlc", TRUE, &local_hlc, error) ||
-          !crm_sync_get_string (c, "remote_hlc", TRUE, &remote_hlc, error))
+          !crm_sync_get_string (c, "remote_hlc", TRUE, &remote_hlc, error) ||
+          !crm_sync_get_string (c, "remote_by", TRUE, &remote_by, error))
         return FALSE;
       ack = MAX (ack, id);
       if (!crm_store_table_is_synced (table))
         continue;
       if (!record_conflict (self, table, row_id, field, "field",
                             json_object_get_member (c, "local_value"), local_hlc,
-                            json_object_get_member (c, "remote_value"), remote_hlc,
+                            json_object_get_member (c, "remote_value"), remote_hlc, remote_by,
                             g_strcmp0 (winner, "local") == 0 ? "local" : "remote", stats, error))
         return FALSE;
     }
@@ -1154,7 +1167,7 @@ apply_change (CrmSyncEngine  *self,
               CrmSyncStats   *stats,
               GError        **error)
 {
-  JsonObject *change, *row, *hlcs;
+  JsonObject *change, *row, *hlcs, *authors;
   const char *op, *table, *id;
   gint64 seq;
 
@@ -1170,7 +1183,8 @@ apply_change (CrmSyncEngine  *self,
       !crm_sync_get_string (change, "id", FALSE, &id, error) ||
       !crm_sync_get_int (change, "seq", FALSE, 1, G_MAXINT64, &seq, error) ||
       !crm_sync_get_object (change, "row", TRUE, &row, error) ||
-      !crm_sync_get_object (change, "hlc", TRUE, &hlcs, error))
+      !crm_sync_get_object (change, "hlc", TRUE, &hlcs, error) ||
+      !crm_sync_get_object (change, "by", TRUE, &authors, error))
     return FALSE;
   if (table_columns (self, table) == NULL || strlen (id) != 36)
     {
@@ -1181,9 +1195,9 @@ apply_change (CrmSyncEngine  *self,
     }
 
   if (g_str_equal (op, "put") && row != NULL)
-    return apply_put (self, table, id, seq, row, hlcs, stats, error);
+    return apply_put (self, table, id, seq, row, hlcs, authors, stats, error);
   if (g_str_equal (op, "delete"))
-    return apply_delete (self, table, id, seq, stats, error);
+    return apply_delete (self, table, id, seq, authors, stats, error);
   if (g_str_equal (op, "remove"))
     return apply_remove (self, table, id, error);
 
@@ -1439,6 +1453,7 @@ crm_sync_conflict_free (CrmSyncConflict *conflict)
   g_free (conflict->remote_value);
   g_free (conflict->local_hlc);
   g_free (conflict->remote_hlc);
+  g_free (conflict->remote_by);
   g_free (conflict);
 }
 
@@ -1475,7 +1490,8 @@ crm_sync_list_conflicts (CrmStore  *store,
                          GError   **error)
 {
   static const char sql[] =
-    "SELECT id, table_name, row_id, field, kind, local_value, remote_value, local_hlc, remote_hlc, winner\n"
+    "SELECT id, table_name, row_id, field, kind, local_value, remote_value, local_hlc, remote_hlc, winner,\n"
+    "  remote_by\n"
     "FROM conflicts WHERE resolved = 0 ORDER BY id";
   g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, sql, error);
   g_autoptr(GPtrArray) list = NULL;
@@ -1499,6 +1515,7 @@ crm_sync_list_conflicts (CrmStore  *store,
       c->local_hlc = DUP (7);
       c->remote_hlc = DUP (8);
       c->local_won = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 9), "local") == 0;
+      c->remote_by = DUP (10);
 #undef DUP
       g_ptr_array_add (list, c);
     }

@@ -100,6 +100,7 @@ typedef struct
   char *remote_value;
   char *local_hlc;
   char *remote_hlc;
+  char *remote_by;       /* who made the remote change (NULL: not known) */
   gboolean local_won;
 } CrmSyncConflict;
 

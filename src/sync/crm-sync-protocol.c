@@ -92,22 +92,15 @@ check_depth (JsonNode *node,
   return TRUE;
 }
 
-JsonObject *
-crm_sync_parse_object (const char  *data,
-                       gsize        length,
-                       GError     **error)
+static JsonObject *
+parse_object (const char  *data,
+              gsize        length,
+              GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) parse_error = NULL;
   JsonNode *root;
 
-  if (length > CRM_SYNC_MAX_BODY)
-    {
-      g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_TOO_LARGE,
-                   _("The request is larger than %d bytes. Send fewer changes at once."),
-                   CRM_SYNC_MAX_BODY);
-      return NULL;
-    }
   if (data == NULL || length == 0)
     {
       g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_MALFORMED,
@@ -175,6 +168,35 @@ crm_sync_parse_object (const char  *data,
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
+}
+
+JsonObject *
+crm_sync_parse_object (const char  *data,
+                       gsize        length,
+                       GError     **error)
+{
+  if (length > CRM_SYNC_MAX_BODY)
+    {
+      g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_TOO_LARGE,
+                   _("The request is larger than %d bytes. Send fewer changes at once."),
+                   CRM_SYNC_MAX_BODY);
+      return NULL;
+    }
+  return parse_object (data, length, error);
+}
+
+JsonObject *
+crm_sync_parse_answer (const char  *data,
+                       gsize        length,
+                       GError     **error)
+{
+  if (length > CRM_SYNC_MAX_ANSWER)
+    {
+      g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_TOO_LARGE,
+                   _("The server's answer is larger than %d bytes."), CRM_SYNC_MAX_ANSWER);
+      return NULL;
+    }
+  return parse_object (data, length, error);
 }
 
 char *

@@ -35,6 +35,11 @@ GQuark crm_sync_error_quark (void);
 #define CRM_SYNC_MAX_BATCH       500
 #define CRM_SYNC_MAX_PAGE        5000
 #define CRM_SYNC_MAX_STRING      (256 * 1024)
+/* A pull page stops growing past this many bytes of changes, whatever its
+ * row limit, so an answer stays far below what a client accepts
+ * (CRM_SYNC_MAX_ANSWER: a full page plus one row as large as a request). */
+#define CRM_SYNC_MAX_PAGE_BYTES  (4 * 1024 * 1024)
+#define CRM_SYNC_MAX_ANSWER      (2 * CRM_SYNC_MAX_BODY)
 
 /* Error codes of the protocol's error body {"error": CODE, "message": …}. */
 const char *crm_sync_error_code        (CrmSyncError  error);
@@ -45,6 +50,10 @@ CrmSyncError crm_sync_error_from_code  (const char   *code,
 /* Parses @data as a JSON object no deeper than CRM_SYNC_MAX_DEPTH and no
  * larger than CRM_SYNC_MAX_BODY; MALFORMED or TOO_LARGE otherwise. */
 JsonObject *crm_sync_parse_object      (const char   *data,
+                                        gsize         length,
+                                        GError      **error);
+/* The same for a server's answer, up to CRM_SYNC_MAX_ANSWER bytes. */
+JsonObject *crm_sync_parse_answer      (const char   *data,
                                         gsize         length,
                                         GError      **error);
 char       *crm_sync_object_to_string  (JsonObject   *object,

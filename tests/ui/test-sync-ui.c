@@ -286,6 +286,19 @@ find_conflicts_window (void)
   return NULL;
 }
 
+/* Whether a label under @widget ends with @suffix. */
+static gboolean
+shows_label_ending (GtkWidget  *widget,
+                    const char *suffix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_suffix (gtk_label_get_label (GTK_LABEL (widget)), suffix))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_label_ending (child, suffix))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 no_conflicts_shown (gpointer data)
 {
@@ -352,6 +365,8 @@ test_status_sync_and_conflicts (Fixture       *f,
   conflicts = find_conflicts_window ();
   g_assert_nonnull (conflicts);
   g_assert_cmpuint (crm_conflicts_window_get_n_conflicts (conflicts), ==, 1);
+  /* Their value says who set it (the server knows), not just a computer id. */
+  g_assert_true (shows_label_ending (GTK_WIDGET (conflicts), " by alice"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (conflicts), "conflicts.resolve", "(xb)",
                                              first_conflict_id (store_a (f)), FALSE));
   crm_test_ui_wait_until (no_conflicts_shown, conflicts);

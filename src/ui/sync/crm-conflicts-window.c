@@ -52,10 +52,12 @@ field_label (const char *field)
   return field;
 }
 
-/* "2026-11-23 16:20 on this computer" from a clock value. */
+/* "2026-11-23 16:20 on this computer", or "… by 王芳" when the server
+ * told us who made the change, from a clock value. */
 static char *
 describe_clock (CrmConflictsWindow *self,
-                const char         *hlc)
+                const char         *hlc,
+                const char         *author)
 {
   g_autoptr(GDateTime) utc = NULL;
   g_autoptr(GDateTime) local = NULL;
@@ -82,6 +84,9 @@ describe_clock (CrmConflictsWindow *self,
   if (g_strcmp0 (device, client_id) == 0)
     /* Translators: a date and time, then where the change was made. */
     return g_strdup_printf (_("%s on this computer"), when);
+  if (author != NULL && *author != '\0')
+    /* Translators: a date and time, then the name of the person who made the change. */
+    return g_strdup_printf (_("%s by %s"), when, author);
   /* Translators: a date and time, then the short id of the other computer. */
   return g_strdup_printf (_("%s on computer %.8s"), when, device ? device : "?");
 }
@@ -91,13 +96,14 @@ value_line (CrmConflictsWindow *self,
             const char         *who,
             const char         *json,
             const char         *hlc,
+            const char         *author,
             gboolean            kept)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *label = gtk_label_new (who);
   GtkWidget *text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   g_autofree char *value = crm_sync_conflict_display_value (json);
-  g_autofree char *when = describe_clock (self, hlc);
+  g_autofree char *when = describe_clock (self, hlc, author);
   GtkWidget *value_label = gtk_label_new (value);
   GtkWidget *when_label = gtk_label_new (when);
 
@@ -161,7 +167,10 @@ create_row (CrmConflictsWindow *self,
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
 
-  if (conflict->delete_edit)
+  if (conflict->delete_edit && conflict->remote_by != NULL)
+    /* Translators: a record's name (e.g. a contact's), then who deleted it. */
+    heading = g_strdup_printf (_("%s — deleted by %s while edited here"), what, conflict->remote_by);
+  else if (conflict->delete_edit)
     /* Translators: %s names the record, e.g. a contact's name. */
     heading = g_strdup_printf (_("%s — deleted on another computer while edited here"), what);
   else
@@ -176,18 +185,20 @@ create_row (CrmConflictsWindow *self,
   if (conflict->delete_edit)
     {
       gtk_box_append (GTK_BOX (box),
-                      value_line (self, _("Mine"), conflict->local_value, conflict->local_hlc, FALSE));
+                      value_line (self, _("Mine"), conflict->local_value, conflict->local_hlc, NULL, FALSE));
       gtk_box_append (GTK_BOX (box),
-                      value_line (self, _("Theirs"), NULL, conflict->remote_hlc, TRUE));
+                      value_line (self, _("Theirs"), NULL, conflict->remote_hlc, conflict->remote_by, TRUE));
       gtk_box_append (GTK_BOX (buttons), resolve_button (conflict, _("_Restore With My Edit"), TRUE, TRUE));
       gtk_box_append (GTK_BOX (buttons), resolve_button (conflict, _("Keep _Deleted"), FALSE, FALSE));
     }
   else
     {
       gtk_box_append (GTK_BOX (box),
-                      value_line (self, _("Mine"), conflict->local_value, conflict->local_hlc, conflict->local_won));
+                      value_line (self, _("Mine"), conflict->local_value, conflict->local_hlc, NULL,
+                                  conflict->local_won));
       gtk_box_append (GTK_BOX (box),
-                      value_line (self, _("Theirs"), conflict->remote_value, conflict->remote_hlc, !conflict->local_won));
+                      value_line (self, _("Theirs"), conflict->remote_value, conflict->remote_hlc,
+                                  conflict->remote_by, !conflict->local_won));
       gtk_box_append (GTK_BOX (buttons), resolve_button (conflict, _("Keep _Mine"), TRUE, !conflict->local_won));
       gtk_box_append (GTK_BOX (buttons), resolve_button (conflict, _("Keep _Theirs"), FALSE, conflict->local_won));
     }
