@@ -1220,42 +1220,43 @@ crm_analytics_churn_by_month (CrmStore                *store,
 /* ---------------------------------------------------------------------- */
 /* Cohort retention */
 
-/* One row per (contact, month with a purchase); the cohort is the month of
- * the contact's first purchase. Only customers whose first purchase is in
- * the range are in a cohort of it: purchase_stats finds them, and only
- * their purchases are read (purchases_contact_at), not the range's. */
-static const char cohort_sql[] =
-  "WITH m AS ("
-  "  SELECT DISTINCT p.contact_id, substr (crm_local_date (s.first_at), 1, 7) AS cohort,"
-  "   substr (crm_local_date (p.purchased_at), 1, 7) AS ym"
-  "  FROM purchase_stats s CROSS JOIN contacts c ON c.id = s.contact_id"
-  "  CROSS JOIN purchases p ON p.contact_id = s.contact_id"
-  "  WHERE s.first_at >= :month_ts AND s.first_at < :to_ts AND c.deleted = 0 AND" CONTACT_FILTER
-  "  AND p.deleted = 0 AND p.purchased_at < :to_ts)"
-  " SELECT cohort,"
-  "  (CAST (substr (ym, 1, 4) AS INTEGER) * 12 + CAST (substr (ym, 6, 2) AS INTEGER))"
-  "  - (CAST (substr (cohort, 1, 4) AS INTEGER) * 12 + CAST (substr (cohort, 6, 2) AS INTEGER)),"
-  "  count (*)"
-  " FROM m GROUP BY 1, 2";
+/* The purchases of the customers whose first purchase is in the range
+ * (purchase_stats finds them; only they are in a cohort of it), each
+ * customer's in date order through purchases_contact_at: the months a
+ * customer bought in are told apart in C as the rows come, without a sort
+ * or a DISTINCT over them. Without filters no contact is read, and deleted
+ * customers are counted again with k = -1 (see BUYERS_SIGNED). */
+#define COHORT_PURCHASES(from, where) \
+  "SELECT s.contact_id, s.first_at, p.purchased_at FROM " from \
+  " CROSS JOIN purchases p ON p.contact_id = s.contact_id" \
+  " WHERE " where " AND s.first_at >= :month_ts AND s.first_at < :to_ts" \
+  " AND p.deleted = 0 AND p.purchased_at < :to_ts" \
+  " ORDER BY s.first_at, s.contact_id, p.purchased_at"
 
-/* The same when nothing was bought before the first month (a range from
- * the first purchase on): every purchase is read anyway, and in customer
- * order, as SQLite reads the index, the probes above would only cost. */
-static const char cohort_all_sql[] =
-  "WITH m AS ("
-  "  SELECT DISTINCT p.contact_id, substr (crm_local_date (p.purchased_at), 1, 7) AS ym"
-  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
-  "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at < :to_ts AND" CONTACT_FILTER "),"
-  " k AS ("
-  "  SELECT ym, min (ym) OVER (PARTITION BY contact_id) AS cohort FROM m)"
-  " SELECT cohort,"
-  "  (CAST (substr (ym, 1, 4) AS INTEGER) * 12 + CAST (substr (ym, 6, 2) AS INTEGER))"
-  "  - (CAST (substr (cohort, 1, 4) AS INTEGER) * 12 + CAST (substr (cohort, 6, 2) AS INTEGER)),"
-  "  count (*)"
-  " FROM k GROUP BY 1, 2";
+static const char * const cohort_sql[] = {
+  /* k = 1, without filters */
+  COHORT_PURCHASES ("purchase_stats s", NO_FILTER),
+  /* k = -1: deleted customers, without filters */
+  COHORT_PURCHASES ("contacts c CROSS JOIN purchase_stats s ON s.contact_id = c.id", NO_FILTER " AND c.deleted = 1"),
+  /* k = 1, with filters */
+  COHORT_PURCHASES ("purchase_stats s CROSS JOIN contacts c ON c.id = s.contact_id",
+                    "NOT" NO_FILTER " AND c.deleted = 0 AND" CONTACT_FILTER),
+};
+#undef COHORT_PURCHASES
 
-static const char purchases_before_sql[] =
-  "SELECT EXISTS (SELECT 1 FROM purchases WHERE purchased_at < :month_ts AND deleted = 0)";
+/* The local month of @ts as year × 12 + month - 1, or -1. */
+static gint64
+local_month (LocalDateCache *cache,
+             const char     *ts)
+{
+  gint64 day;
+  int y, m, d;
+
+  if (!local_day (cache, ts, &day))
+    return -1;
+  civil_from_days (day, &y, &m, &d);
+  return (gint64) y * 12 + m - 1;
+}
 
 static guint
 month_index (const GDate *date)
@@ -1269,7 +1270,8 @@ crm_analytics_cohort_retention (CrmStore                *store,
                                 GError                 **error)
 {
   g_autoptr(CrmCohortMatrix) matrix = g_new0 (CrmCohortMatrix, 1);
-  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  LocalDateCache cache = { zone, G_MININT64, 0 };
   g_autofree gint64 *counts = NULL;
   guint first = month_index (&query->from);
   guint last = month_index (&query->to);
@@ -1287,37 +1289,42 @@ crm_analytics_cohort_retention (CrmStore                *store,
       g_date_set_dmy (&matrix->cohorts[i], 1, (first + i) % 12 + 1, (first + i) / 12);
     }
 
-  {
-    g_autoptr(CrmCachedStmt) before = prepare_query (store, purchases_before_sql, query, error);
-    gboolean any_before;
-
-    if (before == NULL)
-      return NULL;
-    bind_named_date_ts (before, ":month_ts", &matrix->cohorts[0]);
-    if (!step_row (store, before, &failed, error))
-      return NULL;
-    any_before = sqlite3_column_int (before, 0) != 0;
-    stmt = prepare_query (store, any_before ? cohort_sql : cohort_all_sql, query, error);
-  }
-  if (stmt == NULL)
-    return NULL;
-  bind_named_date_ts (stmt, ":month_ts", &matrix->cohorts[0]);
-  while (step_row (store, stmt, &failed, error))
+  for (guint q = 0; q < G_N_ELEMENTS (cohort_sql); q++)
     {
-      const char *cohort = (const char *) sqlite3_column_text (stmt, 0);
-      gint64 offset = sqlite3_column_int64 (stmt, 1);
-      int y, m;
-      guint row;
+      g_autoptr(CrmCachedStmt) stmt = prepare_query (store, cohort_sql[q], query, error);
+      g_autofree char *contact = NULL;
+      gint64 k = q == 1 ? -1 : 1;
+      gint64 cohort = -1, month = -1;
 
-      if (cohort == NULL || sscanf (cohort, "%4d-%2d", &y, &m) != 2)
-        continue;
-      row = y * 12 + m - 1 - first;
-      if (row >= matrix->n_cohorts || offset < 0 || offset >= matrix->n_offsets)
-        continue;
-      counts[row * matrix->n_offsets + offset] = sqlite3_column_int64 (stmt, 2);
+      if (stmt == NULL)
+        return NULL;
+      bind_named_date_ts (stmt, ":month_ts", &matrix->cohorts[0]);
+      while (step_row (store, stmt, &failed, error))
+        {
+          const char *id = (const char *) sqlite3_column_text (stmt, 0);
+          gint64 ym;
+
+          if (id == NULL)
+            continue;
+          if (contact == NULL || strcmp (id, contact) != 0)
+            {
+              g_free (contact);
+              contact = g_strdup (id);
+              cohort = local_month (&cache, (const char *) sqlite3_column_text (stmt, 1)) - first;
+              month = -1;
+            }
+          ym = local_month (&cache, (const char *) sqlite3_column_text (stmt, 2)) - first;
+          /* The same month as the customer's row before: counted. */
+          if (ym == month)
+            continue;
+          month = ym;
+          if (cohort < 0 || cohort >= matrix->n_cohorts || ym < cohort || ym - cohort >= matrix->n_offsets)
+            continue;
+          counts[cohort * matrix->n_offsets + (ym - cohort)] += k;
+        }
+      if (failed)
+        return NULL;
     }
-  if (failed)
-    return NULL;
 
   for (guint i = 0; i < matrix->n_cohorts; i++)
     {
