@@ -967,17 +967,24 @@ static const char churn_sql[] =
   " qs AS (SELECT coalesce (sum (k), 0) AS n, coalesce (sum (k * CASE"
   "   WHEN last_at < :settled_lo_ts THEN 1 WHEN last_at >= :settled_hi_ts THEN 0"
   "   ELSE crm_local_date (last_at) <= :settled_date END), 0) AS churned FROM q),"
+  /* Those who bought since the start: probed for their last purchase
+   * before it, unless their first purchase says enough (in the window and
+   * too recent to be settled: active, not churned), and for their next
+   * one only when the last is settled. */
   " a AS ("
-  "  SELECT (SELECT max (q.purchased_at) FROM purchases q"
-  "    WHERE q.contact_id = s.contact_id AND q.deleted = 0 AND q.purchased_at < :from_ts) AS at,"
-  "   (SELECT min (q.purchased_at) FROM purchases q"
-  "    WHERE q.contact_id = s.contact_id AND q.deleted = 0 AND q.purchased_at >= :from_ts) AS next" BUYERS
+  "  SELECT s.contact_id AS id, s.first_at >= :window_ts AND s.first_at >= :settled_hi_ts AS young" BUYERS
   "  AND s.last_at >= :from_ts AND s.first_at < :from_ts),"
-  " b AS (SELECT crm_local_date (at) AS last, next FROM a WHERE at >= :window_ts),"
-  " bs AS (SELECT count (*) AS n, coalesce (sum ("
-  "   date (last, '+180 days') <= :as_of_date"
-  "   AND (next IS NULL OR (next >= :to_ts"
-  "        AND crm_local_date (next) > date (last, '+180 days')))), 0) AS churned"
+  /* Materialized: each probe runs once, not once per use of its column. */
+  " b AS MATERIALIZED ("
+  "  SELECT id, young, CASE WHEN young THEN NULL ELSE"
+  "   (SELECT max (q.purchased_at) FROM purchases q"
+  "    WHERE q.contact_id = a.id AND q.deleted = 0 AND q.purchased_at < :from_ts) END AS at FROM a),"
+  " bs AS (SELECT coalesce (sum (young OR at >= :window_ts), 0) AS n,"
+  "  coalesce (sum (CASE WHEN at >= :window_ts AND crm_local_date (at) <= :settled_date THEN"
+  "   (SELECT min (q.purchased_at) >= :to_ts"
+  "     AND crm_local_date (min (q.purchased_at)) > date (crm_local_date (b.at), '+180 days')"
+  "    FROM purchases q WHERE q.contact_id = b.id AND q.deleted = 0 AND q.purchased_at >= :from_ts)"
+  "   ELSE 0 END), 0) AS churned"
   "  FROM b)"
   " SELECT qs.n + bs.n, qs.churned + bs.churned FROM qs, bs";
 
@@ -1480,15 +1487,17 @@ crm_analytics_category_label (const char *key)
 /* ---------------------------------------------------------------------- */
 /* CLV */
 
-gboolean
-crm_analytics_clv (CrmStore                *store,
-                   const CrmAnalyticsQuery *query,
-                   double                   lifetime_years,
-                   double                  *out,
-                   GError                 **error)
+/* @active: the period's active customers if known, else NULL. */
+static gboolean
+clv_of (CrmStore                *store,
+        const CrmAnalyticsQuery *query,
+        double                   lifetime_years,
+        const gint64            *active,
+        double                  *out,
+        GError                 **error)
 {
   CrmAnalyticsQuery year = *query;
-  gint64 revenue, orders, customers;
+  gint64 revenue, orders, customers = active != NULL ? *active : 0;
   double average_order, per_year;
 
   *out = NAN;
@@ -1498,7 +1507,7 @@ crm_analytics_clv (CrmStore                *store,
   g_date_subtract_days (&year.from, 364);
   /* Its buyers are the active customers (the same 365 days). */
   if (!revenue_orders_of (store, &year, &revenue, &orders, error) ||
-      !crm_analytics_active_customers (store, query, &customers, error))
+      (active == NULL && !crm_analytics_active_customers (store, query, &customers, error)))
     return FALSE;
   if (orders == 0 || customers == 0)
     return TRUE;
@@ -1506,6 +1515,16 @@ crm_analytics_clv (CrmStore                *store,
   per_year = (double) orders / customers;
   *out = average_order * per_year * lifetime_years;
   return TRUE;
+}
+
+gboolean
+crm_analytics_clv (CrmStore                *store,
+                   const CrmAnalyticsQuery *query,
+                   double                   lifetime_years,
+                   double                  *out,
+                   GError                 **error)
+{
+  return clv_of (store, query, lifetime_years, NULL, out, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1533,10 +1552,12 @@ crm_analytics_deal_conversion (CrmStore                *store,
   return read_ratio (store, stmt, out, error);
 }
 
+/* The period's leads through contacts_created: left to itself, SQLite
+ * reads every contact through an index on deleted. */
 static const char lead_conversion_sql[] =
   "SELECT count (*), coalesce (sum (EXISTS ("
   "   SELECT 1 FROM purchase_stats s WHERE s.contact_id = c.id AND s.first_at < :as_of_ts)), 0)"
-  " FROM contacts c"
+  " FROM contacts c INDEXED BY contacts_created"
   " WHERE c.deleted = 0 AND c.created_at >= :from_ts AND c.created_at < :to_ts AND" CONTACT_FILTER;
 
 gboolean
@@ -2104,7 +2125,7 @@ crm_analytics_kpis (CrmStore                *store,
          crm_analytics_new_customers (store, query, &out->new_customers, error) &&
          crm_analytics_repurchase_rate (store, query, &out->repurchase, error) &&
          crm_analytics_churn_rate (store, query, &out->churn, error) &&
-         crm_analytics_clv (store, query, CRM_ANALYTICS_DEFAULT_LIFETIME_YEARS, &out->clv, error) &&
+         clv_of (store, query, CRM_ANALYTICS_DEFAULT_LIFETIME_YEARS, &out->active_customers, &out->clv, error) &&
          crm_analytics_deal_conversion (store, query, &out->deal_conversion, error) &&
          crm_analytics_lead_conversion (store, query, &out->lead_conversion, error) &&
          crm_analytics_campaigns (store, query, &out->campaign_response,
