@@ -18,8 +18,10 @@
 
 /* The summaries hold exactly what the purchases say, both ways. */
 #define STATS_FROM_PURCHASES \
-  "SELECT contact_id, min (purchased_at), max (purchased_at), count (*), sum (amount)" \
-  " FROM purchases WHERE deleted = 0 GROUP BY contact_id"
+  "SELECT p.contact_id, min (p.purchased_at), max (p.purchased_at), count (*), sum (p.amount)," \
+  " (SELECT q.purchased_at FROM purchases q WHERE q.contact_id = p.contact_id AND q.deleted = 0" \
+  "  ORDER BY q.purchased_at DESC LIMIT 1 OFFSET 1)" \
+  " FROM purchases p WHERE p.deleted = 0 GROUP BY p.contact_id"
 #define HOURS_FROM_PURCHASES \
   "SELECT substr (purchased_at, 1, 13), count (*), sum (amount) FROM purchases WHERE deleted = 0 GROUP BY 1"
 
@@ -116,6 +118,16 @@ test_insert_and_backdate (StoreFixture  *f,
   g_assert_cmpstr (s, ==, "2024-01-20T10:00:00Z 2024-03-01T10:00:00Z 3 180");
   assert_consistent (f->store);
   assert_cohorts (f->store, 1, 0, 1);
+
+  /* The same time as the last, then one between: the purchase before the
+   * last follows. */
+  g_clear_object (&(CrmPurchase *) { add_purchase (f->store, a, "2024-03-01T10:00:00Z", 1) });
+  assert_consistent (f->store);
+  g_clear_object (&(CrmPurchase *) { add_purchase (f->store, b, "2024-03-04T10:00:00Z", 1) });
+  assert_consistent (f->store);
+  g_free (s);
+  s = store_query_text (f->store, "SELECT group_concat (prev_at, ' ') FROM purchase_stats");
+  g_assert_cmpstr (s, ==, "2024-03-01T10:00:00Z 2024-03-04T10:00:00Z");
 }
 
 static void

@@ -786,6 +786,9 @@ test_store_migration_10 (StoreFixture  *f,
     g_assert_cmpstr (stats, ==, "2024-01-05T10:00:00Z 2024-03-05T10:20:00Z 2 30");
   }
   g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM purchase_stats"), ==, 2);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM purchase_stats"
+                                    " WHERE prev_at = '2024-01-05T10:00:00Z'"), ==, 1);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM purchase_stats WHERE prev_at IS NULL"), ==, 1);
   g_assert_cmpint (store_query_int (f->store, "SELECT orders * 1000 + revenue FROM purchase_hours"
                                     " WHERE hour = '2024-03-05T10'"), ==, 2100);
   g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM purchase_hours"), ==, 2);

@@ -885,14 +885,16 @@ crm_analytics_has_purchases (CrmStore                *store,
 }
 
 /* A purchase in the window: the last one is in it, or the customer bought
- * again since the end and a probe finds one in it. Only the buyers since
- * the end are probed, not a year of purchases counted. */
+ * again since the end and the one before the last is the last before the
+ * end (they bought once since) or a probe finds one in the window. Only
+ * buyers since the end are looked at, not a year of purchases counted. */
 static const char active_sql[] =
   "SELECT (SELECT coalesce (sum (k), 0) FROM ("
   BUYERS_SIGNED ("s.last_at >= :window_ts AND s.last_at < :to_ts") "))"
   " + (SELECT count (*)" BUYERS " AND s.last_at >= :to_ts AND s.first_at < :to_ts"
-  "    AND EXISTS (SELECT 1 FROM purchases q WHERE q.contact_id = s.contact_id AND q.deleted = 0"
-  "     AND q.purchased_at >= :window_ts AND q.purchased_at < :to_ts))";
+  "    AND CASE WHEN s.prev_at < :to_ts THEN s.prev_at >= :window_ts"
+  "     ELSE EXISTS (SELECT 1 FROM purchases q WHERE q.contact_id = s.contact_id AND q.deleted = 0"
+  "      AND q.purchased_at >= :window_ts AND q.purchased_at < :to_ts) END)";
 
 gboolean
 crm_analytics_active_customers (CrmStore                *store,
@@ -967,16 +969,18 @@ static const char churn_sql[] =
   " qs AS (SELECT coalesce (sum (k), 0) AS n, coalesce (sum (k * CASE"
   "   WHEN last_at < :settled_lo_ts THEN 1 WHEN last_at >= :settled_hi_ts THEN 0"
   "   ELSE crm_local_date (last_at) <= :settled_date END), 0) AS churned FROM q),"
-  /* Those who bought since the start: probed for their last purchase
-   * before it, unless their first purchase says enough (in the window and
-   * too recent to be settled: active, not churned), and for their next
-   * one only when the last is settled. */
+  /* Those who bought since the start: their last purchase before it is
+   * the one before their last if they bought once since, else probed,
+   * unless their first purchase says enough (in the window and too recent
+   * to be settled: active, not churned); their next one is probed only
+   * when the last is settled. */
   " a AS ("
-  "  SELECT s.contact_id AS id, s.first_at >= :window_ts AND s.first_at >= :settled_hi_ts AS young" BUYERS
+  "  SELECT s.contact_id AS id, s.prev_at AS prev,"
+  "   s.first_at >= :window_ts AND s.first_at >= :settled_hi_ts AS young" BUYERS
   "  AND s.last_at >= :from_ts AND s.first_at < :from_ts),"
   /* Materialized: each probe runs once, not once per use of its column. */
   " b AS MATERIALIZED ("
-  "  SELECT id, young, CASE WHEN young THEN NULL ELSE"
+  "  SELECT id, young, CASE WHEN young THEN NULL WHEN prev < :from_ts THEN prev ELSE"
   "   (SELECT max (q.purchased_at) FROM purchases q"
   "    WHERE q.contact_id = a.id AND q.deleted = 0 AND q.purchased_at < :from_ts) END AS at FROM a),"
   " bs AS (SELECT coalesce (sum (young OR at >= :window_ts), 0) AS n,"
