@@ -1978,11 +1978,18 @@ crm_analytics_service_times (CrmStore                *store,
 /* ---------------------------------------------------------------------- */
 /* Top customers */
 
+/* Summed per buyer first, then only the buyers with at least the
+ * :limit-th revenue (ties kept for the order by name) get their contact
+ * row read: not the wide row of every buyer of the period. */
 static const char top_customers_sql[] =
-  "SELECT c.id, c.name, sum (p.amount) AS revenue, count (*),"
-  " crm_local_date (max (p.purchased_at))"
-  PURCHASES_IN_PERIOD
-  " GROUP BY c.id ORDER BY revenue DESC, c.name_sort, c.id LIMIT :limit";
+  "WITH g AS MATERIALIZED ("
+  "  SELECT p.contact_id AS id, sum (p.amount) AS revenue, count (*) AS n, max (p.purchased_at) AS last"
+  PURCHASES_IN_PERIOD " GROUP BY p.contact_id),"
+  " cut AS (SELECT revenue FROM g ORDER BY revenue DESC LIMIT 1 OFFSET :limit - 1)"
+  " SELECT c.id, c.name, g.revenue, g.n, crm_local_date (g.last)"
+  " FROM g CROSS JOIN contacts c ON c.id = g.id"
+  " WHERE g.revenue >= coalesce ((SELECT revenue FROM cut), 0)"
+  " ORDER BY g.revenue DESC, c.name_sort, c.id LIMIT :limit";
 
 GPtrArray *
 crm_analytics_top_customers (CrmStore                *store,
