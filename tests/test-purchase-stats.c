@@ -377,6 +377,9 @@ test_hours (StoreFixture  *f,
         g_assert_true (crm_analytics_kpis (f->store, &fq, &filtered, &error));
         g_assert_no_error (error);
         g_assert_cmpint (all.active_customers, ==, filtered.active_customers);
+        g_assert_cmpint (all.revenue.customers, ==, filtered.revenue.customers);
+        g_assert_cmpint (all.repurchase.numerator, ==, filtered.repurchase.numerator);
+        g_assert_cmpint (all.repurchase.denominator, ==, filtered.repurchase.denominator);
         g_assert_cmpint (all.new_customers, ==, filtered.new_customers);
         g_assert_cmpint (all.churn.numerator, ==, filtered.churn.numerator);
         g_assert_cmpint (all.churn.denominator, ==, filtered.churn.denominator);

@@ -480,6 +480,18 @@ static const char revenue_sql[] =
   "SELECT coalesce (sum (p.amount), 0), count (*), count (DISTINCT p.contact_id)"
   PURCHASES_IN_PERIOD;
 
+static gboolean query_has_filters (const CrmAnalyticsQuery *query);
+static gboolean revenue_orders_of (CrmStore                *store,
+                                   const CrmAnalyticsQuery *query,
+                                   gint64                  *revenue,
+                                   gint64                  *orders,
+                                   GError                 **error);
+static gboolean buyers_since      (CrmStore                *store,
+                                   const CrmAnalyticsQuery *query,
+                                   const GDate             *window,
+                                   gint64                  *out,
+                                   GError                 **error);
+
 static gboolean
 revenue_of (CrmStore                *store,
             const CrmAnalyticsQuery *query,
@@ -488,9 +500,15 @@ revenue_of (CrmStore                *store,
             gint64                  *customers,
             GError                 **error)
 {
-  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, revenue_sql, query, error);
+  g_autoptr(CrmCachedStmt) stmt = NULL;
   gboolean failed = FALSE;
 
+  /* Without filters: the sums from the hours and the buyers from
+   * purchase_stats, not a DISTINCT over the period's purchases. */
+  if (!query_has_filters (query))
+    return revenue_orders_of (store, query, revenue, orders, error) &&
+           (customers == NULL || buyers_since (store, query, &query->from, customers, error));
+  stmt = prepare_query (store, revenue_sql, query, error);
   if (stmt == NULL)
     return FALSE;
   if (!step_row (store, stmt, &failed, error))
@@ -896,26 +914,38 @@ static const char active_sql[] =
   "     ELSE EXISTS (SELECT 1 FROM purchases q WHERE q.contact_id = s.contact_id AND q.deleted = 0"
   "      AND q.purchased_at >= :window_ts AND q.purchased_at < :to_ts) END)";
 
+/* Customers with a purchase from @window to the end of @query. */
+static gboolean
+buyers_since (CrmStore                *store,
+              const CrmAnalyticsQuery *query,
+              const GDate             *window,
+              gint64                  *out,
+              GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, active_sql, query, error);
+  gboolean failed = FALSE;
+
+  *out = 0;
+  if (stmt == NULL)
+    return FALSE;
+  bind_named_date_ts (stmt, ":window_ts", window);
+  if (!step_row (store, stmt, &failed, error))
+    return FALSE;
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
 gboolean
 crm_analytics_active_customers (CrmStore                *store,
                                 const CrmAnalyticsQuery *query,
                                 gint64                  *out,
                                 GError                 **error)
 {
-  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, active_sql, query, error);
   GDate window = query->to;
-  gboolean failed = FALSE;
 
-  *out = 0;
-  if (stmt == NULL)
-    return FALSE;
   /* 365 days up to and including the period's last day. */
   g_date_subtract_days (&window, 364);
-  bind_named_date_ts (stmt, ":window_ts", &window);
-  if (!step_row (store, stmt, &failed, error))
-    return FALSE;
-  *out = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
+  return buyers_since (store, query, &window, out, error);
 }
 
 /* The period's buyers with no purchase before it: their first purchase is
@@ -943,15 +973,44 @@ static const char repurchase_sql[] =
   "SELECT count (*), coalesce (sum (n >= 2), 0) FROM ("
   "  SELECT count (*) AS n" PURCHASES_IN_PERIOD " GROUP BY p.contact_id)";
 
+/* The same without filters, from purchase_stats: a customer whose last
+ * purchase is in the period bought twice in it when the one before the
+ * last is in it too; one who bought again since the end is probed (at
+ * most two purchases read) when the one before the last allows it. */
+static const char repurchase_stats_sql[] =
+  "SELECT"
+  " (SELECT coalesce (sum (s.prev_at >= :from_ts), 0) FROM purchase_stats s"
+  "  WHERE s.last_at >= :from_ts AND s.last_at < :to_ts)"
+  " - (SELECT coalesce (sum (s.prev_at >= :from_ts), 0) FROM contacts c CROSS JOIN purchase_stats s"
+  "  ON s.contact_id = c.id WHERE c.deleted = 1 AND s.last_at >= :from_ts AND s.last_at < :to_ts)"
+  " + (SELECT count (*) FROM purchase_stats s"
+  "  WHERE s.last_at >= :to_ts AND s.first_at < :to_ts AND s.prev_at >= :from_ts"
+  "  AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = s.contact_id AND c.deleted = 1)"
+  "  AND (SELECT count (*) FROM (SELECT 1 FROM purchases q WHERE q.contact_id = s.contact_id AND q.deleted = 0"
+  "       AND q.purchased_at >= :from_ts AND q.purchased_at < :to_ts LIMIT 2)) = 2)";
+
 gboolean
 crm_analytics_repurchase_rate (CrmStore                *store,
                                const CrmAnalyticsQuery *query,
                                CrmRatio                *out,
                                GError                 **error)
 {
-  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, repurchase_sql, query, error);
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  gboolean failed = FALSE;
+  gint64 buyers;
 
-  return read_ratio (store, stmt, out, error);
+  if (query_has_filters (query))
+    {
+      stmt = prepare_query (store, repurchase_sql, query, error);
+      return read_ratio (store, stmt, out, error);
+    }
+  ratio_set (out, 0, 0);
+  stmt = prepare_query (store, repurchase_stats_sql, query, error);
+  if (stmt == NULL || !step_row (store, stmt, &failed, error) ||
+      !buyers_since (store, query, &query->from, &buyers, error))
+    return FALSE;
+  ratio_set (out, sqlite3_column_int64 (stmt, 0), buyers);
+  return TRUE;
 }
 
 /* Active at the start: a purchase in the 365 days before the period. Their

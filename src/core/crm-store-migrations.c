@@ -625,7 +625,7 @@ static const char migration_10[] =
   "  prev_at TEXT\n"
   ") WITHOUT ROWID;\n"
   "CREATE INDEX purchase_stats_first ON purchase_stats (first_at);\n"
-  "CREATE INDEX purchase_stats_last ON purchase_stats (last_at);\n"
+  "CREATE INDEX purchase_stats_last ON purchase_stats (last_at, prev_at);\n"
   "CREATE TABLE purchase_hours (\n"
   "  hour TEXT PRIMARY KEY NOT NULL,\n"
   "  orders INTEGER NOT NULL,\n"
