@@ -973,44 +973,15 @@ static const char repurchase_sql[] =
   "SELECT count (*), coalesce (sum (n >= 2), 0) FROM ("
   "  SELECT count (*) AS n" PURCHASES_IN_PERIOD " GROUP BY p.contact_id)";
 
-/* The same without filters, from purchase_stats: a customer whose last
- * purchase is in the period bought twice in it when the one before the
- * last is in it too; one who bought again since the end is probed (at
- * most two purchases read) when the one before the last allows it. */
-static const char repurchase_stats_sql[] =
-  "SELECT"
-  " (SELECT coalesce (sum (s.prev_at >= :from_ts), 0) FROM purchase_stats s"
-  "  WHERE s.last_at >= :from_ts AND s.last_at < :to_ts)"
-  " - (SELECT coalesce (sum (s.prev_at >= :from_ts), 0) FROM contacts c CROSS JOIN purchase_stats s"
-  "  ON s.contact_id = c.id WHERE c.deleted = 1 AND s.last_at >= :from_ts AND s.last_at < :to_ts)"
-  " + (SELECT count (*) FROM purchase_stats s"
-  "  WHERE s.last_at >= :to_ts AND s.first_at < :to_ts AND s.prev_at >= :from_ts"
-  "  AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = s.contact_id AND c.deleted = 1)"
-  "  AND (SELECT count (*) FROM (SELECT 1 FROM purchases q WHERE q.contact_id = s.contact_id AND q.deleted = 0"
-  "       AND q.purchased_at >= :from_ts AND q.purchased_at < :to_ts LIMIT 2)) = 2)";
-
 gboolean
 crm_analytics_repurchase_rate (CrmStore                *store,
                                const CrmAnalyticsQuery *query,
                                CrmRatio                *out,
                                GError                 **error)
 {
-  g_autoptr(CrmCachedStmt) stmt = NULL;
-  gboolean failed = FALSE;
-  gint64 buyers;
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, repurchase_sql, query, error);
 
-  if (query_has_filters (query))
-    {
-      stmt = prepare_query (store, repurchase_sql, query, error);
-      return read_ratio (store, stmt, out, error);
-    }
-  ratio_set (out, 0, 0);
-  stmt = prepare_query (store, repurchase_stats_sql, query, error);
-  if (stmt == NULL || !step_row (store, stmt, &failed, error) ||
-      !buyers_since (store, query, &query->from, &buyers, error))
-    return FALSE;
-  ratio_set (out, sqlite3_column_int64 (stmt, 0), buyers);
-  return TRUE;
+  return read_ratio (store, stmt, out, error);
 }
 
 /* Active at the start: a purchase in the 365 days before the period. Their
