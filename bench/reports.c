@@ -1,9 +1,10 @@
 /* reports.c: cohort retention against the sqlite3 CLI, a 3,650-point line chart on screen and at 300 dpi, the monthly report to PDF
  *
- *   build/bench/bench-reports [--contacts N] [--db FILE]
+ *   build/bench/bench-reports [--contacts N] [--db FILE] [--trace]
  *
  * Without --db it generates N demo contacts (default 20 000) in a temporary
- * folder. Each figure is the best of several runs; ratios compare with a
+ * folder. The monthly report is timed per section; --trace also lists
+ * every statement it runs with its time. Each figure is the best of several runs; ratios compare with a
  * reference measured in the same run, as the machine is noisy. */
 
 #include "config.h"
@@ -195,33 +196,122 @@ render_line (int     surface_w,
   return best;
 }
 
-static void
-bench_monthly (CrmStore *store)
+/* Per statement: total time and runs over one build of the report, from
+ * SQLite's profile callback, so every query the report runs is accounted
+ * for without instrumenting the analytics. */
+typedef struct
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("crm-bench-report-XXXXXX", NULL);
-  g_autofree char *pdf = g_build_filename (dir, "monthly.pdf", NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  CrmAnalyticsQuery query;
-  GDate from, to;
-  char from_text[16], to_text[16];
-  double best_build = INFINITY, best_write = INFINITY, best_cpu = INFINITY;
-  guint pages = 0;
+  char   *sql;
+  double  ms;
+  guint   runs;
+} StatementTime;
 
-  /* Last month, as crmctl report monthly does. */
+static int
+profile_cb (unsigned  type,
+            void     *data,
+            void     *p,
+            void     *x)
+{
+  GHashTable *times = data;
+  const char *sql = sqlite3_sql (p);
+  StatementTime *t;
+
+  if (type != SQLITE_TRACE_PROFILE || sql == NULL)
+    return 0;
+  t = g_hash_table_lookup (times, sql);
+  if (t == NULL)
+    {
+      t = g_new0 (StatementTime, 1);
+      t->sql = g_strdup (sql);
+      g_hash_table_insert (times, t->sql, t);
+    }
+  t->ms += *(sqlite3_int64 *) x / 1e6;
+  t->runs++;
+  return 0;
+}
+
+static int
+compare_time (gconstpointer a,
+              gconstpointer b)
+{
+  const StatementTime *x = *(StatementTime **) a, *y = *(StatementTime **) b;
+
+  return x->ms < y->ms ? 1 : x->ms > y->ms ? -1 : 0;
+}
+
+static void
+statement_time_free (gpointer data)
+{
+  StatementTime *t = data;
+
+  g_free (t->sql);
+  g_free (t);
+}
+
+/* The sections of "monthly" in crm-report-builder.c's reports[], in order. */
+static const char * const monthly_sections[] = {
+  "KPIs (period and previous)", "sales trend", "top customers", "cohorts", "churn and lifecycle",
+  "RFM", "funnel", "NPS", "service",
+};
+
+typedef struct
+{
+  double marks[G_N_ELEMENTS (monthly_sections) + 2];
+  guint  n;
+} Marks;
+
+static void
+mark_progress (double   fraction,
+               gpointer data)
+{
+  Marks *marks = data;
+
+  if (marks->n < G_N_ELEMENTS (marks->marks))
+    marks->marks[marks->n++] = now_ms ();
+}
+
+/* The month before @now's, as crmctl report monthly does. */
+static void
+last_month (CrmAnalyticsQuery *query,
+            char              *from_text,
+            char              *to_text)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GDate from, to;
+
   g_date_clear (&to, 1);
   g_date_set_dmy (&to, 1, g_date_time_get_month (now), g_date_time_get_year (now));
   g_date_subtract_days (&to, 1);
   from = to;
   g_date_set_day (&from, 1);
-  g_date_strftime (from_text, sizeof from_text, "%Y-%m-%d", &from);
-  g_date_strftime (to_text, sizeof to_text, "%Y-%m-%d", &to);
-  g_assert_true (crm_analytics_query_init (&query, from_text, to_text, &error));
+  g_date_strftime (from_text, 16, "%Y-%m-%d", &from);
+  g_date_strftime (to_text, 16, "%Y-%m-%d", &to);
+  g_assert_true (crm_analytics_query_init (query, from_text, to_text, NULL));
+}
+
+static double
+bench_monthly (CrmStore *store,
+               gboolean  trace)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("crm-bench-report-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "monthly.pdf", NULL);
+  CrmAnalyticsQuery query;
+  char from_text[16], to_text[16];
+  double best_build = INFINITY, best_write = INFINITY, best_cpu = INFINITY;
+  double best_section[G_N_ELEMENTS (monthly_sections)];
+  guint pages = 0;
+
+  last_month (&query, from_text, to_text);
+  for (guint i = 0; i < G_N_ELEMENTS (best_section); i++)
+    best_section[i] = INFINITY;
 
   for (int i = 0; i < 3; i++)
     {
       double t0 = now_ms (), t1, c0 = cpu_ms ();
-      g_autoptr(CrmReport) report = crm_report_builder_build (store, "monthly", &query, &error);
+      Marks marks = { { 0 }, 0 };
+      g_autoptr(CrmReport) report = crm_report_builder_build_full (store, "monthly", &query, NULL,
+                                                                   mark_progress, &marks, &error);
 
       g_assert_no_error (error);
       t1 = now_ms ();
@@ -230,11 +320,44 @@ bench_monthly (CrmStore *store)
       best_write = MIN (best_write, now_ms () - t1);
       best_cpu = MIN (best_cpu, cpu_ms () - c0);
       pages = crm_report_paginate (report);
+      /* One mark before each section and one when laid out. */
+      for (guint k = 0; k + 1 < marks.n && k < G_N_ELEMENTS (best_section); k++)
+        best_section[k] = MIN (best_section[k], marks.marks[k + 1] - marks.marks[k]);
     }
   printf ("monthly report %s – %s: queries %.0f ms + layout and PDF %.0f ms = %.0f ms (CPU %.0f ms), %u pages (goal < 1 s)\n",
           from_text, to_text, best_build, best_write, best_build + best_write, best_cpu, pages);
+  for (guint k = 0; k < G_N_ELEMENTS (best_section); k++)
+    printf ("  %-28s %8.1f ms\n", monthly_sections[k], best_section[k]);
+
+  if (trace)
+    {
+      g_autoptr(GHashTable) times = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, statement_time_free);
+      g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+      g_autoptr(CrmReport) report = NULL;
+      GHashTableIter iter;
+      gpointer value;
+
+      sqlite3_trace_v2 (crm_store_get_db (store), SQLITE_TRACE_PROFILE, profile_cb, times);
+      report = crm_report_builder_build (store, "monthly", &query, &error);
+      sqlite3_trace_v2 (crm_store_get_db (store), 0, NULL, NULL);
+      g_assert_no_error (error);
+      g_hash_table_iter_init (&iter, times);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        g_ptr_array_add (sorted, value);
+      g_ptr_array_sort (sorted, compare_time);
+      printf ("  statements, slowest first (one build):\n");
+      for (guint i = 0; i < sorted->len; i++)
+        {
+          StatementTime *t = sorted->pdata[i];
+          g_autofree char *flat = g_strndup (t->sql, 110);
+
+          g_strdelimit (flat, "\n", ' ');
+          printf ("  %9.1f ms %3u× %s\n", t->ms, t->runs, flat);
+        }
+    }
   g_unlink (pdf);
   g_rmdir (dir);
+  return best_build + best_write;
 }
 
 int
@@ -247,6 +370,7 @@ main (int    argc,
   g_autofree char *db_path = NULL;
   guint64 contacts = 20000;
   double screen, print, screen_cpu = INFINITY, print_cpu = INFINITY;
+  gboolean trace = FALSE;
 
   crm_runtime_init ();
   for (int i = 1; i < argc; i++)
@@ -255,9 +379,11 @@ main (int    argc,
         contacts = g_ascii_strtoull (argv[++i], NULL, 10);
       else if (g_str_equal (argv[i], "--db") && i + 1 < argc)
         db_path = g_strdup (argv[++i]);
+      else if (g_str_equal (argv[i], "--trace"))
+        trace = TRUE;
       else
         {
-          fprintf (stderr, "usage: %s [--contacts N] [--db FILE]\n", argv[0]);
+          fprintf (stderr, "usage: %s [--contacts N] [--db FILE] [--trace]\n", argv[0]);
           return 2;
         }
     }
@@ -299,7 +425,19 @@ main (int    argc,
   printf ("line chart, 3,650 points × 2 series: %.1f ms (CPU %.1f ms) at 1920×1080 (goal < 10 ms); "
           "%.1f ms (CPU %.1f ms) at 300 dpi A4\n", screen, screen_cpu, print, print_cpu);
 
-  bench_monthly (store);
+  {
+    double report = bench_monthly (store, trace);
+    /* What reading every purchase once costs: a report that reads the
+     * whole history per KPI is many times this, one that reads the period
+     * and per-customer summaries a fraction of it. */
+    double scan = g_find_program_in_path ("sqlite3") != NULL
+                    ? sqlite3_cli_ms (db_path, "SELECT count (*), sum (amount) FROM purchases WHERE deleted = 0;\n", 3)
+                    : NAN;
+
+    if (!isnan (scan))
+      printf ("one pass over every purchase in the sqlite3 CLI: %.1f ms; monthly report / that pass: %.2f\n",
+              scan, report / scan);
+  }
 
   g_clear_object (&store);
   if (dir != NULL)

@@ -30,6 +30,26 @@
   " WHERE p.deleted = 0 AND c.deleted = 0" \
   " AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts AND" CONTACT_FILTER
 
+/* Customers with a purchase (purchase_stats s: first and last purchase,
+ * orders and revenue over the whole history, kept by triggers) that the
+ * filters keep. */
+#define BUYERS \
+  " FROM purchase_stats s CROSS JOIN contacts c ON c.id = s.contact_id" \
+  " WHERE c.deleted = 0 AND" CONTACT_FILTER
+
+#define NO_FILTER " (:owner IS NULL AND :province IS NULL AND :segment IS NULL)"
+
+/* Rows (k, s) of purchase_stats s meeting @cond, for the buyers the
+ * filters keep, to be summed times k: without a filter, every row of the
+ * range through its index and the few of deleted customers with k = -1,
+ * rather than a probe of contacts per row. SQLite tests the constant
+ * filter terms once, so only one way is read. */
+#define BUYERS_SIGNED(cond) \
+  " SELECT 1 AS k, s.last_at AS last_at FROM purchase_stats s WHERE" NO_FILTER " AND " cond \
+  " UNION ALL SELECT -1, s.last_at FROM contacts c CROSS JOIN purchase_stats s ON s.contact_id = c.id" \
+  " WHERE" NO_FILTER " AND c.deleted = 1 AND " cond \
+  " UNION ALL SELECT 1, s.last_at" BUYERS " AND NOT" NO_FILTER " AND " cond
+
 /* ---------------------------------------------------------------------- */
 /* Queries and binding */
 
@@ -291,6 +311,43 @@ two_digits (const char *p,
   return TRUE;
 }
 
+/* The local date of @ts as days since 1970-01-01, for crm_local_date()
+ * and for code that compares many dates in C. FALSE if @ts is no date. */
+static gboolean
+local_day (LocalDateCache *cache,
+           const char     *ts,
+           gint64         *out)
+{
+  int y1, y2, mo, d, h = 0, mi = 0, s = 0;
+  gint64 seconds, hour;
+
+  if (ts == NULL || strlen (ts) < 10 || !two_digits (ts, &y1) || !two_digits (ts + 2, &y2) || ts[4] != '-' ||
+      !two_digits (ts + 5, &mo) || ts[7] != '-' || !two_digits (ts + 8, &d))
+    return FALSE;
+  /* A date without a time is already a local date. */
+  if (ts[10] != 'T' && ts[10] != ' ')
+    {
+      *out = days_from_civil (y1 * 100 + y2, mo, d);
+      return TRUE;
+    }
+  if (!two_digits (ts + 11, &h) || ts[13] != ':' || !two_digits (ts + 14, &mi))
+    return FALSE;
+  if (ts[16] == ':')
+    two_digits (ts + 17, &s);
+  seconds = days_from_civil (y1 * 100 + y2, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  hour = seconds / 3600 - (seconds < 0 && seconds % 3600 != 0);
+  if (hour != cache->hour)
+    {
+      int interval = g_time_zone_find_interval (cache->zone, G_TIME_TYPE_UNIVERSAL, seconds);
+
+      cache->hour = hour;
+      cache->offset = interval >= 0 ? g_time_zone_get_offset (cache->zone, interval) : 0;
+    }
+  seconds += cache->offset;
+  *out = seconds / 86400 - (seconds < 0 && seconds % 86400 != 0);
+  return TRUE;
+}
+
 static void
 sql_local_date (sqlite3_context  *context,
                 int               argc,
@@ -298,41 +355,23 @@ sql_local_date (sqlite3_context  *context,
 {
   LocalDateCache *cache = sqlite3_user_data (context);
   const char *ts = (const char *) sqlite3_value_text (argv[0]);
-  int y1, y2, mo, d, h = 0, mi = 0, s = 0;
-  gint64 seconds, hour;
+  gint64 day;
+  int y, m, d;
   char out[16];
 
-  if (ts == NULL || strlen (ts) < 10 || !two_digits (ts, &y1) || !two_digits (ts + 2, &y2) || ts[4] != '-' ||
-      !two_digits (ts + 5, &mo) || ts[7] != '-' || !two_digits (ts + 8, &d))
+  if (!local_day (cache, ts, &day))
     {
       sqlite3_result_null (context);
       return;
     }
-  /* A date without a time is already a local date. */
-  if (ts[10] == 'T' || ts[10] == ' ')
-    {
-      if (!two_digits (ts + 11, &h) || ts[13] != ':' || !two_digits (ts + 14, &mi))
-        {
-          sqlite3_result_null (context);
-          return;
-        }
-      if (ts[16] == ':')
-        two_digits (ts + 17, &s);
-      seconds = days_from_civil (y1 * 100 + y2, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-      hour = seconds / 3600 - (seconds < 0 && seconds % 3600 != 0);
-      if (hour != cache->hour)
-        {
-          int interval = g_time_zone_find_interval (cache->zone, G_TIME_TYPE_UNIVERSAL, seconds);
-
-          cache->hour = hour;
-          cache->offset = interval >= 0 ? g_time_zone_get_offset (cache->zone, interval) : 0;
-        }
-      seconds += cache->offset;
-      civil_from_days (seconds / 86400 - (seconds < 0 && seconds % 86400 != 0), &y1, &mo, &d);
-      g_snprintf (out, sizeof out, "%04d-%02d-%02d", y1, mo, d);
-    }
-  else
+  /* A date without a time is kept as it is written. */
+  if (ts[10] != 'T' && ts[10] != ' ')
     g_snprintf (out, sizeof out, "%.10s", ts);
+  else
+    {
+      civil_from_days (day, &y, &m, &d);
+      g_snprintf (out, sizeof out, "%04d-%02d-%02d", y, m, d);
+    }
   sqlite3_result_text (context, out, -1, SQLITE_TRANSIENT);
 }
 
@@ -441,6 +480,18 @@ static const char revenue_sql[] =
   "SELECT coalesce (sum (p.amount), 0), count (*), count (DISTINCT p.contact_id)"
   PURCHASES_IN_PERIOD;
 
+static gboolean query_has_filters (const CrmAnalyticsQuery *query);
+static gboolean revenue_orders_of (CrmStore                *store,
+                                   const CrmAnalyticsQuery *query,
+                                   gint64                  *revenue,
+                                   gint64                  *orders,
+                                   GError                 **error);
+static gboolean buyers_since      (CrmStore                *store,
+                                   const CrmAnalyticsQuery *query,
+                                   const GDate             *window,
+                                   gint64                  *out,
+                                   GError                 **error);
+
 static gboolean
 revenue_of (CrmStore                *store,
             const CrmAnalyticsQuery *query,
@@ -449,9 +500,15 @@ revenue_of (CrmStore                *store,
             gint64                  *customers,
             GError                 **error)
 {
-  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, revenue_sql, query, error);
+  g_autoptr(CrmCachedStmt) stmt = NULL;
   gboolean failed = FALSE;
 
+  /* Without filters: the sums from the hours and the buyers from
+   * purchase_stats, not a DISTINCT over the period's purchases. */
+  if (!query_has_filters (query))
+    return revenue_orders_of (store, query, revenue, orders, error) &&
+           (customers == NULL || buyers_since (store, query, &query->from, customers, error));
+  stmt = prepare_query (store, revenue_sql, query, error);
   if (stmt == NULL)
     return FALSE;
   if (!step_row (store, stmt, &failed, error))
@@ -461,6 +518,78 @@ revenue_of (CrmStore                *store,
     *orders = sqlite3_column_int64 (stmt, 1);
   if (customers != NULL)
     *customers = sqlite3_column_int64 (stmt, 2);
+  return TRUE;
+}
+
+/* The same sums from purchase_hours, for a period without filters: the
+ * hours strictly inside it, the purchases of its first and last hour (the
+ * bounds need not be whole hours), less the purchases of deleted customers
+ * (few; the summary counts every buyer). Exact for any text in
+ * purchased_at: an hour's key is its first 13 characters, so keys order as
+ * the purchases do. :from_hour_end is past every text of the first hour. */
+static const char revenue_hours_sql[] =
+  "SELECT coalesce (sum (revenue), 0), coalesce (sum (orders), 0) FROM ("
+  "  SELECT revenue, orders FROM purchase_hours WHERE hour > :from_hour AND hour < :to_hour"
+  "  UNION ALL"
+  "  SELECT p.amount, 1 FROM purchases p WHERE p.deleted = 0"
+  "  AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts AND p.purchased_at < :from_hour_end"
+  "  UNION ALL"
+  "  SELECT p.amount, 1 FROM purchases p WHERE p.deleted = 0"
+  "  AND p.purchased_at >= :to_hour AND p.purchased_at >= :from_hour_end AND p.purchased_at < :to_ts"
+  "  UNION ALL"
+  "  SELECT -p.amount, -1 FROM contacts c CROSS JOIN purchases p ON p.contact_id = c.id"
+  "  WHERE c.deleted = 1 AND p.deleted = 0 AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts)";
+
+static gboolean
+query_has_filters (const CrmAnalyticsQuery *query)
+{
+  return query->owner_id != NULL || query->province != NULL || query->segment != NULL;
+}
+
+/* :from_hour, :from_hour_end and :to_hour from the bound :from_ts and
+ * :to_ts of @query. */
+static void
+bind_hours (sqlite3_stmt            *stmt,
+            const CrmAnalyticsQuery *query)
+{
+  GDate after = query->to;
+  g_autofree char *from_ts = date_to_utc_bound (&query->from);
+  g_autofree char *to_ts = NULL;
+  g_autofree char *from_hour = g_strndup (from_ts, 13);
+  g_autofree char *from_hour_end = g_strconcat (from_hour, "~", NULL);
+  g_autofree char *to_hour = NULL;
+
+  g_date_add_days (&after, 1);
+  to_ts = date_to_utc_bound (&after);
+  to_hour = g_strndup (to_ts, 13);
+  bind_named_text (stmt, ":from_hour", from_hour);
+  bind_named_text (stmt, ":from_hour_end", from_hour_end);
+  bind_named_text (stmt, ":to_hour", to_hour);
+}
+
+/* Revenue and orders of @query: from the hours without filters, else
+ * from the purchases. */
+static gboolean
+revenue_orders_of (CrmStore                *store,
+                   const CrmAnalyticsQuery *query,
+                   gint64                  *revenue,
+                   gint64                  *orders,
+                   GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  gboolean failed = FALSE;
+
+  if (query_has_filters (query))
+    return revenue_of (store, query, revenue, orders, NULL, error);
+  stmt = prepare_query (store, revenue_hours_sql, query, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_hours (stmt, query);
+  if (!step_row (store, stmt, &failed, error))
+    return FALSE;
+  *revenue = sqlite3_column_int64 (stmt, 0);
+  if (orders != NULL)
+    *orders = sqlite3_column_int64 (stmt, 1);
   return TRUE;
 }
 
@@ -483,8 +612,8 @@ crm_analytics_revenue (CrmStore                *store,
   crm_analytics_query_previous (query, &previous);
   crm_analytics_query_year_ago (query, &year_ago);
   if (!revenue_of (store, query, &out->revenue, &out->orders, &out->customers, error) ||
-      !revenue_of (store, &previous, &out->previous_revenue, NULL, NULL, error) ||
-      !revenue_of (store, &year_ago, &out->year_ago_revenue, NULL, NULL, error))
+      !revenue_orders_of (store, &previous, &out->previous_revenue, NULL, error) ||
+      !revenue_orders_of (store, &year_ago, &out->year_ago_revenue, NULL, error))
     return FALSE;
   out->growth = growth (out->revenue, out->previous_revenue);
   out->yoy_growth = growth (out->revenue, out->year_ago_revenue);
@@ -604,6 +733,102 @@ crm_analytics_sales_trend (CrmStore                *store,
   return g_steal_pointer (&trend);
 }
 
+/* The same buckets from purchase_hours (see revenue_hours_sql), each hour
+ * on the local date of its start. */
+static const char revenue_trend_sql[] =
+  "SELECT CASE :unit"
+  "   WHEN 0 THEN d"
+  "   WHEN 1 THEN date (d, 'weekday 0', '-6 days')"
+  "   WHEN 2 THEN substr (d, 1, 8) || '01'"
+  "   ELSE printf ('%s-%02d-01', substr (d, 1, 4),"
+  "                (CAST (substr (d, 6, 2) AS INTEGER) - 1) / 3 * 3 + 1) END AS bucket,"
+  " sum (amount), sum (n)"
+  " FROM ("
+  "  SELECT crm_local_date (CASE WHEN length (hour) = 13 THEN hour || ':00:00Z' ELSE hour END) AS d,"
+  "   revenue AS amount, orders AS n FROM purchase_hours WHERE hour > :from_hour AND hour < :to_hour"
+  "  UNION ALL"
+  "  SELECT crm_local_date (p.purchased_at), p.amount, 1 FROM purchases p WHERE p.deleted = 0"
+  "  AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts AND p.purchased_at < :from_hour_end"
+  "  UNION ALL"
+  "  SELECT crm_local_date (p.purchased_at), p.amount, 1 FROM purchases p WHERE p.deleted = 0"
+  "  AND p.purchased_at >= :to_hour AND p.purchased_at >= :from_hour_end AND p.purchased_at < :to_ts"
+  "  UNION ALL"
+  "  SELECT crm_local_date (p.purchased_at), -p.amount, -1 FROM contacts c CROSS JOIN purchases p"
+  "  ON p.contact_id = c.id WHERE c.deleted = 1 AND p.deleted = 0"
+  "  AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts)"
+  " GROUP BY bucket ORDER BY bucket";
+
+/* Whether every local midnight of @query is a whole UTC hour, so that no
+ * hour of purchase_hours spans two local dates. */
+static gboolean
+midnights_on_hours (const CrmAnalyticsQuery *query)
+{
+  GDate day = query->from;
+
+  for (; g_date_compare (&day, &query->to) <= 0; g_date_add_days (&day, 1))
+    {
+      g_autofree char *bound = date_to_utc_bound (&day);
+
+      if (!g_str_has_suffix (bound, ":00:00.000Z"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+CrmSalesTrend *
+crm_analytics_revenue_trend (CrmStore                *store,
+                             const CrmAnalyticsQuery *query,
+                             CrmTimeUnit              unit,
+                             GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(CrmSalesTrend) trend = NULL;
+  gboolean failed = FALSE;
+  GDate start;
+
+  if (query_has_filters (query) || !midnights_on_hours (query))
+    return crm_analytics_sales_trend (store, query, unit, error);
+
+  trend = g_new0 (CrmSalesTrend, 1);
+  trend->unit = unit;
+  for (bucket_start (unit, &query->from, &start);
+       g_date_compare (&start, &query->to) <= 0;
+       bucket_next (unit, &start))
+    trend->n_points++;
+  trend->points = g_new0 (CrmSalesPoint, MAX (trend->n_points, 1));
+  bucket_start (unit, &query->from, &start);
+  for (guint i = 0; i < trend->n_points; i++, bucket_next (unit, &start))
+    {
+      trend->points[i].start = start;
+      trend->points[i].customers = -1;
+    }
+
+  stmt = prepare_query (store, revenue_trend_sql, query, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_hours (stmt, query);
+  bind_named_int (stmt, ":unit", unit);
+  while (step_row (store, stmt, &failed, error))
+    {
+      GDate date;
+
+      date_from_text (&date, (const char *) sqlite3_column_text (stmt, 0));
+      if (!g_date_valid (&date))
+        continue;
+      /* Buckets come in order; find this one among the few. */
+      for (guint i = 0; i < trend->n_points; i++)
+        if (g_date_compare (&trend->points[i].start, &date) == 0)
+          {
+            trend->points[i].revenue = sqlite3_column_int64 (stmt, 1);
+            trend->points[i].orders = sqlite3_column_int64 (stmt, 2);
+            break;
+          }
+    }
+  if (failed)
+    return NULL;
+  return g_steal_pointer (&trend);
+}
+
 void
 crm_sales_trend_free (CrmSalesTrend *trend)
 {
@@ -677,11 +902,38 @@ crm_analytics_has_purchases (CrmStore                *store,
   return TRUE;
 }
 
+/* A purchase in the window: the last one is in it, or the customer bought
+ * again since the end and the one before the last is the last before the
+ * end (they bought once since) or a probe finds one in the window. Only
+ * buyers since the end are looked at, not a year of purchases counted. */
 static const char active_sql[] =
-  "SELECT count (DISTINCT p.contact_id)"
-  " FROM purchases p JOIN contacts c ON c.id = p.contact_id"
-  " WHERE p.deleted = 0 AND c.deleted = 0"
-  " AND p.purchased_at >= :window_ts AND p.purchased_at < :to_ts AND" CONTACT_FILTER;
+  "SELECT (SELECT coalesce (sum (k), 0) FROM ("
+  BUYERS_SIGNED ("s.last_at >= :window_ts AND s.last_at < :to_ts") "))"
+  " + (SELECT count (*)" BUYERS " AND s.last_at >= :to_ts AND s.first_at < :to_ts"
+  "    AND CASE WHEN s.prev_at < :to_ts THEN s.prev_at >= :window_ts"
+  "     ELSE EXISTS (SELECT 1 FROM purchases q WHERE q.contact_id = s.contact_id AND q.deleted = 0"
+  "      AND q.purchased_at >= :window_ts AND q.purchased_at < :to_ts) END)";
+
+/* Customers with a purchase from @window to the end of @query. */
+static gboolean
+buyers_since (CrmStore                *store,
+              const CrmAnalyticsQuery *query,
+              const GDate             *window,
+              gint64                  *out,
+              GError                 **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, active_sql, query, error);
+  gboolean failed = FALSE;
+
+  *out = 0;
+  if (stmt == NULL)
+    return FALSE;
+  bind_named_date_ts (stmt, ":window_ts", window);
+  if (!step_row (store, stmt, &failed, error))
+    return FALSE;
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
 
 gboolean
 crm_analytics_active_customers (CrmStore                *store,
@@ -689,30 +941,17 @@ crm_analytics_active_customers (CrmStore                *store,
                                 gint64                  *out,
                                 GError                 **error)
 {
-  g_autoptr(CrmCachedStmt) stmt = prepare_query (store, active_sql, query, error);
   GDate window = query->to;
-  gboolean failed = FALSE;
 
-  *out = 0;
-  if (stmt == NULL)
-    return FALSE;
   /* 365 days up to and including the period's last day. */
   g_date_subtract_days (&window, 364);
-  bind_named_date_ts (stmt, ":window_ts", &window);
-  if (!step_row (store, stmt, &failed, error))
-    return FALSE;
-  *out = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
+  return buyers_since (store, query, &window, out, error);
 }
 
-/* The period's buyers with no purchase before it: one index probe per
- * purchase of the period (purchases_contact_at), rather than every
- * customer's first purchase over all the history. */
+/* The period's buyers with no purchase before it: their first purchase is
+ * in the period. */
 static const char new_customers_sql[] =
-  "SELECT count (DISTINCT p.contact_id)"
-  PURCHASES_IN_PERIOD
-  " AND NOT EXISTS (SELECT 1 FROM purchases q"
-  "  WHERE q.contact_id = p.contact_id AND q.deleted = 0 AND q.purchased_at < :from_ts)";
+  "SELECT count (*)" BUYERS " AND s.first_at >= :from_ts AND s.first_at < :to_ts";
 
 gboolean
 crm_analytics_new_customers (CrmStore                *store,
@@ -749,23 +988,39 @@ crm_analytics_repurchase_rate (CrmStore                *store,
  * last purchase is the latest of those; the next is their first purchase
  * from the start on. Churned: the next is after the period and more than
  * 180 days after the last (or there is none), and those 180 days are over.
+ * Customers who bought nothing since the start have their last purchase in
+ * purchase_stats and no next; only those who bought since are probed.
  * Local dates are computed once per customer, not per purchase. */
 static const char churn_sql[] =
-  "WITH a AS ("
-  "  SELECT p.contact_id, crm_local_date (max (p.purchased_at)) AS last"
-  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
-  "  WHERE p.deleted = 0 AND c.deleted = 0"
-  "  AND p.purchased_at >= :window_ts AND p.purchased_at < :from_ts AND" CONTACT_FILTER
-  "  GROUP BY p.contact_id),"
-  " b AS ("
-  "  SELECT a.last, (SELECT min (q.purchased_at) FROM purchases q"
-  "    WHERE q.contact_id = a.contact_id AND q.deleted = 0 AND q.purchased_at >= :from_ts) AS next"
-  "  FROM a)"
-  " SELECT count (*), coalesce (sum ("
-  "   date (last, '+180 days') <= :as_of_date"
-  "   AND (next IS NULL OR (next >= :to_ts"
-  "        AND crm_local_date (next) > date (last, '+180 days')))), 0)"
-  " FROM b";
+  "WITH q AS (" BUYERS_SIGNED ("s.last_at >= :window_ts AND s.last_at < :from_ts") "),"
+  /* Churned once settled: the local date of the last purchase is on or
+   * before :settled_date, which the bounds decide but for the few days
+   * between them. */
+  " qs AS (SELECT coalesce (sum (k), 0) AS n, coalesce (sum (k * CASE"
+  "   WHEN last_at < :settled_lo_ts THEN 1 WHEN last_at >= :settled_hi_ts THEN 0"
+  "   ELSE crm_local_date (last_at) <= :settled_date END), 0) AS churned FROM q),"
+  /* Those who bought since the start: their last purchase before it is
+   * the one before their last if they bought once since, else probed,
+   * unless their first purchase says enough (in the window and too recent
+   * to be settled: active, not churned); their next one is probed only
+   * when the last is settled. */
+  " a AS ("
+  "  SELECT s.contact_id AS id, s.prev_at AS prev,"
+  "   s.first_at >= :window_ts AND s.first_at >= :settled_hi_ts AS young" BUYERS
+  "  AND s.last_at >= :from_ts AND s.first_at < :from_ts),"
+  /* Materialized: each probe runs once, not once per use of its column. */
+  " b AS MATERIALIZED ("
+  "  SELECT id, young, CASE WHEN young THEN NULL WHEN prev < :from_ts THEN prev ELSE"
+  "   (SELECT max (q.purchased_at) FROM purchases q"
+  "    WHERE q.contact_id = a.id AND q.deleted = 0 AND q.purchased_at < :from_ts) END AS at FROM a),"
+  " bs AS (SELECT coalesce (sum (young OR at >= :window_ts), 0) AS n,"
+  "  coalesce (sum (CASE WHEN at >= :window_ts AND crm_local_date (at) <= :settled_date THEN"
+  "   (SELECT min (q.purchased_at) >= :to_ts"
+  "     AND crm_local_date (min (q.purchased_at)) > date (crm_local_date (b.at), '+180 days')"
+  "    FROM purchases q WHERE q.contact_id = b.id AND q.deleted = 0 AND q.purchased_at >= :from_ts)"
+  "   ELSE 0 END), 0) AS churned"
+  "  FROM b)"
+  " SELECT qs.n + bs.n, qs.churned + bs.churned FROM qs, bs";
 
 gboolean
 crm_analytics_churn_rate (CrmStore                *store,
@@ -778,31 +1033,109 @@ crm_analytics_churn_rate (CrmStore                *store,
 
   if (stmt != NULL)
     {
+      GDate settled;
+      g_autofree char *settled_date = NULL;
+
       g_date_subtract_days (&window, 365);
       bind_named_date_ts (stmt, ":window_ts", &window);
+      /* A last purchase before local midnight of :settled_date has its 180
+       * days over; one from two days after has not. */
+      get_as_of (query, &settled);
+      g_date_subtract_days (&settled, 180);
+      settled_date = date_to_string (&settled);
+      bind_named_text (stmt, ":settled_date", settled_date);
+      bind_named_date_ts (stmt, ":settled_lo_ts", &settled);
+      g_date_add_days (&settled, 2);
+      bind_named_date_ts (stmt, ":settled_hi_ts", &settled);
     }
   return read_ratio (store, stmt, out, error);
 }
 
-/* The same for consecutive months in one pass. Each purchase since the
- * first month's window comes with the contact's next purchase: a customer
- * is active at a month's start with last purchase p exactly when p is in
- * the 365 days before the start and the next purchase is not (it is from
- * the start on, or there is none). Purchases followed by another before
- * the first month are no one's last and are left out; the months each
- * remaining purchase counts for are found in C (a join with a table of
- * months cost more than all the rest). :settled_date is @as_of - 180 days:
- * a purchase on it or before has its 180 days over. */
-static const char churn_by_month_sql[] =
-  "WITH p AS ("
-  "  SELECT p.purchased_at AS at,"
-  "   lead (p.purchased_at) OVER (PARTITION BY p.contact_id ORDER BY p.purchased_at) AS next"
-  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
-  "  WHERE p.deleted = 0 AND c.deleted = 0"
-  "  AND p.purchased_at >= :window_ts AND p.purchased_at < :last_start_ts AND" CONTACT_FILTER ")"
-  " SELECT at, next, crm_local_date (at) <= :settled_date,"
-  "  next IS NULL OR crm_local_date (next) > date (crm_local_date (at), '+180 days')"
-  " FROM p WHERE next IS NULL OR next >= :first_start_ts";
+/* The same for consecutive months in one pass. A customer is active at a
+ * month's start with last purchase p exactly when p is in the 365 days
+ * before the start and their next purchase is not (it is from the start
+ * on, or there is none); the months each such pair (p, next) counts for
+ * are found in C (a join with a table of months cost more than all the
+ * rest).
+ *
+ * Customers who bought nothing since the first month's start have one such
+ * pair, their last purchase and none: purchase_stats gives it
+ * (churn_quiet_sql). Only the others' purchases since the first month's
+ * window are read, each customer's in date order through
+ * purchases_contact_at, so the next purchase is the following row
+ * (churn_recent_sql). Without filters no contact is read: deleted
+ * customers are counted again with k = -1. */
+static const char churn_quiet_sql[] =
+  "SELECT k, last_at FROM ("
+  BUYERS_SIGNED ("s.last_at >= :window_ts AND s.last_at < :first_start_ts") ")";
+
+#define CHURN_RECENT(from, where) \
+  "SELECT s.contact_id, p.purchased_at FROM " from \
+  " CROSS JOIN purchases p ON p.contact_id = s.contact_id" \
+  " WHERE " where " AND s.last_at >= :first_start_ts" \
+  " AND p.deleted = 0 AND p.purchased_at >= :window_ts" \
+  " ORDER BY s.last_at, s.contact_id, p.purchased_at"
+
+static const char * const churn_recent_sql[] = {
+  /* k = 1, without filters */
+  CHURN_RECENT ("purchase_stats s", NO_FILTER),
+  /* k = -1: deleted customers, without filters */
+  CHURN_RECENT ("contacts c CROSS JOIN purchase_stats s ON s.contact_id = c.id", NO_FILTER " AND c.deleted = 1"),
+  /* k = 1, with filters */
+  CHURN_RECENT ("purchase_stats s CROSS JOIN contacts c ON c.id = s.contact_id",
+                "NOT" NO_FILTER " AND c.deleted = 0 AND" CONTACT_FILTER),
+};
+#undef CHURN_RECENT
+
+typedef struct
+{
+  guint           n_months;
+  GPtrArray      *bounds;     /* per month: window, start, end (UTC text) */
+  gint64         *active;
+  gint64         *churned;
+  gint64          settled_day;
+  LocalDateCache  cache;
+} ChurnMonths;
+
+/* The months that last purchase @at, followed by @next (NULL: none), is
+ * active and churned in, weighted @k. */
+static void
+churn_months_add (ChurnMonths *cm,
+                  gint64       k,
+                  const char  *at,
+                  const char  *next)
+{
+  gint64 at_day = 0, next_day = 0;
+  gboolean settled, gap;
+
+  if (strcmp (at, cm->bounds->pdata[3 * (cm->n_months - 1) + 1]) >= 0 ||
+      (next != NULL && strcmp (next, cm->bounds->pdata[1]) < 0))
+    return;
+  if (!local_day (&cm->cache, at, &at_day))
+    return;
+  settled = at_day <= cm->settled_day;
+  gap = next == NULL || (local_day (&cm->cache, next, &next_day) && next_day > at_day + 180);
+  for (guint i = 0; i < cm->n_months; i++)
+    {
+      const char *w = cm->bounds->pdata[3 * i], *s = cm->bounds->pdata[3 * i + 1], *e = cm->bounds->pdata[3 * i + 2];
+
+      if (strcmp (at, w) < 0 || strcmp (at, s) >= 0 || (next != NULL && strcmp (next, s) < 0))
+        continue;
+      cm->active[i] += k;
+      if (settled && (next == NULL || (strcmp (next, e) >= 0 && gap)))
+        cm->churned[i] += k;
+    }
+}
+
+/* Binds the months' bounds to @stmt: :window_ts (the first window) and
+ * :first_start_ts. */
+static void
+churn_months_bind (ChurnMonths  *cm,
+                   sqlite3_stmt *stmt)
+{
+  bind_named_text (stmt, ":window_ts", cm->bounds->pdata[0]);
+  bind_named_text (stmt, ":first_start_ts", cm->bounds->pdata[1]);
+}
 
 gboolean
 crm_analytics_churn_is_final (const CrmAnalyticsQuery *query)
@@ -824,11 +1157,11 @@ crm_analytics_churn_by_month (CrmStore                *store,
                               gboolean                *final,
                               GError                 **error)
 {
-  g_autoptr(CrmCachedStmt) stmt = NULL;
   g_autoptr(GPtrArray) bounds = g_ptr_array_new_with_free_func (g_free);
   g_autofree gint64 *active = g_new0 (gint64, MAX (n_months, 1));
   g_autofree gint64 *churned = g_new0 (gint64, MAX (n_months, 1));
-  g_autofree char *settled_date = NULL;
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  ChurnMonths cm;
   GDate first, as_of;
   gboolean failed = FALSE;
 
@@ -861,38 +1194,65 @@ crm_analytics_churn_by_month (CrmStore                *store,
   if (n_months == 0)
     return TRUE;
 
-  stmt = prepare_query (store, churn_by_month_sql, query, error);
-  if (stmt == NULL)
-    return FALSE;
+  /* A last purchase on @as_of - 180 days or before has its 180 days over. */
   get_as_of (query, &as_of);
   g_date_subtract_days (&as_of, 180);
-  settled_date = date_to_string (&as_of);
-  bind_named_text (stmt, ":window_ts", bounds->pdata[0]);
-  bind_named_text (stmt, ":first_start_ts", bounds->pdata[1]);
-  bind_named_text (stmt, ":last_start_ts", bounds->pdata[3 * (n_months - 1) + 1]);
-  bind_named_text (stmt, ":settled_date", settled_date);
-  while (step_row (store, stmt, &failed, error))
+  cm = (ChurnMonths) {
+    .n_months = n_months, .bounds = bounds, .active = active, .churned = churned,
+    .settled_day = days_from_civil (g_date_get_year (&as_of), g_date_get_month (&as_of), g_date_get_day (&as_of)),
+    .cache = { zone, G_MININT64, 0 },
+  };
+
+  {
+    g_autoptr(CrmCachedStmt) stmt = prepare_query (store, churn_quiet_sql, query, error);
+
+    if (stmt == NULL)
+      return FALSE;
+    churn_months_bind (&cm, stmt);
+    while (step_row (store, stmt, &failed, error))
+      {
+        const char *at = (const char *) sqlite3_column_text (stmt, 1);
+
+        if (at != NULL)
+          churn_months_add (&cm, sqlite3_column_int64 (stmt, 0), at, NULL);
+      }
+    if (failed)
+      return FALSE;
+  }
+
+  for (guint q = 0; q < G_N_ELEMENTS (churn_recent_sql); q++)
     {
-      const char *at = (const char *) sqlite3_column_text (stmt, 0);
-      const char *next = (const char *) sqlite3_column_text (stmt, 1);
-      gboolean settled = sqlite3_column_int (stmt, 2) != 0;
-      gboolean gap = sqlite3_column_int (stmt, 3) != 0;
+      g_autoptr(CrmCachedStmt) stmt = prepare_query (store, churn_recent_sql[q], query, error);
+      g_autofree char *contact = NULL, *at = NULL;
+      gint64 k = q == 1 ? -1 : 1;
 
-      if (at == NULL)
-        continue;
-      for (guint i = 0; i < n_months; i++)
+      if (stmt == NULL)
+        return FALSE;
+      churn_months_bind (&cm, stmt);
+      /* Each row's purchase is the next of the row before, if the same
+       * customer's. */
+      while (step_row (store, stmt, &failed, error))
         {
-          const char *w = bounds->pdata[3 * i], *s = bounds->pdata[3 * i + 1], *e = bounds->pdata[3 * i + 2];
+          const char *id = (const char *) sqlite3_column_text (stmt, 0);
+          const char *next = (const char *) sqlite3_column_text (stmt, 1);
+          gboolean same = contact != NULL && g_strcmp0 (id, contact) == 0;
 
-          if (strcmp (at, w) < 0 || strcmp (at, s) >= 0 || (next != NULL && strcmp (next, s) < 0))
-            continue;
-          active[i]++;
-          if (settled && (next == NULL || (strcmp (next, e) >= 0 && gap)))
-            churned[i]++;
+          if (at != NULL)
+            churn_months_add (&cm, k, at, same ? next : NULL);
+          if (!same)
+            {
+              g_free (contact);
+              contact = g_strdup (id);
+            }
+          g_free (at);
+          at = g_strdup (next);
         }
+      if (failed)
+        return FALSE;
+      if (at != NULL)
+        churn_months_add (&cm, k, at, NULL);
     }
-  if (failed)
-    return FALSE;
+
   for (guint i = 0; i < n_months; i++)
     ratio_set (&out[i], churned[i], active[i]);
   return TRUE;
@@ -901,45 +1261,43 @@ crm_analytics_churn_by_month (CrmStore                *store,
 /* ---------------------------------------------------------------------- */
 /* Cohort retention */
 
-/* One row per (contact, month with a purchase); the cohort is the first of
- * a contact's months. Only customers who bought nothing before the first
- * month can be in a cohort of the period: their purchases from then on are
- * read (an index probe each says there is none before), not the whole
- * history. :month_ts is the start of the first month. */
-static const char cohort_sql[] =
-  "WITH m AS ("
-  "  SELECT DISTINCT p.contact_id, substr (crm_local_date (p.purchased_at), 1, 7) AS ym"
-  "  FROM purchases p CROSS JOIN contacts c ON c.id = p.contact_id"
-  "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at >= :month_ts AND p.purchased_at < :to_ts"
-  "  AND" CONTACT_FILTER
-  "  AND NOT EXISTS (SELECT 1 FROM purchases q"
-  "   WHERE q.contact_id = p.contact_id AND q.deleted = 0 AND q.purchased_at < :month_ts)),"
-  " k AS ("
-  "  SELECT ym, min (ym) OVER (PARTITION BY contact_id) AS cohort FROM m)"
-  " SELECT cohort,"
-  "  (CAST (substr (ym, 1, 4) AS INTEGER) * 12 + CAST (substr (ym, 6, 2) AS INTEGER))"
-  "  - (CAST (substr (cohort, 1, 4) AS INTEGER) * 12 + CAST (substr (cohort, 6, 2) AS INTEGER)),"
-  "  count (*)"
-  " FROM k GROUP BY 1, 2";
+/* The purchases of the customers whose first purchase is in the range
+ * (purchase_stats finds them; only they are in a cohort of it), each
+ * customer's in date order through purchases_contact_at: the months a
+ * customer bought in are told apart in C as the rows come, without a sort
+ * or a DISTINCT over them. Without filters no contact is read, and deleted
+ * customers are counted again with k = -1 (see BUYERS_SIGNED). */
+#define COHORT_PURCHASES(from, where) \
+  "SELECT s.contact_id, s.first_at, p.purchased_at FROM " from \
+  " CROSS JOIN purchases p ON p.contact_id = s.contact_id" \
+  " WHERE " where " AND s.first_at >= :month_ts AND s.first_at < :to_ts" \
+  " AND p.deleted = 0 AND p.purchased_at < :to_ts" \
+  " ORDER BY s.first_at, s.contact_id, p.purchased_at"
 
-/* The same when nothing was bought before the first month (a range from
- * the first purchase on): every purchase is read anyway, and in customer
- * order, as SQLite reads the index, the probes above would only cost. */
-static const char cohort_all_sql[] =
-  "WITH m AS ("
-  "  SELECT DISTINCT p.contact_id, substr (crm_local_date (p.purchased_at), 1, 7) AS ym"
-  "  FROM purchases p JOIN contacts c ON c.id = p.contact_id"
-  "  WHERE p.deleted = 0 AND c.deleted = 0 AND p.purchased_at < :to_ts AND" CONTACT_FILTER "),"
-  " k AS ("
-  "  SELECT ym, min (ym) OVER (PARTITION BY contact_id) AS cohort FROM m)"
-  " SELECT cohort,"
-  "  (CAST (substr (ym, 1, 4) AS INTEGER) * 12 + CAST (substr (ym, 6, 2) AS INTEGER))"
-  "  - (CAST (substr (cohort, 1, 4) AS INTEGER) * 12 + CAST (substr (cohort, 6, 2) AS INTEGER)),"
-  "  count (*)"
-  " FROM k GROUP BY 1, 2";
+static const char * const cohort_sql[] = {
+  /* k = 1, without filters */
+  COHORT_PURCHASES ("purchase_stats s", NO_FILTER),
+  /* k = -1: deleted customers, without filters */
+  COHORT_PURCHASES ("contacts c CROSS JOIN purchase_stats s ON s.contact_id = c.id", NO_FILTER " AND c.deleted = 1"),
+  /* k = 1, with filters */
+  COHORT_PURCHASES ("purchase_stats s CROSS JOIN contacts c ON c.id = s.contact_id",
+                    "NOT" NO_FILTER " AND c.deleted = 0 AND" CONTACT_FILTER),
+};
+#undef COHORT_PURCHASES
 
-static const char purchases_before_sql[] =
-  "SELECT EXISTS (SELECT 1 FROM purchases WHERE purchased_at < :month_ts AND deleted = 0)";
+/* The local month of @ts as year × 12 + month - 1, or -1. */
+static gint64
+local_month (LocalDateCache *cache,
+             const char     *ts)
+{
+  gint64 day;
+  int y, m, d;
+
+  if (!local_day (cache, ts, &day))
+    return -1;
+  civil_from_days (day, &y, &m, &d);
+  return (gint64) y * 12 + m - 1;
+}
 
 static guint
 month_index (const GDate *date)
@@ -953,7 +1311,8 @@ crm_analytics_cohort_retention (CrmStore                *store,
                                 GError                 **error)
 {
   g_autoptr(CrmCohortMatrix) matrix = g_new0 (CrmCohortMatrix, 1);
-  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  LocalDateCache cache = { zone, G_MININT64, 0 };
   g_autofree gint64 *counts = NULL;
   guint first = month_index (&query->from);
   guint last = month_index (&query->to);
@@ -971,37 +1330,42 @@ crm_analytics_cohort_retention (CrmStore                *store,
       g_date_set_dmy (&matrix->cohorts[i], 1, (first + i) % 12 + 1, (first + i) / 12);
     }
 
-  {
-    g_autoptr(CrmCachedStmt) before = prepare_query (store, purchases_before_sql, query, error);
-    gboolean any_before;
-
-    if (before == NULL)
-      return NULL;
-    bind_named_date_ts (before, ":month_ts", &matrix->cohorts[0]);
-    if (!step_row (store, before, &failed, error))
-      return NULL;
-    any_before = sqlite3_column_int (before, 0) != 0;
-    stmt = prepare_query (store, any_before ? cohort_sql : cohort_all_sql, query, error);
-  }
-  if (stmt == NULL)
-    return NULL;
-  bind_named_date_ts (stmt, ":month_ts", &matrix->cohorts[0]);
-  while (step_row (store, stmt, &failed, error))
+  for (guint q = 0; q < G_N_ELEMENTS (cohort_sql); q++)
     {
-      const char *cohort = (const char *) sqlite3_column_text (stmt, 0);
-      gint64 offset = sqlite3_column_int64 (stmt, 1);
-      int y, m;
-      guint row;
+      g_autoptr(CrmCachedStmt) stmt = prepare_query (store, cohort_sql[q], query, error);
+      g_autofree char *contact = NULL;
+      gint64 k = q == 1 ? -1 : 1;
+      gint64 cohort = -1, month = -1;
 
-      if (cohort == NULL || sscanf (cohort, "%4d-%2d", &y, &m) != 2)
-        continue;
-      row = y * 12 + m - 1 - first;
-      if (row >= matrix->n_cohorts || offset < 0 || offset >= matrix->n_offsets)
-        continue;
-      counts[row * matrix->n_offsets + offset] = sqlite3_column_int64 (stmt, 2);
+      if (stmt == NULL)
+        return NULL;
+      bind_named_date_ts (stmt, ":month_ts", &matrix->cohorts[0]);
+      while (step_row (store, stmt, &failed, error))
+        {
+          const char *id = (const char *) sqlite3_column_text (stmt, 0);
+          gint64 ym;
+
+          if (id == NULL)
+            continue;
+          if (contact == NULL || strcmp (id, contact) != 0)
+            {
+              g_free (contact);
+              contact = g_strdup (id);
+              cohort = local_month (&cache, (const char *) sqlite3_column_text (stmt, 1)) - first;
+              month = -1;
+            }
+          ym = local_month (&cache, (const char *) sqlite3_column_text (stmt, 2)) - first;
+          /* The same month as the customer's row before: counted. */
+          if (ym == month)
+            continue;
+          month = ym;
+          if (cohort < 0 || cohort >= matrix->n_cohorts || ym < cohort || ym - cohort >= matrix->n_offsets)
+            continue;
+          counts[cohort * matrix->n_offsets + (ym - cohort)] += k;
+        }
+      if (failed)
+        return NULL;
     }
-  if (failed)
-    return NULL;
 
   for (guint i = 0; i < matrix->n_cohorts; i++)
     {
@@ -1050,17 +1414,22 @@ static const char *rfm_keys[] = {
   "champions", "loyal", "potential", "new", "at_risk", "hibernating", "lost",
 };
 
+/* Grouped by both columns first, so contacts_lifecycle answers it alone. */
 static const char lifecycle_sql[] =
-  "SELECT coalesce (c.lifecycle_override, c.lifecycle), count (*), 0"
-  " FROM contacts c WHERE c.deleted = 0 AND" CONTACT_FILTER
+  "SELECT coalesce (o, l), sum (n), 0 FROM"
+  " (SELECT c.lifecycle_override AS o, c.lifecycle AS l, count (*) AS n"
+  "  FROM contacts c WHERE c.deleted = 0 AND" CONTACT_FILTER " GROUP BY 1, 2)"
   " GROUP BY 1";
 
+/* Segment sizes from contacts_rfm, and the period's revenue per segment
+ * from the period's purchases (not a probe per customer). */
 static const char rfm_sql[] =
-  "SELECT c.rfm_segment, count (*), coalesce (sum ("
-  "   (SELECT sum (p.amount) FROM purchases p WHERE p.contact_id = c.id AND p.deleted = 0"
-  "    AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts)), 0)"
-  " FROM contacts c WHERE c.deleted = 0 AND c.rfm_segment IS NOT NULL AND" CONTACT_FILTER
-  " GROUP BY 1";
+  "SELECT k.segment, k.n, coalesce (r.amount, 0) FROM"
+  " (SELECT c.rfm_segment AS segment, count (*) AS n"
+  "  FROM contacts c WHERE c.deleted = 0 AND c.rfm_segment IS NOT NULL AND" CONTACT_FILTER
+  "  GROUP BY 1) k"
+  " LEFT JOIN (SELECT c.rfm_segment AS segment, sum (p.amount) AS amount" PURCHASES_IN_PERIOD
+  "  AND c.rfm_segment IS NOT NULL GROUP BY 1) r ON r.segment = k.segment";
 
 static CrmDistribution *
 distribution_query (CrmStore                *store,
@@ -1152,15 +1521,17 @@ crm_analytics_category_label (const char *key)
 /* ---------------------------------------------------------------------- */
 /* CLV */
 
-gboolean
-crm_analytics_clv (CrmStore                *store,
-                   const CrmAnalyticsQuery *query,
-                   double                   lifetime_years,
-                   double                  *out,
-                   GError                 **error)
+/* @active: the period's active customers if known, else NULL. */
+static gboolean
+clv_of (CrmStore                *store,
+        const CrmAnalyticsQuery *query,
+        double                   lifetime_years,
+        const gint64            *active,
+        double                  *out,
+        GError                 **error)
 {
   CrmAnalyticsQuery year = *query;
-  gint64 revenue, orders, customers;
+  gint64 revenue, orders, customers = active != NULL ? *active : 0;
   double average_order, per_year;
 
   *out = NAN;
@@ -1168,7 +1539,9 @@ crm_analytics_clv (CrmStore                *store,
    * end with the period. */
   year.from = query->to;
   g_date_subtract_days (&year.from, 364);
-  if (!revenue_of (store, &year, &revenue, &orders, &customers, error))
+  /* Its buyers are the active customers (the same 365 days). */
+  if (!revenue_orders_of (store, &year, &revenue, &orders, error) ||
+      (active == NULL && !crm_analytics_active_customers (store, query, &customers, error)))
     return FALSE;
   if (orders == 0 || customers == 0)
     return TRUE;
@@ -1176,6 +1549,16 @@ crm_analytics_clv (CrmStore                *store,
   per_year = (double) orders / customers;
   *out = average_order * per_year * lifetime_years;
   return TRUE;
+}
+
+gboolean
+crm_analytics_clv (CrmStore                *store,
+                   const CrmAnalyticsQuery *query,
+                   double                   lifetime_years,
+                   double                  *out,
+                   GError                 **error)
+{
+  return clv_of (store, query, lifetime_years, NULL, out, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1203,11 +1586,12 @@ crm_analytics_deal_conversion (CrmStore                *store,
   return read_ratio (store, stmt, out, error);
 }
 
+/* The period's leads through contacts_created: left to itself, SQLite
+ * reads every contact through an index on deleted. */
 static const char lead_conversion_sql[] =
   "SELECT count (*), coalesce (sum (EXISTS ("
-  "   SELECT 1 FROM purchases p WHERE p.contact_id = c.id AND p.deleted = 0"
-  "   AND p.purchased_at < :as_of_ts)), 0)"
-  " FROM contacts c"
+  "   SELECT 1 FROM purchase_stats s WHERE s.contact_id = c.id AND s.first_at < :as_of_ts)), 0)"
+  " FROM contacts c INDEXED BY contacts_created"
   " WHERE c.deleted = 0 AND c.created_at >= :from_ts AND c.created_at < :to_ts AND" CONTACT_FILTER;
 
 gboolean
@@ -1624,11 +2008,18 @@ crm_analytics_service_times (CrmStore                *store,
 /* ---------------------------------------------------------------------- */
 /* Top customers */
 
+/* Summed per buyer first, then only the buyers with at least the
+ * :limit-th revenue (ties kept for the order by name) get their contact
+ * row read: not the wide row of every buyer of the period. */
 static const char top_customers_sql[] =
-  "SELECT c.id, c.name, sum (p.amount) AS revenue, count (*),"
-  " crm_local_date (max (p.purchased_at))"
-  PURCHASES_IN_PERIOD
-  " GROUP BY c.id ORDER BY revenue DESC, c.name_sort, c.id LIMIT :limit";
+  "WITH g AS MATERIALIZED ("
+  "  SELECT p.contact_id AS id, sum (p.amount) AS revenue, count (*) AS n, max (p.purchased_at) AS last"
+  PURCHASES_IN_PERIOD " GROUP BY p.contact_id),"
+  " cut AS (SELECT revenue FROM g ORDER BY revenue DESC LIMIT 1 OFFSET :limit - 1)"
+  " SELECT c.id, c.name, g.revenue, g.n, crm_local_date (g.last)"
+  " FROM g CROSS JOIN contacts c ON c.id = g.id"
+  " WHERE g.revenue >= coalesce ((SELECT revenue FROM cut), 0)"
+  " ORDER BY g.revenue DESC, c.name_sort, c.id LIMIT :limit";
 
 GPtrArray *
 crm_analytics_top_customers (CrmStore                *store,
@@ -1775,7 +2166,7 @@ crm_analytics_kpis (CrmStore                *store,
          crm_analytics_new_customers (store, query, &out->new_customers, error) &&
          crm_analytics_repurchase_rate (store, query, &out->repurchase, error) &&
          crm_analytics_churn_rate (store, query, &out->churn, error) &&
-         crm_analytics_clv (store, query, CRM_ANALYTICS_DEFAULT_LIFETIME_YEARS, &out->clv, error) &&
+         clv_of (store, query, CRM_ANALYTICS_DEFAULT_LIFETIME_YEARS, &out->active_customers, &out->clv, error) &&
          crm_analytics_deal_conversion (store, query, &out->deal_conversion, error) &&
          crm_analytics_lead_conversion (store, query, &out->lead_conversion, error) &&
          crm_analytics_campaigns (store, query, &out->campaign_response,

@@ -102,6 +102,13 @@ CrmSalesTrend *crm_analytics_sales_trend (CrmStore                *store,
                                           const CrmAnalyticsQuery *query,
                                           CrmTimeUnit              unit,
                                           GError                 **error);
+/* The same revenue and orders, with customers not counted (-1): read from
+ * the per-hour summary when it can (no filter), which a chart of a year
+ * of revenue needs. */
+CrmSalesTrend *crm_analytics_revenue_trend (CrmStore               *store,
+                                            const CrmAnalyticsQuery *query,
+                                            CrmTimeUnit              unit,
+                                            GError                 **error);
 void           crm_sales_trend_free      (CrmSalesTrend           *trend);
 /* "2024-03-04", "2024-W10", "2024-03", "2024-Q1": stable, for CSV. */
 char          *crm_time_unit_format_key  (CrmTimeUnit              unit,

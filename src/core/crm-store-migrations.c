@@ -536,6 +536,134 @@ static const char migration_8[] =
 static const char migration_9[] =
   "ALTER TABLE conflicts ADD COLUMN remote_by TEXT;\n";
 
+/* Migration 10's triggers: what a purchase adds to the summaries and takes
+ * away from them. */
+/* The buyer's purchase before the last (the second latest; NULL: one). */
+#define PREV_AT(contact) \
+  "(SELECT purchased_at FROM purchases WHERE contact_id = " contact " AND deleted = 0" \
+  " ORDER BY purchased_at DESC LIMIT 1 OFFSET 1)"
+/* An insert: NEW added to the buyer's row and to its hour. */
+#define STATS_ADD_NEW \
+  "  INSERT INTO purchase_stats (contact_id, first_at, last_at, orders, revenue)\n" \
+  "  SELECT NEW.contact_id, NEW.purchased_at, NEW.purchased_at, 1, NEW.amount WHERE NEW.deleted = 0\n" \
+  "  ON CONFLICT (contact_id) DO UPDATE SET first_at = min (first_at, excluded.first_at),\n" \
+  "    prev_at = CASE WHEN excluded.last_at >= last_at THEN last_at\n" \
+  "                   WHEN prev_at IS NULL OR excluded.last_at > prev_at THEN excluded.last_at ELSE prev_at END,\n" \
+  "    last_at = max (last_at, excluded.last_at), orders = orders + 1, revenue = revenue + excluded.revenue;\n" \
+  HOURS_ADD_NEW
+#define HOURS_ADD_NEW \
+  "  INSERT INTO purchase_hours (hour, orders, revenue)\n" \
+  "  SELECT substr (NEW.purchased_at, 1, 13), 1, NEW.amount WHERE NEW.deleted = 0\n" \
+  "  ON CONFLICT (hour) DO UPDATE SET orders = orders + 1, revenue = revenue + excluded.revenue;\n"
+#define HOURS_REMOVE_OLD \
+  "  UPDATE purchase_hours SET orders = orders - 1, revenue = revenue - OLD.amount\n" \
+  "  WHERE hour = substr (OLD.purchased_at, 1, 13) AND OLD.deleted = 0;\n" \
+  "  DELETE FROM purchase_hours WHERE hour = substr (OLD.purchased_at, 1, 13) AND orders <= 0;\n"
+/* The buyer's dates from the purchases as they are after the change. */
+#define STATS_DATES(contact) \
+  "    first_at = (SELECT min (purchased_at) FROM purchases WHERE contact_id = " contact " AND deleted = 0),\n" \
+  "    last_at = (SELECT max (purchased_at) FROM purchases WHERE contact_id = " contact " AND deleted = 0),\n" \
+  "    prev_at = " PREV_AT (contact) "\n"
+/* A delete: OLD taken away; the dates are looked up again only when OLD
+ * was the first, the last or the one before. */
+#define STATS_REMOVE_OLD \
+  "  UPDATE purchase_stats SET orders = orders - 1, revenue = revenue - OLD.amount\n" \
+  "  WHERE contact_id = OLD.contact_id AND OLD.deleted = 0;\n" \
+  "  DELETE FROM purchase_stats WHERE contact_id = OLD.contact_id AND orders <= 0;\n" \
+  "  UPDATE purchase_stats SET\n" \
+  STATS_DATES ("OLD.contact_id") \
+  "  WHERE contact_id = OLD.contact_id AND OLD.deleted = 0\n" \
+  "  AND (first_at = OLD.purchased_at OR prev_at IS NULL OR OLD.purchased_at >= prev_at);\n" \
+  HOURS_REMOVE_OLD
+/* An update: the counts move from OLD to NEW, and both buyers' dates are
+ * looked up again (updates are few; an edit may move any of them). */
+#define STATS_UPDATE \
+  "  UPDATE purchase_stats SET orders = orders - 1, revenue = revenue - OLD.amount\n" \
+  "  WHERE contact_id = OLD.contact_id AND OLD.deleted = 0;\n" \
+  "  INSERT INTO purchase_stats (contact_id, orders, revenue)\n" \
+  "  SELECT NEW.contact_id, 1, NEW.amount WHERE NEW.deleted = 0\n" \
+  "  ON CONFLICT (contact_id) DO UPDATE SET orders = orders + 1, revenue = revenue + excluded.revenue;\n" \
+  "  DELETE FROM purchase_stats WHERE contact_id IN (OLD.contact_id, NEW.contact_id) AND orders <= 0;\n" \
+  "  UPDATE purchase_stats SET\n" \
+  STATS_DATES ("purchase_stats.contact_id") \
+  "  WHERE contact_id IN (OLD.contact_id, NEW.contact_id);\n" \
+  HOURS_REMOVE_OLD \
+  HOURS_ADD_NEW
+
+/* Version 10: purchase summaries the analytics read instead of history.
+ *
+ * The monthly report asked every customer's first and last purchase, and
+ * sums over a year or more, of all purchases; with 5 million of them that
+ * took minutes. Two tables kept by triggers in the writing transaction,
+ * whoever writes (the app, an import and its undo, sync, the sqlite3
+ * shell), hold the same figures over non-deleted purchases:
+ *
+ *  - purchase_stats: per buyer, first and last purchased_at, orders and
+ *    revenue, and the purchase before the last (which is the last before
+ *    any time between the two: the common case of "the last purchase
+ *    before the period" for a customer who bought once since). contacts.first_purchase_at and friends are not the same:
+ *    they are as of today and recomputed by the app after its own writes.
+ *  - purchase_hours: orders and revenue per UTC hour (the first 13
+ *    characters of purchased_at), whatever the buyer; a period's local
+ *    midnights are whole UTC hours in most zones, and the partial hours at
+ *    the edges are read from purchases.
+ *
+ * Removing a purchase recomputes the buyer's first or last only when it
+ * was that one (two probes of purchases_contact_at). Both tables are
+ * filled from the purchases already there.
+ *
+ * Two contact indexes for the same report: the leads of a period (by
+ * created_at, which nothing indexed), and the lifecycle distribution
+ * (contacts_lifecycle gains the override, so it is read alone). */
+static const char migration_10[] =
+  "CREATE TABLE purchase_stats (\n"
+  "  contact_id TEXT PRIMARY KEY NOT NULL,\n"
+  "  first_at TEXT,\n"
+  "  last_at TEXT,\n"
+  "  orders INTEGER NOT NULL,\n"
+  "  revenue INTEGER NOT NULL,\n"
+  "  prev_at TEXT\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE INDEX purchase_stats_first ON purchase_stats (first_at);\n"
+  "CREATE INDEX purchase_stats_last ON purchase_stats (last_at, prev_at);\n"
+  "CREATE TABLE purchase_hours (\n"
+  "  hour TEXT PRIMARY KEY NOT NULL,\n"
+  "  orders INTEGER NOT NULL,\n"
+  "  revenue INTEGER NOT NULL\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE INDEX contacts_created ON contacts (created_at);\n"
+  "DROP INDEX contacts_lifecycle;\n"
+  "CREATE INDEX contacts_lifecycle ON contacts (deleted, lifecycle, lifecycle_override);\n"
+  "INSERT INTO purchase_stats (contact_id, first_at, last_at, orders, revenue, prev_at)\n"
+  "  SELECT p.contact_id, min (p.purchased_at), max (p.purchased_at), count (*), sum (p.amount),\n"
+  "   " PREV_AT ("p.contact_id") "\n"
+  "  FROM purchases p WHERE p.deleted = 0 GROUP BY p.contact_id;\n"
+  "INSERT INTO purchase_hours (hour, orders, revenue)\n"
+  "  SELECT substr (purchased_at, 1, 13), count (*), sum (amount)\n"
+  "  FROM purchases WHERE deleted = 0 GROUP BY 1;\n"
+
+  "CREATE TRIGGER purchases_stats_insert AFTER INSERT ON purchases WHEN NEW.deleted = 0\n"
+  "BEGIN\n"
+  STATS_ADD_NEW
+  "END;\n"
+  "CREATE TRIGGER purchases_stats_delete AFTER DELETE ON purchases WHEN OLD.deleted = 0\n"
+  "BEGIN\n"
+  STATS_REMOVE_OLD
+  "END;\n"
+  "CREATE TRIGGER purchases_stats_update AFTER UPDATE OF contact_id, purchased_at, amount, deleted ON purchases\n"
+  "WHEN (OLD.deleted = 0 OR NEW.deleted = 0) AND (OLD.contact_id IS NOT NEW.contact_id\n"
+  "  OR OLD.purchased_at IS NOT NEW.purchased_at OR OLD.amount IS NOT NEW.amount OR OLD.deleted IS NOT NEW.deleted)\n"
+  "BEGIN\n"
+  STATS_UPDATE
+  "END;\n";
+#undef STATS_ADD_NEW
+#undef STATS_REMOVE_OLD
+#undef STATS_UPDATE
+#undef STATS_DATES
+#undef HOURS_ADD_NEW
+#undef HOURS_REMOVE_OLD
+#undef PREV_AT
+
 typedef struct
 {
   const char *sql;
@@ -554,6 +682,7 @@ static const Migration migrations[] = {
   { migration_7, NULL },
   { migration_8, NULL },
   { migration_9, NULL },
+  { migration_10, NULL },
 };
 
 /* Tables replicated through the outbox, in dependency order. */

@@ -215,11 +215,11 @@ revenue_series (CrmReport               *report,
 {
   CrmSalesTrend *now, *before;
 
-  now = crm_analytics_sales_trend (store, query, unit, error);
+  now = crm_analytics_revenue_trend (store, query, unit, error);
   if (now == NULL)
     return FALSE;
   crm_report_keep (report, now, (GDestroyNotify) crm_sales_trend_free);
-  before = crm_analytics_sales_trend (store, compare, unit, error);
+  before = crm_analytics_revenue_trend (store, compare, unit, error);
   if (before == NULL)
     return FALSE;
   crm_report_keep (report, before, (GDestroyNotify) crm_sales_trend_free);

@@ -336,7 +336,7 @@ load_thread (GTask        *task,
     for (guint i = 0; i < N_MONTHS; i++)
       spark[t][i] = NAN;
   {
-    g_autoptr(CrmSalesTrend) trend = crm_analytics_sales_trend (store, &months, CRM_TIME_UNIT_MONTH, &error);
+    g_autoptr(CrmSalesTrend) trend = crm_analytics_revenue_trend (store, &months, CRM_TIME_UNIT_MONTH, &error);
     g_autoptr(CrmSatisfactionTrend) nps = crm_analytics_satisfaction_trend (store, &months, &error);
 
     degrade (trend != NULL, &error);
@@ -391,8 +391,8 @@ load_thread (GTask        *task,
   /* Sales trend: the period's buckets against the period before. */
   {
     CrmTimeUnit unit = crm_time_unit_for_period (q);
-    CrmSalesTrend *trend = crm_analytics_sales_trend (store, q, unit, &error);
-    CrmSalesTrend *before = trend != NULL ? crm_analytics_sales_trend (store, &previous, unit, &error) : NULL;
+    CrmSalesTrend *trend = crm_analytics_revenue_trend (store, q, unit, &error);
+    CrmSalesTrend *before = trend != NULL ? crm_analytics_revenue_trend (store, &previous, unit, &error) : NULL;
     CrmChartData *d = &data->charts[CHART_SALES_TREND];
 
     crm_chart_data_init (d);
