@@ -86,7 +86,8 @@ test_layout_and_pdf (StoreFixture  *f,
   g_autoptr(CrmSurveyPrint) print = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *pdf = g_build_filename (f->dir, "forms.pdf", NULL);
-  g_autofree char *codes[N_FORMS] = { NULL };
+  /* g_autofree on an array would free only its first string. */
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
   const CrmSurveyPrintBox *boxes;
   guint n_boxes, pages, skipped = 99;
   guint first_page[N_FORMS + 1];
@@ -97,7 +98,7 @@ test_layout_and_pdf (StoreFixture  *f,
       g_autofree char *name = g_strdup_printf ("客户%d号", i + 1);
 
       g_ptr_array_add (ids, store_add_contact (f->store, name));
-      codes[i] = crm_survey_contact_code (g_ptr_array_index (ids, i));
+      g_ptr_array_add (codes, crm_survey_contact_code (g_ptr_array_index (ids, i)));
     }
   g_ptr_array_add (ids, g_strdup ("01890000-0000-7000-8000-000000000000"));   /* no such contact */
 
@@ -154,10 +155,10 @@ test_layout_and_pdf (StoreFixture  *f,
               return;
             }
           /* Every page says whose form it is, and which page of it. */
-          g_assert_nonnull (strstr (text, codes[form]));
+          g_assert_nonnull (strstr (text, g_ptr_array_index (codes, form)));
           for (guint other = 0; other < N_FORMS; other++)
             if (other != form)
-              g_assert_null (strstr (text, codes[other]));
+              g_assert_null (strstr (text, g_ptr_array_index (codes, other)));
           g_assert_nonnull (strstr (text, footer));
           g_string_append (all, text);
         }

@@ -251,7 +251,7 @@ request (CrmSyncEngine  *self,
     }
   if (body == NULL)
     {
-      if (g_error_matches (parse_error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_TOO_LARGE))
+      if (parse_error != NULL && g_error_matches (parse_error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_TOO_LARGE))
         g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER, parse_error->message);
       else
         g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
