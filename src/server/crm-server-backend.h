@@ -113,6 +113,11 @@ CrmServerBackend *crm_server_pg_open     (const char  *conninfo,
 void crm_server_backend_free  (CrmServerBackend *self);
 void crm_server_user_free     (CrmServerUser *user);
 void crm_server_row_free      (CrmServerRow *row);
+/* Sets the seq of the fields written in this transaction (those at 0). */
+void crm_server_row_stamp_seq (CrmServerRow *row,
+                               gint64        seq);
+/* The contact a row hangs under (NULL for a contact or none). */
+const char *crm_server_row_contact_id (CrmServerRow *row);
 void crm_server_mutation_record_free (CrmServerMutationRecord *record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerBackend, crm_server_backend_free)

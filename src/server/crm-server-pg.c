@@ -825,27 +825,14 @@ pg_put_row (CrmServerBackend  *backend,
   g_autofree char *seq_text = NULL;
   const char *contact_id = NULL;
   gint64 seq;
-  JsonObjectIter iter;
-  JsonNode *entry;
 
-  if (json_object_has_member (row->data, "contact_id") &&
-      JSON_NODE_HOLDS_VALUE (json_object_get_member (row->data, "contact_id")))
-    contact_id = json_object_get_string_member (row->data, "contact_id");
+  contact_id = crm_server_row_contact_id (row);
 
   seq = pg_next_seq (backend, error);
   if (seq < 0)
     return FALSE;
 
-  /* Fields written in this transaction carry seq 0 until the seq exists. */
-  json_object_iter_init (&iter, row->meta);
-  while (json_object_iter_next (&iter, NULL, &entry))
-    {
-      JsonArray *pair = JSON_NODE_HOLDS_ARRAY (entry) ? json_node_get_array (entry) : NULL;
-
-      if (pair != NULL && json_array_get_length (pair) >= 2 &&
-          json_array_get_int_element (pair, 1) == 0)
-        json_node_set_int (json_array_get_element (pair, 1), seq);
-    }
+  crm_server_row_stamp_seq (row, seq);
   meta = object_to_text (row->meta);
   seq_text = g_strdup_printf ("%" PRId64, seq);
 

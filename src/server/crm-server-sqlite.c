@@ -511,27 +511,14 @@ sqlite_put_row (CrmServerBackend  *backend,
   const char *contact_id = NULL;
   sqlite3_stmt *stmt;
   gint64 seq;
-  JsonObjectIter iter;
-  JsonNode *entry;
 
-  if (json_object_has_member (row->data, "contact_id") &&
-      JSON_NODE_HOLDS_VALUE (json_object_get_member (row->data, "contact_id")))
-    contact_id = json_object_get_string_member (row->data, "contact_id");
+  contact_id = crm_server_row_contact_id (row);
 
   seq = sqlite_next_seq (backend, error);
   if (seq < 0)
     return FALSE;
 
-  /* Fields written in this transaction carry seq 0 until the seq exists. */
-  json_object_iter_init (&iter, row->meta);
-  while (json_object_iter_next (&iter, NULL, &entry))
-    {
-      JsonArray *pair = JSON_NODE_HOLDS_ARRAY (entry) ? json_node_get_array (entry) : NULL;
-
-      if (pair != NULL && json_array_get_length (pair) >= 2 &&
-          json_array_get_int_element (pair, 1) == 0)
-        json_node_set_int (json_array_get_element (pair, 1), seq);
-    }
+  crm_server_row_stamp_seq (row, seq);
   g_clear_pointer (&meta, g_free);
   meta = object_to_text (row->meta);
 
@@ -794,6 +781,34 @@ crm_server_user_free (CrmServerUser *user)
   g_free (user->team);
   g_free (user->password_hash);
   g_free (user);
+}
+
+/* Fields written in the current transaction carry seq 0 until the row's
+ * seq exists: both backends stamp them with it just before writing. */
+void
+crm_server_row_stamp_seq (CrmServerRow *row,
+                          gint64        seq)
+{
+  JsonObjectIter iter;
+  JsonNode *entry;
+
+  json_object_iter_init (&iter, row->meta);
+  while (json_object_iter_next (&iter, NULL, &entry))
+    {
+      JsonArray *pair = JSON_NODE_HOLDS_ARRAY (entry) ? json_node_get_array (entry) : NULL;
+
+      if (pair != NULL && json_array_get_length (pair) >= 2 &&
+          json_array_get_int_element (pair, 1) == 0)
+        json_node_set_int (json_array_get_element (pair, 1), seq);
+    }
+}
+
+const char *
+crm_server_row_contact_id (CrmServerRow *row)
+{
+  JsonNode *node = json_object_get_member (row->data, "contact_id");
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
 }
 
 void
