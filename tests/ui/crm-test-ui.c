@@ -74,13 +74,20 @@ crm_test_ui_find_descendant (GtkWidget *widget,
   return NULL;
 }
 
-static void
+/* Returns whether it closed one. */
+static gboolean
 close_popovers (GtkWidget *widget)
 {
+  gboolean closed = FALSE;
+
   if (GTK_IS_POPOVER (widget) && gtk_widget_get_visible (widget))
-    gtk_popover_popdown (GTK_POPOVER (widget));
+    {
+      gtk_popover_popdown (GTK_POPOVER (widget));
+      closed = TRUE;
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    close_popovers (child);
+    closed |= close_popovers (child);
+  return closed;
 }
 
 /* GTK 4.8 on X11 can deliver a pointer event to a popover destroyed while
@@ -88,7 +95,9 @@ close_popovers (GtkWidget *widget)
 void
 crm_test_ui_destroy_window (GtkWindow *window)
 {
-  close_popovers (GTK_WIDGET (window));
-  crm_test_ui_iterate ();
+  /* Only then: letting a page run its idle work first would start jobs
+   * that keep it alive past the test's teardown. */
+  if (close_popovers (GTK_WIDGET (window)))
+    crm_test_ui_iterate ();
   gtk_window_destroy (window);
 }
