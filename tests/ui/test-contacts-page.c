@@ -78,7 +78,7 @@ fixture_tear_down (Fixture       *f,
   const char *name;
 
   g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
-  crm_test_ui_destroy_window (f->window);
+  gtk_window_destroy (f->window);
   crm_test_ui_iterate ();
   g_assert_null (f->page);
 
