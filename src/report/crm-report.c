@@ -10,7 +10,9 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "crm-report-private.h"
 #include "crm-report.h"
+#include "crm-report-private.h"
 
 G_DEFINE_QUARK (crm-report-error-quark, crm_report_error)
 
@@ -332,13 +334,13 @@ crm_report_add_page_break (CrmReport *report)
 /* ---------------------------------------------------------------------- */
 /* Text */
 
-static PangoLayout *
-text_layout (cairo_t    *cr,
-             double      size,
-             gboolean    bold,
-             const char *text,
-             double      width,
-             gboolean    wrap)
+PangoLayout *
+crm_report_text_layout (cairo_t    *cr,
+                        double      size,
+                        gboolean    bold,
+                        const char *text,
+                        double      width,
+                        gboolean    wrap)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
   PangoFontDescription *desc = pango_font_description_from_string (FONT_FAMILY);
@@ -374,7 +376,7 @@ text_height (cairo_t    *cr,
              const char *text,
              double      width)
 {
-  PangoLayout *layout = text_layout (cr, size, bold, text, width, TRUE);
+  PangoLayout *layout = crm_report_text_layout (cr, size, bold, text, width, TRUE);
   PangoRectangle logical;
 
   pango_layout_get_extents (layout, NULL, &logical);
@@ -394,7 +396,7 @@ draw_text (cairo_t      *cr,
            gboolean      wrap,
            PangoAlignment align)
 {
-  PangoLayout *layout = text_layout (cr, size, bold, text, width, wrap);
+  PangoLayout *layout = crm_report_text_layout (cr, size, bold, text, width, wrap);
 
   pango_layout_set_alignment (layout, align);
   cairo_save (cr);

@@ -7,14 +7,15 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 
+#include "crm-report-private.h"
 #include "crm-report.h"
 #include "crm-contact.h"
 #include "crm-survey-distribution.h"
 #include "crm-survey-form.h"
 #include "crm-surveys.h"
+#include "crm-report-private.h"
 #include "crm-survey-print.h"
 
-#define FONT_FAMILY "Noto Sans CJK SC, Noto Sans, sans-serif"
 #define PAGE_WIDTH 595.28     /* A4 in points */
 #define PAGE_HEIGHT 841.89
 #define MARGIN 48.0
@@ -196,36 +197,6 @@ crm_survey_print_get_content_area (CrmSurveyPrint *print,
 
 /* --- text ------------------------------------------------------------------ */
 
-static PangoLayout *
-text_layout (cairo_t    *cr,
-             double      size,
-             gboolean    bold,
-             const char *text,
-             double      width)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *desc = pango_font_description_from_string (FONT_FAMILY);
-  cairo_font_options_t *options = cairo_font_options_create ();
-
-  /* Unhinted, so the layout is the same on paper, in PDF and on screen. */
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (pango_layout_get_context (layout), options);
-  cairo_font_options_destroy (options);
-  pango_context_changed (pango_layout_get_context (layout));
-  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, desc);
-  pango_font_description_free (desc);
-  if (width > 0)
-    {
-      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-    }
-  pango_layout_set_text (layout, text, -1);
-  return layout;
-}
 
 /* Draws @text (when @draw) and returns its height. */
 static double
@@ -240,7 +211,7 @@ text (cairo_t        *cr,
       double          width,
       PangoAlignment  align)
 {
-  PangoLayout *layout = text_layout (cr, size, bold, string, width);
+  PangoLayout *layout = crm_report_text_layout (cr, size, bold, string, width, TRUE);
   PangoRectangle logical;
 
   pango_layout_set_alignment (layout, align);
