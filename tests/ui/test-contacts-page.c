@@ -77,13 +77,12 @@ fixture_tear_down (Fixture       *f,
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
+  g_object_ref (f->page);
   gtk_window_destroy (f->window);
-  crm_test_ui_iterate ();
-  g_assert_null (f->page);
+  crm_test_ui_assert_finalized (f->page);
 
   g_clear_object (&f->context);
-  g_assert_finalize_object (f->store);
+  crm_test_ui_assert_finalized (f->store);
 
   dir = g_dir_open (f->dir, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
