@@ -17,6 +17,7 @@ typedef struct
   guint rejected;    /* of those, refused (permission, validation) */
   guint pulled;      /* changes applied locally */
   guint conflicts;   /* conflicts recorded by this run */
+  gint64 index_usec; /* spent building the search index after a bulk pull */
 } CrmSyncStats;
 
 /* @store is used from the thread that runs the sync; while a sync runs,
