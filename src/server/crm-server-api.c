@@ -620,13 +620,20 @@ read_object (Request *request)
   return object;
 }
 
-/* Cursors are opaque to clients: base64 of "v1:<seq>". */
+/* Cursors are opaque to clients: "v1:<seq>" in URL-safe base64. */
 static char *
 encode_cursor (gint64 seq)
 {
   g_autofree char *plain = g_strdup_printf ("v1:%" PRId64, seq);
+  char *text = g_base64_encode ((const guchar *) plain, strlen (plain));
+  char *pad;
 
-  return g_base64_encode ((const guchar *) plain, strlen (plain));
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  pad = strchr (text, '=');
+  if (pad != NULL)
+    *pad = '\0';
+  return text;
 }
 
 static gboolean
@@ -635,12 +642,21 @@ decode_cursor (const char *text,
 {
   g_autofree guchar *plain = NULL;
   g_autofree char *string = NULL;
+  g_autoptr(GString) padded = NULL;
   gsize length = 0;
   guint64 value;
 
   if (strlen (text) > 64)
     return FALSE;
-  plain = g_base64_decode (text, &length);
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  padded = g_string_new (text);
+  g_strdelimit (padded->str, "-", '+');
+  g_strdelimit (padded->str, "_", '/');
+  while (padded->len % 4 != 0)
+    g_string_append_c (padded, '=');
+  plain = g_base64_decode (padded->str, &length);
   string = g_strndup ((const char *) plain, length);
   if (!g_str_has_prefix (string, "v1:") ||
       !g_ascii_string_to_unsigned (string + 3, 10, 0, G_MAXINT64, &value, NULL))
@@ -826,16 +842,19 @@ respond_row (Request    *request,
 }
 
 /* Fields a new row gets when the request leaves them out: created_at is
- * required by the app's schema. */
+ * required by the app's schema, and is a clock value there, as the app
+ * writes it; deleted is in every row a desktop inserts, and the merge
+ * reads its clock. */
 static void
-add_defaults (JsonObject *fields)
+add_defaults (Request    *request,
+              JsonObject *fields)
 {
+  json_object_set_int_member (fields, "deleted", 0);
   if (!json_object_has_member (fields, "created_at"))
     {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *text = g_date_time_format_iso8601 (now);
+      g_autofree char *now = write_hlc (request, NULL);
 
-      json_object_set_string_member (fields, "created_at", text);
+      json_object_set_string_member (fields, "created_at", now);
     }
 }
 
@@ -864,6 +883,8 @@ write_record (Request     *request,
       respond_invalid (request, errors);
       return FALSE;
     }
+  if (g_str_equal (op, "insert"))
+    add_defaults (request, fields);
   result = apply_change (request, table, id, op, fields, &error);
   if (result == NULL)
     {
@@ -923,7 +944,6 @@ create_record (Request    *request,
     }
   else
     id = crm_uuid_v7_new ();
-  add_defaults (fields);
   if (write_record (request, table, id, "insert", fields))
     respond_row (request, SOUP_STATUS_CREATED, table, id);
 }
@@ -1153,7 +1173,7 @@ upsert_purchase (Request     *request,
 
   if (row == NULL)
     {
-      add_defaults (fields);
+      add_defaults (request, fields);
       g_clear_pointer (&patch, json_object_unref);
       patch = json_object_ref (fields);
     }

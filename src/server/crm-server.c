@@ -920,7 +920,10 @@ apply_mutation (CrmServer        *self,
     }
   else
     {
-      JsonArray *deleted_pair = json_object_get_array_member (row->meta, "deleted");
+      /* A field may have no meta yet: rows made through the REST API hold
+       * only the fields it was given. */
+      JsonArray *deleted_pair = json_object_has_member (row->meta, "deleted")
+                                ? json_object_get_array_member (row->meta, "deleted") : NULL;
       const char *deleted_hlc = deleted_pair ? json_array_get_string_element (deleted_pair, 0) : NULL;
       const char *deleted_by = meta_author (deleted_pair);
       /* Only a restore made after the delete undoes it: an insert or edit
@@ -949,7 +952,8 @@ apply_mutation (CrmServer        *self,
           json_object_iter_init (&iter, m->patch);
           while (json_object_iter_next (&iter, &field, &value))
             {
-              JsonArray *pair = json_object_get_array_member (row->meta, field);
+              JsonArray *pair = json_object_has_member (row->meta, field)
+                                ? json_object_get_array_member (row->meta, field) : NULL;
               const char *server_hlc = pair ? json_array_get_string_element (pair, 0) : NULL;
               gint64 server_seq = pair ? json_array_get_int_element (pair, 1) : 0;
               const char *server_by = meta_author (pair);
