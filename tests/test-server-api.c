@@ -719,6 +719,41 @@ sync_store (Fixture  *f,
   g_assert_no_error (error);
 }
 
+/* The audit entries the server holds for this key's writes. */
+static gint64
+audit_count (Fixture *f)
+{
+  static const char sql[] = "SELECT count(*) FROM audit WHERE user_id = 'api:shop' AND client_id LIKE 'api:%'"
+                            " AND status = 'applied'";
+  gint64 n = -1;
+
+  if (f->server.pg_url != NULL)
+    {
+      PGconn *conn = PQconnectdb (f->server.pg_url);
+      PGresult *result;
+
+      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+      result = PQexec (conn, sql);
+      g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+      n = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (f->server.db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      n = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  return n;
+}
+
 static void
 test_sync (Fixture       *f,
            gconstpointer  data)
@@ -758,6 +793,8 @@ test_sync (Fixture       *f,
   g_assert_cmpuint (api (f, "POST", "/api/v1/purchases:bulk-upsert", f->full_key, batch, &answer), ==,
                     SOUP_STATUS_OK);
   g_assert_cmpuint (summary_count (answer, "created"), ==, 2);
+  /* Each write is in the server's audit log, by the key. */
+  g_assert_cmpint (audit_count (f), ==, 4);
 
   /* ...and the desktop has it all after its next sync, written by the
    * key's name. */

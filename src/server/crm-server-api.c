@@ -1004,11 +1004,7 @@ static const char *
 member_string (JsonObject *object,
                const char *name)
 {
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return object ? crm_server_row_string (object, name) : NULL;
 }
 
 /* The live contact that "contact" ({"id"|"external_id"|"email"|"phone"})
@@ -1371,15 +1367,9 @@ handle_api (SoupServer        *soup,
   parts = g_strsplit (rest + 1, "/", -1);
   n_parts = g_strv_length (parts);
 
-  if (n_parts == 1 && (g_str_equal (parts[0], "purchases:bulk-upsert")))
-    {
-      if (!g_str_equal (method, "POST"))
-        method_not_allowed (&request, "POST");
-      else if (authenticate (&request) && require_scope (&request, "purchases", "write"))
-        bulk_upsert_purchases (&request);
-      return;
-    }
-  if (n_parts == 2 && g_str_equal (parts[0], "purchases") && g_str_equal (parts[1], "bulk"))
+  /* Two names for one thing: a custom method, and a plain path. */
+  if ((n_parts == 1 && g_str_equal (parts[0], "purchases:bulk-upsert")) ||
+      (n_parts == 2 && g_str_equal (parts[0], "purchases") && g_str_equal (parts[1], "bulk")))
     {
       if (!g_str_equal (method, "POST"))
         method_not_allowed (&request, "POST");

@@ -34,6 +34,9 @@ JsonObject *crm_server_apply_mutation  (CrmServer         *self,
                                         const char        *client_id,
                                         CrmSyncMutation   *m,
                                         GError           **error);
+/* The string value of @field in @data, NULL if it is none. */
+const char *crm_server_row_string      (JsonObject        *data,
+                                        const char        *field);
 void        crm_server_log_request     (SoupServerMessage *msg,
                                         const char        *path,
                                         guint              status,

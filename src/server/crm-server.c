@@ -1863,6 +1863,13 @@ crm_server_apply_mutation (CrmServer        *self,
   return apply_mutation (self, &session, client_id, m, error);
 }
 
+const char *
+crm_server_row_string (JsonObject *data,
+                       const char *field)
+{
+  return row_string (data, field);
+}
+
 void
 crm_server_log_request (SoupServerMessage *msg,
                         const char        *path,
