@@ -107,18 +107,30 @@ respond_error (Request    *request,
 
 /* Storage failures: an unreachable or busy database is worth trying
  * again (503), anything else is the server's fault (500). */
-static void
-respond_storage_error (Request      *request,
-                       const GError *error)
+static guint
+storage_status (Request       *request,
+                const GError  *error,
+                const char   **out_code)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (request->msg), "Retry-After", "5");
-      respond_error (request, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable", error->message);
+      *out_code = "unavailable";
+      return SOUP_STATUS_SERVICE_UNAVAILABLE;
     }
-  else
-    respond_error (request, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server_error", error->message);
+  *out_code = "server_error";
+  return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+}
+
+static void
+respond_storage_error (Request      *request,
+                       const GError *error)
+{
+  const char *code;
+  guint status = storage_status (request, error, &code);
+
+  respond_error (request, status, code, error->message);
 }
 
 static JsonObject *
@@ -1261,11 +1273,17 @@ bulk_upsert_purchases (Request *request)
       if (result == NULL)
         {
           /* The records before this one stay applied: say how far it got. */
-          g_autoptr(JsonObject) failure = crm_server_api_error_body ("unavailable", error->message);
+          g_autoptr(JsonObject) failure = NULL;
+          const char *code;
+          guint status;
 
+          if (error == NULL)
+            g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The server's database did not answer."));
+          status = storage_status (request, error, &code);
+          failure = crm_server_api_error_body (code, error->message);
           json_object_set_int_member (json_object_get_object_member (failure, "error"), "applied_before_index", i);
           json_object_set_array_member (failure, "results", json_array_ref (results));
-          respond (request, SOUP_STATUS_SERVICE_UNAVAILABLE, failure);
+          respond (request, status, failure);
           return;
         }
       for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
