@@ -562,6 +562,36 @@ shrink_body_limit (CrmServer *server,
 }
 
 static void
+set_rate_limit (CrmServer *server,
+                gpointer   data)
+{
+  crm_server_set_limits (server, 0, 0, GPOINTER_TO_UINT (data));
+}
+
+/* A body of unknown length, sent chunked. */
+static guint
+post_chunked (Fixture    *f,
+              const char *path,
+              const char *body)
+{
+  g_autofree char *url = g_strdup_printf ("%s%s", f->server.url, path);
+  g_autofree char *header = g_strdup_printf ("Bearer %s", f->full_key);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (body, strlen (body), NULL);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+  soup_message_set_request_body (msg, "application/json", stream, -1);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  g_assert_nonnull (strstr (text, "\"code\":\"malformed\""));
+  return soup_message_get_status (msg);
+}
+
+static void
 test_bad_requests (Fixture       *f,
                    gconstpointer  data)
 {
@@ -594,6 +624,9 @@ test_bad_requests (Fixture       *f,
                     SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
   g_assert_cmpstr (error_code (answer), ==, "too_large");
   g_clear_pointer (&answer, json_object_unref);
+  /* A body whose size is not said up front: 411. */
+  g_assert_cmpuint (post_chunked (f, "/api/v1/contacts", "{\"name\": \"Chunked\"}"), ==,
+                    SOUP_STATUS_LENGTH_REQUIRED);
 
   /* Unknown and wrongly typed fields: 422, each named. */
   g_assert_cmpuint (api (f, "POST", "/api/v1/contacts", f->full_key,
@@ -633,6 +666,20 @@ test_bad_requests (Fixture       *f,
   g_clear_pointer (&answer, json_object_unref);
   g_assert_cmpuint (api (f, "DELETE", path, f->full_key, NULL, &answer), ==, SOUP_STATUS_METHOD_NOT_ALLOWED);
   g_assert_cmpstr (error_code (answer), ==, "method_not_allowed");
+  g_clear_pointer (&answer, json_object_unref);
+
+  /* Over --rate-limit a key is told to wait (429). */
+  server_fixture_call (&f->server, set_rate_limit, GUINT_TO_POINTER (3));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (api (f, "GET", path, f->full_key, NULL, &answer), ==, SOUP_STATUS_OK);
+      g_clear_pointer (&answer, json_object_unref);
+    }
+  g_assert_cmpuint (api (f, "GET", path, f->full_key, NULL, &answer), ==, 429);
+  g_assert_cmpstr (error_code (answer), ==, "rate_limited");
+  g_clear_pointer (&answer, json_object_unref);
+  /* Another key has its own count. */
+  g_assert_cmpuint (api (f, "GET", path, f->read_key, NULL, &answer), ==, SOUP_STATUS_OK);
 }
 
 /* The fields the server takes for each collection, as the API checks
@@ -702,6 +749,7 @@ test_openapi (Fixture       *f,
                     SOUP_STATUS_METHOD_NOT_ALLOWED);
   g_clear_pointer (&answer, json_object_unref);
   g_assert_cmpuint (api (f, "GET", "/api/v2/contacts", NULL, NULL, &answer), ==, SOUP_STATUS_NOT_FOUND);
+  g_assert_cmpstr (error_code (answer), ==, "not_found");
 }
 
 /* --- sync ------------------------------------------------------------------ */

@@ -74,10 +74,11 @@ crm_server_api_error_body (const char *code,
   return body;
 }
 
+/* All of /api, so an unknown version is answered in the API's shape too. */
 gboolean
 crm_server_api_owns_path (const char *path)
 {
-  return path != NULL && (g_str_equal (path, API_PREFIX) || g_str_has_prefix (path, API_PREFIX "/"));
+  return path != NULL && (g_str_equal (path, "/api") || g_str_has_prefix (path, "/api/"));
 }
 
 static void
@@ -1360,7 +1361,7 @@ handle_api (SoupServer        *soup,
   CrmServer *server = user_data;
   g_auto(Request) request = { 0 };
   const char *method = soup_server_message_get_method (msg);
-  const char *rest = path + strlen (API_PREFIX);
+  const char *rest = g_str_has_prefix (path, API_PREFIX) ? path + strlen (API_PREFIX) : "";
   g_auto(GStrv) parts = NULL;
   guint n_parts;
 
@@ -1437,7 +1438,7 @@ void
 crm_server_api_install (CrmServer  *server,
                         SoupServer *soup)
 {
-  soup_server_add_handler (soup, API_PREFIX, handle_api, server, NULL);
+  soup_server_add_handler (soup, "/api", handle_api, server, NULL);
 }
 
 void
