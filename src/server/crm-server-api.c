@@ -1063,7 +1063,7 @@ match_contact (Request     *request,
         continue;
       rows = ways[i].array
              ? backend->vtable->rows_with_element (backend, "contacts", ways[i].field, value, error)
-             : backend->vtable->rows_with_field (backend, "contacts", ways[i].field, value, error);
+             : backend->vtable->rows_with_key (backend, "contacts", ways[i].field, value, error);
       if (rows == NULL)
         return NULL;
       if (rows->len == 1)
@@ -1159,8 +1159,8 @@ upsert_purchase (Request     *request,
   /* The purchase this order_ref already has (from the app, or an earlier
    * batch), else the id derived from it. */
   {
-    g_autoptr(GPtrArray) rows = backend->vtable->rows_with_field (backend, "purchases", "order_ref", order_ref,
-                                                                  error);
+    g_autoptr(GPtrArray) rows = backend->vtable->rows_with_key (backend, "purchases", "order_ref", order_ref,
+                                                                error);
 
     if (rows == NULL)
       return NULL;

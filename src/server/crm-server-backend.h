@@ -123,6 +123,11 @@ typedef struct
    * (a contact's emails or phones). */
   GPtrArray    *(*rows_with_element) (CrmServerBackend *self, const char *table, const char *field,
                                       const char *value, GError **error);
+  /* Live rows of @table whose @field equals @value, found by an index: for
+   * the keys the API matches records on, purchases.order_ref and
+   * contacts.external_id (G_IO_ERROR_NOT_SUPPORTED for others). */
+  GPtrArray    *(*rows_with_key)   (CrmServerBackend *self, const char *table, const char *field,
+                                    const char *value, GError **error);
 } CrmServerBackendVTable;
 
 struct _CrmServerBackend

@@ -52,6 +52,8 @@ typedef enum
   STMT_REVOKE_API_KEY,
   STMT_ROWS_OF_TABLE,
   STMT_ROWS_WITH_ELEMENT,
+  STMT_PURCHASES_BY_ORDER_REF,
+  STMT_CONTACTS_BY_EXTERNAL_ID,
   N_STMTS
 } Stmt;
 
@@ -122,6 +124,13 @@ static const char * const statements[N_STMTS] = {
   [STMT_ROWS_WITH_ELEMENT] =
     "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = $1 AND NOT deleted\n"
     "  AND json_typeof (data -> $2) = 'array' AND (data -> $2)::jsonb ? $3",
+  /* Literal table and field, as in the indexes of migration 2. */
+  [STMT_PURCHASES_BY_ORDER_REF] =
+    "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'purchases' AND NOT deleted\n"
+    "  AND data ->> 'order_ref' = $1",
+  [STMT_CONTACTS_BY_EXTERNAL_ID] =
+    "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'contacts' AND NOT deleted\n"
+    "  AND data ->> 'external_id' = $1",
 };
 
 /* Schema migrations, each run once in order; schema_version holds how many
@@ -199,7 +208,9 @@ static const char * const migrations[] = {
   "  created_at bigint NOT NULL,\n"
   "  revoked boolean NOT NULL DEFAULT false\n"
   ");\n"
-  "CREATE INDEX rows_table_seq ON rows (table_name, seq);\n",
+  "CREATE INDEX rows_table_seq ON rows (table_name, seq);\n"
+  "CREATE INDEX rows_purchase_order_ref ON rows ((data ->> 'order_ref')) WHERE table_name = 'purchases';\n"
+  "CREATE INDEX rows_contact_external_id ON rows ((data ->> 'external_id')) WHERE table_name = 'contacts';\n",
 };
 
 typedef struct
@@ -1088,6 +1099,28 @@ pg_rows_with_element (CrmServerBackend  *backend,
   return rows_from_result (run (SELF (backend), STMT_ROWS_WITH_ELEMENT, G_N_ELEMENTS (params), params, error));
 }
 
+static GPtrArray *
+pg_rows_with_key (CrmServerBackend  *backend,
+                  const char        *table,
+                  const char        *field,
+                  const char        *value,
+                  GError           **error)
+{
+  const char *params[] = { value };
+  Stmt stmt;
+
+  if (g_strcmp0 (table, "purchases") == 0 && g_strcmp0 (field, "order_ref") == 0)
+    stmt = STMT_PURCHASES_BY_ORDER_REF;
+  else if (g_strcmp0 (table, "contacts") == 0 && g_strcmp0 (field, "external_id") == 0)
+    stmt = STMT_CONTACTS_BY_EXTERNAL_ID;
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no index on %s.%s", table, field);
+      return NULL;
+    }
+  return rows_from_result (run (SELF (backend), stmt, 1, params, error));
+}
+
 static const CrmServerBackendVTable pg_vtable = {
   .free = pg_free,
   .begin = pg_begin,
@@ -1121,6 +1154,7 @@ static const CrmServerBackendVTable pg_vtable = {
   .revoke_api_key = pg_revoke_api_key,
   .rows_of_table = pg_rows_of_table,
   .rows_with_element = pg_rows_with_element,
+  .rows_with_key = pg_rows_with_key,
 };
 
 CrmServerBackend *

@@ -90,7 +90,11 @@ static const char api_schema_sql[] =
   "  created_at INTEGER NOT NULL,\n"
   "  revoked INTEGER NOT NULL DEFAULT 0\n"
   ");\n"
-  "CREATE INDEX IF NOT EXISTS rows_table_seq ON rows (table_name, seq);\n";
+  "CREATE INDEX IF NOT EXISTS rows_table_seq ON rows (table_name, seq);\n"
+  "CREATE INDEX IF NOT EXISTS rows_purchase_order_ref ON rows (json_extract (data, '$.order_ref'))\n"
+  "  WHERE table_name = 'purchases';\n"
+  "CREATE INDEX IF NOT EXISTS rows_contact_external_id ON rows (json_extract (data, '$.external_id'))\n"
+  "  WHERE table_name = 'contacts';\n";
 
 static void
 set_error (CrmServerSqlite  *self,
@@ -846,6 +850,38 @@ sqlite_rows_with_element (CrmServerBackend  *backend,
   return rows_query (self, stmt);
 }
 
+/* The SQL names table and field literally, as the indexes above do:
+ * SQLite uses a partial expression index only for a query that says the
+ * same. */
+static GPtrArray *
+sqlite_rows_with_key (CrmServerBackend  *backend,
+                      const char        *table,
+                      const char        *field,
+                      const char        *value,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  const char *sql;
+  sqlite3_stmt *stmt;
+
+  if (g_strcmp0 (table, "purchases") == 0 && g_strcmp0 (field, "order_ref") == 0)
+    sql = "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'purchases' AND deleted = 0"
+          " AND json_extract (data, '$.order_ref') = ?";
+  else if (g_strcmp0 (table, "contacts") == 0 && g_strcmp0 (field, "external_id") == 0)
+    sql = "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'contacts' AND deleted = 0"
+          " AND json_extract (data, '$.external_id') = ?";
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no index on %s.%s", table, field);
+      return NULL;
+    }
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, value);
+  return rows_query (self, stmt);
+}
+
 static const CrmServerBackendVTable sqlite_vtable = {
   .free = sqlite_free,
   .begin = sqlite_begin,
@@ -879,6 +915,7 @@ static const CrmServerBackendVTable sqlite_vtable = {
   .revoke_api_key = sqlite_revoke_api_key,
   .rows_of_table = sqlite_rows_of_table,
   .rows_with_element = sqlite_rows_with_element,
+  .rows_with_key = sqlite_rows_with_key,
 };
 
 CrmServerBackend *
