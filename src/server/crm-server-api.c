@@ -268,6 +268,7 @@ crm_server_api_key_create (CrmServerBackend  *backend,
   CrmServerApiKey key = { 0 };
   g_autofree char *id = crm_uuid_v7_new ();
   g_autofree char *hash = NULL;
+  char *text;
   guchar raw[32];
   char hex[65];
 
@@ -293,19 +294,19 @@ crm_server_api_key_create (CrmServerBackend  *backend,
   key.scopes = (char *) scopes;
   key.key_hash = hash;
   key.created_at = g_get_real_time () / G_USEC_PER_SEC;
+  /* The prefix tells a key from a sign-in token (and secret scanners
+   * find it). */
+  text = g_strdup_printf ("crm_%s", hex);
+  sodium_memzero (hex, sizeof hex);
   if (!backend->vtable->add_api_key (backend, &key, error))
     {
-      sodium_memzero (hex, sizeof hex);
+      sodium_memzero (text, strlen (text));
+      g_free (text);
       return NULL;
     }
   if (out_id != NULL)
     *out_id = g_steal_pointer (&id);
-  {
-    char *text = g_strdup_printf ("crm_%s", hex);
-
-    sodium_memzero (hex, sizeof hex);
-    return text;
-  }
+  return text;
 }
 
 /* The key of "Authorization: Bearer crm_…", live; answers 401 (or 503
@@ -871,9 +872,8 @@ add_defaults (Request    *request,
     }
 }
 
-/* Checks @fields for a write of @table and applies it; on success @result
- * is the stored result. Answers itself (422, 409, 5xx) and returns FALSE
- * otherwise. */
+/* Checks @fields for a write of @table and applies it. Answers itself
+ * (422, 5xx) and returns FALSE when it fails; the caller answers success. */
 static gboolean
 write_record (Request     *request,
               const char  *table,
