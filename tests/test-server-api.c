@@ -327,6 +327,53 @@ test_paging (Fixture       *f,
   latest = json_object_get_int_member (answer, "latest_seq");
   g_assert_cmpint (latest, >=, 25);
 
+  /* A record changed while a client pages moves to a later page: paging
+   * again with a change after the first page still finds every record,
+   * and the changed one once more at the end. */
+  {
+    g_autoptr(GHashTable) again = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_autofree char *next = NULL;
+    g_autofree char *moved = NULL;
+    guint rows = 0;
+
+    do
+      {
+        g_autofree char *page_path = next
+          ? g_strdup_printf ("/api/v1/contacts?limit=10&cursor=%s", next)
+          : g_strdup ("/api/v1/contacts?limit=10");
+
+        g_clear_pointer (&answer, json_object_unref);
+        g_assert_cmpuint (api (f, "GET", page_path, f->full_key, NULL, &answer), ==, SOUP_STATUS_OK);
+        records = json_object_get_array_member (answer, "data");
+        for (guint i = 0; i < json_array_get_length (records); i++)
+          {
+            const char *id = json_object_get_string_member (json_array_get_object_element (records, i), "id");
+
+            g_hash_table_add (again, g_strdup (id));
+            rows++;
+            if (moved == NULL)
+              moved = g_strdup (id);
+          }
+        if (next == NULL)
+          {
+            g_autofree char *moved_path = g_strdup_printf ("/api/v1/contacts/%s", moved);
+            g_autoptr(JsonObject) patched = NULL;
+
+            g_assert_cmpuint (api (f, "PATCH", moved_path, f->full_key, "{\"notes\": \"moved\"}", &patched),
+                              ==, SOUP_STATUS_OK);
+          }
+        g_clear_pointer (&next, g_free);
+        if (!json_object_get_null_member (answer, "next_cursor"))
+          next = g_strdup (json_object_get_string_member (answer, "next_cursor"));
+      }
+    while (next != NULL);
+    g_assert_cmpuint (g_hash_table_size (again), ==, 25);
+    g_assert_cmpuint (rows, ==, 26);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records,
+                                                      json_array_get_length (records) - 1), "id"), ==, moved);
+    latest = json_object_get_int_member (answer, "latest_seq");
+  }
+
   /* One record by id; a PATCH changes the fields given, keeps the rest. */
   path = g_strdup_printf ("/api/v1/contacts/%s", changed_id);
   g_clear_pointer (&answer, json_object_unref);
