@@ -37,6 +37,18 @@ typedef struct
   char *result;          /* the JSON result sent back, replayed on retry */
 } CrmServerMutationRecord;
 
+/* A key another system (a shop, an ERP) uses for the REST API. Only a hash
+ * of the key is stored, as for sign-in tokens. */
+typedef struct
+{
+  char *id;
+  char *name;
+  char *scopes;          /* comma-separated, e.g. "contacts:read,purchases:write" */
+  char *key_hash;
+  gint64 created_at;     /* Unix seconds */
+  gboolean revoked;
+} CrmServerApiKey;
+
 typedef struct _CrmServerBackend CrmServerBackend;
 
 /* Every operation runs inside begin/commit except the user and token
@@ -94,6 +106,28 @@ typedef struct
   /* Live rows of @table whose @field equals @value (a survey's questions). */
   GPtrArray    *(*rows_with_field) (CrmServerBackend *self, const char *table, const char *field,
                                     const char *value, GError **error);
+
+  /* API keys (REST API) */
+  gboolean      (*add_api_key)     (CrmServerBackend *self, const CrmServerApiKey *key, GError **error);
+  /* The key with this hash, revoked or not; NULL if there is none. */
+  CrmServerApiKey *(*find_api_key) (CrmServerBackend *self, const char *key_hash, GError **error);
+  /* Every key, oldest first. */
+  GPtrArray    *(*list_api_keys)   (CrmServerBackend *self, GError **error);
+  /* G_IO_ERROR_NOT_FOUND when there is no key @id. */
+  gboolean      (*revoke_api_key)  (CrmServerBackend *self, const char *id, GError **error);
+  /* Rows of @table (deleted ones too) with seq > @after in seq order, at
+   * most @limit: the API's pages. */
+  GPtrArray    *(*rows_of_table)   (CrmServerBackend *self, const char *table, gint64 after, guint limit,
+                                    GError **error);
+  /* Live rows of @table whose JSON array @field holds the string @value
+   * (a contact's emails or phones). */
+  GPtrArray    *(*rows_with_element) (CrmServerBackend *self, const char *table, const char *field,
+                                      const char *value, GError **error);
+  /* Live rows of @table whose @field equals @value, found by an index: for
+   * the keys the API matches records on, purchases.order_ref and
+   * contacts.external_id (G_IO_ERROR_NOT_SUPPORTED for others). */
+  GPtrArray    *(*rows_with_key)   (CrmServerBackend *self, const char *table, const char *field,
+                                    const char *value, GError **error);
 } CrmServerBackendVTable;
 
 struct _CrmServerBackend
@@ -119,10 +153,12 @@ void crm_server_row_stamp_seq (CrmServerRow *row,
 /* The contact a row hangs under (NULL for a contact or none). */
 const char *crm_server_row_contact_id (CrmServerRow *row);
 void crm_server_mutation_record_free (CrmServerMutationRecord *record);
+void crm_server_api_key_free  (CrmServerApiKey *key);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerBackend, crm_server_backend_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerUser, crm_server_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerRow, crm_server_row_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerMutationRecord, crm_server_mutation_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerApiKey, crm_server_api_key_free)
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "crm-server.h"
+#include "crm-server-api.h"
 #include "crm-server-migrate.h"
 #include "crm-runtime.h"
 
@@ -151,6 +152,84 @@ migrate_sqlite_to_pg (const char *db_path,
   return 0;
 }
 
+/* --- apikey create | list | revoke (the REST API's keys) --- */
+
+static int
+api_key_command (const char  *db_path,
+                 const char  *pg_url,
+                 int          argc,
+                 char       **argv,
+                 const char  *name,
+                 const char  *scopes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmServer) server = open_server (db_path, pg_url, &error);
+  CrmServerBackend *backend;
+
+  if (server == NULL)
+    {
+      fprintf (stderr, "crm-server: %s\n", error->message);
+      return 1;
+    }
+  backend = crm_server_get_backend (server);
+
+  if (argc == 3 && g_str_equal (argv[2], "create"))
+    {
+      g_autofree char *id = NULL;
+      g_autofree char *key = NULL;
+
+      if (name == NULL || scopes == NULL)
+        {
+          fprintf (stderr, "crm-server: %s\n", _("apikey create needs --name and --scopes"));
+          return 2;
+        }
+      key = crm_server_api_key_create (backend, name, scopes, &id, &error);
+      if (key == NULL)
+        {
+          fprintf (stderr, "crm-server: %s\n", error->message);
+          return 1;
+        }
+      /* Translators: %s is the key's id. */
+      fprintf (stderr, _("API key %s created. It is shown only now: keep it safe.\n"), id);
+      printf ("%s\n", key);
+      return 0;
+    }
+  if (argc == 3 && g_str_equal (argv[2], "list"))
+    {
+      g_autoptr(GPtrArray) keys = backend->vtable->list_api_keys (backend, &error);
+
+      if (keys == NULL)
+        {
+          fprintf (stderr, "crm-server: %s\n", error->message);
+          return 1;
+        }
+      for (guint i = 0; i < keys->len; i++)
+        {
+          CrmServerApiKey *key = g_ptr_array_index (keys, i);
+          g_autoptr(GDateTime) created = g_date_time_new_from_unix_utc (key->created_at);
+          g_autofree char *when = created ? g_date_time_format (created, "%Y-%m-%d %H:%M") : g_strdup ("-");
+
+          printf ("%s\t%s\t%s\t%s\t%s\n", key->id, key->name, key->scopes, when,
+                  key->revoked ? _("revoked") : _("active"));
+        }
+      return 0;
+    }
+  if (argc == 4 && g_str_equal (argv[2], "revoke"))
+    {
+      if (!backend->vtable->revoke_api_key (backend, argv[3], &error))
+        {
+          fprintf (stderr, "crm-server: %s\n", error->message);
+          return 1;
+        }
+      /* Translators: %s is the key's id. */
+      printf (_("API key %s is revoked\n"), argv[3]);
+      return 0;
+    }
+  fprintf (stderr, "crm-server: %s\n",
+           _("use apikey create --name NAME --scopes SCOPE,…, apikey list or apikey revoke ID"));
+  return 2;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -167,6 +246,8 @@ main (int    argc,
   g_autofree char *tls_key = NULL;
   g_autofree char *team = NULL;
   g_autofree char *pg_url = NULL;
+  g_autofree char *key_name = NULL;
+  g_autofree char *key_scopes = NULL;
   gboolean version = FALSE;
   guint16 port = 0;
   int max_connections = 0;
@@ -183,13 +264,15 @@ main (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("TLS private key (PEM)"), N_("FILE") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("adduser: admin, manager, analyst, sales, marketing or service"), N_("ROLE") },
     { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("adduser: the user's team"), N_("TEAM") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &key_name, N_("apikey create: who uses the key, for example shop"), N_("NAME") },
+    { "scopes", 0, 0, G_OPTION_ARG_STRING, &key_scopes, N_("apikey create: what the key may do, for example contacts:read,purchases:write"), N_("SCOPES") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
   };
 
   crm_runtime_init ();
 
-  context = g_option_context_new (_("[adduser NAME --role ROLE [--team TEAM] | revoke NAME | migrate-sqlite-to-pg]"));
+  context = g_option_context_new (_("[adduser NAME --role ROLE [--team TEAM] | revoke NAME | migrate-sqlite-to-pg | apikey create|list|revoke]"));
   g_option_context_set_summary (context, _("Serve the CRM to desktop clients that sync with it."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -229,6 +312,8 @@ main (int    argc,
         return revoke_user (db_path, pg_url, argv[2]);
       if (argc == 2 && g_str_equal (argv[1], "migrate-sqlite-to-pg"))
         return migrate_sqlite_to_pg (db_path, pg_url);
+      if (argc >= 3 && g_str_equal (argv[1], "apikey"))
+        return api_key_command (db_path, pg_url, argc, argv, key_name, key_scopes);
       {
         g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
 

@@ -39,6 +39,9 @@ static const struct
   { "audit",
     "SELECT seq, at, user_id, client_id, mutation_id, table_name, row_id, op, status FROM audit ORDER BY seq",
     "seq, at, user_id, client_id, mutation_id, table_name, row_id, op, status" },
+  { "api_keys",
+    "SELECT id, name, scopes, key_hash, created_at, CASE WHEN revoked THEN 't' ELSE 'f' END FROM api_keys",
+    "id, name, scopes, key_hash, created_at, revoked" },
 };
 
 static gboolean
@@ -237,6 +240,14 @@ crm_server_migrate_sqlite_to_pg (const char  *sqlite_path,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no server database %s."), sqlite_path);
       return FALSE;
     }
+  /* A file from an older crm-server gains the tables it lacks (api_keys),
+   * so every table below can be read. */
+  {
+    g_autoptr(CrmServerBackend) upgraded = crm_server_sqlite_open (sqlite_path, error);
+
+    if (upgraded == NULL)
+      return FALSE;
+  }
   if (sqlite3_open_v2 (sqlite_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot open the server database %s: %s"),

@@ -45,6 +45,15 @@ typedef enum
   STMT_CONFLICTS,
   STMT_AUDIT,
   STMT_PING,
+  /* API keys (REST API) */
+  STMT_ADD_API_KEY,
+  STMT_FIND_API_KEY,
+  STMT_LIST_API_KEYS,
+  STMT_REVOKE_API_KEY,
+  STMT_ROWS_OF_TABLE,
+  STMT_ROWS_WITH_ELEMENT,
+  STMT_PURCHASES_BY_ORDER_REF,
+  STMT_CONTACTS_BY_EXTERNAL_ID,
   N_STMTS
 } Stmt;
 
@@ -101,6 +110,27 @@ static const char * const statements[N_STMTS] = {
     "INSERT INTO audit (user_id, client_id, mutation_id, table_name, row_id, op, status)\n"
     "VALUES ($1, $2, $3, $4, $5, $6, $7)",
   [STMT_PING] = "SELECT 1",
+  /* API keys (REST API) */
+  [STMT_ADD_API_KEY] =
+    "INSERT INTO api_keys (id, name, scopes, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+  [STMT_FIND_API_KEY] =
+    "SELECT id, name, scopes, key_hash, created_at, revoked FROM api_keys WHERE key_hash = $1",
+  [STMT_LIST_API_KEYS] =
+    "SELECT id, name, scopes, key_hash, created_at, revoked FROM api_keys ORDER BY created_at, id",
+  [STMT_REVOKE_API_KEY] = "UPDATE api_keys SET revoked = true WHERE id = $1",
+  [STMT_ROWS_OF_TABLE] =
+    "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+  /* jsonb's ? finds a string among an array's elements. */
+  [STMT_ROWS_WITH_ELEMENT] =
+    "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = $1 AND NOT deleted\n"
+    "  AND json_typeof (data -> $2) = 'array' AND (data -> $2)::jsonb ? $3",
+  /* Literal table and field, as in the indexes of migration 2. */
+  [STMT_PURCHASES_BY_ORDER_REF] =
+    "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'purchases' AND NOT deleted\n"
+    "  AND data ->> 'order_ref' = $1",
+  [STMT_CONTACTS_BY_EXTERNAL_ID] =
+    "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'contacts' AND NOT deleted\n"
+    "  AND data ->> 'external_id' = $1",
 };
 
 /* Schema migrations, each run once in order; schema_version holds how many
@@ -169,6 +199,18 @@ static const char * const migrations[] = {
   "  op text,\n"
   "  status text\n"
   ");\n",
+  /* 2: the REST API's keys, and the index its per-table pages read */
+  "CREATE TABLE api_keys (\n"
+  "  id text PRIMARY KEY,\n"
+  "  name text NOT NULL,\n"
+  "  scopes text NOT NULL,\n"
+  "  key_hash text NOT NULL UNIQUE,\n"
+  "  created_at bigint NOT NULL,\n"
+  "  revoked boolean NOT NULL DEFAULT false\n"
+  ");\n"
+  "CREATE INDEX rows_table_seq ON rows (table_name, seq);\n"
+  "CREATE INDEX rows_purchase_order_ref ON rows ((data ->> 'order_ref')) WHERE table_name = 'purchases';\n"
+  "CREATE INDEX rows_contact_external_id ON rows ((data ->> 'external_id')) WHERE table_name = 'contacts';\n",
 };
 
 typedef struct
@@ -956,6 +998,129 @@ pg_audit (CrmServerBackend  *backend,
   return run_done (SELF (backend), STMT_AUDIT, G_N_ELEMENTS (params), params, error);
 }
 
+/* --- API keys (REST API) --------------------------------------------------- */
+
+static gboolean
+pg_add_api_key (CrmServerBackend       *backend,
+                const CrmServerApiKey  *key,
+                GError                **error)
+{
+  g_autofree char *created = g_strdup_printf ("%" PRId64, key->created_at);
+  const char *params[] = { key->id, key->name, key->scopes, key->key_hash, created };
+
+  return run_done (SELF (backend), STMT_ADD_API_KEY, G_N_ELEMENTS (params), params, error);
+}
+
+static GPtrArray *
+api_keys_from_result (PGresult *result)
+{
+  GPtrArray *keys;
+
+  if (result == NULL)
+    return NULL;
+  keys = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_api_key_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      CrmServerApiKey *key = g_new0 (CrmServerApiKey, 1);
+
+      key->id = value_dup (result, i, 0);
+      key->name = value_dup (result, i, 1);
+      key->scopes = value_dup (result, i, 2);
+      key->key_hash = value_dup (result, i, 3);
+      key->created_at = value_int (result, i, 4);
+      key->revoked = value_bool (result, i, 5);
+      g_ptr_array_add (keys, key);
+    }
+  PQclear (result);
+  return keys;
+}
+
+static CrmServerApiKey *
+pg_find_api_key (CrmServerBackend  *backend,
+                 const char        *key_hash,
+                 GError           **error)
+{
+  const char *params[] = { key_hash };
+  g_autoptr(GPtrArray) keys = api_keys_from_result (run (SELF (backend), STMT_FIND_API_KEY, 1, params, error));
+
+  if (keys == NULL || keys->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (keys, 0);
+}
+
+static GPtrArray *
+pg_list_api_keys (CrmServerBackend  *backend,
+                  GError           **error)
+{
+  return api_keys_from_result (run (SELF (backend), STMT_LIST_API_KEYS, 0, NULL, error));
+}
+
+static gboolean
+pg_revoke_api_key (CrmServerBackend  *backend,
+                   const char        *id,
+                   GError           **error)
+{
+  const char *params[] = { id };
+  PGresult *result = run (SELF (backend), STMT_REVOKE_API_KEY, 1, params, error);
+  gboolean found;
+
+  if (result == NULL)
+    return FALSE;
+  found = g_strcmp0 (PQcmdTuples (result), "0") != 0;
+  PQclear (result);
+  if (!found)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no API key %s."), id);
+  return found;
+}
+
+static GPtrArray *
+pg_rows_of_table (CrmServerBackend  *backend,
+                  const char        *table,
+                  gint64             after,
+                  guint              limit,
+                  GError           **error)
+{
+  g_autofree char *after_text = g_strdup_printf ("%" PRId64, after);
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[] = { table, after_text, limit_text };
+
+  return rows_from_result (run (SELF (backend), STMT_ROWS_OF_TABLE, G_N_ELEMENTS (params), params, error));
+}
+
+static GPtrArray *
+pg_rows_with_element (CrmServerBackend  *backend,
+                      const char        *table,
+                      const char        *field,
+                      const char        *value,
+                      GError           **error)
+{
+  const char *params[] = { table, field, value };
+
+  return rows_from_result (run (SELF (backend), STMT_ROWS_WITH_ELEMENT, G_N_ELEMENTS (params), params, error));
+}
+
+static GPtrArray *
+pg_rows_with_key (CrmServerBackend  *backend,
+                  const char        *table,
+                  const char        *field,
+                  const char        *value,
+                  GError           **error)
+{
+  const char *params[] = { value };
+  Stmt stmt;
+
+  if (g_strcmp0 (table, "purchases") == 0 && g_strcmp0 (field, "order_ref") == 0)
+    stmt = STMT_PURCHASES_BY_ORDER_REF;
+  else if (g_strcmp0 (table, "contacts") == 0 && g_strcmp0 (field, "external_id") == 0)
+    stmt = STMT_CONTACTS_BY_EXTERNAL_ID;
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no index on %s.%s", table, field);
+      return NULL;
+    }
+  return rows_from_result (run (SELF (backend), stmt, 1, params, error));
+}
+
 static const CrmServerBackendVTable pg_vtable = {
   .free = pg_free,
   .begin = pg_begin,
@@ -982,6 +1147,14 @@ static const CrmServerBackendVTable pg_vtable = {
   .client_conflicts = pg_client_conflicts,
   .audit = pg_audit,
   .rows_with_field = pg_rows_with_field,
+  /* API keys (REST API) */
+  .add_api_key = pg_add_api_key,
+  .find_api_key = pg_find_api_key,
+  .list_api_keys = pg_list_api_keys,
+  .revoke_api_key = pg_revoke_api_key,
+  .rows_of_table = pg_rows_of_table,
+  .rows_with_element = pg_rows_with_element,
+  .rows_with_key = pg_rows_with_key,
 };
 
 CrmServerBackend *

@@ -79,6 +79,23 @@ static const char schema_sql[] =
   "  status TEXT\n"
   ");\n";
 
+/* The REST API's keys, and the index its per-table pages read. Created
+ * when missing, like the tables above, so older files gain them. */
+static const char api_schema_sql[] =
+  "CREATE TABLE IF NOT EXISTS api_keys (\n"
+  "  id TEXT PRIMARY KEY NOT NULL,\n"
+  "  name TEXT NOT NULL,\n"
+  "  scopes TEXT NOT NULL,\n"
+  "  key_hash TEXT NOT NULL UNIQUE,\n"
+  "  created_at INTEGER NOT NULL,\n"
+  "  revoked INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS rows_table_seq ON rows (table_name, seq);\n"
+  "CREATE INDEX IF NOT EXISTS rows_purchase_order_ref ON rows (json_extract (data, '$.order_ref'))\n"
+  "  WHERE table_name = 'purchases';\n"
+  "CREATE INDEX IF NOT EXISTS rows_contact_external_id ON rows (json_extract (data, '$.external_id'))\n"
+  "  WHERE table_name = 'contacts';\n";
+
 static void
 set_error (CrmServerSqlite  *self,
            GError          **error)
@@ -699,6 +716,172 @@ sqlite_audit (CrmServerBackend  *backend,
   return step_done (self, stmt, error);
 }
 
+/* --- API keys (REST API) --------------------------------------------------- */
+
+static gboolean
+sqlite_add_api_key (CrmServerBackend       *backend,
+                    const CrmServerApiKey  *key,
+                    GError                **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "INSERT INTO api_keys (id, name, scopes, key_hash, created_at) VALUES (?, ?, ?, ?, ?)";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key->id);
+  bind_text (stmt, 2, key->name);
+  bind_text (stmt, 3, key->scopes);
+  bind_text (stmt, 4, key->key_hash);
+  sqlite3_bind_int64 (stmt, 5, key->created_at);
+  return step_done (self, stmt, error);
+}
+
+#define API_KEY_COLUMNS "id, name, scopes, key_hash, created_at, revoked"
+
+static CrmServerApiKey *
+api_key_from_stmt (sqlite3_stmt *stmt)
+{
+  CrmServerApiKey *key = g_new0 (CrmServerApiKey, 1);
+
+  key->id = column_dup (stmt, 0);
+  key->name = column_dup (stmt, 1);
+  key->scopes = column_dup (stmt, 2);
+  key->key_hash = column_dup (stmt, 3);
+  key->created_at = sqlite3_column_int64 (stmt, 4);
+  key->revoked = sqlite3_column_int (stmt, 5) != 0;
+  return key;
+}
+
+static CrmServerApiKey *
+sqlite_find_api_key (CrmServerBackend  *backend,
+                     const char        *key_hash,
+                     GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " API_KEY_COLUMNS " FROM api_keys WHERE key_hash = ?", error);
+  CrmServerApiKey *key = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key_hash);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    key = api_key_from_stmt (stmt);
+  sqlite3_finalize (stmt);
+  return key;
+}
+
+static GPtrArray *
+sqlite_list_api_keys (CrmServerBackend  *backend,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " API_KEY_COLUMNS " FROM api_keys ORDER BY created_at, id", error);
+  GPtrArray *keys;
+
+  if (stmt == NULL)
+    return NULL;
+  keys = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_api_key_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (keys, api_key_from_stmt (stmt));
+  sqlite3_finalize (stmt);
+  return keys;
+}
+
+static gboolean
+sqlite_revoke_api_key (CrmServerBackend  *backend,
+                       const char        *id,
+                       GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "UPDATE api_keys SET revoked = 1 WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no API key %s."), id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_rows_of_table (CrmServerBackend  *backend,
+                      const char        *table,
+                      gint64             after,
+                      guint              limit,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM rows"
+                                      " WHERE table_name = ? AND seq > ? ORDER BY seq LIMIT ?", error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, table);
+  sqlite3_bind_int64 (stmt, 2, after);
+  sqlite3_bind_int (stmt, 3, (int) limit);
+  return rows_query (self, stmt);
+}
+
+static GPtrArray *
+sqlite_rows_with_element (CrmServerBackend  *backend,
+                          const char        *table,
+                          const char        *field,
+                          const char        *value,
+                          GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM rows"
+                                      " WHERE table_name = ?1 AND deleted = 0 AND EXISTS"
+                                      " (SELECT 1 FROM json_each (rows.data, '$.' || ?2) WHERE value = ?3)",
+                                error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, table);
+  bind_text (stmt, 2, field);
+  bind_text (stmt, 3, value);
+  return rows_query (self, stmt);
+}
+
+/* The SQL names table and field literally, as the indexes above do:
+ * SQLite uses a partial expression index only for a query that says the
+ * same. */
+static GPtrArray *
+sqlite_rows_with_key (CrmServerBackend  *backend,
+                      const char        *table,
+                      const char        *field,
+                      const char        *value,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  const char *sql;
+  sqlite3_stmt *stmt;
+
+  if (g_strcmp0 (table, "purchases") == 0 && g_strcmp0 (field, "order_ref") == 0)
+    sql = "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'purchases' AND deleted = 0"
+          " AND json_extract (data, '$.order_ref') = ?";
+  else if (g_strcmp0 (table, "contacts") == 0 && g_strcmp0 (field, "external_id") == 0)
+    sql = "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'contacts' AND deleted = 0"
+          " AND json_extract (data, '$.external_id') = ?";
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no index on %s.%s", table, field);
+      return NULL;
+    }
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, value);
+  return rows_query (self, stmt);
+}
+
 static const CrmServerBackendVTable sqlite_vtable = {
   .free = sqlite_free,
   .begin = sqlite_begin,
@@ -725,6 +908,14 @@ static const CrmServerBackendVTable sqlite_vtable = {
   .client_conflicts = sqlite_client_conflicts,
   .audit = sqlite_audit,
   .rows_with_field = sqlite_rows_with_field,
+  /* API keys (REST API) */
+  .add_api_key = sqlite_add_api_key,
+  .find_api_key = sqlite_find_api_key,
+  .list_api_keys = sqlite_list_api_keys,
+  .revoke_api_key = sqlite_revoke_api_key,
+  .rows_of_table = sqlite_rows_of_table,
+  .rows_with_element = sqlite_rows_with_element,
+  .rows_with_key = sqlite_rows_with_key,
 };
 
 CrmServerBackend *
@@ -752,7 +943,8 @@ crm_server_sqlite_open (const char  *path,
       !exec (self, "PRAGMA synchronous = NORMAL", error) ||
       !exec (self, "PRAGMA busy_timeout = 10000", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !exec (self, schema_sql, error))
+      !exec (self, schema_sql, error) ||
+      !exec (self, api_schema_sql, error))
     {
       if (rc != SQLITE_OK)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,

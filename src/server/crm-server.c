@@ -11,6 +11,8 @@
 
 #include "crm-hlc.h"
 #include "crm-server.h"
+#include "crm-server-api.h"
+#include "crm-server-private.h"
 #include "crm-server-survey-form.h"
 #include "crm-store-private.h"
 #include "crm-sync-protocol.h"
@@ -890,8 +892,9 @@ apply_mutation (CrmServer        *self,
           json_object_set_member (row->data, field, json_node_copy (value));
           json_object_set_array_member (row->meta, field, meta_pair (hlc, 0, session->user->name));
         }
-      /* A rep's new customer is theirs unless they name another owner. */
-      if (row_string (row->data, "owner_id") == NULL)
+      /* A rep's new customer is theirs unless they name another owner
+       * (an API key is nobody: its rows stay unassigned). */
+      if (row_string (row->data, "owner_id") == NULL && session->user->id != NULL)
         {
           json_object_set_string_member (row->data, "owner_id", session->user->id);
           json_object_set_array_member (row->meta, "owner_id", meta_pair (hlc, 0, session->user->name));
@@ -917,7 +920,10 @@ apply_mutation (CrmServer        *self,
     }
   else
     {
-      JsonArray *deleted_pair = json_object_get_array_member (row->meta, "deleted");
+      /* A field may have no meta yet: rows made through the REST API hold
+       * only the fields it was given. */
+      JsonArray *deleted_pair = json_object_has_member (row->meta, "deleted")
+                                ? json_object_get_array_member (row->meta, "deleted") : NULL;
       const char *deleted_hlc = deleted_pair ? json_array_get_string_element (deleted_pair, 0) : NULL;
       const char *deleted_by = meta_author (deleted_pair);
       /* Only a restore made after the delete undoes it: an insert or edit
@@ -946,7 +952,8 @@ apply_mutation (CrmServer        *self,
           json_object_iter_init (&iter, m->patch);
           while (json_object_iter_next (&iter, &field, &value))
             {
-              JsonArray *pair = json_object_get_array_member (row->meta, field);
+              JsonArray *pair = json_object_has_member (row->meta, field)
+                                ? json_object_get_array_member (row->meta, field) : NULL;
               const char *server_hlc = pair ? json_array_get_string_element (pair, 0) : NULL;
               gint64 server_seq = pair ? json_array_get_int_element (pair, 1) : 0;
               const char *server_by = meta_author (pair);
@@ -1495,7 +1502,11 @@ refuse_early (SoupServerMessage *msg,
               CrmSyncError       code,
               const char        *message)
 {
-  g_autoptr(JsonObject) body = crm_sync_error_body (code, message);
+  GUri *uri = soup_server_message_get_uri (msg);
+  /* The REST API answers errors in its own shape. */
+  g_autoptr(JsonObject) body = uri != NULL && crm_server_api_owns_path (g_uri_get_path (uri))
+                               ? crm_server_api_error_body (crm_sync_error_code (code), message)
+                               : crm_sync_error_body (code, message);
 
   respond_json (msg, status, body);
   set_retry_after (msg, code);
@@ -1610,6 +1621,7 @@ crm_server_init (CrmServer *self)
   soup_server_add_handler (self->soup, "/v1/login", handle_login, self, NULL);
   soup_server_add_handler (self->soup, "/v1/push", handle_push, self, NULL);
   soup_server_add_handler (self->soup, "/v1/pull", handle_pull, self, NULL);
+  crm_server_api_install (self, self->soup);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
 }
 
@@ -1796,4 +1808,74 @@ crm_server_revoke_user (CrmServer   *self,
       return FALSE;
     }
   return self->backend->vtable->revoke_tokens (self->backend, user->id, error);
+}
+
+/* --- for the REST API (crm-server-private.h) -------------------------------- */
+
+char *
+crm_server_hash_token (const char *token)
+{
+  return token_hash (token);
+}
+
+gboolean
+crm_server_within_rate (CrmServer  *self,
+                        const char *hash,
+                        gint64     *retry_after)
+{
+  return token_within_rate (self, hash, retry_after);
+}
+
+GHashTable *
+crm_server_get_columns (CrmServer  *self,
+                        const char *table)
+{
+  return g_hash_table_lookup (self->columns, table);
+}
+
+char *
+crm_server_column_type (CrmServer  *self,
+                        const char *table,
+                        const char *field)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *type = NULL;
+
+  sqlite3_prepare_v2 (self->schema, "SELECT type FROM pragma_table_info (?) WHERE name = ?", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return type;
+}
+
+JsonObject *
+crm_server_apply_mutation (CrmServer        *self,
+                           CrmServerUser    *author,
+                           const char       *client_id,
+                           CrmSyncMutation  *m,
+                           GError          **error)
+{
+  /* Sees everything: what the author may change was decided before. */
+  Session session = { author, NULL };
+
+  return apply_mutation (self, &session, client_id, m, error);
+}
+
+const char *
+crm_server_row_string (JsonObject *data,
+                       const char *field)
+{
+  return row_string (data, field);
+}
+
+void
+crm_server_log_request (SoupServerMessage *msg,
+                        const char        *path,
+                        guint              status,
+                        const char        *user,
+                        const char        *detail)
+{
+  log_request (msg, path, status, user, detail);
 }
