@@ -39,13 +39,34 @@ typedef struct
   char *link;
 } Fixture;
 
+/* The user id of bob, who follows up detractors in one test. */
+static char *bob_id;
+
+/* @data: the server's --survey-follow-up, or NULL for the default. */
 static void
 add_users (CrmServer *server,
            gpointer   data)
 {
+  CrmServerBackend *backend = crm_server_get_backend (server);
+  g_autoptr(CrmServerUser) bob = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (crm_server_add_user (server, "alice", PASSWORD, "admin", NULL, &error));
+  g_assert_true (crm_server_add_user (server, "bob", PASSWORD, "service", NULL, &error));
+  bob = backend->vtable->find_user (backend, "bob", &error);
+  g_assert_no_error (error);
+  g_free (bob_id);
+  bob_id = g_strdup (bob->id);
+
+  /* Nobody by that name: refused, and the default stays. */
+  g_assert_false (crm_server_set_survey_follow_up (server, "nobody", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  if (data != NULL)
+    {
+      g_assert_true (crm_server_set_survey_follow_up (server, data, &error));
+      g_assert_no_error (error);
+    }
 }
 
 static void
@@ -88,7 +109,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(CrmSurvey) survey = crm_survey_new ();
   g_autoptr(CrmContact) contact = crm_contact_new ();
 
-  server_fixture_start (&f->server, pg_cluster, add_users, NULL);
+  server_fixture_start (&f->server, pg_cluster, add_users, (gpointer) data);
   f->session = soup_session_new ();
 
   a = g_build_filename (f->server.dir, "a.db", NULL);
@@ -291,6 +312,31 @@ test_valid_submission_syncs (Fixture       *f,
                                 " ON c.survey_response_id = r.id WHERE r.channel = 'web'"), ==, 1);
 }
 
+/* The server decides who follows up a web answer: nobody ("off"), or
+ * a named user instead of the customer's owner. */
+static void
+test_follow_up_setting (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *body = encode_form (f->nps_name, "2", NULL);
+  g_autoptr(GPtrArray) complaints = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (request (f, f->link, body, -1, NULL, "en", NULL), ==, SOUP_STATUS_OK);
+  sync_store (f, f->b);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM survey_answers WHERE value_number = 2"), ==, 1);
+  complaints = crm_complaints_list (f->b, NULL, &error);
+  g_assert_no_error (error);
+  if (g_str_equal (data, "off"))
+    {
+      g_assert_cmpuint (complaints->len, ==, 0);
+      return;
+    }
+  g_assert_cmpuint (complaints->len, ==, 1);
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (complaints, 0), "assignee_id"), ==, bob_id);
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (complaints, 0), "priority"), ==, "high");
+}
+
 static void
 test_unknown_token (Fixture       *f,
                     gconstpointer  data)
@@ -414,10 +460,15 @@ main (int   argc,
   g_test_add ("/survey-form/valid-submission-syncs", Fixture, NULL, fixture_setup, test_valid_submission_syncs,
               fixture_teardown);
   g_test_add ("/survey-form/unknown-token", Fixture, NULL, fixture_setup, test_unknown_token, fixture_teardown);
+  g_test_add ("/survey-form/follow-up-off", Fixture, "off", fixture_setup, test_follow_up_setting,
+              fixture_teardown);
+  g_test_add ("/survey-form/follow-up-by-user", Fixture, "bob", fixture_setup, test_follow_up_setting,
+              fixture_teardown);
   g_test_add ("/survey-form/bad-input", Fixture, NULL, fixture_setup, test_bad_input, fixture_teardown);
   g_test_add ("/survey-form/closed-survey", Fixture, NULL, fixture_setup, test_closed_survey, fixture_teardown);
 
   status = g_test_run ();
   g_clear_pointer (&pg_cluster, pg_cluster_free);
+  g_clear_pointer (&bob_id, g_free);
   return status;
 }

@@ -248,6 +248,7 @@ main (int    argc,
   g_autofree char *pg_url = NULL;
   g_autofree char *key_name = NULL;
   g_autofree char *key_scopes = NULL;
+  g_autofree char *follow_up = NULL;
   gboolean version = FALSE;
   guint16 port = 0;
   int max_connections = 0;
@@ -259,6 +260,7 @@ main (int    argc,
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Open connections served at once; more are answered 503 (default: no limit)"), N_("N") },
     { "max-body-size", 0, 0, G_OPTION_ARG_INT, &max_body_kib, N_("Largest request body in KiB; larger ones are answered 413 (default and most: 8192)"), N_("KIB") },
     { "rate-limit", 0, 0, G_OPTION_ARG_INT, &rate_limit, N_("Requests per sign-in per minute; more are answered 429 (default: no limit)"), N_("N") },
+    { "survey-follow-up", 0, 0, G_OPTION_ARG_STRING, &follow_up, N_("Who follows up a detractor's web survey answer: owner (the customer's owner, default), off, or a user name"), N_("WHO") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port to listen on (default 127.0.0.1:8080)"), N_("ADDR:PORT") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("TLS certificate (PEM); with --tls-key, serve HTTPS on any address"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("TLS private key (PEM)"), N_("FILE") },
@@ -337,6 +339,11 @@ main (int    argc,
   server = open_server (db_path, pg_url, &error);
   if (server != NULL)
     crm_server_set_limits (server, (gint64) max_body_kib * 1024, max_connections, rate_limit);
+  if (server != NULL && follow_up != NULL && !crm_server_set_survey_follow_up (server, follow_up, &error))
+    {
+      fprintf (stderr, "crm-server: %s\n", error->message);
+      return 2;
+    }
   if (server != NULL && tls_cert != NULL)
     {
       g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);

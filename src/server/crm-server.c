@@ -41,6 +41,7 @@ struct _CrmServer
   GHashTable *token_requests;  /* token hash -> gint64[2] {window start, count} */
   guint       max_connections; /* 0: no limit */
   GHashTable *connections;     /* set of the GSockets of open connections */
+  CrmServerSurveyForm *survey_form;   /* owned by its handler on soup */
 };
 
 G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
@@ -1650,7 +1651,7 @@ crm_server_new_for_backend (CrmServerBackend  *backend,
     }
   if (!load_schema (self, error))
     return NULL;
-  crm_server_survey_form_install (self->soup, self->backend);
+  self->survey_form = crm_server_survey_form_install (self->soup, self->backend);
   return g_steal_pointer (&self);
 }
 
@@ -1878,4 +1879,38 @@ crm_server_log_request (SoupServerMessage *msg,
                         const char        *detail)
 {
   log_request (msg, path, status, user, detail);
+}
+
+/* @who: "owner" (the customer's owner follows up a detractor's web
+ * answer, the default), "off" (nobody), or the name of an active user. */
+gboolean
+crm_server_set_survey_follow_up (CrmServer   *self,
+                                 const char  *who,
+                                 GError     **error)
+{
+  g_autoptr(CrmServerUser) user = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (CRM_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (who != NULL, FALSE);
+
+  if (g_str_equal (who, "owner") || g_str_equal (who, "off"))
+    {
+      crm_server_survey_form_set_follow_up (self->survey_form, g_str_equal (who, "owner"), NULL);
+      return TRUE;
+    }
+  user = self->backend->vtable->find_user (self->backend, who, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (user == NULL || user->disabled)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("Survey follow-ups: there is no active user “%s”. Use owner, off or a user name."), who);
+      return FALSE;
+    }
+  crm_server_survey_form_set_follow_up (self->survey_form, TRUE, user->id);
+  return TRUE;
 }
