@@ -640,6 +640,76 @@ test_audit_csv (Fixture       *f,
   g_assert_null (strstr (text, ",=HYPERLINK"));
 }
 
+static gboolean
+crmctl (const char  *db,
+        char       **out_text,
+        char       **err_text,
+        ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) run = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("CRMCTL"));
+  g_ptr_array_add (args, (gpointer) "--db");
+  g_ptr_array_add (args, (gpointer) db);
+  va_start (ap, err_text);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  run = g_subprocess_newv ((const char * const *) args->pdata,
+                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (run, NULL, NULL, out_text, err_text, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_successful (run);
+}
+
+/* crmctl sync signout --wipe removes the replica, its local audit log and
+ * the account, but not while changes are unsent unless forced. */
+static void
+test_signout_wipe (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *password_file = g_build_filename (f->dir, "password", NULL);
+  g_autofree char *synced = add_contact (f->a, "吴军");
+  g_autofree char *unsent = NULL;
+  g_autofree char *user = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL, *err = NULL;
+
+  g_assert_true (g_file_set_contents (password_file, PASSWORD, -1, &error));
+  g_assert_cmpint (g_chmod (password_file, 0600), ==, 0);
+  g_assert_true (crmctl (crm_store_get_path (f->a), &out, &err, "sync", "--server", f->url, "--user", "bob",
+                         "--password-file", password_file, NULL));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  unsent = add_contact (f->a, "郑丽");
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM audit_log"), >, 0);
+
+  g_assert_false (crmctl (crm_store_get_path (f->a), &out, &err, "sync", "signout", "--wipe", NULL));
+  g_assert_nonnull (strstr (err, "1 change was not sent"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM contacts"), ==, 2);
+
+  g_assert_true (crmctl (crm_store_get_path (f->a), &out, &err, "sync", "signout", "--wipe", "--force", NULL));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM contacts"), ==, 0);
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM audit_log"), ==, 0);
+  user = crm_store_get_meta (f->a, "sync_user");
+  g_assert_null (user);
+
+  g_assert_false (crmctl (crm_store_get_path (f->a), &out, &err, "sync", "signout", "--bogus", NULL));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -669,6 +739,7 @@ main (int    argc,
   ADD ("/server-admin/audit-offline-edit", test_audit_offline_edit);
   ADD ("/server-admin/audit-manager-team", test_audit_manager_team);
   ADD ("/server-admin/audit-csv", test_audit_csv);
+  ADD ("/server-admin/signout-wipe", test_signout_wipe);
 #undef ADD
 
   status = g_test_run ();

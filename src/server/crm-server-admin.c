@@ -233,7 +233,7 @@ reassign_steps (CrmServer         *self,
       if (g_strcmp0 (json_object_get_string_member (result, "status"), "applied") == 0)
         (*moved)++;
       else
-        g_warning ("reassign: contact %s kept its owner: %s", id,
+        g_message ("reassign: contact %s kept its owner: %s", id,
                    json_object_get_string_member_with_default (result, "reason", "-"));
     }
   return TRUE;

@@ -430,10 +430,19 @@ ask_sign_out_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   CrmPreferencesWindow *self = CRM_PREFERENCES_WINDOW (widget);
+  guint unsent = self->context ? crm_sync_account_count_unsent (crm_context_get_store (self->context)) : 0;
+  g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"),
-                                                       _("Keep the data on this computer to work with it offline and sign in again later as the same user, or remove it, for example before someone else uses this computer. Changes not sent yet are lost when the data is removed.")));
+  /* Say exactly what removing loses: the customers stay on the server,
+   * unsent changes exist nowhere else. */
+  if (unsent > 0)
+    body = g_strdup_printf (ngettext ("Keep the data on this computer to work with it offline and sign in again later as the same user, or remove it, for example before someone else uses this computer. Removing it also removes the sign-in and %u change not sent to the server yet, which is then lost.",
+                                      "Keep the data on this computer to work with it offline and sign in again later as the same user, or remove it, for example before someone else uses this computer. Removing it also removes the sign-in and %u changes not sent to the server yet, which are then lost.",
+                                      unsent), unsent);
+  else
+    body = g_strdup (_("Keep the data on this computer to work with it offline and sign in again later as the same user, or remove it and the sign-in, for example before someone else uses this computer. Every change was sent, so nothing is lost: the data stays on the server."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"), body));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "wipe", _("_Remove Data"),
                                     "keep", _("_Keep Data"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "wipe", ADW_RESPONSE_DESTRUCTIVE);
