@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "crm-admin-client.h"
 #include "crm-contact.h"
 #include "crm-hlc.h"
 #include "crm-server.h"
@@ -640,6 +641,56 @@ test_audit_csv (Fixture       *f,
   g_assert_null (strstr (text, ",=HYPERLINK"));
 }
 
+/* The app's client: calls with the stored token, errors with the
+ * server's message, and the local log in the server's shape. */
+static void
+test_admin_client (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CrmAdminClient) admin = crm_admin_client_new (f->url, "alice", crm_store_get_client_id (f->a));
+  g_autoptr(CrmAdminClient) seller = crm_admin_client_new (f->url, "bob", crm_store_get_client_id (f->b));
+  g_autofree char *admin_token = login_as (f, "alice", PASSWORD, crm_store_get_client_id (f->a), NULL);
+  g_autofree char *bob_token = login_as (f, "bob", PASSWORD, crm_store_get_client_id (f->b), NULL);
+  g_autofree char *devices = crm_admin_client_path ("users", "bob", "devices", NULL);
+  g_autofree char *audit = crm_admin_client_audit_path ("bob", NULL, "2020-01-01", NULL, 0);
+  g_autofree char *id = add_contact (f->b, "=1+1");
+  g_autofree char *csv = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonArray) local = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *title_pair;
+
+  g_assert_cmpstr (devices, ==, "/v1/admin/users/bob/devices");
+  g_assert_cmpstr (audit, ==, "/v1/admin/audit?user=bob&since=2020-01-01");
+  crm_admin_client_set_token (admin, admin_token);
+  crm_admin_client_set_token (seller, bob_token);
+
+  answer = crm_admin_client_call_sync (admin, "GET", devices, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "devices")), ==, 1);
+  g_clear_pointer (&answer, json_object_unref);
+
+  answer = crm_admin_client_call_sync (seller, "GET", devices, NULL, NULL, &error);
+  g_assert_null (answer);
+  g_assert_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_FORBIDDEN);
+  g_assert_cmpstr (error->message, ==, "Only an administrator can do this.");
+  g_clear_error (&error);
+
+  /* Offline: the local log has the insert, with the name as typed. */
+  local = crm_admin_local_audit (f->b, id, NULL, NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (local), ==, 1);
+  title_pair = json_object_get_array_member (json_object_get_object_member (json_array_get_object_element (local, 0),
+                                                                            "changes"), "name");
+  g_assert_nonnull (title_pair);
+  g_assert_cmpstr (json_array_get_string_element (title_pair, 1), ==, "=1+1");
+  csv = crm_admin_audit_to_csv (local);
+  g_assert_nonnull (strstr (csv, ",name,,'=1+1\r\n"));
+  g_clear_pointer (&local, json_array_unref);
+  local = crm_admin_local_audit (f->b, "no-such-row", NULL, NULL, 10, &error);
+  g_assert_cmpuint (json_array_get_length (local), ==, 0);
+}
+
 static gboolean
 crmctl (const char  *db,
         char       **out_text,
@@ -740,6 +791,7 @@ main (int    argc,
   ADD ("/server-admin/audit-manager-team", test_audit_manager_team);
   ADD ("/server-admin/audit-csv", test_audit_csv);
   ADD ("/server-admin/signout-wipe", test_signout_wipe);
+  ADD ("/server-admin/client", test_admin_client);
 #undef ADD
 
   status = g_test_run ();

@@ -200,6 +200,17 @@ crm_sync_account_get (CrmStore  *store,
   return TRUE;
 }
 
+char *
+crm_sync_account_get_role (CrmStore *store)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+
+  if (!crm_sync_account_get (store, &server, &user) || crm_sync_account_is_signed_out (store))
+    return NULL;
+  return crm_store_get_meta (store, "sync_role");
+}
+
 gboolean
 crm_sync_account_bind (CrmStore    *store,
                        const char  *server_url,
@@ -251,7 +262,7 @@ wipe_steps (CrmStore  *store,
   /* The local audit log quotes the customer data too. */
   static const char * const local_sync_tables[] = { "outbox", "conflicts", "audit_log" };
   static const char * const meta_keys[] = {
-    "sync_cursor", "sync_conflicts_ack", "sync_last_synced", "sync_server", "sync_user", "sync_signed_out",
+    "sync_cursor", "sync_conflicts_ack", "sync_last_synced", "sync_server", "sync_user", "sync_signed_out", "sync_role",
   };
   const char * const *tables = crm_store_get_synced_tables ();
   g_autofree char *pushed = crm_store_get_meta (store, "sync_pushed_through");

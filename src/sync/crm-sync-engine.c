@@ -284,6 +284,8 @@ login (CrmSyncEngine  *self,
   login.client_id = (char *) crm_store_get_client_id (self->store);
   login.schema_version = CRM_SYNC_PROTOCOL_VERSION;
   payload = crm_sync_login_encode (&login);
+  /* Names this computer in the administrator's list of devices. */
+  json_object_set_string_member (payload, "device", g_get_host_name ());
 
   g_clear_pointer (&self->token, g_free);
   if (!request (self, "POST", "/v1/login", payload, cancellable, &body, error))
@@ -291,6 +293,16 @@ login (CrmSyncEngine  *self,
   if (!crm_sync_get_string (body, "token", FALSE, &token, error))
     return FALSE;
   self->token = g_strdup (token);
+  /* The role decides which parts of the app show (the administration);
+   * the server checks it on every call anyway. */
+  {
+    JsonObject *user = NULL;
+    const char *role = NULL;
+
+    if (crm_sync_get_object (body, "user", TRUE, &user, NULL) && user != NULL &&
+        crm_sync_get_string (user, "role", TRUE, &role, NULL) && role != NULL)
+      crm_store_set_meta (self->store, "sync_role", role, NULL);
+  }
   return TRUE;
 }
 
