@@ -170,6 +170,8 @@ crm_cli_sync (CrmCli  *cli,
     crm_sync_engine_set_page_size (engine, (guint) g_ascii_strtoull (page, NULL, 10));
 
   ok = crm_sync_engine_run (engine, NULL, &stats, &error);
+  if (crm_sync_engine_get_role (engine) != NULL)
+    crm_sync_account_set_role (store, crm_sync_engine_get_role (engine), NULL);
   rejections = crm_sync_engine_get_rejections (engine);
   for (guint i = 0; rejections[i] != NULL; i++)
     /* Translators: %s says which record and why the server refused the change. */

@@ -212,6 +212,14 @@ crm_sync_account_get_role (CrmStore *store)
 }
 
 gboolean
+crm_sync_account_set_role (CrmStore    *store,
+                           const char  *role,
+                           GError     **error)
+{
+  return crm_store_set_meta (store, "sync_role", role ? role : "", error);
+}
+
+gboolean
 crm_sync_account_bind (CrmStore    *store,
                        const char  *server_url,
                        const char  *user,

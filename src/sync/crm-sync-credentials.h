@@ -39,6 +39,9 @@ gboolean  crm_sync_account_get         (CrmStore    *store,
 /* The role the server gave the signed-in user at the last sign-in
  * (admin, manager, …), NULL when signed out. */
 char     *crm_sync_account_get_role    (CrmStore    *store);
+gboolean  crm_sync_account_set_role    (CrmStore    *store,
+                                        const char  *role,
+                                        GError     **error);
 gboolean  crm_sync_account_bind        (CrmStore    *store,
                                         const char  *server_url,
                                         const char  *user,

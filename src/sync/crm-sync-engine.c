@@ -27,6 +27,7 @@ struct _CrmSyncEngine
   char *user;
   char *password;
   char *token;
+  char *role;
   guint page_size;
   guint batch_size;
   guint max_pages;
@@ -53,6 +54,7 @@ crm_sync_engine_finalize (GObject *object)
     memset (self->password, 0, strlen (self->password));
   g_free (self->password);
   g_free (self->token);
+  g_free (self->role);
   g_clear_pointer (&self->rejections, g_ptr_array_unref);
   g_clear_pointer (&self->columns, g_hash_table_unref);
 
@@ -101,6 +103,14 @@ crm_sync_engine_set_credentials (CrmSyncEngine *self,
   g_free (self->password);
   self->user = g_strdup (user);
   self->password = g_strdup (password);
+}
+
+const char *
+crm_sync_engine_get_role (CrmSyncEngine *self)
+{
+  g_return_val_if_fail (CRM_IS_SYNC_ENGINE (self), NULL);
+
+  return self->role;
 }
 
 const char *
@@ -301,7 +311,10 @@ login (CrmSyncEngine  *self,
 
     if (crm_sync_get_object (body, "user", TRUE, &user, NULL) && user != NULL &&
         crm_sync_get_string (user, "role", TRUE, &role, NULL) && role != NULL)
-      crm_store_set_meta (self->store, "sync_role", role, NULL);
+      {
+        g_free (self->role);
+        self->role = g_strdup (role);
+      }
   }
   return TRUE;
 }
