@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crm-admin-client.h"
+#include "crm-activity.h"
 #include "crm-contact.h"
 #include "crm-hlc.h"
 #include "crm-server.h"
@@ -433,6 +434,7 @@ test_reassign (Fixture       *f,
   g_autofree char *admin = login (f, "alice");
   g_autofree char *first = add_contact (f->a, "赵一");
   g_autofree char *second = add_contact (f->a, "钱二");
+  g_autoptr(CrmActivity) visit = crm_activity_new ();
   g_autofree char *carol_id = NULL;
   g_autofree char *carol_token = NULL;
   g_autoptr(JsonObject) answer = NULL;
@@ -440,8 +442,14 @@ test_reassign (Fixture       *f,
   JsonArray *entries;
   CrmSyncStats stats;
 
+  /* A visit under the first customer moves with it. */
+  g_object_set (visit, "contact-id", first, "kind", "visit", "subject", "上门拜访", NULL);
+  g_assert_true (crm_store_insert (f->a, CRM_RECORD (visit), &error));
+  g_assert_no_error (error);
   sync_as (f, f->a, "bob");
   sync_as (f, f->b, "carol");
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM activities"), ==, 1);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM activities"), ==, 0);
   g_assert_cmpint (count (f->a, "SELECT count(*) FROM contacts WHERE deleted = 0"), ==, 2);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts WHERE deleted = 0"), ==, 0);
 
@@ -458,6 +466,8 @@ test_reassign (Fixture       *f,
   stats = sync_as (f, f->b, "carol");
   g_assert_cmpuint (stats.pulled, >=, 2);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts WHERE deleted = 0"), ==, 2);
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM activities"), ==, 0);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM activities WHERE deleted = 0"), ==, 1);
   carol_token = login_as (f, "carol", PASSWORD, crm_store_get_client_id (f->b), &carol_id);
   {
     g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM contacts WHERE owner_id = '%s'", carol_id);
