@@ -972,7 +972,9 @@ apply_mutation (CrmServer        *self,
         {
           json_object_set_member (row->data, field, json_node_copy (value));
           json_object_set_array_member (row->meta, field, meta_pair (hlc, 0, session->user->name));
-          note_change (changes, field, NULL, value);
+          /* A new row's empty fields say nothing worth logging. */
+          if (!JSON_NODE_HOLDS_NULL (value))
+            note_change (changes, field, NULL, value);
         }
       /* A rep's new customer is theirs unless they name another owner. */
       if (row_string (row->data, "owner_id") == NULL)

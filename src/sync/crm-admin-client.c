@@ -423,7 +423,8 @@ crm_admin_audit_to_csv (JsonArray *entries)
           g_autofree char *after = NULL;
           const char *fields[10];
 
-          if (values == NULL || json_array_get_length (values) != 2)
+          if (values == NULL || json_array_get_length (values) != 2 ||
+              json_node_equal (json_array_get_element (values, 0), json_array_get_element (values, 1)))
             continue;
           before = csv_safe (value_text (json_array_get_element (values, 0)));
           after = csv_safe (value_text (json_array_get_element (values, 1)));

@@ -199,6 +199,39 @@ audit_loaded (gpointer data)
   return !crm_audit_window_is_loading (data) && crm_audit_window_get_entries (data) != NULL;
 }
 
+/* With CRM_SCREENSHOT_DIR set, saves @widget's window as NAME.png there,
+ * for looking at the UI (not compared with anything). */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  for (guint i = 0; i < 20; i++)
+    crm_test_ui_iterate ();
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  gdk_texture_save_to_png (texture, path);
+}
+
 static void
 sign_in (Fixture              *f,
          CrmPreferencesWindow *prefs,
@@ -231,7 +264,14 @@ test_admin_sees_page (Fixture       *f,
   CrmPreferencesWindow *prefs = crm_preferences_window_new (settings);
   CrmAdminPage *page = CRM_ADMIN_PAGE (crm_test_ui_find_descendant (GTK_WIDGET (prefs), CRM_TYPE_ADMIN_PAGE));
   CrmAuditWindow *audit;
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
 
+  /* A customer typed before signing in: the first sync sends it, and the
+   * server's log has it. */
+  g_assert_true (crm_contact_set_field_from_string (contact, "name", "上海贸易", &error));
+  g_assert_true (crm_contact_set_field_from_string (contact, "title", "采购经理", &error));
+  g_assert_true (crm_store_insert (crm_context_get_store (f->context), CRM_RECORD (contact), &error));
   g_assert_nonnull (page);
   crm_preferences_window_set_context (prefs, f->context);
   gtk_window_present (GTK_WINDOW (prefs));
@@ -243,6 +283,8 @@ test_admin_sees_page (Fixture       *f,
   crm_test_ui_wait_until (page_loaded, page);
   g_assert_nonnull (user_named (page, "bob"));
   g_assert_false (json_object_get_boolean_member (user_named (page, "bob"), "disabled"));
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs), ADW_PREFERENCES_PAGE (page));
+  save_screenshot (GTK_WIDGET (prefs), "admin-page");
 
   /* Disable bob: asked first, then the list shows it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "admin.toggle-disabled", "s", "bob"));
@@ -258,6 +300,10 @@ test_admin_sees_page (Fixture       *f,
   g_assert_nonnull (audit);
   crm_test_ui_wait_until (audit_loaded, audit);
   g_assert_true (crm_audit_window_is_online (audit));
+  g_assert_cmpuint (json_array_get_length (crm_audit_window_get_entries (audit)), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (crm_audit_window_get_entries (audit), 0),
+                                                  "user"), ==, "alice");
+  save_screenshot (GTK_WIDGET (audit), "audit-window");
   crm_test_ui_destroy_window (GTK_WINDOW (audit));
 
   /* Signed out: gone again. */

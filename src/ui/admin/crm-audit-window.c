@@ -73,7 +73,11 @@ entry_row (JsonObject *entry)
           g_autofree char *before = NULL;
           g_autofree char *after = NULL;
 
-          if (values == NULL || json_array_get_length (values) != 2)
+          /* An insert in the local log lists every column, most empty. */
+          if (values == NULL || json_array_get_length (values) != 2 ||
+              json_node_equal (json_array_get_element (values, 0), json_array_get_element (values, 1)) ||
+              (JSON_NODE_HOLDS_NULL (json_array_get_element (values, 0)) &&
+               JSON_NODE_HOLDS_NULL (json_array_get_element (values, 1))))
             continue;
           before = display_value (json_array_get_element (values, 0));
           after = display_value (json_array_get_element (values, 1));
