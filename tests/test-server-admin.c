@@ -771,6 +771,109 @@ test_signout_wipe (Fixture       *f,
   g_clear_pointer (&err, g_free);
 }
 
+/* Runs the crm-server command on the fixture's database; its exit status. */
+static int
+server_command (Fixture     *f,
+                const char  *input,
+                char       **out_text,
+                ...)
+{
+  g_autofree char *exe = g_build_filename (CRM_BUILD_ROOT, "src", "server", "crm-server", NULL);
+  g_autofree char *db = g_build_filename (f->dir, "server.db", NULL);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err_text = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, exe);
+  g_ptr_array_add (args, (gpointer) (f->pg_url ? "--pg" : "--db"));
+  g_ptr_array_add (args, f->pg_url ? f->pg_url : db);
+  va_start (ap, out_text);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  run = g_subprocess_newv ((const char * const *) args->pdata,
+                           G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                           G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (run, input, NULL, out_text, &err_text, &error));
+  g_assert_no_error (error);
+  g_test_message ("crm-server %s: %s", (const char *) g_ptr_array_index (args, 3), err_text);
+  return g_subprocess_get_exit_status (run);
+}
+
+/* The same administration from the crm-server command, for a headless admin. */
+static void
+test_commands (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *client = crm_uuid_v7_new ();
+  g_autofree char *token = login_as (f, "bob", PASSWORD, client, NULL);
+  g_autofree char *id = add_contact (f->a, "孔明");
+  g_autofree char *new_token = NULL;
+  char *out = NULL;
+
+  g_assert_nonnull (token);
+  sync_as (f, f->a, "bob");
+
+  g_assert_cmpint (server_command (f, NULL, &out, "user", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "bob\tsales\tnorth\tactive\t"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (server_command (f, NULL, &out, "user", "set-team", "bob", "south", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (server_command (f, NULL, &out, "user", "set-role", "bob", "king", NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (server_command (f, NULL, &out, "user", "frobnicate", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (server_command (f, NULL, &out, "user", "disable", "nobody", NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (server_command (f, NULL, &out, "user", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "bob\tsales\tsouth\tactive\t"));
+  g_clear_pointer (&out, g_free);
+
+  /* Disabled, the token stops; a new password replaces the old one. */
+  g_assert_cmpint (server_command (f, NULL, &out, "user", "disable", "bob", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpuint (http (f, "GET", "/v1/pull?cursor=0", token, NULL, NULL), ==, 401);
+  g_assert_cmpint (server_command (f, NULL, &out, "user", "enable", "bob", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpuint (http (f, "GET", "/v1/pull?cursor=0", token, NULL, NULL), ==, 200);
+  g_assert_cmpint (server_command (f, "a new password\n", &out, "user", "passwd", "bob", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpuint (http (f, "GET", "/v1/pull?cursor=0", token, NULL, NULL), ==, 401);
+  g_assert_null (login_as (f, "bob", PASSWORD, client, NULL));
+  new_token = login_as (f, "bob", "a new password", client, NULL);
+  g_assert_nonnull (new_token);
+
+  /* Devices and revoking one. */
+  g_assert_cmpint (server_command (f, NULL, &out, "devices", "bob", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, client));
+  g_assert_nonnull (strstr (out, crm_store_get_client_id (f->a)));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (server_command (f, NULL, &out, "revoke-device", client, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpuint (http (f, "GET", "/v1/pull?cursor=0", new_token, NULL, NULL), ==, 401);
+  g_assert_cmpint (server_command (f, NULL, &out, "revoke-device", "00000000-0000-7000-8000-00000000beef", NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
+
+  /* Reassignment and the audit log as CSV. */
+  g_assert_cmpint (server_command (f, NULL, &out, "reassign", "--from", "bob", "--to", "carol", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "1 customer moved from bob to carol"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (server_command (f, NULL, &out, "reassign", "--from", "bob", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (server_command (f, NULL, &out, "audit", "--csv", "--row", id, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "edit_time,sync_time,user,device,table,row_id,op,field,before,after\r\n"));
+  g_assert_nonnull (strstr (out, ",crm-server,"));
+  g_assert_nonnull (strstr (out, ",bob,"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (server_command (f, NULL, &out, "audit", "--csv", "--since", "someday", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -802,6 +905,7 @@ main (int    argc,
   ADD ("/server-admin/audit-csv", test_audit_csv);
   ADD ("/server-admin/signout-wipe", test_signout_wipe);
   ADD ("/server-admin/client", test_admin_client);
+  ADD ("/server-admin/commands", test_commands);
 #undef ADD
 
   status = g_test_run ();
