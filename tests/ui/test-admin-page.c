@@ -10,6 +10,7 @@
 #include "crm-contact.h"
 #include "crm-context.h"
 #include "crm-preferences-window.h"
+#include "crm-runtime.h"
 #include "crm-server.h"
 #include "crm-sync-credentials.h"
 #include "crm-test-ui.h"
@@ -362,6 +363,9 @@ main (int    argc,
   CrmApplication *app;
 
   crm_test_ui_init (&argc, &argv);
+  /* Screenshots in the user's language (LANGUAGE=zh_CN …). */
+  if (g_getenv ("CRM_SCREENSHOT_DIR") != NULL)
+    crm_runtime_init ();
   app = crm_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);
