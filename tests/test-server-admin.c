@@ -729,6 +729,20 @@ crmctl (const char  *db,
   return g_subprocess_get_successful (run);
 }
 
+/* Whether @text occurs in the binary @bytes. */
+static gboolean
+holds (const char *bytes,
+       gsize       length,
+       const char *text)
+{
+  gsize n = strlen (text);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (bytes + i, text, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* crmctl sync signout --wipe removes the replica, its local audit log and
  * the account, but not while changes are unsent unless forced. */
 static void
@@ -765,6 +779,23 @@ test_signout_wipe (Fixture       *f,
   g_assert_cmpint (count (f->a, "SELECT count(*) FROM audit_log"), ==, 0);
   user = crm_store_get_meta (f->a, "sync_user");
   g_assert_null (user);
+  /* Nothing readable is left in the file or its journal either. */
+  {
+    static const char * const suffixes[] = { "", "-wal" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *path = g_strconcat (crm_store_get_path (f->a), suffixes[i], NULL);
+        g_autofree char *bytes = NULL;
+        gsize length = 0;
+
+        if (!g_file_get_contents (path, &bytes, &length, NULL))
+          continue;
+        g_test_message ("%s: %" G_GSIZE_FORMAT " bytes", path, length);
+        g_assert_false (holds (bytes, length, "吴军"));
+        g_assert_false (holds (bytes, length, "郑丽"));
+      }
+  }
 
   g_assert_false (crmctl (crm_store_get_path (f->a), &out, &err, "sync", "signout", "--bogus", NULL));
   g_clear_pointer (&out, g_free);
