@@ -538,7 +538,7 @@ write_hlc (Request      *request,
 }
 
 /* Applies one insert or update of @table's row @id the way a sync push
- * does (crm_server_apply_mutation()), audited, in its own transaction.
+ * does (crm_server_apply_mutation_as()), audited, in its own transaction.
  * Returns the result ({"status": "applied"|"rejected", "reason", …}) or
  * NULL with @error when storage failed. */
 static JsonObject *
@@ -576,8 +576,8 @@ apply_change (Request     *request,
           m.hlc = hlc;
           /* The API writes over what it sees now: never a conflict. */
           m.base_version = row ? row->seq : 0;
-          result = crm_server_apply_mutation (request->server, &request->author, request->client_id,
-                                              &m, &local_error);
+          result = crm_server_apply_mutation_as (request->server, &request->author, request->client_id,
+                                                 &m, &local_error);
         }
       if (result != NULL && !g_str_equal (json_object_get_string_member (result, "status"), "applied"))
         {

@@ -211,6 +211,33 @@ static const char * const migrations[] = {
   "CREATE INDEX rows_table_seq ON rows (table_name, seq);\n"
   "CREATE INDEX rows_purchase_order_ref ON rows ((data ->> 'order_ref')) WHERE table_name = 'purchases';\n"
   "CREATE INDEX rows_contact_external_id ON rows ((data ->> 'external_id')) WHERE table_name = 'contacts';\n",
+  /* 3: administration: the devices users signed in from, and the
+   * per-field audit log */
+  "CREATE TABLE devices (\n"
+  "  client_id text PRIMARY KEY,\n"
+  "  user_id text NOT NULL,\n"
+  "  label text,\n"
+  "  last_seen bigint NOT NULL DEFAULT 0,\n"
+  "  revoked boolean NOT NULL DEFAULT false\n"
+  ");\n"
+  "CREATE INDEX devices_user ON devices (user_id);\n"
+  "CREATE INDEX tokens_client ON tokens (client_id);\n"
+  "CREATE TABLE audit_log (\n"
+  "  id bigserial PRIMARY KEY,\n"
+  "  received_at bigint NOT NULL,\n"
+  "  edit_at bigint NOT NULL,\n"
+  "  edit_hlc text NOT NULL,\n"
+  "  user_id text,\n"
+  "  user_name text,\n"
+  "  client_id text,\n"
+  "  table_name text NOT NULL,\n"
+  "  row_id text NOT NULL,\n"
+  "  op text NOT NULL,\n"
+  "  changes text NOT NULL\n"
+  ");\n"
+  "CREATE INDEX audit_log_row ON audit_log (table_name, row_id);\n"
+  "CREATE INDEX audit_log_user ON audit_log (user_id);\n"
+  "CREATE INDEX audit_log_edit ON audit_log (edit_at);\n",
 };
 
 typedef struct
@@ -998,6 +1025,250 @@ pg_audit (CrmServerBackend  *backend,
   return run_done (SELF (backend), STMT_AUDIT, G_N_ELEMENTS (params), params, error);
 }
 
+/* --- administration -------------------------------------------------------- */
+
+/* Administration runs rarely: its statements are not prepared, so they
+ * stay out of the Stmt list. Like run(), a connection found dead outside
+ * a transaction is replaced once. */
+static PGresult *
+run_sql (CrmServerPg        *self,
+         const char         *sql,
+         int                 n_params,
+         const char * const *params,
+         GError            **error)
+{
+  for (guint attempt = 0;; attempt++)
+    {
+      PGresult *result;
+
+      if (!ensure_connection (self, error))
+        return NULL;
+      result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+      if (result_ok (result))
+        return result;
+      if (PQstatus (self->conn) == CONNECTION_BAD && !self->in_transaction && attempt == 0)
+        {
+          PQclear (result);
+          continue;
+        }
+      set_result_error (self, result, error);
+      PQclear (result);
+      return NULL;
+    }
+}
+
+static GPtrArray *
+pg_list_users (CrmServerBackend  *backend,
+               GError           **error)
+{
+  PGresult *result = run_sql (SELF (backend),
+                              "SELECT id, name, role, team, password_hash, disabled FROM users ORDER BY name",
+                              0, NULL, error);
+  GPtrArray *users;
+
+  if (result == NULL)
+    return NULL;
+  users = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_user_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      CrmServerUser *user = g_new0 (CrmServerUser, 1);
+
+      user->id = value_dup (result, i, 0);
+      user->name = value_dup (result, i, 1);
+      user->role = value_dup (result, i, 2);
+      user->team = value_dup (result, i, 3);
+      user->password_hash = value_dup (result, i, 4);
+      user->disabled = value_bool (result, i, 5);
+      g_ptr_array_add (users, user);
+    }
+  PQclear (result);
+  return users;
+}
+
+static gboolean
+pg_update_user (CrmServerBackend     *backend,
+                const CrmServerUser  *user,
+                GError              **error)
+{
+  const char *params[] = { user->role, user->team, user->disabled ? "t" : "f", user->password_hash, user->id };
+  PGresult *result = run_sql (SELF (backend),
+                              "UPDATE users SET role = $1, team = $2, disabled = $3, password_hash = $4 WHERE id = $5",
+                              G_N_ELEMENTS (params), params, error);
+
+  if (result == NULL)
+    return FALSE;
+  PQclear (result);
+  return TRUE;
+}
+
+static gboolean
+pg_touch_device (CrmServerBackend  *backend,
+                 const char        *client_id,
+                 const char        *user_id,
+                 const char        *label,
+                 gint64             seen_at,
+                 GError           **error)
+{
+  g_autofree char *seen = g_strdup_printf ("%" PRId64, seen_at);
+  const char *params[] = { client_id, user_id, label, seen };
+  PGresult *result = run_sql (SELF (backend),
+                              "INSERT INTO devices (client_id, user_id, label, last_seen) VALUES ($1, $2, $3, $4)\n"
+                              "ON CONFLICT (client_id) DO UPDATE SET user_id = $2,\n"
+                              "  label = coalesce ($3, devices.label),\n"
+                              "  last_seen = greatest (devices.last_seen, $4),\n"
+                              "  revoked = CASE WHEN $3::text IS NULL THEN devices.revoked ELSE false END",
+                              G_N_ELEMENTS (params), params, error);
+
+  if (result == NULL)
+    return FALSE;
+  PQclear (result);
+  return TRUE;
+}
+
+static GPtrArray *
+pg_user_devices (CrmServerBackend  *backend,
+                 const char        *user_id,
+                 GError           **error)
+{
+  const char *params[] = { user_id };
+  PGresult *result = run_sql (SELF (backend),
+                              "SELECT client_id, user_id, label, last_seen, revoked FROM devices\n"
+                              "WHERE user_id = $1 ORDER BY last_seen DESC",
+                              1, params, error);
+  GPtrArray *devices;
+
+  if (result == NULL)
+    return NULL;
+  devices = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_device_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      CrmServerDevice *device = g_new0 (CrmServerDevice, 1);
+
+      device->client_id = value_dup (result, i, 0);
+      device->user_id = value_dup (result, i, 1);
+      device->label = value_dup (result, i, 2);
+      device->last_seen = value_int (result, i, 3);
+      device->revoked = value_bool (result, i, 4);
+      g_ptr_array_add (devices, device);
+    }
+  PQclear (result);
+  return devices;
+}
+
+static gboolean
+pg_revoke_device (CrmServerBackend  *backend,
+                  const char        *client_id,
+                  GError           **error)
+{
+  const char *params[] = { client_id };
+  PGresult *result;
+  gboolean found;
+
+  result = run_sql (SELF (backend), "UPDATE devices SET revoked = true WHERE client_id = $1", 1, params, error);
+  if (result == NULL)
+    return FALSE;
+  PQclear (result);
+  result = run_sql (SELF (backend), "UPDATE tokens SET revoked = true WHERE client_id = $1", 1, params, error);
+  if (result == NULL)
+    return FALSE;
+  found = g_strcmp0 (PQcmdTuples (result), "0") != 0;
+  PQclear (result);
+  if (!found)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No device “%s” ever signed in."), client_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+pg_owned_contacts (CrmServerBackend  *backend,
+                   const char        *owner_id,
+                   GError           **error)
+{
+  const char *params[] = { owner_id };
+  PGresult *result = run_sql (SELF (backend),
+                              "SELECT id FROM rows WHERE table_name = 'contacts' AND NOT deleted\n"
+                              "AND scope_owner = $1 ORDER BY seq",
+                              1, params, error);
+  GPtrArray *ids;
+
+  if (result == NULL)
+    return NULL;
+  ids = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (ids, value_dup (result, i, 0));
+  PQclear (result);
+  return ids;
+}
+
+static gboolean
+pg_add_audit_entry (CrmServerBackend           *backend,
+                    const CrmServerAuditEntry  *entry,
+                    GError                    **error)
+{
+  g_autofree char *received = g_strdup_printf ("%" PRId64, entry->received_at);
+  g_autofree char *edit = g_strdup_printf ("%" PRId64, entry->edit_at);
+  const char *params[] = { received, edit, entry->edit_hlc, entry->user_id, entry->user_name,
+                           entry->client_id, entry->table, entry->row_id, entry->op, entry->changes };
+  PGresult *result = run_sql (SELF (backend),
+                              "INSERT INTO audit_log (received_at, edit_at, edit_hlc, user_id, user_name,\n"
+                              "  client_id, table_name, row_id, op, changes)\n"
+                              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                              G_N_ELEMENTS (params), params, error);
+
+  if (result == NULL)
+    return FALSE;
+  PQclear (result);
+  return TRUE;
+}
+
+static GPtrArray *
+pg_list_audit (CrmServerBackend           *backend,
+               const CrmServerAuditQuery  *query,
+               GError                    **error)
+{
+  g_autofree char *since = query->since > 0 ? g_strdup_printf ("%" PRId64, query->since) : NULL;
+  g_autofree char *until = query->until > 0 ? g_strdup_printf ("%" PRId64, query->until) : NULL;
+  g_autofree char *before = query->before_id > 0 ? g_strdup_printf ("%" PRId64, query->before_id) : NULL;
+  g_autofree char *limit = g_strdup_printf ("%u", query->limit > 0 ? query->limit : 100);
+  const char *params[] = { query->user_id, query->team, query->table, query->row_id, since, until, before, limit };
+  PGresult *result = run_sql (SELF (backend),
+                              "SELECT id, received_at, edit_at, edit_hlc, user_id, user_name, client_id,\n"
+                              "  table_name, row_id, op, changes\n"
+                              "FROM audit_log WHERE ($1::text IS NULL OR user_id = $1)\n"
+                              "  AND ($2::text IS NULL OR user_id IN (SELECT id FROM users WHERE team = $2))\n"
+                              "  AND ($3::text IS NULL OR table_name = $3) AND ($4::text IS NULL OR row_id = $4)\n"
+                              "  AND ($5::bigint IS NULL OR edit_at >= $5) AND ($6::bigint IS NULL OR edit_at < $6)\n"
+                              "  AND ($7::bigint IS NULL OR id < $7)\n"
+                              "ORDER BY id DESC LIMIT $8::bigint",
+                              G_N_ELEMENTS (params), params, error);
+  GPtrArray *entries;
+
+  if (result == NULL)
+    return NULL;
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_audit_entry_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      CrmServerAuditEntry *entry = g_new0 (CrmServerAuditEntry, 1);
+
+      entry->id = value_int (result, i, 0);
+      entry->received_at = value_int (result, i, 1);
+      entry->edit_at = value_int (result, i, 2);
+      entry->edit_hlc = value_dup (result, i, 3);
+      entry->user_id = value_dup (result, i, 4);
+      entry->user_name = value_dup (result, i, 5);
+      entry->client_id = value_dup (result, i, 6);
+      entry->table = value_dup (result, i, 7);
+      entry->row_id = value_dup (result, i, 8);
+      entry->op = value_dup (result, i, 9);
+      entry->changes = value_dup (result, i, 10);
+      g_ptr_array_add (entries, entry);
+    }
+  PQclear (result);
+  return entries;
+}
+
 /* --- API keys (REST API) --------------------------------------------------- */
 
 static gboolean
@@ -1155,6 +1426,14 @@ static const CrmServerBackendVTable pg_vtable = {
   .rows_of_table = pg_rows_of_table,
   .rows_with_element = pg_rows_with_element,
   .rows_with_key = pg_rows_with_key,
+  .list_users = pg_list_users,
+  .update_user = pg_update_user,
+  .touch_device = pg_touch_device,
+  .user_devices = pg_user_devices,
+  .revoke_device = pg_revoke_device,
+  .owned_contacts = pg_owned_contacts,
+  .add_audit_entry = pg_add_audit_entry,
+  .list_audit = pg_list_audit,
 };
 
 CrmServerBackend *

@@ -79,6 +79,35 @@ static const char schema_sql[] =
   "  status TEXT\n"
   ");\n";
 
+/* Added for administration; IF NOT EXISTS makes it the migration of an
+ * older database too. */
+static const char admin_schema_sql[] =
+  "CREATE TABLE IF NOT EXISTS devices (\n"
+  "  client_id TEXT PRIMARY KEY NOT NULL,\n"
+  "  user_id TEXT NOT NULL,\n"
+  "  label TEXT,\n"
+  "  last_seen INTEGER NOT NULL DEFAULT 0,\n"
+  "  revoked INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS devices_user ON devices (user_id);\n"
+  "CREATE INDEX IF NOT EXISTS tokens_client ON tokens (client_id);\n"
+  "CREATE TABLE IF NOT EXISTS audit_log (\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  received_at INTEGER NOT NULL,\n"
+  "  edit_at INTEGER NOT NULL,\n"
+  "  edit_hlc TEXT NOT NULL,\n"
+  "  user_id TEXT,\n"
+  "  user_name TEXT,\n"
+  "  client_id TEXT,\n"
+  "  table_name TEXT NOT NULL,\n"
+  "  row_id TEXT NOT NULL,\n"
+  "  op TEXT NOT NULL,\n"
+  "  changes TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS audit_log_row ON audit_log (table_name, row_id);\n"
+  "CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log (user_id);\n"
+  "CREATE INDEX IF NOT EXISTS audit_log_edit ON audit_log (edit_at);\n";
+
 /* The REST API's keys, and the index its per-table pages read. Created
  * when missing, like the tables above, so older files gain them. */
 static const char api_schema_sql[] =
@@ -716,6 +745,228 @@ sqlite_audit (CrmServerBackend  *backend,
   return step_done (self, stmt, error);
 }
 
+/* --- administration -------------------------------------------------------- */
+
+static GPtrArray *
+sqlite_list_users (CrmServerBackend  *backend,
+                   GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT id, name, role, team, password_hash, disabled FROM users ORDER BY name",
+                                error);
+  GPtrArray *users;
+
+  if (stmt == NULL)
+    return NULL;
+  users = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_user_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (users, user_from_stmt (stmt));
+  sqlite3_finalize (stmt);
+  return users;
+}
+
+static gboolean
+sqlite_update_user (CrmServerBackend     *backend,
+                    const CrmServerUser  *user,
+                    GError              **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "UPDATE users SET role = ?, team = ?, disabled = ?, password_hash = ? WHERE id = ?";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, user->role);
+  bind_text (stmt, 2, user->team);
+  sqlite3_bind_int (stmt, 3, user->disabled ? 1 : 0);
+  bind_text (stmt, 4, user->password_hash);
+  bind_text (stmt, 5, user->id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+sqlite_touch_device (CrmServerBackend  *backend,
+                     const char        *client_id,
+                     const char        *user_id,
+                     const char        *label,
+                     gint64             seen_at,
+                     GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "INSERT INTO devices (client_id, user_id, label, last_seen) VALUES (?1, ?2, ?3, ?4)\n"
+    "ON CONFLICT (client_id) DO UPDATE SET user_id = ?2, label = coalesce (?3, label),\n"
+    "  last_seen = max (last_seen, ?4), revoked = CASE WHEN ?3 IS NULL THEN revoked ELSE 0 END";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, client_id);
+  bind_text (stmt, 2, user_id);
+  bind_text (stmt, 3, label);
+  sqlite3_bind_int64 (stmt, 4, seen_at);
+  return step_done (self, stmt, error);
+}
+
+static GPtrArray *
+sqlite_user_devices (CrmServerBackend  *backend,
+                     const char        *user_id,
+                     GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT client_id, user_id, label, last_seen, revoked FROM devices\n"
+                                "WHERE user_id = ? ORDER BY last_seen DESC", error);
+  GPtrArray *devices;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, user_id);
+  devices = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_device_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CrmServerDevice *device = g_new0 (CrmServerDevice, 1);
+
+      device->client_id = column_dup (stmt, 0);
+      device->user_id = column_dup (stmt, 1);
+      device->label = column_dup (stmt, 2);
+      device->last_seen = sqlite3_column_int64 (stmt, 3);
+      device->revoked = sqlite3_column_int (stmt, 4) != 0;
+      g_ptr_array_add (devices, device);
+    }
+  sqlite3_finalize (stmt);
+  return devices;
+}
+
+static gboolean
+sqlite_revoke_device (CrmServerBackend  *backend,
+                      const char        *client_id,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self, "UPDATE devices SET revoked = 1 WHERE client_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, client_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  stmt = prepare (self, "UPDATE tokens SET revoked = 1 WHERE client_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, client_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No device “%s” ever signed in."), client_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_owned_contacts (CrmServerBackend  *backend,
+                       const char        *owner_id,
+                       GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT id FROM rows WHERE table_name = 'contacts' AND deleted = 0\n"
+                                "AND scope_owner = ? ORDER BY seq", error);
+  GPtrArray *ids;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, owner_id);
+  ids = g_ptr_array_new_with_free_func (g_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, column_dup (stmt, 0));
+  sqlite3_finalize (stmt);
+  return ids;
+}
+
+static gboolean
+sqlite_add_audit_entry (CrmServerBackend           *backend,
+                        const CrmServerAuditEntry  *entry,
+                        GError                    **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "INSERT INTO audit_log (received_at, edit_at, edit_hlc, user_id, user_name, client_id,\n"
+    "  table_name, row_id, op, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, entry->received_at);
+  sqlite3_bind_int64 (stmt, 2, entry->edit_at);
+  bind_text (stmt, 3, entry->edit_hlc);
+  bind_text (stmt, 4, entry->user_id);
+  bind_text (stmt, 5, entry->user_name);
+  bind_text (stmt, 6, entry->client_id);
+  bind_text (stmt, 7, entry->table);
+  bind_text (stmt, 8, entry->row_id);
+  bind_text (stmt, 9, entry->op);
+  bind_text (stmt, 10, entry->changes);
+  return step_done (self, stmt, error);
+}
+
+static GPtrArray *
+sqlite_list_audit (CrmServerBackend           *backend,
+                   const CrmServerAuditQuery  *query,
+                   GError                    **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  /* Every filter is in the statement; a NULL parameter turns it off. */
+  static const char sql[] =
+    "SELECT id, received_at, edit_at, edit_hlc, user_id, user_name, client_id, table_name, row_id, op, changes\n"
+    "FROM audit_log WHERE (?1 IS NULL OR user_id = ?1)\n"
+    "  AND (?2 IS NULL OR user_id IN (SELECT id FROM users WHERE team = ?2))\n"
+    "  AND (?3 IS NULL OR table_name = ?3) AND (?4 IS NULL OR row_id = ?4)\n"
+    "  AND (?5 IS NULL OR edit_at >= ?5) AND (?6 IS NULL OR edit_at < ?6)\n"
+    "  AND (?7 IS NULL OR id < ?7)\n"
+    "ORDER BY id DESC LIMIT ?8";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  GPtrArray *entries;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, query->user_id);
+  bind_text (stmt, 2, query->team);
+  bind_text (stmt, 3, query->table);
+  bind_text (stmt, 4, query->row_id);
+  if (query->since > 0)
+    sqlite3_bind_int64 (stmt, 5, query->since);
+  if (query->until > 0)
+    sqlite3_bind_int64 (stmt, 6, query->until);
+  if (query->before_id > 0)
+    sqlite3_bind_int64 (stmt, 7, query->before_id);
+  sqlite3_bind_int64 (stmt, 8, query->limit > 0 ? query->limit : 100);
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_audit_entry_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CrmServerAuditEntry *entry = g_new0 (CrmServerAuditEntry, 1);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->received_at = sqlite3_column_int64 (stmt, 1);
+      entry->edit_at = sqlite3_column_int64 (stmt, 2);
+      entry->edit_hlc = column_dup (stmt, 3);
+      entry->user_id = column_dup (stmt, 4);
+      entry->user_name = column_dup (stmt, 5);
+      entry->client_id = column_dup (stmt, 6);
+      entry->table = column_dup (stmt, 7);
+      entry->row_id = column_dup (stmt, 8);
+      entry->op = column_dup (stmt, 9);
+      entry->changes = column_dup (stmt, 10);
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_finalize (stmt);
+  return entries;
+}
+
 /* --- API keys (REST API) --------------------------------------------------- */
 
 static gboolean
@@ -916,6 +1167,14 @@ static const CrmServerBackendVTable sqlite_vtable = {
   .rows_of_table = sqlite_rows_of_table,
   .rows_with_element = sqlite_rows_with_element,
   .rows_with_key = sqlite_rows_with_key,
+  .list_users = sqlite_list_users,
+  .update_user = sqlite_update_user,
+  .touch_device = sqlite_touch_device,
+  .user_devices = sqlite_user_devices,
+  .revoke_device = sqlite_revoke_device,
+  .owned_contacts = sqlite_owned_contacts,
+  .add_audit_entry = sqlite_add_audit_entry,
+  .list_audit = sqlite_list_audit,
 };
 
 CrmServerBackend *
@@ -944,7 +1203,8 @@ crm_server_sqlite_open (const char  *path,
       !exec (self, "PRAGMA busy_timeout = 10000", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
       !exec (self, schema_sql, error) ||
-      !exec (self, api_schema_sql, error))
+      !exec (self, api_schema_sql, error) ||
+      !exec (self, admin_schema_sql, error))
     {
       if (rc != SQLITE_OK)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -1014,6 +1274,33 @@ crm_server_row_free (CrmServerRow *row)
   g_clear_pointer (&row->meta, json_object_unref);
   g_free (row->scope_owner);
   g_free (row);
+}
+
+void
+crm_server_device_free (CrmServerDevice *device)
+{
+  if (device == NULL)
+    return;
+  g_free (device->client_id);
+  g_free (device->user_id);
+  g_free (device->label);
+  g_free (device);
+}
+
+void
+crm_server_audit_entry_free (CrmServerAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->edit_hlc);
+  g_free (entry->user_id);
+  g_free (entry->user_name);
+  g_free (entry->client_id);
+  g_free (entry->table);
+  g_free (entry->row_id);
+  g_free (entry->op);
+  g_free (entry->changes);
+  g_free (entry);
 }
 
 void

@@ -27,6 +27,7 @@ struct _CrmSyncEngine
   char *user;
   char *password;
   char *token;
+  char *role;
   guint page_size;
   guint batch_size;
   guint max_pages;
@@ -53,6 +54,7 @@ crm_sync_engine_finalize (GObject *object)
     memset (self->password, 0, strlen (self->password));
   g_free (self->password);
   g_free (self->token);
+  g_free (self->role);
   g_clear_pointer (&self->rejections, g_ptr_array_unref);
   g_clear_pointer (&self->columns, g_hash_table_unref);
 
@@ -101,6 +103,14 @@ crm_sync_engine_set_credentials (CrmSyncEngine *self,
   g_free (self->password);
   self->user = g_strdup (user);
   self->password = g_strdup (password);
+}
+
+const char *
+crm_sync_engine_get_role (CrmSyncEngine *self)
+{
+  g_return_val_if_fail (CRM_IS_SYNC_ENGINE (self), NULL);
+
+  return self->role;
 }
 
 const char *
@@ -284,6 +294,8 @@ login (CrmSyncEngine  *self,
   login.client_id = (char *) crm_store_get_client_id (self->store);
   login.schema_version = CRM_SYNC_PROTOCOL_VERSION;
   payload = crm_sync_login_encode (&login);
+  /* Names this computer in the administrator's list of devices. */
+  json_object_set_string_member (payload, "device", g_get_host_name ());
 
   g_clear_pointer (&self->token, g_free);
   if (!request (self, "POST", "/v1/login", payload, cancellable, &body, error))
@@ -291,6 +303,19 @@ login (CrmSyncEngine  *self,
   if (!crm_sync_get_string (body, "token", FALSE, &token, error))
     return FALSE;
   self->token = g_strdup (token);
+  /* The role decides which parts of the app show (the administration);
+   * the server checks it on every call anyway. */
+  {
+    JsonObject *user = NULL;
+    const char *role = NULL;
+
+    if (crm_sync_get_object (body, "user", TRUE, &user, NULL) && user != NULL &&
+        crm_sync_get_string (user, "role", TRUE, &role, NULL) && role != NULL)
+      {
+        g_free (self->role);
+        self->role = g_strdup (role);
+      }
+  }
   return TRUE;
 }
 

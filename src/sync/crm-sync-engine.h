@@ -28,6 +28,8 @@ void           crm_sync_engine_set_credentials (CrmSyncEngine *self,
                                                const char     *user,
                                                const char     *password);
 const char    *crm_sync_engine_get_token      (CrmSyncEngine  *self);
+/* The signed-in user's role as the server said at the last sign-in. */
+const char    *crm_sync_engine_get_role       (CrmSyncEngine  *self);
 void           crm_sync_engine_set_token      (CrmSyncEngine  *self,
                                                const char     *token);
 /* Changes per pull page (≤ CRM_SYNC_MAX_PAGE) and mutations per push. */
