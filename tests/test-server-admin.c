@@ -764,6 +764,8 @@ test_signout_wipe (Fixture       *f,
   g_clear_pointer (&err, g_free);
   unsent = add_contact (f->a, "郑丽");
   g_assert_cmpint (count (f->a, "SELECT count(*) FROM audit_log"), >, 0);
+  /* The local log names who made the edit here. */
+  g_assert_cmpint (count (f->a, "SELECT count(*) FROM audit_log WHERE user_id = 'bob'"), ==, 1);
 
   g_assert_false (crmctl (crm_store_get_path (f->a), &out, &err, "sync", "signout", "--wipe", NULL));
   g_assert_nonnull (strstr (err, "1 change was not sent"));

@@ -229,7 +229,9 @@ crm_sync_account_bind (CrmStore    *store,
     return FALSE;
   if (!crm_store_set_meta (store, "sync_server", server_url, error) ||
       !crm_store_set_meta (store, "sync_user", user, error) ||
-      !crm_store_set_meta (store, "sync_signed_out", "0", error))
+      !crm_store_set_meta (store, "sync_signed_out", "0", error) ||
+      /* Who the local audit log names for the edits made here. */
+      !crm_store_set_meta (store, "user_id", user, error))
     {
       crm_store_rollback (store);
       return FALSE;
@@ -270,7 +272,7 @@ wipe_steps (CrmStore  *store,
   /* The local audit log quotes the customer data too. */
   static const char * const local_sync_tables[] = { "outbox", "conflicts", "audit_log" };
   static const char * const meta_keys[] = {
-    "sync_cursor", "sync_conflicts_ack", "sync_last_synced", "sync_server", "sync_user", "sync_signed_out", "sync_role",
+    "sync_cursor", "sync_conflicts_ack", "sync_last_synced", "sync_server", "sync_user", "sync_signed_out", "sync_role", "user_id",
   };
   const char * const *tables = crm_store_get_synced_tables ();
   g_autofree char *pushed = crm_store_get_meta (store, "sync_pushed_through");

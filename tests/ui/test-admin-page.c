@@ -173,6 +173,24 @@ has_message_dialog (gpointer data)
   return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
+/* What a click on a response button does: the response, then closing
+ * (adw_message_dialog_response() alone leaves the dialog open). */
+static void
+respond (const char *response)
+{
+  AdwMessageDialog *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, response);
+  crm_test_ui_destroy_window (GTK_WINDOW (dialog));
+}
+
+static gboolean
+no_message_dialog (gpointer data)
+{
+  return !has_message_dialog (data);
+}
+
 static gboolean
 signed_in_and_synced (gpointer data)
 {
@@ -290,7 +308,7 @@ test_admin_sees_page (Fixture       *f,
   /* Disable bob: asked first, then the list shows it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "admin.toggle-disabled", "s", "bob"));
   crm_test_ui_wait_until (has_message_dialog, NULL);
-  adw_message_dialog_response (find_toplevel (ADW_TYPE_MESSAGE_DIALOG), "apply");
+  respond ("apply");
   crm_test_ui_wait_until (page_idle, page);
   crm_test_ui_wait_until (page_loaded, page);
   g_assert_true (json_object_get_boolean_member (user_named (page, "bob"), "disabled"));
@@ -305,6 +323,46 @@ test_admin_sees_page (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (crm_audit_window_get_entries (audit), 0),
                                                   "user"), ==, "alice");
   save_screenshot (GTK_WIDGET (audit), "audit-window");
+  crm_test_ui_destroy_window (GTK_WINDOW (audit));
+
+  /* alice's computer is listed; her customer goes to mona (bob, disabled,
+   * is not offered), which the server's log then shows. */
+  crm_test_ui_wait_until (no_message_dialog, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "admin.devices", "s", "alice"));
+  crm_test_ui_wait_until (has_message_dialog, NULL);
+  {
+    AdwMessageDialog *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    GtkWidget *list = adw_message_dialog_get_extra_child (dialog);
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
+
+    g_assert_nonnull (row);
+    g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                              crm_store_get_client_id (crm_context_get_store (f->context))));
+  }
+  respond ("close");
+  crm_test_ui_wait_until (no_message_dialog, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "admin.reassign", "s", "alice"));
+  crm_test_ui_wait_until (has_message_dialog, NULL);
+  {
+    AdwMessageDialog *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+    GtkDropDown *to = g_object_get_data (G_OBJECT (box), "to");
+
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (to)), ==, 1);
+    g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (to)), ==, "mona");
+  }
+  respond ("apply");
+  crm_test_ui_wait_until (page_idle, page);
+  audit = crm_audit_window_new (f->context);
+  gtk_window_present (GTK_WINDOW (audit));
+  crm_test_ui_wait_until (audit_loaded, audit);
+  {
+    JsonObject *latest = json_array_get_object_element (crm_audit_window_get_entries (audit), 0);
+
+    g_assert_cmpuint (json_array_get_length (crm_audit_window_get_entries (audit)), ==, 2);
+    g_assert_nonnull (json_object_get_array_member (json_object_get_object_member (latest, "changes"), "owner_id"));
+  }
   crm_test_ui_destroy_window (GTK_WINDOW (audit));
 
   /* Signed out: gone again. */
