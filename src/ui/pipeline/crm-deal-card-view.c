@@ -48,6 +48,7 @@ static const Font text_fonts[N_TEXTS] = {
 typedef struct
 {
   int heights[N_FONTS];
+  int baselines[N_FONTS];
 } LineHeights;
 
 struct _CrmDealCardView
@@ -133,6 +134,7 @@ lookup_line_heights (PangoContext *context)
       pango_layout_set_font_description (sample, desc);
       pango_layout_set_text (sample, "ÝAg 中文 ¥0", -1);
       pango_layout_get_pixel_size (sample, NULL, &heights->heights[f]);
+      heights->baselines[f] = PANGO_PIXELS (pango_layout_get_baseline (sample));
       pango_font_description_free (desc);
     }
   g_hash_table_insert (line_heights_cache, key, heights);
@@ -208,13 +210,18 @@ get_colors (CrmDealCardView *self,
     *error = *fg;
 }
 
+/* Draws @layout on the line whose top is @y; the baseline is the
+ * sample's, so Latin-only and Han texts side by side line up. */
 static void
-draw_text (GtkSnapshot   *snapshot,
-           PangoLayout   *layout,
-           int            x,
-           int            y,
-           const GdkRGBA *color)
+draw_text (GtkSnapshot       *snapshot,
+           PangoLayout       *layout,
+           const LineHeights *heights,
+           Font               font,
+           int                x,
+           int                y,
+           const GdkRGBA     *color)
 {
+  y += heights->baselines[font] - PANGO_PIXELS (pango_layout_get_baseline (layout));
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
   gtk_snapshot_append_layout (snapshot, layout, color);
@@ -280,27 +287,27 @@ crm_deal_card_view_snapshot (GtkWidget   *widget,
                    (row_height - MARKER_SIZE) / 2, &error);
     }
   pango_layout_set_width (self->layouts[TEXT_TITLE], title_width * PANGO_SCALE);
-  draw_text (snapshot, self->layouts[TEXT_TITLE], 0, (row_height - heights->heights[FONT_HEADING]) / 2, &fg);
+  draw_text (snapshot, self->layouts[TEXT_TITLE], heights, FONT_HEADING, 0, (row_height - heights->heights[FONT_HEADING]) / 2, &fg);
   y = row_height + ROW_SPACING;
 
   pango_layout_set_width (self->layouts[TEXT_CUSTOMER], width * PANGO_SCALE);
-  draw_text (snapshot, self->layouts[TEXT_CUSTOMER], 0, y, &dim);
+  draw_text (snapshot, self->layouts[TEXT_CUSTOMER], heights, FONT_BODY, 0, y, &dim);
   y += heights->heights[FONT_BODY] + ROW_SPACING;
   pango_layout_set_width (self->layouts[TEXT_AMOUNT], width * PANGO_SCALE);
-  draw_text (snapshot, self->layouts[TEXT_AMOUNT], 0, y, &fg);
+  draw_text (snapshot, self->layouts[TEXT_AMOUNT], heights, FONT_BODY, 0, y, &fg);
   y += heights->heights[FONT_BODY] + ROW_SPACING;
 
   /* Owner, taking what the close date and the days leave. */
   pango_layout_get_pixel_size (self->layouts[TEXT_DAYS], &days_width, NULL);
   pango_layout_get_pixel_size (self->layouts[TEXT_CLOSE], &close_width, NULL);
   x = width - days_width;
-  draw_text (snapshot, self->layouts[TEXT_DAYS], place (self, width, x, days_width), y, &dim);
+  draw_text (snapshot, self->layouts[TEXT_DAYS], heights, FONT_CAPTION, place (self, width, x, days_width), y, &dim);
   x -= close_width + COLUMN_SPACING;
-  draw_text (snapshot, self->layouts[TEXT_CLOSE], place (self, width, x, close_width), y,
+  draw_text (snapshot, self->layouts[TEXT_CLOSE], heights, FONT_CAPTION, place (self, width, x, close_width), y,
              crm_deal_card_get_overdue_close (self->card) ? &error : &fg);
   owner_width = MAX (0, x - COLUMN_SPACING);
   pango_layout_set_width (self->layouts[TEXT_OWNER], owner_width * PANGO_SCALE);
-  draw_text (snapshot, self->layouts[TEXT_OWNER], place (self, width, 0, owner_width), y, &fg);
+  draw_text (snapshot, self->layouts[TEXT_OWNER], heights, FONT_CAPTION, place (self, width, 0, owner_width), y, &fg);
 }
 
 static void
