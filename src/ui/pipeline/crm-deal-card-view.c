@@ -287,7 +287,8 @@ crm_deal_card_view_snapshot (GtkWidget   *widget,
                    (row_height - MARKER_SIZE) / 2, &error);
     }
   pango_layout_set_width (self->layouts[TEXT_TITLE], title_width * PANGO_SCALE);
-  draw_text (snapshot, self->layouts[TEXT_TITLE], heights, FONT_HEADING, 0, (row_height - heights->heights[FONT_HEADING]) / 2, &fg);
+  draw_text (snapshot, self->layouts[TEXT_TITLE], heights, FONT_HEADING, place (self, width, 0, title_width),
+             (row_height - heights->heights[FONT_HEADING]) / 2, &fg);
   y = row_height + ROW_SPACING;
 
   pango_layout_set_width (self->layouts[TEXT_CUSTOMER], width * PANGO_SCALE);
