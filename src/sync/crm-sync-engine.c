@@ -1667,10 +1667,10 @@ crm_sync_conflict_free (CrmSyncConflict *conflict)
 }
 
 /* What names a row of @table for a person. */
-static char *
-row_label (CrmStore   *store,
-           const char *table,
-           const char *row_id)
+char *
+crm_sync_row_label (CrmStore   *store,
+                    const char *table,
+                    const char *row_id)
 {
   static const struct { const char *table; const char *sql; } labels[] = {
     { "contacts", "SELECT name FROM contacts WHERE id = ?" },
@@ -1738,7 +1738,7 @@ crm_sync_list_conflicts (CrmStore  *store,
     {
       CrmSyncConflict *c = g_ptr_array_index (list, i);
 
-      c->row_label = row_label (store, c->table, c->row_id);
+      c->row_label = crm_sync_row_label (store, c->table, c->row_id);
     }
   return g_steal_pointer (&list);
 }
@@ -1813,16 +1813,23 @@ crm_sync_hlc_client_id (const char *hlc)
 }
 
 char *
-crm_sync_hlc_device_label (const char *hlc)
+crm_sync_client_label (const char *client_id)
 {
-  g_autofree char *client = crm_sync_hlc_client_id (hlc);
-  gsize length = client ? strlen (client) : 0;
+  gsize length = client_id ? strlen (client_id) : 0;
 
   /* A client id is a UUIDv7: its head is the time it was made, the same
    * for computers set up the same minute; its tail is random. */
   if (length < 8)
-    return g_steal_pointer (&client);
-  return g_strdup (client + length - 8);
+    return g_strdup (client_id);
+  return g_strdup (client_id + length - 8);
+}
+
+char *
+crm_sync_hlc_device_label (const char *hlc)
+{
+  g_autofree char *client = crm_sync_hlc_client_id (hlc);
+
+  return crm_sync_client_label (client);
 }
 
 /* Writes @fields (JSON object) to a row as a local edit, so it syncs. */

@@ -118,6 +118,13 @@ char          *crm_sync_hlc_client_id         (const char     *hlc);
 /* A short name for the computer that made a change: the random last 8
  * characters of its client id (NULL if the clock has none). */
 char          *crm_sync_hlc_device_label      (const char     *hlc);
+/* The same short name from a client id. */
+char          *crm_sync_client_label          (const char     *client_id);
+/* What people call a record: a contact's name, a deal's title, an
+ * activity's subject, a purchase's product; NULL when it is not here. */
+char          *crm_sync_row_label             (CrmStore       *store,
+                                               const char     *table,
+                                               const char     *row_id);
 /* Makes the losing value of conflict @id current again (@keep_mine: the
  * local value; otherwise the remote one), as a new local edit that syncs;
  * for a delete-vs-edit conflict, keep mine restores the row with the edit. */

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "crm-admin-page.h"
@@ -322,6 +324,22 @@ test_admin_sees_page (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (crm_audit_window_get_entries (audit)), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (crm_audit_window_get_entries (audit), 0),
                                                   "user"), ==, "alice");
+  {
+    /* Shown as people read it: the record's name, field names, no ids. */
+    AdwActionRow *row = ADW_ACTION_ROW (crm_test_ui_find_descendant (GTK_WIDGET (audit), ADW_TYPE_ACTION_ROW));
+    const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+    const char *subtitle = adw_action_row_get_subtitle (row);
+
+    /* In any language (screenshots run in zh_CN): no raw column names. */
+    g_assert_nonnull (strstr (title, "alice · "));
+    g_assert_nonnull (strstr (title, " 上海贸易"));
+    g_assert_nonnull (strstr (subtitle, "— → 上海贸易"));
+    g_assert_nonnull (strstr (subtitle, "— → 采购经理"));
+    g_assert_false (g_str_has_prefix (subtitle, "name:") || strstr (subtitle, "\nname:"));
+    g_assert_false (g_str_has_prefix (subtitle, "title:") || strstr (subtitle, "\ntitle:"));
+    g_assert_null (strstr (subtitle, "consent_"));
+    g_assert_null (strstr (subtitle, "created_at"));
+  }
   save_screenshot (GTK_WIDGET (audit), "audit-window");
   crm_test_ui_destroy_window (GTK_WINDOW (audit));
 

@@ -7,8 +7,12 @@
 
 #include "crm-admin-client.h"
 #include "crm-audit-window.h"
+#include "crm-contact-labels.h"
+#include "crm-store-private.h"
 #include "crm-sync-credentials.h"
+#include "crm-sync-engine.h"
 #include "crm-sync-protocol.h"
+#include "crm-user-directory.h"
 
 #define LOCAL_LIMIT 500
 
@@ -20,6 +24,7 @@ struct _CrmAuditWindow
   CrmAdminClient  *client;
   GCancellable    *cancellable;
   JsonArray       *entries;
+  GHashTable      *user_names;   /* user id -> name, for owners and the local log */
   gboolean         online;
   gboolean         loading;
   GtkFileChooserNative *chooser;
@@ -36,34 +41,128 @@ struct _CrmAuditWindow
 
 G_DEFINE_FINAL_TYPE (CrmAuditWindow, crm_audit_window, ADW_TYPE_WINDOW)
 
+/* "2026-12-06 19:29" in local time from an ISO time or a clock value
+ * (whose first part is one); the text as it is if it is neither. */
 static char *
-display_value (JsonNode *node)
+format_time (const char *text)
 {
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *iso = NULL;
+
+  if (text == NULL || *text == '\0')
+    return g_strdup ("");
+  /* A clock value goes on after its time: "…Z-0000-<client id>". */
+  iso = g_strndup (text, strchr (text, 'Z') ? (gsize) (strchr (text, 'Z') - text + 1) : strlen (text));
+  utc = g_date_time_new_from_iso8601 (iso, NULL);
+  if (utc == NULL)
+    return g_strdup (text);
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* What a record is, as a heading says it. */
+static const char *
+table_label (const char *table)
+{
+  static const struct { const char *table; const char *label; } labels[] = {
+    { "contacts", N_("Contact") }, { "purchases", N_("Purchase") }, { "activities", N_("Activity") },
+    { "deals", N_("Deal") }, { "segments", N_("Segment") }, { "campaigns", N_("Campaign") },
+    { "surveys", N_("Survey") }, { "survey_responses", N_("Survey response") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].table, table) == 0)
+      return _(labels[i].label);
+  return table;
+}
+
+/* A value as people read it: user names for owners and assignees, names
+ * for the records a field points to, local times, lists without JSON. */
+static char *
+display_value (CrmAuditWindow *self,
+               const char     *field,
+               JsonNode       *node)
+{
+  g_autofree char *json = NULL;
+  const char *text;
+
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return g_strdup ("—");
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return *json_node_get_string (node) ? g_strdup (json_node_get_string (node)) : g_strdup ("—");
-  return json_to_string (node, FALSE);
+  text = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+  if (text != NULL && *text == '\0')
+    return g_strdup ("—");
+  if (text != NULL && (g_str_equal (field, "owner_id") || g_str_equal (field, "assignee_id")) &&
+      g_hash_table_contains (self->user_names, text))
+    return g_strdup (g_hash_table_lookup (self->user_names, text));
+  if (text != NULL && (g_str_equal (field, "contact_id") || g_str_equal (field, "organization_id")))
+    {
+      char *name = crm_sync_row_label (crm_context_get_store (self->context), "contacts", text);
+
+      if (name != NULL)
+        return name;
+    }
+  if (text != NULL && g_str_has_suffix (field, "_at"))
+    return format_time (text);
+  if (text != NULL && g_str_equal (field, "kind"))
+    return g_strdup (crm_value_label (crm_kind_labels, text));
+  if (text != NULL && g_str_equal (field, "gender"))
+    return g_strdup (crm_value_label (crm_gender_labels, text));
+  if (text != NULL && g_str_has_prefix (field, "lifecycle"))
+    return g_strdup (crm_value_label (crm_lifecycle_labels, text));
+  if (g_str_has_prefix (field, "consent_") && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup (json_node_get_int (node) ? _("Yes") : _("No"));
+  if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == 0)
+    return g_strdup ("—");
+  if (JSON_NODE_HOLDS_ARRAY (node) && g_str_equal (field, "phones"))
+    {
+      JsonArray *phones = json_node_get_array (node);
+      GString *numbers = g_string_new (NULL);
+
+      for (guint i = 0; i < json_array_get_length (phones); i++)
+        {
+          JsonNode *phone = json_array_get_element (phones, i);
+          JsonObject *object = JSON_NODE_HOLDS_OBJECT (phone) ? json_node_get_object (phone) : NULL;
+          g_autofree char *number = crm_format_phone (object ? json_object_get_string_member_with_default (object, "e164", NULL)
+                                                             : NULL);
+
+          if (number == NULL)
+            continue;
+          g_string_append_printf (numbers, "%s%s", numbers->len ? ", " : "", number);
+        }
+      return g_string_free (numbers, FALSE);
+    }
+  json = json_to_string (node, FALSE);
+  return crm_sync_conflict_display_value (json);
 }
 
 static GtkWidget *
-entry_row (JsonObject *entry)
+entry_row (CrmAuditWindow *self,
+           JsonObject     *entry)
 {
   GtkWidget *row = adw_action_row_new ();
   GString *lines = g_string_new (NULL);
   JsonObject *changes = json_object_get_object_member (entry, "changes");
+  const char *table = json_object_get_string_member_with_default (entry, "table", "");
+  const char *row_id = json_object_get_string_member_with_default (entry, "row_id", "");
   const char *sync_time = json_object_get_string_member_with_default (entry, "sync_time", NULL);
   const char *device = json_object_get_string_member_with_default (entry, "device", "");
   const char *user = json_object_get_string_member_with_default (entry, "user", "");
+  g_autofree char *edit_time = format_time (json_object_get_string_member_with_default (entry, "edit_time", ""));
+  g_autofree char *record = crm_sync_row_label (crm_context_get_store (self->context), table, row_id);
   g_autofree char *title = NULL;
   JsonObjectIter iter;
   const char *field;
   JsonNode *pair;
 
-  /* Translators: when a change was made, by whom, and to which kind of record and which one. */
-  title = g_strdup_printf (_("%s · %s · %s %s"), json_object_get_string_member_with_default (entry, "edit_time", ""),
-                           *user ? user : _("unknown user"), json_object_get_string_member_with_default (entry, "table", ""),
-                           json_object_get_string_member_with_default (entry, "row_id", ""));
+  if (g_hash_table_contains (self->user_names, user))
+    user = g_hash_table_lookup (self->user_names, user);
+  /* Translators: when a change was made, by whom, the kind of record
+   * (Contact, Deal, …) and its name. */
+  title = g_strdup_printf (_("%s · %s · %s %s"), edit_time, *user ? user : _("unknown user"),
+                           table_label (table), record ? record : row_id);
   if (changes != NULL)
     {
       json_object_iter_init (&iter, changes);
@@ -73,28 +172,40 @@ entry_row (JsonObject *entry)
           g_autofree char *before = NULL;
           g_autofree char *after = NULL;
 
-          /* An insert in the local log lists every column, most empty. */
+          /* An insert in the local log lists every column, most empty;
+           * when a record was made and that it is not deleted go without
+           * saying. */
           if (values == NULL || json_array_get_length (values) != 2 ||
               json_node_equal (json_array_get_element (values, 0), json_array_get_element (values, 1)) ||
               (JSON_NODE_HOLDS_NULL (json_array_get_element (values, 0)) &&
-               JSON_NODE_HOLDS_NULL (json_array_get_element (values, 1))))
+               (JSON_NODE_HOLDS_NULL (json_array_get_element (values, 1)) ||
+                g_str_equal (field, "created_at") || g_str_equal (field, "deleted"))))
             continue;
-          before = display_value (json_array_get_element (values, 0));
-          after = display_value (json_array_get_element (values, 1));
+          before = display_value (self, field, json_array_get_element (values, 0));
+          after = display_value (self, field, json_array_get_element (values, 1));
+          /* Nothing and an empty list read the same. */
+          if (g_str_equal (before, after))
+            continue;
           if (lines->len > 0)
             g_string_append_c (lines, '\n');
           /* Translators: a field, its value before and after a change. */
-          g_string_append_printf (lines, _("%s: %s → %s"), field, before, after);
+          g_string_append_printf (lines, _("%s: %s → %s"), crm_field_label (table, field), before, after);
         }
     }
   if (sync_time != NULL)
-    /* Translators: when the server received a change, and from which computer. */
-    g_string_append_printf (lines, _("\nSynced %s from computer %s"), sync_time, device);
+    {
+      g_autofree char *synced = format_time (sync_time);
+      g_autofree char *computer = crm_sync_client_label (device);
+
+      /* Translators: when the server received a change, and from which
+       * computer (a short code, as in the conflicts window). */
+      g_string_append_printf (lines, _("\nSynced %s from computer %s"), synced, computer);
+    }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), lines->str);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  gtk_widget_set_name (row, json_object_get_string_member_with_default (entry, "row_id", ""));
+  gtk_widget_set_name (row, row_id);
   g_string_free (lines, TRUE);
   return row;
 }
@@ -107,13 +218,33 @@ show_entries (CrmAuditWindow *self,
 {
   GtkWidget *child;
 
+  g_autoptr(GPtrArray) users = crm_user_directory_list (crm_context_get_store (self->context), NULL);
+
   g_clear_pointer (&self->entries, json_array_unref);
   self->entries = json_array_ref (entries);
   self->online = online;
+  g_hash_table_remove_all (self->user_names);
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      CrmUserEntry *user = g_ptr_array_index (users, i);
+
+      g_hash_table_insert (self->user_names, g_strdup (user->id), g_strdup (user->name));
+    }
+  /* The signed-in user, whom the directory may not list yet. */
+  {
+    CrmStore *store = crm_context_get_store (self->context);
+    g_autofree char *user_id = crm_store_get_meta (store, "user_id");
+    g_autofree char *server = NULL;
+    g_autofree char *name = NULL;
+
+    if (user_id != NULL && !g_hash_table_contains (self->user_names, user_id) &&
+        crm_sync_account_get (store, &server, &name))
+      g_hash_table_insert (self->user_names, g_steal_pointer (&user_id), g_steal_pointer (&name));
+  }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->entries_list))) != NULL)
     gtk_list_box_remove (self->entries_list, child);
   for (guint i = 0; i < json_array_get_length (entries); i++)
-    gtk_list_box_append (self->entries_list, entry_row (json_array_get_object_element (entries, i)));
+    gtk_list_box_append (self->entries_list, entry_row (self, json_array_get_object_element (entries, i)));
   gtk_stack_set_visible_child_name (self->stack, json_array_get_length (entries) > 0 ? "entries" : "empty");
   if (online)
     gtk_label_set_text (self->source_label, _("The server's log: every change of the team, with the time it was made and the time it reached the server."));
@@ -306,6 +437,7 @@ crm_audit_window_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->context);
   g_clear_pointer (&self->entries, json_array_unref);
+  g_clear_pointer (&self->user_names, g_hash_table_unref);
 
   G_OBJECT_CLASS (crm_audit_window_parent_class)->dispose (object);
 }
@@ -337,6 +469,7 @@ static void
 crm_audit_window_init (CrmAuditWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->user_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.export", FALSE);
 }
 
