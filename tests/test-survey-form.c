@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "crm-activity.h"
@@ -305,6 +306,26 @@ test_valid_submission_syncs (Fixture       *f,
   g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "contact_id"), ==, f->contact_id);
   g_assert_cmpstr (crm_record_get_string (CRM_RECORD (complaint), "status"), ==, "open");
   g_assert_nonnull (crm_record_get_string (CRM_RECORD (complaint), "survey_response_id"));
+
+  /* The server's audit log has the answer, the link used and the
+   * follow-up, made through the form (on SQLite, read here directly). */
+  if (f->server.pg_url == NULL)
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (f->server.db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT group_concat (table_name || ':' || op, ' ') FROM"
+                                               " (SELECT table_name, op FROM audit_log"
+                                               "  WHERE client_id = 'crm-server-survey-form' AND user_id IS NULL"
+                                               "  AND table_name <> 'survey_answers' ORDER BY id)",
+                                           -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==,
+                       "survey_responses:insert survey_invitations:update activities:insert");
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
 
   /* And desktop a too, whose NPS now counts the web answer. */
   sync_store (f, f->a);

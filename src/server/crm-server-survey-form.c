@@ -16,6 +16,7 @@
 #include "crm-hlc.h"
 #include "crm-server-survey-form.h"
 #include "crm-survey-form.h"
+#include "crm-sync-protocol.h"
 #include "crm-uuid.h"
 
 /* glibc caches translations per locale; changing LANGUAGE needs this bumped
@@ -636,6 +637,50 @@ set_field (CrmServerRow *row,
   json_object_set_array_member (row->meta, field, pair);
 }
 
+/* Writes @row and its entry in the audit log: a change the customer made
+ * through the form, with no user. @fields: the fields written (NULL:
+ * all, a new row), each from nothing to its value. */
+static gboolean
+put_row_audited (CrmServerSurveyForm  *form,
+                 CrmServerRow         *row,
+                 const char * const   *fields,
+                 const char           *hlc,
+                 GError              **error)
+{
+  CrmServerBackend *backend = form->backend;
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autofree char *text = NULL;
+  CrmServerAuditEntry entry = { 0 };
+  gint64 edit_ms = 0;
+  JsonObjectIter iter;
+  const char *field;
+  JsonNode *value;
+
+  if (!backend->vtable->put_row (backend, row, error))
+    return FALSE;
+  json_object_iter_init (&iter, row->data);
+  while (json_object_iter_next (&iter, &field, &value))
+    if (fields == NULL || g_strv_contains (fields, field))
+      {
+        JsonArray *pair = json_array_new ();
+
+        json_array_add_null_element (pair);
+        json_array_add_element (pair, json_node_copy (value));
+        json_object_set_array_member (changes, field, pair);
+      }
+  text = crm_sync_object_to_string (changes, NULL);
+  crm_hlc_parse (hlc, &edit_ms, NULL, NULL);
+  entry.received_at = g_get_real_time () / 1000;
+  entry.edit_at = edit_ms;
+  entry.edit_hlc = (char *) hlc;
+  entry.client_id = (char *) FORM_CLIENT_ID;
+  entry.table = row->table;
+  entry.row_id = row->id;
+  entry.op = fields == NULL ? (char *) "insert" : (char *) "update";
+  entry.changes = text;
+  return backend->vtable->add_audit_entry (backend, &entry, error);
+}
+
 static JsonNode *
 string_node (const char *text)
 {
@@ -683,7 +728,7 @@ write_response (CrmServerSurveyForm  *form,
   json_object_set_string_member (response->data, "submitted_at", submitted_at);
   stamp_fields (response, hlc);
   response->scope_owner = g_strdup (contact ? contact->scope_owner : owner_id);
-  if (!backend->vtable->put_row (backend, response, error))
+  if (!put_row_audited (form, response, NULL, hlc, error))
     goto failed;
 
   for (guint i = 0; i < answers->len; i++)
@@ -703,7 +748,7 @@ write_response (CrmServerSurveyForm  *form,
                               choices ? json_from_string (choices, NULL) : json_node_new (JSON_NODE_NULL));
       stamp_fields (row, hlc);
       row->scope_owner = g_strdup (owner_id);
-      if (!backend->vtable->put_row (backend, row, error))
+      if (!put_row_audited (form, row, NULL, hlc, error))
         goto failed;
 
       for (guint q = 0; q < questions->len; q++)
@@ -722,7 +767,7 @@ write_response (CrmServerSurveyForm  *form,
 
   set_field (invitation, "used_at", string_node (submitted_at), hlc);
   set_field (invitation, "response_id", string_node (response->id), hlc);
-  if (!backend->vtable->put_row (backend, invitation, error))
+  if (!put_row_audited (form, invitation, (const char * const[]) { "used_at", "response_id", NULL }, hlc, error))
     goto failed;
 
   /* A detractor is followed up by the customer's owner, as on the
@@ -753,7 +798,7 @@ write_response (CrmServerSurveyForm  *form,
       json_object_set_string_member (complaint->data, "survey_response_id", response->id);
       stamp_fields (complaint, hlc);
       complaint->scope_owner = g_strdup (contact->scope_owner);
-      if (!backend->vtable->put_row (backend, complaint, error))
+      if (!put_row_audited (form, complaint, NULL, hlc, error))
         goto failed;
     }
 
