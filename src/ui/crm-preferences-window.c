@@ -7,6 +7,7 @@
 
 #include "crm-backup-group.h"
 #include "crm-preferences-window.h"
+#include "crm-smtp-group.h"
 #include "crm-sync-credentials.h"
 #include "crm-sync-engine.h"
 
@@ -28,6 +29,7 @@ struct _CrmPreferencesWindow
   GtkWidget            *sign_in_button;
   AdwActionRow         *account_row;
   CrmBackupGroup       *backup_group;
+  CrmSmtpGroup         *smtp_group;
 };
 
 G_DEFINE_FINAL_TYPE (CrmPreferencesWindow, crm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -238,6 +240,7 @@ on_signed_in (GObject      *source,
   message = g_strdup_printf (_("Signed in as %s"), s->user);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
   update_account (self);
+  crm_smtp_group_set_settings (self->smtp_group, self->settings);
 }
 
 static void
@@ -564,6 +567,7 @@ crm_preferences_window_class_init (CrmPreferencesWindowClass *klass)
   object_class->get_property = crm_preferences_window_get_property;
 
   g_type_ensure (CRM_TYPE_BACKUP_GROUP);
+  g_type_ensure (CRM_TYPE_SMTP_GROUP);
   object_class->set_property = crm_preferences_window_set_property;
 
   properties[PROP_SETTINGS] =
@@ -582,6 +586,7 @@ crm_preferences_window_class_init (CrmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, account_row);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, backup_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, smtp_group);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_server_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_company_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_password_activated);
