@@ -470,6 +470,7 @@ launch_variant (CrmStore           *store,
                 const char         *reference_date,
                 GHashTable         *taken,
                 CrmCampaignLaunch  *launch,
+                GPtrArray          *ids,
                 GError            **error)
 {
   g_autoptr(CrmSegmentInfo) info = crm_segment_find (store, variant->segment, error);
@@ -539,6 +540,15 @@ launch_variant (CrmStore           *store,
           continue;
         }
 
+      /* A check only counts (and lists) who would be frozen. */
+      if (campaign_id == NULL)
+        {
+          if (ids != NULL)
+            g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (read, 0)));
+          launch->members++;
+          continue;
+        }
+
       {
         g_autofree char *id = crm_uuid_v7_new ();
         g_autofree char *hlc = crm_store_next_hlc (store);
@@ -597,7 +607,7 @@ crm_campaign_launch (CrmStore           *store,
     }
   for (guint i = 0; i < variants->len; i++)
     if (!launch_variant (store, campaign_id, channel, g_ptr_array_index (variants, i), reference_date,
-                         taken, &launch, error))
+                         taken, &launch, NULL, error))
       goto fail;
 
   g_object_set (campaign, "status", "running", "excluded-no-consent", launch.excluded_no_consent,
@@ -614,6 +624,32 @@ crm_campaign_launch (CrmStore           *store,
 fail:
   crm_store_rollback (store);
   return FALSE;
+}
+
+gboolean
+crm_campaign_check_audience (CrmStore           *store,
+                             const char         *channel,
+                             const char         *templates_json,
+                             const char         *reference_date,
+                             CrmCampaignLaunch  *out_check,
+                             GPtrArray         **out_contact_ids,
+                             GError            **error)
+{
+  g_autoptr(GPtrArray) variants = crm_campaign_parse_templates (templates_json, NULL, error);
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  CrmCampaignLaunch check = { 0 };
+
+  if (variants == NULL)
+    return FALSE;
+  for (guint i = 0; i < variants->len; i++)
+    if (!launch_variant (store, NULL, channel, g_ptr_array_index (variants, i), reference_date,
+                         taken, &check, ids, error))
+      return FALSE;
+  *out_check = check;
+  if (out_contact_ids != NULL)
+    *out_contact_ids = g_steal_pointer (&ids);
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */

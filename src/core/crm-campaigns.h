@@ -76,6 +76,18 @@ gboolean   crm_campaign_launch           (CrmStore            *store,
                                           CrmCampaignLaunch   *out_launch,
                                           GError             **error);
 
+/* What launching content @templates_json through @channel would do now,
+ * without freezing anything: who would be members (their contact ids in
+ * @out_contact_ids, optional, in segment order) and who would be left out
+ * and why. */
+gboolean   crm_campaign_check_audience   (CrmStore            *store,
+                                          const char          *channel,
+                                          const char          *templates_json,
+                                          const char          *reference_date,
+                                          CrmCampaignLaunch   *out_check,
+                                          GPtrArray          **out_contact_ids,
+                                          GError             **error);
+
 /* Marks a member opened, responded or unsubscribed (manual entry or
  * import), with the time (NULL: now). */
 gboolean   crm_campaign_record_response  (CrmStore            *store,
