@@ -5,8 +5,11 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "crm-campaign-editor.h"
+#include "crm-campaign-sender.h"
 #include "crm-campaigns-page.h"
 #include "crm-campaigns.h"
+#include "crm-smtp-settings.h"
 #include "crm-segment.h"
 #include "crm-segment-rule.h"
 #include "crm-value.h"
@@ -29,7 +32,12 @@ struct _CrmCampaignsPage
   GtkLabel *campaign_title;
   GtkLabel *campaign_subtitle;
   GtkGrid *stats_grid;
+  GtkButton *edit_button;
   GtkButton *launch_button;
+  GtkButton *send_button;
+  GtkButton *cancel_send_button;
+  GtkMenuButton *print_button;
+  GtkProgressBar *send_progress;
 
   CrmContext *context;
   GPtrArray *segments;        /* CrmSegmentInfo, as listed */
@@ -38,6 +46,10 @@ struct _CrmCampaignsPage
   gboolean segment_builtin;
   char *campaign_id;          /* shown */
   GPtrArray *stats_lines;     /* char *, for tests and accessibility */
+  char *last_message;         /* the latest toast, for tests */
+
+  GCancellable *send_cancellable;  /* while a campaign is being sent */
+  gint64 send_total;
 
   guint count_source;
   GCancellable *count_cancellable;
@@ -64,6 +76,8 @@ static void
 toast (CrmCampaignsPage *self,
        const char       *message)
 {
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
@@ -471,8 +485,12 @@ show_campaign (CrmCampaignsPage *self,
       toast (self, error->message);
       return;
     }
-  g_free (self->campaign_id);
-  self->campaign_id = g_strdup (campaign_id);
+  /* campaign_id may be self->campaign_id itself (a refresh). */
+  if (campaign_id != self->campaign_id)
+    {
+      g_free (self->campaign_id);
+      self->campaign_id = g_strdup (campaign_id);
+    }
   status = crm_record_get_string (CRM_RECORD (campaign), "status");
 
   gtk_label_set_text (self->campaign_title, crm_record_get_string (CRM_RECORD (campaign), "name"));
@@ -500,13 +518,27 @@ show_campaign (CrmCampaignsPage *self,
       g_autofree char *conversion = rate_text (s->converted, s->sent);
       g_autofree char *revenue = crm_value_format_money (s->revenue);
       const char *row[] = { s->variant == NULL ? _("Total") : info != NULL ? info->name : s->variant,
-                            members, sent, failed, response, conversion, revenue };
+                            members, sent, failed, response, conversion, revenue, NULL };
 
-      for (guint c = 0; c < G_N_ELEMENTS (row); c++)
+      for (guint c = 0; c + 1 < G_N_ELEMENTS (row); c++)
         add_stat_cell (self, row[c], c, i + 1, s->variant == NULL);
       g_ptr_array_add (self->stats_lines, g_strjoinv (" | ", (char **) row));
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->launch_button), g_str_equal (status, "draft") || g_str_equal (status, "scheduled"));
+  {
+    const char *channel = crm_record_get_string (CRM_RECORD (campaign), "channel");
+    gboolean draft = g_str_equal (status, "draft") || g_str_equal (status, "scheduled");
+    gboolean sending = self->send_cancellable != NULL;
+    CrmCampaignStats *total = stats->len > 0 ? g_ptr_array_index (stats, stats->len - 1) : NULL;
+
+    self->send_total = total != NULL ? total->pending : 0;
+    gtk_widget_set_visible (GTK_WIDGET (self->edit_button), draft);
+    gtk_widget_set_visible (GTK_WIDGET (self->launch_button), draft);
+    gtk_widget_set_visible (GTK_WIDGET (self->send_button),
+                            g_str_equal (channel, "email") && g_str_equal (status, "running") && !sending);
+    gtk_widget_set_visible (GTK_WIDGET (self->cancel_send_button), sending);
+    gtk_widget_set_visible (GTK_WIDGET (self->send_progress), sending);
+    gtk_widget_set_visible (GTK_WIDGET (self->print_button), g_str_equal (channel, "letter") && !draft);
+  }
   gtk_stack_set_visible_child_name (self->detail_stack, "campaign");
 }
 
@@ -587,6 +619,218 @@ launch_confirmed_action (GtkWidget  *widget,
   launch_now (CRM_CAMPAIGNS_PAGE (widget));
 }
 
+/* ---------------------------------------------------------------------- */
+/* Campaign editor */
+
+static void
+on_editor_saved (CrmCampaignEditor *editor,
+                 const char        *campaign_id,
+                 CrmCampaignsPage  *self)
+{
+  reload_lists (self);
+  show_campaign (self, campaign_id);
+}
+
+static void
+open_editor (CrmCampaignsPage *self,
+             const char       *campaign_id)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CrmCampaignEditor *editor;
+
+  if (self->context == NULL)
+    return;
+  editor = crm_campaign_editor_new (self->context, campaign_id);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (root));
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+new_campaign_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  open_editor (CRM_CAMPAIGNS_PAGE (widget), NULL);
+}
+
+static void
+edit_campaign_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+
+  if (self->campaign_id != NULL)
+    open_editor (self, self->campaign_id);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sending: a thread with its own connection; the core sender marks each
+ * member, so a stop or a crash leaves nothing sent twice. */
+
+typedef struct
+{
+  char *db_path;
+  char *campaign_id;
+  CrmSmtpSettings *smtp;
+  GTask *task;                   /* not a reference: the job lives in it */
+  CrmSendResult result;
+} SendJob;
+
+static void
+send_job_free (SendJob *job)
+{
+  g_free (job->db_path);
+  g_free (job->campaign_id);
+  crm_smtp_settings_free (job->smtp);
+  g_free (job);
+}
+
+typedef struct
+{
+  GTask *task;                   /* keeps the page alive until the idle ran */
+  CrmSendResult so_far;
+} SendProgress;
+
+static void
+send_progress_free (SendProgress *p)
+{
+  g_object_unref (p->task);
+  g_free (p);
+}
+
+static void
+set_send_progress (CrmCampaignsPage    *self,
+                   const CrmSendResult *so_far)
+{
+  g_autofree char *text = NULL;
+  double done = so_far->sent + so_far->failed;
+
+  /* TRANSLATORS: progress of a campaign send */
+  text = g_strdup_printf (_("%u sent, %u failed of %" PRId64), so_far->sent, so_far->failed, self->send_total);
+  gtk_progress_bar_set_text (self->send_progress, text);
+  gtk_progress_bar_set_fraction (self->send_progress, self->send_total > 0 ? MIN (1.0, done / self->send_total) : 0);
+}
+
+static gboolean
+send_progress_idle (gpointer data)
+{
+  SendProgress *p = data;
+  CrmCampaignsPage *self = g_task_get_source_object (p->task);
+
+  if (self->send_cancellable != NULL)
+    set_send_progress (self, &p->so_far);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_send_progress (const CrmSendResult *so_far,
+                  gpointer             user_data)
+{
+  SendJob *job = user_data;
+  SendProgress *p = g_new0 (SendProgress, 1);
+
+  p->task = g_object_ref (job->task);
+  p->so_far = *so_far;
+  g_idle_add_full (G_PRIORITY_DEFAULT, send_progress_idle, p, (GDestroyNotify) send_progress_free);
+}
+
+static void
+send_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SendJob *job = task_data;
+  g_autoptr(CrmStore) store = NULL;
+  g_autofree char *url = NULL;
+  GError *error = NULL;
+  CrmSmtpConfig config;
+
+  if (!crm_smtp_settings_check (job->smtp, &error) ||
+      !crm_smtp_settings_load_password (job->smtp, &error) ||
+      (store = crm_store_open (job->db_path, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  url = crm_smtp_settings_dup_url (job->smtp);
+  crm_smtp_config_init (&config);
+  crm_smtp_settings_apply (job->smtp, url, &config);
+  if (!crm_campaign_send_email (store, job->campaign_id, &config, cancellable, on_send_progress, job,
+                                &job->result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+send_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (source);
+  SendJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  g_clear_object (&self->send_cancellable);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = g_strdup_printf (_("Sending stopped after %u messages; the others wait for the next Send."),
+                                   job->result.sent);
+      else
+        message = g_strdup (error->message);
+    }
+  else
+    message = g_strdup_printf (_("%u sent, %u failed"), job->result.sent, job->result.failed);
+  toast (self, message);
+  if (self->campaign_id != NULL && g_str_equal (self->campaign_id, job->campaign_id))
+    show_campaign (self, self->campaign_id);
+  reload_lists (self);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+  SendJob *job;
+
+  if (get_store (self) == NULL || self->campaign_id == NULL || self->send_cancellable != NULL)
+    return;
+  job = g_new0 (SendJob, 1);
+  job->db_path = g_strdup (crm_store_get_path (get_store (self)));
+  job->campaign_id = g_strdup (self->campaign_id);
+  job->smtp = crm_smtp_settings_load (crm_context_get_settings (self->context));
+
+  self->send_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->send_cancellable, send_done, NULL);
+  g_task_set_source_tag (task, send_action);
+  g_task_set_task_data (task, job, (GDestroyNotify) send_job_free);
+  job->task = task;
+  g_task_run_in_thread (task, send_thread);
+  show_campaign (self, self->campaign_id);
+  set_send_progress (self, &job->result);
+}
+
+static void
+cancel_send_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+
+  g_cancellable_cancel (self->send_cancellable);
+}
+
 static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
@@ -605,6 +849,8 @@ crm_campaigns_page_dispose (GObject *object)
   g_clear_handle_id (&self->count_source, g_source_remove);
   g_cancellable_cancel (self->count_cancellable);
   g_clear_object (&self->count_cancellable);
+  g_cancellable_cancel (self->send_cancellable);
+  g_clear_object (&self->send_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CAMPAIGNS_PAGE);
   g_clear_object (&self->context);
 
@@ -621,6 +867,7 @@ crm_campaigns_page_finalize (GObject *object)
   g_clear_pointer (&self->stats_lines, g_ptr_array_unref);
   g_free (self->segment_id);
   g_free (self->campaign_id);
+  g_free (self->last_message);
 
   G_OBJECT_CLASS (crm_campaigns_page_parent_class)->finalize (object);
 }
@@ -691,7 +938,12 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, campaign_title);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, campaign_subtitle);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, stats_grid);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, edit_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, launch_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, send_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, cancel_send_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, send_progress);
   gtk_widget_class_bind_template_callback (widget_class, on_segment_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_campaign_activated);
 
@@ -704,6 +956,10 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "campaigns.launch", NULL, launch_action);
   gtk_widget_class_install_action (widget_class, "campaigns.launch-confirmed", NULL, launch_confirmed_action);
   gtk_widget_class_install_action (widget_class, "campaigns.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.new-campaign", NULL, new_campaign_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.edit-campaign", NULL, edit_campaign_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.cancel-send", NULL, cancel_send_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "campaigns.save-segment", NULL);
 }
 
@@ -770,4 +1026,16 @@ guint
 crm_campaigns_page_get_n_campaigns (CrmCampaignsPage *self)
 {
   return self->campaigns != NULL ? self->campaigns->len : 0;
+}
+
+gboolean
+crm_campaigns_page_is_sending (CrmCampaignsPage *self)
+{
+  return self->send_cancellable != NULL;
+}
+
+const char *
+crm_campaigns_page_get_last_message (CrmCampaignsPage *self)
+{
+  return self->last_message;
 }
