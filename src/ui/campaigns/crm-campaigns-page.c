@@ -11,6 +11,7 @@
 #include "crm-campaigns.h"
 #include "crm-smtp-settings.h"
 #include "crm-segment.h"
+#include "crm-segment-builder.h"
 #include "crm-segment-rule.h"
 #include "crm-value.h"
 
@@ -26,6 +27,9 @@ struct _CrmCampaignsPage
   GtkStack *detail_stack;
   GtkEntry *segment_name;
   GtkLabel *segment_description;
+  CrmSegmentBuilder *builder;
+  GtkLabel *builder_note;
+  GtkExpander *json_expander;
   GtkTextView *rule_view;
   GtkLabel *count_label;
   GtkButton *save_button;
@@ -51,6 +55,7 @@ struct _CrmCampaignsPage
   GCancellable *send_cancellable;  /* while a campaign is being sent */
   gint64 send_total;
 
+  gboolean from_builder;      /* the rule text is being set from the builder */
   guint count_source;
   GCancellable *count_cancellable;
   gint64 count;
@@ -293,6 +298,16 @@ on_rule_changed (GtkTextBuffer    *buffer,
   self->count = -1;
   g_clear_handle_id (&self->count_source, g_source_remove);
   g_cancellable_cancel (self->count_cancellable);
+  /* Typed as JSON (or set by an action): show it in the condition editor
+   * when it fits there. */
+  if (!self->from_builder)
+    {
+      gboolean fits = crm_segment_builder_set_rule (self->builder, rule);
+
+      gtk_widget_set_visible (GTK_WIDGET (self->builder_note), !fits);
+      if (!fits)
+        gtk_expander_set_expanded (self->json_expander, TRUE);
+    }
   if (!crm_segment_rule_validate (rule, &error))
     {
       gtk_label_set_text (self->count_label, error->message);
@@ -306,6 +321,16 @@ on_rule_changed (GtkTextBuffer    *buffer,
 
 /* ---------------------------------------------------------------------- */
 /* Segment editor */
+
+static void
+on_builder_changed (CrmCampaignsPage *self)
+{
+  g_autofree char *rule = crm_segment_builder_dup_rule (self->builder);
+
+  self->from_builder = TRUE;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->rule_view), rule, -1);
+  self->from_builder = FALSE;
+}
 
 static void
 show_segment (CrmCampaignsPage     *self,
@@ -328,11 +353,12 @@ show_segment (CrmCampaignsPage     *self,
                       info != NULL && info->description != NULL ? info->description
                       : _("A new segment: every contact until you add conditions."));
   gtk_text_view_set_editable (self->rule_view, !self->segment_builtin);
+  crm_segment_builder_set_editable (self->builder, !self->segment_builtin);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "campaigns.save-segment", !self->segment_builtin);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->rule_view), pretty, -1);
   gtk_stack_set_visible_child_name (self->detail_stack, "segment");
   if (!self->segment_builtin)
-    gtk_widget_grab_focus (info != NULL ? GTK_WIDGET (self->rule_view) : GTK_WIDGET (self->segment_name));
+    gtk_widget_grab_focus (GTK_WIDGET (self->segment_name));
 }
 
 static void
@@ -924,6 +950,7 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CRM_TYPE_SEGMENT_BUILDER);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-campaigns-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, toast_overlay);
@@ -932,6 +959,9 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, segment_name);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, segment_description);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, builder);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, builder_note);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, json_expander);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, rule_view);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, save_button);
@@ -945,6 +975,7 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, print_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, send_progress);
   gtk_widget_class_bind_template_callback (widget_class, on_segment_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_builder_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_campaign_activated);
 
   gtk_widget_class_install_action (widget_class, "campaigns.new-segment", NULL, new_segment_action);
@@ -1014,6 +1045,18 @@ crm_campaigns_page_dup_stats_text (CrmCampaignsPage *self)
     g_strv_builder_add (builder, g_ptr_array_index (self->stats_lines, i));
   lines = g_strv_builder_end (builder);
   return g_strjoinv ("\n", lines);
+}
+
+CrmSegmentBuilder *
+crm_campaigns_page_get_builder (CrmCampaignsPage *self)
+{
+  return self->builder;
+}
+
+char *
+crm_campaigns_page_dup_rule (CrmCampaignsPage *self)
+{
+  return rule_text (self);
 }
 
 guint

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "crm-context.h"
+#include "crm-segment-builder.h"
 
 G_BEGIN_DECLS
 
@@ -27,5 +28,9 @@ guint       crm_campaigns_page_get_n_campaigns (CrmCampaignsPage *self);
  * latest message the page showed (a toast). */
 gboolean    crm_campaigns_page_is_sending          (CrmCampaignsPage *self);
 const char *crm_campaigns_page_get_last_message    (CrmCampaignsPage *self);
+
+/* The segment editor's condition builder and the rule it shows. */
+CrmSegmentBuilder *crm_campaigns_page_get_builder (CrmCampaignsPage *self);
+char       *crm_campaigns_page_dup_rule            (CrmCampaignsPage *self);
 
 G_END_DECLS
