@@ -312,6 +312,32 @@ test_send (Fixture       *f,
   g_subprocess_wait (server, NULL, NULL);
 }
 
+static void
+test_letters_pdf (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *pdf = g_build_filename (f->dir, "letters.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  CheckWait w = { f, 0 };
+
+  crm_test_ui_wait_until (checked, &w);
+  g_assert_true (crm_store_exec (f->store, "UPDATE contacts SET address = '建国路 88 号' WHERE name = '张伟'", &error));
+  g_assert_no_error (error);
+  edit (f, "editor.set-channel", g_variant_new_string ("letter"));
+  edit (f, "editor.set-variant", g_variant_new ("(usss)", 0, "builtin:lead", "{{name}}，您好", "新品到店。"));
+  g_assert_cmpint (crm_campaign_editor_get_n_members (f->editor), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.set-name", "s", "信件"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.launch-confirmed", NULL));
+  crm_test_ui_iterate ();
+  g_assert_null (f->editor);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "campaigns.show-campaign", "s", f->saved_id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "campaigns.export-pdf-to", "(ss)", "letters", pdf));
+  crm_test_ui_wait_until (send_finished, f);
+  g_assert_cmpstr (crm_campaigns_page_get_last_message (f->page), ==, "1 letter saved in letters.pdf");
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -319,6 +345,7 @@ main (int    argc,
   crm_test_ui_init (&argc, &argv);
   g_test_add ("/campaign-editor/create-preview-launch", Fixture, NULL, fixture_set_up, test_create_preview_launch, fixture_tear_down);
   g_test_add ("/campaign-editor/save-and-edit-draft", Fixture, NULL, fixture_set_up, test_save_and_edit_draft, fixture_tear_down);
+  g_test_add ("/campaign-editor/letters-pdf", Fixture, NULL, fixture_set_up, test_letters_pdf, fixture_tear_down);
   g_test_add ("/campaign-editor/send", Fixture, NULL, fixture_set_up, test_send, fixture_tear_down);
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 
 #include "crm-campaign-editor.h"
+#include "crm-campaign-print.h"
 #include "crm-campaign-sender.h"
 #include "crm-campaigns-page.h"
 #include "crm-campaigns.h"
@@ -54,6 +55,7 @@ struct _CrmCampaignsPage
 
   GCancellable *send_cancellable;  /* while a campaign is being sent */
   gint64 send_total;
+  guint n_exports;            /* PDF exports under way */
 
   gboolean from_builder;      /* the rule text is being set from the builder */
   guint count_source;
@@ -857,6 +859,169 @@ cancel_send_action (GtkWidget  *widget,
   g_cancellable_cancel (self->send_cancellable);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Letters and labels as PDF, written in a thread on its own connection */
+
+typedef struct
+{
+  char *db_path;
+  char *campaign_id;
+  char *path;
+  char *date_text;
+  gboolean labels;
+  guint n_pieces;
+} PrintJob;
+
+static void
+print_job_free (PrintJob *job)
+{
+  g_free (job->db_path);
+  g_free (job->campaign_id);
+  g_free (job->path);
+  g_free (job->date_text);
+  g_free (job);
+}
+
+static void
+print_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  PrintJob *job = task_data;
+  g_autoptr(CrmStore) store = crm_store_open_full (job->db_path, CRM_STORE_OPEN_READ_ONLY, NULL);
+  g_autoptr(GPtrArray) pieces = NULL;
+  g_autofree char *company = NULL;
+  GError *error = NULL;
+
+  if (store == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", _("The database could not be opened."));
+      return;
+    }
+  pieces = crm_campaign_dup_mail_merge (store, job->campaign_id, &error);
+  company = crm_store_dup_company_name (store);
+  if (pieces == NULL ||
+      !crm_campaign_print_write_pdf (pieces, job->labels, company, job->date_text, job->path, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job->n_pieces = pieces->len;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+print_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (source);
+  PrintJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *base = g_path_get_basename (job->path);
+
+  self->n_exports--;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (job->labels)
+    message = g_strdup_printf (g_dngettext (NULL, "%u label saved in %s", "%u labels saved in %s", job->n_pieces),
+                               job->n_pieces, base);
+  else
+    message = g_strdup_printf (g_dngettext (NULL, "%u letter saved in %s", "%u letters saved in %s", job->n_pieces),
+                               job->n_pieces, base);
+  toast (self, message);
+}
+
+static void
+start_print (CrmCampaignsPage *self,
+             gboolean          labels,
+             const char       *path)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  PrintJob *job;
+
+  if (get_store (self) == NULL || self->campaign_id == NULL)
+    return;
+  job = g_new0 (PrintJob, 1);
+  job->db_path = g_strdup (crm_store_get_path (get_store (self)));
+  job->campaign_id = g_strdup (self->campaign_id);
+  job->path = g_strdup (path);
+  job->labels = labels;
+  job->date_text = g_date_time_format (now, "%x");
+  self->n_exports++;
+  task = g_task_new (self, NULL, print_done, NULL);
+  g_task_set_source_tag (task, start_print);
+  g_task_set_task_data (task, job, (GDestroyNotify) print_job_free);
+  g_task_run_in_thread (task, print_thread);
+}
+
+static void
+on_print_chooser_response (GtkNativeDialog *dialog,
+                           int              response,
+                           gpointer         data)
+{
+  CrmCampaignsPage *self = data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        start_print (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "labels")), path);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+export_pdf_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+  gboolean labels = g_str_equal (g_variant_get_string (parameter, NULL), "labels");
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+
+  if (self->campaign_id == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (labels ? _("Save Address Labels") : _("Save Letters"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  /* TRANSLATORS: file names: campaign name, then "letters" or "labels" */
+  name = g_strdup_printf ("%s-%s.pdf", gtk_label_get_text (self->campaign_title),
+                          labels ? C_("file name", "labels") : C_("file name", "letters"));
+  g_strdelimit (name, "/\\", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_set_data (G_OBJECT (chooser), "labels", GINT_TO_POINTER (labels));
+  g_signal_connect (chooser, "response", G_CALLBACK (on_print_chooser_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* No dialog: for tests and scripts. */
+static void
+export_pdf_to_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  const char *kind, *path;
+
+  g_variant_get (parameter, "(&s&s)", &kind, &path);
+  start_print (CRM_CAMPAIGNS_PAGE (widget), g_str_equal (kind, "labels"), path);
+}
+
 static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
@@ -991,6 +1156,8 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "campaigns.edit-campaign", NULL, edit_campaign_action);
   gtk_widget_class_install_action (widget_class, "campaigns.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "campaigns.cancel-send", NULL, cancel_send_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.export-pdf", "s", export_pdf_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.export-pdf-to", "(ss)", export_pdf_to_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "campaigns.save-segment", NULL);
 }
 
@@ -1074,7 +1241,7 @@ crm_campaigns_page_get_n_campaigns (CrmCampaignsPage *self)
 gboolean
 crm_campaigns_page_is_sending (CrmCampaignsPage *self)
 {
-  return self->send_cancellable != NULL;
+  return self->send_cancellable != NULL || self->n_exports > 0;
 }
 
 const char *

@@ -24,7 +24,8 @@ char       *crm_campaigns_page_dup_stats_text (CrmCampaignsPage *self);
 guint       crm_campaigns_page_get_n_segments (CrmCampaignsPage *self);
 guint       crm_campaigns_page_get_n_campaigns (CrmCampaignsPage *self);
 
-/* Whether an email campaign is being sent (campaigns.send), and the
+/* Whether an email campaign is being sent (campaigns.send) or a PDF
+ * written (campaigns.export-pdf), and the
  * latest message the page showed (a toast). */
 gboolean    crm_campaigns_page_is_sending          (CrmCampaignsPage *self);
 const char *crm_campaigns_page_get_last_message    (CrmCampaignsPage *self);
