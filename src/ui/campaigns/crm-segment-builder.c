@@ -308,7 +308,7 @@ group_new (CrmSegmentBuilder *self,
 {
   Group *group = g_new0 (Group, 1);
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *before = gtk_label_new (nested ? _("Or a group where") : _("Contacts where"));
+  GtkWidget *before = gtk_label_new (nested ? _("A group where") : _("Contacts where"));
   GtkWidget *after = gtk_label_new (_("of these hold:"));
   GtkWidget *add = gtk_button_new_with_mnemonic (_("Add _Condition"));
   const char *matches[] = { _("all"), _("any"), NULL };
@@ -320,8 +320,6 @@ group_new (CrmSegmentBuilder *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (group->match), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Match all or any"), -1);
   group->conditions_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
-  if (nested)
-    gtk_label_set_text (GTK_LABEL (before), _("A group where"));
   gtk_box_append (GTK_BOX (header), before);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (group->match));
   gtk_box_append (GTK_BOX (header), after);
