@@ -240,7 +240,6 @@ on_signed_in (GObject      *source,
   message = g_strdup_printf (_("Signed in as %s"), s->user);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
   update_account (self);
-  crm_smtp_group_set_settings (self->smtp_group, self->settings);
 }
 
 static void
@@ -493,6 +492,7 @@ crm_preferences_window_constructed (GObject *object)
   server = g_settings_get_string (self->settings, "sync-server");
   gtk_editable_set_text (GTK_EDITABLE (self->sync_server_row), server);
   update_account (self);
+  crm_smtp_group_set_settings (self->smtp_group, self->settings);
 }
 
 static void

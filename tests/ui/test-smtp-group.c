@@ -8,6 +8,7 @@
 
 #include "crm-contact.h"
 #include "crm-greetings-scheduler.h"
+#include "crm-preferences-window.h"
 #include "crm-smtp-group.h"
 #include "crm-smtp-settings.h"
 #include "crm-store-private.h"
@@ -141,7 +142,11 @@ test_settings_round_trip (Fixture       *f,
   /* TLS moved the default port along. */
   g_assert_cmpuint (g_settings_get_uint (f->settings, "smtp-port"), ==, 465);
   adw_combo_row_set_selected (ADW_COMBO_ROW (combo), CRM_SMTP_SECURITY_STARTTLS);
-  g_assert_cmpstr (g_settings_get_string (f->settings, "smtp-security"), ==, "starttls");
+  {
+    g_autofree char *security = g_settings_get_string (f->settings, "smtp-security");
+
+    g_assert_cmpstr (security, ==, "starttls");
+  }
   g_assert_cmpuint (g_settings_get_uint (f->settings, "smtp-port"), ==, 587);
   g_settings_set_string (f->settings, "smtp-user", "news");
   g_settings_set_string (f->settings, "smtp-from", "news@example.com");
@@ -209,6 +214,32 @@ test_send_test_message (Fixture       *f,
   g_settings_set_uint (f->settings, "smtp-port", 1);
   group_action (f, "smtp.send-test", NULL);
   g_assert_nonnull (strstr (crm_smtp_group_get_status (f->group), "smtp://127.0.0.1:1"));
+}
+
+/* The preferences window shows the group bound to its settings. */
+static void
+test_in_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  GtkWindow *window;
+  GtkWidget *group, *host;
+
+  g_settings_set_string (settings, "smtp-host", "relay.example.com");
+  window = GTK_WINDOW (crm_preferences_window_new (settings));
+  gtk_window_present (window);
+  crm_test_ui_iterate ();
+  group = crm_test_ui_find_descendant (GTK_WIDGET (window), CRM_TYPE_SMTP_GROUP);
+  g_assert_nonnull (group);
+  host = crm_test_ui_find_descendant (group, ADW_TYPE_ENTRY_ROW);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (host)), ==, "relay.example.com");
+  gtk_editable_set_text (GTK_EDITABLE (host), "smtp.example.org");
+  {
+    g_autofree char *host_name = g_settings_get_string (settings, "smtp-host");
+
+    g_assert_cmpstr (host_name, ==, "smtp.example.org");
+  }
+  crm_test_ui_destroy_window (window);
+  crm_test_ui_iterate ();
 }
 
 /* --- the greetings scheduler ----------------------------------------------- */
@@ -312,6 +343,7 @@ main (int    argc,
     {
       g_test_add ("/smtp-group/settings-round-trip", Fixture, NULL, fixture_set_up, test_settings_round_trip, fixture_tear_down);
       g_test_add ("/smtp-group/send-test-message", Fixture, NULL, fixture_set_up, test_send_test_message, fixture_tear_down);
+      g_test_add_func ("/smtp-group/in-preferences", test_in_preferences);
       g_test_add ("/smtp-group/greetings-scheduler", Fixture, NULL, fixture_set_up, test_greetings_scheduler, fixture_tear_down);
     }
   else
