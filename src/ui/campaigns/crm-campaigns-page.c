@@ -285,7 +285,8 @@ start_count (gpointer user_data)
   task = g_task_new (self, self->count_cancellable, count_done, NULL);
   g_task_set_source_tag (task, start_count);
   g_task_set_task_data (task, request, (GDestroyNotify) count_request_free);
-  g_task_set_return_on_cancel (task, TRUE);
+  /* Not returned on cancel: the thread's reference to the task (and so to
+   * this page) must not be the last, or the page would be finalized there. */
   g_task_run_in_thread (task, count_thread);
   return G_SOURCE_REMOVE;
 }
