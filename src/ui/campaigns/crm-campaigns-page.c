@@ -478,6 +478,14 @@ add_stat_cell (CrmCampaignsPage *self,
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0 : 1);
+  if (heading && row == 0)
+    {
+      /* Column titles wrap ("Conversion / rate") so the table fits beside the list. */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 10);
+      gtk_label_set_justify (GTK_LABEL (label), column == 0 ? GTK_JUSTIFY_LEFT : GTK_JUSTIFY_RIGHT);
+      gtk_widget_set_valign (label, GTK_ALIGN_END);
+    }
   if (heading)
     gtk_widget_add_css_class (label, "heading");
   else if (column > 0)
