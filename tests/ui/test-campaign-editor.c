@@ -85,6 +85,18 @@ fixture_set_up (Fixture       *f,
   crm_test_ui_iterate ();
 }
 
+static gboolean
+editor_gone (gpointer data)
+{
+  return ((Fixture *) data)->editor == NULL;
+}
+
+static gboolean
+page_gone (gpointer data)
+{
+  return ((Fixture *) data)->page == NULL;
+}
+
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
@@ -92,14 +104,13 @@ fixture_tear_down (Fixture       *f,
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
+  /* A check or count still running holds its widget until its callback ran. */
   if (f->editor != NULL)
     crm_test_ui_destroy_window (GTK_WINDOW (f->editor));
-  crm_test_ui_iterate ();
-  g_assert_null (f->editor);
+  crm_test_ui_wait_until (editor_gone, f);
   g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
   crm_test_ui_destroy_window (f->window);
-  crm_test_ui_iterate ();
-  g_assert_null (f->page);
+  crm_test_ui_wait_until (page_gone, f);
   g_clear_object (&f->context);
   g_clear_object (&f->settings);
   g_assert_finalize_object (f->store);
