@@ -347,6 +347,17 @@ test_letters_pdf (Fixture       *f,
   crm_test_ui_wait_until (send_finished, f);
   g_assert_cmpstr (crm_campaigns_page_get_last_message (f->page), ==, "1 letter saved in letters.pdf");
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (query_int (f->store, "SELECT count (*) FROM campaign_members WHERE status = 'pending'"), ==, 1);
+
+  /* Once posted, the toast's Mark as Sent moves the numbers. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "campaigns.mark-sent", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpint (query_int (f->store, "SELECT count (*) FROM campaign_members WHERE status = 'sent'"), ==, 1);
+  {
+    g_autofree char *stats = crm_campaigns_page_dup_stats_text (f->page);
+
+    g_assert_nonnull (strstr (stats, "Total | 1 | 1 | 0"));
+  }
 }
 
 int

@@ -943,7 +943,41 @@ print_done (GObject      *source,
   else
     message = g_strdup_printf (g_dngettext (NULL, "%u letter saved in %s", "%u letters saved in %s", job->n_pieces),
                                job->n_pieces, base);
-  toast (self, message);
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  {
+    AdwToast *t = adw_toast_new (message);
+
+    /* Posting them is up to the user; once they are, the numbers should say so. */
+    if (!job->labels)
+      {
+        adw_toast_set_button_label (t, _("_Mark as Sent"));
+        adw_toast_set_action_name (t, "campaigns.mark-sent");
+        adw_toast_set_timeout (t, 0);
+      }
+    adw_toast_overlay_add_toast (self->toast_overlay, t);
+  }
+}
+
+static void
+mark_sent_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+  g_autoptr(GString) ignored = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 rows = 0;
+
+  if (get_store (self) == NULL || self->campaign_id == NULL)
+    return;
+  /* The list export marks the pending members of a letter campaign sent. */
+  if (!crm_campaign_export_list (get_store (self), self->campaign_id, TRUE, ignored, &rows, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  show_campaign (self, self->campaign_id);
 }
 
 static void
@@ -1167,6 +1201,7 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "campaigns.cancel-send", NULL, cancel_send_action);
   gtk_widget_class_install_action (widget_class, "campaigns.export-pdf", "s", export_pdf_action);
   gtk_widget_class_install_action (widget_class, "campaigns.export-pdf-to", "(ss)", export_pdf_to_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.mark-sent", NULL, mark_sent_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "campaigns.save-segment", NULL);
 }
 
