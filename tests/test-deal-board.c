@@ -515,6 +515,66 @@ test_currencies (StoreFixture  *f,
   g_assert_cmpint (forecast->months[0].open_amount, ==, 5100000);
 }
 
+static void
+assert_same_totals (CrmDealBoard *board,
+                    CrmDealBoard *fresh)
+{
+  g_assert_cmpstr (crm_deal_board_get_currency (board), ==, crm_deal_board_get_currency (fresh));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board), ==, crm_deal_board_get_n_deals (fresh));
+  g_assert_cmpuint (crm_deal_board_get_n_open (board), ==, crm_deal_board_get_n_open (fresh));
+  g_assert_cmpuint (crm_deal_board_get_n_other_currency (board), ==, crm_deal_board_get_n_other_currency (fresh));
+  g_assert_cmpint (crm_deal_board_get_open_amount (board), ==, crm_deal_board_get_open_amount (fresh));
+  g_assert_cmpint (crm_deal_board_get_weighted_amount (board), ==, crm_deal_board_get_weighted_amount (fresh));
+  g_assert_cmpuint (crm_deal_board_get_n_stages (board), ==, crm_deal_board_get_n_stages (fresh));
+  for (guint s = 0; s < crm_deal_board_get_n_stages (board); s++)
+    {
+      g_assert_cmpint (crm_deal_board_get_stage_amount (board, s), ==, crm_deal_board_get_stage_amount (fresh, s));
+      g_assert_cmpint (crm_deal_board_get_stage_weighted (board, s), ==, crm_deal_board_get_stage_weighted (fresh, s));
+    }
+}
+
+/* A move recounts only the two columns it touches: after each of a run
+ * of moves (into won and lost too, deals in two currencies) every total
+ * matches a board loaded from scratch. */
+static void
+test_totals_after_moves (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_auto(Pipe) p = { 0 };
+  g_autoptr(CrmDealBoard) board = crm_deal_board_new (f->store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  add_pipe (f->store, &p, 0);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("D%u", i);
+
+      g_ptr_array_add (ids, add_deal (f->store, &p, i % 6, title, 10000 * (i + 1), "2031-05-10", NULL));
+    }
+  g_assert_true (crm_store_exec (f->store, "UPDATE deals SET currency = 'USD' WHERE title IN ('D1', 'D4', 'D7')", &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_deal_board_reload (board, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_deal_board_get_n_other_currency (board), ==, 3);
+
+  for (guint step = 0; step < 24; step++)
+    {
+      g_autoptr(CrmDealBoard) fresh = crm_deal_board_new (f->store);
+      g_autoptr(CrmChangeSet) undo = crm_change_set_new (f->store);
+      const char *id = g_ptr_array_index (ids, (step * 5) % ids->len);
+      guint stage = (step * 7 + 1) % crm_deal_board_get_n_stages (board);
+
+      g_assert_true (crm_deal_board_move (board, id, stage, step % 2 == 0 ? 0 : G_MAXUINT,
+                                          stage == (guint) crm_deal_board_find_stage (board, p.stages[4]) ? "Price" : NULL,
+                                          undo, &error));
+      g_assert_no_error (error);
+      g_assert_true (crm_deal_board_reload (fresh, &error));
+      g_assert_no_error (error);
+      assert_same_totals (board, fresh);
+    }
+}
+
 /* The lost reasons of a database: set, trimmed and de-duplicated, checked
  * with the line that is wrong, and back to the defaults when emptied. */
 static void
@@ -575,6 +635,7 @@ main (int    argc,
   STORE_TEST ("/deal-board/forecast", test_forecast);
   STORE_TEST ("/deal-board/lost-reasons", test_lost_reasons);
   STORE_TEST ("/deal-board/currencies", test_currencies);
+  STORE_TEST ("/deal-board/totals-after-moves", test_totals_after_moves);
 
   return g_test_run ();
 }

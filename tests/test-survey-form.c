@@ -16,26 +16,16 @@
 #include "crm-survey-invitation.h"
 #include "crm-surveys.h"
 #include "crm-sync-engine.h"
-#include "pg-cluster.h"
-#include "store-fixture.h"
+#include "server-fixture.h"
 
 #define PASSWORD "correct horse battery"
 
 /* NULL: the server stores in SQLite. */
 static PgCluster *pg_cluster;
 
-/* As in test-sync: the server has its own thread and main context. */
 typedef struct
 {
-  char *dir;
-  char *url;
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
-  GMutex mutex;
-  GCond cond;
-  gboolean ready;
-  char *pg_url;
+  ServerFixture server;
   CrmStore *a;
   CrmStore *b;
   SoupSession *session;
@@ -49,46 +39,41 @@ typedef struct
   char *link;
 } Fixture;
 
-static gpointer
-server_thread (gpointer data)
+/* The user id of bob, who follows up detractors in one test. */
+static char *bob_id;
+
+/* @data: the server's --survey-follow-up, or NULL for the default. */
+static void
+add_users (CrmServer *server,
+           gpointer   data)
 {
-  Fixture *f = data;
+  CrmServerBackend *backend = crm_server_get_backend (server);
+  g_autoptr(CrmServerUser) bob = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (f->dir, "server.db", NULL);
-  g_autoptr(CrmServer) server = NULL;
 
-  g_main_context_push_thread_default (f->context);
-  if (f->pg_url != NULL)
-    {
-      CrmServerBackend *backend = crm_server_pg_open (f->pg_url, &error);
-
-      g_assert_no_error (error);
-      server = crm_server_new_for_backend (backend, &error);
-    }
-  else
-    server = crm_server_new (path, &error);
-  g_assert_no_error (error);
   g_assert_true (crm_server_add_user (server, "alice", PASSWORD, "admin", NULL, &error));
-  g_assert_true (crm_server_listen (server, "127.0.0.1", 0, &error));
+  g_assert_true (crm_server_add_user (server, "bob", PASSWORD, "service", NULL, &error));
+  bob = backend->vtable->find_user (backend, "bob", &error);
+  g_assert_no_error (error);
+  g_free (bob_id);
+  bob_id = g_strdup (bob->id);
 
-  g_mutex_lock (&f->mutex);
-  f->url = g_strdup_printf ("http://127.0.0.1:%u", crm_server_get_port (server));
-  f->ready = TRUE;
-  g_cond_signal (&f->cond);
-  g_mutex_unlock (&f->mutex);
-
-  g_main_loop_run (f->loop);
-  crm_server_disconnect (server);
-  g_clear_object (&server);
-  g_main_context_pop_thread_default (f->context);
-  return NULL;
+  /* Nobody by that name: refused, and the default stays. */
+  g_assert_false (crm_server_set_survey_follow_up (server, "nobody", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  if (data != NULL)
+    {
+      g_assert_true (crm_server_set_survey_follow_up (server, data, &error));
+      g_assert_no_error (error);
+    }
 }
 
 static void
 sync_store (Fixture  *f,
             CrmStore *store)
 {
-  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (store, f->url);
+  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (store, f->server.url);
   g_autoptr(GError) error = NULL;
   CrmSyncStats stats = { 0 };
 
@@ -124,23 +109,11 @@ fixture_setup (Fixture       *f,
   g_autoptr(CrmSurvey) survey = crm_survey_new ();
   g_autoptr(CrmContact) contact = crm_contact_new ();
 
-  f->dir = g_dir_make_tmp ("crm-form-XXXXXX", &error);
-  if (pg_cluster != NULL)
-    f->pg_url = pg_cluster_create_database (pg_cluster);
-  g_assert_no_error (error);
-  g_mutex_init (&f->mutex);
-  g_cond_init (&f->cond);
-  f->context = g_main_context_new ();
-  f->loop = g_main_loop_new (f->context, FALSE);
-  f->thread = g_thread_new ("crm-server", server_thread, f);
-  g_mutex_lock (&f->mutex);
-  while (!f->ready)
-    g_cond_wait (&f->cond, &f->mutex);
-  g_mutex_unlock (&f->mutex);
+  server_fixture_start (&f->server, pg_cluster, add_users, (gpointer) data);
   f->session = soup_session_new ();
 
-  a = g_build_filename (f->dir, "a.db", NULL);
-  b = g_build_filename (f->dir, "b.db", NULL);
+  a = g_build_filename (f->server.dir, "a.db", NULL);
+  b = g_build_filename (f->server.dir, "b.db", NULL);
   f->a = crm_store_open (a, &error);
   g_assert_no_error (error);
   f->b = crm_store_open (b, &error);
@@ -161,15 +134,8 @@ fixture_setup (Fixture       *f,
   f->text_name = add_question (f->a, f->survey_id, CRM_SURVEY_QUESTION_TEXT, "Anything else?", NULL, FALSE);
   f->token = crm_surveys_invite (f->a, f->survey_id, f->contact_id, "email", &error);
   g_assert_no_error (error);
-  f->link = g_strdup_printf ("%s/s/%s", f->url, f->token);
+  f->link = g_strdup_printf ("%s/s/%s", f->server.url, f->token);
   sync_store (f, f->a);
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -179,16 +145,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->session);
   g_clear_object (&f->a);
   g_clear_object (&f->b);
-  g_main_context_invoke (f->context, quit_loop, f->loop);
-  g_thread_join (f->thread);
-  g_main_loop_unref (f->loop);
-  g_main_context_unref (f->context);
-  g_mutex_clear (&f->mutex);
-  g_cond_clear (&f->cond);
-  remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->url);
-  g_free (f->pg_url);
+  server_fixture_stop (&f->server);
   g_free (f->contact_id);
   g_free (f->survey_id);
   g_free (f->nps_name);
@@ -355,17 +312,42 @@ test_valid_submission_syncs (Fixture       *f,
                                 " ON c.survey_response_id = r.id WHERE r.channel = 'web'"), ==, 1);
 }
 
+/* The server decides who follows up a web answer: nobody ("off"), or
+ * a named user instead of the customer's owner. */
+static void
+test_follow_up_setting (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *body = encode_form (f->nps_name, "2", NULL);
+  g_autoptr(GPtrArray) complaints = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (request (f, f->link, body, -1, NULL, "en", NULL), ==, SOUP_STATUS_OK);
+  sync_store (f, f->b);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM survey_answers WHERE value_number = 2"), ==, 1);
+  complaints = crm_complaints_list (f->b, NULL, &error);
+  g_assert_no_error (error);
+  if (g_str_equal (data, "off"))
+    {
+      g_assert_cmpuint (complaints->len, ==, 0);
+      return;
+    }
+  g_assert_cmpuint (complaints->len, ==, 1);
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (complaints, 0), "assignee_id"), ==, bob_id);
+  g_assert_cmpstr (crm_record_get_string (g_ptr_array_index (complaints, 0), "priority"), ==, "high");
+}
+
 static void
 test_unknown_token (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autofree char *unknown = g_strdup_printf ("%s/s/%s", f->url,
+  g_autofree char *unknown = g_strdup_printf ("%s/s/%s", f->server.url,
                                               "0000000000000000000000000000000000000000000000000000000000000000");
-  g_autofree char *short_token = g_strdup_printf ("%s/s/abc", f->url);
-  g_autofree char *upper = g_strdup_printf ("%s/s/%s", f->url, f->token);
+  g_autofree char *short_token = g_strdup_printf ("%s/s/abc", f->server.url);
+  g_autofree char *upper = g_strdup_printf ("%s/s/%s", f->server.url, f->token);
   g_autofree char *page = NULL;
   g_autofree char *other = NULL;
-  g_autofree char *empty = g_strdup_printf ("%s/s/", f->url);
+  g_autofree char *empty = g_strdup_printf ("%s/s/", f->server.url);
 
   g_assert_cmpuint (request (f, unknown, NULL, 0, NULL, NULL, &page), ==, SOUP_STATUS_NOT_FOUND);
   g_assert_nonnull (strstr (page, "This link is not valid"));
@@ -373,7 +355,7 @@ test_unknown_token (Fixture       *f,
   g_assert_cmpuint (request (f, empty, NULL, 0, NULL, NULL, NULL), ==, SOUP_STATUS_NOT_FOUND);
   g_assert_cmpuint (request (f, unknown, "a=b", -1, NULL, NULL, NULL), ==, SOUP_STATUS_NOT_FOUND);
   /* Tokens are lowercase hex; another spelling is another token. */
-  for (char *p = upper + strlen (f->url) + 3; *p; p++)
+  for (char *p = upper + strlen (f->server.url) + 3; *p; p++)
     *p = g_ascii_toupper (*p);
   g_assert_cmpuint (request (f, upper, NULL, 0, NULL, NULL, NULL), ==, SOUP_STATUS_NOT_FOUND);
 }
@@ -478,10 +460,15 @@ main (int   argc,
   g_test_add ("/survey-form/valid-submission-syncs", Fixture, NULL, fixture_setup, test_valid_submission_syncs,
               fixture_teardown);
   g_test_add ("/survey-form/unknown-token", Fixture, NULL, fixture_setup, test_unknown_token, fixture_teardown);
+  g_test_add ("/survey-form/follow-up-off", Fixture, "off", fixture_setup, test_follow_up_setting,
+              fixture_teardown);
+  g_test_add ("/survey-form/follow-up-by-user", Fixture, "bob", fixture_setup, test_follow_up_setting,
+              fixture_teardown);
   g_test_add ("/survey-form/bad-input", Fixture, NULL, fixture_setup, test_bad_input, fixture_teardown);
   g_test_add ("/survey-form/closed-survey", Fixture, NULL, fixture_setup, test_closed_survey, fixture_teardown);
 
   status = g_test_run ();
   g_clear_pointer (&pg_cluster, pg_cluster_free);
+  g_clear_pointer (&bob_id, g_free);
   return status;
 }

@@ -60,7 +60,8 @@ crm_cli_export (CrmCli  *cli,
   if (output != NULL && !g_str_equal (output, "-"))
     {
       file = g_file_new_for_commandline_arg (output);
-      out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error));
+      /* Customer data: readable by this user only. */
+      out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error));
       if (out == NULL)
         return crm_cli_fail (g_steal_pointer (&error));
     }

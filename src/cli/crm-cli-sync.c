@@ -26,6 +26,68 @@ read_password_stdin (void)
   return g_strdup (line);
 }
 
+/* sync signout [--wipe [--force]]: forgets the stored sign-in; --wipe
+ * removes this account's data from the database too, refusing while
+ * changes are unsent unless --force says to lose them. */
+static int
+sync_signout (CrmCli  *cli,
+              int      argc,
+              char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  gboolean wipe = FALSE, force = FALSE;
+  GError *error = NULL;
+  guint unsent;
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--wipe"))
+        wipe = TRUE;
+      else if (g_str_equal (argv[i], "--force"))
+        force = TRUE;
+      else
+        return crm_cli_usage_error (_("sync signout: unknown argument “%s”"), argv[i]);
+    }
+
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL)
+    return crm_cli_fail (error);
+  if (!crm_sync_account_get (store, &server, &user))
+    {
+      if (!wipe)
+        {
+          printf ("%s\n", _("Not signed in."));
+          return CRM_CLI_EXIT_OK;
+        }
+    }
+  unsent = crm_sync_account_count_unsent (store);
+  if (wipe && unsent > 0 && !force)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   ngettext ("%u change was not sent to the server yet and would be lost. "
+                             "Sync first, or add --force to remove it anyway.",
+                             "%u changes were not sent to the server yet and would be lost. "
+                             "Sync first, or add --force to remove them anyway.", unsent),
+                   unsent);
+      return crm_cli_fail (error);
+    }
+  if (server != NULL && user != NULL &&
+      !crm_sync_credentials_clear (server, user, crm_store_get_client_id (store), &error))
+    return crm_cli_fail (error);
+  if (wipe ? !crm_sync_account_wipe (store, &error)
+           : (server != NULL && !crm_sync_account_set_signed_out (store, TRUE, &error)))
+    return crm_cli_fail (error);
+  if (wipe)
+    printf (ngettext ("Signed out; the synced data and %u unsent change were removed from this database.\n",
+                      "Signed out; the synced data and %u unsent changes were removed from this database.\n",
+                      unsent), unsent);
+  else
+    printf ("%s\n", _("Signed out; the data stays in this database."));
+  return CRM_CLI_EXIT_OK;
+}
+
 int
 crm_cli_sync (CrmCli  *cli,
               int      argc,
@@ -39,6 +101,9 @@ crm_cli_sync (CrmCli  *cli,
   CrmSyncStats stats = { 0 };
   GError *error = NULL;
   gboolean ok;
+
+  if (argc >= 2 && g_str_equal (argv[1], "signout"))
+    return sync_signout (cli, argc - 1, argv + 1);
 
   for (int i = 1; i < argc; i++)
     {
@@ -105,6 +170,8 @@ crm_cli_sync (CrmCli  *cli,
     crm_sync_engine_set_page_size (engine, (guint) g_ascii_strtoull (page, NULL, 10));
 
   ok = crm_sync_engine_run (engine, NULL, &stats, &error);
+  if (crm_sync_engine_get_role (engine) != NULL)
+    crm_sync_account_set_role (store, crm_sync_engine_get_role (engine), NULL);
   rejections = crm_sync_engine_get_rejections (engine);
   for (guint i = 0; rejections[i] != NULL; i++)
     /* Translators: %s says which record and why the server refused the change. */

@@ -24,7 +24,8 @@ static const CrmCliCommand commands[] = {
   { "check", N_("check                      integrity and foreign keys"), crm_cli_check },
   { "recompute", N_("recompute [--date DATE]    lifecycle, RFM and the search index"), crm_cli_recompute },
   { "report", N_("report NAME [--from DATE] [--to DATE] [--format pdf|svg|png|csv|json] [-o FILE]   NAME: kpis, sales-trend, cohort-retention, churn, rfm, funnel, nps, service, monthly, retention, sales-by-owner, sales-by-region, sales-by-product, campaigns, forecast"), crm_cli_report },
-  { "sync", N_("sync --server URL --user NAME [--password-file FILE]   push local changes, pull the others'"), crm_cli_sync },
+  { "sync", N_("sync --server URL --user NAME [--password-file FILE]   push local changes, pull the others'; "
+               "sync signout [--wipe [--force]]   forget the sign-in (and remove the data)"), crm_cli_sync },
   { "conflicts", N_("conflicts list             edits that lost a merge, with both values"), crm_cli_conflicts },
   { "conflicts", N_("conflicts resolve ID --keep mine|theirs"), crm_cli_conflicts },
   { "import", N_("import contacts FILE [--encoding E] [--mapping FILE] [--dry-run] [--update-by email|phone|external_id] [--duplicates merge|skip|create] [--date-order dmy|mdy] [--errors FILE]"), crm_cli_import },

@@ -22,8 +22,14 @@ typedef struct
   gboolean    is_won;
   gboolean    is_lost;
   GListStore *deals;       /* CrmDealCard */
+  /* Totals of this column, kept so a move recounts only its two columns. */
+  GHashTable *currencies;  /* currency → number of cards; NULL: not counted yet */
   gint64      amount;
   gint64      weighted;
+  guint       n_open;
+  guint       n_other_currency;
+  gint64      open_amount;
+  gint64      open_weighted;
 } Stage;
 
 typedef struct
@@ -72,6 +78,7 @@ stage_free (Stage *stage)
   g_free (stage->id);
   g_free (stage->name);
   g_clear_object (&stage->deals);
+  g_clear_pointer (&stage->currencies, g_hash_table_unref);
   g_free (stage);
 }
 
@@ -351,6 +358,30 @@ read_card (sqlite3_stmt *stmt,
   return crm_deal_card_new (&fields);
 }
 
+static void
+count_currencies (Stage *stage)
+{
+  GListModel *deals = G_LIST_MODEL (stage->deals);
+  guint n = g_list_model_get_n_items (deals);
+
+  if (stage->currencies == NULL)
+    stage->currencies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_remove_all (stage->currencies);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CrmDealCard) card = g_list_model_get_item (deals, i);
+      const char *currency = crm_deal_card_get_currency (card);
+      gpointer key, value;
+
+      if (currency == NULL)
+        continue;
+      if (g_hash_table_lookup_extended (stage->currencies, currency, &key, &value))
+        g_hash_table_insert (stage->currencies, g_strdup (currency), GUINT_TO_POINTER (GPOINTER_TO_UINT (value) + 1));
+      else
+        g_hash_table_insert (stage->currencies, g_strdup (currency), GUINT_TO_POINTER (1));
+    }
+}
+
 /* The currency most shown deals are in (CNY on a tie): amounts in others
  * cannot be added to it without a rate, so totals leave them out. */
 static char *
@@ -364,19 +395,12 @@ main_currency (CrmDealBoard *self)
 
   for (guint s = 0; s < self->stages->len; s++)
     {
-      GListModel *deals = G_LIST_MODEL (((Stage *) g_ptr_array_index (self->stages, s))->deals);
+      Stage *stage = g_ptr_array_index (self->stages, s);
 
-      for (guint i = 0; i < g_list_model_get_n_items (deals); i++)
-        {
-          g_autoptr(CrmDealCard) card = g_list_model_get_item (deals, i);
-          const char *currency = crm_deal_card_get_currency (card);
-
-          if (currency == NULL)
-            continue;
-          /* The cards hold their strings for as long as the board does. */
-          g_hash_table_insert (counts, (gpointer) currency,
-                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, currency)) + 1));
-        }
+      g_hash_table_iter_init (&iter, stage->currencies);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) +
+                                                            GPOINTER_TO_UINT (value)));
     }
   g_hash_table_iter_init (&iter, counts);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -393,12 +417,69 @@ main_currency (CrmDealBoard *self)
   return g_strdup (best);
 }
 
-/* Column and board totals from the cards the columns hold. */
+/* A column's totals in @currency. */
 static void
-compute_totals (CrmDealBoard *self)
+sum_stage (Stage      *stage,
+           const char *currency)
 {
+  GListModel *deals = G_LIST_MODEL (stage->deals);
+  guint n = g_list_model_get_n_items (deals);
+
+  stage->amount = 0;
+  stage->weighted = 0;
+  stage->n_open = 0;
+  stage->n_other_currency = 0;
+  stage->open_amount = 0;
+  stage->open_weighted = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CrmDealCard) card = g_list_model_get_item (deals, i);
+      gint64 amount = crm_deal_card_get_amount (card);
+
+      if (g_strcmp0 (crm_deal_card_get_currency (card), currency) != 0)
+        {
+          stage->n_other_currency++;
+          if (!stage->is_won && !stage->is_lost)
+            stage->n_open++;
+          continue;
+        }
+      stage->amount += amount;
+      if (stage->is_won)
+        stage->weighted += amount;
+      else if (!stage->is_lost)
+        {
+          gint64 weighted = amount * stage->probability / 100;
+
+          stage->weighted += weighted;
+          stage->n_open++;
+          stage->open_amount += amount;
+          stage->open_weighted += weighted;
+        }
+    }
+}
+
+/* Column and board totals from the cards the columns hold. Only the
+ * columns in @changed (all if NULL) are counted again, unless the main
+ * currency changes with them. */
+static void
+compute_totals (CrmDealBoard   *self,
+                const gboolean *changed)
+{
+  g_autofree char *currency = NULL;
+  gboolean new_currency;
+
+  for (guint s = 0; s < self->stages->len; s++)
+    {
+      Stage *stage = g_ptr_array_index (self->stages, s);
+
+      if (changed == NULL || changed[s] || stage->currencies == NULL)
+        count_currencies (stage);
+    }
+  currency = main_currency (self);
+  new_currency = g_strcmp0 (currency, self->currency) != 0;
   g_free (self->currency);
-  self->currency = main_currency (self);
+  self->currency = g_steal_pointer (&currency);
+
   self->n_other_currency = 0;
   self->n_deals = 0;
   self->n_open = 0;
@@ -407,39 +488,14 @@ compute_totals (CrmDealBoard *self)
   for (guint s = 0; s < self->stages->len; s++)
     {
       Stage *stage = g_ptr_array_index (self->stages, s);
-      GListModel *deals = G_LIST_MODEL (stage->deals);
-      guint n = g_list_model_get_n_items (deals);
 
-      stage->amount = 0;
-      stage->weighted = 0;
-      for (guint i = 0; i < n; i++)
-        {
-          CrmDealCard *card = g_list_model_get_item (deals, i);
-          gint64 amount = crm_deal_card_get_amount (card);
-
-          if (g_strcmp0 (crm_deal_card_get_currency (card), self->currency) != 0)
-            {
-              self->n_other_currency++;
-              if (!stage->is_won && !stage->is_lost)
-                self->n_open++;
-              g_object_unref (card);
-              continue;
-            }
-          stage->amount += amount;
-          if (stage->is_won)
-            stage->weighted += amount;
-          else if (!stage->is_lost)
-            {
-              gint64 weighted = amount * stage->probability / 100;
-
-              stage->weighted += weighted;
-              self->n_open++;
-              self->open_amount += amount;
-              self->weighted_amount += weighted;
-            }
-          g_object_unref (card);
-        }
-      self->n_deals += n;
+      if (changed == NULL || changed[s] || new_currency)
+        sum_stage (stage, self->currency);
+      self->n_other_currency += stage->n_other_currency;
+      self->n_deals += g_list_model_get_n_items (G_LIST_MODEL (stage->deals));
+      self->n_open += stage->n_open;
+      self->open_amount += stage->open_amount;
+      self->weighted_amount += stage->open_weighted;
     }
 }
 
@@ -475,6 +531,7 @@ refresh_deals (CrmDealBoard  *self,
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *json = NULL;
   g_autofree char *now = get_now (self);
+  g_autofree gboolean *changed = NULL;
   int rc;
 
   json_builder_begin_array (builder);
@@ -498,13 +555,17 @@ refresh_deals (CrmDealBoard  *self,
       return FALSE;
     }
 
+  changed = g_new0 (gboolean, self->stages->len);
   /* Out with the old cards (also of deals now filtered out)... */
   for (guint i = 0; i < ids->len; i++)
     {
       guint s, index;
 
       if (crm_deal_board_find_deal (self, g_ptr_array_index (ids, i), &s, &index) != NULL)
-        g_list_store_remove (get_stage (self, s)->deals, index);
+        {
+          g_list_store_remove (get_stage (self, s)->deals, index);
+          changed[s] = TRUE;
+        }
     }
   /* ...and in with the new, each at its place in the board order. */
   for (guint i = 0; i < fresh->len; i++)
@@ -529,9 +590,10 @@ refresh_deals (CrmDealBoard  *self,
             hi = mid;
         }
       g_list_store_insert (get_stage (self, s)->deals, lo, card);
+      changed[s] = TRUE;
     }
 
-  compute_totals (self);
+  compute_totals (self, changed);
   g_signal_emit (self, signals[RELOADED], 0);
   return TRUE;
 }
@@ -624,7 +686,7 @@ crm_deal_board_reload (CrmDealBoard  *self,
         }
     }
 
-  compute_totals (self);
+  compute_totals (self, NULL);
   g_signal_emit (self, signals[RELOADED], 0);
   return TRUE;
 }

@@ -135,7 +135,8 @@ crm_import_run_set_errors_path (CrmImportRun  *self,
 
   g_return_val_if_fail (CRM_IS_IMPORT_RUN (self), FALSE);
 
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+  /* The rows quoted here are customer data: this user's only. */
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error);
   if (out == NULL)
     return FALSE;
   self->errors_out = G_OUTPUT_STREAM (g_steal_pointer (&out));

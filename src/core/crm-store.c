@@ -588,6 +588,13 @@ crm_store_open_full (const char         *path,
   if (!crm_store_exec (self, "PRAGMA mmap_size = 268435456", error) ||
       !crm_store_exec (self, "PRAGMA cache_size = -32768", error))
     return NULL;
+  /* Each write inside a transaction keeps a statement journal of the
+   * pages it touches, and a contact's triggers (outbox, audit, search
+   * index, identities) touch some 40: past 64 KiB SQLite spills it to a
+   * file, so a bulk insert wrote 180 KiB per row to /var/tmp. In memory
+   * it is a copy. Temp tables (RFM stats) live in memory too. */
+  if (!crm_store_exec (self, "PRAGMA temp_store = MEMORY", error))
+    return NULL;
   if (!self->read_only &&
       (!crm_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
        !crm_store_exec (self, "PRAGMA synchronous = NORMAL", error)))

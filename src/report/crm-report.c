@@ -10,6 +10,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "crm-runtime.h"
 #include "crm-report-private.h"
 #include "crm-report.h"
 #include "crm-report-private.h"
@@ -783,7 +784,11 @@ crm_report_write (CrmReport        *report,
 
   if (format == CRM_REPORT_FORMAT_PDF)
     {
-      cairo_surface_t *surface = cairo_pdf_surface_create (path, report->page_width, report->page_height);
+      cairo_surface_t *surface;
+
+      if (!crm_runtime_reserve_private_file (path, error))
+        return FALSE;
+      surface = cairo_pdf_surface_create (path, report->page_width, report->page_height);
       cairo_t *cr = cairo_create (surface);
       gboolean ok;
 
@@ -810,6 +815,8 @@ crm_report_write (CrmReport        *report,
       cairo_t *cr;
       gboolean ok;
 
+      if (!crm_runtime_reserve_private_file (file, error))
+        return FALSE;
       if (format == CRM_REPORT_FORMAT_SVG)
         surface = cairo_svg_surface_create (file, report->page_width, report->page_height);
       else
@@ -1038,7 +1045,7 @@ crm_report_write_csv (CrmReport   *report,
   /* A BOM, so that spreadsheets open the Chinese text as UTF-8. */
   g_autofree char *with_bom = g_strconcat ("\xef\xbb\xbf", text, NULL);
 
-  if (!g_file_set_contents (path, with_bom, -1, &local_error))
+  if (!g_file_set_contents_full (path, with_bom, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
     {
       g_set_error (error, CRM_REPORT_ERROR, CRM_REPORT_ERROR_FAILED,
                    _("Could not write the report to “%s”: %s. Check that the folder exists and is writable."),

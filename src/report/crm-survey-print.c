@@ -7,6 +7,7 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 
+#include "crm-runtime.h"
 #include "crm-report-private.h"
 #include "crm-report.h"
 #include "crm-contact.h"
@@ -577,9 +578,14 @@ crm_survey_print_write_pdf (CrmSurveyPrint  *print,
                             GError         **error)
 {
   guint n = crm_survey_print_paginate (print);
-  cairo_surface_t *surface = cairo_pdf_surface_create (path, PAGE_WIDTH, PAGE_HEIGHT);
-  cairo_t *cr = cairo_create (surface);
+  cairo_surface_t *surface;
+  cairo_t *cr;
   cairo_status_t status;
+
+  if (!crm_runtime_reserve_private_file (path, error))
+    return FALSE;
+  surface = cairo_pdf_surface_create (path, PAGE_WIDTH, PAGE_HEIGHT);
+  cr = cairo_create (surface);
 
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, print->title);
   for (guint page = 0; page < n; page++)

@@ -37,6 +37,59 @@ typedef struct
   char *result;          /* the JSON result sent back, replayed on retry */
 } CrmServerMutationRecord;
 
+/* A key another system (a shop, an ERP) uses for the REST API. Only a hash
+ * of the key is stored, as for sign-in tokens. */
+typedef struct
+{
+  char *id;
+  char *name;
+  char *scopes;          /* comma-separated, e.g. "contacts:read,purchases:write" */
+  char *key_hash;
+  gint64 created_at;     /* Unix seconds */
+  gboolean revoked;
+} CrmServerApiKey;
+/* A device a user signed in from (a client id and its tokens). */
+typedef struct
+{
+  char *client_id;
+  char *user_id;
+  char *label;
+  gint64 last_seen;      /* Unix ms */
+  gboolean revoked;
+} CrmServerDevice;
+
+/* One applied change in the authoritative audit log: @changes is JSON,
+ * field -> [before, after]. @edit_hlc is the clock of the mutation (when
+ * the edit was made, maybe offline); @received_at when the server got it. */
+typedef struct
+{
+  gint64 id;
+  gint64 received_at;    /* Unix ms */
+  gint64 edit_at;        /* Unix ms, from @edit_hlc */
+  char *edit_hlc;
+  char *user_id;
+  char *user_name;
+  char *client_id;
+  char *table;
+  char *row_id;
+  char *op;
+  char *changes;
+} CrmServerAuditEntry;
+
+/* Filters of list_audit; NULL / 0 for none. Newest first, ids below
+ * @before_id. @team: only changes made by that team's members. */
+typedef struct
+{
+  const char *user_id;
+  const char *team;
+  const char *table;
+  const char *row_id;
+  gint64 since;          /* edit time, Unix ms, inclusive */
+  gint64 until;          /* edit time, Unix ms, exclusive */
+  gint64 before_id;
+  guint limit;
+} CrmServerAuditQuery;
+
 typedef struct _CrmServerBackend CrmServerBackend;
 
 /* Every operation runs inside begin/commit except the user and token
@@ -94,6 +147,45 @@ typedef struct
   /* Live rows of @table whose @field equals @value (a survey's questions). */
   GPtrArray    *(*rows_with_field) (CrmServerBackend *self, const char *table, const char *field,
                                     const char *value, GError **error);
+
+  /* API keys (REST API) */
+  gboolean      (*add_api_key)     (CrmServerBackend *self, const CrmServerApiKey *key, GError **error);
+  /* The key with this hash, revoked or not; NULL if there is none. */
+  CrmServerApiKey *(*find_api_key) (CrmServerBackend *self, const char *key_hash, GError **error);
+  /* Every key, oldest first. */
+  GPtrArray    *(*list_api_keys)   (CrmServerBackend *self, GError **error);
+  /* G_IO_ERROR_NOT_FOUND when there is no key @id. */
+  gboolean      (*revoke_api_key)  (CrmServerBackend *self, const char *id, GError **error);
+  /* Rows of @table (deleted ones too) with seq > @after in seq order, at
+   * most @limit: the API's pages. */
+  GPtrArray    *(*rows_of_table)   (CrmServerBackend *self, const char *table, gint64 after, guint limit,
+                                    GError **error);
+  /* Live rows of @table whose JSON array @field holds the string @value
+   * (a contact's emails or phones). */
+  GPtrArray    *(*rows_with_element) (CrmServerBackend *self, const char *table, const char *field,
+                                      const char *value, GError **error);
+  /* Live rows of @table whose @field equals @value, found by an index: for
+   * the keys the API matches records on, purchases.order_ref and
+   * contacts.external_id (G_IO_ERROR_NOT_SUPPORTED for others). */
+  GPtrArray    *(*rows_with_key)   (CrmServerBackend *self, const char *table, const char *field,
+                                    const char *value, GError **error);
+  /* Administration */
+  /* Every user, by name. */
+  GPtrArray    *(*list_users)      (CrmServerBackend *self, GError **error);
+  /* Sets role, team, disabled and password hash of the user @user->id. */
+  gboolean      (*update_user)     (CrmServerBackend *self, const CrmServerUser *user, GError **error);
+  /* Records that @client_id of @user_id was seen at @seen_at (Unix ms);
+   * @label (NULL: keep) names the device. */
+  gboolean      (*touch_device)    (CrmServerBackend *self, const char *client_id, const char *user_id,
+                                    const char *label, gint64 seen_at, GError **error);
+  GPtrArray    *(*user_devices)    (CrmServerBackend *self, const char *user_id, GError **error);
+  /* Revokes every token of @client_id; FALSE with G_IO_ERROR_NOT_FOUND
+   * when no such device signed in. */
+  gboolean      (*revoke_device)   (CrmServerBackend *self, const char *client_id, GError **error);
+  /* Ids of the live contacts owned by @owner_id. */
+  GPtrArray    *(*owned_contacts)  (CrmServerBackend *self, const char *owner_id, GError **error);
+  gboolean      (*add_audit_entry) (CrmServerBackend *self, const CrmServerAuditEntry *entry, GError **error);
+  GPtrArray    *(*list_audit)      (CrmServerBackend *self, const CrmServerAuditQuery *query, GError **error);
 } CrmServerBackendVTable;
 
 struct _CrmServerBackend
@@ -119,10 +211,16 @@ void crm_server_row_stamp_seq (CrmServerRow *row,
 /* The contact a row hangs under (NULL for a contact or none). */
 const char *crm_server_row_contact_id (CrmServerRow *row);
 void crm_server_mutation_record_free (CrmServerMutationRecord *record);
+void crm_server_api_key_free  (CrmServerApiKey *key);
+void crm_server_device_free   (CrmServerDevice *device);
+void crm_server_audit_entry_free (CrmServerAuditEntry *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerBackend, crm_server_backend_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerUser, crm_server_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerRow, crm_server_row_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerMutationRecord, crm_server_mutation_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerApiKey, crm_server_api_key_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerDevice, crm_server_device_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmServerAuditEntry, crm_server_audit_entry_free)
 
 G_END_DECLS

@@ -39,6 +39,18 @@ static const struct
   { "audit",
     "SELECT seq, at, user_id, client_id, mutation_id, table_name, row_id, op, status FROM audit ORDER BY seq",
     "seq, at, user_id, client_id, mutation_id, table_name, row_id, op, status" },
+  { "api_keys",
+    "SELECT id, name, scopes, key_hash, created_at, CASE WHEN revoked THEN 't' ELSE 'f' END FROM api_keys",
+    "id, name, scopes, key_hash, created_at, revoked" },
+  /* The administration tables: absent from a database no crm-server with
+   * them has opened yet, then skipped. */
+  { "devices",
+    "SELECT client_id, user_id, label, last_seen, CASE WHEN revoked THEN 't' ELSE 'f' END FROM devices",
+    "client_id, user_id, label, last_seen, revoked" },
+  { "audit_log",
+    "SELECT id, received_at, edit_at, edit_hlc, user_id, user_name, client_id, table_name, row_id, op, changes"
+    " FROM audit_log ORDER BY id",
+    "id, received_at, edit_at, edit_hlc, user_id, user_name, client_id, table_name, row_id, op, changes" },
 };
 
 static gboolean
@@ -204,6 +216,13 @@ copy_all (sqlite3     *db,
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       gint64 n = 0;
+      g_autofree char *exists = g_strdup_printf ("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
+                                                 tables[i].table);
+
+      /* Names from the list above, not from outside. */
+      if (sqlite_value (db, exists) == 0 &&
+          (g_str_equal (tables[i].table, "devices") || g_str_equal (tables[i].table, "audit_log")))
+        continue;
 
       if (!copy_table (db, conn, i, &n, error))
         return FALSE;
@@ -217,7 +236,9 @@ copy_all (sqlite3     *db,
          pg_exec (conn, "SELECT setval (pg_get_serial_sequence ('client_conflicts', 'id'),"
                         " GREATEST ((SELECT max (id) FROM client_conflicts), 1))", error) &&
          pg_exec (conn, "SELECT setval (pg_get_serial_sequence ('audit', 'seq'),"
-                        " GREATEST ((SELECT max (seq) FROM audit), 1))", error);
+                        " GREATEST ((SELECT max (seq) FROM audit), 1))", error) &&
+         pg_exec (conn, "SELECT setval (pg_get_serial_sequence ('audit_log', 'id'),"
+                        " GREATEST ((SELECT max (id) FROM audit_log), 1))", error);
 }
 
 gboolean
@@ -237,6 +258,14 @@ crm_server_migrate_sqlite_to_pg (const char  *sqlite_path,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no server database %s."), sqlite_path);
       return FALSE;
     }
+  /* A file from an older crm-server gains the tables it lacks (api_keys),
+   * so every table below can be read. */
+  {
+    g_autoptr(CrmServerBackend) upgraded = crm_server_sqlite_open (sqlite_path, error);
+
+    if (upgraded == NULL)
+      return FALSE;
+  }
   if (sqlite3_open_v2 (sqlite_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot open the server database %s: %s"),

@@ -45,6 +45,15 @@ typedef enum
   STMT_CONFLICTS,
   STMT_AUDIT,
   STMT_PING,
+  /* API keys (REST API) */
+  STMT_ADD_API_KEY,
+  STMT_FIND_API_KEY,
+  STMT_LIST_API_KEYS,
+  STMT_REVOKE_API_KEY,
+  STMT_ROWS_OF_TABLE,
+  STMT_ROWS_WITH_ELEMENT,
+  STMT_PURCHASES_BY_ORDER_REF,
+  STMT_CONTACTS_BY_EXTERNAL_ID,
   N_STMTS
 } Stmt;
 
@@ -101,6 +110,27 @@ static const char * const statements[N_STMTS] = {
     "INSERT INTO audit (user_id, client_id, mutation_id, table_name, row_id, op, status)\n"
     "VALUES ($1, $2, $3, $4, $5, $6, $7)",
   [STMT_PING] = "SELECT 1",
+  /* API keys (REST API) */
+  [STMT_ADD_API_KEY] =
+    "INSERT INTO api_keys (id, name, scopes, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+  [STMT_FIND_API_KEY] =
+    "SELECT id, name, scopes, key_hash, created_at, revoked FROM api_keys WHERE key_hash = $1",
+  [STMT_LIST_API_KEYS] =
+    "SELECT id, name, scopes, key_hash, created_at, revoked FROM api_keys ORDER BY created_at, id",
+  [STMT_REVOKE_API_KEY] = "UPDATE api_keys SET revoked = true WHERE id = $1",
+  [STMT_ROWS_OF_TABLE] =
+    "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+  /* jsonb's ? finds a string among an array's elements. */
+  [STMT_ROWS_WITH_ELEMENT] =
+    "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = $1 AND NOT deleted\n"
+    "  AND json_typeof (data -> $2) = 'array' AND (data -> $2)::jsonb ? $3",
+  /* Literal table and field, as in the indexes of migration 2. */
+  [STMT_PURCHASES_BY_ORDER_REF] =
+    "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'purchases' AND NOT deleted\n"
+    "  AND data ->> 'order_ref' = $1",
+  [STMT_CONTACTS_BY_EXTERNAL_ID] =
+    "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'contacts' AND NOT deleted\n"
+    "  AND data ->> 'external_id' = $1",
 };
 
 /* Schema migrations, each run once in order; schema_version holds how many
@@ -169,6 +199,45 @@ static const char * const migrations[] = {
   "  op text,\n"
   "  status text\n"
   ");\n",
+  /* 2: the REST API's keys, and the index its per-table pages read */
+  "CREATE TABLE api_keys (\n"
+  "  id text PRIMARY KEY,\n"
+  "  name text NOT NULL,\n"
+  "  scopes text NOT NULL,\n"
+  "  key_hash text NOT NULL UNIQUE,\n"
+  "  created_at bigint NOT NULL,\n"
+  "  revoked boolean NOT NULL DEFAULT false\n"
+  ");\n"
+  "CREATE INDEX rows_table_seq ON rows (table_name, seq);\n"
+  "CREATE INDEX rows_purchase_order_ref ON rows ((data ->> 'order_ref')) WHERE table_name = 'purchases';\n"
+  "CREATE INDEX rows_contact_external_id ON rows ((data ->> 'external_id')) WHERE table_name = 'contacts';\n",
+  /* 3: administration: the devices users signed in from, and the
+   * per-field audit log */
+  "CREATE TABLE devices (\n"
+  "  client_id text PRIMARY KEY,\n"
+  "  user_id text NOT NULL,\n"
+  "  label text,\n"
+  "  last_seen bigint NOT NULL DEFAULT 0,\n"
+  "  revoked boolean NOT NULL DEFAULT false\n"
+  ");\n"
+  "CREATE INDEX devices_user ON devices (user_id);\n"
+  "CREATE INDEX tokens_client ON tokens (client_id);\n"
+  "CREATE TABLE audit_log (\n"
+  "  id bigserial PRIMARY KEY,\n"
+  "  received_at bigint NOT NULL,\n"
+  "  edit_at bigint NOT NULL,\n"
+  "  edit_hlc text NOT NULL,\n"
+  "  user_id text,\n"
+  "  user_name text,\n"
+  "  client_id text,\n"
+  "  table_name text NOT NULL,\n"
+  "  row_id text NOT NULL,\n"
+  "  op text NOT NULL,\n"
+  "  changes text NOT NULL\n"
+  ");\n"
+  "CREATE INDEX audit_log_row ON audit_log (table_name, row_id);\n"
+  "CREATE INDEX audit_log_user ON audit_log (user_id);\n"
+  "CREATE INDEX audit_log_edit ON audit_log (edit_at);\n",
 };
 
 typedef struct
@@ -956,6 +1025,373 @@ pg_audit (CrmServerBackend  *backend,
   return run_done (SELF (backend), STMT_AUDIT, G_N_ELEMENTS (params), params, error);
 }
 
+/* --- administration -------------------------------------------------------- */
+
+/* Administration runs rarely: its statements are not prepared, so they
+ * stay out of the Stmt list. Like run(), a connection found dead outside
+ * a transaction is replaced once. */
+static PGresult *
+run_sql (CrmServerPg        *self,
+         const char         *sql,
+         int                 n_params,
+         const char * const *params,
+         GError            **error)
+{
+  for (guint attempt = 0;; attempt++)
+    {
+      PGresult *result;
+
+      if (!ensure_connection (self, error))
+        return NULL;
+      result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+      if (result_ok (result))
+        return result;
+      if (PQstatus (self->conn) == CONNECTION_BAD && !self->in_transaction && attempt == 0)
+        {
+          PQclear (result);
+          continue;
+        }
+      set_result_error (self, result, error);
+      PQclear (result);
+      return NULL;
+    }
+}
+
+static GPtrArray *
+pg_list_users (CrmServerBackend  *backend,
+               GError           **error)
+{
+  PGresult *result = run_sql (SELF (backend),
+                              "SELECT id, name, role, team, password_hash, disabled FROM users ORDER BY name",
+                              0, NULL, error);
+  GPtrArray *users;
+
+  if (result == NULL)
+    return NULL;
+  users = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_user_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      CrmServerUser *user = g_new0 (CrmServerUser, 1);
+
+      user->id = value_dup (result, i, 0);
+      user->name = value_dup (result, i, 1);
+      user->role = value_dup (result, i, 2);
+      user->team = value_dup (result, i, 3);
+      user->password_hash = value_dup (result, i, 4);
+      user->disabled = value_bool (result, i, 5);
+      g_ptr_array_add (users, user);
+    }
+  PQclear (result);
+  return users;
+}
+
+static gboolean
+pg_update_user (CrmServerBackend     *backend,
+                const CrmServerUser  *user,
+                GError              **error)
+{
+  const char *params[] = { user->role, user->team, user->disabled ? "t" : "f", user->password_hash, user->id };
+  PGresult *result = run_sql (SELF (backend),
+                              "UPDATE users SET role = $1, team = $2, disabled = $3, password_hash = $4 WHERE id = $5",
+                              G_N_ELEMENTS (params), params, error);
+
+  if (result == NULL)
+    return FALSE;
+  PQclear (result);
+  return TRUE;
+}
+
+static gboolean
+pg_touch_device (CrmServerBackend  *backend,
+                 const char        *client_id,
+                 const char        *user_id,
+                 const char        *label,
+                 gint64             seen_at,
+                 GError           **error)
+{
+  g_autofree char *seen = g_strdup_printf ("%" PRId64, seen_at);
+  const char *params[] = { client_id, user_id, label, seen };
+  PGresult *result = run_sql (SELF (backend),
+                              "INSERT INTO devices (client_id, user_id, label, last_seen) VALUES ($1, $2, $3, $4)\n"
+                              "ON CONFLICT (client_id) DO UPDATE SET user_id = $2,\n"
+                              "  label = coalesce ($3, devices.label),\n"
+                              "  last_seen = greatest (devices.last_seen, $4),\n"
+                              "  revoked = CASE WHEN $3::text IS NULL THEN devices.revoked ELSE false END",
+                              G_N_ELEMENTS (params), params, error);
+
+  if (result == NULL)
+    return FALSE;
+  PQclear (result);
+  return TRUE;
+}
+
+static GPtrArray *
+pg_user_devices (CrmServerBackend  *backend,
+                 const char        *user_id,
+                 GError           **error)
+{
+  const char *params[] = { user_id };
+  PGresult *result = run_sql (SELF (backend),
+                              "SELECT client_id, user_id, label, last_seen, revoked FROM devices\n"
+                              "WHERE user_id = $1 ORDER BY last_seen DESC",
+                              1, params, error);
+  GPtrArray *devices;
+
+  if (result == NULL)
+    return NULL;
+  devices = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_device_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      CrmServerDevice *device = g_new0 (CrmServerDevice, 1);
+
+      device->client_id = value_dup (result, i, 0);
+      device->user_id = value_dup (result, i, 1);
+      device->label = value_dup (result, i, 2);
+      device->last_seen = value_int (result, i, 3);
+      device->revoked = value_bool (result, i, 4);
+      g_ptr_array_add (devices, device);
+    }
+  PQclear (result);
+  return devices;
+}
+
+static gboolean
+pg_revoke_device (CrmServerBackend  *backend,
+                  const char        *client_id,
+                  GError           **error)
+{
+  const char *params[] = { client_id };
+  PGresult *result;
+  gboolean found;
+
+  result = run_sql (SELF (backend), "UPDATE devices SET revoked = true WHERE client_id = $1", 1, params, error);
+  if (result == NULL)
+    return FALSE;
+  PQclear (result);
+  result = run_sql (SELF (backend), "UPDATE tokens SET revoked = true WHERE client_id = $1", 1, params, error);
+  if (result == NULL)
+    return FALSE;
+  found = g_strcmp0 (PQcmdTuples (result), "0") != 0;
+  PQclear (result);
+  if (!found)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No device “%s” ever signed in."), client_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+pg_owned_contacts (CrmServerBackend  *backend,
+                   const char        *owner_id,
+                   GError           **error)
+{
+  const char *params[] = { owner_id };
+  PGresult *result = run_sql (SELF (backend),
+                              "SELECT id FROM rows WHERE table_name = 'contacts' AND NOT deleted\n"
+                              "AND scope_owner = $1 ORDER BY seq",
+                              1, params, error);
+  GPtrArray *ids;
+
+  if (result == NULL)
+    return NULL;
+  ids = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (ids, value_dup (result, i, 0));
+  PQclear (result);
+  return ids;
+}
+
+static gboolean
+pg_add_audit_entry (CrmServerBackend           *backend,
+                    const CrmServerAuditEntry  *entry,
+                    GError                    **error)
+{
+  g_autofree char *received = g_strdup_printf ("%" PRId64, entry->received_at);
+  g_autofree char *edit = g_strdup_printf ("%" PRId64, entry->edit_at);
+  const char *params[] = { received, edit, entry->edit_hlc, entry->user_id, entry->user_name,
+                           entry->client_id, entry->table, entry->row_id, entry->op, entry->changes };
+  PGresult *result = run_sql (SELF (backend),
+                              "INSERT INTO audit_log (received_at, edit_at, edit_hlc, user_id, user_name,\n"
+                              "  client_id, table_name, row_id, op, changes)\n"
+                              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                              G_N_ELEMENTS (params), params, error);
+
+  if (result == NULL)
+    return FALSE;
+  PQclear (result);
+  return TRUE;
+}
+
+static GPtrArray *
+pg_list_audit (CrmServerBackend           *backend,
+               const CrmServerAuditQuery  *query,
+               GError                    **error)
+{
+  g_autofree char *since = query->since > 0 ? g_strdup_printf ("%" PRId64, query->since) : NULL;
+  g_autofree char *until = query->until > 0 ? g_strdup_printf ("%" PRId64, query->until) : NULL;
+  g_autofree char *before = query->before_id > 0 ? g_strdup_printf ("%" PRId64, query->before_id) : NULL;
+  g_autofree char *limit = g_strdup_printf ("%u", query->limit > 0 ? query->limit : 100);
+  const char *params[] = { query->user_id, query->team, query->table, query->row_id, since, until, before, limit };
+  PGresult *result = run_sql (SELF (backend),
+                              "SELECT id, received_at, edit_at, edit_hlc, user_id, user_name, client_id,\n"
+                              "  table_name, row_id, op, changes\n"
+                              "FROM audit_log WHERE ($1::text IS NULL OR user_id = $1)\n"
+                              "  AND ($2::text IS NULL OR user_id IN (SELECT id FROM users WHERE team = $2))\n"
+                              "  AND ($3::text IS NULL OR table_name = $3) AND ($4::text IS NULL OR row_id = $4)\n"
+                              "  AND ($5::bigint IS NULL OR edit_at >= $5) AND ($6::bigint IS NULL OR edit_at < $6)\n"
+                              "  AND ($7::bigint IS NULL OR id < $7)\n"
+                              "ORDER BY id DESC LIMIT $8::bigint",
+                              G_N_ELEMENTS (params), params, error);
+  GPtrArray *entries;
+
+  if (result == NULL)
+    return NULL;
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_audit_entry_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      CrmServerAuditEntry *entry = g_new0 (CrmServerAuditEntry, 1);
+
+      entry->id = value_int (result, i, 0);
+      entry->received_at = value_int (result, i, 1);
+      entry->edit_at = value_int (result, i, 2);
+      entry->edit_hlc = value_dup (result, i, 3);
+      entry->user_id = value_dup (result, i, 4);
+      entry->user_name = value_dup (result, i, 5);
+      entry->client_id = value_dup (result, i, 6);
+      entry->table = value_dup (result, i, 7);
+      entry->row_id = value_dup (result, i, 8);
+      entry->op = value_dup (result, i, 9);
+      entry->changes = value_dup (result, i, 10);
+      g_ptr_array_add (entries, entry);
+    }
+  PQclear (result);
+  return entries;
+}
+
+/* --- API keys (REST API) --------------------------------------------------- */
+
+static gboolean
+pg_add_api_key (CrmServerBackend       *backend,
+                const CrmServerApiKey  *key,
+                GError                **error)
+{
+  g_autofree char *created = g_strdup_printf ("%" PRId64, key->created_at);
+  const char *params[] = { key->id, key->name, key->scopes, key->key_hash, created };
+
+  return run_done (SELF (backend), STMT_ADD_API_KEY, G_N_ELEMENTS (params), params, error);
+}
+
+static GPtrArray *
+api_keys_from_result (PGresult *result)
+{
+  GPtrArray *keys;
+
+  if (result == NULL)
+    return NULL;
+  keys = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_api_key_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      CrmServerApiKey *key = g_new0 (CrmServerApiKey, 1);
+
+      key->id = value_dup (result, i, 0);
+      key->name = value_dup (result, i, 1);
+      key->scopes = value_dup (result, i, 2);
+      key->key_hash = value_dup (result, i, 3);
+      key->created_at = value_int (result, i, 4);
+      key->revoked = value_bool (result, i, 5);
+      g_ptr_array_add (keys, key);
+    }
+  PQclear (result);
+  return keys;
+}
+
+static CrmServerApiKey *
+pg_find_api_key (CrmServerBackend  *backend,
+                 const char        *key_hash,
+                 GError           **error)
+{
+  const char *params[] = { key_hash };
+  g_autoptr(GPtrArray) keys = api_keys_from_result (run (SELF (backend), STMT_FIND_API_KEY, 1, params, error));
+
+  if (keys == NULL || keys->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (keys, 0);
+}
+
+static GPtrArray *
+pg_list_api_keys (CrmServerBackend  *backend,
+                  GError           **error)
+{
+  return api_keys_from_result (run (SELF (backend), STMT_LIST_API_KEYS, 0, NULL, error));
+}
+
+static gboolean
+pg_revoke_api_key (CrmServerBackend  *backend,
+                   const char        *id,
+                   GError           **error)
+{
+  const char *params[] = { id };
+  PGresult *result = run (SELF (backend), STMT_REVOKE_API_KEY, 1, params, error);
+  gboolean found;
+
+  if (result == NULL)
+    return FALSE;
+  found = g_strcmp0 (PQcmdTuples (result), "0") != 0;
+  PQclear (result);
+  if (!found)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no API key %s."), id);
+  return found;
+}
+
+static GPtrArray *
+pg_rows_of_table (CrmServerBackend  *backend,
+                  const char        *table,
+                  gint64             after,
+                  guint              limit,
+                  GError           **error)
+{
+  g_autofree char *after_text = g_strdup_printf ("%" PRId64, after);
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[] = { table, after_text, limit_text };
+
+  return rows_from_result (run (SELF (backend), STMT_ROWS_OF_TABLE, G_N_ELEMENTS (params), params, error));
+}
+
+static GPtrArray *
+pg_rows_with_element (CrmServerBackend  *backend,
+                      const char        *table,
+                      const char        *field,
+                      const char        *value,
+                      GError           **error)
+{
+  const char *params[] = { table, field, value };
+
+  return rows_from_result (run (SELF (backend), STMT_ROWS_WITH_ELEMENT, G_N_ELEMENTS (params), params, error));
+}
+
+static GPtrArray *
+pg_rows_with_key (CrmServerBackend  *backend,
+                  const char        *table,
+                  const char        *field,
+                  const char        *value,
+                  GError           **error)
+{
+  const char *params[] = { value };
+  Stmt stmt;
+
+  if (g_strcmp0 (table, "purchases") == 0 && g_strcmp0 (field, "order_ref") == 0)
+    stmt = STMT_PURCHASES_BY_ORDER_REF;
+  else if (g_strcmp0 (table, "contacts") == 0 && g_strcmp0 (field, "external_id") == 0)
+    stmt = STMT_CONTACTS_BY_EXTERNAL_ID;
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no index on %s.%s", table, field);
+      return NULL;
+    }
+  return rows_from_result (run (SELF (backend), stmt, 1, params, error));
+}
+
 static const CrmServerBackendVTable pg_vtable = {
   .free = pg_free,
   .begin = pg_begin,
@@ -982,6 +1418,22 @@ static const CrmServerBackendVTable pg_vtable = {
   .client_conflicts = pg_client_conflicts,
   .audit = pg_audit,
   .rows_with_field = pg_rows_with_field,
+  /* API keys (REST API) */
+  .add_api_key = pg_add_api_key,
+  .find_api_key = pg_find_api_key,
+  .list_api_keys = pg_list_api_keys,
+  .revoke_api_key = pg_revoke_api_key,
+  .rows_of_table = pg_rows_of_table,
+  .rows_with_element = pg_rows_with_element,
+  .rows_with_key = pg_rows_with_key,
+  .list_users = pg_list_users,
+  .update_user = pg_update_user,
+  .touch_device = pg_touch_device,
+  .user_devices = pg_user_devices,
+  .revoke_device = pg_revoke_device,
+  .owned_contacts = pg_owned_contacts,
+  .add_audit_entry = pg_add_audit_entry,
+  .list_audit = pg_list_audit,
 };
 
 CrmServerBackend *

@@ -79,6 +79,52 @@ static const char schema_sql[] =
   "  status TEXT\n"
   ");\n";
 
+/* Added for administration; IF NOT EXISTS makes it the migration of an
+ * older database too. */
+static const char admin_schema_sql[] =
+  "CREATE TABLE IF NOT EXISTS devices (\n"
+  "  client_id TEXT PRIMARY KEY NOT NULL,\n"
+  "  user_id TEXT NOT NULL,\n"
+  "  label TEXT,\n"
+  "  last_seen INTEGER NOT NULL DEFAULT 0,\n"
+  "  revoked INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS devices_user ON devices (user_id);\n"
+  "CREATE INDEX IF NOT EXISTS tokens_client ON tokens (client_id);\n"
+  "CREATE TABLE IF NOT EXISTS audit_log (\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  received_at INTEGER NOT NULL,\n"
+  "  edit_at INTEGER NOT NULL,\n"
+  "  edit_hlc TEXT NOT NULL,\n"
+  "  user_id TEXT,\n"
+  "  user_name TEXT,\n"
+  "  client_id TEXT,\n"
+  "  table_name TEXT NOT NULL,\n"
+  "  row_id TEXT NOT NULL,\n"
+  "  op TEXT NOT NULL,\n"
+  "  changes TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS audit_log_row ON audit_log (table_name, row_id);\n"
+  "CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log (user_id);\n"
+  "CREATE INDEX IF NOT EXISTS audit_log_edit ON audit_log (edit_at);\n";
+
+/* The REST API's keys, and the index its per-table pages read. Created
+ * when missing, like the tables above, so older files gain them. */
+static const char api_schema_sql[] =
+  "CREATE TABLE IF NOT EXISTS api_keys (\n"
+  "  id TEXT PRIMARY KEY NOT NULL,\n"
+  "  name TEXT NOT NULL,\n"
+  "  scopes TEXT NOT NULL,\n"
+  "  key_hash TEXT NOT NULL UNIQUE,\n"
+  "  created_at INTEGER NOT NULL,\n"
+  "  revoked INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS rows_table_seq ON rows (table_name, seq);\n"
+  "CREATE INDEX IF NOT EXISTS rows_purchase_order_ref ON rows (json_extract (data, '$.order_ref'))\n"
+  "  WHERE table_name = 'purchases';\n"
+  "CREATE INDEX IF NOT EXISTS rows_contact_external_id ON rows (json_extract (data, '$.external_id'))\n"
+  "  WHERE table_name = 'contacts';\n";
+
 static void
 set_error (CrmServerSqlite  *self,
            GError          **error)
@@ -699,6 +745,394 @@ sqlite_audit (CrmServerBackend  *backend,
   return step_done (self, stmt, error);
 }
 
+/* --- administration -------------------------------------------------------- */
+
+static GPtrArray *
+sqlite_list_users (CrmServerBackend  *backend,
+                   GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT id, name, role, team, password_hash, disabled FROM users ORDER BY name",
+                                error);
+  GPtrArray *users;
+
+  if (stmt == NULL)
+    return NULL;
+  users = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_user_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (users, user_from_stmt (stmt));
+  sqlite3_finalize (stmt);
+  return users;
+}
+
+static gboolean
+sqlite_update_user (CrmServerBackend     *backend,
+                    const CrmServerUser  *user,
+                    GError              **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "UPDATE users SET role = ?, team = ?, disabled = ?, password_hash = ? WHERE id = ?";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, user->role);
+  bind_text (stmt, 2, user->team);
+  sqlite3_bind_int (stmt, 3, user->disabled ? 1 : 0);
+  bind_text (stmt, 4, user->password_hash);
+  bind_text (stmt, 5, user->id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+sqlite_touch_device (CrmServerBackend  *backend,
+                     const char        *client_id,
+                     const char        *user_id,
+                     const char        *label,
+                     gint64             seen_at,
+                     GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "INSERT INTO devices (client_id, user_id, label, last_seen) VALUES (?1, ?2, ?3, ?4)\n"
+    "ON CONFLICT (client_id) DO UPDATE SET user_id = ?2, label = coalesce (?3, label),\n"
+    "  last_seen = max (last_seen, ?4), revoked = CASE WHEN ?3 IS NULL THEN revoked ELSE 0 END";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, client_id);
+  bind_text (stmt, 2, user_id);
+  bind_text (stmt, 3, label);
+  sqlite3_bind_int64 (stmt, 4, seen_at);
+  return step_done (self, stmt, error);
+}
+
+static GPtrArray *
+sqlite_user_devices (CrmServerBackend  *backend,
+                     const char        *user_id,
+                     GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT client_id, user_id, label, last_seen, revoked FROM devices\n"
+                                "WHERE user_id = ? ORDER BY last_seen DESC", error);
+  GPtrArray *devices;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, user_id);
+  devices = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_device_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CrmServerDevice *device = g_new0 (CrmServerDevice, 1);
+
+      device->client_id = column_dup (stmt, 0);
+      device->user_id = column_dup (stmt, 1);
+      device->label = column_dup (stmt, 2);
+      device->last_seen = sqlite3_column_int64 (stmt, 3);
+      device->revoked = sqlite3_column_int (stmt, 4) != 0;
+      g_ptr_array_add (devices, device);
+    }
+  sqlite3_finalize (stmt);
+  return devices;
+}
+
+static gboolean
+sqlite_revoke_device (CrmServerBackend  *backend,
+                      const char        *client_id,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self, "UPDATE devices SET revoked = 1 WHERE client_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, client_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  stmt = prepare (self, "UPDATE tokens SET revoked = 1 WHERE client_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, client_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No device “%s” ever signed in."), client_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_owned_contacts (CrmServerBackend  *backend,
+                       const char        *owner_id,
+                       GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT id FROM rows WHERE table_name = 'contacts' AND deleted = 0\n"
+                                "AND scope_owner = ? ORDER BY seq", error);
+  GPtrArray *ids;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, owner_id);
+  ids = g_ptr_array_new_with_free_func (g_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, column_dup (stmt, 0));
+  sqlite3_finalize (stmt);
+  return ids;
+}
+
+static gboolean
+sqlite_add_audit_entry (CrmServerBackend           *backend,
+                        const CrmServerAuditEntry  *entry,
+                        GError                    **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "INSERT INTO audit_log (received_at, edit_at, edit_hlc, user_id, user_name, client_id,\n"
+    "  table_name, row_id, op, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, entry->received_at);
+  sqlite3_bind_int64 (stmt, 2, entry->edit_at);
+  bind_text (stmt, 3, entry->edit_hlc);
+  bind_text (stmt, 4, entry->user_id);
+  bind_text (stmt, 5, entry->user_name);
+  bind_text (stmt, 6, entry->client_id);
+  bind_text (stmt, 7, entry->table);
+  bind_text (stmt, 8, entry->row_id);
+  bind_text (stmt, 9, entry->op);
+  bind_text (stmt, 10, entry->changes);
+  return step_done (self, stmt, error);
+}
+
+static GPtrArray *
+sqlite_list_audit (CrmServerBackend           *backend,
+                   const CrmServerAuditQuery  *query,
+                   GError                    **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  /* Every filter is in the statement; a NULL parameter turns it off. */
+  static const char sql[] =
+    "SELECT id, received_at, edit_at, edit_hlc, user_id, user_name, client_id, table_name, row_id, op, changes\n"
+    "FROM audit_log WHERE (?1 IS NULL OR user_id = ?1)\n"
+    "  AND (?2 IS NULL OR user_id IN (SELECT id FROM users WHERE team = ?2))\n"
+    "  AND (?3 IS NULL OR table_name = ?3) AND (?4 IS NULL OR row_id = ?4)\n"
+    "  AND (?5 IS NULL OR edit_at >= ?5) AND (?6 IS NULL OR edit_at < ?6)\n"
+    "  AND (?7 IS NULL OR id < ?7)\n"
+    "ORDER BY id DESC LIMIT ?8";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  GPtrArray *entries;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, query->user_id);
+  bind_text (stmt, 2, query->team);
+  bind_text (stmt, 3, query->table);
+  bind_text (stmt, 4, query->row_id);
+  if (query->since > 0)
+    sqlite3_bind_int64 (stmt, 5, query->since);
+  if (query->until > 0)
+    sqlite3_bind_int64 (stmt, 6, query->until);
+  if (query->before_id > 0)
+    sqlite3_bind_int64 (stmt, 7, query->before_id);
+  sqlite3_bind_int64 (stmt, 8, query->limit > 0 ? query->limit : 100);
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_audit_entry_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CrmServerAuditEntry *entry = g_new0 (CrmServerAuditEntry, 1);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->received_at = sqlite3_column_int64 (stmt, 1);
+      entry->edit_at = sqlite3_column_int64 (stmt, 2);
+      entry->edit_hlc = column_dup (stmt, 3);
+      entry->user_id = column_dup (stmt, 4);
+      entry->user_name = column_dup (stmt, 5);
+      entry->client_id = column_dup (stmt, 6);
+      entry->table = column_dup (stmt, 7);
+      entry->row_id = column_dup (stmt, 8);
+      entry->op = column_dup (stmt, 9);
+      entry->changes = column_dup (stmt, 10);
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_finalize (stmt);
+  return entries;
+}
+
+/* --- API keys (REST API) --------------------------------------------------- */
+
+static gboolean
+sqlite_add_api_key (CrmServerBackend       *backend,
+                    const CrmServerApiKey  *key,
+                    GError                **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  static const char sql[] =
+    "INSERT INTO api_keys (id, name, scopes, key_hash, created_at) VALUES (?, ?, ?, ?, ?)";
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key->id);
+  bind_text (stmt, 2, key->name);
+  bind_text (stmt, 3, key->scopes);
+  bind_text (stmt, 4, key->key_hash);
+  sqlite3_bind_int64 (stmt, 5, key->created_at);
+  return step_done (self, stmt, error);
+}
+
+#define API_KEY_COLUMNS "id, name, scopes, key_hash, created_at, revoked"
+
+static CrmServerApiKey *
+api_key_from_stmt (sqlite3_stmt *stmt)
+{
+  CrmServerApiKey *key = g_new0 (CrmServerApiKey, 1);
+
+  key->id = column_dup (stmt, 0);
+  key->name = column_dup (stmt, 1);
+  key->scopes = column_dup (stmt, 2);
+  key->key_hash = column_dup (stmt, 3);
+  key->created_at = sqlite3_column_int64 (stmt, 4);
+  key->revoked = sqlite3_column_int (stmt, 5) != 0;
+  return key;
+}
+
+static CrmServerApiKey *
+sqlite_find_api_key (CrmServerBackend  *backend,
+                     const char        *key_hash,
+                     GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " API_KEY_COLUMNS " FROM api_keys WHERE key_hash = ?", error);
+  CrmServerApiKey *key = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key_hash);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    key = api_key_from_stmt (stmt);
+  sqlite3_finalize (stmt);
+  return key;
+}
+
+static GPtrArray *
+sqlite_list_api_keys (CrmServerBackend  *backend,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " API_KEY_COLUMNS " FROM api_keys ORDER BY created_at, id", error);
+  GPtrArray *keys;
+
+  if (stmt == NULL)
+    return NULL;
+  keys = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_api_key_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (keys, api_key_from_stmt (stmt));
+  sqlite3_finalize (stmt);
+  return keys;
+}
+
+static gboolean
+sqlite_revoke_api_key (CrmServerBackend  *backend,
+                       const char        *id,
+                       GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "UPDATE api_keys SET revoked = 1 WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no API key %s."), id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_rows_of_table (CrmServerBackend  *backend,
+                      const char        *table,
+                      gint64             after,
+                      guint              limit,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM rows"
+                                      " WHERE table_name = ? AND seq > ? ORDER BY seq LIMIT ?", error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, table);
+  sqlite3_bind_int64 (stmt, 2, after);
+  sqlite3_bind_int (stmt, 3, (int) limit);
+  return rows_query (self, stmt);
+}
+
+static GPtrArray *
+sqlite_rows_with_element (CrmServerBackend  *backend,
+                          const char        *table,
+                          const char        *field,
+                          const char        *value,
+                          GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM rows"
+                                      " WHERE table_name = ?1 AND deleted = 0 AND EXISTS"
+                                      " (SELECT 1 FROM json_each (rows.data, '$.' || ?2) WHERE value = ?3)",
+                                error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, table);
+  bind_text (stmt, 2, field);
+  bind_text (stmt, 3, value);
+  return rows_query (self, stmt);
+}
+
+/* The SQL names table and field literally, as the indexes above do:
+ * SQLite uses a partial expression index only for a query that says the
+ * same. */
+static GPtrArray *
+sqlite_rows_with_key (CrmServerBackend  *backend,
+                      const char        *table,
+                      const char        *field,
+                      const char        *value,
+                      GError           **error)
+{
+  CrmServerSqlite *self = SELF (backend);
+  const char *sql;
+  sqlite3_stmt *stmt;
+
+  if (g_strcmp0 (table, "purchases") == 0 && g_strcmp0 (field, "order_ref") == 0)
+    sql = "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'purchases' AND deleted = 0"
+          " AND json_extract (data, '$.order_ref') = ?";
+  else if (g_strcmp0 (table, "contacts") == 0 && g_strcmp0 (field, "external_id") == 0)
+    sql = "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = 'contacts' AND deleted = 0"
+          " AND json_extract (data, '$.external_id') = ?";
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no index on %s.%s", table, field);
+      return NULL;
+    }
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, value);
+  return rows_query (self, stmt);
+}
+
 static const CrmServerBackendVTable sqlite_vtable = {
   .free = sqlite_free,
   .begin = sqlite_begin,
@@ -725,6 +1159,22 @@ static const CrmServerBackendVTable sqlite_vtable = {
   .client_conflicts = sqlite_client_conflicts,
   .audit = sqlite_audit,
   .rows_with_field = sqlite_rows_with_field,
+  /* API keys (REST API) */
+  .add_api_key = sqlite_add_api_key,
+  .find_api_key = sqlite_find_api_key,
+  .list_api_keys = sqlite_list_api_keys,
+  .revoke_api_key = sqlite_revoke_api_key,
+  .rows_of_table = sqlite_rows_of_table,
+  .rows_with_element = sqlite_rows_with_element,
+  .rows_with_key = sqlite_rows_with_key,
+  .list_users = sqlite_list_users,
+  .update_user = sqlite_update_user,
+  .touch_device = sqlite_touch_device,
+  .user_devices = sqlite_user_devices,
+  .revoke_device = sqlite_revoke_device,
+  .owned_contacts = sqlite_owned_contacts,
+  .add_audit_entry = sqlite_add_audit_entry,
+  .list_audit = sqlite_list_audit,
 };
 
 CrmServerBackend *
@@ -752,7 +1202,9 @@ crm_server_sqlite_open (const char  *path,
       !exec (self, "PRAGMA synchronous = NORMAL", error) ||
       !exec (self, "PRAGMA busy_timeout = 10000", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !exec (self, schema_sql, error))
+      !exec (self, schema_sql, error) ||
+      !exec (self, api_schema_sql, error) ||
+      !exec (self, admin_schema_sql, error))
     {
       if (rc != SQLITE_OK)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -822,6 +1274,33 @@ crm_server_row_free (CrmServerRow *row)
   g_clear_pointer (&row->meta, json_object_unref);
   g_free (row->scope_owner);
   g_free (row);
+}
+
+void
+crm_server_device_free (CrmServerDevice *device)
+{
+  if (device == NULL)
+    return;
+  g_free (device->client_id);
+  g_free (device->user_id);
+  g_free (device->label);
+  g_free (device);
+}
+
+void
+crm_server_audit_entry_free (CrmServerAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->edit_hlc);
+  g_free (entry->user_id);
+  g_free (entry->user_name);
+  g_free (entry->client_id);
+  g_free (entry->table);
+  g_free (entry->row_id);
+  g_free (entry->op);
+  g_free (entry->changes);
+  g_free (entry);
 }
 
 void

@@ -27,11 +27,14 @@ extern int _nl_msg_cat_cntr;
 /* The clock's replica id for rows the form writes. */
 #define FORM_CLIENT_ID "crm-server-survey-form"
 
-typedef struct
+struct _CrmServerSurveyForm
 {
   CrmServerBackend *backend;
   CrmHlc *hlc;
-} SurveyForm;
+  gboolean follow_up;
+  char *follow_up_assignee;   /* NULL: the customer's owner */
+};
+
 
 typedef enum
 {
@@ -49,9 +52,10 @@ typedef enum
 static void
 survey_form_free (gpointer data)
 {
-  SurveyForm *form = data;
+  CrmServerSurveyForm *form = data;
 
   crm_hlc_free (form->hlc);
+  g_free (form->follow_up_assignee);
   g_free (form);
 }
 
@@ -500,9 +504,9 @@ data_string (JsonObject *data,
 }
 
 static GPtrArray *
-load_questions (SurveyForm  *form,
-                const char  *survey_id,
-                GError     **error)
+load_questions (CrmServerSurveyForm  *form,
+                const char           *survey_id,
+                GError              **error)
 {
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) questions = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_survey_form_question_free);
@@ -536,10 +540,10 @@ load_questions (SurveyForm  *form,
 /* What the token opens: the invitation and its survey, or the page that
  * says why not. */
 static PageKind
-open_invitation (SurveyForm     *form,
-                 const char     *token,
-                 CrmServerRow  **out_invitation,
-                 CrmServerRow  **out_survey)
+open_invitation (CrmServerSurveyForm  *form,
+                 const char           *token,
+                 CrmServerRow        **out_invitation,
+                 CrmServerRow        **out_survey)
 {
   g_autofree char *id = NULL;
   g_autoptr(CrmServerRow) invitation = NULL;
@@ -639,13 +643,13 @@ string_node (const char *text)
 }
 
 static gboolean
-write_response (SurveyForm    *form,
-                const char    *token,
-                CrmServerRow  *survey,
-                GPtrArray     *questions,
-                GPtrArray     *answers,
-                PageKind      *out_page,
-                GError       **error)
+write_response (CrmServerSurveyForm  *form,
+                const char           *token,
+                CrmServerRow         *survey,
+                GPtrArray            *questions,
+                GPtrArray            *answers,
+                PageKind             *out_page,
+                GError              **error)
 {
   CrmServerBackend *backend = form->backend;
   g_autoptr(CrmServerRow) invitation = NULL;
@@ -721,10 +725,12 @@ write_response (SurveyForm    *form,
   if (!backend->vtable->put_row (backend, invitation, error))
     goto failed;
 
-  /* A detractor is followed up by the customer's owner, as on the desktop. */
-  if (unhappy != NULL && contact != NULL)
+  /* A detractor is followed up by the customer's owner, as on the
+   * desktop, or by whom the server was told (crm-server --survey-follow-up). */
+  if (form->follow_up && unhappy != NULL && contact != NULL)
     {
       const char *contact_owner = data_string (contact->data, "owner_id");
+      const char *assignee = form->follow_up_assignee ? form->follow_up_assignee : contact_owner;
       const char *title = data_string (survey->data, "title");
       g_autoptr(CrmServerRow) complaint = new_row ("activities", hlc, contact_owner);
       g_autofree char *subject = NULL;
@@ -738,7 +744,7 @@ write_response (SurveyForm    *form,
       json_object_set_string_member (complaint->data, "kind", "complaint");
       json_object_set_string_member (complaint->data, "subject", subject);
       json_object_set_string_member (complaint->data, "body", unhappy->text);
-      json_object_set_member (complaint->data, "assignee_id", string_node (contact_owner));
+      json_object_set_member (complaint->data, "assignee_id", string_node (assignee));
       json_object_set_string_member (complaint->data, "priority",
                                      unhappy_value <= (unhappy->kind == CRM_SURVEY_QUESTION_NPS ? 3 : 1)
                                        ? "high" : "normal");
@@ -819,7 +825,7 @@ handle_survey_form (SoupServer        *server,
                     GHashTable        *query,
                     gpointer           user_data)
 {
-  SurveyForm *form = user_data;
+  CrmServerSurveyForm *form = user_data;
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
   const char *language = crm_server_survey_form_pick_language (
@@ -921,17 +927,31 @@ handle_survey_form (SoupServer        *server,
   g_message ("request method=%s path=/s/… status=%u", method, status);
 }
 
-void
+CrmServerSurveyForm *
 crm_server_survey_form_install (SoupServer       *soup,
                                 CrmServerBackend *backend)
 {
-  SurveyForm *form = g_new0 (SurveyForm, 1);
+  CrmServerSurveyForm *form = g_new0 (CrmServerSurveyForm, 1);
   const char *messages = setlocale (LC_MESSAGES, NULL);
 
   form->backend = backend;
   form->hlc = crm_hlc_new (FORM_CLIENT_ID);
+  form->follow_up = TRUE;
   /* gettext ignores LANGUAGE in the C locale; C.UTF-8 honours it. */
   if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
     setlocale (LC_MESSAGES, "C.UTF-8");
   soup_server_add_handler (soup, "/s", handle_survey_form, form, survey_form_free);
+  return form;
+}
+
+void
+crm_server_survey_form_set_follow_up (CrmServerSurveyForm *form,
+                                      gboolean             enabled,
+                                      const char          *assignee_id)
+{
+  g_return_if_fail (form != NULL);
+
+  form->follow_up = enabled;
+  g_free (form->follow_up_assignee);
+  form->follow_up_assignee = g_strdup (assignee_id);
 }

@@ -11,10 +11,20 @@ G_BEGIN_DECLS
  * long survey fit, a flood does not. */
 #define CRM_SURVEY_FORM_MAX_BODY (64 * 1024)
 
+typedef struct _CrmServerSurveyForm CrmServerSurveyForm;
+
 /* Serves GET and POST /s/<token> on @soup from @backend. The handler's
- * state lives as long as @soup's handler; @backend must outlive @soup. */
-void crm_server_survey_form_install (SoupServer       *soup,
-                                     CrmServerBackend *backend);
+ * state (returned) lives as long as @soup's handler; @backend must
+ * outlive @soup. */
+CrmServerSurveyForm *crm_server_survey_form_install (SoupServer       *soup,
+                                                     CrmServerBackend *backend);
+
+/* Who follows up a detractor's web answer (NPS ≤ 6, CSAT ≤ 2): with
+ * @enabled, a complaint assigned to @assignee_id, or to the customer's
+ * owner when it is NULL (the default); without, none. */
+void crm_server_survey_form_set_follow_up (CrmServerSurveyForm *form,
+                                           gboolean             enabled,
+                                           const char          *assignee_id);
 
 /* "zh_CN" when the request prefers Chinese (Accept-Language or ?lang=),
  * otherwise "en". */

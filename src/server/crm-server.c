@@ -11,6 +11,8 @@
 
 #include "crm-hlc.h"
 #include "crm-server.h"
+#include "crm-server-api.h"
+#include "crm-server-private.h"
 #include "crm-server-survey-form.h"
 #include "crm-store-private.h"
 #include "crm-sync-protocol.h"
@@ -20,6 +22,8 @@
 /* Failed logins per user name or address within LOGIN_WINDOW before 429. */
 #define LOGIN_MAX_FAILURES 5
 #define LOGIN_WINDOW_US (60 * G_USEC_PER_SEC)
+/* A device's "last seen" is written at most this often. */
+#define DEVICE_SEEN_INTERVAL_US (60 * G_USEC_PER_SEC)
 
 struct _CrmServer
 {
@@ -39,6 +43,8 @@ struct _CrmServer
   GHashTable *token_requests;  /* token hash -> gint64[2] {window start, count} */
   guint       max_connections; /* 0: no limit */
   GHashTable *connections;     /* set of the GSockets of open connections */
+  CrmServerSurveyForm *survey_form;   /* owned by its handler on soup */
+  GHashTable *device_seen;     /* client id -> gint64 monotonic time last recorded */
 };
 
 G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
@@ -311,20 +317,14 @@ check_mutation_shape (CrmServer        *self,
 
 /* --- users and visibility -------------------------------------------------- */
 
-typedef struct
-{
-  CrmServerUser *user;
-  GPtrArray *visible_owners;   /* NULL: sees everything */
-} Session;
+typedef CrmServerSession Session;
 
-static void
-session_clear (Session *session)
+void
+crm_server_session_clear (CrmServerSession *session)
 {
   g_clear_pointer (&session->user, crm_server_user_free);
   g_clear_pointer (&session->visible_owners, g_ptr_array_unref);
 }
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Session, session_clear)
 
 static gboolean
 role_sees_all (const char *role)
@@ -387,6 +387,29 @@ token_within_rate (CrmServer  *self,
     return TRUE;
   *retry_after = MAX (1, (window[0] + 60 * G_USEC_PER_SEC - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
   return FALSE;
+}
+
+/* Keeps the admin's device list current without a write per request;
+ * failing to record it never fails the request. */
+static void
+note_device_seen (CrmServer  *self,
+                  const char *client_id,
+                  const char *user_id,
+                  const char *label)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 *last = g_hash_table_lookup (self->device_seen, client_id);
+
+  if (label == NULL && last != NULL && now - *last < DEVICE_SEEN_INTERVAL_US)
+    return;
+  if (g_hash_table_size (self->device_seen) > 10000)
+    g_hash_table_remove_all (self->device_seen);
+  if (!self->backend->vtable->touch_device (self->backend, client_id, user_id, label,
+                                            g_get_real_time () / 1000, NULL))
+    return;
+  last = g_new (gint64, 1);
+  *last = now;
+  g_hash_table_replace (self->device_seen, g_strdup (client_id), last);
 }
 
 static gboolean
@@ -467,6 +490,7 @@ authenticate (CrmServer          *self,
                            _("The server could not read its sign-ins. Try again in a moment."));
       return FALSE;
     }
+  note_device_seen (self, *out_client_id, session->user->id, NULL);
   return TRUE;
 }
 
@@ -603,6 +627,22 @@ handle_login (SoupServer        *server,
       respond_error (msg, path, login->user, error);
       return;
     }
+
+  {
+    /* The device's name as the app gives it, else its User-Agent. */
+    const char *label = json_object_has_member (request, "device") &&
+                        JSON_NODE_HOLDS_VALUE (json_object_get_member (request, "device")) &&
+                        json_node_get_value_type (json_object_get_member (request, "device")) == G_TYPE_STRING
+                        ? json_object_get_string_member (request, "device") : NULL;
+    g_autofree char *short_label = NULL;
+    g_autofree char *valid = NULL;
+
+    if (label == NULL || *label == '\0')
+      label = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent");
+    valid = g_utf8_make_valid (label ? label : "-", -1);
+    short_label = g_utf8_substring (valid, 0, MIN (g_utf8_strlen (valid, -1), 128));
+    note_device_seen (self, login->client_id, user->id, short_label);
+  }
 
   body = json_object_new ();
   json_object_set_string_member (body, "token", token);
@@ -819,6 +859,50 @@ tell_other_client (CrmServer        *self,
   return self->backend->vtable->add_conflict (self->backend, hlc_client (its_hlc), body, error);
 }
 
+/* Notes a field's value before and after this mutation for the audit log. */
+static void
+note_change (JsonObject *changes,
+             const char *field,
+             JsonNode   *before,
+             JsonNode   *after)
+{
+  JsonArray *pair = json_array_new ();
+
+  json_array_add_element (pair, before ? json_node_copy (before) : json_node_new (JSON_NODE_NULL));
+  json_array_add_element (pair, after ? json_node_copy (after) : json_node_new (JSON_NODE_NULL));
+  json_object_set_array_member (changes, field, pair);
+}
+
+/* The authoritative audit entry of an applied change: who, from which
+ * device, when it was edited (the mutation's clock, maybe days ago
+ * offline) and when the server received it. */
+static gboolean
+record_audit (CrmServer        *self,
+              Session          *session,
+              const char       *client_id,
+              CrmSyncMutation  *m,
+              JsonObject       *changes,
+              gint64            now_ms,
+              GError          **error)
+{
+  g_autofree char *text = crm_sync_object_to_string (changes, NULL);
+  CrmServerAuditEntry entry = { 0 };
+  gint64 edit_ms = 0;
+
+  crm_hlc_parse (m->hlc, &edit_ms, NULL, NULL);
+  entry.received_at = now_ms;
+  entry.edit_at = edit_ms;
+  entry.edit_hlc = m->hlc;
+  entry.user_id = session->user->id;
+  entry.user_name = session->user->name;
+  entry.client_id = (char *) client_id;
+  entry.table = m->table;
+  entry.row_id = m->row_id;
+  entry.op = m->op;
+  entry.changes = text;
+  return self->backend->vtable->add_audit_entry (self->backend, &entry, error);
+}
+
 /* Applies one mutation inside the caller's transaction and returns its
  * result. Writes happen last (seq is taken just before commit). */
 static JsonObject *
@@ -830,6 +914,7 @@ apply_mutation (CrmServer        *self,
 {
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(JsonArray) conflicts = json_array_new ();
+  g_autoptr(JsonObject) changes = json_object_new ();
   g_autoptr(CrmServerRow) row = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *reason = NULL;
@@ -889,10 +974,17 @@ apply_mutation (CrmServer        *self,
         {
           json_object_set_member (row->data, field, json_node_copy (value));
           json_object_set_array_member (row->meta, field, meta_pair (hlc, 0, session->user->name));
+          /* A new row's empty fields say nothing worth logging. */
+          if (!JSON_NODE_HOLDS_NULL (value))
+            note_change (changes, field, NULL, value);
         }
-      /* A rep's new customer is theirs unless they name another owner. */
-      if (row_string (row->data, "owner_id") == NULL)
+      /* A rep's new customer is theirs unless they name another owner
+       * (an API key is nobody: its rows stay unassigned). */
+      if (row_string (row->data, "owner_id") == NULL && session->user->id != NULL)
         {
+          g_autoptr(JsonNode) owner = json_node_init_string (json_node_alloc (), session->user->id);
+
+          note_change (changes, "owner_id", NULL, owner);
           json_object_set_string_member (row->data, "owner_id", session->user->id);
           json_object_set_array_member (row->meta, "owner_id", meta_pair (hlc, 0, session->user->name));
         }
@@ -909,6 +1001,9 @@ apply_mutation (CrmServer        *self,
       /* Delete wins over concurrent edits, whatever the clocks say. */
       if (!row->deleted)
         {
+          g_autoptr(JsonNode) after = json_node_init_int (json_node_alloc (), 1);
+
+          note_change (changes, "deleted", json_object_get_member (row->data, "deleted"), after);
           row->deleted = TRUE;
           json_object_set_int_member (row->data, "deleted", 1);
           json_object_set_array_member (row->meta, "deleted", meta_pair (hlc, 0, session->user->name));
@@ -917,7 +1012,10 @@ apply_mutation (CrmServer        *self,
     }
   else
     {
-      JsonArray *deleted_pair = json_object_get_array_member (row->meta, "deleted");
+      /* A field may have no meta yet: rows made through the REST API hold
+       * only the fields it was given. */
+      JsonArray *deleted_pair = json_object_has_member (row->meta, "deleted")
+                                ? json_object_get_array_member (row->meta, "deleted") : NULL;
       const char *deleted_hlc = deleted_pair ? json_array_get_string_element (deleted_pair, 0) : NULL;
       const char *deleted_by = meta_author (deleted_pair);
       /* Only a restore made after the delete undoes it: an insert or edit
@@ -946,7 +1044,8 @@ apply_mutation (CrmServer        *self,
           json_object_iter_init (&iter, m->patch);
           while (json_object_iter_next (&iter, &field, &value))
             {
-              JsonArray *pair = json_object_get_array_member (row->meta, field);
+              JsonArray *pair = json_object_has_member (row->meta, field)
+                                ? json_object_get_array_member (row->meta, field) : NULL;
               const char *server_hlc = pair ? json_array_get_string_element (pair, 0) : NULL;
               gint64 server_seq = pair ? json_array_get_int_element (pair, 1) : 0;
               const char *server_by = meta_author (pair);
@@ -966,6 +1065,8 @@ apply_mutation (CrmServer        *self,
                     }
                   if (!json_equal (server_value, value) || server_hlc == NULL)
                     changed = TRUE;
+                  if (!json_equal (server_value, value))
+                    note_change (changes, field, server_value, value);
                   json_object_set_member (row->data, field, json_node_copy (value));
                   json_object_set_array_member (row->meta, field, meta_pair (hlc, 0, session->user->name));
                 }
@@ -1000,6 +1101,9 @@ apply_mutation (CrmServer        *self,
       g_free (row->scope_owner);
       row->scope_owner = scope_owner_of (self, m->table, row->data);
       if (!self->backend->vtable->put_row (self->backend, row, error))
+        return NULL;
+      if (json_object_get_size (changes) > 0 &&
+          !record_audit (self, session, client_id, m, changes, now_ms, error))
         return NULL;
       json_object_set_int_member (result, "seq", row->seq);
       if (g_str_equal (m->table, "contacts") && g_strcmp0 (old_scope, row->scope_owner) != 0 &&
@@ -1115,7 +1219,7 @@ handle_push (SoupServer        *server,
              gpointer           user_data)
 {
   CrmServer *self = user_data;
-  g_auto(Session) session = { NULL, NULL };
+  g_auto(CrmServerSession) session = { NULL, NULL };
   g_autoptr(JsonObject) request = NULL;
   g_autoptr(CrmSyncPush) push = NULL;
   g_autoptr(GError) error = NULL;
@@ -1273,7 +1377,7 @@ handle_pull (SoupServer        *server,
              gpointer           user_data)
 {
   CrmServer *self = user_data;
-  g_auto(Session) session = { NULL, NULL };
+  g_auto(CrmServerSession) session = { NULL, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(JsonObject) body = NULL;
@@ -1495,7 +1599,11 @@ refuse_early (SoupServerMessage *msg,
               CrmSyncError       code,
               const char        *message)
 {
-  g_autoptr(JsonObject) body = crm_sync_error_body (code, message);
+  GUri *uri = soup_server_message_get_uri (msg);
+  /* The REST API answers errors in its own shape. */
+  g_autoptr(JsonObject) body = uri != NULL && crm_server_api_owns_path (g_uri_get_path (uri))
+                               ? crm_server_api_error_body (crm_sync_error_code (code), message)
+                               : crm_sync_error_body (code, message);
 
   respond_json (msg, status, body);
   set_retry_after (msg, code);
@@ -1582,6 +1690,7 @@ crm_server_finalize (GObject *object)
   g_clear_pointer (&self->login_failures, g_hash_table_unref);
   g_clear_pointer (&self->token_requests, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->device_seen, g_hash_table_unref);
 
   G_OBJECT_CLASS (crm_server_parent_class)->finalize (object);
 }
@@ -1601,6 +1710,7 @@ crm_server_init (CrmServer *self)
   self->max_body = CRM_SYNC_MAX_BODY;
   self->token_requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->device_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->login_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) g_array_unref);
   self->soup = soup_server_new ("server-header", "crm-server/" PACKAGE_VERSION, NULL);
@@ -1610,6 +1720,8 @@ crm_server_init (CrmServer *self)
   soup_server_add_handler (self->soup, "/v1/login", handle_login, self, NULL);
   soup_server_add_handler (self->soup, "/v1/push", handle_push, self, NULL);
   soup_server_add_handler (self->soup, "/v1/pull", handle_pull, self, NULL);
+  crm_server_api_install (self, self->soup);
+  crm_server_admin_install (self, self->soup);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
 }
 
@@ -1638,7 +1750,7 @@ crm_server_new_for_backend (CrmServerBackend  *backend,
     }
   if (!load_schema (self, error))
     return NULL;
-  crm_server_survey_form_install (self->soup, self->backend);
+  self->survey_form = crm_server_survey_form_install (self->soup, self->backend);
   return g_steal_pointer (&self);
 }
 
@@ -1796,4 +1908,147 @@ crm_server_revoke_user (CrmServer   *self,
       return FALSE;
     }
   return self->backend->vtable->revoke_tokens (self->backend, user->id, error);
+}
+
+/* --- for the REST API (crm-server-private.h) -------------------------------- */
+
+char *
+crm_server_hash_token (const char *token)
+{
+  return token_hash (token);
+}
+
+gboolean
+crm_server_within_rate (CrmServer  *self,
+                        const char *hash,
+                        gint64     *retry_after)
+{
+  return token_within_rate (self, hash, retry_after);
+}
+
+GHashTable *
+crm_server_get_columns (CrmServer  *self,
+                        const char *table)
+{
+  return g_hash_table_lookup (self->columns, table);
+}
+
+char *
+crm_server_column_type (CrmServer  *self,
+                        const char *table,
+                        const char *field)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *type = NULL;
+
+  sqlite3_prepare_v2 (self->schema, "SELECT type FROM pragma_table_info (?) WHERE name = ?", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return type;
+}
+
+JsonObject *
+crm_server_apply_mutation_as (CrmServer        *self,
+                              CrmServerUser    *author,
+                              const char       *client_id,
+                              CrmSyncMutation  *m,
+                              GError          **error)
+{
+  /* Sees everything: what the author may change was decided before. */
+  CrmServerSession session = { author, NULL };
+
+  return apply_mutation (self, &session, client_id, m, error);
+}
+
+const char *
+crm_server_row_string (JsonObject *data,
+                       const char *field)
+{
+  return row_string (data, field);
+}
+
+/* --- for the rest of crm-server (crm-server-private.h) --------------------- */
+
+gboolean
+crm_server_authenticate (CrmServer          *self,
+                         SoupServerMessage  *msg,
+                         CrmServerSession   *session,
+                         char              **out_client_id,
+                         GError            **error)
+{
+  return authenticate (self, msg, session, out_client_id, error);
+}
+
+void
+crm_server_respond_json (SoupServerMessage *msg,
+                         guint              status,
+                         JsonObject        *body)
+{
+  respond_json (msg, status, body);
+}
+
+void
+crm_server_respond_error (SoupServerMessage *msg,
+                          const char        *path,
+                          const char        *user,
+                          const GError      *error)
+{
+  respond_error (msg, path, user, error);
+}
+
+void
+crm_server_log_request (SoupServerMessage *msg,
+                        const char        *path,
+                        guint              status,
+                        const char        *user,
+                        const char        *detail)
+{
+  log_request (msg, path, status, user, detail);
+}
+
+/* @who: "owner" (the customer's owner follows up a detractor's web
+ * answer, the default), "off" (nobody), or the name of an active user. */
+gboolean
+crm_server_set_survey_follow_up (CrmServer   *self,
+                                 const char  *who,
+                                 GError     **error)
+{
+  g_autoptr(CrmServerUser) user = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (CRM_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (who != NULL, FALSE);
+
+  if (g_str_equal (who, "owner") || g_str_equal (who, "off"))
+    {
+      crm_server_survey_form_set_follow_up (self->survey_form, g_str_equal (who, "owner"), NULL);
+      return TRUE;
+    }
+  user = self->backend->vtable->find_user (self->backend, who, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (user == NULL || user->disabled)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("Survey follow-ups: there is no active user “%s”. Use owner, off or a user name."), who);
+      return FALSE;
+    }
+  crm_server_survey_form_set_follow_up (self->survey_form, TRUE, user->id);
+  return TRUE;
+}
+
+JsonObject *
+crm_server_apply_mutation (CrmServer         *self,
+                           CrmServerSession  *session,
+                           const char        *client_id,
+                           CrmSyncMutation   *m,
+                           GError           **error)
+{
+  return apply_mutation (self, session, client_id, m, error);
 }

@@ -26,6 +26,9 @@ void       crm_server_set_limits   (CrmServer   *self,
                                     gint64       max_body,
                                     guint        max_connections,
                                     guint        rate_limit);
+gboolean   crm_server_set_survey_follow_up (CrmServer   *self,
+                                            const char  *who,
+                                            GError     **error);
 gboolean   crm_server_listen       (CrmServer   *self,
                                     const char  *address,
                                     guint16      port,

@@ -200,6 +200,25 @@ crm_sync_account_get (CrmStore  *store,
   return TRUE;
 }
 
+char *
+crm_sync_account_get_role (CrmStore *store)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+
+  if (!crm_sync_account_get (store, &server, &user) || crm_sync_account_is_signed_out (store))
+    return NULL;
+  return crm_store_get_meta (store, "sync_role");
+}
+
+gboolean
+crm_sync_account_set_role (CrmStore    *store,
+                           const char  *role,
+                           GError     **error)
+{
+  return crm_store_set_meta (store, "sync_role", role ? role : "", error);
+}
+
 gboolean
 crm_sync_account_bind (CrmStore    *store,
                        const char  *server_url,
@@ -210,7 +229,9 @@ crm_sync_account_bind (CrmStore    *store,
     return FALSE;
   if (!crm_store_set_meta (store, "sync_server", server_url, error) ||
       !crm_store_set_meta (store, "sync_user", user, error) ||
-      !crm_store_set_meta (store, "sync_signed_out", "0", error))
+      !crm_store_set_meta (store, "sync_signed_out", "0", error) ||
+      /* Who the local audit log names for the edits made here. */
+      !crm_store_set_meta (store, "user_id", user, error))
     {
       crm_store_rollback (store);
       return FALSE;
@@ -248,9 +269,10 @@ static gboolean
 wipe_steps (CrmStore  *store,
             GError   **error)
 {
-  static const char * const local_sync_tables[] = { "outbox", "conflicts" };
+  /* The local audit log quotes the customer data too. */
+  static const char * const local_sync_tables[] = { "outbox", "conflicts", "audit_log" };
   static const char * const meta_keys[] = {
-    "sync_cursor", "sync_conflicts_ack", "sync_last_synced", "sync_server", "sync_user", "sync_signed_out",
+    "sync_cursor", "sync_conflicts_ack", "sync_last_synced", "sync_server", "sync_user", "sync_signed_out", "sync_role", "user_id",
   };
   const char * const *tables = crm_store_get_synced_tables ();
   g_autofree char *pushed = crm_store_get_meta (store, "sync_pushed_through");
@@ -301,13 +323,26 @@ gboolean
 crm_sync_account_wipe (CrmStore  *store,
                        GError   **error)
 {
+  /* Deleted rows would otherwise stay readable in the file's free pages,
+   * and their old pages in the WAL until the next checkpoint. */
+  if (!crm_store_exec (store, "PRAGMA secure_delete = ON", error))
+    return FALSE;
   if (!crm_store_begin (store, error))
     return FALSE;
   if (!wipe_steps (store, error))
     {
       crm_store_rollback (store);
+      crm_store_exec (store, "PRAGMA secure_delete = OFF", NULL);
       return FALSE;
     }
   crm_store_queue_changed (store, NULL, NULL);
-  return crm_store_commit (store, error);
+  if (!crm_store_commit (store, error))
+    {
+      crm_store_exec (store, "PRAGMA secure_delete = OFF", NULL);
+      return FALSE;
+    }
+  crm_store_exec (store, "PRAGMA secure_delete = OFF", NULL);
+  /* Best effort: a reader of another connection may hold the WAL. */
+  crm_store_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+  return TRUE;
 }

@@ -36,6 +36,12 @@ char     *crm_sync_credentials_file_path (const char *server_url,
 gboolean  crm_sync_account_get         (CrmStore    *store,
                                         char       **out_server_url,
                                         char       **out_user);
+/* The role the server gave the signed-in user at the last sign-in
+ * (admin, manager, …), NULL when signed out. */
+char     *crm_sync_account_get_role    (CrmStore    *store);
+gboolean  crm_sync_account_set_role    (CrmStore    *store,
+                                        const char  *role,
+                                        GError     **error);
 gboolean  crm_sync_account_bind        (CrmStore    *store,
                                         const char  *server_url,
                                         const char  *user,

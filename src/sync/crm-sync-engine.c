@@ -27,6 +27,7 @@ struct _CrmSyncEngine
   char *user;
   char *password;
   char *token;
+  char *role;
   guint page_size;
   guint batch_size;
   guint max_pages;
@@ -53,6 +54,7 @@ crm_sync_engine_finalize (GObject *object)
     memset (self->password, 0, strlen (self->password));
   g_free (self->password);
   g_free (self->token);
+  g_free (self->role);
   g_clear_pointer (&self->rejections, g_ptr_array_unref);
   g_clear_pointer (&self->columns, g_hash_table_unref);
 
@@ -101,6 +103,14 @@ crm_sync_engine_set_credentials (CrmSyncEngine *self,
   g_free (self->password);
   self->user = g_strdup (user);
   self->password = g_strdup (password);
+}
+
+const char *
+crm_sync_engine_get_role (CrmSyncEngine *self)
+{
+  g_return_val_if_fail (CRM_IS_SYNC_ENGINE (self), NULL);
+
+  return self->role;
 }
 
 const char *
@@ -284,6 +294,8 @@ login (CrmSyncEngine  *self,
   login.client_id = (char *) crm_store_get_client_id (self->store);
   login.schema_version = CRM_SYNC_PROTOCOL_VERSION;
   payload = crm_sync_login_encode (&login);
+  /* Names this computer in the administrator's list of devices. */
+  json_object_set_string_member (payload, "device", g_get_host_name ());
 
   g_clear_pointer (&self->token, g_free);
   if (!request (self, "POST", "/v1/login", payload, cancellable, &body, error))
@@ -291,6 +303,19 @@ login (CrmSyncEngine  *self,
   if (!crm_sync_get_string (body, "token", FALSE, &token, error))
     return FALSE;
   self->token = g_strdup (token);
+  /* The role decides which parts of the app show (the administration);
+   * the server checks it on every call anyway. */
+  {
+    JsonObject *user = NULL;
+    const char *role = NULL;
+
+    if (crm_sync_get_object (body, "user", TRUE, &user, NULL) && user != NULL &&
+        crm_sync_get_string (user, "role", TRUE, &role, NULL) && role != NULL)
+      {
+        g_free (self->role);
+        self->role = g_strdup (role);
+      }
+  }
   return TRUE;
 }
 
@@ -1322,16 +1347,96 @@ begin_bulk_pull (CrmSyncEngine  *self,
 /* Whatever happened to the pull, the rows it wrote are found again. */
 static gboolean
 end_bulk_pull (CrmSyncEngine  *self,
+               CrmSyncStats   *stats,
                GError        **error)
 {
   g_autofree char *bulk = crm_store_get_meta (self->store, BULK_PULL_KEY);
 
   if (bulk == NULL)
     return TRUE;
+  gint64 start = g_get_monotonic_time ();
+
   if (crm_contact_search_get_deferred (self->store) &&
       !crm_contact_search_rebuild (self->store, error))
     return FALSE;
+  if (stats != NULL)
+    stats->index_usec += g_get_monotonic_time () - start;
   return crm_store_set_meta (self->store, BULK_PULL_KEY, NULL, error);
+}
+
+/* While one page is written, the next is already asked for: the server
+ * builds it, it crosses the network and is parsed meanwhile. Only the
+ * sending may run in another thread (libsoup ≥ 3.2); the token is not
+ * changed while a fetch runs. */
+typedef struct
+{
+  CrmSyncEngine *self;
+  char *path;
+  GCancellable *cancellable;
+  JsonObject *body;
+  GError *error;
+  GThread *thread;
+} Prefetch;
+
+static gpointer
+prefetch_thread (gpointer data)
+{
+  Prefetch *prefetch = data;
+
+  request (prefetch->self, "GET", prefetch->path, NULL, prefetch->cancellable,
+           &prefetch->body, &prefetch->error);
+  return NULL;
+}
+
+static Prefetch *
+prefetch_start (CrmSyncEngine *self,
+                const char    *path)
+{
+  Prefetch *prefetch = g_new0 (Prefetch, 1);
+
+  prefetch->self = self;
+  prefetch->path = g_strdup (path);
+  prefetch->cancellable = g_cancellable_new ();
+  prefetch->thread = g_thread_new ("crm-sync-prefetch", prefetch_thread, prefetch);
+  return prefetch;
+}
+
+/* Waits for the fetch if it still runs. */
+static void
+prefetch_free (Prefetch *prefetch)
+{
+  if (prefetch->thread != NULL)
+    g_thread_join (prefetch->thread);
+  g_clear_pointer (&prefetch->body, json_object_unref);
+  g_clear_error (&prefetch->error);
+  g_object_unref (prefetch->cancellable);
+  g_free (prefetch->path);
+  g_free (prefetch);
+}
+
+/* Waits for the fetch and returns its answer if it is the one for @path
+ * and it succeeded; otherwise the caller asks again, the usual way (a
+ * token that expired meanwhile is renewed there). */
+static JsonObject *
+prefetch_take (Prefetch   *prefetch,
+               const char *path)
+{
+  JsonObject *body;
+
+  g_thread_join (g_steal_pointer (&prefetch->thread));
+  body = prefetch->error == NULL && g_str_equal (prefetch->path, path) ? g_steal_pointer (&prefetch->body) : NULL;
+  prefetch_free (prefetch);
+  return body;
+}
+
+static char *
+pull_path (CrmSyncEngine *self,
+           gint64         cursor)
+{
+  g_autofree char *ack_text = crm_store_get_meta (self->store, "sync_conflicts_ack");
+
+  return g_strdup_printf ("/v1/pull?cursor=%" G_GINT64_FORMAT "&limit=%u&schema_version=%d&conflicts_ack=%s",
+                          cursor, self->page_size, CRM_SYNC_PROTOCOL_VERSION, ack_text ? ack_text : "0");
 }
 
 static gboolean
@@ -1340,24 +1445,27 @@ pull_pages (CrmSyncEngine  *self,
             CrmSyncStats   *stats,
             GError        **error)
 {
+  Prefetch *prefetch = NULL;
   gboolean resynced = FALSE;
+  gboolean ok = FALSE;
   guint pages = 0;
 
   for (;;)
     {
       g_autofree char *cursor_text = crm_store_get_meta (self->store, "sync_cursor");
       gint64 cursor = cursor_text ? g_ascii_strtoll (cursor_text, NULL, 10) : 0;
-      g_autofree char *ack_text = crm_store_get_meta (self->store, "sync_conflicts_ack");
-      g_autofree char *path = g_strdup_printf ("/v1/pull?cursor=%" G_GINT64_FORMAT "&limit=%u&schema_version=%d&conflicts_ack=%s",
-                                               cursor, self->page_size, CRM_SYNC_PROTOCOL_VERSION,
-                                               ack_text ? ack_text : "0");
+      g_autofree char *path = pull_path (self, cursor);
       g_autoptr(JsonObject) body = NULL;
       g_autoptr(GError) local_error = NULL;
+      JsonArray *conflicts = NULL;
       guint n_changes;
       gint64 next;
       gboolean more;
 
-      if (!authed_request (self, "GET", path, NULL, cancellable, &body, &local_error))
+      if (prefetch != NULL)
+        body = prefetch_take (g_steal_pointer (&prefetch), path);
+      if (body == NULL &&
+          !authed_request (self, "GET", path, NULL, cancellable, &body, &local_error))
         {
           if (g_error_matches (local_error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_RESYNC) && !resynced)
             {
@@ -1373,31 +1481,62 @@ pull_pages (CrmSyncEngine  *self,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      if (!crm_sync_engine_apply_pull_page (self, body, stats, &next, &n_changes, &more, error))
+
+      /* "latest" (the server's newest seq) bounds what is left: rows
+       * updated twice left gaps in the seqs, so it may overestimate.
+       * Decided before the first page is written, which is then written
+       * the fast way too. */
+      if (pages == 0 &&
+          !begin_bulk_pull (self, json_object_get_int_member_with_default (body, "latest", cursor) - cursor, error))
         return FALSE;
+
+      /* The next page's address is known once this one's conflicts are
+       * acknowledged; a page without any leaves it as it is. */
+      next = json_object_get_int_member_with_default (body, "cursor", cursor);
+      if (json_object_has_member (body, "conflicts") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "conflicts")))
+        conflicts = json_object_get_array_member (body, "conflicts");
+      if (json_object_get_boolean_member_with_default (body, "more", FALSE) && next > cursor &&
+          (conflicts == NULL || json_array_get_length (conflicts) == 0) &&
+          (self->max_pages == 0 || pages + 1 < self->max_pages))
+        {
+          g_autofree char *next_path = pull_path (self, next);
+
+          prefetch = prefetch_start (self, next_path);
+        }
+
+      if (!crm_sync_engine_apply_pull_page (self, body, stats, &next, &n_changes, &more, error))
+        goto out;
       pages++;
       {
-        /* "latest" (the server's newest seq) bounds what is left: rows
-         * updated twice left gaps in the seqs, so it may overestimate. */
         gint64 latest = json_object_get_int_member_with_default (body, "latest", next);
         guint left = more ? (guint) CLAMP (latest - next, 0, G_MAXINT32) : 0;
 
         report_progress (self, stats->pushed + stats->pulled,
                          self->progress_push_total + stats->pulled + left);
-        if (pages == 1 && !begin_bulk_pull (self, left, error))
-          return FALSE;
       }
       if (!more || n_changes == 0)
-        return TRUE;
+        {
+          ok = TRUE;
+          goto out;
+        }
       if (self->max_pages > 0 && pages >= self->max_pages)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                _("The sync stopped before it finished; the next one continues from here."));
-          return FALSE;
+          goto out;
         }
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
+        goto out;
     }
+
+out:
+  if (prefetch != NULL)
+    {
+      g_cancellable_cancel (prefetch->cancellable);
+      prefetch_free (prefetch);
+    }
+  return ok;
 }
 
 static gboolean
@@ -1409,7 +1548,7 @@ pull (CrmSyncEngine  *self,
   gboolean ok = pull_pages (self, cancellable, stats, error);
 
   /* After a failure the index is still built; its own error then waits. */
-  if (!end_bulk_pull (self, ok ? error : NULL))
+  if (!end_bulk_pull (self, stats, ok ? error : NULL))
     ok = FALSE;
   return ok;
 }

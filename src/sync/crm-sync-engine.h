@@ -17,6 +17,7 @@ typedef struct
   guint rejected;    /* of those, refused (permission, validation) */
   guint pulled;      /* changes applied locally */
   guint conflicts;   /* conflicts recorded by this run */
+  gint64 index_usec; /* spent building the search index after a bulk pull */
 } CrmSyncStats;
 
 /* @store is used from the thread that runs the sync; while a sync runs,
@@ -27,6 +28,8 @@ void           crm_sync_engine_set_credentials (CrmSyncEngine *self,
                                                const char     *user,
                                                const char     *password);
 const char    *crm_sync_engine_get_token      (CrmSyncEngine  *self);
+/* The signed-in user's role as the server said at the last sign-in. */
+const char    *crm_sync_engine_get_role       (CrmSyncEngine  *self);
 void           crm_sync_engine_set_token      (CrmSyncEngine  *self,
                                                const char     *token);
 /* Changes per pull page (≤ CRM_SYNC_MAX_PAGE) and mutations per push. */

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "crm-admin-page.h"
 #include "crm-backup-group.h"
 #include "crm-preferences-window.h"
 #include "crm-smtp-group.h"
@@ -30,6 +31,8 @@ struct _CrmPreferencesWindow
   AdwActionRow         *account_row;
   CrmBackupGroup       *backup_group;
   CrmSmtpGroup         *smtp_group;
+  CrmAdminPage         *admin_page;   /* shown to a signed-in admin only */
+  gboolean              admin_shown;
 };
 
 G_DEFINE_FINAL_TYPE (CrmPreferencesWindow, crm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -146,6 +149,19 @@ update_account (CrmPreferencesWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_server_row), !signed_in && !busy);
   gtk_widget_set_sensitive (self->sign_in_button, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.sign-out", signed_in);
+  {
+    g_autofree char *role = signed_in ? crm_sync_account_get_role (crm_context_get_store (self->context)) : NULL;
+    gboolean admin = g_strcmp0 (role, "admin") == 0;
+
+    /* Non-admins see no administration at all; the server refuses their
+     * calls anyway. Loaded when it appears, dropped when it goes. */
+    if (admin != self->admin_shown)
+      {
+        self->admin_shown = admin;
+        crm_admin_page_set_context (self->admin_page, admin ? self->context : NULL);
+      }
+    gtk_widget_set_visible (GTK_WIDGET (self->admin_page), admin);
+  }
   if (signed_in)
     {
       g_autofree char *title = g_strdup_printf (_("Signed in as %s"), crm_sync_controller_get_user (sync));
@@ -169,6 +185,7 @@ typedef struct
   char *client_id;
   CrmStore *store;
   gboolean wipe;
+  char *role;      /* the server's answer, set by the thread */
 } SignIn;
 
 static void
@@ -180,6 +197,7 @@ sign_in_free (SignIn *s)
     memset (s->password, 0, strlen (s->password));
   g_free (s->password);
   g_free (s->client_id);
+  g_free (s->role);
   g_clear_object (&s->store);
   g_free (s);
 }
@@ -202,6 +220,7 @@ sign_in_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  s->role = g_strdup (crm_sync_engine_get_role (engine));
   g_task_return_pointer (task, g_strdup (crm_sync_engine_get_token (engine)), g_free);
 }
 
@@ -228,7 +247,8 @@ on_signed_in (GObject      *source,
 
   /* Another user's data goes before this one's arrives. */
   if ((s->wipe && !crm_sync_account_wipe (store, &error)) ||
-      !crm_sync_account_bind (store, s->server_url, s->user, &error))
+      !crm_sync_account_bind (store, s->server_url, s->user, &error) ||
+      !crm_sync_account_set_role (store, s->role, &error))
     {
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
       update_account (self);
@@ -432,10 +452,19 @@ ask_sign_out_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   CrmPreferencesWindow *self = CRM_PREFERENCES_WINDOW (widget);
+  guint unsent = self->context ? crm_sync_account_count_unsent (crm_context_get_store (self->context)) : 0;
+  g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"),
-                                                       _("Keep the data on this computer to work with it offline and sign in again later as the same user, or remove it, for example before someone else uses this computer. Changes not sent yet are lost when the data is removed.")));
+  /* Say exactly what removing loses: the customers stay on the server,
+   * unsent changes exist nowhere else. */
+  if (unsent > 0)
+    body = g_strdup_printf (ngettext ("Keep the data on this computer to work with it offline and sign in again later as the same user, or remove it, for example before someone else uses this computer. Removing it also removes the sign-in and %u change not sent to the server yet, which is then lost.",
+                                      "Keep the data on this computer to work with it offline and sign in again later as the same user, or remove it, for example before someone else uses this computer. Removing it also removes the sign-in and %u changes not sent to the server yet, which are then lost.",
+                                      unsent), unsent);
+  else
+    body = g_strdup (_("Keep the data on this computer to work with it offline and sign in again later as the same user, or remove it and the sign-in, for example before someone else uses this computer. Every change was sent, so nothing is lost: the data stays on the server."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"), body));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "wipe", _("_Remove Data"),
                                     "keep", _("_Keep Data"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "wipe", ADW_RESPONSE_DESTRUCTIVE);
@@ -600,6 +629,9 @@ static void
 crm_preferences_window_init (CrmPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->admin_page = crm_admin_page_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->admin_page), FALSE);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->admin_page));
 }
 
 CrmPreferencesWindow *

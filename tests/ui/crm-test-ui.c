@@ -57,6 +57,26 @@ crm_test_ui_wait_until (gboolean (*condition) (gpointer),
   g_source_remove (id);
 }
 
+static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Drops the caller's reference to @object and waits until it is finalized:
+ * a job a page started may still hold it for a moment after the page went
+ * (a thread finishing, its callback not yet run). Fails after 10 s, so a
+ * real leak still fails the test. */
+void
+crm_test_ui_assert_finalized (gpointer object)
+{
+  gpointer pointer = object;
+
+  g_object_add_weak_pointer (G_OBJECT (object), &pointer);
+  g_object_unref (object);
+  crm_test_ui_wait_until (pointer_is_null, &pointer);
+}
+
 /* The first widget of @type in @widget's tree, @widget included. */
 GtkWidget *
 crm_test_ui_find_descendant (GtkWidget *widget,

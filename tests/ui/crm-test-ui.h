@@ -10,6 +10,7 @@ void crm_test_ui_init          (int          *argc,
 void crm_test_ui_iterate       (void);
 void crm_test_ui_wait_until    (gboolean    (*condition) (gpointer),
                                 gpointer      data);
+void crm_test_ui_assert_finalized (gpointer   object);
 GtkWidget *crm_test_ui_find_descendant (GtkWidget *widget,
                                         GType      type);
 void       crm_test_ui_destroy_window  (GtkWindow *window);

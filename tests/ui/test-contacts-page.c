@@ -12,6 +12,8 @@
 #include "crm-purchase.h"
 #include "crm-reminders-view.h"
 #include "crm-segment.h"
+#include "crm-survey.h"
+#include "crm-survey-send-dialog.h"
 #include "crm-timeline-model.h"
 #include "crm-timeline.h"
 #include "crm-contact-filter-popover.h"
@@ -77,13 +79,12 @@ fixture_tear_down (Fixture       *f,
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  g_object_add_weak_pointer (G_OBJECT (f->page), (gpointer *) &f->page);
+  g_object_ref (f->page);
   gtk_window_destroy (f->window);
-  crm_test_ui_iterate ();
-  g_assert_null (f->page);
+  crm_test_ui_assert_finalized (f->page);
 
   g_clear_object (&f->context);
-  g_assert_finalize_object (f->store);
+  crm_test_ui_assert_finalized (f->store);
 
   dir = g_dir_open (f->dir, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -572,7 +573,8 @@ bulk_menu_has_tags_in (GtkWidget *widget)
       GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget));
       g_autofree char *label = NULL;
 
-      if (menu != NULL && g_menu_model_get_n_items (menu) == 4 &&
+      /* Owner, lifecycle, add tag, remove tag, then "Send Survey…". */
+      if (menu != NULL && g_menu_model_get_n_items (menu) == 5 &&
           g_menu_model_get_item_attribute (menu, 2, G_MENU_ATTRIBUTE_LABEL, "s", &label))
         return g_str_equal (label, "_Add Tag");
     }
@@ -623,6 +625,52 @@ test_bulk_tags_and_owner (Fixture       *f,
   crm_test_ui_iterate ();
   gtk_selection_model_select_range (selection, 0, 2, TRUE);
   crm_test_ui_wait_until (bulk_menu_has_tags, f->page);
+}
+
+static gboolean
+survey_sent (gpointer dialog)
+{
+  return !crm_survey_send_dialog_is_busy (dialog);
+}
+
+/* The chosen customers get the Surveys workspace's send dialog, for the
+ * open survey; printed forms go to them only. */
+static void
+test_send_survey_to_selected (Fixture       *f,
+                              gconstpointer  data)
+{
+  GtkSelectionModel *selection = crm_contacts_page_get_selection (f->page);
+  g_autoptr(CrmSurvey) survey = crm_survey_new ();
+  g_autofree char *path = g_build_filename (f->dir, "forms.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  CrmSurveySendDialog *dialog = NULL;
+  GListModel *toplevels;
+
+  add_customers (f, 5);
+  g_object_set (survey, "title", "满意度回访", "status", "open", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (survey), &error));
+
+  gtk_selection_model_select_range (selection, 1, 2, TRUE);
+  crm_test_ui_iterate ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "contacts.send-survey", NULL));
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CRM_IS_SURVEY_SEND_DIALOG (window))
+        dialog = CRM_SURVEY_SEND_DIALOG (window);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (crm_survey_send_dialog_get_survey_id (dialog), ==, crm_record_get_id (CRM_RECORD (survey)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == f->window);
+
+  g_assert_true (crm_survey_send_dialog_start (dialog, NULL, "letter", path));
+  crm_test_ui_wait_until (survey_sent, dialog);
+  g_assert_cmpstr (crm_survey_send_dialog_get_summary (dialog), ==, "2 forms printed.");
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  crm_test_ui_iterate ();
 }
 
 static void
@@ -919,6 +967,7 @@ main (int   argc,
   PAGE_TEST ("/contacts-page/bulk-edit-one-undo", test_bulk_edit_one_undo);
   PAGE_TEST ("/contacts-page/bulk-tags-and-owner", test_bulk_tags_and_owner);
   PAGE_TEST ("/contacts-page/bulk-edit-in-background", test_bulk_edit_in_background);
+  PAGE_TEST ("/contacts-page/send-survey-to-selected", test_send_survey_to_selected);
   PAGE_TEST ("/contacts-page/timeline-and-purchases", test_timeline_and_purchases);
   PAGE_TEST ("/contacts-page/tasks-due-and-birthdays", test_tasks_due_and_birthdays);
   PAGE_TEST ("/contacts-page/reads-after-first-frame", test_reads_after_first_frame);

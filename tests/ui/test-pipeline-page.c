@@ -6,6 +6,7 @@
 
 #include "crm-context.h"
 #include "crm-deal-board.h"
+#include "crm-deal-card-view.h"
 #include "crm-deal-editor.h"
 #include "crm-deal-moves.h"
 #include "crm-deal.h"
@@ -386,10 +387,105 @@ test_stages (Fixture       *f,
   g_assert_cmpstr (crm_deal_board_get_stage_id (board (f), stage_of (f, a)), ==, first);
 }
 
+static void
+collect_card_views (GtkWidget *widget,
+                    GPtrArray *views)
+{
+  if (CRM_IS_DEAL_CARD_VIEW (widget))
+    g_ptr_array_add (views, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_card_views (child, views);
+}
+
+/* The drawn card of @deal_id on the board, NULL if none shows it. */
+static CrmDealCardView *
+find_card_view (Fixture    *f,
+                const char *deal_id)
+{
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+
+  collect_card_views (GTK_WIDGET (f->page), views);
+  for (guint i = 0; i < views->len; i++)
+    {
+      CrmDealCardView *view = g_ptr_array_index (views, i);
+
+      if (crm_deal_card_view_get_card (view) != NULL &&
+          g_strcmp0 (crm_deal_card_get_id (crm_deal_card_view_get_card (view)), deal_id) == 0)
+        return view;
+    }
+  return NULL;
+}
+
+static int
+measure_height (GtkWidget *widget)
+{
+  int height = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, 240, &height, NULL, NULL, NULL);
+  return height;
+}
+
+/* A card is one widget: a screen reader hears title, customer and
+ * amount; it follows its deal across a move; its height does not
+ * depend on its texts, so measuring it shapes none. */
+static void
+test_card_view (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *long_title = NULL;
+  CrmDealCardView *view;
+  CrmDealCard *card;
+  GtkWidget *lone;
+
+  create_pipeline (f);
+  a = add_deal (f, "ERP 升级", "10000", 0);
+  view = find_card_view (f, a);
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (view), "deal-card"));
+  g_assert_nonnull (strstr (crm_deal_card_view_get_label (view), "ERP 升级"));
+  g_assert_nonnull (strstr (crm_deal_card_view_get_label (view), "No customer"));
+  g_assert_nonnull (strstr (crm_deal_card_view_get_label (view), "10,000.00"));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       crm_deal_card_view_get_label (view));
+  /* The row, which takes the keyboard focus, says the same. */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (view))),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, crm_deal_card_view_get_label (view));
+
+  /* Moved on by keyboard: the next column draws it, the first none. */
+  activate (f, "pipeline.move-next", NULL);
+  g_assert_cmpuint (stage_of (f, a), ==, 1);
+  view = find_card_view (f, a);
+  g_assert_nonnull (view);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_LIST_VIEW)),
+                                                        "stage")), ==, 1);
+
+  /* A title far wider than a column is cut, not wrapped: same height. */
+  long_title = g_strnfill (400, 'W');
+  b = add_deal (f, long_title, "1", 1);
+  g_assert_cmpint (measure_height (GTK_WIDGET (find_card_view (f, b))), ==, measure_height (GTK_WIDGET (view)));
+  g_assert_cmpint (measure_height (GTK_WIDGET (view)), >, 0);
+
+  /* A card view given no deal says nothing and draws nothing. */
+  card = crm_deal_board_find_deal (board (f), a, NULL, NULL);
+  lone = g_object_ref_sink (crm_deal_card_view_new ());
+  g_assert_null (crm_deal_card_view_get_label (CRM_DEAL_CARD_VIEW (lone)));
+  crm_deal_card_view_set_card (CRM_DEAL_CARD_VIEW (lone), card);
+  g_assert_true (crm_deal_card_view_get_card (CRM_DEAL_CARD_VIEW (lone)) == card);
+  g_assert_cmpstr (crm_deal_card_view_get_label (CRM_DEAL_CARD_VIEW (lone)), ==, crm_deal_card_view_get_label (view));
+  crm_deal_card_view_set_card (CRM_DEAL_CARD_VIEW (lone), NULL);
+  g_assert_null (crm_deal_card_view_get_label (CRM_DEAL_CARD_VIEW (lone)));
+  g_assert_finalize_object (lone);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  /* The test accessibility backend records what a card tells a screen reader. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   crm_test_ui_init (&argc, &argv);
 
   g_test_add ("/pipeline-page/empty-states", Fixture, NULL, fixture_set_up, test_empty_states, fixture_tear_down);
@@ -397,6 +493,7 @@ main (int    argc,
   g_test_add ("/pipeline-page/won-lost", Fixture, NULL, fixture_set_up, test_won_lost, fixture_tear_down);
   g_test_add ("/pipeline-page/lost-reasons", Fixture, NULL, fixture_set_up, test_lost_reasons, fixture_tear_down);
   g_test_add ("/pipeline-page/stages", Fixture, NULL, fixture_set_up, test_stages, fixture_tear_down);
+  g_test_add ("/pipeline-page/card-view", Fixture, NULL, fixture_set_up, test_card_view, fixture_tear_down);
   g_test_add ("/pipeline-page/totals-and-filters", Fixture, NULL, fixture_set_up, test_totals_and_filters, fixture_tear_down);
 
   return g_test_run ();

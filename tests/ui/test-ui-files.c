@@ -4,7 +4,9 @@
 
 #include <string.h>
 
+#include "crm-admin-page.h"
 #include "crm-application.h"
+#include "crm-audit-window.h"
 #include "crm-conflicts-window.h"
 #include "crm-contact-filter-popover.h"
 #include "crm-contact-pane.h"
@@ -56,6 +58,8 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_IMPORT_DIALOG);
   g_type_ensure (CRM_TYPE_DUPLICATES_DIALOG);
   g_type_ensure (CRM_TYPE_BACKUP_GROUP);
+  g_type_ensure (CRM_TYPE_ADMIN_PAGE);
+  g_type_ensure (CRM_TYPE_AUDIT_WINDOW);
 }
 
 static int

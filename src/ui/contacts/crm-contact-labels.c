@@ -78,6 +78,37 @@ crm_value_label (const CrmValueLabel *table,
 }
 
 const char *
+crm_field_label (const char *table,
+                 const char *field)
+{
+  static const struct { const char *field; const char *label; } labels[] = {
+    { "name", N_("Name") }, { "kind", N_("Type") }, { "title", N_("Job title") },
+    { "occupation", N_("Occupation") }, { "organization_id", N_("Organization") },
+    { "emails", N_("Email") }, { "phones", N_("Phone") }, { "address", N_("Address") },
+    { "province", N_("Province") }, { "city", N_("City") }, { "birthday", N_("Birthday") },
+    { "gender", N_("Gender") }, { "source", N_("Source") }, { "tags", N_("Tags") },
+    { "notes", N_("Notes") }, { "owner_id", N_("Owner") }, { "lifecycle", N_("Lifecycle") },
+    { "lifecycle_override", N_("Lifecycle") }, { "external_id", N_("External ID") },
+    { "consent_email", N_("Email consent") }, { "consent_sms", N_("SMS consent") },
+    { "created_at", N_("Created") }, { "deleted", N_("Deleted") },
+    { "contact_id", N_("Customer") }, { "subject", N_("Subject") }, { "body", N_("Details") },
+    { "assignee_id", N_("Assignee") }, { "priority", N_("Priority") }, { "category", N_("Category") },
+    { "amount", N_("Amount") }, { "currency", N_("Currency") }, { "stage_id", N_("Stage") },
+    { "status", N_("Status") }, { "due_at", N_("Due") }, { "product", N_("Product") },
+    { "quantity", N_("Quantity") }, { "purchased_at", N_("Purchase date") }, { "order_ref", N_("Order") },
+  };
+
+  if (field == NULL)
+    return NULL;
+  if (g_strcmp0 (table, "deals") == 0 && g_str_equal (field, "title"))
+    return _("Deal");
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].field, field))
+      return _(labels[i].label);
+  return field;
+}
+
+const char *
 crm_contact_filter_to_string (CrmContactFilter filter)
 {
   g_return_val_if_fail (filter < CRM_CONTACT_N_FILTERS, NULL);

@@ -24,6 +24,12 @@ extern const CrmValueLabel crm_kind_labels[];
 const char *crm_value_label             (const CrmValueLabel *table,
                                          const char          *value);
 
+/* A stored field as people read it ("owner_id" → "Owner"), translated;
+ * @table (nullable) tells apart fields of the same name (a deal's title
+ * is not a job title). Unknown fields are returned as they are. */
+const char *crm_field_label             (const char          *table,
+                                         const char          *field);
+
 /* The filter's name in actions ("lifecycle", "age-band", ...), and back. */
 const char *crm_contact_filter_to_string   (CrmContactFilter  filter);
 gboolean    crm_contact_filter_from_string (const char       *name,

@@ -16,6 +16,7 @@
 #include "crm-reminders.h"
 #include "crm-reminders-view.h"
 #include "crm-segment.h"
+#include "crm-survey-send-dialog.h"
 #include "crm-tooltip.h"
 #include "crm-user-directory.h"
 
@@ -886,6 +887,7 @@ update_actions (CrmContactsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.bulk-add-tag", have_store && bulk);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.bulk-remove-tag", have_store && bulk);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.bulk-set-lifecycle", have_store && bulk);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.send-survey", have_store && have_target);
 }
 
 static void
@@ -1706,9 +1708,10 @@ on_bulk_tags_counted (GObject      *source,
       g_menu_item_set_action_and_target (remove, "contacts.bulk-remove-tag", "s", tag->value);
       g_menu_append_item (remove_tags, remove);
     }
+  /* After the owner and lifecycle submenus, before "Send Survey…". */
   menu = G_MENU (gtk_menu_button_get_menu_model (self->bulk_button));
-  g_menu_append_submenu (menu, _("_Add Tag"), G_MENU_MODEL (add_tags));
-  g_menu_append_submenu (menu, _("_Remove Tag"), G_MENU_MODEL (remove_tags));
+  g_menu_insert_submenu (menu, 2, _("_Add Tag"), G_MENU_MODEL (add_tags));
+  g_menu_insert_submenu (menu, 3, _("_Remove Tag"), G_MENU_MODEL (remove_tags));
 }
 
 /* Built when the menu opens: owners and tags change. */
@@ -1755,6 +1758,12 @@ rebuild_bulk_menu (CrmContactsPage *self)
 
   g_menu_append_submenu (menu, _("Set _Owner"), G_MENU_MODEL (owners));
   g_menu_append_submenu (menu, _("Set _Lifecycle"), G_MENU_MODEL (lifecycles));
+  {
+    g_autoptr(GMenu) others = g_menu_new ();
+
+    g_menu_append (others, _("Send _Survey…"), "contacts.send-survey");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (others));
+  }
   gtk_menu_button_set_menu_model (self->bulk_button, G_MENU_MODEL (menu));
 
   /* Tags are counted over the whole list: seconds with a million
@@ -1771,6 +1780,26 @@ on_bulk_box_visible (CrmContactsPage *self)
 {
   if (gtk_widget_get_visible (self->bulk_box))
     rebuild_bulk_menu (self);
+}
+
+/* --- Surveys --------------------------------------------------------------- */
+
+/* The Surveys workspace's send dialog, for the chosen customers: it asks
+ * which open survey and how (links for email, printed forms). */
+static void
+send_survey_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CrmContactsPage *self = CRM_CONTACTS_PAGE (widget);
+  g_autoptr(GPtrArray) ids = selected_ids (self);
+  CrmSurveySendDialog *dialog;
+
+  if (self->context == NULL || ids->len == 0)
+    return;
+  dialog = crm_survey_send_dialog_new_for_contacts (self->context, ids);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (widget)));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* --- Columns --------------------------------------------------------------- */
@@ -2283,6 +2312,7 @@ crm_contacts_page_class_init (CrmContactsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "contacts.remove-filter", "s", remove_filter_action);
   gtk_widget_class_install_action (widget_class, "contacts.clear-filters", NULL, clear_filters_action);
   gtk_widget_class_install_action (widget_class, "contacts.cancel-bulk", NULL, cancel_bulk_action);
+  gtk_widget_class_install_action (widget_class, "contacts.send-survey", NULL, send_survey_action);
   for (guint i = 0; i < G_N_ELEMENTS (bulk_actions); i++)
     gtk_widget_class_install_action (widget_class, bulk_actions[i], "s", bulk_action);
 

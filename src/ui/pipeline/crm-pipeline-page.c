@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "crm-contact-labels.h"
+#include "crm-deal-card-view.h"
 #include "crm-deal-editor.h"
 #include "crm-deal-moves.h"
 #include "crm-deal.h"
@@ -277,57 +278,10 @@ setup_card (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             CrmPipelinePage          *self)
 {
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *marker = gtk_image_new_from_icon_name ("alarm-symbolic");
-  GtkWidget *customer = gtk_label_new (NULL);
-  GtkWidget *amount = gtk_label_new (NULL);
-  GtkWidget *owner = gtk_label_new (NULL);
-  GtkWidget *close = gtk_label_new (NULL);
-  GtkWidget *days = gtk_label_new (NULL);
+  GtkWidget *card = crm_deal_card_view_new ();
   GtkDragSource *drag = gtk_drag_source_new ();
   GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
   GtkGesture *click = gtk_gesture_click_new ();
-
-  gtk_widget_add_css_class (card, "deal-card");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (title, TRUE);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_widget_add_css_class (marker, "error");
-  gtk_box_append (GTK_BOX (top), title);
-  gtk_box_append (GTK_BOX (top), marker);
-  gtk_box_append (GTK_BOX (card), top);
-
-  for (GtkWidget **l = (GtkWidget *[]) { customer, amount, owner, close, days, NULL }; *l != NULL; l++)
-    {
-      gtk_label_set_xalign (GTK_LABEL (*l), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (*l), PANGO_ELLIPSIZE_END);
-    }
-  gtk_widget_add_css_class (customer, "dim-label");
-  gtk_widget_add_css_class (amount, "numeric");
-  gtk_widget_add_css_class (owner, "caption");
-  gtk_widget_add_css_class (close, "caption");
-  gtk_widget_add_css_class (close, "numeric");
-  gtk_widget_add_css_class (days, "caption");
-  gtk_widget_add_css_class (days, "dim-label");
-  gtk_widget_set_hexpand (owner, TRUE);
-  gtk_box_append (GTK_BOX (card), customer);
-  gtk_box_append (GTK_BOX (card), amount);
-  gtk_box_append (GTK_BOX (bottom), owner);
-  gtk_box_append (GTK_BOX (bottom), close);
-  gtk_box_append (GTK_BOX (bottom), days);
-  gtk_box_append (GTK_BOX (card), bottom);
-
-  g_object_set_data (G_OBJECT (card), "title", title);
-  g_object_set_data (G_OBJECT (card), "marker", marker);
-  g_object_set_data (G_OBJECT (card), "customer", customer);
-  g_object_set_data (G_OBJECT (card), "amount", amount);
-  g_object_set_data (G_OBJECT (card), "owner", owner);
-  g_object_set_data (G_OBJECT (card), "close", close);
-  g_object_set_data (G_OBJECT (card), "days", days);
 
   gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
   g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), item);
@@ -345,62 +299,20 @@ setup_card (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, card);
 }
 
-static char *
-card_customer (CrmDealCard *card)
-{
-  const char *contact = crm_deal_card_get_contact_name (card);
-  const char *organization = crm_deal_card_get_organization_name (card);
-
-  if (contact != NULL && organization != NULL)
-    /* Translators: a person and their organization on a deal card */
-    return g_strdup_printf (_("%s · %s"), contact, organization);
-  if (contact != NULL)
-    return g_strdup (contact);
-  return g_strdup (_("No customer"));
-}
-
-static char *
-card_days (CrmDealCard *card)
-{
-  int days = crm_deal_card_get_days_in_stage (card);
-
-  /* Translators: how long a deal has been in its stage, short */
-  return g_strdup_printf (ngettext ("%d day", "%d days", days), days);
-}
-
 static void
 bind_card (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            CrmPipelinePage          *self)
 {
-  GtkWidget *widget = gtk_list_item_get_child (item);
-  CrmDealCard *card = card_of (item);
-  g_autofree char *customer = card_customer (card);
-  g_autofree char *amount = crm_format_money (crm_deal_card_get_amount (card), crm_deal_card_get_currency (card));
-  g_autofree char *days = card_days (card);
-  g_autofree char *accessible = NULL;
-  GtkWidget *close = g_object_get_data (G_OBJECT (widget), "close");
-  const char *close_date = crm_deal_card_get_close_date (card);
+  CrmDealCardView *view = CRM_DEAL_CARD_VIEW (gtk_list_item_get_child (item));
+  GtkWidget *row = gtk_widget_get_parent (GTK_WIDGET (view));
 
-  gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "title"), crm_deal_card_get_title (card));
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (widget), "marker"), crm_deal_card_get_overdue_task (card));
-  gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "customer"), customer);
-  gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "amount"), amount);
-  gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "owner"),
-                      crm_deal_card_get_owner_name (card) != NULL ? crm_deal_card_get_owner_name (card) : _("No owner"));
-  gtk_label_set_text (GTK_LABEL (close), close_date != NULL ? close_date : "");
   /* No tooltips set here: in GTK 4.8 each one asks the X server where
    * the pointer is, a round trip per bound card (query-tooltip instead). */
-  if (crm_deal_card_get_overdue_close (card))
-    gtk_widget_add_css_class (close, "error");
-  else
-    gtk_widget_remove_css_class (close, "error");
-  gtk_label_set_text (g_object_get_data (G_OBJECT (widget), "days"), crm_deal_card_get_closed (card) ? "" : days);
-
-  /* Translators: what a screen reader says for a deal card: title, customer, amount */
-  accessible = g_strdup_printf (_("%s, %s, %s"), crm_deal_card_get_title (card), customer, amount);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (widget) != NULL ? gtk_widget_get_parent (widget) : widget),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  crm_deal_card_view_set_card (view, card_of (item));
+  /* The row takes the focus, so it says what the card says. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row != NULL ? row : GTK_WIDGET (view)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, crm_deal_card_view_get_label (view), -1);
 }
 
 /* --- Columns --------------------------------------------------------------- */
@@ -1349,7 +1261,7 @@ list_cell_text (CrmPipelinePage *self,
     case LIST_TITLE:
       return g_strdup (crm_deal_card_get_title (card));
     case LIST_CUSTOMER:
-      return card_customer (card);
+      return crm_deal_card_format_customer (card);
     case LIST_STAGE:
       stage = crm_deal_board_find_stage (self->board, crm_deal_card_get_stage_id (card));
       return g_strdup (stage >= 0 ? crm_deal_board_get_stage_name (self->board, stage) : "");
@@ -1360,7 +1272,7 @@ list_cell_text (CrmPipelinePage *self,
     case LIST_OWNER:
       return g_strdup (crm_deal_card_get_owner_name (card) != NULL ? crm_deal_card_get_owner_name (card) : "");
     case LIST_DAYS:
-      return crm_deal_card_get_closed (card) ? g_strdup ("") : card_days (card);
+      return crm_deal_card_get_closed (card) ? g_strdup ("") : crm_deal_card_format_days (card);
     case N_LIST_COLUMNS:
     default:
       return NULL;

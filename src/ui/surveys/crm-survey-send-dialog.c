@@ -150,7 +150,7 @@ send_thread (GTask        *task,
       if (sent != NULL)
         {
           csv = crm_survey_distribution_to_csv (sent, job->base_url);
-          if (g_file_set_contents (job->path, csv, -1, &job->error))
+          if (g_file_set_contents_full (job->path, csv, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &job->error))
             job->summary = summary_text (sent->invitees->len, sent->skipped_no_consent,
                                          sent->skipped_no_address, FALSE);
         }

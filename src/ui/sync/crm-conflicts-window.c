@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "crm-conflicts-window.h"
+#include "crm-contact-labels.h"
 #include "crm-sync-engine.h"
 
 struct _CrmConflictsWindow
@@ -32,27 +33,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Field names as people read them; others are shown as they are. */
-static const char *
-field_label (const char *field)
-{
-  static const struct { const char *field; const char *label; } labels[] = {
-    { "name", N_("Name") }, { "title", N_("Job title") }, { "occupation", N_("Occupation") },
-    { "organization_id", N_("Organization") }, { "emails", N_("Email") }, { "phones", N_("Phone") },
-    { "address", N_("Address") }, { "province", N_("Province") }, { "city", N_("City") },
-    { "birthday", N_("Birthday") }, { "gender", N_("Gender") }, { "source", N_("Source") },
-    { "tags", N_("Tags") }, { "notes", N_("Notes") }, { "owner_id", N_("Owner") },
-    { "lifecycle", N_("Lifecycle") }, { "subject", N_("Subject") }, { "body", N_("Details") },
-    { "amount", N_("Amount") }, { "stage_id", N_("Stage") }, { "status", N_("Status") },
-    { "due_at", N_("Due") }, { "product", N_("Product") }, { "quantity", N_("Quantity") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (labels[i].field, field) == 0)
-      return _(labels[i].label);
-  return field;
-}
-
 /* An edit kept from a deleted row, as "Notes: …" lines in the field
  * names people read. */
 static char *
@@ -77,7 +57,7 @@ describe_edit (const char *json)
       if (text->len > 0)
         g_string_append_c (text, '\n');
       /* Translators: a field's name, then its value. */
-      g_string_append_printf (text, _("%s: %s"), field_label (field), value);
+      g_string_append_printf (text, _("%s: %s"), crm_field_label (NULL, field), value);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -208,7 +188,7 @@ create_row (CrmConflictsWindow *self,
     heading = g_strdup_printf (_("%s — deleted on another computer while edited here"), what);
   else
     /* Translators: a record's name, then the field both computers changed. */
-    heading = g_strdup_printf (_("%s — %s"), what, field_label (conflict->field));
+    heading = g_strdup_printf (_("%s — %s"), what, crm_field_label (conflict->table, conflict->field));
   gtk_label_set_label (GTK_LABEL (title), heading);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);

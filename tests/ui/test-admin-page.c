@@ -1,0 +1,439 @@
+/* test-admin-page.c: the Administration page and the audit log window, shown to a signed-in admin only, against a real crm-server */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "crm-admin-page.h"
+#include "crm-application.h"
+#include "crm-audit-window.h"
+#include "crm-contact.h"
+#include "crm-context.h"
+#include "crm-preferences-window.h"
+#include "crm-runtime.h"
+#include "crm-server.h"
+#include "crm-sync-credentials.h"
+#include "crm-test-ui.h"
+
+#define PASSWORD "correct horse battery"
+
+typedef struct
+{
+  char *dir;
+  char *url;
+  GThread *thread;
+  GMainContext *server_context;
+  GMainLoop *loop;
+  GMutex mutex;
+  GCond cond;
+  gboolean ready;
+  CrmContext *context;
+} Fixture;
+
+static gpointer
+server_thread (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "server.db", NULL);
+  g_autoptr(CrmServer) server = NULL;
+
+  g_main_context_push_thread_default (f->server_context);
+  server = crm_server_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (crm_server_add_user (server, "alice", PASSWORD, "admin", NULL, &error));
+  g_assert_true (crm_server_add_user (server, "bob", PASSWORD, "sales", "north", &error));
+  g_assert_true (crm_server_add_user (server, "mona", PASSWORD, "manager", "north", &error));
+  g_assert_true (crm_server_listen (server, "127.0.0.1", 0, &error));
+
+  g_mutex_lock (&f->mutex);
+  f->url = g_strdup_printf ("http://127.0.0.1:%u", crm_server_get_port (server));
+  f->ready = TRUE;
+  g_cond_signal (&f->cond);
+  g_mutex_unlock (&f->mutex);
+
+  g_main_loop_run (f->loop);
+  crm_server_disconnect (server);
+  g_clear_object (&server);
+  g_main_context_pop_thread_default (f->server_context);
+  return NULL;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  g_autoptr(CrmStore) store = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *config = NULL;
+
+  f->dir = g_dir_make_tmp ("crm-admin-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* Tokens go to a file here: no secret service answers on this bus. */
+  config = g_build_filename (f->dir, "config", NULL);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/crm-test-bus", TRUE);
+
+  g_mutex_init (&f->mutex);
+  g_cond_init (&f->cond);
+  f->server_context = g_main_context_new ();
+  f->loop = g_main_loop_new (f->server_context, FALSE);
+  f->thread = g_thread_new ("crm-server", server_thread, f);
+  g_mutex_lock (&f->mutex);
+  while (!f->ready)
+    g_cond_wait (&f->cond, &f->mutex);
+  g_mutex_unlock (&f->mutex);
+
+  path = g_build_filename (f->dir, "a.db", NULL);
+  store = crm_store_open (path, &error);
+  g_assert_no_error (error);
+  f->context = crm_context_new (store, settings);
+  crm_sync_controller_set_debounce (crm_context_get_sync (f->context), 600 * 1000);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+sync_stopped (gpointer data)
+{
+  return !crm_sync_controller_is_running (data);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  CrmSyncController *sync = crm_context_get_sync (f->context);
+
+  crm_sync_controller_shutdown (sync);
+  crm_test_ui_wait_until (sync_stopped, sync);
+  crm_test_ui_iterate ();
+  g_clear_object (&f->context);
+  g_main_context_invoke (f->server_context, quit_loop, f->loop);
+  g_thread_join (f->thread);
+  g_main_loop_unref (f->loop);
+  g_main_context_unref (f->server_context);
+  g_mutex_clear (&f->mutex);
+  g_cond_clear (&f->cond);
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->url);
+}
+
+static GtkWidget *
+prefs_child (CrmPreferencesWindow *prefs,
+             const char           *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (prefs), CRM_TYPE_PREFERENCES_WINDOW, name));
+}
+
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* What a click on a response button does: the response, then closing
+ * (adw_message_dialog_response() alone leaves the dialog open). */
+static void
+respond (const char *response)
+{
+  AdwMessageDialog *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, response);
+  crm_test_ui_destroy_window (GTK_WINDOW (dialog));
+}
+
+static gboolean
+no_message_dialog (gpointer data)
+{
+  return !has_message_dialog (data);
+}
+
+static gboolean
+signed_in_and_synced (gpointer data)
+{
+  CrmSyncController *sync = data;
+
+  return crm_sync_controller_get_state (sync) == CRM_SYNC_STATE_UP_TO_DATE &&
+         !crm_sync_controller_is_running (sync);
+}
+
+static gboolean
+page_loaded (gpointer data)
+{
+  return !crm_admin_page_is_loading (data) && crm_admin_page_get_users (data) != NULL;
+}
+
+static gboolean
+page_idle (gpointer data)
+{
+  return !crm_admin_page_is_loading (data);
+}
+
+static gboolean
+audit_loaded (gpointer data)
+{
+  return !crm_audit_window_is_loading (data) && crm_audit_window_get_entries (data) != NULL;
+}
+
+/* With CRM_SCREENSHOT_DIR set, saves @widget's window as NAME.png there,
+ * for looking at the UI (not compared with anything). */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  for (guint i = 0; i < 20; i++)
+    crm_test_ui_iterate ();
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  gdk_texture_save_to_png (texture, path);
+}
+
+static void
+sign_in (Fixture              *f,
+         CrmPreferencesWindow *prefs,
+         const char           *user)
+{
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "sync_server_row")), f->url);
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "user_row")), user);
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "password_row")), PASSWORD);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.sign-in", NULL));
+  crm_test_ui_wait_until (signed_in_and_synced, crm_context_get_sync (f->context));
+}
+
+static JsonObject *
+user_named (CrmAdminPage *page,
+            const char   *name)
+{
+  JsonArray *users = crm_admin_page_get_users (page);
+
+  for (guint i = 0; users != NULL && i < json_array_get_length (users); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (users, i), "name"), name))
+      return json_array_get_object_element (users, i);
+  return NULL;
+}
+
+static void
+test_admin_sees_page (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  CrmPreferencesWindow *prefs = crm_preferences_window_new (settings);
+  CrmAdminPage *page = CRM_ADMIN_PAGE (crm_test_ui_find_descendant (GTK_WIDGET (prefs), CRM_TYPE_ADMIN_PAGE));
+  CrmAuditWindow *audit;
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* A customer typed before signing in: the first sync sends it, and the
+   * server's log has it. */
+  g_assert_true (crm_contact_set_field_from_string (contact, "name", "上海贸易", &error));
+  g_assert_true (crm_contact_set_field_from_string (contact, "title", "采购经理", &error));
+  g_assert_true (crm_store_insert (crm_context_get_store (f->context), CRM_RECORD (contact), &error));
+  g_assert_nonnull (page);
+  crm_preferences_window_set_context (prefs, f->context);
+  gtk_window_present (GTK_WINDOW (prefs));
+  /* Not signed in: no administration. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page)));
+
+  sign_in (f, prefs, "alice");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page)));
+  crm_test_ui_wait_until (page_loaded, page);
+  g_assert_nonnull (user_named (page, "bob"));
+  g_assert_false (json_object_get_boolean_member (user_named (page, "bob"), "disabled"));
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs), ADW_PREFERENCES_PAGE (page));
+  save_screenshot (GTK_WIDGET (prefs), "admin-page");
+
+  /* Disable bob: asked first, then the list shows it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "admin.toggle-disabled", "s", "bob"));
+  crm_test_ui_wait_until (has_message_dialog, NULL);
+  respond ("apply");
+  crm_test_ui_wait_until (page_idle, page);
+  crm_test_ui_wait_until (page_loaded, page);
+  g_assert_true (json_object_get_boolean_member (user_named (page, "bob"), "disabled"));
+
+  /* The server's audit log opens from the page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "admin.audit-log", NULL));
+  audit = find_toplevel (CRM_TYPE_AUDIT_WINDOW);
+  g_assert_nonnull (audit);
+  crm_test_ui_wait_until (audit_loaded, audit);
+  g_assert_true (crm_audit_window_is_online (audit));
+  g_assert_cmpuint (json_array_get_length (crm_audit_window_get_entries (audit)), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (crm_audit_window_get_entries (audit), 0),
+                                                  "user"), ==, "alice");
+  save_screenshot (GTK_WIDGET (audit), "audit-window");
+  crm_test_ui_destroy_window (GTK_WINDOW (audit));
+
+  /* alice's computer is listed; her customer goes to mona (bob, disabled,
+   * is not offered), which the server's log then shows. */
+  crm_test_ui_wait_until (no_message_dialog, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "admin.devices", "s", "alice"));
+  crm_test_ui_wait_until (has_message_dialog, NULL);
+  {
+    AdwMessageDialog *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    GtkWidget *list = adw_message_dialog_get_extra_child (dialog);
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
+
+    g_assert_nonnull (row);
+    g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                              crm_store_get_client_id (crm_context_get_store (f->context))));
+  }
+  respond ("close");
+  crm_test_ui_wait_until (no_message_dialog, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "admin.reassign", "s", "alice"));
+  crm_test_ui_wait_until (has_message_dialog, NULL);
+  {
+    AdwMessageDialog *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+    GtkDropDown *to = g_object_get_data (G_OBJECT (box), "to");
+
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (to)), ==, 1);
+    g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (to)), ==, "mona");
+  }
+  respond ("apply");
+  crm_test_ui_wait_until (page_idle, page);
+  audit = crm_audit_window_new (f->context);
+  gtk_window_present (GTK_WINDOW (audit));
+  crm_test_ui_wait_until (audit_loaded, audit);
+  {
+    JsonObject *latest = json_array_get_object_element (crm_audit_window_get_entries (audit), 0);
+
+    g_assert_cmpuint (json_array_get_length (crm_audit_window_get_entries (audit)), ==, 2);
+    g_assert_nonnull (json_object_get_array_member (json_object_get_object_member (latest, "changes"), "owner_id"));
+  }
+  crm_test_ui_destroy_window (GTK_WINDOW (audit));
+
+  /* Signed out: gone again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.sign-out", "s", "wipe"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page)));
+  crm_test_ui_destroy_window (GTK_WINDOW (prefs));
+}
+
+static void
+test_others_see_no_page (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  static const char * const users[] = { "bob", "mona" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      CrmPreferencesWindow *prefs = crm_preferences_window_new (settings);
+      CrmAdminPage *page = CRM_ADMIN_PAGE (crm_test_ui_find_descendant (GTK_WIDGET (prefs), CRM_TYPE_ADMIN_PAGE));
+
+      crm_preferences_window_set_context (prefs, f->context);
+      gtk_window_present (GTK_WINDOW (prefs));
+      sign_in (f, prefs, users[i]);
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page)));
+      g_assert_null (crm_admin_page_get_users (page));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.sign-out", "s", "wipe"));
+      crm_test_ui_destroy_window (GTK_WINDOW (prefs));
+    }
+}
+
+/* Offline (no account), the audit window shows this computer's own log. */
+static void
+test_audit_offline (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CrmContact) contact = crm_contact_new ();
+  g_autoptr(GError) error = NULL;
+  CrmAuditWindow *audit;
+
+  g_assert_true (crm_contact_set_field_from_string (contact, "name", "离线客户", &error));
+  g_assert_true (crm_store_insert (crm_context_get_store (f->context), CRM_RECORD (contact), &error));
+  audit = crm_audit_window_new (f->context);
+  gtk_window_present (GTK_WINDOW (audit));
+  crm_test_ui_wait_until (audit_loaded, audit);
+  g_assert_false (crm_audit_window_is_online (audit));
+  g_assert_cmpuint (json_array_get_length (crm_audit_window_get_entries (audit)), ==, 1);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (audit)));
+  crm_test_ui_destroy_window (GTK_WINDOW (audit));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  CrmApplication *app;
+
+  crm_test_ui_init (&argc, &argv);
+  /* Screenshots in the user's language (LANGUAGE=zh_CN …). */
+  if (g_getenv ("CRM_SCREENSHOT_DIR") != NULL)
+    crm_runtime_init ();
+  app = crm_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/admin-page/admin-sees-page", test_admin_sees_page);
+  ADD ("/admin-page/others-see-no-page", test_others_see_no_page);
+  ADD ("/admin-page/audit-offline", test_audit_offline);
+#undef ADD
+
+  return g_test_run ();
+}
