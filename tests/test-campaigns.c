@@ -185,6 +185,32 @@ test_launch_freeze_and_consent (StoreFixture  *f,
     crm_record_get_id (CRM_RECORD (beijing)));
   campaign_id = add_campaign (f->store, "email", templates);
 
+  /* The editor's check says the same as the launch, and freezes nothing. */
+  {
+    g_autoptr(GPtrArray) ids = NULL;
+    CrmCampaignLaunch check;
+
+    g_assert_true (crm_campaign_check_audience (f->store, "email", templates, REF, &check, &ids, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (check.members, ==, 2);
+    g_assert_cmpint (check.excluded_no_consent, ==, 1);
+    g_assert_cmpint (check.excluded_no_address, ==, 1);
+    g_assert_cmpuint (ids->len, ==, 2);
+    g_assert_true (g_ptr_array_find_with_equal_func (ids, a, g_str_equal, NULL));
+    g_assert_true (g_ptr_array_find_with_equal_func (ids, d, g_str_equal, NULL));
+    g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM campaign_members"), ==, 0);
+    /* By letter, consent does not matter but a postal address does. */
+    g_assert_true (crm_campaign_check_audience (f->store, "letter", templates, REF, &check, NULL, &error));
+    g_assert_cmpint (check.members, ==, 0);
+    g_assert_cmpint (check.excluded_no_consent, ==, 0);
+    g_assert_cmpint (check.excluded_no_address, ==, 4);
+    /* Bad content is an error, not an empty audience. */
+    g_assert_false (crm_campaign_check_audience (f->store, "email", "{\"variants\": [{\"segment\": \"builtin:lead\", \"body\": \"{{nope}}\"}]}",
+                                                 REF, &check, NULL, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
+
   g_assert_true (crm_campaign_launch (f->store, campaign_id, REF, &launch, &error));
   g_assert_no_error (error);
   g_assert_cmpint (launch.members, ==, 2);

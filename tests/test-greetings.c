@@ -142,6 +142,80 @@ test_due_and_recorded (StoreFixture  *f,
   (void) b; (void) c; (void) d;
 }
 
+/* The relay of tests/smtp-server.py on a free port of 127.0.0.1. */
+static GSubprocess *
+start_relay (const char  *log_path,
+             char       **out_url)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "smtp-server.py", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *port = NULL;
+  GSubprocess *server;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script, log_path, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  port = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (port);
+  *out_url = g_strdup_printf ("smtp://127.0.0.1:%s", port);
+  return server;
+}
+
+static void
+test_send_due (StoreFixture  *f,
+               gconstpointer  data)
+{
+  g_autofree char *a = add_contact (f->store, "ann", "1990-03-15", "true");
+  g_autofree char *b = add_contact (f->store, "bob", "1991-03-15", "true");
+  g_autofree char *c = add_contact (f->store, "cid", "1985-03-15", "false");
+  g_autofree char *log_path = g_build_filename (f->dir, "smtp.log", NULL);
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *url = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  CrmSmtpConfig config;
+  guint sent = 99, failed = 99;
+
+  if (python == NULL)
+    {
+      g_test_skip ("python3 is needed for the test SMTP server");
+      return;
+    }
+  crm_smtp_config_init (&config);
+  config.from = "shop@example.com";
+
+  /* A relay nobody answers: an error, nobody recorded. */
+  config.url = "smtp://127.0.0.1:1";
+  g_assert_false (crm_greetings_send_due (f->store, "2026-03-15", &config, NULL, NULL, &sent, &failed, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM activities WHERE greeting_key IS NOT NULL"), ==, 0);
+
+  server = start_relay (log_path, &url);
+  config.url = url;
+  g_assert_true (crm_greetings_send_due (f->store, "2026-03-15", &config, NULL, NULL, &sent, &failed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sent, ==, 2);
+  g_assert_cmpuint (failed, ==, 0);
+  /* The scheduler runs again (a restart, the next hour): nobody twice. */
+  g_assert_true (crm_greetings_send_due (f->store, "2026-03-15", &config, NULL, NULL, &sent, &failed, &error));
+  g_assert_cmpuint (sent, ==, 0);
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+  lines = g_strsplit (log, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines) - 1, ==, 2);
+  g_assert_nonnull (strstr (log, "ann@example.com"));
+  g_assert_null (strstr (log, "cid@example.com"));
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM activities WHERE greeting_key = 'birthday:2026'"), ==, 2);
+
+  g_subprocess_force_exit (server);
+  g_subprocess_wait (server, NULL, NULL);
+  (void) a; (void) b; (void) c;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -149,5 +223,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/greetings/lunar-holidays", test_lunar_holidays);
   STORE_TEST ("/greetings/due-and-recorded", test_due_and_recorded);
+  STORE_TEST ("/greetings/send-due", test_send_due);
   return g_test_run ();
 }

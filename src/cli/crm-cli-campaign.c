@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crm-campaign-print.h"
 #include "crm-campaign-sender.h"
 #include "crm-campaigns.h"
 #include "crm-cli-commands.h"
@@ -400,6 +401,66 @@ campaign_send (CrmCli  *cli,
   return CRM_CLI_EXIT_OK;
 }
 
+/* campaign letters|labels NAME -o FILE.pdf */
+static int
+campaign_print (CrmCli   *cli,
+                int       argc,
+                char    **argv,
+                gboolean  labels)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autoptr(GPtrArray) pieces = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *company = NULL;
+  g_autofree char *date_text = g_date_time_format (now, "%x");
+  const char *command = labels ? "labels" : "letters";
+  const char *name = NULL, *output = NULL;
+  GError *error = NULL;
+
+  for (int i = 0; i < argc; i++)
+    {
+      if (crm_cli_take_option (argc, argv, &i, "-o", &output))
+        {
+          if (output == NULL)
+            return crm_cli_usage_error (_("-o needs a file name"));
+        }
+      else if (name == NULL && argv[i][0] != '-')
+        name = argv[i];
+      else
+        return crm_cli_usage_error (_("unknown argument “%s” for campaign %s"), argv[i], command);
+    }
+  if (name == NULL || output == NULL)
+    return crm_cli_usage_error (_("campaign %s needs a campaign name or id and -o FILE.pdf"), command);
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_READ_ONLY, &error);
+  if (store == NULL || (campaign = crm_campaign_find (store, name, &error)) == NULL ||
+      (pieces = crm_campaign_dup_mail_merge (store, crm_record_get_id (CRM_RECORD (campaign)), &error)) == NULL)
+    return crm_cli_fail (error);
+  company = crm_store_dup_company_name (store);
+  if (!crm_campaign_print_write_pdf (pieces, labels, company, date_text, output, &error))
+    return crm_cli_fail (error);
+  if (!cli->quiet)
+    g_printerr (labels ? _("%u labels on %u pages written to %s\n") : _("%u letters on %u pages written to %s\n"),
+                pieces->len, crm_campaign_print_n_pages (labels, pieces->len), output);
+  return CRM_CLI_EXIT_OK;
+}
+
+static int
+campaign_letters (CrmCli  *cli,
+                  int      argc,
+                  char   **argv)
+{
+  return campaign_print (cli, argc, argv, FALSE);
+}
+
+static int
+campaign_labels (CrmCli  *cli,
+                 int      argc,
+                 char   **argv)
+{
+  return campaign_print (cli, argc, argv, TRUE);
+}
+
 int
 crm_cli_campaign (CrmCli  *cli,
                   int      argc,
@@ -409,10 +470,11 @@ crm_cli_campaign (CrmCli  *cli,
     { "list", campaign_list }, { "create", campaign_create }, { "preview", campaign_preview },
     { "launch", campaign_launch }, { "status", campaign_status }, { "export", campaign_export },
     { "respond", campaign_respond }, { "send", campaign_send },
+    { "letters", campaign_letters }, { "labels", campaign_labels },
   };
 
   if (argc < 2)
-    return crm_cli_usage_error (_("campaign needs a subcommand: list, create, preview, launch, status, send, export or respond"));
+    return crm_cli_usage_error (_("campaign needs a subcommand: list, create, preview, launch, status, send, export, letters, labels or respond"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     if (g_str_equal (argv[1], subcommands[i].name))
       return subcommands[i].run (cli, argc - 2, argv + 2);

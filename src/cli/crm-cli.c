@@ -53,6 +53,7 @@ static const CrmCliCommand commands[] = {
   { "campaign", N_("campaign preview NAME --contact ID | respond NAME CONTACT opened|responded|unsubscribed"), crm_cli_campaign },
   { "campaign", N_("campaign send NAME --smtp smtp[s]://HOST:PORT --from ADDRESS [--starttls] [--user U --password-file F] [--rate N]"), crm_cli_campaign },
   { "campaign", N_("campaign export NAME [-o FILE] [--no-mark-sent]   SMS, call or letter list as CSV"), crm_cli_campaign },
+  { "campaign", N_("campaign letters|labels NAME -o FILE.pdf   a letter campaign's mail merge (a page each) or 3×8 A4 address labels"), crm_cli_campaign },
   { "greetings", N_("greetings list [--date DATE] [--channel email|sms] [--templates FILE] [--mark-sent]   birthdays and holidays due, as CSV"), crm_cli_greetings },
   { "greetings", N_("greetings send --smtp URL --from ADDRESS [--starttls] [--user U --password-file F] [--date DATE] [--templates FILE]"), crm_cli_greetings },
   { NULL, NULL, NULL },

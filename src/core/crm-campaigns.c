@@ -470,6 +470,7 @@ launch_variant (CrmStore           *store,
                 const char         *reference_date,
                 GHashTable         *taken,
                 CrmCampaignLaunch  *launch,
+                GPtrArray          *ids,
                 GError            **error)
 {
   g_autoptr(CrmSegmentInfo) info = crm_segment_find (store, variant->segment, error);
@@ -539,6 +540,15 @@ launch_variant (CrmStore           *store,
           continue;
         }
 
+      /* A check only counts (and lists) who would be frozen. */
+      if (campaign_id == NULL)
+        {
+          if (ids != NULL)
+            g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (read, 0)));
+          launch->members++;
+          continue;
+        }
+
       {
         g_autofree char *id = crm_uuid_v7_new ();
         g_autofree char *hlc = crm_store_next_hlc (store);
@@ -597,7 +607,7 @@ crm_campaign_launch (CrmStore           *store,
     }
   for (guint i = 0; i < variants->len; i++)
     if (!launch_variant (store, campaign_id, channel, g_ptr_array_index (variants, i), reference_date,
-                         taken, &launch, error))
+                         taken, &launch, NULL, error))
       goto fail;
 
   g_object_set (campaign, "status", "running", "excluded-no-consent", launch.excluded_no_consent,
@@ -614,6 +624,32 @@ crm_campaign_launch (CrmStore           *store,
 fail:
   crm_store_rollback (store);
   return FALSE;
+}
+
+gboolean
+crm_campaign_check_audience (CrmStore           *store,
+                             const char         *channel,
+                             const char         *templates_json,
+                             const char         *reference_date,
+                             CrmCampaignLaunch  *out_check,
+                             GPtrArray         **out_contact_ids,
+                             GError            **error)
+{
+  g_autoptr(GPtrArray) variants = crm_campaign_parse_templates (templates_json, NULL, error);
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  CrmCampaignLaunch check = { 0 };
+
+  if (variants == NULL)
+    return FALSE;
+  for (guint i = 0; i < variants->len; i++)
+    if (!launch_variant (store, NULL, channel, g_ptr_array_index (variants, i), reference_date,
+                         taken, &check, ids, error))
+      return FALSE;
+  *out_check = check;
+  if (out_contact_ids != NULL)
+    *out_contact_ids = g_steal_pointer (&ids);
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1003,4 +1039,84 @@ crm_campaign_find (CrmStore    *store,
     crm_store_take_error (store, rc, error);
   g_clear_pointer (&stmt, crm_cached_stmt_release);
   return id != NULL ? crm_store_get (store, CRM_TYPE_CAMPAIGN, id, error) : NULL;
+}
+
+void
+crm_mail_piece_free (CrmMailPiece *piece)
+{
+  if (piece == NULL)
+    return;
+  g_free (piece->contact_id);
+  g_free (piece->name);
+  g_free (piece->address);
+  g_free (piece->subject);
+  g_free (piece->body);
+  g_free (piece);
+}
+
+GPtrArray *
+crm_campaign_dup_mail_merge (CrmStore    *store,
+                             const char  *campaign_id,
+                             GError     **error)
+{
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autoptr(GPtrArray) variants = NULL;
+  g_autoptr(GHashTable) fields = NULL;
+  g_autoptr(GHashTable) by_segment = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_mail_piece_free);
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  int rc;
+
+  campaign = crm_store_get (store, CRM_TYPE_CAMPAIGN, campaign_id, error);
+  if (campaign == NULL)
+    return NULL;
+  if (!g_str_equal (crm_record_get_string (CRM_RECORD (campaign), "channel"), "letter"))
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("“%s” is not a letter campaign: only letters print as a mail merge and labels."),
+                   crm_record_get_string (CRM_RECORD (campaign), "name"));
+      return NULL;
+    }
+  variants = crm_campaign_parse_templates (crm_record_get_string (CRM_RECORD (campaign), "templates"), &fields, error);
+  if (variants == NULL)
+    return NULL;
+  for (guint i = 0; i < variants->len; i++)
+    {
+      CrmCampaignVariant *v = g_ptr_array_index (variants, i);
+
+      if (!g_hash_table_contains (by_segment, v->segment))
+        g_hash_table_insert (by_segment, v->segment, v);
+    }
+
+  /* Everyone frozen at launch but those who failed or opted out since. */
+  stmt = crm_store_prepare (store,
+    "SELECT c.id, c.name, m.address, m.variant FROM campaign_members m JOIN contacts c ON c.id = m.contact_id"
+    " WHERE m.campaign_id = ? AND m.deleted = 0 AND m.status NOT IN ('failed', 'unsubscribed')"
+    " ORDER BY c.name_sort, c.rid", error);
+  if (stmt == NULL)
+    return NULL;
+  crm_stmt_bind_text (stmt, 1, campaign_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *contact_id = (const char *) sqlite3_column_text (stmt, 0);
+      CrmCampaignVariant *v = g_hash_table_lookup (by_segment, (const char *) sqlite3_column_text (stmt, 3));
+      g_autoptr(GHashTable) values = crm_campaign_contact_values (store, contact_id, fields, NULL, error);
+      CrmMailPiece *piece;
+
+      if (values == NULL)
+        return NULL;
+      piece = g_new0 (CrmMailPiece, 1);
+      piece->contact_id = g_strdup (contact_id);
+      piece->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      piece->address = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      piece->subject = crm_campaign_render_text (v != NULL ? v->subject : NULL, values);
+      piece->body = crm_campaign_render_text (v != NULL ? v->body : NULL, values);
+      g_ptr_array_add (pieces, piece);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      crm_store_take_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&pieces);
 }

@@ -76,6 +76,18 @@ gboolean   crm_campaign_launch           (CrmStore            *store,
                                           CrmCampaignLaunch   *out_launch,
                                           GError             **error);
 
+/* What launching content @templates_json through @channel would do now,
+ * without freezing anything: who would be members (their contact ids in
+ * @out_contact_ids, optional, in segment order) and who would be left out
+ * and why. */
+gboolean   crm_campaign_check_audience   (CrmStore            *store,
+                                          const char          *channel,
+                                          const char          *templates_json,
+                                          const char          *reference_date,
+                                          CrmCampaignLaunch   *out_check,
+                                          GPtrArray          **out_contact_ids,
+                                          GError             **error);
+
 /* Marks a member opened, responded or unsubscribed (manual entry or
  * import), with the time (NULL: now). */
 gboolean   crm_campaign_record_response  (CrmStore            *store,
@@ -130,6 +142,27 @@ CrmCampaign *crm_campaign_find           (CrmStore            *store,
                                           const char          *name_or_id,
                                           GError             **error);
 
+/* One letter of a letter campaign's mail merge: the member's name, postal
+ * address (as frozen at launch) and their variant's text, merged. */
+typedef struct
+{
+  char *contact_id;
+  char *name;
+  char *address;
+  char *subject;
+  char *body;
+} CrmMailPiece;
+
+void       crm_mail_piece_free           (CrmMailPiece        *piece);
+
+/* The letters of a launched letter campaign (CrmMailPiece), by name: every
+ * member but the failed and unsubscribed ones. Other channels are an
+ * error. */
+GPtrArray *crm_campaign_dup_mail_merge   (CrmStore            *store,
+                                          const char          *campaign_id,
+                                          GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmMailPiece, crm_mail_piece_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmCampaignVariant, crm_campaign_variant_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmCampaignStats, crm_campaign_stats_free)
 

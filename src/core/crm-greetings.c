@@ -324,3 +324,57 @@ crm_greetings_record (CrmStore          *store,
     }
   return TRUE;
 }
+
+gboolean
+crm_greetings_send_due (CrmStore             *store,
+                        const char           *date,
+                        const CrmSmtpConfig  *config,
+                        const char           *templates_json,
+                        GCancellable         *cancellable,
+                        guint                *out_sent,
+                        guint                *out_failed,
+                        GError              **error)
+{
+  g_autoptr(GPtrArray) due = crm_greetings_due (store, date, "email", templates_json, error);
+  g_autoptr(GError) local_error = NULL;
+  guint sent = 0, failed = 0;
+
+  if (due == NULL)
+    return FALSE;
+  for (guint i = 0; i < due->len; i++)
+    {
+      CrmGreeting *g = g_ptr_array_index (due, i);
+      g_autofree char *message_id = g_strdup_printf ("%s.%s", g->key, g->contact_id);
+      g_autoptr(GError) send_error = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+        break;
+      g_strdelimit (message_id, ":", '.');
+      if (!crm_smtp_send_message (config, g->address, g->subject, g->body, message_id, &send_error))
+        {
+          /* The first message failing is most likely the relay, not the
+           * address: stop rather than fail everyone. */
+          if (sent == 0 && failed == 0)
+            {
+              local_error = g_steal_pointer (&send_error);
+              break;
+            }
+          g_debug ("Greeting for %s not sent: %s", g->contact_id, send_error->message);
+          failed++;
+          continue;
+        }
+      if (!crm_greetings_record (store, g, "email", &local_error))
+        break;
+      sent++;
+    }
+  if (out_sent != NULL)
+    *out_sent = sent;
+  if (out_failed != NULL)
+    *out_failed = failed;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "crm-campaign-sender.h"
 #include "crm-store.h"
 
 G_BEGIN_DECLS
@@ -50,5 +51,19 @@ gboolean   crm_greetings_record (CrmStore          *store,
                                  const CrmGreeting *greeting,
                                  const char        *channel,
                                  GError           **error);
+
+/* Emails everyone due on @date (NULL: today) through @config and records
+ * each right after the relay took it, so a second run the same day (or a
+ * crash mid-way) greets nobody twice. A greeting the relay refuses is
+ * counted in @out_failed and tried again next run; a relay that cannot be
+ * reached stops the run with an error (what was sent stays recorded). */
+gboolean   crm_greetings_send_due (CrmStore            *store,
+                                   const char          *date,
+                                   const CrmSmtpConfig *config,
+                                   const char          *templates_json,
+                                   GCancellable        *cancellable,
+                                   guint               *out_sent,
+                                   guint               *out_failed,
+                                   GError             **error);
 
 G_END_DECLS

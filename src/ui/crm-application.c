@@ -7,6 +7,7 @@
 
 #include "crm-application.h"
 #include "crm-backup-scheduler.h"
+#include "crm-greetings-scheduler.h"
 #include "crm-context.h"
 #include "crm-preferences-window.h"
 #include "crm-window.h"
@@ -18,6 +19,7 @@ struct _CrmApplication
   GSettings      *settings;
   char           *db_path;
   CrmBackupScheduler *backups;
+  CrmGreetingsScheduler *greetings;
 };
 
 G_DEFINE_FINAL_TYPE (CrmApplication, crm_application, ADW_TYPE_APPLICATION)
@@ -32,6 +34,32 @@ on_backup_failed (CrmBackupScheduler *scheduler,
   g_notification_set_body (notification, message);
   g_notification_set_default_action (notification, "app.preferences");
   g_application_send_notification (G_APPLICATION (self), "backup-failed", notification);
+}
+
+static void
+on_greetings_failed (CrmGreetingsScheduler *scheduler,
+                     const char            *message,
+                     CrmApplication        *self)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("Greetings not sent"));
+
+  g_notification_set_body (notification, message);
+  g_notification_set_default_action (notification, "app.preferences");
+  g_application_send_notification (G_APPLICATION (self), "greetings-failed", notification);
+}
+
+static void
+on_greetings_sent (CrmGreetingsScheduler *scheduler,
+                   guint                  count,
+                   CrmApplication        *self)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("Greetings sent"));
+  g_autofree char *body = g_strdup_printf (g_dngettext (NULL, "%u birthday or holiday greeting went out today.",
+                                                        "%u birthday and holiday greetings went out today.", count),
+                                           count);
+
+  g_notification_set_body (notification, body);
+  g_application_send_notification (G_APPLICATION (self), "greetings-sent", notification);
 }
 
 static void
@@ -109,6 +137,10 @@ crm_application_activate (GApplication *app)
           self->backups = crm_backup_scheduler_new (crm_store_get_path (crm_context_get_store (context)),
                                                     crm_context_get_settings (context));
           g_signal_connect (self->backups, "failed", G_CALLBACK (on_backup_failed), self);
+          self->greetings = crm_greetings_scheduler_new (crm_store_get_path (crm_context_get_store (context)),
+                                                         crm_context_get_settings (context));
+          g_signal_connect (self->greetings, "failed", G_CALLBACK (on_greetings_failed), self);
+          g_signal_connect (self->greetings, "sent", G_CALLBACK (on_greetings_sent), self);
         }
       if (g_getenv ("CRM_EXIT_AFTER_FIRST_FRAME") != NULL)
         g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), app);
@@ -281,6 +313,7 @@ crm_application_finalize (GObject *object)
   CrmApplication *self = (CrmApplication *)object;
 
   g_clear_object (&self->backups);
+  g_clear_object (&self->greetings);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->db_path, g_free);
 

@@ -8,6 +8,7 @@
 #include "crm-admin-page.h"
 #include "crm-backup-group.h"
 #include "crm-preferences-window.h"
+#include "crm-smtp-group.h"
 #include "crm-sync-credentials.h"
 #include "crm-sync-engine.h"
 
@@ -29,6 +30,7 @@ struct _CrmPreferencesWindow
   GtkWidget            *sign_in_button;
   AdwActionRow         *account_row;
   CrmBackupGroup       *backup_group;
+  CrmSmtpGroup         *smtp_group;
   CrmAdminPage         *admin_page;   /* shown to a signed-in admin only */
   gboolean              admin_shown;
 };
@@ -519,6 +521,7 @@ crm_preferences_window_constructed (GObject *object)
   server = g_settings_get_string (self->settings, "sync-server");
   gtk_editable_set_text (GTK_EDITABLE (self->sync_server_row), server);
   update_account (self);
+  crm_smtp_group_set_settings (self->smtp_group, self->settings);
 }
 
 static void
@@ -593,6 +596,7 @@ crm_preferences_window_class_init (CrmPreferencesWindowClass *klass)
   object_class->get_property = crm_preferences_window_get_property;
 
   g_type_ensure (CRM_TYPE_BACKUP_GROUP);
+  g_type_ensure (CRM_TYPE_SMTP_GROUP);
   object_class->set_property = crm_preferences_window_set_property;
 
   properties[PROP_SETTINGS] =
@@ -611,6 +615,7 @@ crm_preferences_window_class_init (CrmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, account_row);
   gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, backup_group);
+  gtk_widget_class_bind_template_child (widget_class, CrmPreferencesWindow, smtp_group);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_server_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_company_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_password_activated);

@@ -1,4 +1,4 @@
-/* crm-preferences-window.h: application preferences (appearance, sync server) */
+/* crm-preferences-window.h: application preferences (appearance, sync server, backups, email) */
 #pragma once
 
 #include <adwaita.h>

@@ -12,7 +12,9 @@
 #include "crm-contact-pane.h"
 #include "crm-contact-purchases.h"
 #include "crm-chart-view.h"
+#include "crm-campaign-editor.h"
 #include "crm-campaigns-page.h"
+#include "crm-smtp-group.h"
 #include "crm-contacts-page.h"
 #include "crm-dashboard-page.h"
 #include "crm-deal-editor.h"
@@ -39,6 +41,8 @@ ensure_types (void)
   g_type_ensure (CRM_TYPE_CONFLICTS_WINDOW);
   g_type_ensure (CRM_TYPE_CONTACTS_PAGE);
   g_type_ensure (CRM_TYPE_CAMPAIGNS_PAGE);
+  g_type_ensure (CRM_TYPE_CAMPAIGN_EDITOR);
+  g_type_ensure (CRM_TYPE_SMTP_GROUP);
   g_type_ensure (CRM_TYPE_CONTACT_PANE);
   g_type_ensure (CRM_TYPE_CONTACT_FILTER_POPOVER);
   g_type_ensure (CRM_TYPE_CONTACT_PURCHASES);

@@ -5,9 +5,14 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "crm-campaign-editor.h"
+#include "crm-campaign-print.h"
+#include "crm-campaign-sender.h"
 #include "crm-campaigns-page.h"
 #include "crm-campaigns.h"
+#include "crm-smtp-settings.h"
 #include "crm-segment.h"
+#include "crm-segment-builder.h"
 #include "crm-segment-rule.h"
 #include "crm-value.h"
 
@@ -23,13 +28,21 @@ struct _CrmCampaignsPage
   GtkStack *detail_stack;
   GtkEntry *segment_name;
   GtkLabel *segment_description;
+  CrmSegmentBuilder *builder;
+  GtkLabel *builder_note;
+  GtkExpander *json_expander;
   GtkTextView *rule_view;
   GtkLabel *count_label;
   GtkButton *save_button;
   GtkLabel *campaign_title;
   GtkLabel *campaign_subtitle;
   GtkGrid *stats_grid;
+  GtkButton *edit_button;
   GtkButton *launch_button;
+  GtkButton *send_button;
+  GtkButton *cancel_send_button;
+  GtkMenuButton *print_button;
+  GtkProgressBar *send_progress;
 
   CrmContext *context;
   GPtrArray *segments;        /* CrmSegmentInfo, as listed */
@@ -38,7 +51,13 @@ struct _CrmCampaignsPage
   gboolean segment_builtin;
   char *campaign_id;          /* shown */
   GPtrArray *stats_lines;     /* char *, for tests and accessibility */
+  char *last_message;         /* the latest toast, for tests */
 
+  GCancellable *send_cancellable;  /* while a campaign is being sent */
+  gint64 send_total;
+  guint n_exports;            /* PDF exports under way */
+
+  gboolean from_builder;      /* the rule text is being set from the builder */
   guint count_source;
   GCancellable *count_cancellable;
   gint64 count;
@@ -64,6 +83,8 @@ static void
 toast (CrmCampaignsPage *self,
        const char       *message)
 {
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
@@ -264,7 +285,8 @@ start_count (gpointer user_data)
   task = g_task_new (self, self->count_cancellable, count_done, NULL);
   g_task_set_source_tag (task, start_count);
   g_task_set_task_data (task, request, (GDestroyNotify) count_request_free);
-  g_task_set_return_on_cancel (task, TRUE);
+  /* Not returned on cancel: the thread's reference to the task (and so to
+   * this page) must not be the last, or the page would be finalized there. */
   g_task_run_in_thread (task, count_thread);
   return G_SOURCE_REMOVE;
 }
@@ -279,6 +301,16 @@ on_rule_changed (GtkTextBuffer    *buffer,
   self->count = -1;
   g_clear_handle_id (&self->count_source, g_source_remove);
   g_cancellable_cancel (self->count_cancellable);
+  /* Typed as JSON (or set by an action): show it in the condition editor
+   * when it fits there. */
+  if (!self->from_builder)
+    {
+      gboolean fits = crm_segment_builder_set_rule (self->builder, rule);
+
+      gtk_widget_set_visible (GTK_WIDGET (self->builder_note), !fits);
+      if (!fits)
+        gtk_expander_set_expanded (self->json_expander, TRUE);
+    }
   if (!crm_segment_rule_validate (rule, &error))
     {
       gtk_label_set_text (self->count_label, error->message);
@@ -292,6 +324,16 @@ on_rule_changed (GtkTextBuffer    *buffer,
 
 /* ---------------------------------------------------------------------- */
 /* Segment editor */
+
+static void
+on_builder_changed (CrmCampaignsPage *self)
+{
+  g_autofree char *rule = crm_segment_builder_dup_rule (self->builder);
+
+  self->from_builder = TRUE;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->rule_view), rule, -1);
+  self->from_builder = FALSE;
+}
 
 static void
 show_segment (CrmCampaignsPage     *self,
@@ -314,11 +356,12 @@ show_segment (CrmCampaignsPage     *self,
                       info != NULL && info->description != NULL ? info->description
                       : _("A new segment: every contact until you add conditions."));
   gtk_text_view_set_editable (self->rule_view, !self->segment_builtin);
+  crm_segment_builder_set_editable (self->builder, !self->segment_builtin);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "campaigns.save-segment", !self->segment_builtin);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->rule_view), pretty, -1);
   gtk_stack_set_visible_child_name (self->detail_stack, "segment");
   if (!self->segment_builtin)
-    gtk_widget_grab_focus (info != NULL ? GTK_WIDGET (self->rule_view) : GTK_WIDGET (self->segment_name));
+    gtk_widget_grab_focus (GTK_WIDGET (self->segment_name));
 }
 
 static void
@@ -435,6 +478,14 @@ add_stat_cell (CrmCampaignsPage *self,
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0 : 1);
+  if (heading && row == 0)
+    {
+      /* Column titles wrap ("Conversion / rate") so the table fits beside the list. */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 10);
+      gtk_label_set_justify (GTK_LABEL (label), column == 0 ? GTK_JUSTIFY_LEFT : GTK_JUSTIFY_RIGHT);
+      gtk_widget_set_valign (label, GTK_ALIGN_END);
+    }
   if (heading)
     gtk_widget_add_css_class (label, "heading");
   else if (column > 0)
@@ -471,8 +522,12 @@ show_campaign (CrmCampaignsPage *self,
       toast (self, error->message);
       return;
     }
-  g_free (self->campaign_id);
-  self->campaign_id = g_strdup (campaign_id);
+  /* campaign_id may be self->campaign_id itself (a refresh). */
+  if (campaign_id != self->campaign_id)
+    {
+      g_free (self->campaign_id);
+      self->campaign_id = g_strdup (campaign_id);
+    }
   status = crm_record_get_string (CRM_RECORD (campaign), "status");
 
   gtk_label_set_text (self->campaign_title, crm_record_get_string (CRM_RECORD (campaign), "name"));
@@ -500,13 +555,27 @@ show_campaign (CrmCampaignsPage *self,
       g_autofree char *conversion = rate_text (s->converted, s->sent);
       g_autofree char *revenue = crm_value_format_money (s->revenue);
       const char *row[] = { s->variant == NULL ? _("Total") : info != NULL ? info->name : s->variant,
-                            members, sent, failed, response, conversion, revenue };
+                            members, sent, failed, response, conversion, revenue, NULL };
 
-      for (guint c = 0; c < G_N_ELEMENTS (row); c++)
+      for (guint c = 0; c + 1 < G_N_ELEMENTS (row); c++)
         add_stat_cell (self, row[c], c, i + 1, s->variant == NULL);
       g_ptr_array_add (self->stats_lines, g_strjoinv (" | ", (char **) row));
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->launch_button), g_str_equal (status, "draft") || g_str_equal (status, "scheduled"));
+  {
+    const char *channel = crm_record_get_string (CRM_RECORD (campaign), "channel");
+    gboolean draft = g_str_equal (status, "draft") || g_str_equal (status, "scheduled");
+    gboolean sending = self->send_cancellable != NULL;
+    CrmCampaignStats *total = stats->len > 0 ? g_ptr_array_index (stats, stats->len - 1) : NULL;
+
+    self->send_total = total != NULL ? total->pending : 0;
+    gtk_widget_set_visible (GTK_WIDGET (self->edit_button), draft);
+    gtk_widget_set_visible (GTK_WIDGET (self->launch_button), draft);
+    gtk_widget_set_visible (GTK_WIDGET (self->send_button),
+                            g_str_equal (channel, "email") && g_str_equal (status, "running") && !sending);
+    gtk_widget_set_visible (GTK_WIDGET (self->cancel_send_button), sending);
+    gtk_widget_set_visible (GTK_WIDGET (self->send_progress), sending);
+    gtk_widget_set_visible (GTK_WIDGET (self->print_button), g_str_equal (channel, "letter") && !draft);
+  }
   gtk_stack_set_visible_child_name (self->detail_stack, "campaign");
 }
 
@@ -587,6 +656,415 @@ launch_confirmed_action (GtkWidget  *widget,
   launch_now (CRM_CAMPAIGNS_PAGE (widget));
 }
 
+/* ---------------------------------------------------------------------- */
+/* Campaign editor */
+
+static void
+on_editor_saved (CrmCampaignEditor *editor,
+                 const char        *campaign_id,
+                 CrmCampaignsPage  *self)
+{
+  reload_lists (self);
+  show_campaign (self, campaign_id);
+}
+
+static void
+open_editor (CrmCampaignsPage *self,
+             const char       *campaign_id)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CrmCampaignEditor *editor;
+
+  if (self->context == NULL)
+    return;
+  editor = crm_campaign_editor_new (self->context, campaign_id);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (root));
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+new_campaign_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  open_editor (CRM_CAMPAIGNS_PAGE (widget), NULL);
+}
+
+static void
+edit_campaign_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+
+  if (self->campaign_id != NULL)
+    open_editor (self, self->campaign_id);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sending: a thread with its own connection; the core sender marks each
+ * member, so a stop or a crash leaves nothing sent twice. */
+
+typedef struct
+{
+  char *db_path;
+  char *campaign_id;
+  CrmSmtpSettings *smtp;
+  GTask *task;                   /* not a reference: the job lives in it */
+  CrmSendResult result;
+} SendJob;
+
+static void
+send_job_free (SendJob *job)
+{
+  g_free (job->db_path);
+  g_free (job->campaign_id);
+  crm_smtp_settings_free (job->smtp);
+  g_free (job);
+}
+
+typedef struct
+{
+  GTask *task;                   /* keeps the page alive until the idle ran */
+  CrmSendResult so_far;
+} SendProgress;
+
+static void
+send_progress_free (SendProgress *p)
+{
+  g_object_unref (p->task);
+  g_free (p);
+}
+
+static void
+set_send_progress (CrmCampaignsPage    *self,
+                   const CrmSendResult *so_far)
+{
+  g_autofree char *text = NULL;
+  double done = so_far->sent + so_far->failed;
+
+  /* TRANSLATORS: progress of a campaign send */
+  text = g_strdup_printf (_("%u sent, %u failed of %" PRId64), so_far->sent, so_far->failed, self->send_total);
+  gtk_progress_bar_set_text (self->send_progress, text);
+  gtk_progress_bar_set_fraction (self->send_progress, self->send_total > 0 ? MIN (1.0, done / self->send_total) : 0);
+}
+
+static gboolean
+send_progress_idle (gpointer data)
+{
+  SendProgress *p = data;
+  CrmCampaignsPage *self = g_task_get_source_object (p->task);
+
+  if (self->send_cancellable != NULL)
+    set_send_progress (self, &p->so_far);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_send_progress (const CrmSendResult *so_far,
+                  gpointer             user_data)
+{
+  SendJob *job = user_data;
+  SendProgress *p = g_new0 (SendProgress, 1);
+
+  p->task = g_object_ref (job->task);
+  p->so_far = *so_far;
+  g_idle_add_full (G_PRIORITY_DEFAULT, send_progress_idle, p, (GDestroyNotify) send_progress_free);
+}
+
+static void
+send_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SendJob *job = task_data;
+  g_autoptr(CrmStore) store = NULL;
+  g_autofree char *url = NULL;
+  GError *error = NULL;
+  CrmSmtpConfig config;
+
+  if (!crm_smtp_settings_check (job->smtp, &error) ||
+      !crm_smtp_settings_load_password (job->smtp, &error) ||
+      (store = crm_store_open (job->db_path, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  url = crm_smtp_settings_dup_url (job->smtp);
+  crm_smtp_config_init (&config);
+  crm_smtp_settings_apply (job->smtp, url, &config);
+  if (!crm_campaign_send_email (store, job->campaign_id, &config, cancellable, on_send_progress, job,
+                                &job->result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+send_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (source);
+  SendJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  g_clear_object (&self->send_cancellable);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = g_strdup_printf (_("Sending stopped after %u messages; the others wait for the next Send."),
+                                   job->result.sent);
+      else
+        message = g_strdup (error->message);
+    }
+  else
+    message = g_strdup_printf (_("%u sent, %u failed"), job->result.sent, job->result.failed);
+  toast (self, message);
+  if (self->campaign_id != NULL && g_str_equal (self->campaign_id, job->campaign_id))
+    show_campaign (self, self->campaign_id);
+  reload_lists (self);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+  SendJob *job;
+
+  if (get_store (self) == NULL || self->campaign_id == NULL || self->send_cancellable != NULL)
+    return;
+  job = g_new0 (SendJob, 1);
+  job->db_path = g_strdup (crm_store_get_path (get_store (self)));
+  job->campaign_id = g_strdup (self->campaign_id);
+  job->smtp = crm_smtp_settings_load (crm_context_get_settings (self->context));
+
+  self->send_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->send_cancellable, send_done, NULL);
+  g_task_set_source_tag (task, send_action);
+  g_task_set_task_data (task, job, (GDestroyNotify) send_job_free);
+  job->task = task;
+  g_task_run_in_thread (task, send_thread);
+  show_campaign (self, self->campaign_id);
+  set_send_progress (self, &job->result);
+}
+
+static void
+cancel_send_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+
+  g_cancellable_cancel (self->send_cancellable);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Letters and labels as PDF, written in a thread on its own connection */
+
+typedef struct
+{
+  char *db_path;
+  char *campaign_id;
+  char *path;
+  char *date_text;
+  gboolean labels;
+  guint n_pieces;
+} PrintJob;
+
+static void
+print_job_free (PrintJob *job)
+{
+  g_free (job->db_path);
+  g_free (job->campaign_id);
+  g_free (job->path);
+  g_free (job->date_text);
+  g_free (job);
+}
+
+static void
+print_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  PrintJob *job = task_data;
+  g_autoptr(CrmStore) store = crm_store_open_full (job->db_path, CRM_STORE_OPEN_READ_ONLY, NULL);
+  g_autoptr(GPtrArray) pieces = NULL;
+  g_autofree char *company = NULL;
+  GError *error = NULL;
+
+  if (store == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", _("The database could not be opened."));
+      return;
+    }
+  pieces = crm_campaign_dup_mail_merge (store, job->campaign_id, &error);
+  company = crm_store_dup_company_name (store);
+  if (pieces == NULL ||
+      !crm_campaign_print_write_pdf (pieces, job->labels, company, job->date_text, job->path, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job->n_pieces = pieces->len;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+print_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (source);
+  PrintJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *base = g_path_get_basename (job->path);
+
+  self->n_exports--;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (job->labels)
+    message = g_strdup_printf (g_dngettext (NULL, "%u label saved in %s", "%u labels saved in %s", job->n_pieces),
+                               job->n_pieces, base);
+  else
+    message = g_strdup_printf (g_dngettext (NULL, "%u letter saved in %s", "%u letters saved in %s", job->n_pieces),
+                               job->n_pieces, base);
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  {
+    AdwToast *t = adw_toast_new (message);
+
+    /* Posting them is up to the user; once they are, the numbers should say so. */
+    if (!job->labels)
+      {
+        adw_toast_set_button_label (t, _("_Mark as Sent"));
+        adw_toast_set_action_name (t, "campaigns.mark-sent");
+        adw_toast_set_timeout (t, 0);
+      }
+    adw_toast_overlay_add_toast (self->toast_overlay, t);
+  }
+}
+
+static void
+mark_sent_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+  g_autoptr(GString) ignored = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 rows = 0;
+
+  if (get_store (self) == NULL || self->campaign_id == NULL)
+    return;
+  /* The list export marks the pending members of a letter campaign sent. */
+  if (!crm_campaign_export_list (get_store (self), self->campaign_id, TRUE, ignored, &rows, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  show_campaign (self, self->campaign_id);
+}
+
+static void
+start_print (CrmCampaignsPage *self,
+             gboolean          labels,
+             const char       *path)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  PrintJob *job;
+
+  if (get_store (self) == NULL || self->campaign_id == NULL)
+    return;
+  job = g_new0 (PrintJob, 1);
+  job->db_path = g_strdup (crm_store_get_path (get_store (self)));
+  job->campaign_id = g_strdup (self->campaign_id);
+  job->path = g_strdup (path);
+  job->labels = labels;
+  job->date_text = g_date_time_format (now, "%x");
+  self->n_exports++;
+  task = g_task_new (self, NULL, print_done, NULL);
+  g_task_set_source_tag (task, start_print);
+  g_task_set_task_data (task, job, (GDestroyNotify) print_job_free);
+  g_task_run_in_thread (task, print_thread);
+}
+
+static void
+on_print_chooser_response (GtkNativeDialog *dialog,
+                           int              response,
+                           gpointer         data)
+{
+  CrmCampaignsPage *self = data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        start_print (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "labels")), path);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+export_pdf_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (widget);
+  gboolean labels = g_str_equal (g_variant_get_string (parameter, NULL), "labels");
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+
+  if (self->campaign_id == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (labels ? _("Save Address Labels") : _("Save Letters"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  /* TRANSLATORS: file names: campaign name, then "letters" or "labels" */
+  name = g_strdup_printf ("%s-%s.pdf", gtk_label_get_text (self->campaign_title),
+                          labels ? C_("file name", "labels") : C_("file name", "letters"));
+  g_strdelimit (name, "/\\", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_set_data (G_OBJECT (chooser), "labels", GINT_TO_POINTER (labels));
+  g_signal_connect (chooser, "response", G_CALLBACK (on_print_chooser_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* No dialog: for tests and scripts. */
+static void
+export_pdf_to_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  const char *kind, *path;
+
+  g_variant_get (parameter, "(&s&s)", &kind, &path);
+  start_print (CRM_CAMPAIGNS_PAGE (widget), g_str_equal (kind, "labels"), path);
+}
+
 static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
@@ -605,6 +1083,8 @@ crm_campaigns_page_dispose (GObject *object)
   g_clear_handle_id (&self->count_source, g_source_remove);
   g_cancellable_cancel (self->count_cancellable);
   g_clear_object (&self->count_cancellable);
+  g_cancellable_cancel (self->send_cancellable);
+  g_clear_object (&self->send_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CAMPAIGNS_PAGE);
   g_clear_object (&self->context);
 
@@ -621,6 +1101,7 @@ crm_campaigns_page_finalize (GObject *object)
   g_clear_pointer (&self->stats_lines, g_ptr_array_unref);
   g_free (self->segment_id);
   g_free (self->campaign_id);
+  g_free (self->last_message);
 
   G_OBJECT_CLASS (crm_campaigns_page_parent_class)->finalize (object);
 }
@@ -677,6 +1158,7 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CRM_TYPE_SEGMENT_BUILDER);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Crm/ui/crm-campaigns-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, toast_overlay);
@@ -685,14 +1167,23 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, segment_name);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, segment_description);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, builder);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, builder_note);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, json_expander);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, rule_view);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, save_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, campaign_title);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, campaign_subtitle);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, stats_grid);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, edit_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, launch_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, send_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, cancel_send_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignsPage, send_progress);
   gtk_widget_class_bind_template_callback (widget_class, on_segment_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_builder_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_campaign_activated);
 
   gtk_widget_class_install_action (widget_class, "campaigns.new-segment", NULL, new_segment_action);
@@ -704,6 +1195,13 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "campaigns.launch", NULL, launch_action);
   gtk_widget_class_install_action (widget_class, "campaigns.launch-confirmed", NULL, launch_confirmed_action);
   gtk_widget_class_install_action (widget_class, "campaigns.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.new-campaign", NULL, new_campaign_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.edit-campaign", NULL, edit_campaign_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.cancel-send", NULL, cancel_send_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.export-pdf", "s", export_pdf_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.export-pdf-to", "(ss)", export_pdf_to_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.mark-sent", NULL, mark_sent_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "campaigns.save-segment", NULL);
 }
 
@@ -760,6 +1258,18 @@ crm_campaigns_page_dup_stats_text (CrmCampaignsPage *self)
   return g_strjoinv ("\n", lines);
 }
 
+CrmSegmentBuilder *
+crm_campaigns_page_get_builder (CrmCampaignsPage *self)
+{
+  return self->builder;
+}
+
+char *
+crm_campaigns_page_dup_rule (CrmCampaignsPage *self)
+{
+  return rule_text (self);
+}
+
 guint
 crm_campaigns_page_get_n_segments (CrmCampaignsPage *self)
 {
@@ -770,4 +1280,16 @@ guint
 crm_campaigns_page_get_n_campaigns (CrmCampaignsPage *self)
 {
   return self->campaigns != NULL ? self->campaigns->len : 0;
+}
+
+gboolean
+crm_campaigns_page_is_sending (CrmCampaignsPage *self)
+{
+  return self->send_cancellable != NULL || self->n_exports > 0;
+}
+
+const char *
+crm_campaigns_page_get_last_message (CrmCampaignsPage *self)
+{
+  return self->last_message;
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "crm-context.h"
+#include "crm-segment-builder.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,15 @@ const char *crm_campaigns_page_get_count_text (CrmCampaignsPage *self);
 char       *crm_campaigns_page_dup_stats_text (CrmCampaignsPage *self);
 guint       crm_campaigns_page_get_n_segments (CrmCampaignsPage *self);
 guint       crm_campaigns_page_get_n_campaigns (CrmCampaignsPage *self);
+
+/* Whether an email campaign is being sent (campaigns.send) or a PDF
+ * written (campaigns.export-pdf), and the
+ * latest message the page showed (a toast). */
+gboolean    crm_campaigns_page_is_sending          (CrmCampaignsPage *self);
+const char *crm_campaigns_page_get_last_message    (CrmCampaignsPage *self);
+
+/* The segment editor's condition builder and the rule it shows. */
+CrmSegmentBuilder *crm_campaigns_page_get_builder (CrmCampaignsPage *self);
+char       *crm_campaigns_page_dup_rule            (CrmCampaignsPage *self);
 
 G_END_DECLS
