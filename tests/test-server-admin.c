@@ -18,8 +18,7 @@
 #include "crm-store-private.h"
 #include "crm-sync-engine.h"
 #include "crm-uuid.h"
-#include "pg-cluster.h"
-#include "store-fixture.h"
+#include "server-fixture.h"
 
 #define PASSWORD "correct horse battery"
 
@@ -31,39 +30,18 @@ static const char * const role_users[] = { "alice", "mona", "ann", "bob", "mia",
 
 typedef struct
 {
-  char *dir;
-  char *url;
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
-  GMutex mutex;
-  GCond cond;
-  gboolean ready;
-  char *pg_url;
-  CrmServer *server;
+  ServerFixture server;
   CrmStore *a;
   CrmStore *b;
 } Fixture;
 
-static gpointer
-server_thread (gpointer data)
+/* A user per role, in the server thread before it listens. */
+static void
+add_users (CrmServer *server,
+           gpointer   data)
 {
-  Fixture *f = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (f->dir, "server.db", NULL);
-  g_autoptr(CrmServer) server = NULL;
 
-  g_main_context_push_thread_default (f->context);
-  if (f->pg_url != NULL)
-    {
-      CrmServerBackend *backend = crm_server_pg_open (f->pg_url, &error);
-
-      g_assert_no_error (error);
-      server = crm_server_new_for_backend (backend, &error);
-    }
-  else
-    server = crm_server_new (path, &error);
-  g_assert_no_error (error);
   g_assert_true (crm_server_add_user (server, "alice", PASSWORD, "admin", NULL, &error));
   g_assert_true (crm_server_add_user (server, "mona", PASSWORD, "manager", "north", &error));
   g_assert_true (crm_server_add_user (server, "ann", PASSWORD, "analyst", NULL, &error));
@@ -71,20 +49,6 @@ server_thread (gpointer data)
   g_assert_true (crm_server_add_user (server, "carol", PASSWORD, "sales", "south", &error));
   g_assert_true (crm_server_add_user (server, "mia", PASSWORD, "marketing", NULL, &error));
   g_assert_true (crm_server_add_user (server, "sam", PASSWORD, "service", NULL, &error));
-  g_assert_true (crm_server_listen (server, "127.0.0.1", 0, &error));
-
-  g_mutex_lock (&f->mutex);
-  f->url = g_strdup_printf ("http://127.0.0.1:%u", crm_server_get_port (server));
-  f->server = server;
-  f->ready = TRUE;
-  g_cond_signal (&f->cond);
-  g_mutex_unlock (&f->mutex);
-
-  g_main_loop_run (f->loop);
-  crm_server_disconnect (server);
-  g_clear_object (&server);
-  g_main_context_pop_thread_default (f->context);
-  return NULL;
 }
 
 static void
@@ -95,33 +59,13 @@ fixture_setup (Fixture       *f,
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
 
-  f->dir = g_dir_make_tmp ("crm-admin-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (pg_cluster != NULL)
-    f->pg_url = pg_cluster_create_database (pg_cluster);
-  g_mutex_init (&f->mutex);
-  g_cond_init (&f->cond);
-  f->context = g_main_context_new ();
-  f->loop = g_main_loop_new (f->context, FALSE);
-  f->thread = g_thread_new ("crm-server", server_thread, f);
-  g_mutex_lock (&f->mutex);
-  while (!f->ready)
-    g_cond_wait (&f->cond, &f->mutex);
-  g_mutex_unlock (&f->mutex);
-
-  a = g_build_filename (f->dir, "a.db", NULL);
-  b = g_build_filename (f->dir, "b.db", NULL);
+  server_fixture_start (&f->server, pg_cluster, add_users, NULL);
+  a = g_build_filename (f->server.dir, "a.db", NULL);
+  b = g_build_filename (f->server.dir, "b.db", NULL);
   f->a = crm_store_open (a, &error);
   g_assert_no_error (error);
   f->b = crm_store_open (b, &error);
   g_assert_no_error (error);
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -130,16 +74,7 @@ fixture_teardown (Fixture       *f,
 {
   g_clear_object (&f->a);
   g_clear_object (&f->b);
-  g_main_context_invoke (f->context, quit_loop, f->loop);
-  g_thread_join (f->thread);
-  g_main_loop_unref (f->loop);
-  g_main_context_unref (f->context);
-  g_mutex_clear (&f->mutex);
-  g_cond_clear (&f->cond);
-  remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->url);
-  g_free (f->pg_url);
+  server_fixture_stop (&f->server);
 }
 
 static guint
@@ -151,7 +86,7 @@ http (Fixture     *f,
       JsonObject **out)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (f->url, path, NULL);
+  g_autofree char *url = g_strconcat (f->server.url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GBytes) response = NULL;
   g_autoptr(GError) error = NULL;
@@ -217,7 +152,7 @@ sync_as (Fixture    *f,
          CrmStore   *store,
          const char *user)
 {
-  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (store, f->url);
+  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (store, f->server.url);
   g_autoptr(GError) error = NULL;
   CrmSyncStats stats = { 0 };
 
@@ -404,7 +339,7 @@ test_revoke_device (Fixture       *f,
 
   /* The real engine with the revoked token: 401, not a silent success. */
   {
-    g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (f->a, f->url);
+    g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (f->a, f->server.url);
     CrmSyncStats stats = { 0 };
 
     crm_sync_engine_set_token (engine, laptop);
@@ -630,7 +565,7 @@ test_audit_csv (Fixture       *f,
                 gconstpointer  data)
 {
   g_autofree char *id = add_contact (f->a, "=HYPERLINK(\"x\")");
-  g_autofree char *path = g_build_filename (f->dir, "audit.csv", NULL);
+  g_autofree char *path = g_build_filename (f->server.dir, "audit.csv", NULL);
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   CrmServerAuditQuery query = { 0 };
@@ -640,7 +575,7 @@ test_audit_csv (Fixture       *f,
   out = fopen (path, "w");
   g_assert_nonnull (out);
   query.row_id = id;
-  g_assert_true (crm_server_admin_audit_csv (f->server, &query, out, &error));
+  g_assert_true (crm_server_admin_audit_csv (f->server.server, &query, out, &error));
   g_assert_no_error (error);
   fclose (out);
   g_assert_true (g_file_get_contents (path, &text, NULL, &error));
@@ -657,8 +592,8 @@ static void
 test_admin_client (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(CrmAdminClient) admin = crm_admin_client_new (f->url, "alice", crm_store_get_client_id (f->a));
-  g_autoptr(CrmAdminClient) seller = crm_admin_client_new (f->url, "bob", crm_store_get_client_id (f->b));
+  g_autoptr(CrmAdminClient) admin = crm_admin_client_new (f->server.url, "alice", crm_store_get_client_id (f->a));
+  g_autoptr(CrmAdminClient) seller = crm_admin_client_new (f->server.url, "bob", crm_store_get_client_id (f->b));
   g_autofree char *admin_token = login_as (f, "alice", PASSWORD, crm_store_get_client_id (f->a), NULL);
   g_autofree char *bob_token = login_as (f, "bob", PASSWORD, crm_store_get_client_id (f->b), NULL);
   g_autofree char *devices = crm_admin_client_path ("users", "bob", "devices", NULL);
@@ -749,7 +684,7 @@ static void
 test_signout_wipe (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *password_file = g_build_filename (f->dir, "password", NULL);
+  g_autofree char *password_file = g_build_filename (f->server.dir, "password", NULL);
   g_autofree char *synced = add_contact (f->a, "吴军");
   g_autofree char *unsent = NULL;
   g_autofree char *user = NULL;
@@ -758,7 +693,7 @@ test_signout_wipe (Fixture       *f,
 
   g_assert_true (g_file_set_contents (password_file, PASSWORD, -1, &error));
   g_assert_cmpint (g_chmod (password_file, 0600), ==, 0);
-  g_assert_true (crmctl (crm_store_get_path (f->a), &out, &err, "sync", "--server", f->url, "--user", "bob",
+  g_assert_true (crmctl (crm_store_get_path (f->a), &out, &err, "sync", "--server", f->server.url, "--user", "bob",
                          "--password-file", password_file, NULL));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -812,7 +747,7 @@ server_command (Fixture     *f,
                 ...)
 {
   g_autofree char *exe = g_build_filename (CRM_BUILD_ROOT, "src", "server", "crm-server", NULL);
-  g_autofree char *db = g_build_filename (f->dir, "server.db", NULL);
+  g_autofree char *db = g_build_filename (f->server.dir, "server.db", NULL);
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GSubprocess) run = NULL;
   g_autoptr(GError) error = NULL;
@@ -821,8 +756,8 @@ server_command (Fixture     *f,
   va_list ap;
 
   g_ptr_array_add (args, exe);
-  g_ptr_array_add (args, (gpointer) (f->pg_url ? "--pg" : "--db"));
-  g_ptr_array_add (args, f->pg_url ? f->pg_url : db);
+  g_ptr_array_add (args, (gpointer) (f->server.pg_url ? "--pg" : "--db"));
+  g_ptr_array_add (args, f->server.pg_url ? f->server.pg_url : db);
   va_start (ap, out_text);
   while ((arg = va_arg (ap, const char *)) != NULL)
     g_ptr_array_add (args, (gpointer) arg);

@@ -16,49 +16,26 @@
 #include "crm-server.h"
 #include "crm-sync-credentials.h"
 #include "crm-test-ui.h"
+#include "../server-fixture.h"
 
 #define PASSWORD "correct horse battery"
 
 typedef struct
 {
-  char *dir;
-  char *url;
-  GThread *thread;
-  GMainContext *server_context;
-  GMainLoop *loop;
-  GMutex mutex;
-  GCond cond;
-  gboolean ready;
+  ServerFixture server;
   CrmContext *context;
 } Fixture;
 
-static gpointer
-server_thread (gpointer data)
+/* In the server thread, before it listens. */
+static void
+add_users (CrmServer *server,
+           gpointer   data)
 {
-  Fixture *f = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (f->dir, "server.db", NULL);
-  g_autoptr(CrmServer) server = NULL;
 
-  g_main_context_push_thread_default (f->server_context);
-  server = crm_server_new (path, &error);
-  g_assert_no_error (error);
   g_assert_true (crm_server_add_user (server, "alice", PASSWORD, "admin", NULL, &error));
   g_assert_true (crm_server_add_user (server, "bob", PASSWORD, "sales", "north", &error));
   g_assert_true (crm_server_add_user (server, "mona", PASSWORD, "manager", "north", &error));
-  g_assert_true (crm_server_listen (server, "127.0.0.1", 0, &error));
-
-  g_mutex_lock (&f->mutex);
-  f->url = g_strdup_printf ("http://127.0.0.1:%u", crm_server_get_port (server));
-  f->ready = TRUE;
-  g_cond_signal (&f->cond);
-  g_mutex_unlock (&f->mutex);
-
-  g_main_loop_run (f->loop);
-  crm_server_disconnect (server);
-  g_clear_object (&server);
-  g_main_context_pop_thread_default (f->server_context);
-  return NULL;
 }
 
 static void
@@ -71,24 +48,13 @@ fixture_setup (Fixture       *f,
   g_autofree char *path = NULL;
   g_autofree char *config = NULL;
 
-  f->dir = g_dir_make_tmp ("crm-admin-ui-XXXXXX", &error);
-  g_assert_no_error (error);
+  server_fixture_start (&f->server, NULL, add_users, NULL);
   /* Tokens go to a file here: no secret service answers on this bus. */
-  config = g_build_filename (f->dir, "config", NULL);
+  config = g_build_filename (f->server.dir, "config", NULL);
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/crm-test-bus", TRUE);
 
-  g_mutex_init (&f->mutex);
-  g_cond_init (&f->cond);
-  f->server_context = g_main_context_new ();
-  f->loop = g_main_loop_new (f->server_context, FALSE);
-  f->thread = g_thread_new ("crm-server", server_thread, f);
-  g_mutex_lock (&f->mutex);
-  while (!f->ready)
-    g_cond_wait (&f->cond, &f->mutex);
-  g_mutex_unlock (&f->mutex);
-
-  path = g_build_filename (f->dir, "a.db", NULL);
+  path = g_build_filename (f->server.dir, "a.db", NULL);
   store = crm_store_open (path, &error);
   g_assert_no_error (error);
   f->context = crm_context_new (store, settings);
@@ -96,34 +62,9 @@ fixture_setup (Fixture       *f,
 }
 
 static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
 sync_stopped (gpointer data)
 {
   return !crm_sync_controller_is_running (data);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -136,15 +77,7 @@ fixture_teardown (Fixture       *f,
   crm_test_ui_wait_until (sync_stopped, sync);
   crm_test_ui_iterate ();
   g_clear_object (&f->context);
-  g_main_context_invoke (f->server_context, quit_loop, f->loop);
-  g_thread_join (f->thread);
-  g_main_loop_unref (f->loop);
-  g_main_context_unref (f->server_context);
-  g_mutex_clear (&f->mutex);
-  g_cond_clear (&f->cond);
-  remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->url);
+  server_fixture_stop (&f->server);
 }
 
 static GtkWidget *
@@ -258,7 +191,7 @@ sign_in (Fixture              *f,
          CrmPreferencesWindow *prefs,
          const char           *user)
 {
-  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "sync_server_row")), f->url);
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "sync_server_row")), f->server.url);
   gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "user_row")), user);
   gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "password_row")), PASSWORD);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.sign-in", NULL));
