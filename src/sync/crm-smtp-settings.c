@@ -3,13 +3,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "crm-secret-file.h"
 #include "crm-smtp-settings.h"
 #include "crm-uuid.h"
 
@@ -168,48 +167,6 @@ password_file_path (const char *host,
   return g_build_filename (g_get_user_config_dir (), "crm", "smtp", digest, NULL);
 }
 
-/* Only "nobody answers" falls back to the file; a locked keyring the user
- * refused to open is an answer. */
-static gboolean
-no_secret_service (const GError *error)
-{
-  return error->domain == G_DBUS_ERROR || error->domain == G_IO_ERROR ||
-         g_error_matches (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL);
-}
-
-static gboolean
-file_store (const char  *path,
-            const char  *password,
-            GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  gsize len = strlen (password);
-  int fd;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot create the folder %s for the SMTP password: %s"), dir, g_strerror (saved));
-      return FALSE;
-    }
-  /* Created 0600, never readable by others even for a moment. */
-  fd = g_open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0 || write (fd, password, len) != (gssize) len || fsync (fd) != 0 || close (fd) != 0 ||
-      g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      g_unlink (tmp);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot save the SMTP password in %s: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 crm_smtp_password_store (const char  *host,
                          const char  *user,
@@ -231,7 +188,7 @@ crm_smtp_password_store (const char  *host,
           return FALSE;
         }
       secret_password_clear_sync (password_schema (), NULL, &local_error, "host", host, "user", user, NULL);
-      if (local_error != NULL && !no_secret_service (local_error))
+      if (local_error != NULL && !crm_secret_service_absent (local_error))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
@@ -247,13 +204,13 @@ crm_smtp_password_store (const char  *host,
       g_unlink (path);
       return TRUE;
     }
-  if (!no_secret_service (local_error))
+  if (!crm_secret_service_absent (local_error))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   g_debug ("No secret service (%s); keeping the SMTP password in %s", local_error->message, path);
-  return file_store (path, password, error);
+  return crm_secret_file_store (path, password, error);
 }
 
 char *
@@ -278,7 +235,7 @@ crm_smtp_password_lookup (const char  *host,
       secret_password_free (password);
       return copy;
     }
-  if (local_error != NULL && !no_secret_service (local_error))
+  if (local_error != NULL && !crm_secret_service_absent (local_error))
     g_propagate_error (error, g_steal_pointer (&local_error));
   return NULL;
 }

@@ -3,13 +3,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "crm-secret-file.h"
 #include "crm-store-private.h"
 #include "crm-sync-credentials.h"
 
@@ -40,59 +39,6 @@ crm_sync_credentials_file_path (const char *server_url,
   return g_build_filename (g_get_user_config_dir (), "crm", "tokens", digest, NULL);
 }
 
-/* Only "nobody answers" falls back to the file; a locked keyring the user
- * refused to open is an answer. */
-static gboolean
-no_secret_service (const GError *error)
-{
-  return error->domain == G_DBUS_ERROR || error->domain == G_IO_ERROR ||
-         g_error_matches (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL);
-}
-
-static gboolean
-file_store (const char  *path,
-            const char  *token,
-            GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  int fd;
-  gsize len = strlen (token);
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot create the folder %s for the sign-in token: %s"), dir, g_strerror (saved));
-      return FALSE;
-    }
-  /* Created 0600, never readable by others even for a moment. */
-  fd = g_open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0 || write (fd, token, len) != (gssize) len || fsync (fd) != 0)
-    {
-      int saved = errno;
-
-      if (fd >= 0)
-        close (fd);
-      g_unlink (tmp);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot save the sign-in token in %s: %s"), tmp, g_strerror (saved));
-      return FALSE;
-    }
-  close (fd);
-  if (g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      g_unlink (tmp);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot save the sign-in token in %s: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 crm_sync_credentials_store (const char  *server_url,
                             const char  *user,
@@ -113,13 +59,13 @@ crm_sync_credentials_store (const char  *server_url,
       g_unlink (path);
       return TRUE;
     }
-  if (!no_secret_service (local_error))
+  if (!crm_secret_service_absent (local_error))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   g_debug ("No secret service (%s); keeping the token in %s", local_error->message, path);
-  return file_store (path, token, error);
+  return crm_secret_file_store (path, token, error);
 }
 
 char *
@@ -146,7 +92,7 @@ crm_sync_credentials_lookup (const char  *server_url,
       secret_password_free (token);
       return copy;
     }
-  if (local_error != NULL && !no_secret_service (local_error))
+  if (local_error != NULL && !crm_secret_service_absent (local_error))
     g_propagate_error (error, g_steal_pointer (&local_error));
   return NULL;
 }
@@ -171,7 +117,7 @@ crm_sync_credentials_clear (const char  *server_url,
   secret_password_clear_sync (token_schema (), NULL, &local_error,
                               "server", server_url, "user", user, "client", client_id,
                               NULL);
-  if (local_error != NULL && !no_secret_service (local_error))
+  if (local_error != NULL && !crm_secret_service_absent (local_error))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
