@@ -2,8 +2,11 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
+#include <string.h>
 
 #include "crm-server.h"
+#include "crm-sync-protocol.h"
 #include "pg-cluster.h"
 #include "store-fixture.h"
 
@@ -148,4 +151,47 @@ server_fixture_stop (ServerFixture *f)
   g_clear_pointer (&f->url, g_free);
   g_clear_pointer (&f->pg_url, g_free);
   g_clear_pointer (&f->db_path, g_free);
+}
+
+/* A raw request to @base_url + @path (what a well-behaved client never
+ * sends, or an admin call): @body (length @length, -1: a string) as JSON,
+ * @token as bearer. Returns the status; the answer goes to @out. */
+static inline guint
+server_fixture_http (const char  *base_url,
+                     const char  *method,
+                     const char  *path,
+                     const char  *token,
+                     const char  *body,
+                     gssize       length,
+                     JsonObject **out)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (base_url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, length < 0 ? strlen (body) : (gsize) length);
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  response = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (out != NULL)
+    {
+      gsize n;
+      const char *data = g_bytes_get_data (response, &n);
+
+      *out = crm_sync_parse_object (data, n, NULL);
+    }
+  return soup_message_get_status (msg);
 }

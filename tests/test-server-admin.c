@@ -85,35 +85,7 @@ http (Fixture     *f,
       const char  *body,
       JsonObject **out)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (f->server.url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) response = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (msg);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  response = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (out != NULL)
-    {
-      gsize n;
-      const char *data = g_bytes_get_data (response, &n);
-
-      *out = crm_sync_parse_object (data, n, NULL);
-    }
-  return soup_message_get_status (msg);
+  return server_fixture_http (f->server.url, method, path, token, body, -1, out);
 }
 
 /* Signs @user in as device @client_id; the token, and the user's id. */

@@ -18,8 +18,7 @@
 #include "crm-server.h"
 #include "crm-store-private.h"
 #include "crm-sync-engine.h"
-#include "pg-cluster.h"
-#include "store-fixture.h"
+#include "server-fixture.h"
 
 #define PASSWORD "correct horse battery"
 
@@ -251,34 +250,7 @@ http (Fixture     *f,
       gsize        length,
       JsonObject **out)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (f->url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) response = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, length);
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  response = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (out != NULL)
-    {
-      gsize n;
-      const char *data = g_bytes_get_data (response, &n);
-
-      *out = crm_sync_parse_object (data, n, NULL);
-    }
-  return soup_message_get_status (msg);
+  return server_fixture_http (f->url, method, path, token, body, (gssize) length, out);
 }
 
 static char *
