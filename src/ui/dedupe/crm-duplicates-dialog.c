@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "crm-contact.h"
+#include "crm-contact-labels.h"
 #include "crm-dedupe.h"
 #include "crm-duplicates-dialog.h"
 #include "crm-merge.h"
@@ -235,19 +236,10 @@ choice_button (const char *text,
 static void
 show_pair (CrmDuplicatesDialog *self)
 {
-  static const struct { const char *field; const char *label; } fields[] = {
-    { "name", N_("Name") },
-    { "phones", N_("Phone") },
-    { "emails", N_("Email") },
-    { "gender", N_("Gender") },
-    { "birthday", N_("Birthday") },
-    { "title", N_("Job title") },
-    { "province", N_("Province") },
-    { "city", N_("City") },
-    { "address", N_("Address") },
-    { "tags", N_("Tags") },
-    { "external_id", N_("External ID") },
-    { "notes", N_("Notes") },
+  /* The fields compared side by side, in this order. */
+  static const char * const fields[] = {
+    "name", "phones", "emails", "gender", "birthday", "title",
+    "province", "city", "address", "tags", "external_id", "notes",
   };
   CrmStore *store = crm_context_get_store (self->context);
   g_autoptr(CrmContact) a = NULL;
@@ -282,27 +274,27 @@ show_pair (CrmDuplicatesDialog *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
-      g_autofree char *text_a = field_text (a, fields[i].field);
-      g_autofree char *text_b = field_text (b, fields[i].field);
+      g_autofree char *text_a = field_text (a, fields[i]);
+      g_autofree char *text_b = field_text (b, fields[i]);
       gboolean differs = g_strcmp0 (text_a, text_b) != 0;
       GtkWidget *label;
 
       if (*text_a == '\0' && *text_b == '\0')
         continue;
-      label = gtk_label_new (_(fields[i].label));
+      label = gtk_label_new (crm_field_label ("contacts", fields[i]));
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_label_set_yalign (GTK_LABEL (label), 0);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_grid_attach (self->compare_grid, label, 0, (int) i + 1, 1, 1);
-      if (differs && *text_a != '\0' && *text_b != '\0' && !is_combined (fields[i].field))
+      if (differs && *text_a != '\0' && *text_b != '\0' && !is_combined (fields[i]))
         {
           FieldChoice *choice = g_new0 (FieldChoice, 1);
 
           /* Both have a value: the person picks the one that is right. */
           gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
-          choice->field = fields[i].field;
-          choice->first = GTK_CHECK_BUTTON (choice_button (text_a, _(fields[i].label)));
-          choice->second = GTK_CHECK_BUTTON (choice_button (text_b, _(fields[i].label)));
+          choice->field = fields[i];
+          choice->first = GTK_CHECK_BUTTON (choice_button (text_a, crm_field_label ("contacts", fields[i])));
+          choice->second = GTK_CHECK_BUTTON (choice_button (text_b, crm_field_label ("contacts", fields[i])));
           gtk_check_button_set_group (choice->second, choice->first);
           gtk_check_button_set_active (choice->first, TRUE);
           g_signal_connect (choice->first, "toggled", G_CALLBACK (on_choice_toggled), choice);
