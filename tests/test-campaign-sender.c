@@ -325,6 +325,11 @@ test_survey_link (StoreFixture  *f,
   g_autofree char *token_a = NULL, *token_temp = NULL;
   g_autofree char *id_a = NULL, *id_temp = NULL;
   g_autofree char *invitations = NULL, *withdrawn = NULL, *row = NULL, *sql = NULL, *pending = NULL, *ids = NULL;
+  g_autofree char *zhang = NULL, *temp = NULL;
+  g_autoptr(GPtrArray) answers = g_ptr_array_new ();
+  g_autoptr(GPtrArray) stats = NULL;
+  g_auto(CrmSurveySubmission) submission = { 0 };
+  g_auto(CrmSurveySubmission) earlier = { 0 };
   CrmSmtpConfig config;
   CrmSendResult result;
 
@@ -404,6 +409,26 @@ test_survey_link (StoreFixture  *f,
   /* The refused message and temp's first try took their links back. */
   withdrawn = store_query_text (f->store, "SELECT count (*) FROM survey_invitations WHERE deleted = 1");
   g_assert_cmpstr (withdrawn, ==, "2");
+
+  /* 张伟 answers through the link: the campaign counts a response. An
+   * answer from before the message (Temp's) does not count. */
+  stats = crm_campaign_get_stats (f->store, campaign_id, &error);
+  g_assert_cmpint (((CrmCampaignStats *) g_ptr_array_index (stats, stats->len - 1))->responded, ==, 0);
+  g_clear_pointer (&stats, g_ptr_array_unref);
+  zhang = store_query_text (f->store, "SELECT id FROM contacts WHERE name = '张伟'");
+  temp = store_query_text (f->store, "SELECT id FROM contacts WHERE name = 'Temp'");
+  g_assert_true (crm_surveys_submit (f->store, crm_record_get_id (CRM_RECORD (survey)), zhang, "web", NULL,
+                                     answers, id_a, &submission, &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_surveys_submit (f->store, crm_record_get_id (CRM_RECORD (survey)), temp, "phone",
+                                     "2020-01-01T00:00:00Z", answers, NULL, &earlier, &error));
+  g_assert_no_error (error);
+  stats = crm_campaign_get_stats (f->store, campaign_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((CrmCampaignStats *) g_ptr_array_index (stats, stats->len - 1))->responded, ==, 1);
+  g_free (row);
+  row = member_field (f->store, "a@example.com", "status");
+  g_assert_cmpstr (row, ==, "responded");
   smtp_server_stop (&server);
 }
 

@@ -892,6 +892,36 @@ crm_campaign_attribute_conversions (CrmStore    *store,
   if (!crm_store_begin (store, error))
     return FALSE;
   hlc = crm_store_next_hlc (store);
+
+  /* An answer to the campaign's survey ({{survey_link}}, or taken by phone)
+   * after the message went out is the member's response. */
+  stmt = crm_store_prepare (store,
+    "UPDATE campaign_members AS m SET"
+    " status = CASE WHEN m.status IN ('sent', 'opened') THEN 'responded' ELSE m.status END,"
+    " responded_at = (SELECT min (r.submitted_at) FROM survey_responses r WHERE r.contact_id = m.contact_id"
+    "   AND r.survey_id = json_extract (c.templates, '$.survey') AND r.deleted = 0"
+    "   AND julianday (r.submitted_at) >= julianday (m.sent_at)),"
+    " updated_at = ?2"
+    " FROM campaigns c"
+    " WHERE c.id = m.campaign_id AND m.campaign_id = ?1 AND m.deleted = 0 AND m.sent_at IS NOT NULL"
+    " AND m.responded_at IS NULL AND json_valid (c.templates) AND json_extract (c.templates, '$.survey') IS NOT NULL"
+    " AND EXISTS (SELECT 1 FROM survey_responses r WHERE r.contact_id = m.contact_id"
+    "   AND r.survey_id = json_extract (c.templates, '$.survey') AND r.deleted = 0"
+    "   AND julianday (r.submitted_at) >= julianday (m.sent_at))", error);
+  if (stmt == NULL)
+    {
+      crm_store_rollback (store);
+      return FALSE;
+    }
+  crm_stmt_bind_text (stmt, 1, campaign_id);
+  crm_stmt_bind_text (stmt, 2, hlc);
+  if (!crm_store_step_done (store, stmt, error))
+    {
+      crm_store_rollback (store);
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, crm_cached_stmt_release);
+
   stmt = crm_store_prepare (store,
     "UPDATE campaign_members AS m SET"
     " status = CASE WHEN m.status IN ('sent', 'opened', 'responded') THEN 'converted' ELSE m.status END,"

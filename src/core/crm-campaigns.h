@@ -108,9 +108,11 @@ gboolean   crm_campaign_record_response  (CrmStore            *store,
                                           const char          *at,
                                           GError             **error);
 
-/* Members sent a message who bought within the attribution window after
- * it (DESIGN.md §6: after sent_at, up to attribution_days × 24 h) become
- * converted, with the first such purchase's time. Returns how many. */
+/* Members sent a message who answered the campaign's survey after it
+ * become responded (with the answer's time). Those who bought within the
+ * attribution window after it (DESIGN.md §6: after sent_at, up to
+ * attribution_days × 24 h) become converted, with the first such
+ * purchase's time. Returns how many converted. */
 gboolean   crm_campaign_attribute_conversions (CrmStore       *store,
                                                const char     *campaign_id,
                                                gint64         *out_converted,
