@@ -70,33 +70,12 @@ delivered_to (SmtpServer *s,
   return n;
 }
 
+/* Field @n of the log line of the message to @address (1: the subject
+ * header, 2: the body as sent), or NULL when nothing went to @address. */
 static char *
-subject_of (SmtpServer *s,
-            const char *address)
-{
-  g_autofree char *log = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  g_assert_true (g_file_get_contents (s->log_path, &log, NULL, NULL));
-  lines = g_strsplit (log, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], address) && lines[i][strlen (address)] == '\t')
-      {
-        const char *b64 = strstr (lines[i], "=?UTF-8?B?");
-        g_autofree char *encoded = NULL;
-        gsize len = 0;
-
-        g_assert_nonnull (b64);
-        encoded = g_strndup (b64 + 10, strstr (b64 + 10, "?=") - (b64 + 10));
-        return (char *) g_base64_decode (encoded, &len);
-      }
-  return NULL;
-}
-
-/* The decoded body of the message to @address. */
-static char *
-body_of (SmtpServer *s,
-         const char *address)
+logged_field (SmtpServer *s,
+              const char *address,
+              guint       n)
 {
   g_autofree char *log = NULL;
   g_auto(GStrv) lines = NULL;
@@ -107,14 +86,44 @@ body_of (SmtpServer *s,
     if (g_str_has_prefix (lines[i], address) && lines[i][strlen (address)] == '\t')
       {
         g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 3);
-        g_autofree guchar *decoded = NULL;
-        gsize len = 0;
 
         g_assert_cmpuint (g_strv_length (fields), ==, 3);
-        decoded = g_base64_decode (fields[2], &len);
-        return g_strndup ((const char *) decoded, len);
+        return g_strdup (fields[n]);
       }
   return NULL;
+}
+
+static char *
+decode_base64 (const char *encoded)
+{
+  g_autofree guchar *decoded = NULL;
+  gsize len = 0;
+
+  decoded = g_base64_decode (encoded, &len);
+  return g_strndup ((const char *) decoded, len);
+}
+
+static char *
+subject_of (SmtpServer *s,
+            const char *address)
+{
+  g_autofree char *header = logged_field (s, address, 1);
+  g_autofree char *encoded = NULL;
+
+  if (header == NULL)
+    return NULL;
+  g_assert_true (g_str_has_prefix (header, "Subject: =?UTF-8?B?") && g_str_has_suffix (header, "?="));
+  encoded = g_strndup (header + strlen ("Subject: =?UTF-8?B?"), strlen (header) - strlen ("Subject: =?UTF-8?B?") - 2);
+  return decode_base64 (encoded);
+}
+
+static char *
+body_of (SmtpServer *s,
+         const char *address)
+{
+  g_autofree char *body = logged_field (s, address, 2);
+
+  return body != NULL ? decode_base64 (body) : NULL;
 }
 
 static void

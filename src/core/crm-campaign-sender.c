@@ -399,7 +399,8 @@ withdraw_invitation (CrmStore *store,
 }
 
 /* The campaign's survey when its content has {{survey_link}}, checked to
- * take answers; NULL with no error when there is none. */
+ * take answers and to have a server for its links; NULL with no error
+ * when there is none. */
 static char *
 linked_survey (CrmStore             *store,
                CrmCampaign          *campaign,
@@ -407,29 +408,20 @@ linked_survey (CrmStore             *store,
                const CrmSmtpConfig  *config,
                GError              **error)
 {
-  g_autofree char *survey_id = NULL;
-  g_autoptr(CrmSurvey) survey = NULL;
-  gboolean used = FALSE;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *survey_id = crm_campaign_linked_survey (store, crm_record_get_string (CRM_RECORD (campaign), "templates"),
+                                                           variants, &local_error);
 
-  for (guint i = 0; i < variants->len && !used; i++)
-    used = crm_campaign_variant_uses_field (g_ptr_array_index (variants, i), "survey_link");
-  if (!used)
-    return NULL;
-  if (config->survey_base_url == NULL || *config->survey_base_url == '\0')
+  if (local_error != NULL)
+    {
+      g_set_error (error, local_error->domain, local_error->code, _("Nothing was sent: %s"), local_error->message);
+      return NULL;
+    }
+  if (survey_id != NULL && (config->survey_base_url == NULL || *config->survey_base_url == '\0'))
     {
       g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
                            _("The messages link to a survey, but no sync server is set up to serve the survey form. "
                              "Set one up in Preferences (crmctl: --survey-base-url URL) and send again."));
-      return NULL;
-    }
-  survey_id = crm_campaign_templates_dup_survey (crm_record_get_string (CRM_RECORD (campaign), "templates"));
-  survey = crm_store_get (store, CRM_TYPE_SURVEY, survey_id, NULL);
-  if (survey == NULL || crm_record_get_deleted (CRM_RECORD (survey)) ||
-      g_strcmp0 (crm_record_get_string (CRM_RECORD (survey), "status"), "closed") == 0)
-    {
-      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
-                           _("The survey the messages link to is closed or gone; nothing was sent. "
-                             "Open the survey again, then send."));
       return NULL;
     }
   return g_steal_pointer (&survey_id);

@@ -631,8 +631,41 @@ launch_variant (CrmStore           *store,
   return TRUE;
 }
 
+char *
+crm_campaign_linked_survey (CrmStore    *store,
+                            const char  *templates_json,
+                            GPtrArray   *variants,
+                            GError     **error)
+{
+  g_autofree char *survey_id = NULL;
+  g_autoptr(CrmSurvey) survey = NULL;
+  gboolean used = FALSE;
+
+  for (guint i = 0; i < variants->len && !used; i++)
+    used = crm_campaign_variant_uses_field (g_ptr_array_index (variants, i), "survey_link");
+  if (!used)
+    return NULL;
+  survey_id = crm_campaign_templates_dup_survey (templates_json);
+  if (survey_id != NULL)
+    survey = crm_store_get (store, CRM_TYPE_SURVEY, survey_id, NULL);
+  if (survey == NULL || crm_record_get_deleted (CRM_RECORD (survey)))
+    {
+      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_NOT_FOUND,
+                           _("The survey the campaign links to no longer exists; choose another."));
+      return NULL;
+    }
+  if (g_strcmp0 (crm_record_get_string (CRM_RECORD (survey), "status"), "closed") == 0)
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("The survey “%s” is closed and takes no more answers; open it again or choose another."),
+                   crm_record_get_string (CRM_RECORD (survey), "title"));
+      return NULL;
+    }
+  return g_steal_pointer (&survey_id);
+}
+
 /* A {{survey_link}} is made as each message is sent, so only email
- * carries one; and it must lead to a survey that still takes answers. */
+ * carries one. */
 static gboolean
 check_survey_link (CrmStore    *store,
                    const char  *channel,
@@ -640,35 +673,19 @@ check_survey_link (CrmStore    *store,
                    GPtrArray   *variants,
                    GError     **error)
 {
-  g_autofree char *survey_id = NULL;
-  g_autoptr(CrmSurvey) survey = NULL;
   g_autoptr(GError) local_error = NULL;
-  gboolean used = FALSE;
+  g_autofree char *survey_id = crm_campaign_linked_survey (store, templates_json, variants, &local_error);
 
-  for (guint i = 0; i < variants->len && !used; i++)
-    used = crm_campaign_variant_uses_field (g_ptr_array_index (variants, i), "survey_link");
-  if (!used)
-    return TRUE;
-  if (!g_str_equal (channel, "email"))
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (survey_id != NULL && !g_str_equal (channel, "email"))
     {
       g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
                            _("{{survey_link}} only works in email campaigns: each link is made when its message is sent. "
                              "For SMS, letters or calls, send the survey from the Surveys page."));
-      return FALSE;
-    }
-  survey_id = crm_campaign_templates_dup_survey (templates_json);
-  survey = crm_store_get (store, CRM_TYPE_SURVEY, survey_id, &local_error);
-  if (survey == NULL || crm_record_get_deleted (CRM_RECORD (survey)))
-    {
-      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_NOT_FOUND,
-                           _("The survey the campaign links to no longer exists; choose another."));
-      return FALSE;
-    }
-  if (g_strcmp0 (crm_record_get_string (CRM_RECORD (survey), "status"), "closed") == 0)
-    {
-      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
-                   _("The survey “%s” is closed and takes no more answers; open it again or choose another."),
-                   crm_record_get_string (CRM_RECORD (survey), "title"));
       return FALSE;
     }
   return TRUE;
@@ -880,71 +897,64 @@ fail:
   "CAST (round ((julianday (" p ".purchased_at) - julianday (" m ".sent_at)) * 86400000) AS INTEGER)" \
   " BETWEEN 1 AND " days " * 86400000"
 
+/* An answer to the campaign's survey ({{survey_link}}, or taken by phone)
+ * after the message went out is the member's response. */
+static const char attribute_responses_sql[] =
+  "UPDATE campaign_members AS m SET"
+  " status = CASE WHEN m.status IN ('sent', 'opened') THEN 'responded' ELSE m.status END,"
+  " responded_at = (SELECT min (r.submitted_at) FROM survey_responses r WHERE r.contact_id = m.contact_id"
+  "   AND r.survey_id = json_extract (c.templates, '$.survey') AND r.deleted = 0"
+  "   AND julianday (r.submitted_at) >= julianday (m.sent_at)),"
+  " updated_at = ?2"
+  " FROM campaigns c"
+  " WHERE c.id = m.campaign_id AND m.campaign_id = ?1 AND m.deleted = 0 AND m.sent_at IS NOT NULL"
+  " AND m.responded_at IS NULL AND json_valid (c.templates) AND json_extract (c.templates, '$.survey') IS NOT NULL"
+  " AND EXISTS (SELECT 1 FROM survey_responses r WHERE r.contact_id = m.contact_id"
+  "   AND r.survey_id = json_extract (c.templates, '$.survey') AND r.deleted = 0"
+  "   AND julianday (r.submitted_at) >= julianday (m.sent_at))";
+
+static const char attribute_conversions_sql[] =
+  "UPDATE campaign_members AS m SET"
+  " status = CASE WHEN m.status IN ('sent', 'opened', 'responded') THEN 'converted' ELSE m.status END,"
+  " converted_at = (SELECT min (p.purchased_at) FROM purchases p WHERE p.contact_id = m.contact_id"
+  "   AND p.deleted = 0 AND " IN_WINDOW ("p", "m", "c.attribution_days") "),"
+  " updated_at = ?2"
+  " FROM campaigns c"
+  " WHERE c.id = m.campaign_id AND m.campaign_id = ?1 AND m.deleted = 0 AND m.sent_at IS NOT NULL"
+  " AND m.converted_at IS NULL"
+  " AND EXISTS (SELECT 1 FROM purchases p WHERE p.contact_id = m.contact_id AND p.deleted = 0"
+  "   AND " IN_WINDOW ("p", "m", "c.attribution_days") ")";
+
 gboolean
 crm_campaign_attribute_conversions (CrmStore    *store,
                                     const char  *campaign_id,
                                     gint64      *out_converted,
                                     GError     **error)
 {
+  const char * const steps[] = { attribute_responses_sql, attribute_conversions_sql };
   g_autofree char *hlc = NULL;
-  g_autoptr(CrmCachedStmt) stmt = NULL;
 
   if (!crm_store_begin (store, error))
     return FALSE;
   hlc = crm_store_next_hlc (store);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, steps[i], error);
 
-  /* An answer to the campaign's survey ({{survey_link}}, or taken by phone)
-   * after the message went out is the member's response. */
-  stmt = crm_store_prepare (store,
-    "UPDATE campaign_members AS m SET"
-    " status = CASE WHEN m.status IN ('sent', 'opened') THEN 'responded' ELSE m.status END,"
-    " responded_at = (SELECT min (r.submitted_at) FROM survey_responses r WHERE r.contact_id = m.contact_id"
-    "   AND r.survey_id = json_extract (c.templates, '$.survey') AND r.deleted = 0"
-    "   AND julianday (r.submitted_at) >= julianday (m.sent_at)),"
-    " updated_at = ?2"
-    " FROM campaigns c"
-    " WHERE c.id = m.campaign_id AND m.campaign_id = ?1 AND m.deleted = 0 AND m.sent_at IS NOT NULL"
-    " AND m.responded_at IS NULL AND json_valid (c.templates) AND json_extract (c.templates, '$.survey') IS NOT NULL"
-    " AND EXISTS (SELECT 1 FROM survey_responses r WHERE r.contact_id = m.contact_id"
-    "   AND r.survey_id = json_extract (c.templates, '$.survey') AND r.deleted = 0"
-    "   AND julianday (r.submitted_at) >= julianday (m.sent_at))", error);
-  if (stmt == NULL)
-    {
-      crm_store_rollback (store);
-      return FALSE;
+      if (stmt == NULL)
+        {
+          crm_store_rollback (store);
+          return FALSE;
+        }
+      crm_stmt_bind_text (stmt, 1, campaign_id);
+      crm_stmt_bind_text (stmt, 2, hlc);
+      if (!crm_store_step_done (store, stmt, error))
+        {
+          crm_store_rollback (store);
+          return FALSE;
+        }
     }
-  crm_stmt_bind_text (stmt, 1, campaign_id);
-  crm_stmt_bind_text (stmt, 2, hlc);
-  if (!crm_store_step_done (store, stmt, error))
-    {
-      crm_store_rollback (store);
-      return FALSE;
-    }
-  g_clear_pointer (&stmt, crm_cached_stmt_release);
-
-  stmt = crm_store_prepare (store,
-    "UPDATE campaign_members AS m SET"
-    " status = CASE WHEN m.status IN ('sent', 'opened', 'responded') THEN 'converted' ELSE m.status END,"
-    " converted_at = (SELECT min (p.purchased_at) FROM purchases p WHERE p.contact_id = m.contact_id"
-    "   AND p.deleted = 0 AND " IN_WINDOW ("p", "m", "c.attribution_days") "),"
-    " updated_at = ?2"
-    " FROM campaigns c"
-    " WHERE c.id = m.campaign_id AND m.campaign_id = ?1 AND m.deleted = 0 AND m.sent_at IS NOT NULL"
-    " AND m.converted_at IS NULL"
-    " AND EXISTS (SELECT 1 FROM purchases p WHERE p.contact_id = m.contact_id AND p.deleted = 0"
-    "   AND " IN_WINDOW ("p", "m", "c.attribution_days") ")", error);
-  if (stmt == NULL)
-    {
-      crm_store_rollback (store);
-      return FALSE;
-    }
-  crm_stmt_bind_text (stmt, 1, campaign_id);
-  crm_stmt_bind_text (stmt, 2, hlc);
-  if (!crm_store_step_done (store, stmt, error))
-    {
-      crm_store_rollback (store);
-      return FALSE;
-    }
+  /* The changes of the last step: the conversions. */
   if (out_converted != NULL)
     *out_converted = sqlite3_changes (crm_store_get_db (store));
   crm_store_queue_changed (store, "campaign_members", NULL);

@@ -47,6 +47,14 @@ char      *crm_campaign_templates_dup_survey (const char      *templates_json);
 gboolean   crm_campaign_variant_uses_field (const CrmCampaignVariant *variant,
                                             const char               *field);
 
+/* The survey @variants' {{survey_link}} opens, from @templates_json: NULL
+ * without an error when no variant has one; an error when the survey is
+ * gone (NOT_FOUND) or closed (INVALID). */
+char      *crm_campaign_linked_survey    (CrmStore                 *store,
+                                          const char               *templates_json,
+                                          GPtrArray                *variants,
+                                          GError                  **error);
+
 /* Replaces the merge fields of @template with @values (name → value; a
  * missing or NULL value renders as the fallback or as nothing). */
 char      *crm_campaign_render_text      (const char          *template_text,
