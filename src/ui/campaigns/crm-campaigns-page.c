@@ -1165,7 +1165,7 @@ start_print (CrmCampaignsPage *self,
   job->through_gtk = through_gtk;
   job->date_text = g_date_time_format (now, "%x");
   /* TRANSLATORS: a print job's name: the campaign, then "letters" or "labels" */
-  job->job_name = g_strdup_printf (_("%s – %s"), gtk_label_get_text (self->campaign_title),
+  job->job_name = g_strdup_printf (C_("print job", "%s – %s"), gtk_label_get_text (self->campaign_title),
                                    labels ? C_("print job", "labels") : C_("print job", "letters"));
   self->n_exports++;
   task = g_task_new (self, NULL, print_done, NULL);
