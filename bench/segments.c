@@ -199,21 +199,26 @@ main (int    argc,
   youngest = date_minus (&ref, 25, 0);
   since = date_minus (&ref, 0, 365);
   sql = g_strdup_printf (by_hand, "", youngest, oldest, since);
-  /* The same with the table read in order, as the compiled rule does. */
+  /* The same with +c.deleted, as the compiled rule writes it. */
   tuned = g_strdup_printf (by_hand, "+", youngest, oldest, since);
   has_cli = g_find_program_in_path ("sqlite3") != NULL;
 
   /* Interleaved rounds, so a page cache warming up or being evicted by
-   * other programs affects both sides alike. */
+   * other programs affects both sides alike; each side gets as many runs
+   * (the CLI runs two spellings a round), as the best of more samples is
+   * lower on a busy machine. */
   for (int i = 0; i < 3; i++)
     {
-      double t0 = now_ms ();
-      double c0 = cpu_ms ();
+      for (int j = 0; j < (has_cli ? 2 : 1); j++)
+        {
+          double t0 = now_ms ();
+          double c0 = cpu_ms ();
 
-      if (!crm_segment_count (store, rule, ref_text, &count, &error))
-        g_error ("%s", error->message);
-      best = MIN (best, now_ms () - t0);
-      best_cpu = MIN (best_cpu, cpu_ms () - c0);
+          if (!crm_segment_count (store, rule, ref_text, &count, &error))
+            g_error ("%s", error->message);
+          best = MIN (best, now_ms () - t0);
+          best_cpu = MIN (best_cpu, cpu_ms () - c0);
+        }
       if (has_cli)
         {
           cli = MIN (cli, sqlite3_cli_ms (db_path, sql, 1, &cli_cpu, &cli_count));
@@ -223,7 +228,7 @@ main (int    argc,
   if (!has_cli)
     cli = NAN;
   else
-    printf ("hand-written SQL in the sqlite3 CLI: %.1f ms as typed, %.1f ms with +c.deleted (table scan)\n",
+    printf ("hand-written SQL in the sqlite3 CLI: %.1f ms as typed, %.1f ms with +c.deleted\n",
             cli, cli_tuned);
   cli = MIN (cli, cli_tuned);
 
