@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A small SMTP server for tests, on 127.0.0.1: prints its port, then
-appends "RECIPIENT<TAB>SUBJECT-HEADER" to the log file for each message it
-accepts. Recipients starting with "temp" get 451 (try later) the first time,
+appends "RECIPIENT<TAB>SUBJECT-HEADER<TAB>BODY" to the log file for each
+message it accepts (BODY as sent, its lines joined: base64 for Crm's mail). Recipients starting with "temp" get 451 (try later) the first time,
 "reject" get 550."""
 import socketserver
 import sys
@@ -49,15 +49,21 @@ class Handler(socketserver.StreamRequestHandler):
             elif up == "DATA":
                 self.send("354 go ahead")
                 subject = ""
+                body = []
+                in_body = False
                 while True:
                     line = self.rfile.readline()
                     if line in (b".\r\n", b".\n", b""):
                         break
-                    if line.startswith(b"Subject:") and not subject:
+                    if in_body:
+                        body.append(line.decode("utf-8", "replace").strip())
+                    elif line.strip() == b"":
+                        in_body = True
+                    elif line.startswith(b"Subject:") and not subject:
                         subject = line.decode().strip()
                 with lock, open(log_path, "a") as f:
                     for r in rcpts:
-                        f.write(r + "\t" + subject + "\n")
+                        f.write(r + "\t" + subject + "\t" + "".join(body) + "\n")
                 self.send("250 OK queued")
             elif up == "RSET":
                 rcpts = []

@@ -5,6 +5,8 @@
 
 #include "crm-campaign-sender.h"
 #include "crm-campaigns.h"
+#include "crm-survey-form.h"
+#include "crm-surveys.h"
 #include "store-fixture.h"
 
 typedef struct
@@ -87,6 +89,30 @@ subject_of (SmtpServer *s,
         g_assert_nonnull (b64);
         encoded = g_strndup (b64 + 10, strstr (b64 + 10, "?=") - (b64 + 10));
         return (char *) g_base64_decode (encoded, &len);
+      }
+  return NULL;
+}
+
+/* The decoded body of the message to @address. */
+static char *
+body_of (SmtpServer *s,
+         const char *address)
+{
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (s->log_path, &log, NULL, NULL));
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], address) && lines[i][strlen (address)] == '\t')
+      {
+        g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 3);
+        g_autofree guchar *decoded = NULL;
+        gsize len = 0;
+
+        g_assert_cmpuint (g_strv_length (fields), ==, 3);
+        decoded = g_base64_decode (fields[2], &len);
+        return g_strndup ((const char *) decoded, len);
       }
   return NULL;
 }
@@ -252,12 +278,142 @@ test_relay_down (StoreFixture  *f,
   g_assert_cmpstr (pending, ==, "pending 0 1");
 }
 
+
+static char *
+survey_campaign (CrmStore   *store,
+                 const char *survey_id)
+{
+  g_autoptr(CrmCampaign) campaign = crm_campaign_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *templates = g_strdup_printf (
+    "{\"variants\": [{\"segment\": \"builtin:lead\", \"subject\": \"{{name}}，请评价\","
+    " \"body\": \"您好 {{name}}，请点击 {{survey_link}} 回答。\"}], \"survey\": \"%s\"}", survey_id);
+
+  g_object_set (campaign, "name", "满意度回访", "channel", "email", "templates", templates, NULL);
+  g_assert_true (crm_store_insert (store, CRM_RECORD (campaign), &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_campaign_launch (store, crm_record_get_id (CRM_RECORD (campaign)), NULL, NULL, &error));
+  g_assert_no_error (error);
+  return g_strdup (crm_record_get_id (CRM_RECORD (campaign)));
+}
+
+/* The token of the link in @body on @base. */
+static char *
+token_in (const char *body,
+          const char *base)
+{
+  g_autofree char *prefix = g_strconcat (base, "/s/", NULL);
+  const char *at = strstr (body, prefix);
+  const char *end;
+
+  g_assert_nonnull (at);
+  at += strlen (prefix);
+  end = strchr (at, ' ');
+  g_assert_nonnull (end);
+  return g_strndup (at, end - at);
+}
+
+static void
+test_survey_link (StoreFixture  *f,
+                  gconstpointer  data)
+{
+  SmtpServer server = { 0 };
+  g_autoptr(CrmSurvey) survey = crm_survey_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *campaign_id = NULL;
+  g_autofree char *body_a = NULL, *body_temp = NULL;
+  g_autofree char *token_a = NULL, *token_temp = NULL;
+  g_autofree char *id_a = NULL, *id_temp = NULL;
+  g_autofree char *invitations = NULL, *withdrawn = NULL, *row = NULL, *sql = NULL, *pending = NULL, *ids = NULL;
+  CrmSmtpConfig config;
+  CrmSendResult result;
+
+  if (!smtp_server_start (&server, f->dir))
+    {
+      g_test_skip ("python3 is needed for the test SMTP server");
+      return;
+    }
+  g_object_set (survey, "title", "售后回访", "status", "open", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (survey), &error));
+  add_member (f->store, "张伟", "a@example.com");
+  add_member (f->store, "Temp", "temp@example.com");
+  add_member (f->store, "Reject", "reject@example.com");
+  campaign_id = survey_campaign (f->store, crm_record_get_id (CRM_RECORD (survey)));
+
+  crm_smtp_config_init (&config);
+  config.url = server.url;
+  config.from = "shop@example.com";
+  config.messages_per_second = 100;
+  config.retry_delay_seconds = 1;
+
+  /* No server to serve the form: nothing goes out, nothing is made. */
+  g_assert_false (crm_campaign_send_email (f->store, campaign_id, &config, NULL, NULL, NULL, &result, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "sync server"));
+  g_clear_error (&error);
+  g_assert_cmpuint (delivered_to (&server, "a@example.com"), ==, 0);
+  invitations = store_query_text (f->store, "SELECT count (*) FROM survey_invitations");
+  g_assert_cmpstr (invitations, ==, "0");
+  pending = store_query_text (f->store, "SELECT group_concat (status || attempts) FROM campaign_members");
+  g_assert_cmpstr (pending, ==, "pending0,pending0,pending0");
+
+  /* A closed survey: nothing goes out either. */
+  g_object_set (survey, "status", "closed", NULL);
+  g_assert_true (crm_store_update (f->store, CRM_RECORD (survey), &error));
+  config.survey_base_url = "https://crm.example.com:8443/";
+  g_assert_false (crm_campaign_send_email (f->store, campaign_id, &config, NULL, NULL, NULL, &result, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (delivered_to (&server, "a@example.com"), ==, 0);
+
+  g_object_set (survey, "status", "open", NULL);
+  g_assert_true (crm_store_update (f->store, CRM_RECORD (survey), &error));
+  g_assert_true (crm_campaign_send_email (f->store, campaign_id, &config, NULL, NULL, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.sent, ==, 2);
+  g_assert_cmpuint (result.failed, ==, 1);
+  g_assert_cmpuint (result.retried, ==, 1);
+
+  /* Each message has its member's own link, on the server's address. */
+  body_a = body_of (&server, "a@example.com");
+  body_temp = body_of (&server, "temp@example.com");
+  g_assert_true (g_str_has_prefix (body_a, "您好 张伟，请点击 https://crm.example.com:8443/s/"));
+  token_a = token_in (body_a, "https://crm.example.com:8443");
+  token_temp = token_in (body_temp, "https://crm.example.com:8443");
+  g_assert_cmpstr (token_a, !=, token_temp);
+  g_assert_null (body_of (&server, "reject@example.com"));
+
+  /* The token itself is never stored: the invitation's id is its digest. */
+  id_a = crm_survey_invitation_id_for_token (token_a);
+  sql = g_strdup_printf ("SELECT c.name || ' ' || i.channel || ' ' || i.deleted FROM survey_invitations i"
+                         " JOIN contacts c ON c.id = i.contact_id WHERE i.id = '%s'", id_a);
+  row = store_query_text (f->store, sql);
+  g_assert_cmpstr (row, ==, "张伟 email 0");
+  id_temp = crm_survey_invitation_id_for_token (token_temp);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT deleted FROM survey_invitations WHERE id = '%s'", id_temp);
+  g_free (row);
+  row = store_query_text (f->store, sql);
+  g_assert_cmpstr (row, ==, "0");
+  g_free (invitations);
+  invitations = store_query_text (f->store, "SELECT count (*) FROM survey_invitations WHERE deleted = 0");
+  g_assert_cmpstr (invitations, ==, "2");
+  ids = store_query_text (f->store, "SELECT group_concat (id) FROM survey_invitations");
+  g_assert_null (strstr (ids, token_a));
+
+  /* The refused message and temp's first try took their links back. */
+  withdrawn = store_query_text (f->store, "SELECT count (*) FROM survey_invitations WHERE deleted = 1");
+  g_assert_cmpstr (withdrawn, ==, "2");
+  smtp_server_stop (&server);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   STORE_TEST ("/campaign-sender/retry-restart", test_send_retry_restart);
+  STORE_TEST ("/campaign-sender/survey-link", test_survey_link);
   STORE_TEST ("/campaign-sender/relay-down", test_relay_down);
   return g_test_run ();
 }

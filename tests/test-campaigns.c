@@ -6,6 +6,7 @@
 #include "crm-campaigns.h"
 #include "crm-purchase.h"
 #include "crm-segment.h"
+#include "crm-surveys.h"
 #include "store-fixture.h"
 
 #define REF "2026-06-15"
@@ -106,6 +107,70 @@ test_templates (void)
   expect_invalid_templates ("{\"variants\": [{\"segment\": \"x\", \"body\": 3}]}", "variants[0].body: expected a text");
   expect_invalid_templates ("{\"variants\": [{\"segment\": \"x\", \"body\": \"\"}]}", "variants[0].body: is empty");
   expect_invalid_templates ("{\"fields\": {\"name\": \"x\"}}", "fields.name: “name” is a built-in merge field");
+  expect_invalid_templates ("{\"variants\": [{\"segment\": \"x\", \"body\": \"ok\"}, {\"segment\": \"y\", \"body\": \"{{survey_link}}\"}]}",
+                            "variants[1]: {{survey_link}} needs the survey");
+  expect_invalid_templates ("{\"variants\": [{\"segment\": \"x\", \"body\": \"{{survey_link}}\"}], \"survey\": \"\"}",
+                            "variants[0]: {{survey_link}} needs the survey");
+  expect_invalid_templates ("{\"survey\": 7}", "survey: expected the id of a survey");
+}
+
+/* {{survey_link}}: email only, to a survey that takes answers; the
+ * preview shows where the link goes. */
+static void
+test_survey_link (StoreFixture  *f,
+                  gconstpointer  data)
+{
+  g_autoptr(CrmSurvey) survey = crm_survey_new ();
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *templates = NULL, *sms_id = NULL, *email_id = NULL, *survey_id = NULL;
+  g_autofree char *subject = NULL, *body = NULL, *zhang = NULL;
+  g_autoptr(GPtrArray) variants = NULL;
+  CrmCampaignLaunch check;
+
+  g_object_set (survey, "title", "售后回访", "status", "open", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (survey), &error));
+  zhang = add_contact (f->store, "张伟", "email", "zhang@example.com", "consent_email", "true", NULL);
+  templates = g_strdup_printf ("{\"variants\": [{\"segment\": \"builtin:lead\", \"body\": \"{{name}}：{{survey_link}}\"}],"
+                               " \"survey\": \"%s\"}", crm_record_get_id (CRM_RECORD (survey)));
+  survey_id = crm_campaign_templates_dup_survey (templates);
+  g_assert_cmpstr (survey_id, ==, crm_record_get_id (CRM_RECORD (survey)));
+  variants = crm_campaign_parse_templates (templates, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (crm_campaign_variant_uses_field (g_ptr_array_index (variants, 0), "survey_link"));
+
+  sms_id = add_campaign (f->store, "sms", templates);
+  g_assert_false (crm_campaign_launch (f->store, sms_id, REF, NULL, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "only works in email campaigns"));
+  g_clear_error (&error);
+  g_assert_false (crm_campaign_check_audience (f->store, "letter", templates, REF, &check, NULL, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  email_id = add_campaign (f->store, "email", templates);
+  campaign = crm_store_get (f->store, CRM_TYPE_CAMPAIGN, email_id, &error);
+  g_assert_true (crm_campaign_preview (f->store, campaign, zhang, REF, &subject, &body, &error));
+  g_assert_cmpstr (body, ==, "张伟：[one-time survey link]");
+
+  /* Closed, then deleted: the launch says which. */
+  g_object_set (survey, "status", "closed", NULL);
+  g_assert_true (crm_store_update (f->store, CRM_RECORD (survey), &error));
+  g_assert_false (crm_campaign_launch (f->store, email_id, REF, NULL, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "售后回访"));
+  g_clear_error (&error);
+  g_assert_true (crm_store_delete (f->store, CRM_TYPE_SURVEY, crm_record_get_id (CRM_RECORD (survey)), &error));
+  g_assert_false (crm_campaign_launch (f->store, email_id, REF, NULL, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM campaign_members"), ==, 0);
+
+  g_assert_true (crm_store_undelete (f->store, CRM_TYPE_SURVEY, crm_record_get_id (CRM_RECORD (survey)), &error));
+  g_assert_true (crm_store_exec (f->store, "UPDATE surveys SET status = 'open'", NULL));
+  g_assert_true (crm_campaign_launch (f->store, email_id, REF, &check, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (check.members, ==, 1);
 }
 
 static void
@@ -396,5 +461,6 @@ main (int    argc,
   STORE_TEST ("/campaigns/attribution-window", test_attribution_window);
   STORE_TEST ("/campaigns/responses", test_responses);
   STORE_TEST ("/campaigns/sms-list", test_sms_list);
+  STORE_TEST ("/campaigns/survey-link", test_survey_link);
   return g_test_run ();
 }

@@ -12,6 +12,8 @@
 #include "crm-campaigns.h"
 #include "crm-cli-commands.h"
 #include "crm-segment.h"
+#include "crm-surveys.h"
+#include "crm-sync-credentials.h"
 #include "crm-value.h"
 
 /* TEXT, or the contents of FILE for "@FILE". */
@@ -50,6 +52,28 @@ campaign_list (CrmCli  *cli,
   return CRM_CLI_EXIT_OK;
 }
 
+/* Points the {{survey_link}} of @templates at @survey (title or id). */
+static gboolean
+set_templates_survey (CrmStore    *store,
+                      char       **templates,
+                      const char  *survey,
+                      GError     **error)
+{
+  g_autoptr(CrmSurvey) found = crm_surveys_find (store, survey, error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (found == NULL)
+    return FALSE;
+  if (!json_parser_load_from_data (parser, *templates, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return TRUE;   /* saving names what is wrong with it */
+  json_object_set_string_member (json_node_get_object (root), "survey", crm_record_get_id (CRM_RECORD (found)));
+  g_free (*templates);
+  *templates = json_to_string (root, FALSE);
+  return TRUE;
+}
+
 static int
 campaign_create (CrmCli  *cli,
                  int      argc,
@@ -61,7 +85,7 @@ campaign_create (CrmCli  *cli,
   g_autofree char *templates = NULL;
   g_autofree char *body = NULL;
   const char *name = NULL, *channel = "email", *segment = NULL, *subject = NULL;
-  const char *body_arg = NULL, *templates_arg = NULL, *days = NULL;
+  const char *body_arg = NULL, *templates_arg = NULL, *days = NULL, *survey = NULL;
   guint64 attribution_days = 30;
   GError *error = NULL;
 
@@ -70,6 +94,7 @@ campaign_create (CrmCli  *cli,
       const struct { const char *option; const char **value; } options[] = {
         { "--channel", &channel }, { "--segment", &segment }, { "--subject", &subject },
         { "--body", &body_arg }, { "--templates", &templates_arg }, { "--attribution-days", &days },
+        { "--survey", &survey },
       };
       gboolean taken = FALSE;
 
@@ -130,6 +155,8 @@ campaign_create (CrmCli  *cli,
       root = json_builder_get_root (builder);
       templates = json_to_string (root, FALSE);
     }
+  if (survey != NULL && !set_templates_survey (store, &templates, survey, &error))
+    return crm_cli_fail (error);
 
   g_object_set (campaign, "name", name, "templates", templates, "subject", subject,
                 "attribution-days", (gint64) attribution_days, NULL);
@@ -342,6 +369,8 @@ campaign_send (CrmCli  *cli,
   g_autoptr(CrmCampaign) campaign = NULL;
   g_autofree char *password = NULL;
   const char *name = NULL, *url = NULL, *from = NULL, *user = NULL, *password_file = NULL, *rate = NULL;
+  const char *survey_base_url = NULL;
+  g_autofree char *account_server = NULL, *account_user = NULL;
   CrmSmtpConfig config;
   CrmSendResult result = { 0 };
   GError *error = NULL;
@@ -353,6 +382,7 @@ campaign_send (CrmCli  *cli,
       const struct { const char *option; const char **value; } options[] = {
         { "--smtp", &url }, { "--from", &from }, { "--user", &user },
         { "--password-file", &password_file }, { "--rate", &rate },
+        { "--survey-base-url", &survey_base_url },
       };
       gboolean taken = FALSE;
 
@@ -390,6 +420,10 @@ campaign_send (CrmCli  *cli,
   store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
   if (store == NULL || (campaign = crm_campaign_find (store, name, &error)) == NULL)
     return crm_cli_fail (error);
+  /* Survey links open on the sync server this database is signed in to. */
+  if (survey_base_url == NULL && crm_sync_account_get (store, &account_server, &account_user))
+    survey_base_url = account_server;
+  config.survey_base_url = survey_base_url;
   ok = crm_campaign_send_email (store, crm_record_get_id (CRM_RECORD (campaign)), &config, NULL,
                                 cli->quiet ? NULL : print_progress, NULL, &result, &error);
   if (!cli->quiet)

@@ -9,6 +9,9 @@
 #include "crm-campaign-sender.h"
 #include "crm-campaigns.h"
 #include "crm-store-private.h"
+#include "crm-survey-distribution.h"
+#include "crm-survey-invitation.h"
+#include "crm-surveys.h"
 
 void
 crm_smtp_config_init (CrmSmtpConfig *config)
@@ -208,6 +211,7 @@ typedef struct
   char *address;
   char *variant;
   gint64 attempts;
+  char *invitation_id;        /* the survey invitation made for this send, if any */
 } Member;
 
 static void
@@ -217,6 +221,7 @@ member_clear (Member *m)
   g_clear_pointer (&m->contact_id, g_free);
   g_clear_pointer (&m->address, g_free);
   g_clear_pointer (&m->variant, g_free);
+  g_clear_pointer (&m->invitation_id, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Member, member_clear)
@@ -336,6 +341,100 @@ run_update (CrmStore    *store,
   return crm_store_commit (store, error);
 }
 
+/* Marks @member as being sent, committed before the relay sees the
+ * message (see fail_interrupted()). With @survey_id it makes the member's
+ * survey invitation in the same transaction and returns its one-time
+ * token in @out_token. */
+static gboolean
+claim_member (CrmStore    *store,
+              Member      *member,
+              const char  *survey_id,
+              char       **out_token,
+              GError     **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autofree char *claimed_at = timestamp_in (0);
+  g_autofree char *token = NULL;
+
+  if (!crm_store_begin (store, error))
+    return FALSE;
+  stmt = crm_store_prepare (store, "UPDATE campaign_members SET sending_at = ?2, attempts = attempts + 1 WHERE id = ?1",
+                            error);
+  if (stmt == NULL)
+    goto fail;
+  crm_stmt_bind_text (stmt, 1, member->id);
+  crm_stmt_bind_text (stmt, 2, claimed_at);
+  if (!crm_store_step_done (store, stmt, error))
+    goto fail;
+  if (survey_id != NULL)
+    {
+      token = crm_surveys_invite (store, survey_id, member->contact_id, "email", error);
+      if (token == NULL)
+        goto fail;
+      member->invitation_id = crm_survey_invitation_id_for_token (token);
+    }
+  crm_store_queue_changed (store, "campaign_members", member->id);
+  if (!crm_store_commit (store, error))
+    goto fail;
+  if (out_token != NULL)
+    *out_token = g_steal_pointer (&token);
+  return TRUE;
+
+fail:
+  crm_store_rollback (store);
+  g_clear_pointer (&member->invitation_id, g_free);
+  return FALSE;
+}
+
+/* The message did not go out: its link must not answer the survey. */
+static void
+withdraw_invitation (CrmStore *store,
+                     Member   *member)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (member->invitation_id != NULL &&
+      !crm_store_delete (store, CRM_TYPE_SURVEY_INVITATION, member->invitation_id, &error))
+    g_warning ("Could not withdraw survey invitation %s: %s", member->invitation_id, error->message);
+}
+
+/* The campaign's survey when its content has {{survey_link}}, checked to
+ * take answers; NULL with no error when there is none. */
+static char *
+linked_survey (CrmStore             *store,
+               CrmCampaign          *campaign,
+               GPtrArray            *variants,
+               const CrmSmtpConfig  *config,
+               GError              **error)
+{
+  g_autofree char *survey_id = NULL;
+  g_autoptr(CrmSurvey) survey = NULL;
+  gboolean used = FALSE;
+
+  for (guint i = 0; i < variants->len && !used; i++)
+    used = crm_campaign_variant_uses_field (g_ptr_array_index (variants, i), "survey_link");
+  if (!used)
+    return NULL;
+  if (config->survey_base_url == NULL || *config->survey_base_url == '\0')
+    {
+      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                           _("The messages link to a survey, but no sync server is set up to serve the survey form. "
+                             "Set one up in Preferences (crmctl: --survey-base-url URL) and send again."));
+      return NULL;
+    }
+  survey_id = crm_campaign_templates_dup_survey (crm_record_get_string (CRM_RECORD (campaign), "templates"));
+  survey = crm_store_get (store, CRM_TYPE_SURVEY, survey_id, NULL);
+  if (survey == NULL || crm_record_get_deleted (CRM_RECORD (survey)) ||
+      g_strcmp0 (crm_record_get_string (CRM_RECORD (survey), "status"), "closed") == 0)
+    {
+      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                           _("The survey the messages link to is closed or gone; nothing was sent. "
+                             "Open the survey again, then send."));
+      return NULL;
+    }
+  return g_steal_pointer (&survey_id);
+}
+
 /* Sleeps @seconds in short steps; FALSE when cancelled. */
 static gboolean
 wait_seconds (double        seconds,
@@ -396,6 +495,8 @@ crm_campaign_send_email (CrmStore             *store,
   g_autoptr(GPtrArray) variants = NULL;
   g_autoptr(GHashTable) fields = NULL;
   g_autoptr(GHashTable) by_segment = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *survey_id = NULL;
+  g_autoptr(GError) survey_error = NULL;
   CrmSendResult result = { 0 };
   gint64 last_send = 0;
   guint attempts_this_run = 0;
@@ -434,6 +535,12 @@ crm_campaign_send_email (CrmStore             *store,
       if (!g_hash_table_contains (by_segment, v->segment))
         g_hash_table_insert (by_segment, v->segment, v);
     }
+  survey_id = linked_survey (store, campaign, variants, config, &survey_error);
+  if (survey_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&survey_error));
+      return FALSE;
+    }
 
   if (!fail_interrupted (store, campaign_id, &result.interrupted, error))
     return FALSE;
@@ -446,7 +553,7 @@ crm_campaign_send_email (CrmStore             *store,
       g_autofree char *next_retry = NULL;
       g_autoptr(GHashTable) values = NULL;
       g_autofree char *subject = NULL, *body = NULL, *message = NULL, *reason = NULL;
-      g_autofree char *claimed_at = NULL;
+      g_autofree char *token = NULL;
       g_autoptr(GError) local_error = NULL;
       CrmCampaignVariant *variant;
       Outcome outcome;
@@ -496,17 +603,19 @@ crm_campaign_send_email (CrmStore             *store,
       values = crm_campaign_contact_values (store, member.contact_id, fields, NULL, error);
       if (values == NULL || variant == NULL)
         goto out;
+
+      /* Marked before the relay sees it, committed: see fail_interrupted(). */
+      if (!claim_member (store, &member, survey_id != NULL && crm_campaign_variant_uses_field (variant, "survey_link")
+                                           ? survey_id : NULL,
+                         &token, error))
+        goto out;
+      if (token != NULL)
+        g_hash_table_insert (values, g_strdup ("survey_link"), crm_survey_link (config->survey_base_url, token));
       subject = crm_campaign_render_text (variant->subject != NULL ? variant->subject
                                                                    : crm_record_get_string (CRM_RECORD (campaign), "subject"),
                                           values);
       body = crm_campaign_render_text (variant->body, values);
       message = build_message (config->from, member.address, subject, body, member.id);
-
-      /* Marked before the relay sees it, committed: see fail_interrupted(). */
-      claimed_at = timestamp_in (0);
-      if (!run_update (store, "UPDATE campaign_members SET sending_at = ?3, attempts = attempts + 1 WHERE id = ?1 AND ?2 IS NOT NULL",
-                       member.id, claimed_at, NULL, error))
-        goto out;
       attempts_this_run++;
       last_send = g_get_monotonic_time ();
       outcome = deliver (curl, config, member.address, message, &reason);
@@ -531,6 +640,7 @@ crm_campaign_send_email (CrmStore             *store,
               guint delay = config->retry_delay_seconds << MIN (member.attempts, 16);
               g_autofree char *when = timestamp_in (delay);
 
+              withdraw_invitation (store, &member);
               if (!run_update (store, "UPDATE campaign_members SET sending_at = NULL, next_attempt_at = ?3,"
                                       " error = ?4, updated_at = ?2 WHERE id = ?1",
                                member.id, when, reason, error))
@@ -540,6 +650,7 @@ crm_campaign_send_email (CrmStore             *store,
             }
           G_GNUC_FALLTHROUGH;
         case OUTCOME_PERMANENT:
+          withdraw_invitation (store, &member);
           if (!run_update (store, "UPDATE campaign_members SET status = 'failed', sending_at = NULL,"
                                   " next_attempt_at = NULL, error = ?3, updated_at = ?2 WHERE id = ?1",
                            member.id, reason, NULL, error))
@@ -549,6 +660,7 @@ crm_campaign_send_email (CrmStore             *store,
 
         case OUTCOME_RELAY_DOWN:
           /* Nothing reached a relay: the member stays pending, as if not tried. */
+          withdraw_invitation (store, &member);
           run_update (store, "UPDATE campaign_members SET sending_at = NULL, attempts = attempts - 1"
                              " WHERE id = ?1 AND ?2 IS NOT NULL", member.id, NULL, NULL, NULL);
           g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_FAILED,

@@ -18,6 +18,7 @@ typedef struct
   guint max_attempts;         /* tries per member for temporary failures (4xx, dropped connection) */
   guint retry_delay_seconds;  /* first retry after this, doubling each time */
   guint stop_after;           /* stop after this many sends this run (0: no limit) */
+  const char *survey_base_url; /* the sync server, which serves {{survey_link}}s; NULL: none */
 } CrmSmtpConfig;
 
 void crm_smtp_config_init (CrmSmtpConfig *config);
@@ -42,7 +43,13 @@ typedef void (*CrmSendProgress) (const CrmSendResult *so_far, gpointer user_data
  * twice. Permanent rejections (5xx) fail the member with the relay's
  * reason. A relay that cannot be reached or refuses the login stops the
  * run with an error, leaving the members pending. When no member is
- * pending, the campaign is done. */
+ * pending, the campaign is done.
+ *
+ * A {{survey_link}} is made for each member in the same transaction that
+ * marks them: a one-time invitation to the campaign's survey, on
+ * @config's survey_base_url. A message that certainly did not go out
+ * takes its invitation back, so only links people may have received
+ * exist. */
 gboolean crm_campaign_send_email (CrmStore             *store,
                                   const char           *campaign_id,
                                   const CrmSmtpConfig  *config,

@@ -11,10 +11,13 @@
 #include "crm-csv-writer.h"
 #include "crm-segment.h"
 #include "crm-store-private.h"
+#include "crm-survey.h"
 #include "crm-uuid.h"
 
+/* The order of the first four matches the columns of
+ * crm_campaign_contact_values(). */
 static const char * const builtin_fields[] = {
-  "name", "title", "city", "last_product", "days_since_last_purchase", NULL
+  "name", "title", "city", "last_product", "days_since_last_purchase", "survey_link", NULL
 };
 
 void
@@ -109,6 +112,7 @@ typedef struct
 {
   GHashTable *custom;
   char *unknown;
+  gboolean survey_link;
 } CheckFields;
 
 static void
@@ -118,27 +122,50 @@ check_field (const char *name,
 {
   CheckFields *check = user_data;
 
+  if (g_str_equal (name, "survey_link"))
+    check->survey_link = TRUE;
   if (check->unknown == NULL && !g_strv_contains (builtin_fields, name) &&
       (check->custom == NULL || !g_hash_table_contains (check->custom, name)))
     check->unknown = g_strdup (name);
 }
 
+/* @out_survey_link (optional) is set when @text has {{survey_link}}. */
 static gboolean
 check_template (const char  *text,
                 const char  *path,
                 GHashTable  *custom,
+                gboolean    *out_survey_link,
                 GError     **error)
 {
-  CheckFields check = { custom, NULL };
+  CheckFields check = { custom, NULL, FALSE };
   g_autofree char *unknown = NULL;
 
   if (!scan_merge_fields (text, path, check_field, &check, NULL, error))
     return FALSE;
   unknown = check.unknown;
   if (unknown != NULL)
-    return invalid (error, path, _("unknown merge field “{{%s}}”; there are name, title, city, last_product, days_since_last_purchase and the custom fields"),
+    return invalid (error, path, _("unknown merge field “{{%s}}”; there are name, title, city, last_product, days_since_last_purchase, survey_link and the custom fields"),
                     unknown);
+  if (out_survey_link != NULL && check.survey_link)
+    *out_survey_link = TRUE;
   return TRUE;
+}
+
+gboolean
+crm_campaign_variant_uses_field (const CrmCampaignVariant *variant,
+                                 const char               *field)
+{
+  CheckFields check = { NULL, NULL, FALSE };
+
+  /* Only survey_link is tracked by check_field(); others are not asked for. */
+  g_return_val_if_fail (g_str_equal (field, "survey_link"), FALSE);
+
+  if (variant->subject != NULL)
+    scan_merge_fields (variant->subject, "subject", check_field, &check, NULL, NULL);
+  if (variant->body != NULL)
+    scan_merge_fields (variant->body, "body", check_field, &check, NULL, NULL);
+  g_free (check.unknown);
+  return check.survey_link;
 }
 
 static const char *
@@ -179,6 +206,8 @@ crm_campaign_parse_templates (const char   *templates_json,
   g_autoptr(GPtrArray) variants = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_campaign_variant_free);
   g_autoptr(GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *survey_link_path = NULL;
+  gboolean survey_link = FALSE;
   JsonNode *root;
   JsonObject *object;
   JsonNode *node;
@@ -260,9 +289,11 @@ crm_campaign_parse_templates (const char   *templates_json,
               g_propagate_error (error, e);
               return NULL;
             }
-          if ((subject != NULL && !check_template (subject, subject_path, fields, error)) ||
-              !check_template (body, body_path, fields, error))
+          if ((subject != NULL && !check_template (subject, subject_path, fields, &survey_link, error)) ||
+              !check_template (body, body_path, fields, &survey_link, error))
             return NULL;
+          if (survey_link && survey_link_path == NULL)
+            survey_link_path = g_strdup (path);
           variant->segment = g_strdup (segment);
           variant->subject = g_strdup (subject);
           variant->body = g_strdup (body);
@@ -270,9 +301,39 @@ crm_campaign_parse_templates (const char   *templates_json,
         }
     }
 
+  node = json_object_get_member (object, "survey");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) &&
+      (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING))
+    {
+      invalid (error, "survey", _("expected the id of a survey"));
+      return NULL;
+    }
+  if (survey_link_path != NULL && (node == NULL || JSON_NODE_HOLDS_NULL (node) || *json_node_get_string (node) == '\0'))
+    {
+      invalid (error, survey_link_path, _("{{survey_link}} needs the survey it links to: choose the campaign’s survey"));
+      return NULL;
+    }
+
   if (out_fields != NULL)
     *out_fields = g_steal_pointer (&fields);
   return g_steal_pointer (&variants);
+}
+
+char *
+crm_campaign_templates_dup_survey (const char *templates_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonNode *node;
+
+  if (templates_json == NULL || !json_parser_load_from_data (parser, templates_json, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  node = json_object_get_member (json_node_get_object (root), "survey");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+      *json_node_get_string (node) == '\0')
+    return NULL;
+  return g_strdup (json_node_get_string (node));
 }
 
 typedef struct
@@ -442,6 +503,8 @@ crm_campaign_preview (CrmStore     *store,
   values = crm_campaign_contact_values (store, contact_id, fields, reference_date, error);
   if (values == NULL)
     return FALSE;
+  /* The real link is made when the message is sent. */
+  g_hash_table_insert (values, g_strdup ("survey_link"), g_strdup (_("[one-time survey link]")));
   *out_subject = crm_campaign_render_text (variant->subject, values);
   *out_body = crm_campaign_render_text (variant->body, values);
   return TRUE;
@@ -568,6 +631,49 @@ launch_variant (CrmStore           *store,
   return TRUE;
 }
 
+/* A {{survey_link}} is made as each message is sent, so only email
+ * carries one; and it must lead to a survey that still takes answers. */
+static gboolean
+check_survey_link (CrmStore    *store,
+                   const char  *channel,
+                   const char  *templates_json,
+                   GPtrArray   *variants,
+                   GError     **error)
+{
+  g_autofree char *survey_id = NULL;
+  g_autoptr(CrmSurvey) survey = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean used = FALSE;
+
+  for (guint i = 0; i < variants->len && !used; i++)
+    used = crm_campaign_variant_uses_field (g_ptr_array_index (variants, i), "survey_link");
+  if (!used)
+    return TRUE;
+  if (!g_str_equal (channel, "email"))
+    {
+      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                           _("{{survey_link}} only works in email campaigns: each link is made when its message is sent. "
+                             "For SMS, letters or calls, send the survey from the Surveys page."));
+      return FALSE;
+    }
+  survey_id = crm_campaign_templates_dup_survey (templates_json);
+  survey = crm_store_get (store, CRM_TYPE_SURVEY, survey_id, &local_error);
+  if (survey == NULL || crm_record_get_deleted (CRM_RECORD (survey)))
+    {
+      g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_NOT_FOUND,
+                           _("The survey the campaign links to no longer exists; choose another."));
+      return FALSE;
+    }
+  if (g_strcmp0 (crm_record_get_string (CRM_RECORD (survey), "status"), "closed") == 0)
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("The survey “%s” is closed and takes no more answers; open it again or choose another."),
+                   crm_record_get_string (CRM_RECORD (survey), "title"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 crm_campaign_launch (CrmStore           *store,
                      const char         *campaign_id,
@@ -605,6 +711,8 @@ crm_campaign_launch (CrmStore           *store,
                            _("The campaign has no content yet: add a variant with a segment and a text."));
       goto fail;
     }
+  if (!check_survey_link (store, channel, crm_record_get_string (CRM_RECORD (campaign), "templates"), variants, error))
+    goto fail;
   for (guint i = 0; i < variants->len; i++)
     if (!launch_variant (store, campaign_id, channel, g_ptr_array_index (variants, i), reference_date,
                          taken, &launch, NULL, error))
@@ -640,7 +748,7 @@ crm_campaign_check_audience (CrmStore           *store,
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   CrmCampaignLaunch check = { 0 };
 
-  if (variants == NULL)
+  if (variants == NULL || !check_survey_link (store, channel, templates_json, variants, error))
     return FALSE;
   for (guint i = 0; i < variants->len; i++)
     if (!launch_variant (store, NULL, channel, g_ptr_array_index (variants, i), reference_date,

@@ -13,12 +13,15 @@ G_BEGIN_DECLS
  *   {"variants": [{"segment": "builtin:first_time", "subject": "欢迎，{{name}}",
  *                  "body": "…{{last_product}}…"},
  *                 {"segment": "SEGMENT-UUID", "subject": "…", "body": "…"}],
- *    "fields": {"offer": "满 200 减 30"}}
+ *    "fields": {"offer": "满 200 减 30"},
+ *    "survey": "SURVEY-UUID"}
  *
  * A contact in several variants' segments gets the first. Merge fields:
  * {{name}}, {{title}}, {{city}}, {{last_product}},
- * {{days_since_last_purchase}} and the custom "fields"; {{field|text}}
- * uses text when the contact has no value (otherwise it is left empty). */
+ * {{days_since_last_purchase}}, {{survey_link}} and the custom "fields";
+ * {{field|text}} uses text when the contact has no value (otherwise it is
+ * left empty). {{survey_link}} is the member's one-time web-form link to
+ * "survey", made as each email is sent (email campaigns only). */
 
 typedef struct
 {
@@ -35,6 +38,14 @@ void       crm_campaign_variant_free     (CrmCampaignVariant *variant);
 GPtrArray *crm_campaign_parse_templates  (const char          *templates_json,
                                           GHashTable         **out_fields,
                                           GError             **error);
+
+/* The "survey" of @templates_json, or NULL. */
+char      *crm_campaign_templates_dup_survey (const char      *templates_json);
+
+/* Whether @variant's subject or body has {{@field}}; only "survey_link"
+ * is asked for. */
+gboolean   crm_campaign_variant_uses_field (const CrmCampaignVariant *variant,
+                                            const char               *field);
 
 /* Replaces the merge fields of @template with @values (name → value; a
  * missing or NULL value renders as the fallback or as nothing). */

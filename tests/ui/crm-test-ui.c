@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "crm-runtime.h"
 #include "crm-test-ui.h"
 
 void
@@ -20,6 +21,10 @@ crm_test_ui_init (int    *argc,
       exit (0);
     }
 
+  /* Screenshots in the user's language (LANGUAGE=zh_CN …); the tests'
+   * own checks read English, the source language. */
+  if (g_getenv ("CRM_SCREENSHOT_DIR") != NULL)
+    crm_runtime_init ();
   gtk_init ();
   adw_init ();
 }
@@ -120,4 +125,37 @@ crm_test_ui_destroy_window (GtkWindow *window)
   if (close_popovers (GTK_WIDGET (window)))
     crm_test_ui_iterate ();
   gtk_window_destroy (window);
+}
+
+/* With CRM_SCREENSHOT_DIR set, saves @widget's window as NAME.png there,
+ * for looking at the UI (not compared with anything). */
+void
+crm_test_ui_save_screenshot (GtkWidget  *widget,
+                             const char *name)
+{
+  const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  for (guint i = 0; i < 20; i++)
+    crm_test_ui_iterate ();
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  gdk_texture_save_to_png (texture, path);
 }

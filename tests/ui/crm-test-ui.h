@@ -14,5 +14,7 @@ void crm_test_ui_assert_finalized (gpointer   object);
 GtkWidget *crm_test_ui_find_descendant (GtkWidget *widget,
                                         GType      type);
 void       crm_test_ui_destroy_window  (GtkWindow *window);
+void       crm_test_ui_save_screenshot (GtkWidget  *widget,
+                                        const char *name);
 
 G_END_DECLS

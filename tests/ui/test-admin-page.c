@@ -153,39 +153,6 @@ audit_loaded (gpointer data)
   return !crm_audit_window_is_loading (data) && crm_audit_window_get_entries (data) != NULL;
 }
 
-/* With CRM_SCREENSHOT_DIR set, saves @widget's window as NAME.png there,
- * for looking at the UI (not compared with anything). */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  for (guint i = 0; i < 20; i++)
-    crm_test_ui_iterate ();
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  gdk_texture_save_to_png (texture, path);
-}
-
 static void
 sign_in (Fixture              *f,
          CrmPreferencesWindow *prefs,
@@ -238,7 +205,7 @@ test_admin_sees_page (Fixture       *f,
   g_assert_nonnull (user_named (page, "bob"));
   g_assert_false (json_object_get_boolean_member (user_named (page, "bob"), "disabled"));
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs), ADW_PREFERENCES_PAGE (page));
-  save_screenshot (GTK_WIDGET (prefs), "admin-page");
+  crm_test_ui_save_screenshot (GTK_WIDGET (prefs), "admin-page");
 
   /* Disable bob: asked first, then the list shows it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "admin.toggle-disabled", "s", "bob"));
@@ -273,7 +240,7 @@ test_admin_sees_page (Fixture       *f,
     g_assert_null (strstr (subtitle, "consent_"));
     g_assert_null (strstr (subtitle, "created_at"));
   }
-  save_screenshot (GTK_WIDGET (audit), "audit-window");
+  crm_test_ui_save_screenshot (GTK_WIDGET (audit), "audit-window");
   crm_test_ui_destroy_window (GTK_WINDOW (audit));
 
   /* alice's computer is listed; her customer goes to mona (bob, disabled,
@@ -372,9 +339,6 @@ main (int    argc,
   CrmApplication *app;
 
   crm_test_ui_init (&argc, &argv);
-  /* Screenshots in the user's language (LANGUAGE=zh_CN …). */
-  if (g_getenv ("CRM_SCREENSHOT_DIR") != NULL)
-    crm_runtime_init ();
   app = crm_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);

@@ -11,6 +11,7 @@
 #include "crm-contact.h"
 #include "crm-context.h"
 #include "crm-store-private.h"
+#include "crm-surveys.h"
 #include "crm-test-ui.h"
 
 typedef struct
@@ -235,8 +236,8 @@ test_save_and_edit_draft (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.set-name", "s", "草稿"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.set-channel", "s", "letter"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
-  crm_test_ui_iterate ();
-  g_assert_null (f->editor);
+  /* Closed; a check still running holds it until its callback ran. */
+  crm_test_ui_wait_until (editor_gone, f);
 
   campaign = crm_store_get (f->store, CRM_TYPE_CAMPAIGN, f->saved_id, &error);
   g_assert_no_error (error);
@@ -253,6 +254,67 @@ test_save_and_edit_draft (Fixture       *f,
   g_assert_cmpint (crm_campaign_editor_get_n_members (f->editor), ==, 0);
   g_assert_nonnull (strstr (crm_campaign_editor_get_check_text (f->editor), "3 without an address"));
   g_assert_cmpstr (crm_campaign_editor_get_campaign_id (f->editor), ==, f->saved_id);
+}
+
+/* {{survey_link}} needs the campaign's survey and email; editing a
+ * campaign keeps its survey and the custom fields the editor does not show. */
+static void
+test_survey_link (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(CrmSurvey) survey = crm_survey_new ();
+  g_autoptr(CrmCampaign) campaign = crm_campaign_new ();
+  g_autoptr(CrmCampaign) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *templates = NULL, *saved_survey = NULL;
+  CheckWait w = { f, 0 };
+  const char *survey_id;
+
+  g_object_set (survey, "title", "售后回访", "status", "open", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (survey), &error));
+  survey_id = crm_record_get_id (CRM_RECORD (survey));
+  crm_test_ui_wait_until (checked, &w);
+
+  edit (f, "editor.set-survey", g_variant_new_string (survey_id));
+  edit (f, "editor.set-variant", g_variant_new ("(usss)", 0, "builtin:lead", "请评价", "{{name}}，请回答：{{survey_link}}"));
+  crm_test_ui_save_screenshot (GTK_WIDGET (f->editor), "campaign-survey-link");
+  g_assert_cmpint (crm_campaign_editor_get_n_members (f->editor), ==, 2);
+  g_assert_cmpstr (crm_campaign_editor_get_preview_body (f->editor), ==, "张伟，请回答：[one-time survey link]");
+
+  edit (f, "editor.set-survey", g_variant_new_string (""));
+  g_assert_cmpint (crm_campaign_editor_get_n_members (f->editor), ==, -1);
+  g_assert_nonnull (strstr (crm_campaign_editor_get_check_text (f->editor), "needs the survey"));
+  edit (f, "editor.set-survey", g_variant_new_string (survey_id));
+  g_assert_cmpint (crm_campaign_editor_get_n_members (f->editor), ==, 2);
+
+  edit (f, "editor.set-channel", g_variant_new_string ("letter"));
+  g_assert_nonnull (strstr (crm_campaign_editor_get_check_text (f->editor), "only works in email campaigns"));
+  edit (f, "editor.set-channel", g_variant_new_string ("email"));
+  g_assert_cmpint (crm_campaign_editor_get_n_members (f->editor), ==, 2);
+  crm_test_ui_destroy_window (GTK_WINDOW (f->editor));
+  crm_test_ui_wait_until (editor_gone, f);
+
+  /* Made elsewhere (crmctl) with a custom field, edited and saved here. */
+  templates = g_strdup_printf ("{\"variants\": [{\"segment\": \"builtin:lead\", \"body\": \"{{offer}} {{survey_link}}\"}],"
+                               " \"fields\": {\"offer\": \"满200减30\"}, \"survey\": \"%s\"}", survey_id);
+  g_object_set (campaign, "name", "回访", "channel", "email", "templates", templates, NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (campaign), &error));
+  f->editor = crm_campaign_editor_new (f->context, crm_record_get_id (CRM_RECORD (campaign)));
+  g_object_add_weak_pointer (G_OBJECT (f->editor), (gpointer *) &f->editor);
+  g_signal_connect (f->editor, "saved", G_CALLBACK (on_saved), f);
+  gtk_window_present (GTK_WINDOW (f->editor));
+  w.after = 0;
+  crm_test_ui_wait_until (checked, &w);
+  g_assert_cmpstr (crm_campaign_editor_get_preview_body (f->editor), ==, "满200减30 [one-time survey link]");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
+  /* Closed; a check still running holds it until its callback ran. */
+  crm_test_ui_wait_until (editor_gone, f);
+
+  saved = crm_store_get (f->store, CRM_TYPE_CAMPAIGN, f->saved_id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (crm_record_get_string (CRM_RECORD (saved), "templates"), "满200减30"));
+  saved_survey = crm_campaign_templates_dup_survey (crm_record_get_string (CRM_RECORD (saved), "templates"));
+  g_assert_cmpstr (saved_survey, ==, survey_id);
 }
 
 /* --- sending from the page through tests/smtp-server.py ------------------- */
@@ -367,6 +429,7 @@ main (int    argc,
   crm_test_ui_init (&argc, &argv);
   g_test_add ("/campaign-editor/create-preview-launch", Fixture, NULL, fixture_set_up, test_create_preview_launch, fixture_tear_down);
   g_test_add ("/campaign-editor/save-and-edit-draft", Fixture, NULL, fixture_set_up, test_save_and_edit_draft, fixture_tear_down);
+  g_test_add ("/campaign-editor/survey-link", Fixture, NULL, fixture_set_up, test_survey_link, fixture_tear_down);
   g_test_add ("/campaign-editor/letters-pdf", Fixture, NULL, fixture_set_up, test_letters_pdf, fixture_tear_down);
   g_test_add ("/campaign-editor/send", Fixture, NULL, fixture_set_up, test_send, fixture_tear_down);
   return g_test_run ();

@@ -10,6 +10,7 @@
 #include "crm-campaigns.h"
 #include "crm-contact.h"
 #include "crm-segment.h"
+#include "crm-surveys.h"
 
 #define CHECK_DELAY_MS 300
 
@@ -32,6 +33,8 @@ struct _CrmCampaignEditor
   GPtrArray         *segments;       /* CrmSegmentInfo, as the drop-downs list them */
   GPtrArray         *variants;       /* Variant */
   GtkStringList     *segment_names;
+  GPtrArray         *survey_ids;     /* as survey_row lists them; NULL first, for none */
+  JsonNode          *custom_fields;  /* the loaded content's "fields", kept as they were */
 
   guint              check_source;
   GCancellable      *check_cancellable;
@@ -44,6 +47,7 @@ struct _CrmCampaignEditor
   AdwToastOverlay   *toast_overlay;
   AdwEntryRow       *name_row;
   AdwComboRow       *channel_row;
+  AdwComboRow       *survey_row;
   GtkBox            *variants_box;
   GtkLabel          *check_label;
   GtkLabel          *member_label;
@@ -62,6 +66,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void schedule_check (CrmCampaignEditor *self);
+static void select_survey  (CrmCampaignEditor *self,
+                            const char        *survey_id);
 
 static void
 toast (CrmCampaignEditor *self,
@@ -86,6 +92,14 @@ text_view_text (GtkTextView *view)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
+static const char *
+current_survey (CrmCampaignEditor *self)
+{
+  guint selected = adw_combo_row_get_selected (self->survey_row);
+
+  return selected < self->survey_ids->len ? g_ptr_array_index (self->survey_ids, selected) : NULL;
+}
+
 /* The templates JSON of what the editor shows. For the audience check an
  * empty text stands in as "…", so the audience shows before the text is
  * written (saving refuses it). */
@@ -97,6 +111,16 @@ build_templates (CrmCampaignEditor *self,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
+  if (self->custom_fields != NULL)
+    {
+      json_builder_set_member_name (builder, "fields");
+      json_builder_add_value (builder, json_node_copy (self->custom_fields));
+    }
+  if (current_survey (self) != NULL)
+    {
+      json_builder_set_member_name (builder, "survey");
+      json_builder_add_string_value (builder, current_survey (self));
+    }
   json_builder_set_member_name (builder, "variants");
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->variants->len; i++)
@@ -556,6 +580,21 @@ set_channel_action (GtkWidget  *widget,
       adw_combo_row_set_selected (self->channel_row, i);
 }
 
+/* editor.set-survey ID: "" for none. */
+static void
+set_survey_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CrmCampaignEditor *self = CRM_CAMPAIGN_EDITOR (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (*id == '\0')
+    adw_combo_row_set_selected (self->survey_row, 0);
+  else
+    select_survey (self, id);
+}
+
 static void
 preview_step (CrmCampaignEditor *self,
               int                step)
@@ -584,6 +623,69 @@ preview_previous_action (GtkWidget  *widget,
 
 /* ---------------------------------------------------------------------- */
 
+/* The surveys a {{survey_link}} can open: those not closed. */
+static void
+list_surveys (CrmCampaignEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) surveys = crm_surveys_list (crm_context_get_store (self->context), &error);
+  GtkStringList *titles = GTK_STRING_LIST (adw_combo_row_get_model (self->survey_row));
+
+  if (surveys == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  for (guint i = 0; i < surveys->len; i++)
+    {
+      CrmRecord *survey = g_ptr_array_index (surveys, i);
+
+      if (g_strcmp0 (crm_record_get_string (survey, "status"), "closed") == 0)
+        continue;
+      g_ptr_array_add (self->survey_ids, g_strdup (crm_record_get_id (survey)));
+      gtk_string_list_append (titles, crm_record_get_string (survey, "title"));
+    }
+}
+
+/* Selects @survey_id, listing it first if it is closed (the check then
+ * says so) or gone. */
+static void
+select_survey (CrmCampaignEditor *self,
+               const char        *survey_id)
+{
+  GtkStringList *titles = GTK_STRING_LIST (adw_combo_row_get_model (self->survey_row));
+  g_autoptr(CrmSurvey) survey = NULL;
+
+  for (guint i = 1; i < self->survey_ids->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->survey_ids, i), survey_id))
+      {
+        adw_combo_row_set_selected (self->survey_row, i);
+        return;
+      }
+  survey = crm_store_get (crm_context_get_store (self->context), CRM_TYPE_SURVEY, survey_id, NULL);
+  g_ptr_array_add (self->survey_ids, g_strdup (survey_id));
+  gtk_string_list_append (titles, survey != NULL ? crm_record_get_string (CRM_RECORD (survey), "title") : survey_id);
+  adw_combo_row_set_selected (self->survey_row, self->survey_ids->len - 1);
+}
+
+/* The editor has no place for custom merge fields yet; keep them as
+ * written (crmctl campaign create --templates) so saving loses nothing. */
+static void
+keep_custom_fields (CrmCampaignEditor *self,
+                    const char        *templates_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonNode *fields;
+
+  if (templates_json == NULL || !json_parser_load_from_data (parser, templates_json, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  fields = json_object_get_member (json_node_get_object (root), "fields");
+  if (fields != NULL)
+    self->custom_fields = json_node_copy (fields);
+}
+
 static void
 load (CrmCampaignEditor *self,
       const char        *campaign_id)
@@ -592,6 +694,7 @@ load (CrmCampaignEditor *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(CrmCampaign) campaign = crm_store_get (store, CRM_TYPE_CAMPAIGN, campaign_id, &error);
   g_autoptr(GPtrArray) variants = NULL;
+  g_autofree char *survey_id = NULL;
   const char *channel;
 
   if (campaign == NULL ||
@@ -602,6 +705,10 @@ load (CrmCampaignEditor *self,
       return;
     }
   self->campaign_id = g_strdup (campaign_id);
+  keep_custom_fields (self, crm_record_get_string (CRM_RECORD (campaign), "templates"));
+  survey_id = crm_campaign_templates_dup_survey (crm_record_get_string (CRM_RECORD (campaign), "templates"));
+  if (survey_id != NULL)
+    select_survey (self, survey_id);
   gtk_window_set_title (GTK_WINDOW (self), _("Edit Campaign"));
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), crm_record_get_string (CRM_RECORD (campaign), "name"));
   channel = crm_record_get_string (CRM_RECORD (campaign), "channel");
@@ -630,11 +737,13 @@ crm_campaign_editor_new (CrmContext *context,
   for (guint i = 0; self->segments != NULL && i < self->segments->len; i++)
     gtk_string_list_append (self->segment_names, ((CrmSegmentInfo *) g_ptr_array_index (self->segments, i))->name);
 
+  list_surveys (self);
   if (campaign_id != NULL)
     load (self, campaign_id);
   if (self->variants->len == 0)
     add_variant (self, NULL, NULL, NULL);
   g_signal_connect_object (self->channel_row, "notify::selected", G_CALLBACK (schedule_check), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->survey_row, "notify::selected", G_CALLBACK (schedule_check), self, G_CONNECT_SWAPPED);
   schedule_check (self);
   return self;
 }
@@ -703,6 +812,8 @@ crm_campaign_editor_finalize (GObject *object)
 
   g_clear_pointer (&self->segments, g_ptr_array_unref);
   g_clear_pointer (&self->variants, g_ptr_array_unref);
+  g_clear_pointer (&self->survey_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->custom_fields, json_node_unref);
   g_free (self->campaign_id);
 
   G_OBJECT_CLASS (crm_campaign_editor_parent_class)->finalize (object);
@@ -724,6 +835,7 @@ crm_campaign_editor_class_init (CrmCampaignEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, channel_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, survey_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, variants_box);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, check_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, member_label);
@@ -735,6 +847,7 @@ crm_campaign_editor_class_init (CrmCampaignEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.set-variant", "(usss)", set_variant_action);
   gtk_widget_class_install_action (widget_class, "editor.set-name", "s", set_name_action);
   gtk_widget_class_install_action (widget_class, "editor.set-channel", "s", set_channel_action);
+  gtk_widget_class_install_action (widget_class, "editor.set-survey", "s", set_survey_action);
   gtk_widget_class_install_action (widget_class, "editor.preview-next", NULL, preview_next_action);
   gtk_widget_class_install_action (widget_class, "editor.preview-previous", NULL, preview_previous_action);
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
@@ -750,5 +863,7 @@ crm_campaign_editor_init (CrmCampaignEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->variants = g_ptr_array_new_with_free_func ((GDestroyNotify) variant_free);
   self->segment_names = gtk_string_list_new (NULL);
+  self->survey_ids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->survey_ids, NULL);
   self->n_members = -1;
 }

@@ -715,6 +715,7 @@ typedef struct
   char *db_path;
   char *campaign_id;
   CrmSmtpSettings *smtp;
+  char *survey_base_url;         /* the sync server, for {{survey_link}} */
   GTask *task;                   /* not a reference: the job lives in it */
   CrmSendResult result;
 } SendJob;
@@ -725,6 +726,7 @@ send_job_free (SendJob *job)
   g_free (job->db_path);
   g_free (job->campaign_id);
   crm_smtp_settings_free (job->smtp);
+  g_free (job->survey_base_url);
   g_free (job);
 }
 
@@ -799,6 +801,7 @@ send_thread (GTask        *task,
   url = crm_smtp_settings_dup_url (job->smtp);
   crm_smtp_config_init (&config);
   crm_smtp_settings_apply (job->smtp, url, &config);
+  config.survey_base_url = job->survey_base_url;
   if (!crm_campaign_send_email (store, job->campaign_id, &config, cancellable, on_send_progress, job,
                                 &job->result, &error))
     {
@@ -850,6 +853,7 @@ send_action (GtkWidget  *widget,
   job->db_path = g_strdup (crm_store_get_path (get_store (self)));
   job->campaign_id = g_strdup (self->campaign_id);
   job->smtp = crm_smtp_settings_load (crm_context_get_settings (self->context));
+  job->survey_base_url = g_settings_get_string (crm_context_get_settings (self->context), "sync-server");
 
   self->send_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->send_cancellable, send_done, NULL);
