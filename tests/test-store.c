@@ -16,6 +16,7 @@
 #include "crm-pipeline.h"
 #include "crm-purchase.h"
 #include "crm-segment.h"
+#include "crm-segment-rule.h"
 #include "crm-stage.h"
 #include "crm-survey.h"
 #include "crm-survey-invitation.h"
@@ -704,6 +705,13 @@ test_store_hlc_persists (StoreFixture  *f,
 #define DOWNGRADE_MIGRATION_7 \
   "DROP INDEX activities_open_tasks;"
 
+/* What migration 11 changed: run it first of the downgrades. */
+#define DOWNGRADE_MIGRATION_11 \
+  "DROP INDEX contacts_segment; DROP INDEX purchases_contact_facts;" \
+  "CREATE INDEX purchases_contact_at ON purchases (contact_id, purchased_at, deleted);" \
+  "DROP INDEX contacts_birthday;" \
+  "CREATE INDEX contacts_birthday ON contacts (substr (birthday, 6)) WHERE birthday IS NOT NULL;"
+
 /* What migration 10 added. */
 #define DOWNGRADE_MIGRATION_10 \
   "DROP TRIGGER purchases_stats_insert; DROP TRIGGER purchases_stats_update; DROP TRIGGER purchases_stats_delete;" \
@@ -751,6 +759,74 @@ plan_covered_by (CrmStore   *store,
   return found;
 }
 
+/* The plan of @sql mentions @what. */
+static gboolean
+plan_mentions (CrmStore   *store,
+               const char *sql,
+               const char *what)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  sqlite3_stmt *plan = NULL;
+  gboolean found = FALSE;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (crm_store_get_db (store), explain, -1, &plan, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (plan) == SQLITE_ROW)
+    found |= strstr ((const char *) sqlite3_column_text (plan, 3), what) != NULL;
+  sqlite3_finalize (plan);
+  return found;
+}
+
+/* A version 10 database gets the segment indexes: a province, age,
+ * lifecycle and category rule reads no contact or purchase row, an age
+ * rule alone no longer walks contacts through the birthday index, and
+ * the birthday reminders still seek it. */
+static void
+test_store_migration_11 (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  static const char rule[] =
+    "{\"all\": [{\"field\": \"province\", \"op\": \"eq\", \"value\": \"广东省\"},"
+    "{\"field\": \"age\", \"op\": \"between\", \"value\": [25, 45]},"
+    "{\"field\": \"lifecycle\", \"op\": \"in\", \"value\": [\"frequent\", \"active\"]},"
+    "{\"field\": \"bought_category\", \"op\": \"eq\", \"value\": \"数码电子\", \"within_days\": 365}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmSegmentQuery) query = NULL;
+  g_autoptr(CrmSegmentQuery) age = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *age_sql = NULL;
+  sqlite3 *db = crm_store_get_db (f->store);
+
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 "PRAGMA user_version = 10", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (plan_mentions (f->store, "SELECT count (*) FROM contacts WHERE +deleted = 0 AND birthday > '1990-01-01'",
+                                "contacts_birthday"));
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  f->store = crm_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, crm_store_get_latest_schema_version ());
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM sqlite_master WHERE name = 'purchases_contact_at'"), ==, 0);
+
+  query = crm_segment_query_new (rule, "2026-12-01", &error);
+  g_assert_no_error (error);
+  sql = g_strconcat ("SELECT count (*) FROM contacts c WHERE ", crm_segment_query_get_live_condition (query),
+                     " AND ", crm_segment_query_get_predicate (query), NULL);
+  g_assert_true (plan_mentions (f->store, sql, "SEARCH c USING COVERING INDEX contacts_segment (province=? AND birthday>? AND birthday<?)"));
+  g_assert_true (plan_covered_by (f->store, sql, "purchases_contact_facts"));
+
+  age = crm_segment_query_new ("{\"all\": [{\"field\": \"age\", \"op\": \"ge\", \"value\": 30}]}", "2026-12-01", &error);
+  g_assert_no_error (error);
+  age_sql = g_strconcat ("SELECT count (*) FROM contacts c WHERE ", crm_segment_query_get_live_condition (age),
+                         " AND ", crm_segment_query_get_predicate (age), NULL);
+  g_assert_false (plan_mentions (f->store, age_sql, "contacts_birthday"));
+  g_assert_true (plan_mentions (f->store, age_sql, "SCAN c USING COVERING INDEX contacts_segment"));
+
+  g_assert_true (plan_mentions (f->store,
+                                "SELECT id FROM contacts WHERE birthday IS NOT NULL AND +deleted = 0"
+                                " AND substr (birthday, 6) BETWEEN '03-01' AND '03-07'"
+                                " ORDER BY substr (birthday, 6), rowid LIMIT 10",
+                                "SEARCH contacts USING INDEX contacts_birthday"));
+}
+
 /* A version 9 database with purchases gets the purchase summaries filled
  * from them (deleted purchases left out), and their triggers from then on. */
 static void
@@ -769,7 +845,7 @@ test_store_migration_10 (StoreFixture  *f,
     " ('00000000-0000-7000-8000-000000000p04', 'x', 'x', '%s', 'p', 80, '2024-03-05T10:40:00Z', 0);",
     a, a, a, b);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 "PRAGMA user_version = 9", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 "PRAGMA user_version = 9", NULL, NULL, NULL), ==, SQLITE_OK);
   /* Written while version 9, with no trigger to count them. */
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
@@ -811,7 +887,7 @@ test_store_migration_9 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
                                  "INSERT INTO conflicts (table_name, row_id, field, local_value, remote_value, winner, created_at)"
                                  " VALUES ('contacts', 'x', 'title', '\"经理\"', '\"总监\"', 'remote', '2026-12-01T00:00:00Z');"
                                  "PRAGMA user_version = 8", NULL, NULL, NULL), ==, SQLITE_OK);
@@ -834,7 +910,7 @@ test_store_migration_8 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 "PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 "PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -855,7 +931,7 @@ test_store_migration_8 (StoreFixture  *f,
   g_assert_true (plan_covered_by (f->store,
                                   "SELECT min (purchased_at) FROM purchases"
                                   " WHERE contact_id = 'x' AND deleted = 0 AND purchased_at >= '2026'",
-                                  "purchases_contact_at"));
+                                  "purchases_contact_facts"));
 }
 
 /* A version 6 database gets the index of open tasks, and the overdue
@@ -867,7 +943,7 @@ test_store_migration_7 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -904,7 +980,7 @@ test_store_migration_6 (StoreFixture  *f,
   g_object_set (campaign, "name", "春节问候", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (campaign), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -940,7 +1016,7 @@ test_store_migration_5 (StoreFixture  *f,
   g_object_set (complaint, "kind", "complaint", "contact-id", contact, "subject", "Broken", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (complaint), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -976,8 +1052,8 @@ test_store_migration_4 (StoreFixture  *f,
                                  "DROP INDEX deals_pipeline;"
                                  "ALTER TABLE deals DROP COLUMN position; ALTER TABLE deals DROP COLUMN notes;"
                                  "ALTER TABLE pipelines DROP COLUMN monthly_target;"
-                                 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8
-                                 DOWNGRADE_MIGRATION_7
+                                 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
+                                 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7
                                  DOWNGRADE_MIGRATION_5
                                  DOWNGRADE_MIGRATION_6
                                  "PRAGMA user_version = 3",
@@ -1058,6 +1134,7 @@ main (int    argc,
   STORE_TEST ("/store/migration-8", test_store_migration_8);
   STORE_TEST ("/store/migration-9", test_store_migration_9);
   STORE_TEST ("/store/migration-10", test_store_migration_10);
+  STORE_TEST ("/store/migration-11", test_store_migration_11);
   STORE_TEST ("/store/company-name", test_store_company_name);
 
   ret = g_test_run ();

@@ -1062,7 +1062,7 @@ crm_analytics_churn_rate (CrmStore                *store,
  * pair, their last purchase and none: purchase_stats gives it
  * (churn_quiet_sql). Only the others' purchases since the first month's
  * window are read, each customer's in date order through
- * purchases_contact_at, so the next purchase is the following row
+ * purchases_contact_facts, so the next purchase is the following row
  * (churn_recent_sql). Without filters no contact is read: deleted
  * customers are counted again with k = -1. */
 static const char churn_quiet_sql[] =
@@ -1263,7 +1263,7 @@ crm_analytics_churn_by_month (CrmStore                *store,
 
 /* The purchases of the customers whose first purchase is in the range
  * (purchase_stats finds them; only they are in a cohort of it), each
- * customer's in date order through purchases_contact_at: the months a
+ * customer's in date order through purchases_contact_facts: the months a
  * customer bought in are told apart in C as the rows come, without a sort
  * or a DISTINCT over them. Without filters no contact is read, and deleted
  * customers are counted again with k = -1 (see BUYERS_SIGNED). */

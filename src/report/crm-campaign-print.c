@@ -127,6 +127,19 @@ crm_campaign_print_draw_page (cairo_t    *cr,
 }
 
 gboolean
+crm_campaign_print_check (GPtrArray  *pieces,
+                          GError    **error)
+{
+  if (pieces->len == 0)
+    {
+      g_set_error_literal (error, CRM_REPORT_ERROR, CRM_REPORT_ERROR_FAILED,
+                           _("The campaign has no members to print for. Launch it first, with a segment that has postal addresses."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 crm_campaign_print_write_pdf (GPtrArray   *pieces,
                               gboolean     labels,
                               const char  *sender,
@@ -140,12 +153,8 @@ crm_campaign_print_write_pdf (GPtrArray   *pieces,
   cairo_t *cr;
   cairo_status_t status;
 
-  if (n == 0)
-    {
-      g_set_error_literal (error, CRM_REPORT_ERROR, CRM_REPORT_ERROR_FAILED,
-                           _("The campaign has no members to print for. Launch it first, with a segment that has postal addresses."));
-      return FALSE;
-    }
+  if (!crm_campaign_print_check (pieces, error))
+    return FALSE;
   surface = cairo_pdf_surface_create (tmp, CRM_CAMPAIGN_PRINT_PAGE_WIDTH, CRM_CAMPAIGN_PRINT_PAGE_HEIGHT);
   cr = cairo_create (surface);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, labels ? _("Address labels") : _("Letters"));

@@ -27,6 +27,10 @@ void     crm_campaign_print_draw_page    (cairo_t             *cr,
                                           const char          *sender,
                                           const char          *date_text);
 
+/* An error saying what to do when there is nothing to print. */
+gboolean crm_campaign_print_check        (GPtrArray           *pieces,
+                                          GError             **error);
+
 /* Every page as a PDF at @path, written next to it and renamed when whole,
  * so a failure leaves nothing. */
 gboolean crm_campaign_print_write_pdf    (GPtrArray           *pieces,

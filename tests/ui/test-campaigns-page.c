@@ -265,6 +265,113 @@ test_campaign_launch (Fixture       *f,
   g_assert_cmpint (store_members (f->store), ==, 3);
 }
 
+/* The whole text of @pdf (pages end in a form feed), or NULL without pdftotext. */
+static char *
+pdf_text (const char *pdf)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { NULL, "-enc", "UTF-8", pdf, "-", NULL };
+
+  if (tool == NULL)
+    return NULL;
+  argv[0] = tool;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+static guint
+count_of (const char *haystack,
+          const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+static gboolean
+not_printing (gpointer data)
+{
+  return !crm_campaigns_page_is_sending (((Fixture *) data)->page);
+}
+
+/* Letters and labels through GtkPrintOperation (exported to a PDF, what
+ * the dialog's Print to File does): a page per letter with the merged
+ * text, one label sheet, and a toast; a folder that does not exist is an
+ * error and leaves no file. */
+static void
+test_print_letters (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CrmCampaign) campaign = crm_campaign_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *letters = g_build_filename (f->dir, "letters.pdf", NULL);
+  g_autofree char *labels = g_build_filename (f->dir, "labels.pdf", NULL);
+  g_autofree char *nowhere = g_build_filename (f->dir, "missing", "letters.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *label_text = NULL;
+  CrmCampaignLaunch result;
+  const char *addresses[][2] = { { "赵敏", "朝阳区建国路 88 号" }, { "钱进", "浦东新区世纪大道 100 号" } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    {
+      g_autoptr(CrmContact) contact = crm_contact_new ();
+
+      crm_contact_set_name (contact, addresses[i][0]);
+      g_assert_true (crm_contact_set_field_from_string (contact, "address", addresses[i][1], &error));
+      g_assert_true (crm_store_insert (f->store, CRM_RECORD (contact), &error));
+      g_assert_no_error (error);
+    }
+  g_object_set (campaign, "name", "新春来信", "channel", "letter",
+                "templates", "{\"variants\": [{\"segment\": \"builtin:lead\", \"subject\": \"{{name}}，新春快乐\","
+                             " \"body\": \"尊敬的{{name}}：门店为您准备了礼品。\"}]}", NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (campaign), &error));
+  g_assert_true (crm_campaign_launch (f->store, crm_record_get_id (CRM_RECORD (campaign)), NULL, &result, &error));
+  g_assert_no_error (error);
+  activate (f, "campaigns.refresh", NULL);
+  activate (f, "campaigns.show-campaign", g_variant_new_string (crm_record_get_id (CRM_RECORD (campaign))));
+
+  activate (f, "campaigns.print-to", g_variant_new ("(ss)", "letters", letters));
+  crm_test_ui_wait_until (not_printing, f);
+  g_assert_cmpstr (crm_campaigns_page_get_last_message (f->page), ==, "2 letters saved in letters.pdf");
+  activate (f, "campaigns.print-to", g_variant_new ("(ss)", "labels", labels));
+  crm_test_ui_wait_until (not_printing, f);
+  g_assert_cmpstr (crm_campaigns_page_get_last_message (f->page), ==, "2 labels saved in labels.pdf");
+
+  activate (f, "campaigns.print-to", g_variant_new ("(ss)", "letters", nowhere));
+  crm_test_ui_wait_until (not_printing, f);
+  g_assert_true (g_str_has_prefix (crm_campaigns_page_get_last_message (f->page), "Could not write “"));
+  g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *part = g_strconcat (letters, ".part", NULL);
+
+    g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  }
+
+  text = pdf_text (letters);
+  if (text == NULL)
+    {
+      g_test_skip ("pdftotext (poppler-utils) is not installed");
+      return;
+    }
+  /* Only the two members with an address get a letter, a page each. */
+  g_assert_cmpuint (count_of (text, "\f"), ==, 2);
+  g_assert_cmpuint (count_of (text, "新春快乐"), ==, 2);
+  g_assert_nonnull (strstr (text, "尊敬的赵敏："));
+  g_assert_nonnull (strstr (text, "浦东新区世纪大道 100 号"));
+  g_assert_null (strstr (text, "张伟"));
+  label_text = pdf_text (labels);
+  g_assert_cmpuint (count_of (label_text, "\f"), ==, 1);
+  g_assert_nonnull (strstr (label_text, "朝阳区建国路 88 号"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -273,5 +380,6 @@ main (int    argc,
   g_test_add ("/campaigns-page/segment-editor", Fixture, NULL, fixture_set_up, test_segment_editor, fixture_tear_down);
   g_test_add ("/campaigns-page/condition-builder", Fixture, NULL, fixture_set_up, test_condition_builder, fixture_tear_down);
   g_test_add ("/campaigns-page/campaign-launch", Fixture, NULL, fixture_set_up, test_campaign_launch, fixture_tear_down);
+  g_test_add ("/campaigns-page/print-letters", Fixture, NULL, fixture_set_up, test_print_letters, fixture_tear_down);
   return g_test_run ();
 }

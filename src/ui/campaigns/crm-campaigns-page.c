@@ -2,8 +2,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include "crm-campaign-editor.h"
 #include "crm-campaign-print.h"
@@ -55,7 +58,7 @@ struct _CrmCampaignsPage
 
   GCancellable *send_cancellable;  /* while a campaign is being sent */
   gint64 send_total;
-  guint n_exports;            /* PDF exports under way */
+  guint n_exports;            /* PDF exports and prints under way */
 
   gboolean from_builder;      /* the rule text is being set from the builder */
   guint count_source;
@@ -873,16 +876,25 @@ cancel_send_action (GtkWidget  *widget,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Letters and labels as PDF, written in a thread on its own connection */
+/* Letters and labels: the members are read in a thread on its own
+ * connection, then written as PDF there or printed through
+ * GtkPrintOperation here; both draw each page with
+ * crm_campaign_print_draw_page(). */
 
 typedef struct
 {
   char *db_path;
   char *campaign_id;
-  char *path;
+  char *path;                 /* the PDF; NULL for the print dialog */
+  char *part_path;            /* what GtkPrintOperation writes, renamed when whole */
   char *date_text;
+  char *job_name;
   gboolean labels;
+  gboolean through_gtk;       /* print (or export) with GtkPrintOperation */
   guint n_pieces;
+  GPtrArray *pieces;          /* the mail merge, for GtkPrintOperation */
+  char *company;
+  gboolean finished;          /* the outcome was told */
 } PrintJob;
 
 static void
@@ -891,7 +903,11 @@ print_job_free (PrintJob *job)
   g_free (job->db_path);
   g_free (job->campaign_id);
   g_free (job->path);
+  g_free (job->part_path);
   g_free (job->date_text);
+  g_free (job->job_name);
+  g_clear_pointer (&job->pieces, g_ptr_array_unref);
+  g_free (job->company);
   g_free (job);
 }
 
@@ -914,14 +930,173 @@ print_thread (GTask        *task,
     }
   pieces = crm_campaign_dup_mail_merge (store, job->campaign_id, &error);
   company = crm_store_dup_company_name (store);
-  if (pieces == NULL ||
-      !crm_campaign_print_write_pdf (pieces, job->labels, company, job->date_text, job->path, &error))
+  if (pieces == NULL || !crm_campaign_print_check (pieces, &error) ||
+      (!job->through_gtk &&
+       !crm_campaign_print_write_pdf (pieces, job->labels, company, job->date_text, job->path, &error)))
     {
       g_task_return_error (task, error);
       return;
     }
   job->n_pieces = pieces->len;
+  if (job->through_gtk)
+    {
+      job->pieces = g_steal_pointer (&pieces);
+      job->company = g_steal_pointer (&company);
+    }
   g_task_return_boolean (task, TRUE);
+}
+
+/* Says how it went; letters on paper or in a PDF offer Mark as Sent. */
+static void
+print_finished (CrmCampaignsPage *self,
+                PrintJob         *job,
+                const GError     *error,
+                gboolean          done)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *base = job->path != NULL ? g_path_get_basename (job->path) : NULL;
+  AdwToast *t;
+
+  if (job->finished)
+    return;
+  job->finished = TRUE;
+  self->n_exports--;
+  /* A print exported to a PDF is written next to it, so a failure leaves
+   * nothing behind and a success replaces the file whole. */
+  if (job->part_path != NULL && error == NULL && done && g_rename (job->part_path, job->path) != 0)
+    {
+      int saved = errno;
+      g_autoptr(GError) rename_error = NULL;
+
+      rename_error = g_error_new (G_IO_ERROR, g_io_error_from_errno (saved),
+                                  _("Could not write “%s”: %s. Check that the folder exists and is writable."),
+                                  job->path, g_strerror (saved));
+      g_unlink (job->part_path);
+      toast (self, rename_error->message);
+      return;
+    }
+  if (job->part_path != NULL && (error != NULL || !done))
+    g_unlink (job->part_path);
+  if (error != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      /* GTK's own message ("error while writing to output stream") does
+       * not say which file or what to do. */
+      if (job->part_path != NULL)
+        text = g_strdup_printf (_("Could not write “%s”: %s. Check that the folder exists and is writable."),
+                                job->path, error->message);
+      toast (self, text != NULL ? text : error->message);
+      return;
+    }
+  if (!done)
+    return;
+  if (job->labels && base != NULL)
+    message = g_strdup_printf (g_dngettext (NULL, "%u label saved in %s", "%u labels saved in %s", job->n_pieces),
+                               job->n_pieces, base);
+  else if (base != NULL)
+    message = g_strdup_printf (g_dngettext (NULL, "%u letter saved in %s", "%u letters saved in %s", job->n_pieces),
+                               job->n_pieces, base);
+  else if (job->labels)
+    message = g_strdup_printf (g_dngettext (NULL, "%u label sent to the printer", "%u labels sent to the printer",
+                                            job->n_pieces), job->n_pieces);
+  else
+    message = g_strdup_printf (g_dngettext (NULL, "%u letter sent to the printer", "%u letters sent to the printer",
+                                            job->n_pieces), job->n_pieces);
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  t = adw_toast_new (message);
+  /* Posting them is up to the user; once they are, the numbers should say so. */
+  if (!job->labels)
+    {
+      adw_toast_set_button_label (t, _("_Mark as Sent"));
+      adw_toast_set_action_name (t, "campaigns.mark-sent");
+      adw_toast_set_timeout (t, 0);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+static void
+on_begin_print (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                PrintJob          *job)
+{
+  gtk_print_operation_set_n_pages (operation, (int) crm_campaign_print_n_pages (job->labels, job->pieces->len));
+}
+
+static void
+on_draw_page (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              PrintJob          *job)
+{
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  /* Laid out for A4; another paper size scales it to fit. */
+  double scale = MIN (gtk_print_context_get_width (context) / CRM_CAMPAIGN_PRINT_PAGE_WIDTH,
+                      gtk_print_context_get_height (context) / CRM_CAMPAIGN_PRINT_PAGE_HEIGHT);
+
+  cairo_scale (cr, scale, scale);
+  crm_campaign_print_draw_page (cr, job->pieces, job->labels, (guint) page, job->company, job->date_text);
+}
+
+static void
+on_print_done (GtkPrintOperation       *operation,
+               GtkPrintOperationResult  result,
+               gpointer                 data)
+{
+  CrmCampaignsPage *self = data;
+  PrintJob *job = g_object_get_data (G_OBJECT (operation), "crm-print-job");
+  g_autoptr(GError) error = NULL;
+
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      gtk_print_operation_get_error (operation, &error);
+      if (error == NULL)
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not print."));
+    }
+  print_finished (self, job, error, result == GTK_PRINT_OPERATION_RESULT_APPLY);
+  g_object_unref (self);
+}
+
+/* The print dialog (with its preview) or, given job->path, straight to
+ * that PDF without a dialog. */
+static void
+run_print_operation (CrmCampaignsPage *self,
+                     PrintJob         *job)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
+  g_autoptr(GError) error = NULL;
+  GtkPrintOperationResult result;
+
+  gtk_page_setup_set_paper_size_and_default_margins (setup, a4);
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  /* Letters and label sheets place themselves on the whole page. */
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  gtk_print_operation_set_job_name (operation, job->job_name);
+  g_object_set_data_full (G_OBJECT (operation), "crm-print-job", job, (GDestroyNotify) print_job_free);
+  g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), job);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), job);
+  g_signal_connect (operation, "done", G_CALLBACK (on_print_done), g_object_ref (self));
+  if (job->path != NULL)
+    {
+      job->part_path = g_strconcat (job->path, ".part", NULL);
+      gtk_print_operation_set_export_filename (operation, job->part_path);
+    }
+  else
+    gtk_print_operation_set_allow_async (operation, TRUE);
+  result = gtk_print_operation_run (operation,
+                                    job->path != NULL ? GTK_PRINT_OPERATION_ACTION_EXPORT
+                                                      : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                    GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), &error);
+  /* "done" may have told it already; print_finished() tells it once. */
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    print_finished (self, job, error, FALSE);
+  else if (result == GTK_PRINT_OPERATION_RESULT_CANCEL)
+    print_finished (self, job, NULL, FALSE);
 }
 
 static void
@@ -932,34 +1107,24 @@ print_done (GObject      *source,
   CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (source);
   PrintJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  g_autofree char *base = g_path_get_basename (job->path);
 
-  self->n_exports--;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      toast (self, error->message);
+      print_finished (self, job, error, FALSE);
       return;
     }
-  if (job->labels)
-    message = g_strdup_printf (g_dngettext (NULL, "%u label saved in %s", "%u labels saved in %s", job->n_pieces),
-                               job->n_pieces, base);
-  else
-    message = g_strdup_printf (g_dngettext (NULL, "%u letter saved in %s", "%u letters saved in %s", job->n_pieces),
-                               job->n_pieces, base);
-  g_free (self->last_message);
-  self->last_message = g_strdup (message);
+  if (!job->through_gtk)
+    {
+      print_finished (self, job, NULL, TRUE);
+      return;
+    }
+  /* The operation owns the job from here; the task keeps an empty one. */
   {
-    AdwToast *t = adw_toast_new (message);
+    PrintJob *owned = g_memdup2 (job, sizeof (PrintJob));
 
-    /* Posting them is up to the user; once they are, the numbers should say so. */
-    if (!job->labels)
-      {
-        adw_toast_set_button_label (t, _("_Mark as Sent"));
-        adw_toast_set_action_name (t, "campaigns.mark-sent");
-        adw_toast_set_timeout (t, 0);
-      }
-    adw_toast_overlay_add_toast (self->toast_overlay, t);
+    memset (job, 0, sizeof (PrintJob));
+    job->finished = TRUE;
+    run_print_operation (self, owned);
   }
 }
 
@@ -987,6 +1152,7 @@ mark_sent_action (GtkWidget  *widget,
 static void
 start_print (CrmCampaignsPage *self,
              gboolean          labels,
+             gboolean          through_gtk,
              const char       *path)
 {
   g_autoptr(GTask) task = NULL;
@@ -1000,7 +1166,11 @@ start_print (CrmCampaignsPage *self,
   job->campaign_id = g_strdup (self->campaign_id);
   job->path = g_strdup (path);
   job->labels = labels;
+  job->through_gtk = through_gtk;
   job->date_text = g_date_time_format (now, "%x");
+  /* TRANSLATORS: a print job's name: the campaign, then "letters" or "labels" */
+  job->job_name = g_strdup_printf (C_("print job", "%s – %s"), gtk_label_get_text (self->campaign_title),
+                                   labels ? C_("print job", "labels") : C_("print job", "letters"));
   self->n_exports++;
   task = g_task_new (self, NULL, print_done, NULL);
   g_task_set_source_tag (task, start_print);
@@ -1021,7 +1191,7 @@ on_print_chooser_response (GtkNativeDialog *dialog,
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
       if (path != NULL)
-        start_print (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "labels")), path);
+        start_print (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "labels")), FALSE, path);
     }
   g_object_unref (dialog);
   g_object_unref (self);
@@ -1066,7 +1236,30 @@ export_pdf_to_action (GtkWidget  *widget,
   const char *kind, *path;
 
   g_variant_get (parameter, "(&s&s)", &kind, &path);
-  start_print (CRM_CAMPAIGNS_PAGE (widget), g_str_equal (kind, "labels"), path);
+  start_print (CRM_CAMPAIGNS_PAGE (widget), g_str_equal (kind, "labels"), FALSE, path);
+}
+
+/* campaigns.print ("letters" or "labels"): the print dialog and its preview. */
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  start_print (CRM_CAMPAIGNS_PAGE (widget), g_str_equal (g_variant_get_string (parameter, NULL), "labels"),
+               TRUE, NULL);
+}
+
+/* campaigns.print-to (kind, path): the same print operation exported to a
+ * PDF without a dialog, as its "Print to File" would; for tests. */
+static void
+print_to_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  const char *kind, *path;
+
+  g_variant_get (parameter, "(&s&s)", &kind, &path);
+  start_print (CRM_CAMPAIGNS_PAGE (widget), g_str_equal (kind, "labels"), TRUE, path);
 }
 
 static void
@@ -1205,6 +1398,8 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "campaigns.cancel-send", NULL, cancel_send_action);
   gtk_widget_class_install_action (widget_class, "campaigns.export-pdf", "s", export_pdf_action);
   gtk_widget_class_install_action (widget_class, "campaigns.export-pdf-to", "(ss)", export_pdf_to_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.print", "s", print_action);
+  gtk_widget_class_install_action (widget_class, "campaigns.print-to", "(ss)", print_to_action);
   gtk_widget_class_install_action (widget_class, "campaigns.mark-sent", NULL, mark_sent_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "campaigns.save-segment", NULL);
 }
