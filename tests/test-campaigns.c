@@ -448,6 +448,78 @@ test_sms_list (StoreFixture  *f,
   (void) a; (void) b;
 }
 
+/* A draft scheduled for later is launched when due; one that can no
+ * longer launch goes back to being a draft, with the reason. */
+static void
+test_schedule (StoreFixture  *f,
+               gconstpointer  data)
+{
+  g_autofree char *id = NULL, *empty = NULL, *broken = NULL, *when = NULL, *status = NULL, *sql = NULL;
+  g_autoptr(GPtrArray) launched = NULL;
+  g_autoptr(GPtrArray) failures = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_contact (f->store, "张伟", "phone", "13800138000", "consent_sms", "true", NULL);
+  id = add_campaign (f->store, "sms", "{\"variants\": [{\"segment\": \"builtin:lead\", \"body\": \"{{name}}，周末见\"}]}");
+  empty = add_campaign (f->store, "sms", "{}");
+  broken = add_campaign (f->store, "sms", "{\"variants\": [{\"segment\": \"builtin:lead\", \"body\": \"x\"}]}");
+
+  when = crm_campaign_parse_when ("2030-06-01 09:00:00+08:00", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (when, ==, "2030-06-01T01:00:00Z");
+  g_free (when);
+  when = crm_campaign_parse_when (" 2030-06-01T01:00Z ", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (when, ==, "2030-06-01T01:00:00Z");
+  g_assert_null (crm_campaign_parse_when ("下周一", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "下周一"));
+  g_clear_error (&error);
+
+  g_assert_false (crm_campaign_schedule (f->store, id, "2020-01-01T00:00:00Z", &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "has passed"));
+  g_clear_error (&error);
+  g_assert_false (crm_campaign_schedule (f->store, empty, when, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (crm_campaign_schedule (f->store, id, when, &error));
+  g_assert_true (crm_campaign_schedule (f->store, broken, when, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM campaigns WHERE status = 'scheduled'"
+                                              " AND scheduled_at = '2030-06-01T01:00:00Z'"), ==, 2);
+  /* The segment of one goes away before it is due. */
+  sql = g_strdup_printf ("UPDATE campaigns SET templates = '{\"variants\": [{\"segment\": \"gone\", \"body\": \"x\"}]}'"
+                         " WHERE id = '%s'", broken);
+  g_assert_true (crm_store_exec (f->store, sql, NULL));
+
+  /* Not yet due. */
+  launched = crm_campaign_launch_due (f->store, "2030-06-01T00:59:59Z", &failures, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (launched->len, ==, 0);
+  g_assert_cmpuint (failures->len, ==, 0);
+  g_clear_pointer (&launched, g_ptr_array_unref);
+  g_clear_pointer (&failures, g_ptr_array_unref);
+
+  launched = crm_campaign_launch_due (f->store, "2030-06-01T01:00:00Z", &failures, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (launched->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (launched, 0), ==, id);
+  g_assert_cmpuint (failures->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (failures, 0), "六月活动: "));
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM campaign_members"), ==, 1);
+  status = store_query_text (f->store, "SELECT group_concat (status, ' ') FROM (SELECT status FROM campaigns ORDER BY status)");
+  g_assert_cmpstr (status, ==, "draft draft running");
+
+  /* Launched: no more rescheduling. Unscheduling a draft keeps it a draft. */
+  g_assert_false (crm_campaign_schedule (f->store, id, when, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (crm_campaign_schedule (f->store, broken, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -462,5 +534,6 @@ main (int    argc,
   STORE_TEST ("/campaigns/responses", test_responses);
   STORE_TEST ("/campaigns/sms-list", test_sms_list);
   STORE_TEST ("/campaigns/survey-link", test_survey_link);
+  STORE_TEST ("/campaigns/schedule", test_schedule);
   return g_test_run ();
 }

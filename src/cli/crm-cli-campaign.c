@@ -495,6 +495,82 @@ campaign_labels (CrmCli  *cli,
   return campaign_print (cli, argc, argv, TRUE);
 }
 
+/* campaign schedule NAME --at WHEN | --clear */
+static int
+campaign_schedule (CrmCli  *cli,
+                   int      argc,
+                   char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autofree char *at = NULL;
+  const char *name = NULL, *when = NULL;
+  gboolean clear = FALSE;
+  GError *error = NULL;
+
+  for (int i = 0; i < argc; i++)
+    {
+      if (crm_cli_take_option (argc, argv, &i, "--at", &when))
+        {
+          if (when == NULL)
+            return crm_cli_usage_error (_("--at needs a date and time, like --at \"2026-12-24 09:00\""));
+        }
+      else if (g_str_equal (argv[i], "--clear"))
+        clear = TRUE;
+      else if (name == NULL && argv[i][0] != '-')
+        name = argv[i];
+      else
+        return crm_cli_usage_error (_("unknown argument “%s” for campaign schedule"), argv[i]);
+    }
+  if (name == NULL || (when == NULL) == !clear)
+    return crm_cli_usage_error (_("campaign schedule needs a campaign and either --at WHEN or --clear"));
+  if (when != NULL && (at = crm_campaign_parse_when (when, &error)) == NULL)
+    return crm_cli_fail (error);
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL || (campaign = crm_campaign_find (store, name, &error)) == NULL ||
+      !crm_campaign_schedule (store, crm_record_get_id (CRM_RECORD (campaign)), at, &error))
+    return crm_cli_fail (error);
+  if (at != NULL)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (at, NULL);
+      g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+      g_autofree char *text = g_date_time_format (local, "%Y-%m-%d %H:%M");
+
+      /* TRANSLATORS: "“春节问候” launches at 2027-02-05 09:00 …" */
+      printf (_("“%s” launches at %s (local time) when crmctl campaign run-due or the app runs then.\n"),
+              crm_record_get_string (CRM_RECORD (campaign), "name"), text);
+    }
+  return CRM_CLI_EXIT_OK;
+}
+
+/* campaign run-due: launches the scheduled campaigns that are due (for cron). */
+static int
+campaign_run_due (CrmCli  *cli,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(CrmStore) store = NULL;
+  g_autoptr(GPtrArray) launched = NULL;
+  g_autoptr(GPtrArray) failures = NULL;
+  GError *error = NULL;
+
+  if (argc > 0)
+    return crm_cli_usage_error (_("unknown argument “%s” for campaign run-due"), argv[0]);
+  store = crm_cli_open_store (cli, CRM_STORE_OPEN_FLAGS_NONE, &error);
+  if (store == NULL || (launched = crm_campaign_launch_due (store, NULL, &failures, &error)) == NULL)
+    return crm_cli_fail (error);
+  for (guint i = 0; i < launched->len; i++)
+    {
+      g_autoptr(CrmCampaign) campaign = crm_store_get (store, CRM_TYPE_CAMPAIGN, g_ptr_array_index (launched, i), NULL);
+
+      printf (_("Launched “%s”.\n"), campaign != NULL ? crm_record_get_string (CRM_RECORD (campaign), "name")
+                                                     : (const char *) g_ptr_array_index (launched, i));
+    }
+  for (guint i = 0; i < failures->len; i++)
+    fprintf (stderr, _("Not launched, back to draft: %s\n"), (const char *) g_ptr_array_index (failures, i));
+  return failures->len > 0 ? CRM_CLI_EXIT_FAILED : CRM_CLI_EXIT_OK;
+}
+
 int
 crm_cli_campaign (CrmCli  *cli,
                   int      argc,
@@ -505,10 +581,11 @@ crm_cli_campaign (CrmCli  *cli,
     { "launch", campaign_launch }, { "status", campaign_status }, { "export", campaign_export },
     { "respond", campaign_respond }, { "send", campaign_send },
     { "letters", campaign_letters }, { "labels", campaign_labels },
+    { "schedule", campaign_schedule }, { "run-due", campaign_run_due },
   };
 
   if (argc < 2)
-    return crm_cli_usage_error (_("campaign needs a subcommand: list, create, preview, launch, status, send, export, letters, labels or respond"));
+    return crm_cli_usage_error (_("campaign needs a subcommand: list, create, preview, launch, schedule, run-due, status, send, export, letters, labels or respond"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     if (g_str_equal (argv[1], subcommands[i].name))
       return subcommands[i].run (cli, argc - 2, argv + 2);

@@ -49,6 +49,7 @@ static const CrmCliCommand commands[] = {
   { "segment", N_("segment members NAME [--format table|csv] [--date DATE]"), crm_cli_segment },
   { "segment", N_("segment create NAME --rule JSON|@FILE [--description TEXT] | segment delete NAME"), crm_cli_segment },
   { "campaign", N_("campaign list | launch NAME [--date DATE] | status NAME"), crm_cli_campaign },
+  { "campaign", N_("campaign schedule NAME --at \"2026-12-24 09:00\" | --clear   launch later; campaign run-due   launch what is due (cron)"), crm_cli_campaign },
   { "campaign", N_("campaign create NAME --channel email|sms|letter|phone (--segment S --body TEXT|@FILE [--subject T] | --templates JSON|@FILE) [--survey SURVEY] [--attribution-days N]"), crm_cli_campaign },
   { "campaign", N_("campaign preview NAME --contact ID | respond NAME CONTACT opened|responded|unsubscribed"), crm_cli_campaign },
   { "campaign", N_("campaign send NAME --smtp smtp[s]://HOST:PORT --from ADDRESS [--starttls] [--user U --password-file F] [--rate N] [--survey-base-url URL]"), crm_cli_campaign },

@@ -751,6 +751,152 @@ fail:
   return FALSE;
 }
 
+char *
+crm_campaign_parse_when (const char  *text,
+                         GError     **error)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autofree char *iso = g_strstrip (g_strdup (text != NULL ? text : ""));
+
+  /* "2026-12-24 09:00" as people write it, in local time; GLib wants
+   * the seconds. */
+  if (strlen (iso) > 10 && iso[10] == ' ')
+    iso[10] = 'T';
+  if (strlen (iso) >= 16 && iso[10] == 'T' && iso[13] == ':' && strchr ("Z+-", iso[16]) != NULL)
+    {
+      char *with_seconds = g_strdup_printf ("%.16s:00%s", iso, iso + 16);
+
+      g_free (iso);
+      iso = with_seconds;
+    }
+  when = g_date_time_new_from_iso8601 (iso, local);
+  if (when == NULL)
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("“%s” is not a date and time; write it as 2026-12-24 09:00."), text != NULL ? text : "");
+      return NULL;
+    }
+  utc = g_date_time_to_utc (when);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+gboolean
+crm_campaign_schedule (CrmStore    *store,
+                       const char  *campaign_id,
+                       const char  *at,
+                       GError     **error)
+{
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autoptr(GPtrArray) variants = NULL;
+  g_autofree char *now = now_timestamp ();
+  const char *status;
+
+  if (!crm_store_begin (store, error))
+    return FALSE;
+  campaign = crm_store_get (store, CRM_TYPE_CAMPAIGN, campaign_id, error);
+  if (campaign == NULL)
+    goto fail;
+  status = crm_record_get_string (CRM_RECORD (campaign), "status");
+  if (crm_record_get_deleted (CRM_RECORD (campaign)) ||
+      (!g_str_equal (status, "draft") && !g_str_equal (status, "scheduled")))
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("“%s” was already launched (it is %s); its members are frozen."),
+                   crm_record_get_string (CRM_RECORD (campaign), "name"), status);
+      goto fail;
+    }
+  if (at != NULL)
+    {
+      variants = crm_campaign_parse_templates (crm_record_get_string (CRM_RECORD (campaign), "templates"), NULL, error);
+      if (variants == NULL)
+        goto fail;
+      if (variants->len == 0)
+        {
+          g_set_error_literal (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                               _("The campaign has no content yet: add a variant with a segment and a text."));
+          goto fail;
+        }
+      if (!check_survey_link (store, crm_record_get_string (CRM_RECORD (campaign), "channel"),
+                              crm_record_get_string (CRM_RECORD (campaign), "templates"), variants, error))
+        goto fail;
+      if (strcmp (at, now) <= 0)
+        {
+          g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (at, NULL);
+          g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+          g_autofree char *text = local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (at);
+
+          g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                       _("%s has passed; schedule the launch for a later time, or launch now."), text);
+          goto fail;
+        }
+    }
+  g_object_set (campaign, "status", at != NULL ? "scheduled" : "draft", "scheduled-at", at, NULL);
+  if (!crm_store_update (store, CRM_RECORD (campaign), error) || !crm_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  crm_store_rollback (store);
+  return FALSE;
+}
+
+GPtrArray *
+crm_campaign_launch_due (CrmStore    *store,
+                         const char  *now,
+                         GPtrArray  **out_failures,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) launched = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *current = now == NULL ? now_timestamp () : NULL;
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store,
+    "SELECT id FROM campaigns WHERE deleted = 0 AND status = 'scheduled' AND scheduled_at <= ?1"
+    " ORDER BY scheduled_at", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  crm_stmt_bind_text (stmt, 1, now != NULL ? now : current);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (due, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      crm_store_take_error (store, rc, error);
+      return NULL;
+    }
+  g_clear_pointer (&stmt, crm_cached_stmt_release);
+
+  for (guint i = 0; i < due->len; i++)
+    {
+      const char *id = g_ptr_array_index (due, i);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(CrmCampaign) campaign = NULL;
+
+      if (crm_campaign_launch (store, id, NULL, NULL, &local_error))
+        {
+          g_ptr_array_add (launched, g_strdup (id));
+          continue;
+        }
+      /* Back to a draft, so it is not tried again every minute; the
+       * message says what to fix. */
+      campaign = crm_store_get (store, CRM_TYPE_CAMPAIGN, id, NULL);
+      if (campaign != NULL)
+        {
+          g_ptr_array_add (failures, g_strdup_printf ("%s: %s", crm_record_get_string (CRM_RECORD (campaign), "name"),
+                                                      local_error->message));
+          g_object_set (campaign, "status", "draft", NULL);
+          if (!crm_store_update (store, CRM_RECORD (campaign), error))
+            return NULL;
+        }
+    }
+  if (out_failures != NULL)
+    *out_failures = g_steal_pointer (&failures);
+  return g_steal_pointer (&launched);
+}
+
 gboolean
 crm_campaign_check_audience (CrmStore           *store,
                              const char         *channel,

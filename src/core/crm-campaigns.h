@@ -95,6 +95,27 @@ gboolean   crm_campaign_launch           (CrmStore            *store,
                                           CrmCampaignLaunch   *out_launch,
                                           GError             **error);
 
+/* "2026-12-24 09:00" (local time) or an ISO 8601 date and time, as a UTC
+ * timestamp ("2026-12-24T01:00:00Z"). */
+char      *crm_campaign_parse_when       (const char          *text,
+                                          GError             **error);
+
+/* Schedules a draft's launch at @at (a UTC timestamp in the future; the
+ * content must be launchable), or with @at NULL makes it a draft again. */
+gboolean   crm_campaign_schedule         (CrmStore            *store,
+                                          const char          *campaign_id,
+                                          const char          *at,
+                                          GError             **error);
+
+/* Launches every scheduled campaign due at @now (NULL: now), each in its
+ * own transaction, and returns their ids. One that cannot launch (its
+ * segment was deleted, its survey closed …) becomes a draft again, and
+ * "NAME: why" goes to @out_failures (optional). */
+GPtrArray *crm_campaign_launch_due       (CrmStore            *store,
+                                          const char          *now,
+                                          GPtrArray          **out_failures,
+                                          GError             **error);
+
 /* What launching content @templates_json through @channel would do now,
  * without freezing anything: who would be members (their contact ids in
  * @out_contact_ids, optional, in segment order) and who would be left out
