@@ -7,6 +7,7 @@
 
 #include "crm-application.h"
 #include "crm-backup-scheduler.h"
+#include "crm-campaign-scheduler.h"
 #include "crm-greetings-scheduler.h"
 #include "crm-context.h"
 #include "crm-preferences-window.h"
@@ -20,6 +21,7 @@ struct _CrmApplication
   char           *db_path;
   CrmBackupScheduler *backups;
   CrmGreetingsScheduler *greetings;
+  CrmCampaignScheduler  *campaigns;
 };
 
 G_DEFINE_FINAL_TYPE (CrmApplication, crm_application, ADW_TYPE_APPLICATION)
@@ -60,6 +62,29 @@ on_greetings_sent (CrmGreetingsScheduler *scheduler,
 
   g_notification_set_body (notification, body);
   g_application_send_notification (G_APPLICATION (self), "greetings-sent", notification);
+}
+
+static void
+on_campaigns_launched (CrmCampaignScheduler *scheduler,
+                       const char * const   *names,
+                       CrmApplication       *self)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("Scheduled campaigns launched"));
+  g_autofree char *list = g_strjoinv (_(", "), (char **) names);
+
+  g_notification_set_body (notification, list);
+  g_application_send_notification (G_APPLICATION (self), "campaigns-launched", notification);
+}
+
+static void
+on_campaigns_failed (CrmCampaignScheduler *scheduler,
+                     const char           *message,
+                     CrmApplication       *self)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("Scheduled campaign not launched"));
+
+  g_notification_set_body (notification, message);
+  g_application_send_notification (G_APPLICATION (self), "campaigns-failed", notification);
 }
 
 static void
@@ -141,6 +166,10 @@ crm_application_activate (GApplication *app)
                                                          crm_context_get_settings (context));
           g_signal_connect (self->greetings, "failed", G_CALLBACK (on_greetings_failed), self);
           g_signal_connect (self->greetings, "sent", G_CALLBACK (on_greetings_sent), self);
+          self->campaigns = crm_campaign_scheduler_new (crm_store_get_path (crm_context_get_store (context)),
+                                                        crm_context_get_settings (context));
+          g_signal_connect (self->campaigns, "launched", G_CALLBACK (on_campaigns_launched), self);
+          g_signal_connect (self->campaigns, "failed", G_CALLBACK (on_campaigns_failed), self);
         }
       if (g_getenv ("CRM_EXIT_AFTER_FIRST_FRAME") != NULL)
         g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), app);
@@ -314,6 +343,7 @@ crm_application_finalize (GObject *object)
 
   g_clear_object (&self->backups);
   g_clear_object (&self->greetings);
+  g_clear_object (&self->campaigns);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->db_path, g_free);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-campaign-editor.h"
+#include "crm-campaign-scheduler.h"
 #include "crm-campaigns-page.h"
 #include "crm-campaigns.h"
 #include "crm-contact.h"
@@ -317,6 +318,75 @@ test_survey_link (Fixture       *f,
   g_assert_cmpstr (saved_survey, ==, survey_id);
 }
 
+static void
+on_launched (CrmCampaignScheduler *scheduler,
+             const char * const   *names,
+             char                **out)
+{
+  *out = g_strjoinv (",", (char **) names);
+}
+
+static gboolean
+scheduler_done (gpointer data)
+{
+  return !crm_campaign_scheduler_is_running (data);
+}
+
+/* A launch time written in the editor schedules the draft; the app's
+ * scheduler launches it when due. */
+static void
+test_schedule (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(CrmCampaign) campaign = NULL;
+  g_autoptr(CrmCampaignScheduler) scheduler = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *launched = NULL;
+  g_autofree char *expected = crm_campaign_parse_when ("2031-01-02 08:30", NULL);
+  CheckWait w = { f, 0 };
+  char *id;
+
+  crm_test_ui_wait_until (checked, &w);
+  edit (f, "editor.set-variant", g_variant_new ("(usss)", 0, "builtin:lead", "元旦", "{{name}}，新年好"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.set-name", "s", "元旦问候"));
+
+  /* Unreadable, then past: nothing saved as scheduled, the editor stays. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.set-launch-at", "s", "元旦早上"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
+  crm_test_ui_iterate ();
+  g_assert_nonnull (f->editor);
+  g_assert_cmpint (query_int (f->store, "SELECT count (*) FROM campaigns WHERE status = 'scheduled'"), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.set-launch-at", "s", "2020-01-01 08:00"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
+  crm_test_ui_iterate ();
+  g_assert_nonnull (f->editor);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.set-launch-at", "s", "2031-01-02 08:30"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
+  crm_test_ui_wait_until (editor_gone, f);
+  campaign = crm_store_get (f->store, CRM_TYPE_CAMPAIGN, f->saved_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (campaign), "status"), ==, "scheduled");
+  g_assert_cmpstr (crm_record_get_string (CRM_RECORD (campaign), "scheduled_at"), ==, expected);
+
+  /* Not due yet: the scheduler leaves it; made due, it launches it. */
+  scheduler = crm_campaign_scheduler_new (crm_store_get_path (f->store), f->settings);
+  g_signal_connect (scheduler, "launched", G_CALLBACK (on_launched), &launched);
+  crm_campaign_scheduler_run (scheduler);
+  crm_test_ui_wait_until (scheduler_done, scheduler);
+  g_assert_null (launched);
+  id = f->saved_id;
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE campaigns SET scheduled_at = '2020-01-01T00:00:00Z' WHERE id = '%s'", id);
+
+    g_assert_true (crm_store_exec (f->store, sql, NULL));
+  }
+  crm_campaign_scheduler_run (scheduler);
+  crm_test_ui_wait_until (scheduler_done, scheduler);
+  g_assert_cmpstr (launched, ==, "元旦问候");
+  g_assert_cmpint (query_int (f->store, "SELECT count (*) FROM campaigns WHERE status IN ('running', 'done')"), ==, 1);
+}
+
 /* --- sending from the page through tests/smtp-server.py ------------------- */
 
 static gboolean
@@ -429,6 +499,7 @@ main (int    argc,
   crm_test_ui_init (&argc, &argv);
   g_test_add ("/campaign-editor/create-preview-launch", Fixture, NULL, fixture_set_up, test_create_preview_launch, fixture_tear_down);
   g_test_add ("/campaign-editor/save-and-edit-draft", Fixture, NULL, fixture_set_up, test_save_and_edit_draft, fixture_tear_down);
+  g_test_add ("/campaign-editor/schedule", Fixture, NULL, fixture_set_up, test_schedule, fixture_tear_down);
   g_test_add ("/campaign-editor/survey-link", Fixture, NULL, fixture_set_up, test_survey_link, fixture_tear_down);
   g_test_add ("/campaign-editor/letters-pdf", Fixture, NULL, fixture_set_up, test_letters_pdf, fixture_tear_down);
   g_test_add ("/campaign-editor/send", Fixture, NULL, fixture_set_up, test_send, fixture_tear_down);

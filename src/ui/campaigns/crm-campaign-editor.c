@@ -48,6 +48,7 @@ struct _CrmCampaignEditor
   AdwEntryRow       *name_row;
   AdwComboRow       *channel_row;
   AdwComboRow       *survey_row;
+  AdwEntryRow       *launch_at_row;
   GtkBox            *variants_box;
   GtkLabel          *check_label;
   GtkLabel          *member_label;
@@ -420,6 +421,24 @@ schedule_check (CrmCampaignEditor *self)
 /* ---------------------------------------------------------------------- */
 /* Save and launch */
 
+/* Schedules the saved draft's launch at the time written, or makes it a
+ * plain draft again when the field is empty. */
+static gboolean
+schedule (CrmCampaignEditor  *self,
+          CrmStore           *store,
+          GError            **error)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->launch_at_row))));
+  g_autofree char *at = NULL;
+
+  if (*text != '\0' && (at = crm_campaign_parse_when (text, error)) == NULL)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->launch_at_row));
+      return FALSE;
+    }
+  return crm_campaign_schedule (store, self->campaign_id, at, error);
+}
+
 static gboolean
 save (CrmCampaignEditor  *self,
       GError            **error)
@@ -453,7 +472,7 @@ save (CrmCampaignEditor  *self,
     return FALSE;
   g_free (self->campaign_id);
   self->campaign_id = g_strdup (crm_record_get_id (CRM_RECORD (campaign)));
-  return TRUE;
+  return schedule (self, store, error);
 }
 
 static void
@@ -578,6 +597,17 @@ set_channel_action (GtkWidget  *widget,
   for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
     if (g_str_equal (channels[i], g_variant_get_string (parameter, NULL)))
       adw_combo_row_set_selected (self->channel_row, i);
+}
+
+/* editor.set-launch-at TEXT: what the Launch At row says. */
+static void
+set_launch_at_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmCampaignEditor *self = CRM_CAMPAIGN_EDITOR (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->launch_at_row), g_variant_get_string (parameter, NULL));
 }
 
 /* editor.set-survey ID: "" for none. */
@@ -709,6 +739,15 @@ load (CrmCampaignEditor *self,
   survey_id = crm_campaign_templates_dup_survey (crm_record_get_string (CRM_RECORD (campaign), "templates"));
   if (survey_id != NULL)
     select_survey (self, survey_id);
+  if (crm_record_get_string (CRM_RECORD (campaign), "scheduled_at") != NULL &&
+      g_strcmp0 (crm_record_get_string (CRM_RECORD (campaign), "status"), "scheduled") == 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (crm_record_get_string (CRM_RECORD (campaign), "scheduled_at"), NULL);
+      g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+      g_autofree char *text = local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : NULL;
+
+      gtk_editable_set_text (GTK_EDITABLE (self->launch_at_row), text != NULL ? text : "");
+    }
   gtk_window_set_title (GTK_WINDOW (self), _("Edit Campaign"));
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), crm_record_get_string (CRM_RECORD (campaign), "name"));
   channel = crm_record_get_string (CRM_RECORD (campaign), "channel");
@@ -836,6 +875,7 @@ crm_campaign_editor_class_init (CrmCampaignEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, channel_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, survey_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, launch_at_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, variants_box);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, check_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, member_label);
@@ -848,6 +888,7 @@ crm_campaign_editor_class_init (CrmCampaignEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.set-name", "s", set_name_action);
   gtk_widget_class_install_action (widget_class, "editor.set-channel", "s", set_channel_action);
   gtk_widget_class_install_action (widget_class, "editor.set-survey", "s", set_survey_action);
+  gtk_widget_class_install_action (widget_class, "editor.set-launch-at", "s", set_launch_at_action);
   gtk_widget_class_install_action (widget_class, "editor.preview-next", NULL, preview_next_action);
   gtk_widget_class_install_action (widget_class, "editor.preview-previous", NULL, preview_previous_action);
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
