@@ -112,6 +112,8 @@ test_templates (void)
   expect_invalid_templates ("{\"variants\": [{\"segment\": \"x\", \"body\": \"{{survey_link}}\"}], \"survey\": \"\"}",
                             "variants[0]: {{survey_link}} needs the survey");
   expect_invalid_templates ("{\"survey\": 7}", "survey: expected the id of a survey");
+  expect_invalid_templates ("{\"fields\": {\"满 减\": \"x\"}}", "fields.满 减: a merge field’s name has no spaces");
+  expect_invalid_templates ("{\"fields\": {\"a|b\": \"x\"}}", "fields.a|b: a merge field’s name");
 }
 
 /* {{survey_link}}: email only, to a survey that takes answers; the

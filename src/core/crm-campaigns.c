@@ -251,6 +251,12 @@ crm_campaign_parse_templates (const char   *templates_json,
               invalid (error, path, _("“%s” is a built-in merge field"), (const char *) l->data);
               return NULL;
             }
+          /* It must be writable as {{name}}. */
+          if (*(const char *) l->data == '\0' || strpbrk (l->data, "{}| \t\r\n") != NULL)
+            {
+              invalid (error, path, _("a merge field’s name has no spaces, braces or “|”"));
+              return NULL;
+            }
           g_hash_table_insert (fields, g_strdup (l->data), g_strdup (value != NULL ? value : ""));
         }
     }

@@ -307,13 +307,17 @@ test_survey_link (Fixture       *f,
   w.after = 0;
   crm_test_ui_wait_until (checked, &w);
   g_assert_cmpstr (crm_campaign_editor_get_preview_body (f->editor), ==, "满200减30 [one-time survey link]");
+  /* The fields show in the editor and can change there. */
+  edit (f, "editor.set-field", g_variant_new ("(ss)", "offer", "满300减50"));
+  g_assert_cmpstr (crm_campaign_editor_get_preview_body (f->editor), ==, "满300减50 [one-time survey link]");
+  crm_test_ui_save_screenshot (GTK_WIDGET (f->editor), "campaign-fields");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.save", NULL));
   /* Closed; a check still running holds it until its callback ran. */
   crm_test_ui_wait_until (editor_gone, f);
 
   saved = crm_store_get (f->store, CRM_TYPE_CAMPAIGN, f->saved_id, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (strstr (crm_record_get_string (CRM_RECORD (saved), "templates"), "满200减30"));
+  g_assert_nonnull (strstr (crm_record_get_string (CRM_RECORD (saved), "templates"), "满300减50"));
   saved_survey = crm_campaign_templates_dup_survey (crm_record_get_string (CRM_RECORD (saved), "templates"));
   g_assert_cmpstr (saved_survey, ==, survey_id);
 }

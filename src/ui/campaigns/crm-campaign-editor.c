@@ -16,6 +16,14 @@
 
 static const char * const channels[] = { "email", "sms", "letter", "phone" };
 
+/* One custom merge field: a name and the text it stands for. */
+typedef struct
+{
+  GtkWidget   *row;
+  GtkEditable *name;
+  GtkEditable *value;
+} Field;
+
 typedef struct
 {
   GtkWidget   *frame;
@@ -34,7 +42,7 @@ struct _CrmCampaignEditor
   GPtrArray         *variants;       /* Variant */
   GtkStringList     *segment_names;
   GPtrArray         *survey_ids;     /* as survey_row lists them; NULL first, for none */
-  JsonNode          *custom_fields;  /* the loaded content's "fields", kept as they were */
+  GPtrArray         *fields;         /* Field, the custom merge fields */
 
   guint              check_source;
   GCancellable      *check_cancellable;
@@ -49,6 +57,7 @@ struct _CrmCampaignEditor
   AdwComboRow       *channel_row;
   AdwComboRow       *survey_row;
   AdwEntryRow       *launch_at_row;
+  AdwPreferencesGroup *fields_group;
   GtkBox            *variants_box;
   GtkLabel          *check_label;
   GtkLabel          *member_label;
@@ -112,10 +121,21 @@ build_templates (CrmCampaignEditor *self,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  if (self->custom_fields != NULL)
+  if (self->fields->len > 0)
     {
       json_builder_set_member_name (builder, "fields");
-      json_builder_add_value (builder, json_node_copy (self->custom_fields));
+      json_builder_begin_object (builder);
+      for (guint i = 0; i < self->fields->len; i++)
+        {
+          Field *field = g_ptr_array_index (self->fields, i);
+          g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (field->name)));
+
+          if (*name == '\0')
+            continue;
+          json_builder_set_member_name (builder, name);
+          json_builder_add_string_value (builder, gtk_editable_get_text (field->value));
+        }
+      json_builder_end_object (builder);
     }
   if (current_survey (self) != NULL)
     {
@@ -698,22 +718,107 @@ select_survey (CrmCampaignEditor *self,
   adw_combo_row_set_selected (self->survey_row, self->survey_ids->len - 1);
 }
 
-/* The editor has no place for custom merge fields yet; keep them as
- * written (crmctl campaign create --templates) so saving loses nothing. */
-static void
-keep_custom_fields (CrmCampaignEditor *self,
-                    const char        *templates_json)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-  JsonNode *fields;
+/* ---------------------------------------------------------------------- */
+/* Custom merge fields */
 
-  if (templates_json == NULL || !json_parser_load_from_data (parser, templates_json, -1, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+static void
+on_remove_field (GtkButton         *button,
+                 CrmCampaignEditor *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (gtk_widget_is_ancestor (GTK_WIDGET (button), field->row))
+        {
+          adw_preferences_group_remove (self->fields_group, field->row);
+          g_ptr_array_remove_index (self->fields, i);
+          schedule_check (self);
+          return;
+        }
+    }
+}
+
+static Field *
+add_field (CrmCampaignEditor *self,
+           const char        *name,
+           const char        *value)
+{
+  Field *field = g_new0 (Field, 1);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  field->row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  field->name = GTK_EDITABLE (gtk_entry_new ());
+  field->value = GTK_EDITABLE (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (GTK_ENTRY (field->name), _("Name, e.g. offer"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (field->value), _("Text"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (field->name), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Field name"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (field->value), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Field text"), -1);
+  gtk_widget_set_hexpand (GTK_WIDGET (field->value), TRUE);
+  gtk_widget_set_tooltip_text (remove, _("Remove Field"));
+  gtk_widget_add_css_class (remove, "flat");
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_field), self, 0);
+  gtk_box_append (GTK_BOX (field->row), GTK_WIDGET (field->name));
+  gtk_box_append (GTK_BOX (field->row), GTK_WIDGET (field->value));
+  gtk_box_append (GTK_BOX (field->row), remove);
+  adw_preferences_group_add (self->fields_group, field->row);
+
+  gtk_editable_set_text (field->name, name != NULL ? name : "");
+  gtk_editable_set_text (field->value, value != NULL ? value : "");
+  g_signal_connect_object (field->name, "changed", G_CALLBACK (schedule_check), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (field->value, "changed", G_CALLBACK (schedule_check), self, G_CONNECT_SWAPPED);
+  g_ptr_array_add (self->fields, field);
+  return field;
+}
+
+static void
+add_field_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmCampaignEditor *self = CRM_CAMPAIGN_EDITOR (widget);
+  Field *field = add_field (self, NULL, NULL);
+
+  gtk_widget_grab_focus (GTK_WIDGET (field->name));
+}
+
+/* editor.set-field (NAME, TEXT): sets the field of that name, adding it. */
+static void
+set_field_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmCampaignEditor *self = CRM_CAMPAIGN_EDITOR (widget);
+  const char *name, *value;
+
+  g_variant_get (parameter, "(&s&s)", &name, &value);
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (g_str_equal (gtk_editable_get_text (field->name), name))
+        {
+          gtk_editable_set_text (field->value, value);
+          return;
+        }
+    }
+  add_field (self, name, value);
+  schedule_check (self);
+}
+
+static void
+load_fields (CrmCampaignEditor *self,
+             const char        *templates_json)
+{
+  g_autoptr(GHashTable) fields = NULL;
+  g_autoptr(GPtrArray) variants = crm_campaign_parse_templates (templates_json, &fields, NULL);
+  g_autoptr(GList) names = NULL;
+
+  if (variants == NULL)
     return;
-  fields = json_object_get_member (json_node_get_object (root), "fields");
-  if (fields != NULL)
-    self->custom_fields = json_node_copy (fields);
+  names = g_list_sort (g_hash_table_get_keys (fields), (GCompareFunc) g_utf8_collate);
+  for (GList *l = names; l != NULL; l = l->next)
+    add_field (self, l->data, g_hash_table_lookup (fields, l->data));
 }
 
 static void
@@ -735,7 +840,7 @@ load (CrmCampaignEditor *self,
       return;
     }
   self->campaign_id = g_strdup (campaign_id);
-  keep_custom_fields (self, crm_record_get_string (CRM_RECORD (campaign), "templates"));
+  load_fields (self, crm_record_get_string (CRM_RECORD (campaign), "templates"));
   survey_id = crm_campaign_templates_dup_survey (crm_record_get_string (CRM_RECORD (campaign), "templates"));
   if (survey_id != NULL)
     select_survey (self, survey_id);
@@ -852,7 +957,7 @@ crm_campaign_editor_finalize (GObject *object)
   g_clear_pointer (&self->segments, g_ptr_array_unref);
   g_clear_pointer (&self->variants, g_ptr_array_unref);
   g_clear_pointer (&self->survey_ids, g_ptr_array_unref);
-  g_clear_pointer (&self->custom_fields, json_node_unref);
+  g_clear_pointer (&self->fields, g_ptr_array_unref);
   g_free (self->campaign_id);
 
   G_OBJECT_CLASS (crm_campaign_editor_parent_class)->finalize (object);
@@ -876,6 +981,7 @@ crm_campaign_editor_class_init (CrmCampaignEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, channel_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, survey_row);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, launch_at_row);
+  gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, fields_group);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, variants_box);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, check_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCampaignEditor, member_label);
@@ -889,6 +995,8 @@ crm_campaign_editor_class_init (CrmCampaignEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.set-channel", "s", set_channel_action);
   gtk_widget_class_install_action (widget_class, "editor.set-survey", "s", set_survey_action);
   gtk_widget_class_install_action (widget_class, "editor.set-launch-at", "s", set_launch_at_action);
+  gtk_widget_class_install_action (widget_class, "editor.add-field", NULL, add_field_action);
+  gtk_widget_class_install_action (widget_class, "editor.set-field", "(ss)", set_field_action);
   gtk_widget_class_install_action (widget_class, "editor.preview-next", NULL, preview_next_action);
   gtk_widget_class_install_action (widget_class, "editor.preview-previous", NULL, preview_previous_action);
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
@@ -905,6 +1013,7 @@ crm_campaign_editor_init (CrmCampaignEditor *self)
   self->variants = g_ptr_array_new_with_free_func ((GDestroyNotify) variant_free);
   self->segment_names = gtk_string_list_new (NULL);
   self->survey_ids = g_ptr_array_new_with_free_func (g_free);
+  self->fields = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->survey_ids, NULL);
   self->n_members = -1;
 }
