@@ -7,6 +7,7 @@
 #include "crm-campaigns.h"
 #include "crm-survey-form.h"
 #include "crm-surveys.h"
+#include "smtp-relay.h"
 #include "store-fixture.h"
 
 typedef struct
@@ -20,34 +21,20 @@ static gboolean
 smtp_server_start (SmtpServer *s,
                    const char *dir)
 {
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "smtp-server.py", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *port = NULL;
-  g_autofree char *python = g_find_program_in_path ("python3");
+  guint port = 0;
 
-  if (python == NULL)
-    return FALSE;
   s->log_path = g_build_filename (dir, "smtp.log", NULL);
-  s->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script, s->log_path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->server));
-  port = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (port);
-  s->url = g_strdup_printf ("smtp://127.0.0.1:%s", port);
+  s->server = smtp_relay_start (s->log_path, &port);
+  if (s->server == NULL)
+    return FALSE;
+  s->url = g_strdup_printf ("smtp://127.0.0.1:%u", port);
   return TRUE;
 }
 
 static void
 smtp_server_stop (SmtpServer *s)
 {
-  if (s->server != NULL)
-    {
-      g_subprocess_force_exit (s->server);
-      g_subprocess_wait (s->server, NULL, NULL);
-      g_clear_object (&s->server);
-    }
+  g_clear_pointer (&s->server, smtp_relay_stop);
   g_clear_pointer (&s->log_path, g_free);
   g_clear_pointer (&s->url, g_free);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "crm-greetings.h"
+#include "smtp-relay.h"
 #include "store-fixture.h"
 
 static void
@@ -142,27 +143,6 @@ test_due_and_recorded (StoreFixture  *f,
   (void) b; (void) c; (void) d;
 }
 
-/* The relay of tests/smtp-server.py on a free port of 127.0.0.1. */
-static GSubprocess *
-start_relay (const char  *log_path,
-             char       **out_url)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "smtp-server.py", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *port = NULL;
-  GSubprocess *server;
-
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script, log_path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  port = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (port);
-  *out_url = g_strdup_printf ("smtp://127.0.0.1:%s", port);
-  return server;
-}
-
 static void
 test_send_due (StoreFixture  *f,
                gconstpointer  data)
@@ -178,7 +158,7 @@ test_send_due (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) lines = NULL;
   CrmSmtpConfig config;
-  guint sent = 99, failed = 99;
+  guint sent = 99, failed = 99, port = 0;
 
   if (python == NULL)
     {
@@ -195,7 +175,8 @@ test_send_due (StoreFixture  *f,
   g_clear_error (&error);
   g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM activities WHERE greeting_key IS NOT NULL"), ==, 0);
 
-  server = start_relay (log_path, &url);
+  server = smtp_relay_start (log_path, &port);
+  url = g_strdup_printf ("smtp://127.0.0.1:%u", port);
   config.url = url;
   g_assert_true (crm_greetings_send_due (f->store, "2026-03-15", &config, NULL, NULL, &sent, &failed, &error));
   g_assert_no_error (error);
@@ -211,8 +192,7 @@ test_send_due (StoreFixture  *f,
   g_assert_null (strstr (log, "cid@example.com"));
   g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM activities WHERE greeting_key = 'birthday:2026'"), ==, 2);
 
-  g_subprocess_force_exit (server);
-  g_subprocess_wait (server, NULL, NULL);
+  g_clear_pointer (&server, smtp_relay_stop);
   (void) a; (void) b; (void) c;
 }
 

@@ -14,6 +14,7 @@
 #include "crm-store-private.h"
 #include "crm-surveys.h"
 #include "crm-test-ui.h"
+#include "../smtp-relay.h"
 
 typedef struct
 {
@@ -405,14 +406,11 @@ static void
 test_send (Fixture       *f,
            gconstpointer  data)
 {
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "smtp-server.py", NULL);
   g_autofree char *log_path = g_build_filename (f->dir, "smtp.log", NULL);
   g_autofree char *python = g_find_program_in_path ("python3");
-  g_autoptr(GSubprocess) server = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *port = NULL;
+  GSubprocess *server = NULL;
   g_autofree char *log = NULL;
+  guint port = 0;
   CheckWait w = { f, 0 };
 
   if (python == NULL)
@@ -434,14 +432,9 @@ test_send (Fixture       *f,
   g_assert_nonnull (strstr (crm_campaigns_page_get_last_message (f->page), "No SMTP server"));
   g_assert_cmpint (query_int (f->store, "SELECT count (*) FROM campaign_members WHERE status = 'pending'"), ==, 2);
 
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script, log_path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  port = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (port);
+  server = smtp_relay_start (log_path, &port);
   g_settings_set_string (f->settings, "smtp-host", "127.0.0.1");
-  g_settings_set_uint (f->settings, "smtp-port", (guint) g_ascii_strtoull (port, NULL, 10));
+  g_settings_set_uint (f->settings, "smtp-port", port);
   g_settings_set_string (f->settings, "smtp-security", "none");
   g_settings_set_string (f->settings, "smtp-from", "news@example.com");
 
@@ -454,9 +447,7 @@ test_send (Fixture       *f,
   g_assert_nonnull (strstr (log, "zw@example.com"));
   g_assert_nonnull (strstr (log, "ln@example.com"));
   g_assert_null (strstr (log, "wf@example.com"));
-
-  g_subprocess_force_exit (server);
-  g_subprocess_wait (server, NULL, NULL);
+  smtp_relay_stop (server);
 }
 
 static void

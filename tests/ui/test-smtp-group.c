@@ -13,6 +13,7 @@
 #include "crm-smtp-settings.h"
 #include "crm-store-private.h"
 #include "crm-test-ui.h"
+#include "../smtp-relay.h"
 
 static char *config_dir;
 
@@ -49,10 +50,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "smtp-server.py", NULL);
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *port = NULL;
 
   f->dir = g_dir_make_tmp ("crm-smtp-ui-XXXXXX", &error);
   g_assert_no_error (error);
@@ -64,13 +62,8 @@ fixture_set_up (Fixture       *f,
   g_settings_reset (f->settings, "smtp-from");
 
   f->log_path = g_build_filename (f->dir, "smtp.log", NULL);
-  f->relay = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script, f->log_path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->relay));
-  port = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (port);
-  f->port = (guint) g_ascii_strtoull (port, NULL, 10);
+  f->relay = smtp_relay_start (f->log_path, &f->port);
+  g_assert_nonnull (f->relay);
 
   f->group = g_object_new (CRM_TYPE_SMTP_GROUP, NULL);
   crm_smtp_group_set_settings (f->group, f->settings);
@@ -88,9 +81,7 @@ fixture_tear_down (Fixture       *f,
   crm_test_ui_destroy_window (f->window);
   crm_test_ui_iterate ();
   g_assert_null (f->group);
-  g_subprocess_force_exit (f->relay);
-  g_subprocess_wait (f->relay, NULL, NULL);
-  g_clear_object (&f->relay);
+  g_clear_pointer (&f->relay, smtp_relay_stop);
   g_clear_object (&f->settings);
   remove_tree (f->dir);
   g_free (f->dir);
