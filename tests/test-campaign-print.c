@@ -7,37 +7,7 @@
 #include "crm-campaigns.h"
 #include "crm-report.h"
 #include "store-fixture.h"
-
-/* The whole text of @pdf (pages end in a form feed), or NULL without pdftotext. */
-static char *
-pdf_text (const char *pdf)
-{
-  g_autofree char *tool = g_find_program_in_path ("pdftotext");
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-  const char *argv[] = { NULL, "-enc", "UTF-8", pdf, "-", NULL };
-
-  if (tool == NULL)
-    return NULL;
-  argv[0] = tool;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return g_steal_pointer (&out);
-}
-
-static guint
-count (const char *haystack,
-       const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-  return n;
-}
+#include "pdf-text.h"
 
 static void
 add_contact (CrmStore   *store,
@@ -95,16 +65,16 @@ test_letters (StoreFixture  *f,
   g_assert_true (crm_campaign_print_write_pdf (pieces, FALSE, "星辰贸易", "2026-02-01", pdf, &error));
   g_assert_no_error (error);
 
-  text = pdf_text (pdf);
+  text = pdf_text (pdf, 0);
   if (text == NULL)
     {
       g_test_skip ("pdftotext (poppler-utils) is not installed");
       return;
     }
   /* A page per member, each with its own merged text and address. */
-  g_assert_cmpuint (count (text, "\f"), ==, 3);
-  g_assert_cmpuint (count (text, "新春快乐"), ==, 3);
-  g_assert_cmpuint (count (text, "星辰贸易"), ==, 3);
+  g_assert_cmpuint (count_of (text, "\f"), ==, 3);
+  g_assert_cmpuint (count_of (text, "新春快乐"), ==, 3);
+  g_assert_cmpuint (count_of (text, "星辰贸易"), ==, 3);
   g_assert_nonnull (strstr (text, "尊敬的张伟："));
   g_assert_nonnull (strstr (text, "上海门店为您准备了礼品"));
   g_assert_nonnull (strstr (text, "天河路 385 号"));
@@ -138,14 +108,14 @@ test_labels (StoreFixture  *f,
   g_assert_true (crm_campaign_print_write_pdf (pieces, TRUE, NULL, NULL, pdf, &error));
   g_assert_no_error (error);
 
-  text = pdf_text (pdf);
+  text = pdf_text (pdf, 0);
   if (text == NULL)
     {
       g_test_skip ("pdftotext (poppler-utils) is not installed");
       return;
     }
-  g_assert_cmpuint (count (text, "\f"), ==, 2);
-  g_assert_cmpuint (count (text, "客户"), ==, 25);
+  g_assert_cmpuint (count_of (text, "\f"), ==, 2);
+  g_assert_cmpuint (count_of (text, "客户"), ==, 25);
   g_assert_nonnull (strstr (text, "成都人民路 25 号"));
   /* Labels carry no letter text. */
   g_assert_null (strstr (text, "新春快乐"));

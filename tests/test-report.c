@@ -17,6 +17,7 @@
 #include "crm-report-builder.h"
 #include "crm-runtime.h"
 #include "store-fixture.h"
+#include "pdf-text.h"
 
 static void
 content_bounds (CrmReport *report,
@@ -28,28 +29,6 @@ content_bounds (CrmReport *report,
   crm_report_get_content_area (report, &x, &y, &w, &h);
   *top = y;
   *bottom = y + h;
-}
-
-/* pdftotext of page @page (1-based), or NULL when pdftotext is missing. */
-static char *
-pdf_text (const char *pdf,
-          int         page)
-{
-  g_autofree char *tool = g_find_program_in_path ("pdftotext");
-  g_autofree char *first = g_strdup_printf ("%d", page);
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-  const char *argv[] = { NULL, "-enc", "UTF-8", "-f", first, "-l", first, pdf, "-", NULL };
-
-  if (tool == NULL)
-    return NULL;
-  argv[0] = tool;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return g_steal_pointer (&out);
 }
 
 static void

@@ -13,41 +13,9 @@
 #include "crm-survey-print.h"
 #include "crm-surveys.h"
 #include "store-fixture.h"
+#include "pdf-text.h"
 
 #define N_FORMS 3
-
-/* pdftotext of page @page (1-based), or NULL when pdftotext is missing. */
-static char *
-pdf_text (const char *pdf,
-          int         page)
-{
-  g_autofree char *tool = g_find_program_in_path ("pdftotext");
-  g_autofree char *first = g_strdup_printf ("%d", page);
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-  const char *argv[] = { NULL, "-enc", "UTF-8", "-f", first, "-l", first, pdf, "-", NULL };
-
-  if (tool == NULL)
-    return NULL;
-  argv[0] = tool;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return g_steal_pointer (&out);
-}
-
-static guint
-count (const char *haystack,
-       const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-  return n;
-}
 
 /* A survey long enough to need a second page per form. */
 static char *
@@ -164,14 +132,14 @@ test_layout_and_pdf (StoreFixture  *f,
         }
       /* The title heads the form once (the later pages' running headers
        * and the footers name it too), each question is there once. */
-      g_assert_cmpuint (count (all->str, "Tick one box per question"), ==, 1);
+      g_assert_cmpuint (count_of (all->str, "Tick one box per question"), ==, 1);
       for (int q = 1; q <= 12; q++)
         {
           g_autofree char *heading = g_strdup_printf ("\n%d. ", q);
 
-          g_assert_cmpuint (count (all->str, heading), ==, 1);
+          g_assert_cmpuint (count_of (all->str, heading), ==, 1);
         }
-      g_assert_cmpuint (count (all->str, "请选择所有适用的渠道"), ==, 3);
+      g_assert_cmpuint (count_of (all->str, "请选择所有适用的渠道"), ==, 3);
     }
 }
 

@@ -11,6 +11,7 @@
 #include "crm-context.h"
 #include "crm-store-private.h"
 #include "crm-test-ui.h"
+#include "../pdf-text.h"
 
 typedef struct
 {
@@ -265,37 +266,6 @@ test_campaign_launch (Fixture       *f,
   g_assert_cmpint (store_members (f->store), ==, 3);
 }
 
-/* The whole text of @pdf (pages end in a form feed), or NULL without pdftotext. */
-static char *
-pdf_text (const char *pdf)
-{
-  g_autofree char *tool = g_find_program_in_path ("pdftotext");
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-  const char *argv[] = { NULL, "-enc", "UTF-8", pdf, "-", NULL };
-
-  if (tool == NULL)
-    return NULL;
-  argv[0] = tool;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return g_steal_pointer (&out);
-}
-
-static guint
-count_of (const char *haystack,
-          const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-  return n;
-}
-
 static gboolean
 not_printing (gpointer data)
 {
@@ -355,7 +325,7 @@ test_print_letters (Fixture       *f,
     g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
   }
 
-  text = pdf_text (letters);
+  text = pdf_text (letters, 0);
   if (text == NULL)
     {
       g_test_skip ("pdftotext (poppler-utils) is not installed");
@@ -367,7 +337,7 @@ test_print_letters (Fixture       *f,
   g_assert_nonnull (strstr (text, "尊敬的赵敏："));
   g_assert_nonnull (strstr (text, "浦东新区世纪大道 100 号"));
   g_assert_null (strstr (text, "张伟"));
-  label_text = pdf_text (labels);
+  label_text = pdf_text (labels, 0);
   g_assert_cmpuint (count_of (label_text, "\f"), ==, 1);
   g_assert_nonnull (strstr (label_text, "朝阳区建国路 88 号"));
 }
