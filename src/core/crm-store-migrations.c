@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-local-months.h"
 #include "crm-store-private.h"
 
 /* Columns every synced row carries (DESIGN.md §4). Timestamps are HLC text,
@@ -664,6 +665,27 @@ static const char migration_10[] =
 #undef HOURS_REMOVE_OLD
 #undef PREV_AT
 
+/* Version 11: purchases per customer and local month, and cohort × month
+ * counts, for cohort retention without reading the purchases: see
+ * crm-local-months.c, whose hook fills them and adds their triggers. */
+static const char migration_11[] =
+  "CREATE TABLE local_months (\n"
+  "  start_at TEXT PRIMARY KEY NOT NULL,\n"
+  "  month INTEGER NOT NULL\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE purchase_months (\n"
+  "  contact_id TEXT NOT NULL,\n"
+  "  month INTEGER NOT NULL,\n"
+  "  orders INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (contact_id, month)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE cohort_months (\n"
+  "  cohort INTEGER NOT NULL,\n"
+  "  month INTEGER NOT NULL,\n"
+  "  customers INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (cohort, month)\n"
+  ") WITHOUT ROWID;\n";
+
 typedef struct
 {
   const char *sql;
@@ -683,6 +705,7 @@ static const Migration migrations[] = {
   { migration_8, NULL },
   { migration_9, NULL },
   { migration_10, NULL },
+  { migration_11, crm_local_months_fill },
 };
 
 /* Tables replicated through the outbox, in dependency order. */
