@@ -421,7 +421,7 @@ test_months_random (StoreFixture  *f,
   g_autoptr(GPtrArray) contacts = g_ptr_array_new_with_free_func (g_free);
   static const char * const periods[][2] = {
     { "2023-01-01", "2025-12-31" }, { "2024-02-01", "2024-11-30" }, { "2022-11-01", "2024-02-29" },
-    { "2025-12-01", "2025-12-31" }, { "2024-03-01", "2024-06-15" },
+    { "2025-12-01", "2025-12-31" }, { "2024-03-01", "2024-06-15" }, { "2023-01-01", "2026-01-10" },
   };
   guint next_id = 0;
 

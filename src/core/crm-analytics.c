@@ -1307,9 +1307,13 @@ month_index (const GDate *date)
 }
 
 /* The same counts from cohort_months (migration 11), when it can give them:
- * no filter, whole months, and the summaries built in this time zone.
- * Deleted customers, kept there, are taken away from their
+ * no filter, the summaries built in this time zone, and whole months (or
+ * none of the last month's purchases after the period, as when it ends
+ * today). Deleted customers, kept there, are taken away from their
  * purchase_months. */
+static const char purchases_after_sql[] =
+  "SELECT EXISTS (SELECT 1 FROM purchases WHERE purchased_at >= :to_ts AND purchased_at < :month_end_ts"
+  " AND deleted = 0)";
 static const char cohort_months_sql[] =
   "SELECT cohort, month, customers FROM cohort_months"
   " WHERE cohort >= :first_month AND cohort <= :last_month AND month <= :last_month";
@@ -1322,12 +1326,26 @@ cohorts_from_summary (CrmStore                *store,
                       const CrmAnalyticsQuery *query)
 {
   GDate end = query->to;
+  gboolean failed = FALSE;
 
   g_date_add_days (&end, 1);
-  return !query_has_filters (query) && g_date_get_day (&end) == 1 &&
-         month_index (&query->from) > CRM_LOCAL_MONTHS_FIRST &&
-         month_index (&query->to) < CRM_LOCAL_MONTHS_LAST &&
-         crm_local_months_current (store);
+  if (query_has_filters (query) ||
+      month_index (&query->from) <= CRM_LOCAL_MONTHS_FIRST ||
+      month_index (&query->to) >= CRM_LOCAL_MONTHS_LAST ||
+      !crm_local_months_current (store))
+    return FALSE;
+  if (g_date_get_day (&end) != 1)
+    {
+      g_autoptr(CrmCachedStmt) stmt = prepare_query (store, purchases_after_sql, query, NULL);
+
+      g_date_set_day (&end, 1);
+      g_date_add_months (&end, 1);
+      if (stmt == NULL)
+        return FALSE;
+      bind_named_date_ts (stmt, ":month_end_ts", &end);
+      return step_row (store, stmt, &failed, NULL) && sqlite3_column_int (stmt, 0) == 0;
+    }
+  return TRUE;
 }
 
 static gboolean
