@@ -1406,37 +1406,21 @@ cohort_counts_from_summary (CrmStore                *store,
   return TRUE;
 }
 
-CrmCohortMatrix *
-crm_analytics_cohort_retention (CrmStore                *store,
-                                const CrmAnalyticsQuery *query,
-                                GError                 **error)
+/* The counts from the purchases, customer by customer. */
+static gboolean
+cohort_counts_from_purchases (CrmStore                *store,
+                              const CrmAnalyticsQuery *query,
+                              const GDate             *first_month,
+                              guint                    first,
+                              guint                    n,
+                              gint64                  *counts,
+                              GError                 **error)
 {
-  g_autoptr(CrmCohortMatrix) matrix = g_new0 (CrmCohortMatrix, 1);
   g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
   LocalDateCache cache = { zone, G_MININT64, 0 };
-  g_autofree gint64 *counts = NULL;
-  guint first = month_index (&query->from);
-  guint last = month_index (&query->to);
   gboolean failed = FALSE;
 
-  matrix->n_cohorts = last - first + 1;
-  matrix->n_offsets = matrix->n_cohorts;
-  matrix->cohorts = g_new (GDate, matrix->n_cohorts);
-  matrix->sizes = g_new0 (gint64, matrix->n_cohorts);
-  matrix->cells = g_new (double, matrix->n_cohorts * matrix->n_offsets);
-  counts = g_new0 (gint64, matrix->n_cohorts * matrix->n_offsets);
-  for (guint i = 0; i < matrix->n_cohorts; i++)
-    {
-      g_date_clear (&matrix->cohorts[i], 1);
-      g_date_set_dmy (&matrix->cohorts[i], 1, (first + i) % 12 + 1, (first + i) / 12);
-    }
-
-  if (cohorts_from_summary (store, query))
-    {
-      if (!cohort_counts_from_summary (store, query, first, matrix->n_offsets, counts, error))
-        return NULL;
-    }
-  else for (guint q = 0; q < G_N_ELEMENTS (cohort_sql); q++)
+  for (guint q = 0; q < G_N_ELEMENTS (cohort_sql); q++)
     {
       g_autoptr(CrmCachedStmt) stmt = prepare_query (store, cohort_sql[q], query, error);
       g_autofree char *contact = NULL;
@@ -1444,8 +1428,8 @@ crm_analytics_cohort_retention (CrmStore                *store,
       gint64 cohort = -1, month = -1;
 
       if (stmt == NULL)
-        return NULL;
-      bind_named_date_ts (stmt, ":month_ts", &matrix->cohorts[0]);
+        return FALSE;
+      bind_named_date_ts (stmt, ":month_ts", first_month);
       while (step_row (store, stmt, &failed, error))
         {
           const char *id = (const char *) sqlite3_column_text (stmt, 0);
@@ -1465,13 +1449,46 @@ crm_analytics_cohort_retention (CrmStore                *store,
           if (ym == month)
             continue;
           month = ym;
-          if (cohort < 0 || cohort >= matrix->n_cohorts || ym < cohort || ym - cohort >= matrix->n_offsets)
+          if (cohort < 0 || cohort >= n || ym < cohort || ym - cohort >= n)
             continue;
-          counts[cohort * matrix->n_offsets + (ym - cohort)] += k;
+          counts[cohort * n + (ym - cohort)] += k;
         }
       if (failed)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+CrmCohortMatrix *
+crm_analytics_cohort_retention (CrmStore                *store,
+                                const CrmAnalyticsQuery *query,
+                                GError                 **error)
+{
+  g_autoptr(CrmCohortMatrix) matrix = g_new0 (CrmCohortMatrix, 1);
+  g_autofree gint64 *counts = NULL;
+  guint first = month_index (&query->from);
+  guint last = month_index (&query->to);
+
+  matrix->n_cohorts = last - first + 1;
+  matrix->n_offsets = matrix->n_cohorts;
+  matrix->cohorts = g_new (GDate, matrix->n_cohorts);
+  matrix->sizes = g_new0 (gint64, matrix->n_cohorts);
+  matrix->cells = g_new (double, matrix->n_cohorts * matrix->n_offsets);
+  counts = g_new0 (gint64, matrix->n_cohorts * matrix->n_offsets);
+  for (guint i = 0; i < matrix->n_cohorts; i++)
+    {
+      g_date_clear (&matrix->cohorts[i], 1);
+      g_date_set_dmy (&matrix->cohorts[i], 1, (first + i) % 12 + 1, (first + i) / 12);
+    }
+
+  if (cohorts_from_summary (store, query))
+    {
+      if (!cohort_counts_from_summary (store, query, first, matrix->n_offsets, counts, error))
         return NULL;
     }
+  else if (!cohort_counts_from_purchases (store, query, &matrix->cohorts[0], first, matrix->n_offsets,
+                                          counts, error))
+    return NULL;
 
   for (guint i = 0; i < matrix->n_cohorts; i++)
     {
