@@ -1306,20 +1306,26 @@ month_index (const GDate *date)
   return g_date_get_year (date) * 12 + g_date_get_month (date) - 1;
 }
 
-/* The same counts from cohort_months (migration 11), when it can give them:
- * no filter, the summaries built in this time zone, and whole months (or
- * none of the last month's purchases after the period, as when it ends
- * today). Deleted customers, kept there, are taken away from their
- * purchase_months. */
+/* The same counts from the month summaries (migration 11), when they can
+ * give them: built in this time zone, and whole months (or none of the
+ * last month's purchases after the period, as when it ends today).
+ * Without filters from cohort_months, deleted customers (kept there) taken
+ * away from their purchase_months; with filters from the purchase_months
+ * of the customers the filters keep. */
 static const char purchases_after_sql[] =
   "SELECT EXISTS (SELECT 1 FROM purchases WHERE purchased_at >= :to_ts AND purchased_at < :month_end_ts"
   " AND deleted = 0)";
 static const char cohort_months_sql[] =
   "SELECT cohort, month, customers FROM cohort_months"
   " WHERE cohort >= :first_month AND cohort <= :last_month AND month <= :last_month";
-static const char cohort_deleted_sql[] =
+static const char * const cohort_customers_sql[] = {
+  /* k = -1: deleted customers, without filters */
   "SELECT m.contact_id, m.month FROM contacts c CROSS JOIN purchase_months m ON m.contact_id = c.id"
-  " WHERE c.deleted = 1 ORDER BY m.contact_id, m.month";
+  " WHERE c.deleted = 1 ORDER BY m.contact_id, m.month",
+  /* k = 1, with filters */
+  "SELECT m.contact_id, m.month FROM contacts c CROSS JOIN purchase_months m ON m.contact_id = c.id"
+  " WHERE c.deleted = 0 AND" CONTACT_FILTER " ORDER BY m.contact_id, m.month",
+};
 
 static gboolean
 cohorts_from_summary (CrmStore                *store,
@@ -1329,8 +1335,7 @@ cohorts_from_summary (CrmStore                *store,
   gboolean failed = FALSE;
 
   g_date_add_days (&end, 1);
-  if (query_has_filters (query) ||
-      month_index (&query->from) <= CRM_LOCAL_MONTHS_FIRST ||
+  if (month_index (&query->from) <= CRM_LOCAL_MONTHS_FIRST ||
       month_index (&query->to) >= CRM_LOCAL_MONTHS_LAST ||
       !crm_local_months_current (store))
     return FALSE;
@@ -1356,30 +1361,33 @@ cohort_counts_from_summary (CrmStore                *store,
                             gint64                  *counts,
                             GError                 **error)
 {
+  gboolean filtered = query_has_filters (query);
   gboolean failed = FALSE;
 
-  {
-    g_autoptr(CrmCachedStmt) stmt = prepare_query (store, cohort_months_sql, query, error);
+  if (!filtered)
+    {
+      g_autoptr(CrmCachedStmt) stmt = prepare_query (store, cohort_months_sql, query, error);
 
-    if (stmt == NULL)
-      return FALSE;
-    bind_named_int (stmt, ":first_month", first);
-    bind_named_int (stmt, ":last_month", first + n - 1);
-    while (step_row (store, stmt, &failed, error))
-      {
-        gint64 cohort = sqlite3_column_int64 (stmt, 0) - first;
-        gint64 month = sqlite3_column_int64 (stmt, 1) - first;
+      if (stmt == NULL)
+        return FALSE;
+      bind_named_int (stmt, ":first_month", first);
+      bind_named_int (stmt, ":last_month", first + n - 1);
+      while (step_row (store, stmt, &failed, error))
+        {
+          gint64 cohort = sqlite3_column_int64 (stmt, 0) - first;
+          gint64 month = sqlite3_column_int64 (stmt, 1) - first;
 
-        if (month >= cohort)
-          counts[cohort * n + (month - cohort)] += sqlite3_column_int64 (stmt, 2);
-      }
-    if (failed)
-      return FALSE;
-  }
+          if (month >= cohort)
+            counts[cohort * n + (month - cohort)] += sqlite3_column_int64 (stmt, 2);
+        }
+      if (failed)
+        return FALSE;
+    }
   {
-    g_autoptr(CrmCachedStmt) stmt = prepare_query (store, cohort_deleted_sql, query, error);
+    g_autoptr(CrmCachedStmt) stmt = prepare_query (store, cohort_customers_sql[filtered], query, error);
     g_autofree char *contact = NULL;
     gint64 cohort = -1;
+    gint64 k = filtered ? 1 : -1;
 
     if (stmt == NULL)
       return FALSE;
@@ -1398,7 +1406,7 @@ cohort_counts_from_summary (CrmStore                *store,
             cohort = month;
           }
         if (cohort >= 0 && cohort < n && month < n)
-          counts[cohort * n + (month - cohort)] -= 1;
+          counts[cohort * n + (month - cohort)] += k;
       }
     if (failed)
       return FALSE;
