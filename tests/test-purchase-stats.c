@@ -1,13 +1,16 @@
-/* test-purchase-stats.c: the purchase summaries (migration 9) follow every way purchases change */
+/* test-purchase-stats.c: the purchase summaries (migrations 10 and 11) follow every way purchases change */
 
 #include "config.h"
 
+#include <math.h>
 #include <time.h>
 
 #include <json-glib/json-glib.h>
 
 #include "crm-analytics.h"
 #include "crm-import-run.h"
+#include "crm-local-months.h"
+#include "crm-merge.h"
 #include "crm-purchase.h"
 #include "crm-purchase-importer.h"
 #include "crm-sync-engine.h"
@@ -24,6 +27,27 @@
   " FROM purchases p WHERE p.deleted = 0 GROUP BY p.contact_id"
 #define HOURS_FROM_PURCHASES \
   "SELECT substr (purchased_at, 1, 13), count (*), sum (amount) FROM purchases WHERE deleted = 0 GROUP BY 1"
+/* Local months as the analytics compute them (crm_local_date()), and the
+ * cohorts from those months. */
+#define MONTHS_FROM_PURCHASES \
+  "SELECT contact_id, CAST (substr (d, 1, 4) AS INTEGER) * 12 + CAST (substr (d, 6, 2) AS INTEGER) - 1, count (*)" \
+  " FROM (SELECT contact_id, crm_local_date (purchased_at) AS d FROM purchases WHERE deleted = 0) GROUP BY 1, 2"
+#define COHORTS_FROM_MONTHS \
+  "SELECT cohort, month, count (*) FROM (" \
+  " SELECT min (month) OVER (PARTITION BY contact_id) AS cohort, month FROM purchase_months) GROUP BY 1, 2"
+
+/* @a EXCEPT @b and @b EXCEPT @a are empty. */
+static void
+assert_same_rows (CrmStore   *store,
+                  const char *a,
+                  const char *b)
+{
+  g_autofree char *ab = g_strdup_printf ("SELECT count (*) FROM (%s EXCEPT %s)", a, b);
+  g_autofree char *ba = g_strdup_printf ("SELECT count (*) FROM (%s EXCEPT %s)", b, a);
+
+  g_assert_cmpint (store_query_int (store, ab), ==, 0);
+  g_assert_cmpint (store_query_int (store, ba), ==, 0);
+}
 
 static void
 assert_consistent (CrmStore *store)
@@ -36,6 +60,18 @@ assert_consistent (CrmStore *store)
                                     HOURS_FROM_PURCHASES ")"), ==, 0);
   g_assert_cmpint (store_query_int (store, "SELECT count (*) FROM (" HOURS_FROM_PURCHASES
                                     " EXCEPT SELECT * FROM purchase_hours)"), ==, 0);
+
+  /* crm_local_date() is there once the analytics have run a query. */
+  {
+    CrmAnalyticsQuery q;
+    gboolean any;
+
+    g_assert_true (crm_analytics_query_init (&q, "2024-01-01", "2024-01-31", NULL));
+    g_assert_true (crm_analytics_has_purchases (store, &q, &any, NULL));
+  }
+  g_assert_true (crm_local_months_current (store));
+  assert_same_rows (store, "SELECT * FROM purchase_months", MONTHS_FROM_PURCHASES);
+  assert_same_rows (store, "SELECT * FROM cohort_months", COHORTS_FROM_MONTHS);
 }
 
 static char *
@@ -257,6 +293,301 @@ test_import_undo (StoreFixture  *f,
   assert_cohorts (f->store, 0, 1, 0);
 }
 
+/* Customers of cohort c (first local month, as year × 12 + month - 1)
+ * who bought in month m, by hand from the purchases before :to_ts, of live
+ * customers (in :province if given). */
+#define COHORTS_BY_HAND \
+  "WITH m AS (SELECT DISTINCT p.contact_id," \
+  "  CAST (substr (d, 1, 4) AS INTEGER) * 12 + CAST (substr (d, 6, 2) AS INTEGER) - 1 AS ym" \
+  "  FROM (SELECT contact_id, crm_local_date (purchased_at) AS d FROM purchases" \
+  "        WHERE deleted = 0 AND purchased_at < :to_ts) p" \
+  "  JOIN contacts c ON c.id = p.contact_id WHERE c.deleted = 0 AND (:province IS NULL OR c.province = :province))," \
+  " k AS (SELECT ym, min (ym) OVER (PARTITION BY contact_id) AS cohort FROM m)" \
+  " SELECT cohort, ym, count (*) FROM k GROUP BY 1, 2"
+
+/* The cohort matrix (from the summaries or the purchases, whichever the
+ * analytics choose) equals the one counted by hand, cell by cell, without
+ * a filter and with one. */
+static void
+assert_cohorts_exact (CrmStore   *store,
+                      const char *from,
+                      const char *to)
+{
+  g_autoptr(GError) error = NULL;
+  CrmAnalyticsQuery q;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *to_ts = NULL;
+
+  g_assert_true (crm_store_exec (store, "UPDATE contacts SET province = CASE WHEN rowid % 3 = 0 THEN '乙' ELSE '甲' END",
+                                 &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_analytics_query_init (&q, from, to, &error));
+  {
+    GDate after = q.to;
+    g_autoptr(GDateTime) local = NULL;
+    g_autoptr(GDateTime) utc = NULL;
+
+    g_date_add_days (&after, 1);
+    local = g_date_time_new_local (g_date_get_year (&after), g_date_get_month (&after), g_date_get_day (&after), 0, 0, 0);
+    utc = g_date_time_to_utc (local);
+    to_ts = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.000Z");
+  }
+  g_assert_cmpint (sqlite3_prepare_v2 (crm_store_get_db (store), COHORTS_BY_HAND, -1, &stmt, NULL), ==, SQLITE_OK);
+  for (guint f = 0; f < 2; f++)
+    {
+      g_autoptr(CrmCohortMatrix) m = NULL;
+      g_autoptr(GHashTable) by_hand = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+      CrmAnalyticsQuery fq = q;
+
+      fq.province = f == 0 ? NULL : "甲";
+      sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":to_ts"), to_ts, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":province"), fq.province, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_hash_table_insert (by_hand,
+                             g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) * 100000 + sqlite3_column_int64 (stmt, 1) },
+                                        sizeof (gint64)),
+                             g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 2) }, sizeof (gint64)));
+      sqlite3_reset (stmt);
+
+      m = crm_analytics_cohort_retention (store, &fq, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < m->n_cohorts; i++)
+        {
+          gint64 cohort = g_date_get_year (&m->cohorts[i]) * 12 + g_date_get_month (&m->cohorts[i]) - 1;
+          gint64 size = 0;
+
+          for (guint k = 0; k < m->n_offsets; k++)
+            {
+              gint64 key = cohort * 100000 + cohort + k;
+              gint64 *found = g_hash_table_lookup (by_hand, &key);
+              gint64 n = found != NULL ? *found : 0;
+              double cell = crm_cohort_matrix_get (m, i, k);
+
+              if (k == 0)
+                {
+                  size = n;
+                  g_assert_cmpint (m->sizes[i], ==, size);
+                }
+              if (i + k < m->n_cohorts && size > 0)
+                g_assert_cmpfloat (cell, ==, (double) n / (double) size);
+              else
+                g_assert_true (isnan (cell));
+            }
+        }
+    }
+  sqlite3_finalize (stmt);
+}
+
+/* The month summaries on the edges: a purchase that is its customer's only
+ * one in a month going (deleted, soft deleted in SQL, moved to another
+ * month), a merge moving purchases to the other customer and its undo. */
+static void
+test_months (StoreFixture  *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = store_add_contact (f->store, "甲");
+  g_autofree char *b = store_add_contact (f->store, "乙");
+  g_autoptr(CrmPurchase) jan = add_purchase (f->store, a, "2024-01-31T23:59:59Z", 30);
+  g_autoptr(CrmPurchase) feb = add_purchase (f->store, a, "2024-02-29T12:00:00Z", 30);
+  g_autoptr(CrmPurchase) mar = add_purchase (f->store, b, "2024-03-01T00:00:00Z", 30);
+  g_autofree char *sql = NULL;
+  g_autofree char *merge_id = NULL;
+
+  assert_consistent (f->store);
+  assert_cohorts (f->store, 1, 0, 1);
+
+  /* a's only January purchase goes: a is in the February cohort. */
+  g_assert_true (crm_store_delete (f->store, CRM_TYPE_PURCHASE, crm_record_get_id (CRM_RECORD (jan)), &error));
+  g_assert_no_error (error);
+  assert_consistent (f->store);
+  assert_cohorts (f->store, 0, 1, 1);
+  g_assert_true (crm_store_undelete (f->store, CRM_TYPE_PURCHASE, crm_record_get_id (CRM_RECORD (jan)), &error));
+  g_assert_no_error (error);
+  assert_cohorts (f->store, 1, 0, 1);
+
+  /* Soft deleted in SQL, as the sqlite3 shell or a sync would. */
+  sql = g_strdup_printf ("UPDATE purchases SET deleted = 1 WHERE id = '%s'", crm_record_get_id (CRM_RECORD (mar)));
+  g_assert_true (crm_store_exec (f->store, sql, &error));
+  g_assert_no_error (error);
+  assert_consistent (f->store);
+  assert_cohorts (f->store, 1, 0, 0);
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE purchases SET deleted = 0 WHERE id = '%s'", crm_record_get_id (CRM_RECORD (mar)));
+  g_assert_true (crm_store_exec (f->store, sql, &error));
+  g_assert_no_error (error);
+  assert_cohorts (f->store, 1, 0, 1);
+
+  /* February's purchase moves into March: a's months are January and March. */
+  g_object_set (feb, "purchased-at", "2024-03-01T00:00:00Z", NULL);
+  g_assert_true (crm_store_update (f->store, CRM_RECORD (feb), &error));
+  g_assert_no_error (error);
+  assert_consistent (f->store);
+  g_assert_cmpint (store_query_int (f->store, "SELECT customers FROM cohort_months WHERE cohort = 24288 AND month = 24290"),
+                   ==, 1);
+  assert_cohorts_exact (f->store, "2024-01-01", "2024-03-31");
+
+  /* b merged into a: one customer of January, active in March. */
+  g_assert_true (crm_merge_contacts (f->store, a, b, &merge_id, &error));
+  g_assert_no_error (error);
+  assert_consistent (f->store);
+  assert_cohorts (f->store, 1, 0, 0);
+  assert_cohorts_exact (f->store, "2024-01-01", "2024-03-31");
+  g_assert_true (crm_merge_undo (f->store, merge_id, &error));
+  g_assert_no_error (error);
+  assert_consistent (f->store);
+  assert_cohorts (f->store, 1, 0, 1);
+
+  /* Everything gone: nothing left in the summaries. */
+  g_assert_true (crm_store_exec (f->store, "DELETE FROM purchases", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM purchase_months"), ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM cohort_months"), ==, 0);
+}
+
+/* A random timestamp from 2023 to 2025, one in three within 15 hours of
+ * a UTC month start (local month edges in every zone). */
+static char *
+random_stamp (void)
+{
+  int year = g_test_rand_int_range (2023, 2026), month = g_test_rand_int_range (1, 13);
+  g_autoptr(GDateTime) start = g_date_time_new_utc (year, month, 1, 0, 0, 0);
+  g_autoptr(GDateTime) at = NULL;
+
+  if (g_test_rand_int_range (0, 3) == 0)
+    at = g_date_time_add_seconds (start, g_test_rand_int_range (-15 * 3600, 15 * 3600));
+  else
+    at = g_date_time_add_seconds (start, g_test_rand_int_range (0, 28 * 86400));
+  return g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* Random purchases and random writes of every kind; after each round the
+ * summaries hold what the purchases say and the cohort matrix from them
+ * equals the one from the purchases. */
+static void
+test_months_random (StoreFixture  *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) contacts = g_ptr_array_new_with_free_func (g_free);
+  static const char * const periods[][2] = {
+    { "2023-01-01", "2025-12-31" }, { "2024-02-01", "2024-11-30" }, { "2022-11-01", "2024-02-29" },
+    { "2025-12-01", "2025-12-31" }, { "2024-03-01", "2024-06-15" }, { "2023-01-01", "2026-01-10" },
+  };
+  guint next_id = 0;
+
+  for (guint i = 0; i < 25; i++)
+    g_ptr_array_add (contacts, store_add_contact (f->store, "客户"));
+
+  for (guint round = 0; round < 4; round++)
+    {
+      g_autoptr(GString) sql = g_string_new ("INSERT INTO purchases (id, created_at, updated_at, contact_id,"
+                                             " product, amount, purchased_at) VALUES ");
+
+      /* New purchases, many backdated before their customer's others. */
+      for (guint i = 0; i < 120; i++)
+        {
+          g_autofree char *at = random_stamp ();
+
+          g_string_append_printf (sql, "%s('00000000-0000-7000-8000-%012u', 'x', 'x', '%s', 'p', 1, '%s')",
+                                  i > 0 ? ", " : "", next_id++,
+                                  (char *) contacts->pdata[g_test_rand_int_range (0, contacts->len)], at);
+        }
+      g_assert_true (crm_store_exec (f->store, sql->str, &error));
+      g_assert_no_error (error);
+
+      /* Writes of every kind, to random purchases. */
+      for (guint i = 0; i < 40; i++)
+        {
+          g_autofree char *at = random_stamp ();
+          g_autofree char *w = NULL;
+          guint id = g_test_rand_int_range (0, next_id);
+          const char *to = contacts->pdata[g_test_rand_int_range (0, contacts->len)];
+
+          switch (g_test_rand_int_range (0, 5))
+            {
+            case 0:
+              w = g_strdup_printf ("UPDATE purchases SET purchased_at = '%s' WHERE id = '00000000-0000-7000-8000-%012u'", at, id);
+              break;
+            case 1:
+              w = g_strdup_printf ("UPDATE purchases SET contact_id = '%s' WHERE id = '00000000-0000-7000-8000-%012u'", to, id);
+              break;
+            case 2:
+              w = g_strdup_printf ("UPDATE purchases SET deleted = 1 - deleted WHERE id = '00000000-0000-7000-8000-%012u'", id);
+              break;
+            case 3:
+              w = g_strdup_printf ("DELETE FROM purchases WHERE id = '00000000-0000-7000-8000-%012u'", id);
+              break;
+            default:
+              w = g_strdup_printf ("UPDATE purchases SET contact_id = '%s', purchased_at = '%s'"
+                                   " WHERE id = '00000000-0000-7000-8000-%012u'", to, at, id);
+              break;
+            }
+          g_assert_true (crm_store_exec (f->store, w, &error));
+          g_assert_no_error (error);
+        }
+      /* A customer deleted (their purchases stay), another merged. */
+      {
+        g_autofree char *w = g_strdup_printf ("UPDATE contacts SET deleted = 1 - deleted WHERE id = '%s'",
+                                              (char *) contacts->pdata[g_test_rand_int_range (0, contacts->len)]);
+        guint p = g_test_rand_int_range (0, contacts->len), o = g_test_rand_int_range (0, contacts->len);
+        g_autofree char *merge_id = NULL;
+
+        g_assert_true (crm_store_exec (f->store, w, &error));
+        g_assert_no_error (error);
+        if (p != o && crm_merge_contacts (f->store, contacts->pdata[p], contacts->pdata[o], &merge_id, NULL))
+          g_ptr_array_remove_index (contacts, o);
+      }
+
+      assert_consistent (f->store);
+      for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
+        assert_cohorts_exact (f->store, periods[i][0], periods[i][1]);
+    }
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM cohort_months"), >, 10);
+}
+
+/* Summaries built in one zone and read in another: the analytics read the
+ * purchases (the same matrix), and recompute builds them for the new zone. */
+static void
+test_months_zone_change (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = store_add_contact (f->store, "甲");
+  g_autofree char *b = store_add_contact (f->store, "乙");
+  g_autofree char *built = NULL;
+
+  g_clear_object (&(CrmPurchase *) { add_purchase (f->store, a, "2024-01-31T20:00:00Z", 1) });
+  g_clear_object (&(CrmPurchase *) { add_purchase (f->store, b, "2024-02-01T03:00:00Z", 1) });
+  g_clear_object (&(CrmPurchase *) { add_purchase (f->store, b, "2024-03-01T03:00:00Z", 1) });
+  assert_cohorts (f->store, 1, 1, 0);
+
+  g_setenv ("TZ", "Asia/Shanghai", TRUE);
+  tzset ();
+  g_assert_false (crm_local_months_current (f->store));
+  /* In Shanghai both first purchases are in February. */
+  assert_cohorts (f->store, 0, 2, 0);
+  built = crm_store_get_meta (f->store, "local_months_zone");
+  g_assert_true (crm_store_recompute_derived (f->store, "2024-12-01", &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_local_months_current (f->store));
+  g_assert_cmpint (store_query_int (f->store, "SELECT customers FROM cohort_months WHERE cohort = 24289 AND month = 24289"),
+                   ==, 2);
+  assert_cohorts (f->store, 0, 2, 0);
+
+  g_setenv ("TZ", "UTC", TRUE);
+  tzset ();
+  g_assert_false (crm_local_months_current (f->store));
+  assert_cohorts (f->store, 1, 1, 0);
+  {
+    g_autofree char *utc = NULL;
+
+    g_assert_true (crm_store_recompute_derived (f->store, "2024-12-01", &error));
+    utc = crm_store_get_meta (f->store, "local_months_zone");
+    g_assert_cmpstr (utc, ==, built);
+  }
+}
+
 static JsonObject *
 pull_page (const char *json)
 {
@@ -436,6 +767,22 @@ test_hours_in_zone (gconstpointer data)
   g_test_trap_assert_passed ();
 }
 
+static void
+test_months_in_zone (gconstpointer data)
+{
+  g_autofree char *path = g_strconcat ("/usr/share/zoneinfo/", (const char *) data, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no tzdata for this zone");
+      return;
+    }
+  g_setenv ("CRM_TEST_TZ", data, TRUE);
+  g_test_trap_subprocess ("/purchase-stats/months-random", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("CRM_TEST_TZ");
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -454,6 +801,11 @@ main (int    argc,
   STORE_TEST ("/purchase-stats/import-undo", test_import_undo);
   STORE_TEST ("/purchase-stats/sync-applied", test_sync_applied);
   STORE_TEST ("/purchase-stats/hours", test_hours);
+  STORE_TEST ("/purchase-stats/months", test_months);
+  STORE_TEST ("/purchase-stats/months-random", test_months_random);
+  STORE_TEST ("/purchase-stats/months-zone-change", test_months_zone_change);
+  g_test_add_data_func ("/purchase-stats/months-random-in-kolkata", "Asia/Kolkata", test_months_in_zone);
+  g_test_add_data_func ("/purchase-stats/months-random-in-new-york", "America/New_York", test_months_in_zone);
   g_test_add_data_func ("/purchase-stats/hours-in-kolkata", "Asia/Kolkata", test_hours_in_zone);
   g_test_add_data_func ("/purchase-stats/hours-in-new-york", "America/New_York", test_hours_in_zone);
 

@@ -705,6 +705,12 @@ test_store_hlc_persists (StoreFixture  *f,
 #define DOWNGRADE_MIGRATION_7 \
   "DROP INDEX activities_open_tasks;"
 
+/* What migration 12 added: run it first of the downgrades. */
+#define DOWNGRADE_MIGRATION_12 \
+  "DROP TRIGGER purchases_months_insert; DROP TRIGGER purchases_months_update; DROP TRIGGER purchases_months_delete;" \
+  "DROP TABLE purchase_months; DROP TABLE cohort_months; DROP TABLE local_months;" \
+  "DELETE FROM meta WHERE key = 'local_months_zone';"
+
 /* What migration 11 changed: run it first of the downgrades. */
 #define DOWNGRADE_MIGRATION_11 \
   "DROP INDEX contacts_segment; DROP INDEX purchases_contact_facts;" \
@@ -796,7 +802,7 @@ test_store_migration_11 (StoreFixture  *f,
   g_autofree char *age_sql = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 "PRAGMA user_version = 10", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 "PRAGMA user_version = 10", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_true (plan_mentions (f->store, "SELECT count (*) FROM contacts WHERE +deleted = 0 AND birthday > '1990-01-01'",
                                 "contacts_birthday"));
   g_assert_finalize_object (g_steal_pointer (&f->store));
@@ -845,7 +851,7 @@ test_store_migration_10 (StoreFixture  *f,
     " ('00000000-0000-7000-8000-000000000p04', 'x', 'x', '%s', 'p', 80, '2024-03-05T10:40:00Z', 0);",
     a, a, a, b);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 "PRAGMA user_version = 9", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 "PRAGMA user_version = 9", NULL, NULL, NULL), ==, SQLITE_OK);
   /* Written while version 9, with no trigger to count them. */
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
@@ -878,6 +884,64 @@ test_store_migration_10 (StoreFixture  *f,
   g_assert_cmpint (store_query_int (f->store, "SELECT revenue FROM purchase_hours WHERE hour = '2024-03-05T10'"), ==, 20);
 }
 
+/* A version 10 database with purchases gets them summed per customer and
+ * local month, and its cohorts counted, from then on by triggers. */
+static void
+test_store_migration_12 (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = crm_store_get_db (f->store);
+  g_autofree char *a = store_add_contact (f->store, "甲");
+  g_autofree char *b = store_add_contact (f->store, "乙");
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO purchases (id, created_at, updated_at, contact_id, product, amount, purchased_at, deleted) VALUES"
+    " ('00000000-0000-7000-8000-000000000p01', 'x', 'x', '%s', 'p', 10, '2024-01-05T10:00:00Z', 0),"
+    " ('00000000-0000-7000-8000-000000000p02', 'x', 'x', '%s', 'p', 20, '2024-03-05T10:20:00Z', 0),"
+    " ('00000000-0000-7000-8000-000000000p03', 'x', 'x', '%s', 'p', 40, '2023-03-05T10:00:00Z', 1),"
+    " ('00000000-0000-7000-8000-000000000p04', 'x', 'x', '%s', 'p', 80, '2024-03-31T23:59:59Z', 0),"
+    " ('00000000-0000-7000-8000-000000000p05', 'x', 'x', '%s', 'p', 80, '2024-04-01T00:00:00Z', 0);",
+    a, a, a, b, b);
+  g_autofree char *zone = NULL;
+
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 "PRAGMA user_version = 11", NULL, NULL, NULL), ==, SQLITE_OK);
+  /* Written while version 11, with no trigger to count them. */
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  /* Built in UTC: months are UTC months. */
+  zone = g_strdup (g_getenv ("TZ"));
+  g_setenv ("TZ", "UTC", TRUE);
+  f->store = crm_store_open (f->path, &error);
+  if (zone != NULL)
+    g_setenv ("TZ", zone, TRUE);
+  else
+    g_unsetenv ("TZ");
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, crm_store_get_latest_schema_version ());
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM local_months"), ==, 301 * 12);
+  g_free (sql);
+  sql = store_query_text (f->store, "SELECT group_concat (month || ':' || orders, ' ')"
+                                    " FROM (SELECT * FROM purchase_months ORDER BY contact_id, month)");
+  g_assert_cmpstr (sql, ==, g_strcmp0 (a, b) < 0 ? "24288:1 24290:1 24290:1 24291:1" : "24290:1 24291:1 24288:1 24290:1");
+  g_free (sql);
+  sql = store_query_text (f->store, "SELECT group_concat (cohort || '/' || month || ':' || customers, ' ')"
+                                    " FROM (SELECT * FROM cohort_months ORDER BY cohort, month)");
+  g_assert_cmpstr (sql, ==, "24288/24288:1 24288/24290:1 24290/24290:1 24290/24291:1");
+
+  /* The triggers work on the upgraded database: b's first month goes, and
+   * b moves to the April cohort. */
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE purchases SET deleted = 1 WHERE contact_id = '%s' AND amount = 80"
+                         " AND purchased_at < '2024-04'", b);
+  g_assert_true (crm_store_exec (f->store, sql, &error));
+  g_assert_no_error (error);
+  g_free (sql);
+  sql = store_query_text (f->store, "SELECT group_concat (cohort || '/' || month || ':' || customers, ' ')"
+                                    " FROM (SELECT * FROM cohort_months ORDER BY cohort, month)");
+  g_assert_cmpstr (sql, ==, "24288/24288:1 24288/24290:1 24291/24291:1");
+}
+
 /* A version 8 database keeps its open conflicts and gets a place for who
  * made the other change (not known for the old ones). */
 static void
@@ -887,7 +951,7 @@ test_store_migration_9 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
                                  "INSERT INTO conflicts (table_name, row_id, field, local_value, remote_value, winner, created_at)"
                                  " VALUES ('contacts', 'x', 'title', '\"经理\"', '\"总监\"', 'remote', '2026-12-01T00:00:00Z');"
                                  "PRAGMA user_version = 8", NULL, NULL, NULL), ==, SQLITE_OK);
@@ -910,7 +974,7 @@ test_store_migration_8 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 "PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 "PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -943,7 +1007,7 @@ test_store_migration_7 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -980,7 +1044,7 @@ test_store_migration_6 (StoreFixture  *f,
   g_object_set (campaign, "name", "春节问候", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (campaign), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -1016,7 +1080,7 @@ test_store_migration_5 (StoreFixture  *f,
   g_object_set (complaint, "kind", "complaint", "contact-id", contact, "subject", "Broken", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (complaint), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -1052,7 +1116,7 @@ test_store_migration_4 (StoreFixture  *f,
                                  "DROP INDEX deals_pipeline;"
                                  "ALTER TABLE deals DROP COLUMN position; ALTER TABLE deals DROP COLUMN notes;"
                                  "ALTER TABLE pipelines DROP COLUMN monthly_target;"
-                                 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
+                                 DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
                                  DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7
                                  DOWNGRADE_MIGRATION_5
                                  DOWNGRADE_MIGRATION_6
@@ -1135,6 +1199,7 @@ main (int    argc,
   STORE_TEST ("/store/migration-9", test_store_migration_9);
   STORE_TEST ("/store/migration-10", test_store_migration_10);
   STORE_TEST ("/store/migration-11", test_store_migration_11);
+  STORE_TEST ("/store/migration-12", test_store_migration_12);
   STORE_TEST ("/store/company-name", test_store_company_name);
 
   ret = g_test_run ();

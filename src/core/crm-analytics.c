@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "crm-analytics.h"
+#include "crm-local-months.h"
 #include "crm-store-private.h"
 
 /* Timestamps are UTC ISO 8601 ("…T10:00:00Z", HLC values "…T10:00:00.123Z-…"),
@@ -1305,30 +1306,130 @@ month_index (const GDate *date)
   return g_date_get_year (date) * 12 + g_date_get_month (date) - 1;
 }
 
-CrmCohortMatrix *
-crm_analytics_cohort_retention (CrmStore                *store,
-                                const CrmAnalyticsQuery *query,
-                                GError                 **error)
+/* The same counts from the month summaries (migration 12), when they can
+ * give them: built in this time zone, and whole months (or none of the
+ * last month's purchases after the period, as when it ends today).
+ * Without filters from cohort_months, deleted customers (kept there) taken
+ * away from their purchase_months; with filters from the purchase_months
+ * of the customers the filters keep. */
+static const char purchases_after_sql[] =
+  "SELECT EXISTS (SELECT 1 FROM purchases WHERE purchased_at >= :to_ts AND purchased_at < :month_end_ts"
+  " AND deleted = 0)";
+static const char cohort_months_sql[] =
+  "SELECT cohort, month, customers FROM cohort_months"
+  " WHERE cohort >= :first_month AND cohort <= :last_month AND month <= :last_month";
+static const char * const cohort_customers_sql[] = {
+  /* k = -1: deleted customers, without filters */
+  "SELECT m.contact_id, m.month FROM contacts c CROSS JOIN purchase_months m ON m.contact_id = c.id"
+  " WHERE c.deleted = 1 ORDER BY m.contact_id, m.month",
+  /* k = 1, with filters: every contact through contacts_analytics, which
+   * holds the filtered columns (+ keeps SQLite off contacts_lifecycle and
+   * a read of each row); each one's months come together and in order
+   * from the primary key, so they need no sort. */
+  "SELECT m.contact_id, m.month FROM contacts c CROSS JOIN purchase_months m ON m.contact_id = c.id"
+  " WHERE +c.deleted = 0 AND" CONTACT_FILTER,
+};
+
+static gboolean
+cohorts_from_summary (CrmStore                *store,
+                      const CrmAnalyticsQuery *query)
 {
-  g_autoptr(CrmCohortMatrix) matrix = g_new0 (CrmCohortMatrix, 1);
-  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
-  LocalDateCache cache = { zone, G_MININT64, 0 };
-  g_autofree gint64 *counts = NULL;
-  guint first = month_index (&query->from);
-  guint last = month_index (&query->to);
+  GDate end = query->to;
   gboolean failed = FALSE;
 
-  matrix->n_cohorts = last - first + 1;
-  matrix->n_offsets = matrix->n_cohorts;
-  matrix->cohorts = g_new (GDate, matrix->n_cohorts);
-  matrix->sizes = g_new0 (gint64, matrix->n_cohorts);
-  matrix->cells = g_new (double, matrix->n_cohorts * matrix->n_offsets);
-  counts = g_new0 (gint64, matrix->n_cohorts * matrix->n_offsets);
-  for (guint i = 0; i < matrix->n_cohorts; i++)
+  g_date_add_days (&end, 1);
+  if (month_index (&query->from) <= CRM_LOCAL_MONTHS_FIRST ||
+      month_index (&query->to) >= CRM_LOCAL_MONTHS_LAST ||
+      !crm_local_months_current (store))
+    return FALSE;
+  if (g_date_get_day (&end) != 1)
     {
-      g_date_clear (&matrix->cohorts[i], 1);
-      g_date_set_dmy (&matrix->cohorts[i], 1, (first + i) % 12 + 1, (first + i) / 12);
+      g_autoptr(CrmCachedStmt) stmt = prepare_query (store, purchases_after_sql, query, NULL);
+
+      g_date_set_day (&end, 1);
+      g_date_add_months (&end, 1);
+      if (stmt == NULL)
+        return FALSE;
+      bind_named_date_ts (stmt, ":month_end_ts", &end);
+      return step_row (store, stmt, &failed, NULL) && sqlite3_column_int (stmt, 0) == 0;
     }
+  return TRUE;
+}
+
+static gboolean
+cohort_counts_from_summary (CrmStore                *store,
+                            const CrmAnalyticsQuery *query,
+                            guint                    first,
+                            guint                    n,
+                            gint64                  *counts,
+                            GError                 **error)
+{
+  gboolean filtered = query_has_filters (query);
+  gboolean failed = FALSE;
+
+  if (!filtered)
+    {
+      g_autoptr(CrmCachedStmt) stmt = prepare_query (store, cohort_months_sql, query, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      bind_named_int (stmt, ":first_month", first);
+      bind_named_int (stmt, ":last_month", first + n - 1);
+      while (step_row (store, stmt, &failed, error))
+        {
+          gint64 cohort = sqlite3_column_int64 (stmt, 0) - first;
+          gint64 month = sqlite3_column_int64 (stmt, 1) - first;
+
+          if (month >= cohort)
+            counts[cohort * n + (month - cohort)] += sqlite3_column_int64 (stmt, 2);
+        }
+      if (failed)
+        return FALSE;
+    }
+  {
+    g_autoptr(CrmCachedStmt) stmt = prepare_query (store, cohort_customers_sql[filtered], query, error);
+    g_autofree char *contact = NULL;
+    gint64 cohort = -1;
+    gint64 k = filtered ? 1 : -1;
+
+    if (stmt == NULL)
+      return FALSE;
+    while (step_row (store, stmt, &failed, error))
+      {
+        const char *id = (const char *) sqlite3_column_text (stmt, 0);
+        gint64 month = sqlite3_column_int64 (stmt, 1) - first;
+
+        if (id == NULL)
+          continue;
+        /* Rows come by month: a customer's first is their cohort. */
+        if (contact == NULL || strcmp (id, contact) != 0)
+          {
+            g_free (contact);
+            contact = g_strdup (id);
+            cohort = month;
+          }
+        if (cohort >= 0 && cohort < n && month < n)
+          counts[cohort * n + (month - cohort)] += k;
+      }
+    if (failed)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* The counts from the purchases, customer by customer. */
+static gboolean
+cohort_counts_from_purchases (CrmStore                *store,
+                              const CrmAnalyticsQuery *query,
+                              const GDate             *first_month,
+                              guint                    first,
+                              guint                    n,
+                              gint64                  *counts,
+                              GError                 **error)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  LocalDateCache cache = { zone, G_MININT64, 0 };
+  gboolean failed = FALSE;
 
   for (guint q = 0; q < G_N_ELEMENTS (cohort_sql); q++)
     {
@@ -1338,8 +1439,8 @@ crm_analytics_cohort_retention (CrmStore                *store,
       gint64 cohort = -1, month = -1;
 
       if (stmt == NULL)
-        return NULL;
-      bind_named_date_ts (stmt, ":month_ts", &matrix->cohorts[0]);
+        return FALSE;
+      bind_named_date_ts (stmt, ":month_ts", first_month);
       while (step_row (store, stmt, &failed, error))
         {
           const char *id = (const char *) sqlite3_column_text (stmt, 0);
@@ -1359,13 +1460,46 @@ crm_analytics_cohort_retention (CrmStore                *store,
           if (ym == month)
             continue;
           month = ym;
-          if (cohort < 0 || cohort >= matrix->n_cohorts || ym < cohort || ym - cohort >= matrix->n_offsets)
+          if (cohort < 0 || cohort >= n || ym < cohort || ym - cohort >= n)
             continue;
-          counts[cohort * matrix->n_offsets + (ym - cohort)] += k;
+          counts[cohort * n + (ym - cohort)] += k;
         }
       if (failed)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+CrmCohortMatrix *
+crm_analytics_cohort_retention (CrmStore                *store,
+                                const CrmAnalyticsQuery *query,
+                                GError                 **error)
+{
+  g_autoptr(CrmCohortMatrix) matrix = g_new0 (CrmCohortMatrix, 1);
+  g_autofree gint64 *counts = NULL;
+  guint first = month_index (&query->from);
+  guint last = month_index (&query->to);
+
+  matrix->n_cohorts = last - first + 1;
+  matrix->n_offsets = matrix->n_cohorts;
+  matrix->cohorts = g_new (GDate, matrix->n_cohorts);
+  matrix->sizes = g_new0 (gint64, matrix->n_cohorts);
+  matrix->cells = g_new (double, matrix->n_cohorts * matrix->n_offsets);
+  counts = g_new0 (gint64, matrix->n_cohorts * matrix->n_offsets);
+  for (guint i = 0; i < matrix->n_cohorts; i++)
+    {
+      g_date_clear (&matrix->cohorts[i], 1);
+      g_date_set_dmy (&matrix->cohorts[i], 1, (first + i) % 12 + 1, (first + i) / 12);
+    }
+
+  if (cohorts_from_summary (store, query))
+    {
+      if (!cohort_counts_from_summary (store, query, first, matrix->n_offsets, counts, error))
         return NULL;
     }
+  else if (!cohort_counts_from_purchases (store, query, &matrix->cohorts[0], first, matrix->n_offsets,
+                                          counts, error))
+    return NULL;
 
   for (guint i = 0; i < matrix->n_cohorts; i++)
     {

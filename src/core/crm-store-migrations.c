@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-local-months.h"
 #include "crm-store-private.h"
 
 /* Columns every synced row carries (DESIGN.md §4). Timestamps are HLC text,
@@ -691,6 +692,27 @@ static const char migration_11[] =
   "DROP INDEX purchases_contact_at;\n"
   "CREATE INDEX purchases_contact_facts ON purchases (contact_id, purchased_at, deleted, category, product);\n";
 
+/* Version 12: purchases per customer and local month, and cohort × month
+ * counts, for cohort retention without reading the purchases: see
+ * crm-local-months.c, whose hook fills them and adds their triggers. */
+static const char migration_12[] =
+  "CREATE TABLE local_months (\n"
+  "  start_at TEXT PRIMARY KEY NOT NULL,\n"
+  "  month INTEGER NOT NULL\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE purchase_months (\n"
+  "  contact_id TEXT NOT NULL,\n"
+  "  month INTEGER NOT NULL,\n"
+  "  orders INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (contact_id, month)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE cohort_months (\n"
+  "  cohort INTEGER NOT NULL,\n"
+  "  month INTEGER NOT NULL,\n"
+  "  customers INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (cohort, month)\n"
+  ") WITHOUT ROWID;\n";
+
 typedef struct
 {
   const char *sql;
@@ -711,6 +733,7 @@ static const Migration migrations[] = {
   { migration_9, NULL },
   { migration_10, NULL },
   { migration_11, NULL },
+  { migration_12, crm_local_months_fill },
 };
 
 /* Tables replicated through the outbox, in dependency order. */

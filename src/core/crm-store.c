@@ -19,6 +19,7 @@
 #include "crm-purchase.h"
 #include "crm-record-private.h"
 #include "crm-store.h"
+#include "crm-local-months.h"
 #include "crm-store-private.h"
 #include "crm-uuid.h"
 
@@ -1763,8 +1764,10 @@ crm_store_recompute_derived (CrmStore    *self,
 
   if (!crm_store_begin (self, error))
     return FALSE;
+  /* The month summaries follow the time zone the app runs in now. */
   if (!fill_missing_pinyin (self, error) ||
-      !crm_lifecycle_recompute_all (self, reference_date, error))
+      !crm_lifecycle_recompute_all (self, reference_date, error) ||
+      (!crm_local_months_current (self) && !crm_local_months_fill (self->db, error)))
     {
       crm_store_rollback (self);
       return FALSE;

@@ -120,7 +120,8 @@ gboolean      crm_store_check                 (CrmStore           *self,
                                                GError            **error);
 
 /* Lifecycle and RFM of every contact, as of @reference_date ("YYYY-MM-DD",
- * NULL for today), and the search index if it was deferred. */
+ * NULL for today), the search index if it was deferred, and the month
+ * summaries if they were built in another time zone. */
 gboolean      crm_store_recompute_derived     (CrmStore           *self,
                                                const char         *reference_date,
                                                GError            **error);
