@@ -681,49 +681,101 @@ compare_fields (gconstpointer a,
   return x->rid < y->rid ? -1 : x->rid > y->rid;
 }
 
+/* Rows per INSERT statement: a statement per row costs about as much
+ * again as the B-tree insert itself. */
+#define ROWS_PER_INSERT 64
+
+static char *
+multi_insert_sql (const char *head,
+                  const char *row,
+                  guint       n)
+{
+  GString *sql = g_string_new (head);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (sql, "%s%s", i ? ", " : "", row);
+  return g_string_free (sql, FALSE);
+}
+
 /* Key rows are written in key order: B-tree inserts in order touch each
  * page once, in random order each several times. */
+static gboolean
+write_keys (CrmStore  *store,
+            GArray    *keys,
+            GError   **error)
+{
+  static char *many_sql = NULL;
+  static const char one_sql[] =
+    "INSERT OR IGNORE INTO contact_search_keys (key, kind, rid) VALUES (?, ?, ?)";
+  guint i = 0;
+
+  if (g_once_init_enter (&many_sql))
+    g_once_init_leave (&many_sql, multi_insert_sql ("INSERT OR IGNORE INTO contact_search_keys (key, kind, rid) VALUES ",
+                                                    "(?, ?, ?)", ROWS_PER_INSERT));
+  g_array_sort (keys, compare_keys);
+  while (i < keys->len)
+    {
+      guint n = keys->len - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, n > 1 ? many_sql : one_sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      for (guint j = 0; j < n; j++, i++)
+        {
+          const KeyRow *k = &g_array_index (keys, KeyRow, i);
+
+          sqlite3_bind_text (stmt, 3 * j + 1, k->key, -1, SQLITE_STATIC);
+          sqlite3_bind_int (stmt, 3 * j + 2, k->kind);
+          sqlite3_bind_int64 (stmt, 3 * j + 3, k->rid);
+        }
+      if (!crm_store_step_done (store, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_fields (CrmStore  *store,
+              GArray    *fields,
+              GError   **error)
+{
+  static char *many_sql = NULL;
+  static const char one_sql[] =
+    "INSERT OR IGNORE INTO contact_search_fields (key, rid) VALUES (?, ?)";
+  guint i = 0;
+
+  if (g_once_init_enter (&many_sql))
+    g_once_init_leave (&many_sql, multi_insert_sql ("INSERT OR IGNORE INTO contact_search_fields (key, rid) VALUES ",
+                                                    "(?, ?)", ROWS_PER_INSERT));
+  g_array_sort (fields, compare_fields);
+  while (i < fields->len)
+    {
+      guint n = fields->len - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, n > 1 ? many_sql : one_sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      for (guint j = 0; j < n; j++, i++)
+        {
+          const FieldRow *f = &g_array_index (fields, FieldRow, i);
+
+          sqlite3_bind_text (stmt, 2 * j + 1, f->key, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 2 * j + 2, f->rid);
+        }
+      if (!crm_store_step_done (store, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_batch (CrmStore  *store,
              Batch     *batch,
              GError   **error)
 {
-  static const char keys_sql[] =
-    "INSERT OR IGNORE INTO contact_search_keys (key, kind, rid) VALUES (?, ?, ?)";
-  static const char fields_sql[] =
-    "INSERT OR IGNORE INTO contact_search_fields (key, rid) VALUES (?, ?)";
-  g_autoptr(CrmCachedStmt) keys = crm_store_prepare (store, keys_sql, error);
-  g_autoptr(CrmCachedStmt) fields = NULL;
-
-  if (keys == NULL)
+  if (!write_keys (store, batch->keys, error) ||
+      !write_fields (store, batch->fields, error))
     return FALSE;
-  g_array_sort (batch->keys, compare_keys);
-  for (guint i = 0; i < batch->keys->len; i++)
-    {
-      const KeyRow *k = &g_array_index (batch->keys, KeyRow, i);
-
-      sqlite3_bind_text (keys, 1, k->key, -1, SQLITE_STATIC);
-      sqlite3_bind_int (keys, 2, k->kind);
-      sqlite3_bind_int64 (keys, 3, k->rid);
-      if (!crm_store_step_done (store, keys, error))
-        return FALSE;
-      sqlite3_reset (keys);
-    }
-
-  if ((fields = crm_store_prepare (store, fields_sql, error)) == NULL)
-    return FALSE;
-  g_array_sort (batch->fields, compare_fields);
-  for (guint i = 0; i < batch->fields->len; i++)
-    {
-      const FieldRow *f = &g_array_index (batch->fields, FieldRow, i);
-
-      sqlite3_bind_text (fields, 1, f->key, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (fields, 2, f->rid);
-      if (!crm_store_step_done (store, fields, error))
-        return FALSE;
-      sqlite3_reset (fields);
-    }
-
   g_array_set_size (batch->keys, 0);
   g_array_set_size (batch->fields, 0);
   g_string_chunk_clear (batch->strings);
