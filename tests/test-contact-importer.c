@@ -596,6 +596,27 @@ test_outbox_like_triggers (StoreFixture  *f,
                                     "AND i.before IS NULL AND m.before IS NULL AND i.hlc = m.hlc "
                                     "AND i.user_id IS m.user_id AND i.device IS m.device"), ==, 4 + 2 - 1);
   g_assert_cmpint (store_query_int (reference, "SELECT count(*) FROM imported.audit_log WHERE action = 'update'"), ==, 1);
+  /* And the same search rows as the triggers write. */
+  {
+    static const char * const tables[][2] = {
+      { "(SELECT rowid, name, pinyin, initials, emails, phones, organization, tags FROM main.contact_fts)",
+        "(SELECT rowid, name, pinyin, initials, emails, phones, organization, tags FROM imported.contact_fts)" },
+      { "main.contact_search_keys", "imported.contact_search_keys" },
+      { "main.contact_search_fields", "imported.contact_search_fields" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+      {
+        const char *m = tables[i][0], *im = tables[i][1];
+        g_autofree char *missing = g_strconcat ("SELECT count(*) FROM (SELECT * FROM ", m, " EXCEPT SELECT * FROM ", im, ")", NULL);
+        g_autofree char *extra = g_strconcat ("SELECT count(*) FROM (SELECT * FROM ", im, " EXCEPT SELECT * FROM ", m, ")", NULL);
+        g_autofree char *rows = g_strconcat ("SELECT count(*) FROM ", im, NULL);
+
+        g_assert_cmpint (store_query_int (reference, rows), >, 0);
+        g_assert_cmpint (store_query_int (reference, missing), ==, 0);
+        g_assert_cmpint (store_query_int (reference, extra), ==, 0);
+      }
+  }
   sqlite3_exec (db, "DETACH imported", NULL, NULL, NULL);
 }
 

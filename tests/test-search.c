@@ -272,6 +272,160 @@ test_search_deferred_rebuild (StoreFixture  *f,
   }
 }
 
+/* Every row of the three search tables, as one text to compare. */
+static char *
+dump_index (CrmStore *store)
+{
+  static const char * const queries[] = {
+    "SELECT rowid, name, pinyin, initials, emails, phones, organization, tags FROM contact_fts ORDER BY rowid",
+    "SELECT key, kind, rid FROM contact_search_keys ORDER BY key, kind, rid",
+    "SELECT key, rid FROM contact_search_fields ORDER BY key, rid",
+  };
+  GString *out = g_string_new (NULL);
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, queries[q], NULL);
+
+      g_assert_nonnull (stmt);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (int i = 0; i < sqlite3_column_count (stmt); i++)
+            {
+              const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+              g_string_append_printf (out, "%s|", text != NULL ? text : "<null>");
+            }
+          g_string_append_c (out, '\n');
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The contacts of test_search_bulk_index: every kind of text the key
+ * rules treat apart (one and two characters, over 128, spaces, ASCII
+ * and other capitals, phones of each form, an organization). */
+static void
+add_varied_contacts (CrmStore   *store,
+                     const char *suffix)
+{
+  g_autoptr(GString) long_name = g_string_new (NULL);
+  g_autofree char *organization = NULL;
+  g_autofree char *org_name = g_strconcat ("阿里巴巴", suffix, NULL);
+  g_autofree char *deleted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 140; i++)
+    g_string_append (long_name, i % 2 ? "长" : "x");
+  organization = add_contact (store, "kind", "organization", "name", org_name, "tags", "Tech, 大 客户", NULL);
+  g_free (add_contact (store, "name", "张三丰", "emails", "Zsf@Example.COM, 三丰@例子.中国",
+                       "phones", "+86 138 0013 8000, 010-6552 9988, +1 415 555 0100",
+                       "tags", "VIP, 老客户, a b", "organization_id", organization, NULL));
+  g_free (add_contact (store, "name", "王", "phones", "0571 8888 6666", NULL));
+  g_free (add_contact (store, "name", "李四", "emails", "L@X.CN", "tags", "Z", NULL));
+  g_free (add_contact (store, "name", "Zhang Wei Émile", "emails", "ZW@example.com", NULL));
+  g_free (add_contact (store, "name", long_name->str, NULL));
+  deleted = add_contact (store, "name", "删除了", "emails", "gone@example.com", NULL);
+  g_assert_true (crm_store_delete (store, CRM_TYPE_CONTACT, deleted, &error));
+  g_assert_no_error (error);
+
+  /* JSON the app never writes: indexed by the triggers' SQL. */
+  {
+    g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store,
+      "INSERT INTO contacts (id, created_at, updated_at, kind, name, emails, phones, tags)\n"
+      "VALUES (?1, '2024-01-01T00:00:00Z-0000-0', '2024-01-01T00:00:00Z-0000-0', 'person', '赵六',\n"
+      "        '[\"Odd@Example.com\", 42]', '[{\"original\": \"no e164\"}, {\"e164\": \"+8613900001111\"}]',\n"
+      "        '[\"x\", {\"a\": 1}]')", &error);
+    g_autofree char *id = g_strdup_printf ("01900000-0000-7000-8000-0000000000%s", suffix);
+
+    g_assert_no_error (error);
+    sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+    g_assert_true (crm_store_step_done (store, stmt, &error));
+    g_assert_no_error (error);
+  }
+}
+
+/* Contacts inserted while maintenance is paused are indexed on resume
+ * exactly as the triggers (and the rebuild, which runs their SQL over
+ * every contact) index them. */
+static void
+test_search_bulk_index (StoreFixture  *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *by_triggers = NULL;
+  g_autofree char *bulk = NULL;
+  g_autofree char *rebuilt = NULL;
+  gint64 from = 0;
+
+  add_varied_contacts (f->store, "01");
+  by_triggers = dump_index (f->store);
+  g_assert_true (crm_contact_search_rebuild (f->store, &error));
+  g_assert_no_error (error);
+  rebuilt = dump_index (f->store);
+  g_assert_cmpstr (rebuilt, ==, by_triggers);
+  g_clear_pointer (&rebuilt, g_free);
+
+  g_assert_true (crm_store_begin (f->store, &error));
+  g_assert_true (crm_contact_search_pause (f->store, &from, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (from, >, 1);
+  add_varied_contacts (f->store, "02");
+  /* Nothing of them is indexed yet, and searching says so. */
+  {
+    g_autofree char *paused = dump_index (f->store);
+
+    g_assert_cmpstr (paused, ==, by_triggers);
+  }
+  g_assert_true (crm_contact_search_get_deferred (f->store));
+  g_assert_true (crm_contact_search_resume (f->store, from, &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_store_commit (f->store, &error));
+  g_assert_false (crm_contact_search_get_deferred (f->store));
+
+  bulk = dump_index (f->store);
+  g_assert_cmpstr (bulk, !=, by_triggers);
+  g_assert_true (crm_contact_search_rebuild (f->store, &error));
+  g_assert_no_error (error);
+  rebuilt = dump_index (f->store);
+  g_assert_cmpstr (bulk, ==, rebuilt);
+  {
+    guint total = 0;
+    g_autoptr(GPtrArray) ids = search (f->store, "zsf", &total);
+
+    g_assert_cmpuint (total, ==, 2);
+  }
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contact_fts"), ==, 14);
+}
+
+/* A rollback takes the pause back with the rows. */
+static void
+test_search_bulk_rollback (StoreFixture  *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 from = 0;
+
+  g_assert_true (crm_store_begin (f->store, &error));
+  g_assert_true (crm_contact_search_pause (f->store, &from, &error));
+  g_free (add_contact (f->store, "name", "回滚", NULL));
+  crm_store_rollback (f->store);
+  g_assert_false (crm_contact_search_get_deferred (f->store));
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contacts"), ==, 0);
+
+  /* Paused by a rebuild's owner already: resuming leaves it to them. */
+  g_assert_true (crm_store_begin (f->store, &error));
+  g_assert_true (crm_contact_search_set_deferred (f->store, TRUE, &error));
+  g_assert_true (crm_contact_search_pause (f->store, &from, &error));
+  g_assert_cmpint (from, ==, 0);
+  g_free (add_contact (f->store, "name", "重建", NULL));
+  g_assert_true (crm_contact_search_resume (f->store, from, &error));
+  g_assert_true (crm_store_commit (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_contact_search_get_deferred (f->store));
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM contact_fts"), ==, 0);
+}
+
 static GArray *
 search_rids (CrmStore   *store,
              const char *query,
@@ -538,6 +692,8 @@ main (int    argc,
   STORE_TEST ("/search/tiers", test_search_tiers);
   STORE_TEST ("/search/capped-total", test_search_capped_total);
   STORE_TEST ("/search/fields-migration", test_search_fields_migration);
+  STORE_TEST ("/search/bulk-index", test_search_bulk_index);
+  STORE_TEST ("/search/bulk-rollback", test_search_bulk_rollback);
 
   return g_test_run ();
 }

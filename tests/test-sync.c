@@ -701,6 +701,36 @@ test_analyst_read_only (Fixture       *f,
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM outbox"), ==, 0);
 }
 
+/* Every row of the three search tables, as one text to compare. */
+static char *
+dump_search_index (CrmStore *store)
+{
+  static const char * const queries[] = {
+    "SELECT rowid, name, pinyin, initials, emails, phones, organization, tags FROM contact_fts ORDER BY rowid",
+    "SELECT key, kind, rid FROM contact_search_keys ORDER BY key, kind, rid",
+    "SELECT key, rid FROM contact_search_fields ORDER BY key, rid",
+  };
+  GString *out = g_string_new (NULL);
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, queries[q], NULL);
+
+      g_assert_nonnull (stmt);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (int i = 0; i < sqlite3_column_count (stmt); i++)
+            {
+              const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+              g_string_append_printf (out, "%s|", text != NULL ? text : "<null>");
+            }
+          g_string_append_c (out, '\n');
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 test_large_pull_resumes (Fixture       *f,
                          gconstpointer  data)
@@ -709,12 +739,16 @@ test_large_pull_resumes (Fixture       *f,
   g_autoptr(CrmSyncEngine) engine = NULL;
   CrmSyncStats stats = { 0 };
   guint n = 10000;
+  g_autofree char *second = NULL;
 
   g_assert_true (crm_store_begin (f->a, &error));
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strdup_printf ("客户%05u", i);
       g_autofree char *id = add_contact (f->a, "name", name, NULL);
+
+      if (i == 1)
+        second = g_strdup (id);
     }
   g_assert_true (crm_store_commit (f->a, &error));
   engine = crm_sync_engine_new (f->a, f->url);
@@ -733,8 +767,8 @@ test_large_pull_resumes (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 3000);
-  /* A pull this big writes with the search index off; even stopped, it
-   * leaves the index built for what arrived. */
+  /* Each page indexes its contacts before it commits: even stopped,
+   * the pull leaves the index built for what arrived. */
   g_assert_false (crm_contact_search_get_deferred (f->b));
   {
     g_autoptr(GPtrArray) found = crm_contact_search (f->b, "客户00002", 10, 0, NULL, &error);
@@ -743,10 +777,16 @@ test_large_pull_resumes (Fixture       *f,
     g_assert_cmpuint (found->len, ==, 1);
   }
 
+  /* The last page then brings new contacts and a change to one that
+   * arrived before: indexed by the triggers, after the new ones. */
+  set_field (f->a, second, "name", "改名客户");
+  sync_as (f, f->a, "alice");
+
   crm_sync_engine_set_max_pages (engine, 0);
+  crm_sync_engine_set_page_size (engine, 1500);
   g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (stats.pulled, ==, n - 3000);
+  g_assert_cmpuint (stats.pulled, ==, n - 3000 + 1);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, n);
   g_assert_cmpint (count (f->b, "SELECT count(DISTINCT id) FROM contacts"), ==, n);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts WHERE name_pinyin IS NULL"), ==, 0);
@@ -755,9 +795,23 @@ test_large_pull_resumes (Fixture       *f,
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM meta WHERE key = 'sync_bulk_pull' AND value IS NOT NULL"), ==, 0);
   {
     g_autoptr(GPtrArray) found = crm_contact_search (f->b, "客户09999", 10, 0, NULL, &error);
+    g_autoptr(GPtrArray) renamed = crm_contact_search (f->b, "改名客户", 10, 0, NULL, &error);
+    g_autoptr(GPtrArray) old_name = crm_contact_search (f->b, "客户00001", 10, 0, NULL, &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (found->len, ==, 1);
+    g_assert_cmpuint (renamed->len, ==, 1);
+    g_assert_cmpuint (old_name->len, ==, 0);
+  }
+  /* The same rows as the triggers' SQL writes. */
+  {
+    g_autofree char *pulled = dump_search_index (f->b);
+    g_autofree char *rebuilt = NULL;
+
+    g_assert_true (crm_contact_search_rebuild (f->b, &error));
+    g_assert_no_error (error);
+    rebuilt = dump_search_index (f->b);
+    g_assert_true (g_str_equal (pulled, rebuilt));
   }
 }
 

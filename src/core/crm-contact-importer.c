@@ -20,11 +20,6 @@
 #include "crm-value.h"
 #include "crm-vcard.h"
 
-/* Below this many rows, keeping the search index row by row is cheaper
- * than rebuilding it for every contact afterwards (DESIGN §10). */
-#define DEFER_SEARCH_MIN_ROWS 2000
-#define ESTIMATED_BYTES_PER_ROW 80
-
 struct _CrmContactImporter
 {
   GObject parent_instance;
@@ -49,6 +44,8 @@ struct _CrmContactImporter
    * rid not yet written, 0 when none is pending. */
   GStrv sync_inserts_sql;
   gint64 pending_from;
+  /* Likewise their search index rows (crm_contact_search_resume()). */
+  gint64 search_from;
 };
 
 G_DEFINE_FINAL_TYPE (CrmContactImporter, crm_contact_importer, G_TYPE_OBJECT)
@@ -661,8 +658,8 @@ is_row_error (const GError *error)
 
 /* --- Outbox and audit of new contacts, in bulk --------------------------- */
 
-/* Before inserting a contact: from here on, inserts leave their outbox
- * and audit rows to flush_inserts(). Everything stays inside the chunk's
+/* Before inserting a contact: from here on, inserts leave their outbox,
+ * audit and search index rows to flush_inserts(). Everything stays inside the chunk's
  * transaction, so a crash or a rollback leaves neither half. */
 static gboolean
 defer_inserts (CrmContactImporter  *self,
@@ -690,7 +687,8 @@ defer_inserts (CrmContactImporter  *self,
     }
   self->pending_from = sqlite3_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, crm_cached_stmt_release);
-  if (!crm_store_set_applying_remote (self->store, TRUE, error))
+  if (!crm_store_set_applying_remote (self->store, TRUE, error) ||
+      !crm_contact_search_pause (self->store, &self->search_from, error))
     {
       self->pending_from = 0;
       return FALSE;
@@ -698,10 +696,11 @@ defer_inserts (CrmContactImporter  *self,
   return TRUE;
 }
 
-/* Writes the outbox and audit rows of the contacts inserted since
- * defer_inserts(), as the triggers would have, and turns the triggers
- * back on: before any update (its outbox row must come after the insert
- * of the same contact) and before the chunk commits. */
+/* Writes the outbox, audit and search index rows of the contacts inserted
+ * since defer_inserts(), as the triggers would have, and turns the
+ * triggers back on: before any update (its outbox row must come after
+ * the insert of the same contact, and an older contact's index rows are
+ * kept by the triggers) and before the chunk commits. */
 static gboolean
 flush_inserts (CrmContactImporter  *self,
                GError             **error)
@@ -718,9 +717,11 @@ flush_inserts (CrmContactImporter  *self,
       if (!crm_store_step_done (self->store, stmt, error))
         return FALSE;
     }
-  if (!crm_store_set_applying_remote (self->store, FALSE, error))
+  if (!crm_contact_search_resume (self->store, self->search_from, error) ||
+      !crm_store_set_applying_remote (self->store, FALSE, error))
     return FALSE;
   self->pending_from = 0;
+  self->search_from = 0;
   return TRUE;
 }
 
@@ -995,16 +996,6 @@ is_vcard_file (const char *path)
   return crm_vcard_sniff (head, n);
 }
 
-static gint64
-count_contacts (CrmStore *store)
-{
-  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, "SELECT count(*) FROM contacts WHERE deleted = 0", NULL);
-
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return 0;
-  return sqlite3_column_int64 (stmt, 0);
-}
-
 /* A chunk touches many pages of contacts, its indexes, the outbox and the
  * audit log; with SQLite's default 2 MB cache they spill to disk and are
  * read back within the same transaction. Savepoint journals (one per
@@ -1070,20 +1061,6 @@ restore_mmap (CrmStore *store,
   crm_store_exec (store, mmap, NULL);
 }
 
-static gboolean
-set_deferred (CrmStore  *store,
-              GError   **error)
-{
-  if (!crm_store_begin (store, error))
-    return FALSE;
-  if (!crm_contact_search_set_deferred (store, TRUE, error))
-    {
-      crm_store_rollback (store);
-      return FALSE;
-    }
-  return crm_store_commit (store, error);
-}
-
 /* The chunk's outbox, audit and run counts, then its commit. On failure
  * the chunk is rolled back. */
 static gboolean
@@ -1095,10 +1072,12 @@ commit_chunk (CrmContactImporter  *self,
     {
       crm_store_rollback (self->store);
       self->pending_from = 0;
+      self->search_from = 0;
       return FALSE;
     }
   /* A failed commit rolls back by itself. */
   self->pending_from = 0;
+  self->search_from = 0;
   return crm_store_commit (self->store, error);
 }
 
@@ -1159,6 +1138,7 @@ import_rows (CrmContactImporter    *self,
       /* Cancelled or failed: the current chunk goes, the committed stay. */
       crm_store_rollback (self->store);
       self->pending_from = 0;
+      self->search_from = 0;
       *summary = at_chunk_start;
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -1243,7 +1223,6 @@ crm_contact_importer_run (CrmContactImporter    *self,
   CsvSource csv_source = { self, NULL };
   VCardSource vcard_source = { NULL };
   gboolean is_vcard;
-  gboolean deferred = FALSE;
   gboolean began = FALSE;
   gboolean ok;
   const char *status;
@@ -1294,9 +1273,6 @@ crm_contact_importer_run (CrmContactImporter    *self,
       /* Everything below happens inside this transaction and is undone. */
       ok = began = crm_store_begin (self->store, &local_error);
     }
-  else if (reader != NULL && crm_csv_reader_get_size (reader) / ESTIMATED_BYTES_PER_ROW >= DEFER_SEARCH_MIN_ROWS &&
-           (gint64) (crm_csv_reader_get_size (reader) / ESTIMATED_BYTES_PER_ROW) * 4 >= count_contacts (self->store))
-    ok = deferred = set_deferred (self->store, &local_error);
   else
     ok = TRUE;
 
@@ -1309,9 +1285,11 @@ crm_contact_importer_run (CrmContactImporter    *self,
     crm_store_rollback (self->store);
   restore_pragmas (self->store, pragmas);
 
-  /* The index is rebuilt even after a failure: the rows of committed
-   * chunks are there and must be found. */
-  if (deferred && !crm_contact_search_rebuild (self->store, ok ? &local_error : NULL) && ok)
+  /* Each chunk indexed its own contacts. An index left switched off by
+   * an older version's import that crashed is rebuilt here, as that
+   * import would have. */
+  if (!self->dry_run && crm_contact_search_get_deferred (self->store) &&
+      !crm_contact_search_rebuild (self->store, ok ? &local_error : NULL) && ok)
     ok = FALSE;
   restore_mmap (self->store, pragmas);
 

@@ -55,6 +55,20 @@ gboolean   crm_contact_search_get_deferred (CrmStore   *store);
 gboolean   crm_contact_search_rebuild      (CrmStore   *store,
                                             GError    **error);
 
+/* Inside a transaction, a bulk writer pauses index maintenance, inserts
+ * contacts, and resumes before anything else writes to contacts (an
+ * update of an older contact needs the triggers) and before it commits:
+ * resuming indexes every contact inserted since, set-based, the same rows
+ * the triggers would have written, in a fraction of their time.
+ * @out_from_rid is 0 when maintenance was already off for a rebuild;
+ * resuming with 0 does nothing. */
+gboolean   crm_contact_search_pause        (CrmStore   *store,
+                                            gint64     *out_from_rid,
+                                            GError    **error);
+gboolean   crm_contact_search_resume       (CrmStore   *store,
+                                            gint64      from_rid,
+                                            GError    **error);
+
 /* The form a query is matched in: trimmed, ASCII lowercase; a query that
  * looks like a phone number is reduced to its digits. */
 char      *crm_contact_search_normalize_query (const char *query);

@@ -1021,11 +1021,14 @@ crm_store_sync_inserts_sql (sqlite3     *db,
     "         '%s', NEW.id, 'insert', %s, NEW.updated_at, " NOW_SQL "\n"
     "  FROM %s AS NEW WHERE NEW.rowid >= ?1 ORDER BY NEW.rowid",
     table, obj->str, table);
+  /* The audit rows' "after" is the outbox patch just written (the same
+   * json_object () of the same row): read back rather than built twice. */
   sql[1] = g_strdup_printf (
     AUDIT_COLUMNS
-    "  SELECT " NOW_SQL ", " AUDIT_WHO ", '%s', NEW.id, 'insert', NULL, %s, NEW.updated_at\n"
-    "  FROM %s AS NEW WHERE NEW.rowid >= ?1 ORDER BY NEW.rowid",
-    table, obj->str, table);
+    "  SELECT " NOW_SQL ", " AUDIT_WHO ", '%s', o.row_id, 'insert', NULL, o.patch, o.hlc\n"
+    "  FROM outbox o WHERE o.mutation_id > (SELECT last_mutation_id FROM local_state)\n"
+    "  ORDER BY o.mutation_id",
+    table);
   sql[2] = g_strdup_printf (
     "UPDATE local_state SET last_mutation_id = last_mutation_id + (SELECT count(*) FROM %s WHERE rowid >= ?1)",
     table);

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
  * needs. Never finalize one. */
 typedef sqlite3_stmt CrmCachedStmt;
 
+void           crm_store_init_sqlite         (void);
 sqlite3       *crm_store_get_db              (CrmStore     *self);
 CrmCachedStmt *crm_store_prepare             (CrmStore     *self,
                                               const char   *sql,

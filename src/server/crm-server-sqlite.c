@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "crm-server-backend.h"
+#include "crm-store-private.h"
 
 typedef struct
 {
@@ -1196,6 +1197,7 @@ crm_server_sqlite_open (const char  *path,
         close (fd);
     }
 
+  crm_store_init_sqlite ();
   rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK ||
       !exec (self, "PRAGMA journal_mode = WAL", error) ||

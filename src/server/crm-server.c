@@ -137,6 +137,7 @@ load_schema (CrmServer  *self,
 {
   const char * const *tables = crm_store_get_synced_tables ();
 
+  crm_store_init_sqlite ();
   if (sqlite3_open_v2 (":memory:", &self->schema, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, sqlite3_errmsg (self->schema));

@@ -37,6 +37,13 @@ struct _CrmSyncEngine
   CrmSyncProgressFunc progress_func;
   gpointer progress_data;
   guint progress_push_total;
+
+  /* Within a page: contacts inserted since search maintenance was paused
+   * (crm_contact_search_pause()) are indexed together at its end, or
+   * before a change to a contact that was there before. */
+  gboolean search_paused;
+  gint64 search_from;
+  CrmSyncStats *page_stats;
 };
 
 G_DEFINE_FINAL_TYPE (CrmSyncEngine, crm_sync_engine, G_TYPE_OBJECT)
@@ -878,6 +885,39 @@ readings_clear (Readings *r)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Readings, readings_clear)
 
+/* New contacts leave their search rows to resume_search(). */
+static gboolean
+pause_search (CrmSyncEngine  *self,
+              GError        **error)
+{
+  if (self->search_paused)
+    return TRUE;
+  if (!crm_contact_search_pause (self->store, &self->search_from, error))
+    return FALSE;
+  self->search_paused = TRUE;
+  return TRUE;
+}
+
+/* Indexes the contacts inserted since pause_search(): before a change to
+ * an older contact (its triggers keep its rows) and before the page
+ * commits. */
+static gboolean
+resume_search (CrmSyncEngine  *self,
+               GError        **error)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  if (!self->search_paused)
+    return TRUE;
+  if (!crm_contact_search_resume (self->store, self->search_from, error))
+    return FALSE;
+  self->search_paused = FALSE;
+  self->search_from = 0;
+  if (self->page_stats != NULL)
+    self->page_stats->index_usec += g_get_monotonic_time () - start;
+  return TRUE;
+}
+
 static gboolean
 apply_put (CrmSyncEngine  *self,
            const char     *table,
@@ -976,6 +1016,10 @@ apply_put (CrmSyncEngine  *self,
       g_ptr_array_add (names, (gpointer) "name_sort");
     }
 
+  if (g_str_equal (table, "contacts") &&
+      !(exists ? resume_search (self, error) : pause_search (self, error)))
+    return FALSE;
+
   /* Column names were checked against the local schema above. */
   if (exists)
     {
@@ -1059,6 +1103,8 @@ apply_delete (CrmSyncEngine  *self,
   g_autoptr(GHashTable) pending = NULL;
   gboolean any_pending;
 
+  if (g_str_equal (table, "contacts") && !resume_search (self, error))
+    return FALSE;
   pending = pending_fields (self, table, id, &any_pending);
   if (g_hash_table_size (pending) > 0 && !g_hash_table_contains (pending, "deleted"))
     {
@@ -1119,6 +1165,8 @@ apply_remove (CrmSyncEngine  *self,
   g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", table);
   g_autoptr(CrmCachedStmt) stmt = NULL;
 
+  if (g_str_equal (table, "contacts") && !resume_search (self, error))
+    return FALSE;
   if (g_str_equal (table, "contacts"))
     for (guint i = 0; i < G_N_ELEMENTS (children); i++)
       {
@@ -1255,7 +1303,8 @@ apply_page_steps (CrmSyncEngine  *self,
 
   /* The cursor moves with the rows it covers: an interrupted pull resumes
    * after the last page that was stored, never skipping one. */
-  return crm_store_set_meta (self->store, "sync_cursor", cursor_text, error) &&
+  return resume_search (self, error) &&
+         crm_store_set_meta (self->store, "sync_cursor", cursor_text, error) &&
          crm_store_set_applying_remote (self->store, FALSE, error);
 }
 
@@ -1268,9 +1317,17 @@ apply_page (CrmSyncEngine  *self,
             CrmSyncStats   *stats,
             GError        **error)
 {
+  gboolean ok;
+
   if (!crm_store_begin (self->store, error))
     return FALSE;
-  if (!apply_page_steps (self, changes, cursor, conflicts, stats, error))
+  self->page_stats = stats;
+  ok = apply_page_steps (self, changes, cursor, conflicts, stats, error);
+  self->page_stats = NULL;
+  /* A rollback takes the pause back with the rows. */
+  self->search_paused = FALSE;
+  self->search_from = 0;
+  if (!ok)
     {
       crm_store_rollback (self->store);
       return FALSE;
@@ -1306,45 +1363,12 @@ crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
   return TRUE;
 }
 
-/* An initial sync (or one after a long time away) brings many rows: like
- * an import, it writes them with the search index switched off and builds
- * the index once at the end (row by row is several times slower). The
- * meta key survives a crash, so the next pull finishes the index. */
-#define BULK_PULL_MIN_ROWS 5000
+/* Pulled contacts are indexed page by page (resume_search()). Versions
+ * before that switched the index off for a large pull and rebuilt it at
+ * the end, with this meta key set meanwhile: a pull that one left
+ * unfinished is completed here. */
 #define BULK_PULL_KEY "sync_bulk_pull"
 
-static gboolean
-begin_bulk_pull (CrmSyncEngine  *self,
-                 gint64          left,
-                 GError        **error)
-{
-  g_autoptr(CrmCachedStmt) stmt = NULL;
-  gint64 contacts = 0;
-
-  if (left < BULK_PULL_MIN_ROWS || crm_contact_search_get_deferred (self->store))
-    return TRUE;
-  stmt = crm_store_prepare (self->store, "SELECT count(*) FROM contacts", error);
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    contacts = sqlite3_column_int64 (stmt, 0);
-  g_clear_pointer (&stmt, crm_cached_stmt_release);
-  /* Rebuilding costs a pass over every contact: worth it only when the
-   * pull brings a good share of them. */
-  if (left * 4 < contacts)
-    return TRUE;
-  if (!crm_store_begin (self->store, error))
-    return FALSE;
-  if (!crm_contact_search_set_deferred (self->store, TRUE, error) ||
-      !crm_store_set_meta (self->store, BULK_PULL_KEY, "1", error))
-    {
-      crm_store_rollback (self->store);
-      return FALSE;
-    }
-  return crm_store_commit (self->store, error);
-}
-
-/* Whatever happened to the pull, the rows it wrote are found again. */
 static gboolean
 end_bulk_pull (CrmSyncEngine  *self,
                CrmSyncStats   *stats,
@@ -1481,14 +1505,6 @@ pull_pages (CrmSyncEngine  *self,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-
-      /* "latest" (the server's newest seq) bounds what is left: rows
-       * updated twice left gaps in the seqs, so it may overestimate.
-       * Decided before the first page is written, which is then written
-       * the fast way too. */
-      if (pages == 0 &&
-          !begin_bulk_pull (self, json_object_get_int_member_with_default (body, "latest", cursor) - cursor, error))
-        return FALSE;
 
       /* The next page's address is known once this one's conflicts are
        * acknowledged; a page without any leaves it as it is. */
