@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include "bench-util.h"
 #include "crm-contact-importer.h"
 #include "crm-store.h"
 
@@ -64,16 +65,6 @@ generate (const char *path,
 }
 
 static double
-cpu_seconds (int who)
-{
-  struct rusage usage;
-
-  getrusage (who, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
-
-static double
 reference_import (const char *dir,
                   const char *csv,
                   double     *out_cpu)
@@ -94,24 +85,8 @@ reference_import (const char *dir,
       g_printerr ("sqlite3 .import failed: %s %s\n", error != NULL ? error->message : "", err != NULL ? err : "");
       exit (1);
     }
-  *out_cpu = cpu_seconds (RUSAGE_CHILDREN);
+  *out_cpu = bench_cpu_seconds (RUSAGE_CHILDREN);
   return (g_get_monotonic_time () - start) / 1e6;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  const char *name;
-  GDir *d = g_dir_open (dir, 0, NULL);
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
 }
 
 int
@@ -144,7 +119,7 @@ main (int   argc,
   printf ("sqlite3 .import into a plain table: %.2f s wall, %.2f s CPU (%.0f rows/s)\n",
           reference, reference_cpu, rows / reference);
 
-  cpu_start = cpu_seconds (RUSAGE_SELF);
+  cpu_start = bench_cpu_seconds (RUSAGE_SELF);
   start = g_get_monotonic_time ();
   store = crm_store_open (db, &error);
   g_assert_no_error (error);
@@ -155,7 +130,7 @@ main (int   argc,
       return 1;
     }
   ours = (g_get_monotonic_time () - start) / 1e6;
-  ours_cpu = cpu_seconds (RUSAGE_SELF) - cpu_start;
+  ours_cpu = bench_cpu_seconds (RUSAGE_SELF) - cpu_start;
   summary = crm_import_run_get_summary (crm_contact_importer_get_run (importer));
   getrusage (RUSAGE_SELF, &usage);
 
@@ -169,6 +144,6 @@ main (int   argc,
   g_clear_object (&importer);
   g_clear_object (&store);
   if (argc <= 2)
-    remove_dir (dir);
+    bench_remove_dir (dir);
   return 0;
 }

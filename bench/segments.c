@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "bench-util.h"
 #include "crm-demo.h"
 #include "crm-runtime.h"
 #include "crm-segment.h"
@@ -54,18 +55,6 @@ static double
 now_ms (void)
 {
   return g_get_monotonic_time () / 1000.0;
-}
-
-/* User + system time of this process: on a shared machine the wall time
- * also counts the waits for a core. */
-static double
-cpu_ms (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0;
 }
 
 /* The best "Run Time: real" of the sqlite3 CLI over @runs runs, in ms, its
@@ -212,12 +201,12 @@ main (int    argc,
       for (int j = 0; j < (has_cli ? 2 : 1); j++)
         {
           double t0 = now_ms ();
-          double c0 = cpu_ms ();
+          double c0 = (bench_cpu_seconds (RUSAGE_SELF) * 1000.0);
 
           if (!crm_segment_count (store, rule, ref_text, &count, &error))
             g_error ("%s", error->message);
           best = MIN (best, now_ms () - t0);
-          best_cpu = MIN (best_cpu, cpu_ms () - c0);
+          best_cpu = MIN (best_cpu, (bench_cpu_seconds (RUSAGE_SELF) * 1000.0) - c0);
         }
       if (has_cli)
         {

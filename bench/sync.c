@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bench-util.h"
 #include "crm-contact.h"
 #include "crm-hlc.h"
 #include "crm-server.h"
@@ -79,17 +80,6 @@ static double
 now_s (void)
 {
   return g_get_monotonic_time () / 1e6;
-}
-
-/* CPU time of the whole process: the client and the server thread. */
-static double
-cpu_s (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }
 
 static int
@@ -259,24 +249,6 @@ client_thread (gpointer data)
   return NULL;
 }
 
-/* The databases of a 100,000-row run take about 1 GB. */
-static void
-remove_dir (const char *dir)
-{
-  const char *name;
-  GDir *d = g_dir_open (dir, 0, NULL);
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -314,10 +286,10 @@ main (int    argc,
 
     crm_sync_engine_set_page_size (engine, CRM_SYNC_MAX_PAGE);
     t0 = now_s ();
-    cpu0 = cpu_s ();
+    cpu0 = bench_cpu_seconds (RUSAGE_SELF);
     run (engine, &stats);
     pull_s = now_s () - t0;
-    pull_cpu = cpu_s () - cpu0;
+    pull_cpu = bench_cpu_seconds (RUSAGE_SELF) - cpu0;
     local_s = insert_locally (dir, n);
     printf ("initial pull: %u rows in %.2f s (%.0f rows/s), %.2f s CPU (client and server), of which "
             "building the search index %.2f s; inserting them locally: %.2f s; ratio %.2f (goal: pull < 5 s)\n",
@@ -484,6 +456,6 @@ main (int    argc,
   g_thread_join (thread);
   g_main_loop_unref (server.loop);
   g_main_context_unref (server.context);
-  remove_dir (dir);
+  bench_remove_dir (dir);
   return 0;
 }

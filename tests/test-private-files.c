@@ -86,6 +86,35 @@ test_reserve_private_file (void)
   remove_tree (dir);
 }
 
+/* Exports written to a device (crmctl … -o /dev/null) leave it a device,
+ * with its mode; a regular file is written whole and private. */
+static void
+test_write_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("crm-private-XXXXXX", &error);
+  g_autofree char *csv = g_build_filename (dir, "kpis.csv", NULL);
+  g_autofree char *back = NULL;
+  GStatBuf before, after;
+
+  g_assert_cmpint (g_stat ("/dev/null", &before), ==, 0);
+  g_assert_true (S_ISCHR (before.st_mode));
+  g_assert_true (crm_runtime_is_special_file ("/dev/null"));
+  g_assert_true (crm_runtime_reserve_private_file ("/dev/null", &error));
+  g_assert_true (crm_runtime_write_file ("/dev/null", "kpi,value\n", -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat ("/dev/null", &after), ==, 0);
+  g_assert_true (S_ISCHR (after.st_mode));
+  g_assert_cmpuint (after.st_mode, ==, before.st_mode);
+
+  g_assert_false (crm_runtime_is_special_file (csv));
+  g_assert_true (crm_runtime_write_file (csv, "kpi,value\n", -1, &error));
+  g_assert_true (g_file_get_contents (csv, &back, NULL, &error));
+  g_assert_cmpstr (back, ==, "kpi,value\n");
+  g_assert_cmpuint (mode_of (csv), ==, 0600);
+  remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -94,5 +123,6 @@ main (int    argc,
 
   g_test_add_func ("/private-files/database-and-backup", test_database_and_backup);
   g_test_add_func ("/private-files/reserve", test_reserve_private_file);
+  g_test_add_func ("/private-files/write-to-device", test_write_file);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crm-runtime.h"
 #include "crm-campaign-print.h"
 #include "crm-campaign-sender.h"
 #include "crm-campaigns.h"
@@ -318,7 +319,7 @@ campaign_export (CrmCli  *cli,
   /* Write the file before marking anyone sent. */
   if (!crm_campaign_export_list (store, crm_record_get_id (CRM_RECORD (campaign)), FALSE, out, &rows, &error))
     return crm_cli_fail (error);
-  if (output != NULL ? !g_file_set_contents (output, out->str, out->len, &error)
+  if (output != NULL ? !crm_runtime_write_file (output, out->str, out->len, &error)
                      : fwrite (out->str, 1, out->len, stdout) != out->len)
     return crm_cli_fail (error != NULL ? error : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write the list.")));
   if (mark_sent)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crm-runtime.h"
 #include "crm-analytics.h"
 #include "crm-cli-commands.h"
 #include "crm-forecast.h"
@@ -709,7 +710,7 @@ crm_cli_report (CrmCli  *cli,
             fputc ('\n', stdout);
           return CRM_CLI_EXIT_OK;
         }
-      if (!g_file_set_contents (output, text, -1, &error))
+      if (!crm_runtime_write_file (output, text, -1, &error))
         return crm_cli_fail (g_steal_pointer (&error));
       return CRM_CLI_EXIT_OK;
     }

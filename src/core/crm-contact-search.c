@@ -697,41 +697,77 @@ multi_insert_sql (const char *head,
   return g_string_free (sql, FALSE);
 }
 
-/* Key rows are written in key order: B-tree inserts in order touch each
- * page once, in random order each several times. */
+typedef void (*BindRow) (sqlite3_stmt *stmt,
+                         int           first,
+                         gconstpointer row);
+
+/* Writes @rows sorted by @compare, ROWS_PER_INSERT to a statement
+ * (@many_sql) and the rest one by one (@one_sql): B-tree inserts in key
+ * order touch each page once, in random order each several times. */
+static gboolean
+write_sorted (CrmStore     *store,
+              GArray       *rows,
+              GCompareFunc  compare,
+              const char   *many_sql,
+              const char   *one_sql,
+              int           columns,
+              BindRow       bind,
+              GError      **error)
+{
+  guint i = 0;
+
+  g_array_sort (rows, compare);
+  while (i < rows->len)
+    {
+      guint n = rows->len - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, n > 1 ? many_sql : one_sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      for (guint j = 0; j < n; j++, i++)
+        bind (stmt, columns * j + 1, rows->data + (gsize) i * g_array_get_element_size (rows));
+      if (!crm_store_step_done (store, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+bind_key (sqlite3_stmt  *stmt,
+          int            first,
+          gconstpointer  row)
+{
+  const KeyRow *k = row;
+
+  sqlite3_bind_text (stmt, first, k->key, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, first + 1, k->kind);
+  sqlite3_bind_int64 (stmt, first + 2, k->rid);
+}
+
+static void
+bind_field (sqlite3_stmt  *stmt,
+            int            first,
+            gconstpointer  row)
+{
+  const FieldRow *f = row;
+
+  sqlite3_bind_text (stmt, first, f->key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, first + 1, f->rid);
+}
+
 static gboolean
 write_keys (CrmStore  *store,
             GArray    *keys,
             GError   **error)
 {
   static char *many_sql = NULL;
-  static const char one_sql[] =
-    "INSERT OR IGNORE INTO contact_search_keys (key, kind, rid) VALUES (?, ?, ?)";
-  guint i = 0;
 
   if (g_once_init_enter (&many_sql))
     g_once_init_leave (&many_sql, multi_insert_sql ("INSERT OR IGNORE INTO contact_search_keys (key, kind, rid) VALUES ",
                                                     "(?, ?, ?)", ROWS_PER_INSERT));
-  g_array_sort (keys, compare_keys);
-  while (i < keys->len)
-    {
-      guint n = keys->len - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
-      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, n > 1 ? many_sql : one_sql, error);
-
-      if (stmt == NULL)
-        return FALSE;
-      for (guint j = 0; j < n; j++, i++)
-        {
-          const KeyRow *k = &g_array_index (keys, KeyRow, i);
-
-          sqlite3_bind_text (stmt, 3 * j + 1, k->key, -1, SQLITE_STATIC);
-          sqlite3_bind_int (stmt, 3 * j + 2, k->kind);
-          sqlite3_bind_int64 (stmt, 3 * j + 3, k->rid);
-        }
-      if (!crm_store_step_done (store, stmt, error))
-        return FALSE;
-    }
-  return TRUE;
+  return write_sorted (store, keys, compare_keys, many_sql,
+                       "INSERT OR IGNORE INTO contact_search_keys (key, kind, rid) VALUES (?, ?, ?)",
+                       3, bind_key, error);
 }
 
 static gboolean
@@ -740,32 +776,13 @@ write_fields (CrmStore  *store,
               GError   **error)
 {
   static char *many_sql = NULL;
-  static const char one_sql[] =
-    "INSERT OR IGNORE INTO contact_search_fields (key, rid) VALUES (?, ?)";
-  guint i = 0;
 
   if (g_once_init_enter (&many_sql))
     g_once_init_leave (&many_sql, multi_insert_sql ("INSERT OR IGNORE INTO contact_search_fields (key, rid) VALUES ",
                                                     "(?, ?)", ROWS_PER_INSERT));
-  g_array_sort (fields, compare_fields);
-  while (i < fields->len)
-    {
-      guint n = fields->len - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
-      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, n > 1 ? many_sql : one_sql, error);
-
-      if (stmt == NULL)
-        return FALSE;
-      for (guint j = 0; j < n; j++, i++)
-        {
-          const FieldRow *f = &g_array_index (fields, FieldRow, i);
-
-          sqlite3_bind_text (stmt, 2 * j + 1, f->key, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 2 * j + 2, f->rid);
-        }
-      if (!crm_store_step_done (store, stmt, error))
-        return FALSE;
-    }
-  return TRUE;
+  return write_sorted (store, fields, compare_fields, many_sql,
+                       "INSERT OR IGNORE INTO contact_search_fields (key, rid) VALUES (?, ?)",
+                       2, bind_field, error);
 }
 
 static gboolean

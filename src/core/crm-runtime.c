@@ -56,10 +56,23 @@ crm_runtime_init (void)
 }
 
 gboolean
+crm_runtime_is_special_file (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 && !S_ISREG (st.st_mode);
+}
+
+gboolean
 crm_runtime_reserve_private_file (const char  *path,
                                   GError     **error)
 {
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  int fd;
+
+  /* /dev/null, /dev/stdout or a pipe: the user's choice, not ours to chmod. */
+  if (crm_runtime_is_special_file (path))
+    return TRUE;
+  fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 
   if (fd < 0 || fchmod (fd, 0600) != 0)
     {
@@ -72,5 +85,43 @@ crm_runtime_reserve_private_file (const char  *path,
       return FALSE;
     }
   close (fd);
+  return TRUE;
+}
+
+gboolean
+crm_runtime_write_file (const char  *path,
+                        const char  *contents,
+                        gssize       length,
+                        GError     **error)
+{
+  gsize len = length < 0 ? strlen (contents) : (gsize) length;
+  int fd;
+
+  /* Writing beside and renaming over would replace a device or a pipe
+   * (crmctl … -o /dev/null) with a plain file. */
+  if (!crm_runtime_is_special_file (path))
+    return g_file_set_contents_full (path, contents, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
+  while (fd >= 0 && len > 0)
+    {
+      gssize n = write (fd, contents, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      contents += n;
+      len -= n;
+    }
+  if (fd < 0 || len > 0 || close (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      if (fd >= 0 && len > 0)
+        close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not write “%s”: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
   return TRUE;
 }

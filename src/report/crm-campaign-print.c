@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "crm-runtime.h"
 #include "crm-campaign-print.h"
 #include "crm-report.h"
 #include "crm-report-private.h"
@@ -147,7 +148,8 @@ crm_campaign_print_write_pdf (GPtrArray   *pieces,
                               const char  *path,
                               GError     **error)
 {
-  g_autofree char *tmp = g_strconcat (path, ".part", NULL);
+  /* Written beside and renamed over, unless @path is a device or pipe. */
+  g_autofree char *tmp = crm_runtime_is_special_file (path) ? g_strdup (path) : g_strconcat (path, ".part", NULL);
   guint n = crm_campaign_print_n_pages (labels, pieces->len);
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -167,11 +169,12 @@ crm_campaign_print_write_pdf (GPtrArray   *pieces,
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
+  if (status != CAIRO_STATUS_SUCCESS || (!g_str_equal (tmp, path) && g_rename (tmp, path) != 0))
     {
       int saved = errno;
 
-      g_unlink (tmp);
+      if (!g_str_equal (tmp, path))
+        g_unlink (tmp);
       g_set_error (error, CRM_REPORT_ERROR, CRM_REPORT_ERROR_FAILED,
                    _("Could not write “%s”: %s. Check that the folder exists and is writable."),
                    path, status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status) : g_strerror (saved));

@@ -1045,7 +1045,7 @@ crm_report_write_csv (CrmReport   *report,
   /* A BOM, so that spreadsheets open the Chinese text as UTF-8. */
   g_autofree char *with_bom = g_strconcat ("\xef\xbb\xbf", text, NULL);
 
-  if (!g_file_set_contents_full (path, with_bom, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
+  if (!crm_runtime_write_file (path, with_bom, -1, &local_error))
     {
       g_set_error (error, CRM_REPORT_ERROR, CRM_REPORT_ERROR_FAILED,
                    _("Could not write the report to “%s”: %s. Check that the folder exists and is writable."),
