@@ -347,7 +347,7 @@ check_done (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  CrmCampaignEditor *self = CRM_CAMPAIGN_EDITOR (source);
+  g_autoptr(CrmCampaignEditor) self = user_data;
   Check *c = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -419,7 +419,11 @@ start_check (gpointer user_data)
   c->channel = g_strdup (current_channel (self));
   c->templates = build_templates (self, TRUE);
   c->preview_index = self->preview_index;
-  task = g_task_new (self, self->check_cancellable, check_done, NULL);
+  /* Not the editor as source object: the thread may drop the task's last
+   * reference, and a closed editor would then be disposed off the main
+   * thread (its text views' idles removed and re-added there, a crash).
+   * Our own reference is dropped in check_done, on the main thread. */
+  task = g_task_new (NULL, self->check_cancellable, check_done, g_object_ref (self));
   g_task_set_source_tag (task, start_check);
   g_task_set_task_data (task, c, (GDestroyNotify) check_free);
   g_task_run_in_thread (task, check_thread);

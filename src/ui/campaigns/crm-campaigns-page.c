@@ -248,7 +248,7 @@ count_done (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (source);
+  g_autoptr(CrmCampaignsPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree gint64 *count = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -285,11 +285,13 @@ start_count (gpointer user_data)
   request = g_new0 (CountRequest, 1);
   request->db_path = g_strdup (crm_store_get_path (get_store (self)));
   request->rule = rule_text (self);
-  task = g_task_new (self, self->count_cancellable, count_done, NULL);
+  /* Tasks run in a thread never get the page as source object: the thread
+   * may drop the task's last reference (even when not returned on cancel),
+   * and the page would then be disposed there, text views and all. Our own
+   * reference is dropped in the callback, on the main thread. */
+  task = g_task_new (NULL, self->count_cancellable, count_done, g_object_ref (self));
   g_task_set_source_tag (task, start_count);
   g_task_set_task_data (task, request, (GDestroyNotify) count_request_free);
-  /* Not returned on cancel: the thread's reference to the task (and so to
-   * this page) must not be the last, or the page would be finalized there. */
   g_task_run_in_thread (task, count_thread);
   return G_SOURCE_REMOVE;
 }
@@ -716,7 +718,7 @@ typedef struct
   char *campaign_id;
   CrmSmtpSettings *smtp;
   char *survey_base_url;         /* the sync server, for {{survey_link}} */
-  GTask *task;                   /* not a reference: the job lives in it */
+  CrmCampaignsPage *page;        /* not a reference: send_done's keeps it */
   CrmSendResult result;
 } SendJob;
 
@@ -732,14 +734,14 @@ send_job_free (SendJob *job)
 
 typedef struct
 {
-  GTask *task;                   /* keeps the page alive until the idle ran */
+  CrmCampaignsPage *page;        /* released by the idle, on the main thread */
   CrmSendResult so_far;
 } SendProgress;
 
 static void
 send_progress_free (SendProgress *p)
 {
-  g_object_unref (p->task);
+  g_object_unref (p->page);
   g_free (p);
 }
 
@@ -760,7 +762,7 @@ static gboolean
 send_progress_idle (gpointer data)
 {
   SendProgress *p = data;
-  CrmCampaignsPage *self = g_task_get_source_object (p->task);
+  CrmCampaignsPage *self = p->page;
 
   if (self->send_cancellable != NULL)
     set_send_progress (self, &p->so_far);
@@ -774,7 +776,7 @@ on_send_progress (const CrmSendResult *so_far,
   SendJob *job = user_data;
   SendProgress *p = g_new0 (SendProgress, 1);
 
-  p->task = g_object_ref (job->task);
+  p->page = g_object_ref (job->page);
   p->so_far = *so_far;
   g_idle_add_full (G_PRIORITY_DEFAULT, send_progress_idle, p, (GDestroyNotify) send_progress_free);
 }
@@ -816,7 +818,7 @@ send_done (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (source);
+  g_autoptr(CrmCampaignsPage) self = user_data;
   SendJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
@@ -856,10 +858,10 @@ send_action (GtkWidget  *widget,
   job->survey_base_url = g_settings_get_string (crm_context_get_settings (self->context), "sync-server");
 
   self->send_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->send_cancellable, send_done, NULL);
+  task = g_task_new (NULL, self->send_cancellable, send_done, g_object_ref (self));
   g_task_set_source_tag (task, send_action);
   g_task_set_task_data (task, job, (GDestroyNotify) send_job_free);
-  job->task = task;
+  job->page = self;
   g_task_run_in_thread (task, send_thread);
   show_campaign (self, self->campaign_id);
   set_send_progress (self, &job->result);
@@ -1104,7 +1106,7 @@ print_done (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  CrmCampaignsPage *self = CRM_CAMPAIGNS_PAGE (source);
+  g_autoptr(CrmCampaignsPage) self = user_data;
   PrintJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
@@ -1172,7 +1174,7 @@ start_print (CrmCampaignsPage *self,
   job->job_name = g_strdup_printf (C_("print job", "%s – %s"), gtk_label_get_text (self->campaign_title),
                                    labels ? C_("print job", "labels") : C_("print job", "letters"));
   self->n_exports++;
-  task = g_task_new (self, NULL, print_done, NULL);
+  task = g_task_new (NULL, NULL, print_done, g_object_ref (self));
   g_task_set_source_tag (task, start_print);
   g_task_set_task_data (task, job, (GDestroyNotify) print_job_free);
   g_task_run_in_thread (task, print_thread);
