@@ -456,12 +456,12 @@ static void
 test_schedule (StoreFixture  *f,
                gconstpointer  data)
 {
-  g_autofree char *id = NULL, *empty = NULL, *broken = NULL, *when = NULL, *status = NULL, *sql = NULL;
+  g_autofree char *id = NULL, *empty = NULL, *broken = NULL, *when = NULL, *status = NULL, *sql = NULL, *zhang = NULL;
   g_autoptr(GPtrArray) launched = NULL;
   g_autoptr(GPtrArray) failures = NULL;
   g_autoptr(GError) error = NULL;
 
-  add_contact (f->store, "张伟", "phone", "13800138000", "consent_sms", "true", NULL);
+  zhang = add_contact (f->store, "张伟", "phone", "13800138000", "consent_sms", "true", NULL);
   id = add_campaign (f->store, "sms", "{\"variants\": [{\"segment\": \"builtin:lead\", \"body\": \"{{name}}，周末见\"}]}");
   empty = add_campaign (f->store, "sms", "{}");
   broken = add_campaign (f->store, "sms", "{\"variants\": [{\"segment\": \"builtin:lead\", \"body\": \"x\"}]}");
