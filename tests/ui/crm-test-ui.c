@@ -47,13 +47,14 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Iterate until @condition holds; fails the test after 10 s rather than hang. */
+/* Iterate until @condition holds; fails the test after 30 s rather than
+ * hang (a hang guard, not a speed check: CI machines are loaded). */
 void
 crm_test_ui_wait_until (gboolean (*condition) (gpointer),
                         gpointer   data)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (10, on_timeout, &timed_out);
+  guint id = g_timeout_add_seconds (30, on_timeout, &timed_out);
 
   while (!condition (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
