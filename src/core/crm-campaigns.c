@@ -697,6 +697,30 @@ check_survey_link (CrmStore    *store,
   return TRUE;
 }
 
+/* @campaign_id, if it is still a draft (or scheduled): launching and
+ * scheduling both need that. */
+static CrmCampaign *
+get_draft (CrmStore    *store,
+           const char  *campaign_id,
+           GError     **error)
+{
+  g_autoptr(CrmCampaign) campaign = crm_store_get (store, CRM_TYPE_CAMPAIGN, campaign_id, error);
+  const char *status;
+
+  if (campaign == NULL)
+    return NULL;
+  status = crm_record_get_string (CRM_RECORD (campaign), "status");
+  if (crm_record_get_deleted (CRM_RECORD (campaign)) ||
+      (!g_str_equal (status, "draft") && !g_str_equal (status, "scheduled")))
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("“%s” was already launched (it is %s); its members are frozen."),
+                   crm_record_get_string (CRM_RECORD (campaign), "name"), status);
+      return NULL;
+    }
+  return g_steal_pointer (&campaign);
+}
+
 gboolean
 crm_campaign_launch (CrmStore           *store,
                      const char         *campaign_id,
@@ -708,23 +732,14 @@ crm_campaign_launch (CrmStore           *store,
   g_autoptr(GPtrArray) variants = NULL;
   g_autoptr(GHashTable) taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   CrmCampaignLaunch launch = { 0 };
-  const char *status, *channel;
+  const char *channel;
 
   if (!crm_store_begin (store, error))
     return FALSE;
-  campaign = crm_store_get (store, CRM_TYPE_CAMPAIGN, campaign_id, error);
+  campaign = get_draft (store, campaign_id, error);
   if (campaign == NULL)
     goto fail;
-  status = crm_record_get_string (CRM_RECORD (campaign), "status");
   channel = crm_record_get_string (CRM_RECORD (campaign), "channel");
-  if (crm_record_get_deleted (CRM_RECORD (campaign)) ||
-      (!g_str_equal (status, "draft") && !g_str_equal (status, "scheduled")))
-    {
-      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
-                   _("“%s” was already launched (it is %s); its members are frozen."),
-                   crm_record_get_string (CRM_RECORD (campaign), "name"), status);
-      goto fail;
-    }
   variants = crm_campaign_parse_templates (crm_record_get_string (CRM_RECORD (campaign), "templates"), NULL, error);
   if (variants == NULL)
     goto fail;
@@ -797,22 +812,12 @@ crm_campaign_schedule (CrmStore    *store,
   g_autoptr(CrmCampaign) campaign = NULL;
   g_autoptr(GPtrArray) variants = NULL;
   g_autofree char *now = now_timestamp ();
-  const char *status;
 
   if (!crm_store_begin (store, error))
     return FALSE;
-  campaign = crm_store_get (store, CRM_TYPE_CAMPAIGN, campaign_id, error);
+  campaign = get_draft (store, campaign_id, error);
   if (campaign == NULL)
     goto fail;
-  status = crm_record_get_string (CRM_RECORD (campaign), "status");
-  if (crm_record_get_deleted (CRM_RECORD (campaign)) ||
-      (!g_str_equal (status, "draft") && !g_str_equal (status, "scheduled")))
-    {
-      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
-                   _("“%s” was already launched (it is %s); its members are frozen."),
-                   crm_record_get_string (CRM_RECORD (campaign), "name"), status);
-      goto fail;
-    }
   if (at != NULL)
     {
       variants = crm_campaign_parse_templates (crm_record_get_string (CRM_RECORD (campaign), "templates"), NULL, error);
