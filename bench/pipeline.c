@@ -23,8 +23,11 @@
 #include "crm-pipeline.h"
 #include "crm-runtime.h"
 #include "crm-stage.h"
+#include "crm-store-private.h"
+#include "crm-uuid.h"
 
 #define N_STAGES 8
+#define N_OWNERS 10
 #define RUNS 7
 
 static gboolean painted;
@@ -80,9 +83,24 @@ make_store (const char *dir,
   g_autoptr(CrmPipeline) pipeline = crm_pipeline_new ();
   CrmStore *store = crm_store_open (path, &error);
   char *stages[N_STAGES];
+  char *owners[N_OWNERS];
 
   g_assert_no_error (error);
   g_assert_true (crm_store_begin (store, &error));
+  /* Owners, so that the board can also be measured in lanes by owner. */
+  for (guint o = 0; o < N_OWNERS; o++)
+    {
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store,
+        "INSERT INTO users (id, created_at, updated_at, username, display_name)"
+        " VALUES (?1, '2030-01-01T00:00:00Z', '2030-01-01T00:00:00Z', ?2, ?2)", &error);
+      g_autofree char *username = g_strdup_printf ("rep%02u", o + 1);
+
+      g_assert_no_error (error);
+      owners[o] = crm_uuid_v7_new ();
+      crm_stmt_bind_text (stmt, 1, owners[o]);
+      crm_stmt_bind_text (stmt, 2, username);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    }
   g_object_set (pipeline, "name", "Bench", "is-default", TRUE, NULL);
   g_assert_true (crm_store_insert (store, CRM_RECORD (pipeline), &error));
   for (guint s = 0; s < N_STAGES + 2; s++)
@@ -106,11 +124,14 @@ make_store (const char *dir,
       g_object_set (deal, "pipeline-id", crm_record_get_id (CRM_RECORD (pipeline)),
                     "stage-id", stages[i % N_STAGES], "title", title,
                     "amount", (gint64) (100000 + (i * 7919) % 9000000), "expected-close", close, NULL);
+      crm_record_set_owner_id (CRM_RECORD (deal), owners[i % N_OWNERS]);
       g_assert_true (crm_store_insert (store, CRM_RECORD (deal), &error));
     }
   g_assert_true (crm_store_commit (store, &error));
   for (guint s = 0; s < N_STAGES; s++)
     g_free (stages[s]);
+  for (guint o = 0; o < N_OWNERS; o++)
+    g_free (owners[o]);
   return store;
 }
 
