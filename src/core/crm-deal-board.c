@@ -6,6 +6,7 @@
 
 #include "crm-deal-board.h"
 #include "crm-deal-moves.h"
+#include "crm-deal.h"
 #include "crm-store-private.h"
 
 #include <json-glib/json-glib.h>
@@ -51,10 +52,12 @@ struct _CrmDealBoard
   char       *from_date;
   char       *to_date;
   gint64      min_amount;
+  gint64      max_amount;
   char       *now;
   guint       reload_idle;
 
   guint       n_deals;
+  guint       n_hidden;           /* deals of the pipeline the filters leave out */
   guint       n_open;
   gint64      open_amount;
   gint64      weighted_amount;
@@ -120,7 +123,8 @@ static const char deals_sql[] =
   "  FROM deals d WHERE d.pipeline_id = :pipeline AND d.deleted = 0"
   "  AND (:ids IS NULL OR d.id IN (SELECT value FROM json_each (:ids)))"
   "  AND (:owner IS NULL OR d.owner_id = :owner)"
-  "  AND (:min_amount IS NULL OR d.amount >= :min_amount))"
+  "  AND (:min_amount IS NULL OR d.amount >= :min_amount)"
+  "  AND (:max_amount IS NULL OR d.amount <= :max_amount))"
   " SELECT d.id, d.stage_id, d.title, d.contact_id, c.name, o.name, d.currency,"
   "  d.close_date, d.owner_id, coalesce (u.display_name, u.username),"
   "  coalesce ((SELECT max (h.at) FROM deal_stage_history h"
@@ -128,7 +132,7 @@ static const char deals_sql[] =
   "  d.lost_reason, d.updated_at, d.amount, d.position,"
   "  EXISTS (SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.deleted = 0"
   "          AND a.kind = 'task' AND a.done_at IS NULL AND a.due_at < :now),"
-  "  d.closed_at IS NOT NULL"
+  "  d.closed_at IS NOT NULL, d.expected_close"
   " FROM d LEFT JOIN contacts c ON c.id = d.contact_id"
   " LEFT JOIN contacts o ON o.id = c.organization_id"
   " LEFT JOIN users u ON u.id = d.owner_id"
@@ -326,6 +330,46 @@ bind_filters (CrmDealBoard *self,
   bind_named (stmt, ":now", now);
   if (self->min_amount > 0)
     sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":min_amount"), self->min_amount);
+  if (self->max_amount > 0)
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":max_amount"), self->max_amount);
+}
+
+static gboolean
+has_filters (CrmDealBoard *self)
+{
+  return self->owner_id != NULL || self->from_date != NULL || self->to_date != NULL ||
+         self->min_amount > 0 || self->max_amount > 0;
+}
+
+/* Live deals of the shown pipeline's live stages, filters or not. */
+static const char count_all_sql[] =
+  "SELECT count (*) FROM deals d JOIN stages s ON s.id = d.stage_id AND s.deleted = 0"
+  " WHERE d.pipeline_id = ? AND d.deleted = 0";
+
+/* How many deals the filters hide; only counted while a filter is on,
+ * so the unfiltered board pays nothing for it. */
+static gboolean
+count_hidden (CrmDealBoard  *self,
+              GError       **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  int rc;
+
+  self->n_hidden = 0;
+  if (!has_filters (self) || self->shown_pipeline_id == NULL)
+    return TRUE;
+  stmt = crm_store_prepare (self->store, count_all_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  crm_stmt_bind_text (stmt, 1, self->shown_pipeline_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      crm_store_take_error (self->store, rc, error);
+      return FALSE;
+    }
+  self->n_hidden = (guint) MAX (0, sqlite3_column_int64 (stmt, 0) - (gint64) self->n_deals);
+  return TRUE;
 }
 
 static CrmDealCard *
@@ -350,6 +394,7 @@ read_card (sqlite3_stmt *stmt,
     .position = sqlite3_column_int64 (stmt, 14),
     .overdue_task = sqlite3_column_int (stmt, 15),
     .closed = sqlite3_column_int (stmt, 16),
+    .expected_close = column_text (stmt, 17),
   };
 
   fields.days_in_stage = days_between (fields.stage_since, now);
@@ -594,6 +639,8 @@ refresh_deals (CrmDealBoard  *self,
     }
 
   compute_totals (self, changed);
+  if (!count_hidden (self, error))
+    return FALSE;
   g_signal_emit (self, signals[RELOADED], 0);
   return TRUE;
 }
@@ -687,6 +734,8 @@ crm_deal_board_reload (CrmDealBoard  *self,
     }
 
   compute_totals (self, NULL);
+  if (!count_hidden (self, error))
+    return FALSE;
   g_signal_emit (self, signals[RELOADED], 0);
   return TRUE;
 }
@@ -909,6 +958,50 @@ crm_deal_board_set_min_amount (CrmDealBoard *self,
     return;
   self->min_amount = min_amount;
   queue_reload (self);
+}
+
+gint64
+crm_deal_board_get_min_amount (CrmDealBoard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), 0);
+
+  return self->min_amount;
+}
+
+void
+crm_deal_board_set_max_amount (CrmDealBoard *self,
+                               gint64        max_amount)
+{
+  g_return_if_fail (CRM_IS_DEAL_BOARD (self));
+
+  if (self->max_amount == max_amount)
+    return;
+  self->max_amount = max_amount;
+  queue_reload (self);
+}
+
+gint64
+crm_deal_board_get_max_amount (CrmDealBoard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), 0);
+
+  return self->max_amount;
+}
+
+gboolean
+crm_deal_board_get_filtered (CrmDealBoard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), FALSE);
+
+  return has_filters (self);
+}
+
+guint
+crm_deal_board_get_n_hidden (CrmDealBoard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), 0);
+
+  return self->n_hidden;
 }
 
 void
@@ -1170,6 +1263,38 @@ plan_positions (GListModel *column,
   g_array_append_val (positions, key);
 }
 
+/* Hands deal @deal_id to @owner_id, remembering the old owner in @undo. */
+static gboolean
+set_owner (CrmStore      *store,
+           const char    *deal_id,
+           const char    *owner_id,
+           CrmChangeSet  *undo,
+           GError       **error)
+{
+  static const char * const fields[] = { "owner_id", NULL };
+  g_autoptr(CrmRecord) deal = crm_store_get (store, CRM_TYPE_DEAL, deal_id, error);
+
+  if (deal == NULL)
+    return FALSE;
+  if (g_strcmp0 (crm_record_get_owner_id (deal), owner_id) == 0)
+    return TRUE;
+  if (undo != NULL)
+    crm_change_set_remember_fields (undo, deal, fields);
+  crm_record_set_owner_id (deal, owner_id);
+  return crm_store_update (store, deal, error);
+}
+
+/* After this board wrote @ids (and committed): shows them without the
+ * full reload the commit queued. */
+static gboolean
+refresh_written (CrmDealBoard  *self,
+                 GPtrArray     *ids,
+                 GError       **error)
+{
+  g_clear_handle_id (&self->reload_idle, g_source_remove);
+  return refresh_deals (self, ids, error);
+}
+
 gboolean
 crm_deal_board_move (CrmDealBoard  *self,
                      const char    *deal_id,
@@ -1178,6 +1303,19 @@ crm_deal_board_move (CrmDealBoard  *self,
                      const char    *lost_reason,
                      CrmChangeSet  *undo,
                      GError       **error)
+{
+  return crm_deal_board_move_full (self, deal_id, stage, index, NULL, lost_reason, undo, error);
+}
+
+gboolean
+crm_deal_board_move_full (CrmDealBoard  *self,
+                          const char    *deal_id,
+                          guint          stage,
+                          guint          index,
+                          const char    *owner_id,
+                          const char    *lost_reason,
+                          CrmChangeSet  *undo,
+                          GError       **error)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -1191,7 +1329,8 @@ crm_deal_board_move (CrmDealBoard  *self,
 
   if (!crm_store_begin (self->store, error))
     return FALSE;
-  if (!crm_deal_move (self->store, deal_id, get_stage (self, stage)->id, lost_reason, undo, error))
+  if ((owner_id != NULL && !set_owner (self->store, deal_id, owner_id, undo, error)) ||
+      !crm_deal_move (self->store, deal_id, get_stage (self, stage)->id, lost_reason, undo, error))
     {
       crm_store_rollback (self->store);
       return FALSE;
@@ -1208,8 +1347,102 @@ crm_deal_board_move (CrmDealBoard  *self,
 
   /* The commit queued a full reload for the change; this board made the
    * change and knows which rows it touched. */
-  g_clear_handle_id (&self->reload_idle, g_source_remove);
   if (ids->len == 0)
     g_ptr_array_add (ids, g_strdup (deal_id));
-  return refresh_deals (self, ids, error);
+  return refresh_written (self, ids, error);
+}
+
+static GPtrArray *
+ids_array (const char * const *deal_ids)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; deal_ids[i] != NULL; i++)
+    g_ptr_array_add (ids, g_strdup (deal_ids[i]));
+  return ids;
+}
+
+gboolean
+crm_deal_board_move_many (CrmDealBoard        *self,
+                          const char * const  *deal_ids,
+                          guint                stage,
+                          const char          *lost_reason,
+                          CrmChangeSet        *undo,
+                          GError             **error)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+
+  g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), FALSE);
+  g_return_val_if_fail (deal_ids != NULL, FALSE);
+  g_return_val_if_fail (stage < self->stages->len, FALSE);
+
+  if (!crm_store_begin (self->store, error))
+    return FALSE;
+  for (guint i = 0; deal_ids[i] != NULL; i++)
+    if (!crm_deal_move (self->store, deal_ids[i], get_stage (self, stage)->id, lost_reason, undo, error))
+      {
+        crm_store_rollback (self->store);
+        return FALSE;
+      }
+  if (!crm_store_commit (self->store, error))
+    return FALSE;
+  ids = ids_array (deal_ids);
+  return refresh_written (self, ids, error);
+}
+
+gboolean
+crm_deal_board_set_owner (CrmDealBoard        *self,
+                          const char * const  *deal_ids,
+                          const char          *owner_id,
+                          CrmChangeSet        *undo,
+                          GError             **error)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+
+  g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), FALSE);
+  g_return_val_if_fail (deal_ids != NULL, FALSE);
+
+  if (owner_id != NULL && *owner_id == '\0')
+    owner_id = NULL;
+  if (!crm_store_begin (self->store, error))
+    return FALSE;
+  for (guint i = 0; deal_ids[i] != NULL; i++)
+    if (!set_owner (self->store, deal_ids[i], owner_id, undo, error))
+      {
+        crm_store_rollback (self->store);
+        return FALSE;
+      }
+  if (!crm_store_commit (self->store, error))
+    return FALSE;
+  ids = ids_array (deal_ids);
+  return refresh_written (self, ids, error);
+}
+
+gboolean
+crm_deal_board_delete (CrmDealBoard        *self,
+                       const char * const  *deal_ids,
+                       CrmChangeSet        *undo,
+                       GError             **error)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+
+  g_return_val_if_fail (CRM_IS_DEAL_BOARD (self), FALSE);
+  g_return_val_if_fail (deal_ids != NULL, FALSE);
+
+  if (!crm_store_begin (self->store, error))
+    return FALSE;
+  for (guint i = 0; deal_ids[i] != NULL; i++)
+    {
+      if (!crm_store_delete (self->store, CRM_TYPE_DEAL, deal_ids[i], error))
+        {
+          crm_store_rollback (self->store);
+          return FALSE;
+        }
+      if (undo != NULL)
+        crm_change_set_remember_delete (undo, CRM_TYPE_DEAL, deal_ids[i]);
+    }
+  if (!crm_store_commit (self->store, error))
+    return FALSE;
+  ids = ids_array (deal_ids);
+  return refresh_written (self, ids, error);
 }

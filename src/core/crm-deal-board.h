@@ -42,6 +42,15 @@ void          crm_deal_board_set_period          (CrmDealBoard  *self,
                                                   const char    *to_date);
 void          crm_deal_board_set_min_amount      (CrmDealBoard  *self,
                                                   gint64         min_amount);
+gint64        crm_deal_board_get_min_amount      (CrmDealBoard  *self);
+/* Inclusive, in minor units like the minimum. */
+void          crm_deal_board_set_max_amount      (CrmDealBoard  *self,
+                                                  gint64         max_amount);
+gint64        crm_deal_board_get_max_amount      (CrmDealBoard  *self);
+/* Whether any filter is on, and how many deals of the pipeline the
+ * filters leave out (0 without filters). */
+gboolean      crm_deal_board_get_filtered        (CrmDealBoard  *self);
+guint         crm_deal_board_get_n_hidden        (CrmDealBoard  *self);
 /* "Now" for days in stage and overdue markers (ISO 8601 UTC; NULL for the
  * clock), so tests do not depend on the day they run. */
 void          crm_deal_board_set_now             (CrmDealBoard  *self,
@@ -101,5 +110,35 @@ gboolean      crm_deal_board_move                (CrmDealBoard  *self,
                                                   const char    *lost_reason,
                                                   CrmChangeSet  *undo,
                                                   GError       **error);
+/* The same, also handing the deal to @owner_id (NULL: keeps its owner),
+ * in the same transaction and change set. */
+gboolean      crm_deal_board_move_full           (CrmDealBoard  *self,
+                                                  const char    *deal_id,
+                                                  guint          stage,
+                                                  guint          index,
+                                                  const char    *owner_id,
+                                                  const char    *lost_reason,
+                                                  CrmChangeSet  *undo,
+                                                  GError       **error);
+
+/* Bulk changes, each in one transaction recorded in @undo: every deal
+ * to column @stage keeping its order key (each move in its history, as
+ * one move writes it), to owner @owner_id (NULL or "": nobody), or
+ * deleted. A failure rolls back all of them. */
+gboolean      crm_deal_board_move_many           (CrmDealBoard        *self,
+                                                  const char * const  *deal_ids,
+                                                  guint                stage,
+                                                  const char          *lost_reason,
+                                                  CrmChangeSet        *undo,
+                                                  GError             **error);
+gboolean      crm_deal_board_set_owner           (CrmDealBoard        *self,
+                                                  const char * const  *deal_ids,
+                                                  const char          *owner_id,
+                                                  CrmChangeSet        *undo,
+                                                  GError             **error);
+gboolean      crm_deal_board_delete              (CrmDealBoard        *self,
+                                                  const char * const  *deal_ids,
+                                                  CrmChangeSet        *undo,
+                                                  GError             **error);
 
 G_END_DECLS

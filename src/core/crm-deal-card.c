@@ -15,6 +15,7 @@ struct _CrmDealCard
   char *organization_name;
   char *currency;
   char *close_date;
+  char *expected_close;
   char *owner_id;
   char *owner_name;
   char *stage_since;
@@ -43,6 +44,7 @@ crm_deal_card_finalize (GObject *object)
   g_free (self->organization_name);
   g_free (self->currency);
   g_free (self->close_date);
+  g_free (self->expected_close);
   g_free (self->owner_id);
   g_free (self->owner_name);
   g_free (self->stage_since);
@@ -79,6 +81,7 @@ crm_deal_card_new (const CrmDealCardFields *fields)
   self->organization_name = g_strdup (fields->organization_name);
   self->currency = g_strdup (fields->currency);
   self->close_date = g_strdup (fields->close_date);
+  self->expected_close = g_strdup (fields->expected_close);
   self->owner_id = g_strdup (fields->owner_id);
   self->owner_name = g_strdup (fields->owner_name);
   self->stage_since = g_strdup (fields->stage_since);
@@ -155,6 +158,14 @@ crm_deal_card_get_close_date (CrmDealCard *self)
   g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
 
   return self->close_date;
+}
+
+const char *
+crm_deal_card_get_expected_close (CrmDealCard *self)
+{
+  g_return_val_if_fail (CRM_IS_DEAL_CARD (self), NULL);
+
+  return self->expected_close;
 }
 
 const char *
@@ -251,6 +262,7 @@ crm_deal_card_equal (CrmDealCard *a,
          g_strcmp0 (a->organization_name, b->organization_name) == 0 &&
          g_strcmp0 (a->currency, b->currency) == 0 &&
          g_strcmp0 (a->close_date, b->close_date) == 0 &&
+         g_strcmp0 (a->expected_close, b->expected_close) == 0 &&
          g_strcmp0 (a->owner_id, b->owner_id) == 0 &&
          g_strcmp0 (a->owner_name, b->owner_name) == 0 &&
          g_strcmp0 (a->stage_since, b->stage_since) == 0 &&

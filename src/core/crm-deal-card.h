@@ -19,6 +19,7 @@ typedef struct
   const char *organization_name;  /* the contact's organization, if any */
   const char *currency;
   const char *close_date;         /* closed_at's date when closed, else expected_close */
+  const char *expected_close;     /* as planned, also once closed */
   const char *owner_id;
   const char *owner_name;
   const char *stage_since;        /* when it entered its stage (timestamp) */
@@ -42,6 +43,7 @@ const char  *crm_deal_card_get_contact_name   (CrmDealCard *self);
 const char  *crm_deal_card_get_organization_name (CrmDealCard *self);
 const char  *crm_deal_card_get_currency       (CrmDealCard *self);
 const char  *crm_deal_card_get_close_date     (CrmDealCard *self);
+const char  *crm_deal_card_get_expected_close (CrmDealCard *self);
 const char  *crm_deal_card_get_owner_id       (CrmDealCard *self);
 const char  *crm_deal_card_get_owner_name     (CrmDealCard *self);
 const char  *crm_deal_card_get_stage_since    (CrmDealCard *self);
