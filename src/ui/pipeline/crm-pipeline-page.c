@@ -7,6 +7,7 @@
 #include "crm-contact-labels.h"
 #include "crm-deal-card-view.h"
 #include "crm-deal-editor.h"
+#include "crm-deal-lanes.h"
 #include "crm-deal-moves.h"
 #include "crm-deal.h"
 #include "crm-forecast.h"
@@ -14,6 +15,7 @@
 #include "crm-pipeline-report.h"
 #include "crm-stage.h"
 #include "crm-user-directory.h"
+#include "crm-value.h"
 
 /* -1 in the index of pipeline.move-deal: keep the deal's order key;
  * -2: put it at the end of the column. */
@@ -26,11 +28,15 @@ struct _CrmPipelinePage
 
   CrmContext        *context;
   CrmDealBoard      *board;
+  CrmDealLanes      *lanes;
+  GSettings         *settings;
   CrmChangeSet      *undo;
   AdwToast          *undo_toast;
   GPtrArray         *owner_ids;       /* parallel to owner_dropdown; "" = everyone */
   GPtrArray         *column_labels;   /* per stage: GtkLabel of its totals */
-  GPtrArray         *column_lists;    /* per stage: GtkListView */
+  GPtrArray         *column_lists;    /* GtkListView per stage, or per lane and stage when grouped */
+  GPtrArray         *lane_labels;     /* per lane: GtkLabel of its name and totals */
+  GtkMultiSelection *list_selection;
   GListStore        *all_columns;     /* the columns' models, flattened for the list view */
   GtkSortListModel  *list_sorted;
   char              *selected_deal;
@@ -43,6 +49,13 @@ struct _CrmPipelinePage
   GtkDropDown       *pipeline_dropdown;
   GtkDropDown       *owner_dropdown;
   GtkDropDown       *period_dropdown;
+  GtkMenuButton     *amount_button;
+  GtkPopover        *amount_popover;
+  GtkEntry          *min_entry;
+  GtkEntry          *max_entry;
+  GtkLabel          *amount_problem;
+  GtkButton         *reset_button;
+  GtkDropDown       *group_dropdown;
   GtkToggleButton   *board_button;
   GtkToggleButton   *list_button;
   GtkLabel          *summary_label;
@@ -50,8 +63,14 @@ struct _CrmPipelinePage
   GtkGrid           *forecast_grid;
   GtkLabel          *forecast_rates;
   GtkStack          *view_stack;
+  GtkScrolledWindow *board_scroller;
   GtkBox            *columns_box;
+  GtkBox            *lanes_box;
   GtkColumnView     *list_view;
+  GtkRevealer       *bulk_revealer;
+  GtkLabel          *bulk_label;
+  GtkMenuButton     *bulk_owner_button;
+  GtkMenuButton     *bulk_move_button;
   GMenuModel        *deal_menu;
 };
 
@@ -73,8 +92,19 @@ static const struct { const char *id; const char *label; } periods[] = {
   { "this-year", N_("Closing this year") },
 };
 
+/* The choices of the Group by drop-down, in CrmDealGroup order. */
+static const char * const group_labels[CRM_DEAL_N_GROUPS] = {
+  N_("No lanes"),
+  N_("Lanes by owner"),
+  N_("Lanes by customer"),
+  N_("Lanes by organization"),
+  N_("Lanes by currency"),
+  N_("Lanes by close month"),
+  N_("Lanes by amount"),
+};
+
 static void update_actions (CrmPipelinePage *self);
-static void move_deal (CrmPipelinePage *self, const char *deal_id, guint stage, int index);
+static void move_deal (CrmPipelinePage *self, const char *deal_id, int lane, guint stage, int index);
 
 static CrmStore *
 get_store (CrmPipelinePage *self)
@@ -176,6 +206,26 @@ stage_of_list (GtkWidget *list)
   return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list), "stage"));
 }
 
+/* The lane of a list (or of its cell), -1 on the ungrouped board. */
+static int
+lane_of_list (GtkWidget *list)
+{
+  return (int) GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list), "lane")) - 1;
+}
+
+static gboolean
+refuse_lane (CrmPipelinePage *self,
+             const char      *deal_id,
+             int              lane)
+{
+  if (lane < 0 || crm_deal_lanes_can_move_to (self->lanes, deal_id, (guint) lane))
+    return FALSE;
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Deals change lanes only when grouped by owner, "
+                                                "to someone's lane")));
+  return TRUE;
+}
+
 /* A card dropped on a card goes before it. */
 static gboolean
 on_card_drop (GtkDropTarget *target,
@@ -188,22 +238,30 @@ on_card_drop (GtkDropTarget *target,
   CrmPipelinePage *self = CRM_PIPELINE_PAGE (gtk_widget_get_ancestor (widget, CRM_TYPE_PIPELINE_PAGE));
   GtkWidget *list = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW);
   const char *deal_id = g_value_get_string (value);
-  guint from_stage, from_index;
+  guint from_lane = 0, from_stage, from_index;
   guint stage;
-  int index;
+  int index, lane;
+  gboolean found;
 
   if (self == NULL || list == NULL || card_of (item) == NULL)
     return FALSE;
   stage = stage_of_list (list);
+  lane = lane_of_list (list);
   index = (int) gtk_list_item_get_position (item);
-  if (crm_deal_board_find_deal (self->board, deal_id, &from_stage, &from_index) == NULL)
+  if (refuse_lane (self, deal_id, lane))
     return FALSE;
-  /* Indexes count the column without the card being moved. */
-  if (from_stage == stage && (int) from_index < index)
+  /* Indexes count the column (of the lane) without the card moved. */
+  if (lane >= 0)
+    found = crm_deal_lanes_find_deal (self->lanes, deal_id, &from_lane, &from_stage, &from_index);
+  else
+    found = crm_deal_board_find_deal (self->board, deal_id, &from_stage, &from_index) != NULL;
+  if (!found)
+    return FALSE;
+  if ((lane < 0 || (int) from_lane == lane) && from_stage == stage && (int) from_index < index)
     index--;
-  if (from_stage == stage && (int) from_index == index)
+  if ((lane < 0 || (int) from_lane == lane) && from_stage == stage && (int) from_index == index)
     return TRUE;
-  move_deal (self, deal_id, stage, index);
+  move_deal (self, deal_id, lane, stage, index);
   return TRUE;
 }
 
@@ -217,8 +275,11 @@ on_column_drop (GtkDropTarget   *target,
 {
   GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
   guint stage = stage_of_list (widget);
+  int lane = lane_of_list (widget);
 
-  move_deal (self, g_value_get_string (value), stage, INDEX_END);
+  if (refuse_lane (self, g_value_get_string (value), lane))
+    return FALSE;
+  move_deal (self, g_value_get_string (value), lane, stage, INDEX_END);
   return TRUE;
 }
 
@@ -362,18 +423,55 @@ update_column_label (CrmPipelinePage *self,
   gtk_label_set_text (label, text);
 }
 
+/* The cards of @deals as a list of column @stage (of @lane; -1 on the
+ * ungrouped board): select, activate, drag, and drop at the end. */
 static GtkWidget *
-create_column (CrmPipelinePage *self,
-               guint            stage)
+create_list (CrmPipelinePage *self,
+             GListModel      *deals,
+             int              lane,
+             guint            stage,
+             const char      *name)
 {
-  GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *name = gtk_label_new (crm_deal_board_get_stage_name (self->board, stage));
-  GtkWidget *totals = gtk_label_new (NULL);
-  GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkSingleSelection *selection;
   GtkWidget *list;
   GtkDropTarget *drop;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_card), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
+  selection = gtk_single_selection_new (g_object_ref (deals));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (selection, "selection-changed", G_CALLBACK (on_column_selection_changed), self, 0);
+  list = gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory);
+  gtk_widget_add_css_class (list, "pipeline-cards");
+  gtk_widget_add_css_class (list, "navigation-sidebar");
+  g_object_set_data (G_OBJECT (list), "stage", GUINT_TO_POINTER (stage));
+  g_object_set_data (G_OBJECT (list), "lane", GUINT_TO_POINTER (lane + 1));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  name != NULL ? name : crm_deal_board_get_stage_name (self->board, stage), -1);
+  g_signal_connect_object (list, "activate", G_CALLBACK (on_column_activate), self, 0);
+  if (lane < 0)
+    {
+      drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
+      g_signal_connect_object (drop, "drop", G_CALLBACK (on_column_drop), self, 0);
+      gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (drop));
+    }
+  g_ptr_array_add (self->column_lists, list);
+  return list;
+}
+
+/* A stage's column: its name, menu and totals, and (on the ungrouped
+ * board, @with_list) its cards; in lanes, the cards are in each lane. */
+static GtkWidget *
+create_column (CrmPipelinePage *self,
+               guint            stage,
+               gboolean         with_list)
+{
+  GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *name = gtk_label_new (crm_deal_board_get_stage_name (self->board, stage));
+  GtkWidget *totals = gtk_label_new (NULL);
 
   gtk_widget_add_css_class (column, "pipeline-column");
   if (crm_deal_board_get_stage_is_won (self->board, stage))
@@ -426,30 +524,87 @@ create_column (CrmPipelinePage *self,
   gtk_box_append (GTK_BOX (column), totals);
   g_ptr_array_add (self->column_labels, totals);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_card), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
-  selection = gtk_single_selection_new (g_object_ref (crm_deal_board_get_deals (self->board, stage)));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
-  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
-  g_signal_connect_object (selection, "selection-changed", G_CALLBACK (on_column_selection_changed), self, 0);
-  list = gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory);
-  gtk_widget_add_css_class (list, "pipeline-cards");
-  gtk_widget_add_css_class (list, "navigation-sidebar");
-  g_object_set_data (G_OBJECT (list), "stage", GUINT_TO_POINTER (stage));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  crm_deal_board_get_stage_name (self->board, stage), -1);
-  g_signal_connect_object (list, "activate", G_CALLBACK (on_column_activate), self, 0);
+  if (with_list)
+    {
+      GtkWidget *scroller = gtk_scrolled_window_new ();
+
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+      gtk_widget_set_vexpand (scroller, TRUE);
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller),
+                                     create_list (self, crm_deal_board_get_deals (self->board, stage), -1, stage, NULL));
+      gtk_box_append (GTK_BOX (column), scroller);
+    }
+  return column;
+}
+
+/* A lane's cell of a stage: its cards, at most a few cards high (the
+ * lane scrolls them), and a place to drop one even when empty. */
+static GtkWidget *
+create_lane_cell (CrmPipelinePage *self,
+                  guint            lane,
+                  guint            stage)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *list;
+  GtkDropTarget *drop;
+  g_autofree char *name = g_strdup_printf ("%s, %s", crm_deal_lanes_get_label (self->lanes, lane),
+                                           crm_deal_board_get_stage_name (self->board, stage));
+
+  list = create_list (self, crm_deal_lanes_get_deals (self->lanes, lane, stage), (int) lane, stage, name);
+  gtk_widget_add_css_class (scroller, "pipeline-lane-cell");
+  gtk_widget_set_size_request (scroller, 260, -1);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 56);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 380);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  /* The whole cell takes a drop, also below the cards. */
+  g_object_set_data (G_OBJECT (scroller), "stage", GUINT_TO_POINTER (stage));
+  g_object_set_data (G_OBJECT (scroller), "lane", GUINT_TO_POINTER (lane + 1));
   drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_column_drop), self, 0);
-  gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (drop));
-  g_ptr_array_add (self->column_lists, list);
+  gtk_widget_add_controller (scroller, GTK_EVENT_CONTROLLER (drop));
+  return scroller;
+}
 
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
-  gtk_box_append (GTK_BOX (column), scroller);
-  return column;
+static void
+update_lane_label (CrmPipelinePage *self,
+                   guint            lane)
+{
+  GtkLabel *label = g_ptr_array_index (self->lane_labels, lane);
+  guint n = crm_deal_lanes_get_n_deals (self->lanes, lane);
+  g_autofree char *amount = crm_format_money (crm_deal_lanes_get_amount (self->lanes, lane),
+                                              crm_deal_lanes_get_currency (self->lanes, lane));
+  g_autofree char *totals = NULL;
+  g_autofree char *markup = NULL;
+
+  /* Translators: a lane's totals on the pipeline board: deal count and amount */
+  totals = g_strdup_printf (ngettext ("%u deal · %s", "%u deals · %s", n), n, amount);
+  markup = g_markup_printf_escaped ("<b>%s</b>   <span alpha=\"70%%\">%s</span>",
+                                    crm_deal_lanes_get_label (self->lanes, lane), totals);
+  gtk_label_set_markup (label, markup);
+}
+
+static GtkWidget *
+create_lane (CrmPipelinePage *self,
+             guint            lane)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  gtk_widget_add_css_class (box, "pipeline-lane");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_add_css_class (label, "pipeline-lane-header");
+  g_ptr_array_add (self->lane_labels, label);
+  update_lane_label (self, lane);
+  gtk_box_append (GTK_BOX (box), label);
+  for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
+    gtk_box_append (GTK_BOX (row), create_lane_cell (self, lane, s));
+  gtk_box_append (GTK_BOX (box), row);
+  return box;
 }
 
 static void
@@ -477,7 +632,45 @@ update_summary (CrmPipelinePage *self)
       g_free (text);
       text = g_steal_pointer (&full);
     }
+  if (crm_deal_board_get_n_hidden (self->board) > 0)
+    {
+      guint hidden = crm_deal_board_get_n_hidden (self->board);
+      /* Translators: after the pipeline header's sums, while filters are on */
+      g_autofree char *note = g_strdup_printf (ngettext ("%u deal hidden by filters",
+                                                         "%u deals hidden by filters", hidden),
+                                               hidden);
+      g_autofree char *full = g_strconcat (text, " · ", note, NULL);
+
+      g_free (text);
+      text = g_steal_pointer (&full);
+    }
   gtk_label_set_text (self->summary_label, text);
+}
+
+/* The amount filter's button says what it lets through. */
+static void
+update_filter_widgets (CrmPipelinePage *self)
+{
+  gint64 min = crm_deal_board_get_min_amount (self->board);
+  gint64 max = crm_deal_board_get_max_amount (self->board);
+  const char *currency = crm_deal_board_get_currency (self->board);
+  g_autofree char *min_text = crm_format_money (min, currency);
+  g_autofree char *max_text = crm_format_money (max, currency);
+  g_autofree char *label = NULL;
+
+  if (min > 0 && max > 0)
+    /* Translators: the amount filter's button, e.g. "¥1,000.00 – ¥5,000.00" */
+    label = g_strdup_printf (_("%s – %s"), min_text, max_text);
+  else if (min > 0)
+    /* Translators: the amount filter's button: at least this amount */
+    label = g_strdup_printf (_("At least %s"), min_text);
+  else if (max > 0)
+    /* Translators: the amount filter's button: at most this amount */
+    label = g_strdup_printf (_("At most %s"), max_text);
+  else
+    label = g_strdup (_("Any amount"));
+  gtk_menu_button_set_label (self->amount_button, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->reset_button), crm_deal_board_get_filtered (self->board));
 }
 
 static void
@@ -487,8 +680,7 @@ update_view (CrmPipelinePage *self)
 
   if (crm_deal_board_get_n_stages (self->board) == 0)
     name = "no-pipeline";
-  else if (crm_deal_board_get_n_deals (self->board) == 0 && crm_deal_board_get_owner_id (self->board) == NULL &&
-           gtk_drop_down_get_selected (self->period_dropdown) == 0)
+  else if (crm_deal_board_get_n_deals (self->board) == 0 && !crm_deal_board_get_filtered (self->board))
     name = "empty";
   gtk_stack_set_visible_child_name (self->view_stack, name);
 
@@ -509,6 +701,7 @@ on_board_reloaded (CrmPipelinePage *self)
   for (guint s = 0; s < self->column_labels->len && s < crm_deal_board_get_n_stages (self->board); s++)
     update_column_label (self, s);
   update_summary (self);
+  update_filter_widgets (self);
   update_view (self);
   update_actions (self);
 }
@@ -532,20 +725,65 @@ fill_pipelines (CrmPipelinePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->pipeline_dropdown), crm_deal_board_get_n_pipelines (self->board) > 0);
 }
 
+static void rebuild_bulk_menus (CrmPipelinePage *self);
+static void select_in_column (CrmPipelinePage *self, const char *deal_id);
+
+/* The board's widgets anew: a column per stage, and in lanes a row of
+ * cells per lane under the columns' headers. */
 static void
-on_stages_changed (CrmPipelinePage *self)
+rebuild_board (CrmPipelinePage *self)
 {
+  gboolean grouped = crm_deal_lanes_get_group (self->lanes) != CRM_DEAL_GROUP_NONE;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->columns_box))) != NULL)
     gtk_box_remove (self->columns_box, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->lanes_box))) != NULL)
+    gtk_box_remove (self->lanes_box, child);
   g_ptr_array_set_size (self->column_labels, 0);
   g_ptr_array_set_size (self->column_lists, 0);
-  g_list_store_remove_all (self->all_columns);
+  g_ptr_array_set_size (self->lane_labels, 0);
 
   for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
-    gtk_box_append (self->columns_box, create_column (self, s));
+    gtk_box_append (self->columns_box, create_column (self, s, !grouped));
+  for (guint l = 0; grouped && l < crm_deal_lanes_get_n_lanes (self->lanes); l++)
+    gtk_box_append (self->lanes_box, create_lane (self, l));
+  for (guint s = 0; s < self->column_labels->len; s++)
+    update_column_label (self, s);
+
+  /* Ungrouped, each column scrolls its cards; in lanes the board scrolls. */
+  gtk_widget_set_vexpand (GTK_WIDGET (self->columns_box), !grouped);
+  gtk_widget_set_visible (GTK_WIDGET (self->lanes_box), grouped);
+  gtk_scrolled_window_set_policy (self->board_scroller, GTK_POLICY_AUTOMATIC,
+                                  grouped ? GTK_POLICY_AUTOMATIC : GTK_POLICY_EXTERNAL);
+  if (self->selected_deal != NULL)
+    {
+      g_autofree char *deal_id = g_strdup (self->selected_deal);
+
+      select_in_column (self, deal_id);
+    }
+}
+
+static void
+on_stages_changed (CrmPipelinePage *self)
+{
+  g_list_store_remove_all (self->all_columns);
+  rebuild_board (self);
   fill_pipelines (self);
+  rebuild_bulk_menus (self);
+}
+
+static void
+on_lanes_changed (CrmPipelinePage *self)
+{
+  rebuild_board (self);
+}
+
+static void
+on_lanes_totals_changed (CrmPipelinePage *self)
+{
+  for (guint l = 0; l < self->lane_labels->len && l < crm_deal_lanes_get_n_lanes (self->lanes); l++)
+    update_lane_label (self, l);
 }
 
 /* --- Moves ----------------------------------------------------------------- */
@@ -554,6 +792,8 @@ typedef struct
 {
   CrmPipelinePage *self;
   char            *deal_id;
+  GStrv            deal_ids;   /* a bulk move: these instead */
+  int              lane;
   guint            stage;
   int              index;
   GtkDropDown     *reasons;
@@ -565,10 +805,12 @@ lost_prompt_free (LostPrompt *prompt)
 {
   g_object_unref (prompt->self);
   g_free (prompt->deal_id);
+  g_strfreev (prompt->deal_ids);
   g_free (prompt);
 }
 
-static void do_move (CrmPipelinePage *self, const char *deal_id, guint stage, int index, const char *reason);
+static void do_move (CrmPipelinePage *self, const char *deal_id, int lane, guint stage, int index, const char *reason);
+static void bulk_move (CrmPipelinePage *self, const char * const *deal_ids, guint stage, const char *reason);
 
 static void
 on_lost_response (AdwMessageDialog *dialog,
@@ -586,7 +828,10 @@ on_lost_response (AdwMessageDialog *dialog,
           g_free (reason);
           reason = g_strdup (gtk_string_object_get_string (choice));
         }
-      do_move (prompt->self, prompt->deal_id, prompt->stage, prompt->index, reason);
+      if (prompt->deal_ids != NULL)
+        bulk_move (prompt->self, (const char * const *) prompt->deal_ids, prompt->stage, reason);
+      else
+        do_move (prompt->self, prompt->deal_id, prompt->lane, prompt->stage, prompt->index, reason);
     }
   lost_prompt_free (prompt);
 }
@@ -703,24 +948,37 @@ edit_lost_reasons_action (GtkWidget  *widget,
   gtk_widget_grab_focus (view);
 }
 
-/* Marking a deal lost asks why. */
+/* Marking a deal lost asks why; marking several asks once for all
+ * (@deal_ids instead of @deal_id). */
 static void
-ask_lost_reason (CrmPipelinePage *self,
-                 const char      *deal_id,
-                 guint            stage,
-                 int              index)
+ask_lost_reason (CrmPipelinePage    *self,
+                 const char         *deal_id,
+                 const char * const *deal_ids,
+                 int                 lane,
+                 guint               stage,
+                 int                 index)
 {
-  CrmDealCard *card = crm_deal_board_find_deal (self->board, deal_id, NULL, NULL);
+  CrmDealCard *card = deal_id != NULL ? crm_deal_board_find_deal (self->board, deal_id, NULL, NULL) : NULL;
   g_auto(GStrv) reasons = crm_deal_lost_reasons (get_store (self));
   LostPrompt *prompt = g_new0 (LostPrompt, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *dialog;
+  g_autofree char *heading = NULL;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   _("Why was this deal lost?"),
+  if (deal_ids != NULL)
+    {
+      guint n = g_strv_length ((GStrv) deal_ids);
+
+      heading = g_strdup_printf (ngettext ("Why was this deal lost?", "Why were these %u deals lost?", n), n);
+    }
+  else
+    heading = g_strdup (_("Why was this deal lost?"));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
                                    card != NULL ? crm_deal_card_get_title (card) : NULL);
   prompt->self = g_object_ref (self);
   prompt->deal_id = g_strdup (deal_id);
+  prompt->deal_ids = deal_ids != NULL ? g_strdupv ((GStrv) deal_ids) : NULL;
+  prompt->lane = lane;
   prompt->stage = stage;
   prompt->index = index;
   prompt->reasons = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char * const *) reasons));
@@ -743,6 +1001,7 @@ ask_lost_reason (CrmPipelinePage *self,
 static void
 do_move (CrmPipelinePage *self,
          const char      *deal_id,
+         int              lane,
          guint            stage,
          int              index,
          const char      *reason)
@@ -754,9 +1013,25 @@ do_move (CrmPipelinePage *self,
   CrmDealCard *card = crm_deal_board_find_deal (self->board, deal_id, NULL, NULL);
   guint board_index = index == INDEX_KEEP ? CRM_DEAL_BOARD_KEEP_ORDER
                       : index == INDEX_END ? G_MAXUINT : (guint) index;
+  guint from_lane;
+  gboolean ok;
 
-  title = g_strdup_printf (_("“%s” moved to %s"), card != NULL ? crm_deal_card_get_title (card) : "", stage_name);
-  if (!crm_deal_board_move (self->board, deal_id, stage, board_index, reason, undo, &error))
+  if (crm_deal_lanes_get_group (self->lanes) != CRM_DEAL_GROUP_NONE &&
+      crm_deal_lanes_find_deal (self->lanes, deal_id, &from_lane, NULL, NULL))
+    {
+      if (lane < 0)
+        lane = (int) from_lane;
+      if ((guint) lane != from_lane && (guint) lane < crm_deal_lanes_get_n_lanes (self->lanes))
+        /* Translators: a deal dropped in another owner's lane: title, owner, stage */
+        title = g_strdup_printf (_("“%s” handed to %s, in %s"), card != NULL ? crm_deal_card_get_title (card) : "",
+                                 crm_deal_lanes_get_label (self->lanes, (guint) lane), stage_name);
+      ok = crm_deal_lanes_move (self->lanes, deal_id, (guint) lane, stage, board_index, reason, undo, &error);
+    }
+  else
+    ok = crm_deal_board_move (self->board, deal_id, stage, board_index, reason, undo, &error);
+  if (title == NULL)
+    title = g_strdup_printf (_("“%s” moved to %s"), card != NULL ? crm_deal_card_get_title (card) : "", stage_name);
+  if (!ok)
     {
       show_error (self, error);
       return;
@@ -765,9 +1040,11 @@ do_move (CrmPipelinePage *self,
     show_undo_toast (self, title, undo);
 }
 
+/* @lane: where it was dropped when grouped, -1 for its own lane. */
 static void
 move_deal (CrmPipelinePage *self,
            const char      *deal_id,
+           int              lane,
            guint            stage,
            int              index)
 {
@@ -777,9 +1054,9 @@ move_deal (CrmPipelinePage *self,
       crm_deal_board_find_deal (self->board, deal_id, &from_stage, NULL) == NULL)
     return;
   if (crm_deal_board_get_stage_is_lost (self->board, stage) && from_stage != stage)
-    ask_lost_reason (self, deal_id, stage, index);
+    ask_lost_reason (self, deal_id, NULL, lane, stage, index);
   else
-    do_move (self, deal_id, stage, index, NULL);
+    do_move (self, deal_id, lane, stage, index, NULL);
 }
 
 /* pipeline.move-deal (deal id, stage id, index): index -1 keeps the
@@ -797,7 +1074,26 @@ move_deal_action (GtkWidget  *widget,
   stage = crm_deal_board_find_stage (self->board, stage_id);
   if (stage < 0)
     return;
-  move_deal (self, deal_id, (guint) stage, index);
+  move_deal (self, deal_id, -1, (guint) stage, index);
+}
+
+/* pipeline.move-to-lane (deal id, lane key, stage id, index): what a drop
+ * in a lane does; the index counts the lane's cell. */
+static void
+move_to_lane_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  const char *deal_id, *key, *stage_id;
+  int index, stage, lane;
+
+  g_variant_get (parameter, "(&s&s&si)", &deal_id, &key, &stage_id, &index);
+  stage = crm_deal_board_find_stage (self->board, stage_id);
+  lane = crm_deal_lanes_find_lane (self->lanes, key);
+  if (stage < 0 || lane < 0 || refuse_lane (self, deal_id, lane))
+    return;
+  move_deal (self, deal_id, lane, (guint) stage, index);
 }
 
 /* pipeline.mark-lost (deal id, reason): to the first lost stage. */
@@ -813,7 +1109,7 @@ mark_lost_action (GtkWidget  *widget,
   for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
     if (crm_deal_board_get_stage_is_lost (self->board, s))
       {
-        do_move (self, deal_id, s, INDEX_KEEP, reason);
+        do_move (self, deal_id, -1, s, INDEX_KEEP, reason);
         return;
       }
 }
@@ -829,7 +1125,7 @@ mark_won_action (GtkWidget  *widget,
   for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
     if (crm_deal_board_get_stage_is_won (self->board, s))
       {
-        do_move (self, deal_id, s, INDEX_KEEP, NULL);
+        do_move (self, deal_id, -1, s, INDEX_KEEP, NULL);
         return;
       }
 }
@@ -838,16 +1134,23 @@ static void
 select_in_column (CrmPipelinePage *self,
                   const char      *deal_id)
 {
-  guint stage, index;
+  guint stage, index, lane = 0;
+  gboolean grouped = crm_deal_lanes_get_group (self->lanes) != CRM_DEAL_GROUP_NONE;
+  gboolean found;
 
-  if (crm_deal_board_find_deal (self->board, deal_id, &stage, &index) == NULL || stage >= self->column_lists->len)
+  if (grouped)
+    found = crm_deal_lanes_find_deal (self->lanes, deal_id, &lane, &stage, &index);
+  else
+    found = crm_deal_board_find_deal (self->board, deal_id, &stage, &index) != NULL;
+  if (!found)
     return;
-  for (guint s = 0; s < self->column_lists->len; s++)
+  for (guint i = 0; i < self->column_lists->len; i++)
     {
-      GtkListView *list = g_ptr_array_index (self->column_lists, s);
-      GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
+      GtkWidget *list = g_ptr_array_index (self->column_lists, i);
+      GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+      gboolean here = stage_of_list (list) == stage && (!grouped || lane_of_list (list) == (int) lane);
 
-      gtk_single_selection_set_selected (selection, s == stage ? index : GTK_INVALID_LIST_POSITION);
+      gtk_single_selection_set_selected (selection, here ? index : GTK_INVALID_LIST_POSITION);
     }
   select_deal (self, deal_id);
 }
@@ -866,7 +1169,7 @@ move_step_action (GtkWidget  *widget,
     return;
   if ((int) stage + step < 0 || stage + step >= crm_deal_board_get_n_stages (self->board))
     return;
-  move_deal (self, deal_id, stage + step, INDEX_KEEP);
+  move_deal (self, deal_id, -1, stage + step, INDEX_KEEP);
   select_in_column (self, deal_id);
 }
 
@@ -879,6 +1182,13 @@ selected_action (GtkWidget  *widget,
   g_autofree char *deal_id = g_strdup (self->selected_deal);
   guint stage;
 
+  /* In the list, Delete applies to every selected row, after asking. */
+  if (g_str_equal (action_name, "pipeline.delete-selected") && g_str_equal (self->view, "list") &&
+      !gtk_bitset_is_empty (gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->list_selection))))
+    {
+      gtk_widget_activate_action (widget, "pipeline.bulk-delete-prompt", NULL);
+      return;
+    }
   if (deal_id == NULL)
     return;
   if (g_str_equal (action_name, "pipeline.edit-selected"))
@@ -891,7 +1201,7 @@ selected_action (GtkWidget  *widget,
     for (stage = 0; stage < crm_deal_board_get_n_stages (self->board); stage++)
       if (crm_deal_board_get_stage_is_lost (self->board, stage))
         {
-          move_deal (self, deal_id, stage, INDEX_KEEP);
+          move_deal (self, deal_id, -1, stage, INDEX_KEEP);
           break;
         }
 }
@@ -1139,6 +1449,158 @@ filter_period_action (GtkWidget  *widget,
     show_error (self, error);
 }
 
+/* pipeline.filter-amount (min, max): in minor units, 0 for no bound. */
+static void
+filter_amount_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  gint64 min, max;
+
+  if (self->board == NULL)
+    return;
+  g_variant_get (parameter, "(xx)", &min, &max);
+  min = MAX (min, 0);
+  max = MAX (max, 0);
+  if (min > 0 && max > 0 && min > max)
+    {
+      gint64 t = min;
+
+      min = max;
+      max = t;
+    }
+  crm_deal_board_set_min_amount (self->board, min);
+  crm_deal_board_set_max_amount (self->board, max);
+  if (!crm_deal_board_reload (self->board, &error))
+    show_error (self, error);
+}
+
+static gboolean
+parse_bound (GtkEntry  *entry,
+             gint64    *out_minor,
+             GError   **error)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+
+  *out_minor = 0;
+  if (*text == '\0')
+    return TRUE;
+  if (!crm_value_parse_money ("amount", text, out_minor, error))
+    return FALSE;
+  if (*out_minor < 0)
+    {
+      g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+                   _("“%s” is below zero: leave it empty for no bound."), text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_amount_apply (CrmPipelinePage *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 min, max;
+
+  if (!parse_bound (self->min_entry, &min, &error) || !parse_bound (self->max_entry, &max, &error))
+    {
+      gtk_label_set_text (self->amount_problem, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->amount_problem), TRUE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->amount_problem), FALSE);
+  gtk_popover_popdown (self->amount_popover);
+  gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.filter-amount", "(xx)", min, max);
+}
+
+static void
+on_amount_clear (CrmPipelinePage *self)
+{
+  gtk_popover_popdown (self->amount_popover);
+  gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.filter-amount", "(xx)", (gint64) 0, (gint64) 0);
+}
+
+/* The entries show the bounds in force when the popover opens. */
+static void
+on_amount_popover_show (CrmPipelinePage *self)
+{
+  gint64 min = self->board != NULL ? crm_deal_board_get_min_amount (self->board) : 0;
+  gint64 max = self->board != NULL ? crm_deal_board_get_max_amount (self->board) : 0;
+  g_autofree char *min_text = min > 0 ? crm_value_format_money (min) : g_strdup ("");
+  g_autofree char *max_text = max > 0 ? crm_value_format_money (max) : g_strdup ("");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->min_entry), min_text);
+  gtk_editable_set_text (GTK_EDITABLE (self->max_entry), max_text);
+  gtk_widget_set_visible (GTK_WIDGET (self->amount_problem), FALSE);
+}
+
+/* pipeline.reset-filters: every deal of the pipeline again. */
+static void
+reset_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->board == NULL)
+    return;
+  self->filling = TRUE;
+  gtk_drop_down_set_selected (self->owner_dropdown, 0);
+  gtk_drop_down_set_selected (self->period_dropdown, 0);
+  self->filling = FALSE;
+  crm_deal_board_set_owner_id (self->board, NULL);
+  crm_deal_board_set_period (self->board, NULL, NULL);
+  crm_deal_board_set_min_amount (self->board, 0);
+  crm_deal_board_set_max_amount (self->board, 0);
+  if (!crm_deal_board_reload (self->board, &error))
+    show_error (self, error);
+}
+
+static void
+on_group_selected (CrmPipelinePage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->group_dropdown);
+
+  if (self->filling || i >= CRM_DEAL_N_GROUPS)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.group-by", "s", crm_deal_group_to_string (i));
+}
+
+static void
+apply_group (CrmPipelinePage *self,
+             CrmDealGroup     group)
+{
+  self->filling = TRUE;
+  gtk_drop_down_set_selected (self->group_dropdown, group);
+  self->filling = FALSE;
+  if (self->lanes != NULL && crm_deal_lanes_get_group (self->lanes) != group)
+    {
+      crm_deal_lanes_set_group (self->lanes, group);
+      /* Back to no lanes emits no lanes-changed when there were none. */
+      rebuild_board (self);
+    }
+}
+
+/* pipeline.group-by (none, owner, customer, organization, currency,
+ * close-month, amount): lanes on the board, remembered. */
+static void
+group_by_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  CrmDealGroup group;
+
+  if (!crm_deal_group_from_string (g_variant_get_string (parameter, NULL), &group))
+    return;
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "pipeline-group-by", crm_deal_group_to_string (group));
+  apply_group (self, group);
+}
+
 static void
 view_action (GtkWidget  *widget,
              const char *action_name,
@@ -1153,8 +1615,13 @@ view_action (GtkWidget  *widget,
   self->view = g_strdup (view);
   gtk_toggle_button_set_active (self->board_button, g_str_equal (view, "board"));
   gtk_toggle_button_set_active (self->list_button, g_str_equal (view, "list"));
+  /* Lanes are for the board. */
+  gtk_widget_set_visible (GTK_WIDGET (self->group_dropdown), g_str_equal (view, "board"));
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "pipeline-view", view);
   if (self->board != NULL)
     update_view (self);
+  update_actions (self);
 }
 
 /* --- Forecast -------------------------------------------------------------- */
@@ -1346,16 +1813,57 @@ on_list_activate (CrmPipelinePage *self,
     gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.edit-deal", "s", crm_deal_card_get_id (card));
 }
 
-static void
-on_list_selection_changed (GtkSingleSelection *selection,
-                           guint               position,
-                           guint               n_items,
-                           CrmPipelinePage    *self)
+/* The ids of the rows selected in the list, NULL-terminated. */
+static GStrv
+selected_ids (CrmPipelinePage *self)
 {
-  CrmDealCard *card = gtk_single_selection_get_selected_item (selection);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->list_selection));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GtkBitsetIter iter;
+  guint position;
 
-  if (card != NULL)
-    select_deal (self, crm_deal_card_get_id (card));
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(CrmDealCard) card = g_list_model_get_item (G_LIST_MODEL (self->list_selection), position);
+
+      if (card != NULL)
+        g_strv_builder_add (builder, crm_deal_card_get_id (card));
+    }
+  return g_strv_builder_end (builder);
+}
+
+static guint
+n_selected_rows (CrmPipelinePage *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->list_selection));
+
+  return (guint) gtk_bitset_get_size (selected);
+}
+
+static void
+on_list_selection_changed (GtkSelectionModel *selection,
+                           guint              position,
+                           guint              n_items,
+                           CrmPipelinePage   *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (selection);
+  guint n = (guint) gtk_bitset_get_size (selected);
+  g_autofree char *text = NULL;
+
+  /* One row: it is also the deal the keyboard actions apply to. */
+  if (n == 1)
+    {
+      g_autoptr(CrmDealCard) card = g_list_model_get_item (G_LIST_MODEL (selection), gtk_bitset_get_minimum (selected));
+
+      if (card != NULL)
+        select_deal (self, crm_deal_card_get_id (card));
+    }
+  /* Translators: the list's action bar, how many rows are selected */
+  text = g_strdup_printf (ngettext ("%u deal selected", "%u deals selected", n), n);
+  gtk_label_set_text (self->bulk_label, text);
+  gtk_revealer_set_reveal_child (self->bulk_revealer, n > 0);
+  update_actions (self);
 }
 
 static void
@@ -1365,14 +1873,11 @@ create_list_columns (CrmPipelinePage *self)
     N_("Deal"), N_("Customer"), N_("Stage"), N_("Amount"), N_("Close date"), N_("Owner"), N_("In stage"),
   };
   GtkFlattenListModel *flat = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->all_columns)));
-  GtkSingleSelection *selection;
 
   self->list_sorted = gtk_sort_list_model_new (G_LIST_MODEL (flat), NULL);
-  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list_sorted)));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  g_signal_connect_object (selection, "selection-changed", G_CALLBACK (on_list_selection_changed), self, 0);
-  gtk_column_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-  g_object_unref (selection);
+  self->list_selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list_sorted)));
+  g_signal_connect_object (self->list_selection, "selection-changed", G_CALLBACK (on_list_selection_changed), self, 0);
+  gtk_column_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->list_selection));
 
   for (int i = 0; i < N_LIST_COLUMNS; i++)
     {
@@ -1393,6 +1898,222 @@ create_list_columns (CrmPipelinePage *self)
       g_object_unref (column);
     }
   gtk_sort_list_model_set_sorter (self->list_sorted, gtk_column_view_get_sorter (self->list_view));
+}
+
+/* --- Bulk actions on the list's selection ---------------------------------- */
+
+/* The stages and owners the action bar offers. */
+static void
+rebuild_bulk_menus (CrmPipelinePage *self)
+{
+  g_autoptr(GMenu) stages = g_menu_new ();
+  g_autoptr(GMenu) owners = g_menu_new ();
+
+  for (guint s = 0; self->board != NULL && s < crm_deal_board_get_n_stages (self->board); s++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (crm_deal_board_get_stage_name (self->board, s), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "pipeline.bulk-move",
+                                               g_variant_new_string (crm_deal_board_get_stage_id (self->board, s)));
+      g_menu_append_item (stages, item);
+    }
+  /* owner_ids[0] is "everyone" in the filter; here it means nobody. */
+  for (guint i = 0; i < self->owner_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (self->owner_ids, i);
+      GtkStringObject *name = g_list_model_get_item (gtk_drop_down_get_model (self->owner_dropdown), i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (*id == '\0' ? _("Nobody") : gtk_string_object_get_string (name), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "pipeline.bulk-assign", g_variant_new_string (id));
+      g_menu_append_item (owners, item);
+      g_clear_object (&name);
+    }
+  gtk_menu_button_set_menu_model (self->bulk_move_button, G_MENU_MODEL (stages));
+  gtk_menu_button_set_menu_model (self->bulk_owner_button, G_MENU_MODEL (owners));
+}
+
+static void
+finish_bulk (CrmPipelinePage *self,
+             CrmChangeSet    *undo,
+             const char      *title)
+{
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->list_selection));
+  if (crm_change_set_get_n_rows (undo) > 0)
+    show_undo_toast (self, title, undo);
+}
+
+static void
+bulk_move (CrmPipelinePage    *self,
+           const char * const *deal_ids,
+           guint               stage,
+           const char         *reason)
+{
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (get_store (self));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stage_name = g_strdup (crm_deal_board_get_stage_name (self->board, stage));
+  g_autofree char *title = NULL;
+  guint n = g_strv_length ((GStrv) deal_ids);
+
+  if (!crm_deal_board_move_many (self->board, deal_ids, stage, reason, undo, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  if (crm_deal_board_get_stage_is_won (self->board, stage))
+    title = g_strdup_printf (ngettext ("%u deal marked won", "%u deals marked won", n), n);
+  else if (crm_deal_board_get_stage_is_lost (self->board, stage))
+    title = g_strdup_printf (ngettext ("%u deal marked lost", "%u deals marked lost", n), n);
+  else
+    /* Translators: after moving deals selected in the list; %s is the stage */
+    title = g_strdup_printf (ngettext ("%u deal moved to %s", "%u deals moved to %s", n), n, stage_name);
+  finish_bulk (self, undo, title);
+}
+
+/* pipeline.bulk-move (stage id): the selected deals to a stage, keeping
+ * their order; to a lost stage it asks why, once for all. */
+static void
+bulk_move_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_auto(GStrv) ids = selected_ids (self);
+  int stage = crm_deal_board_find_stage (self->board, g_variant_get_string (parameter, NULL));
+
+  if (stage < 0 || ids[0] == NULL)
+    return;
+  if (crm_deal_board_get_stage_is_lost (self->board, stage))
+    ask_lost_reason (self, NULL, (const char * const *) ids, -1, (guint) stage, INDEX_KEEP);
+  else
+    bulk_move (self, (const char * const *) ids, (guint) stage, NULL);
+}
+
+static int
+first_stage (CrmPipelinePage *self,
+             gboolean         won)
+{
+  for (guint s = 0; s < crm_deal_board_get_n_stages (self->board); s++)
+    if (won ? crm_deal_board_get_stage_is_won (self->board, s) : crm_deal_board_get_stage_is_lost (self->board, s))
+      return (int) s;
+  return -1;
+}
+
+/* pipeline.bulk-won, pipeline.bulk-lost (reason), pipeline.bulk-lost-prompt */
+static void
+bulk_close_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_auto(GStrv) ids = selected_ids (self);
+  gboolean won = g_str_equal (action_name, "pipeline.bulk-won");
+  int stage = first_stage (self, won);
+
+  if (stage < 0 || ids[0] == NULL)
+    return;
+  if (won)
+    bulk_move (self, (const char * const *) ids, (guint) stage, NULL);
+  else if (parameter != NULL)
+    bulk_move (self, (const char * const *) ids, (guint) stage, g_variant_get_string (parameter, NULL));
+  else
+    ask_lost_reason (self, NULL, (const char * const *) ids, -1, (guint) stage, INDEX_KEEP);
+}
+
+/* pipeline.bulk-assign (owner id, "" for nobody) */
+static void
+bulk_assign_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_auto(GStrv) ids = selected_ids (self);
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (get_store (self));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  guint n = g_strv_length (ids);
+
+  if (n == 0)
+    return;
+  if (!crm_deal_board_set_owner (self->board, (const char * const *) ids, g_variant_get_string (parameter, NULL),
+                                 undo, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  title = g_strdup_printf (ngettext ("%u deal assigned", "%u deals assigned", n), n);
+  finish_bulk (self, undo, title);
+}
+
+/* pipeline.bulk-delete: at once (the prompt asks first); one undo. */
+static void
+bulk_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  g_auto(GStrv) ids = selected_ids (self);
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (get_store (self));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  guint n = g_strv_length (ids);
+
+  if (n == 0)
+    return;
+  if (!crm_deal_board_delete (self->board, (const char * const *) ids, undo, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  if (self->selected_deal != NULL && g_strv_contains ((const char * const *) ids, self->selected_deal))
+    select_deal (self, NULL);
+  title = g_strdup_printf (ngettext ("%u deal deleted", "%u deals deleted", n), n);
+  finish_bulk (self, undo, title);
+}
+
+static void
+on_bulk_delete_response (AdwMessageDialog *dialog,
+                         const char       *response,
+                         CrmPipelinePage  *self)
+{
+  if (g_str_equal (response, "delete"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.bulk-delete", NULL);
+}
+
+static void
+bulk_delete_prompt_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+  guint n = n_selected_rows (self);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  if (n == 0)
+    return;
+  heading = g_strdup_printf (ngettext ("Delete %u deal?", "Delete %u deals?", n), n);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
+                                   _("Undo, right after, brings them back."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_bulk_delete_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* pipeline.select-all (Ctrl+A) and pipeline.unselect-all, in the list */
+static void
+select_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CrmPipelinePage *self = CRM_PIPELINE_PAGE (widget);
+
+  if (g_str_equal (action_name, "pipeline.select-all"))
+    gtk_selection_model_select_all (GTK_SELECTION_MODEL (self->list_selection));
+  else
+    gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->list_selection));
 }
 
 /* --- Printing ------------------------------------------------------------- */
@@ -1763,6 +2484,12 @@ update_actions (CrmPipelinePage *self)
   gboolean has_board = self->board != NULL && crm_deal_board_get_n_stages (self->board) > 0;
   gboolean selected = has_board && self->selected_deal != NULL &&
                       crm_deal_board_find_deal (self->board, self->selected_deal, NULL, NULL) != NULL;
+  gboolean in_list = has_board && self->view != NULL && g_str_equal (self->view, "list");
+  guint n_rows = self->list_selection != NULL ? n_selected_rows (self) : 0;
+  static const char * const bulk_actions[] = {
+    "pipeline.bulk-move", "pipeline.bulk-assign", "pipeline.bulk-won", "pipeline.bulk-lost",
+    "pipeline.bulk-lost-prompt", "pipeline.bulk-delete", "pipeline.bulk-delete-prompt", "pipeline.unselect-all",
+  };
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.new-deal", has_board);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.print", has_board);
@@ -1771,7 +2498,11 @@ update_actions (CrmPipelinePage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.move-next", selected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.move-previous", selected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.edit-selected", selected);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.delete-selected", selected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.delete-selected",
+                                 selected || (in_list && n_rows > 0));
+  for (guint i = 0; i < G_N_ELEMENTS (bulk_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), bulk_actions[i], in_list && n_rows > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.select-all", in_list);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.mark-won-selected", selected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pipeline.mark-lost-selected", selected);
 }
@@ -1796,6 +2527,7 @@ fill_owners (CrmPipelinePage *self)
   gtk_drop_down_set_model (self->owner_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->owner_dropdown, 0);
   self->filling = FALSE;
+  rebuild_bulk_menus (self);
 }
 
 /* --- GObject --------------------------------------------------------------- */
@@ -1810,7 +2542,12 @@ crm_pipeline_page_dispose (GObject *object)
   g_clear_weak_pointer (&self->editor);
   if (self->board != NULL)
     g_signal_handlers_disconnect_by_data (self->board, self);
+  if (self->lanes != NULL)
+    g_signal_handlers_disconnect_by_data (self->lanes, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_PIPELINE_PAGE);
+  g_clear_object (&self->list_selection);
+  g_clear_object (&self->lanes);
+  g_clear_object (&self->settings);
   g_clear_object (&self->list_sorted);
   g_clear_object (&self->all_columns);
   g_clear_object (&self->board);
@@ -1829,6 +2566,7 @@ crm_pipeline_page_finalize (GObject *object)
   g_clear_pointer (&self->owner_ids, g_ptr_array_unref);
   g_clear_pointer (&self->column_labels, g_ptr_array_unref);
   g_clear_pointer (&self->column_lists, g_ptr_array_unref);
+  g_clear_pointer (&self->lane_labels, g_ptr_array_unref);
   g_free (self->selected_deal);
   g_free (self->view);
 
@@ -1900,6 +2638,13 @@ crm_pipeline_page_class_init (CrmPipelinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, pipeline_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, owner_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, period_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, amount_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, amount_popover);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, min_entry);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, max_entry);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, amount_problem);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, reset_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, group_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, board_button);
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, list_button);
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, summary_label);
@@ -1907,12 +2652,22 @@ crm_pipeline_page_class_init (CrmPipelinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, forecast_grid);
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, forecast_rates);
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, board_scroller);
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, columns_box);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, lanes_box);
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, bulk_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, bulk_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, bulk_owner_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, bulk_move_button);
   gtk_widget_class_bind_template_child (widget_class, CrmPipelinePage, deal_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_pipeline_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_owner_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_period_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_group_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_amount_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_amount_clear);
+  gtk_widget_class_bind_template_callback (widget_class, on_amount_popover_show);
   gtk_widget_class_bind_template_callback (widget_class, on_forecast_show);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
 
@@ -1920,6 +2675,7 @@ crm_pipeline_page_class_init (CrmPipelinePageClass *klass)
   gtk_widget_class_install_action (widget_class, "pipeline.edit-deal", "s", edit_deal_action);
   gtk_widget_class_install_action (widget_class, "pipeline.delete-deal", "s", delete_deal_action);
   gtk_widget_class_install_action (widget_class, "pipeline.move-deal", "(ssi)", move_deal_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.move-to-lane", "(sssi)", move_to_lane_action);
   gtk_widget_class_install_action (widget_class, "pipeline.mark-won", "s", mark_won_action);
   gtk_widget_class_install_action (widget_class, "pipeline.mark-lost", "(ss)", mark_lost_action);
   gtk_widget_class_install_action (widget_class, "pipeline.move-next", NULL, move_step_action);
@@ -1930,6 +2686,18 @@ crm_pipeline_page_class_init (CrmPipelinePageClass *klass)
   gtk_widget_class_install_action (widget_class, "pipeline.select-pipeline", "s", select_pipeline_action);
   gtk_widget_class_install_action (widget_class, "pipeline.filter-owner", "s", filter_owner_action);
   gtk_widget_class_install_action (widget_class, "pipeline.filter-period", "s", filter_period_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.filter-amount", "(xx)", filter_amount_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.reset-filters", NULL, reset_filters_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.group-by", "s", group_by_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.select-all", NULL, select_all_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.unselect-all", NULL, select_all_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.bulk-move", "s", bulk_move_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.bulk-assign", "s", bulk_assign_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.bulk-won", NULL, bulk_close_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.bulk-lost", "s", bulk_close_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.bulk-lost-prompt", NULL, bulk_close_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.bulk-delete", NULL, bulk_delete_action);
+  gtk_widget_class_install_action (widget_class, "pipeline.bulk-delete-prompt", NULL, bulk_delete_prompt_action);
   gtk_widget_class_install_action (widget_class, "pipeline.view", "s", view_action);
   gtk_widget_class_install_action (widget_class, "pipeline.create-default-pipeline", NULL, create_default_pipeline_action);
   gtk_widget_class_install_action (widget_class, "pipeline.print", NULL, print_action);
@@ -1951,24 +2719,30 @@ crm_pipeline_page_class_init (CrmPipelinePageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "pipeline.delete-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "pipeline.edit-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "pipeline.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, "pipeline.select-all", NULL);
 }
 
 static void
 crm_pipeline_page_init (CrmPipelinePage *self)
 {
   g_autoptr(GtkStringList) period_names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) group_names = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->owner_ids = g_ptr_array_new_with_free_func (g_free);
   self->column_labels = g_ptr_array_new ();
   self->column_lists = g_ptr_array_new ();
+  self->lane_labels = g_ptr_array_new ();
   self->all_columns = g_list_store_new (G_TYPE_LIST_MODEL);
   self->view = g_strdup ("board");
 
   for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
     gtk_string_list_append (period_names, _(periods[i].label));
+  for (guint i = 0; i < G_N_ELEMENTS (group_labels); i++)
+    gtk_string_list_append (group_names, _(group_labels[i]));
   self->filling = TRUE;
   gtk_drop_down_set_model (self->period_dropdown, G_LIST_MODEL (period_names));
+  gtk_drop_down_set_model (self->group_dropdown, G_LIST_MODEL (group_names));
   self->filling = FALSE;
   create_list_columns (self);
   update_actions (self);
@@ -1989,9 +2763,26 @@ crm_pipeline_page_set_context (CrmPipelinePage *self,
 
   self->context = g_object_ref (context);
   self->board = crm_deal_board_new (crm_context_get_store (context));
+  /* The lanes follow the board before this page redraws from both. */
+  self->lanes = crm_deal_lanes_new (self->board);
   g_signal_connect_object (self->board, "stages-changed", G_CALLBACK (on_stages_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->board, "reloaded", G_CALLBACK (on_board_reloaded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lanes, "lanes-changed", G_CALLBACK (on_lanes_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lanes, "changed", G_CALLBACK (on_lanes_totals_changed), self, G_CONNECT_SWAPPED);
   fill_owners (self);
+  if (crm_context_get_settings (context) != NULL)
+    {
+      g_autofree char *group = NULL;
+      g_autofree char *view = NULL;
+      CrmDealGroup value = CRM_DEAL_GROUP_NONE;
+
+      self->settings = g_object_ref (crm_context_get_settings (context));
+      group = g_settings_get_string (self->settings, "pipeline-group-by");
+      view = g_settings_get_string (self->settings, "pipeline-view");
+      crm_deal_group_from_string (group, &value);
+      apply_group (self, value);
+      gtk_widget_activate_action (GTK_WIDGET (self), "pipeline.view", "s", view);
+    }
   if (!crm_deal_board_reload (self->board, &error))
     show_error (self, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
