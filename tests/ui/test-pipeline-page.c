@@ -31,6 +31,9 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
   g_autofree char *path = NULL;
 
+  /* The page remembers its view and lanes; each test starts afresh. */
+  g_settings_reset (settings, "pipeline-view");
+  g_settings_reset (settings, "pipeline-group-by");
   f->dir = g_dir_make_tmp ("crm-ui-test-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (f->dir, "crm.db", NULL);

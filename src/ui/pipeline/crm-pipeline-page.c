@@ -1011,6 +1011,8 @@ do_move (CrmPipelinePage *self,
   g_autofree char *title = NULL;
   g_autofree char *stage_name = g_strdup (crm_deal_board_get_stage_name (self->board, stage));
   CrmDealCard *card = crm_deal_board_find_deal (self->board, deal_id, NULL, NULL);
+  /* The move replaces the card: its title is kept for the toast. */
+  g_autofree char *deal_title = g_strdup (card != NULL ? crm_deal_card_get_title (card) : "");
   guint board_index = index == INDEX_KEEP ? CRM_DEAL_BOARD_KEEP_ORDER
                       : index == INDEX_END ? G_MAXUINT : (guint) index;
   guint from_lane;
@@ -1023,14 +1025,14 @@ do_move (CrmPipelinePage *self,
         lane = (int) from_lane;
       if ((guint) lane != from_lane && (guint) lane < crm_deal_lanes_get_n_lanes (self->lanes))
         /* Translators: a deal dropped in another owner's lane: title, owner, stage */
-        title = g_strdup_printf (_("“%s” handed to %s, in %s"), card != NULL ? crm_deal_card_get_title (card) : "",
+        title = g_strdup_printf (_("“%s” handed to %s, in %s"), deal_title,
                                  crm_deal_lanes_get_label (self->lanes, (guint) lane), stage_name);
       ok = crm_deal_lanes_move (self->lanes, deal_id, (guint) lane, stage, board_index, reason, undo, &error);
     }
   else
     ok = crm_deal_board_move (self->board, deal_id, stage, board_index, reason, undo, &error);
   if (title == NULL)
-    title = g_strdup_printf (_("“%s” moved to %s"), card != NULL ? crm_deal_card_get_title (card) : "", stage_name);
+    title = g_strdup_printf (_("“%s” moved to %s"), deal_title, stage_name);
   if (!ok)
     {
       show_error (self, error);
