@@ -8,6 +8,7 @@
 #include "crm-deal-board.h"
 #include "crm-deal-card-view.h"
 #include "crm-deal-editor.h"
+#include "crm-deal-lanes.h"
 #include "crm-deal-moves.h"
 #include "crm-deal.h"
 #include "crm-pipeline-page.h"
@@ -483,6 +484,393 @@ test_card_view (Fixture       *f,
   g_assert_finalize_object (lone);
 }
 
+
+#define ALICE "0190a0a0-0000-7000-8000-00000000000a"
+#define BOB   "0190a0a0-0000-7000-8000-00000000000b"
+
+static void
+add_user (Fixture    *f,
+          const char *id,
+          const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmCachedStmt) stmt =
+    crm_store_prepare (f->store, "INSERT INTO users (id, created_at, updated_at, username, display_name)"
+                                 " VALUES (?1, '2030-01-01T00:00:00Z', '2030-01-01T00:00:00Z', ?2, ?2)", &error);
+
+  g_assert_no_error (error);
+  crm_stmt_bind_text (stmt, 1, id);
+  crm_stmt_bind_text (stmt, 2, name);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+}
+
+static void
+set_owner (Fixture    *f,
+           const char *deal_id,
+           const char *owner)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmRecord) deal = crm_store_get (f->store, CRM_TYPE_DEAL, deal_id, &error);
+
+  g_assert_no_error (error);
+  crm_record_set_owner_id (deal, owner);
+  g_assert_true (crm_store_update (f->store, deal, &error));
+  g_assert_no_error (error);
+  crm_test_ui_iterate ();
+}
+
+static char *
+owner_of (Fixture    *f,
+          const char *deal_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmRecord) deal = crm_store_get (f->store, CRM_TYPE_DEAL, deal_id, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (crm_record_get_owner_id (deal));
+}
+
+static gint64
+count_rows (Fixture    *f,
+            const char *sql,
+            const char *arg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (f->store, sql, &error);
+
+  g_assert_no_error (error);
+  if (arg != NULL)
+    crm_stmt_bind_text (stmt, 1, arg);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* The lane a drawn card is in (-1 on the ungrouped board). */
+static int
+lane_of_view (CrmDealCardView *view)
+{
+  GtkWidget *list = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_LIST_VIEW);
+
+  return (int) GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list), "lane")) - 1;
+}
+
+/* Lanes by owner: a lane per owner with their cards, moves within a lane
+ * keep it there, a move to Bob's lane hands the deal to him (one undo),
+ * nobody's lane refuses it, and the choice is remembered. */
+static void
+test_lanes (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *group = NULL;
+  CrmDealLanes *lanes;
+  CrmDealCardView *view;
+  guint lane, stage;
+
+  add_user (f, ALICE, "Alice");
+  add_user (f, BOB, "Bob");
+  create_pipeline (f);
+  a = add_deal (f, "ERP 升级", "10000", 0);
+  b = add_deal (f, "CRM 项目", "30000", 1);
+  c = add_deal (f, "门店 POS", "5000", 0);
+  set_owner (f, a, ALICE);
+  set_owner (f, b, BOB);
+
+  activate (f, "pipeline.group-by", g_variant_new_string ("owner"));
+  lanes = crm_pipeline_page_get_lanes (f->page);
+  group = g_settings_get_string (settings, "pipeline-group-by");
+  g_assert_cmpstr (group, ==, "owner");
+  g_assert_cmpuint (crm_deal_lanes_get_n_lanes (lanes), ==, 3);
+  g_assert_cmpstr (crm_deal_lanes_get_label (lanes, 0), ==, "Alice");
+  g_assert_cmpstr (crm_deal_lanes_get_label (lanes, 1), ==, "Bob");
+  g_assert_cmpstr (crm_deal_lanes_get_label (lanes, 2), ==, "No owner");
+  /* Each card is drawn in its lane. */
+  view = find_card_view (f, a);
+  g_assert_nonnull (view);
+  g_assert_cmpint (lane_of_view (view), ==, 0);
+  g_assert_cmpint (lane_of_view (find_card_view (f, b)), ==, 1);
+  g_assert_cmpint (lane_of_view (find_card_view (f, c)), ==, 2);
+  crm_test_ui_save_screenshot (GTK_WIDGET (f->window), "pipeline-lanes-by-owner");
+
+  /* Keyboard: the selected deal moves on, in its lane. */
+  activate (f, "pipeline.edit-deal", g_variant_new_string (a));
+  gtk_window_destroy (crm_pipeline_page_get_editor (f->page));
+  crm_test_ui_iterate ();
+  activate (f, "pipeline.move-next", NULL);
+  g_assert_true (crm_deal_lanes_find_deal (lanes, a, &lane, &stage, NULL));
+  g_assert_cmpuint (lane, ==, 0);
+  g_assert_cmpuint (stage, ==, 1);
+  g_assert_cmpint (lane_of_view (find_card_view (f, a)), ==, 0);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (gtk_widget_get_ancestor (GTK_WIDGET (find_card_view (f, a)),
+                                                                                           GTK_TYPE_LIST_VIEW)), "stage")), ==, 1);
+  /* A drop within the lane, at its cell's end. */
+  activate (f, "pipeline.move-to-lane", g_variant_new ("(sssi)", a, ALICE, crm_deal_board_get_stage_id (board (f), 2), -2));
+  g_assert_true (crm_deal_lanes_find_deal (lanes, a, &lane, &stage, NULL));
+  g_assert_cmpuint (lane, ==, 0);
+  g_assert_cmpuint (stage, ==, 2);
+  g_clear_pointer (&owner, g_free);
+  owner = owner_of (f, a);
+  g_assert_cmpstr (owner, ==, ALICE);
+
+  /* Dropped in Bob's lane: handed to him; undo gives it back to Alice,
+   * in the stage it came from. */
+  activate (f, "pipeline.move-to-lane", g_variant_new ("(sssi)", a, BOB, crm_deal_board_get_stage_id (board (f), 1), 0));
+  g_clear_pointer (&owner, g_free);
+  owner = owner_of (f, a);
+  g_assert_cmpstr (owner, ==, BOB);
+  g_assert_cmpstr (crm_deal_lanes_get_label (lanes, 0), ==, "Bob");
+  g_assert_true (crm_deal_lanes_find_deal (lanes, a, &lane, &stage, NULL));
+  g_assert_cmpuint (stage, ==, 1);
+  g_assert_cmpint (lane_of_view (find_card_view (f, a)), ==, (int) lane);
+  activate (f, "pipeline.undo", NULL);
+  g_clear_pointer (&owner, g_free);
+  owner = owner_of (f, a);
+  g_assert_cmpstr (owner, ==, ALICE);
+  g_assert_cmpuint (crm_deal_lanes_get_n_lanes (lanes), ==, 3);
+  g_assert_true (crm_deal_lanes_find_deal (lanes, a, &lane, &stage, NULL));
+  g_assert_cmpuint (lane, ==, 0);
+  g_assert_cmpuint (stage, ==, 2);
+
+  /* Nobody's lane does not take it. */
+  activate (f, "pipeline.move-to-lane", g_variant_new ("(sssi)", a, "", crm_deal_board_get_stage_id (board (f), 0), 0));
+  g_clear_pointer (&owner, g_free);
+  owner = owner_of (f, a);
+  g_assert_cmpstr (owner, ==, ALICE);
+  g_assert_cmpuint (stage_of (f, a), ==, 2);
+
+  /* An unknown grouping changes nothing; none brings the columns back. */
+  activate (f, "pipeline.group-by", g_variant_new_string ("title"));
+  g_assert_cmpuint (crm_deal_lanes_get_group (lanes), ==, CRM_DEAL_GROUP_OWNER);
+  activate (f, "pipeline.group-by", g_variant_new_string ("none"));
+  g_assert_cmpuint (crm_deal_lanes_get_n_lanes (lanes), ==, 0);
+  g_assert_cmpint (lane_of_view (find_card_view (f, a)), ==, -1);
+  activate (f, "pipeline.group-by", g_variant_new_string ("amount"));
+  g_assert_cmpuint (crm_deal_lanes_get_n_lanes (lanes), ==, 2);
+  g_assert_cmpint (lane_of_view (find_card_view (f, b)), ==, 0);
+}
+
+/* A page opened later shows the lanes chosen before. */
+static void
+test_lanes_remembered (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.Crm");
+  CrmPipelinePage *page;
+  g_autofree char *a = NULL;
+
+  create_pipeline (f);
+  a = add_deal (f, "ERP 升级", "10000", 0);
+  g_settings_set_string (settings, "pipeline-group-by", "close-month");
+  page = g_object_ref_sink (g_object_new (CRM_TYPE_PIPELINE_PAGE, NULL));
+  crm_pipeline_page_set_context (page, f->context);
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (crm_deal_lanes_get_group (crm_pipeline_page_get_lanes (page)), ==, CRM_DEAL_GROUP_CLOSE_MONTH);
+  g_assert_cmpuint (crm_deal_lanes_get_n_lanes (crm_pipeline_page_get_lanes (page)), ==, 1);
+  g_assert_cmpstr (crm_deal_lanes_get_label (crm_pipeline_page_get_lanes (page), 0), ==, "2031-05");
+  g_object_unref (page);
+}
+
+/* The amount filter hides deals outside its bounds, the header says how
+ * many, and Reset Filters shows them all again. */
+static void
+test_amount_filter (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+
+  create_pipeline (f);
+  a = add_deal (f, "A", "1000", 0);
+  b = add_deal (f, "B", "20000", 1);
+  c = add_deal (f, "C", "5000", 2);
+  g_assert_null (strstr (crm_pipeline_page_get_summary (f->page), "hidden"));
+
+  activate (f, "pipeline.filter-amount", g_variant_new ("(xx)", (gint64) 200000, (gint64) 0));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 2);
+  g_assert_null (crm_deal_board_find_deal (board (f), a, NULL, NULL));
+  g_assert_nonnull (strstr (crm_pipeline_page_get_summary (f->page), "1 deal hidden by filters"));
+  /* Bounds given the wrong way round are taken the right way round. */
+  activate (f, "pipeline.filter-amount", g_variant_new ("(xx)", (gint64) 1000000, (gint64) 200000));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 1);
+  g_assert_nonnull (crm_deal_board_find_deal (board (f), c, NULL, NULL));
+  g_assert_nonnull (strstr (crm_pipeline_page_get_summary (f->page), "2 deals hidden by filters"));
+  /* With the owner filter too; everything hidden is still the board, not
+   * the empty state. */
+  activate (f, "pipeline.filter-owner", g_variant_new_string (ALICE));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 0);
+  g_assert_cmpstr (crm_pipeline_page_get_view_state (f->page), ==, "board");
+  g_assert_nonnull (strstr (crm_pipeline_page_get_summary (f->page), "3 deals hidden by filters"));
+
+  activate (f, "pipeline.reset-filters", NULL);
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 3);
+  g_assert_null (crm_deal_board_get_owner_id (board (f)));
+  g_assert_cmpint (crm_deal_board_get_min_amount (board (f)), ==, 0);
+  g_assert_cmpint (crm_deal_board_get_max_amount (board (f)), ==, 0);
+  g_assert_null (strstr (crm_pipeline_page_get_summary (f->page), "hidden"));
+}
+
+/* What a click on a response button does: the response, then closing. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  crm_test_ui_iterate ();
+}
+
+static GtkSelectionModel *
+list_selection (Fixture *f)
+{
+  GtkColumnView *list = GTK_COLUMN_VIEW (crm_test_ui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
+
+  g_assert_nonnull (list);
+  return gtk_column_view_get_model (list);
+}
+
+/* Selects the list rows of the deals @ids (NULL-terminated). */
+static void
+select_rows (Fixture            *f,
+             const char * const *ids)
+{
+  GtkSelectionModel *selection = list_selection (f);
+
+  gtk_selection_model_unselect_all (selection);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
+    {
+      g_autoptr(CrmDealCard) card = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+      if (g_strv_contains (ids, crm_deal_card_get_id (card)))
+        gtk_selection_model_select_item (selection, i, FALSE);
+    }
+  crm_test_ui_iterate ();
+}
+
+static guint
+n_selected (Fixture *f)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (list_selection (f));
+
+  return (guint) gtk_bitset_get_size (selected);
+}
+
+/* The list selects many rows; moving three is one change set that writes
+ * the history and outbox a single move writes, three times, and one undo
+ * puts all three back; deleting asks first and is undone in one step. */
+static void
+test_bulk (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *ids[5] = { NULL };
+  const char *three[4];
+  gint64 history, outbox, one_move_outbox;
+  AdwMessageDialog *dialog;
+
+  add_user (f, ALICE, "Alice");
+  create_pipeline (f);
+  ids[0] = add_deal (f, "A", "1000", 0);
+  ids[1] = add_deal (f, "B", "2000", 0);
+  ids[2] = add_deal (f, "C", "3000", 1);
+  ids[3] = add_deal (f, "D", "4000", 0);
+  three[0] = ids[0];
+  three[1] = ids[1];
+  three[2] = ids[2];
+  three[3] = NULL;
+
+  activate (f, "pipeline.view", g_variant_new_string ("list"));
+  g_assert_cmpstr (crm_pipeline_page_get_view_state (f->page), ==, "list");
+  /* Nothing selected: nothing to do. */
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "pipeline.bulk-won", NULL);
+  g_assert_cmpuint (crm_deal_board_get_n_open (board (f)), ==, 4);
+
+  /* What one move writes. */
+  outbox = count_rows (f, "SELECT count (*) FROM outbox", NULL);
+  activate (f, "pipeline.move-deal", g_variant_new ("(ssi)", ids[3], crm_deal_board_get_stage_id (board (f), 2), -1));
+  one_move_outbox = count_rows (f, "SELECT count (*) FROM outbox", NULL) - outbox;
+  g_assert_cmpint (one_move_outbox, >, 0);
+  activate (f, "pipeline.undo", NULL);
+
+  select_rows (f, three);
+  g_assert_cmpuint (n_selected (f), ==, 3);
+  crm_test_ui_save_screenshot (GTK_WIDGET (f->window), "pipeline-list-selection");
+  history = count_rows (f, "SELECT count (*) FROM deal_stage_history", NULL);
+  outbox = count_rows (f, "SELECT count (*) FROM outbox", NULL);
+  activate (f, "pipeline.bulk-move", g_variant_new_string (crm_deal_board_get_stage_id (board (f), 3)));
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (stage_of (f, ids[i]), ==, 3);
+  g_assert_cmpuint (stage_of (f, ids[3]), ==, 0);
+  g_assert_cmpint (count_rows (f, "SELECT count (*) FROM deal_stage_history", NULL), ==, history + 3);
+  g_assert_cmpint (count_rows (f, "SELECT count (*) FROM outbox", NULL), ==, outbox + 3 * one_move_outbox);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (count_rows (f, "SELECT count (*) FROM deal_stage_history WHERE deal_id = ?1"
+                                    " AND to_stage_id = (SELECT stage_id FROM deals WHERE id = ?1)", ids[i]), ==, 1);
+  g_assert_cmpuint (n_selected (f), ==, 0);
+  /* One undo: all three back where each was. */
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpuint (stage_of (f, ids[0]), ==, 0);
+  g_assert_cmpuint (stage_of (f, ids[1]), ==, 0);
+  g_assert_cmpuint (stage_of (f, ids[2]), ==, 1);
+  g_assert_cmpint (count_rows (f, "SELECT count (*) FROM deal_stage_history", NULL), ==, history + 6);
+
+  /* Lost, with one reason for all; won. */
+  select_rows (f, three);
+  activate (f, "pipeline.bulk-lost", g_variant_new_string ("价格太高"));
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (crm_deal_board_get_stage_is_lost (board (f), stage_of (f, ids[i])));
+  g_assert_cmpint (count_rows (f, "SELECT count (*) FROM deals WHERE lost_reason = ?", "价格太高"), ==, 3);
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpint (count_rows (f, "SELECT count (*) FROM deals WHERE lost_reason IS NOT NULL", NULL), ==, 0);
+  /* The prompt asks once for all three. */
+  select_rows (f, three);
+  activate (f, "pipeline.bulk-lost-prompt", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "3"));
+  respond (dialog, "lost");
+  crm_test_ui_iterate ();
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (crm_deal_board_get_stage_is_lost (board (f), stage_of (f, ids[i])));
+  activate (f, "pipeline.undo", NULL);
+  select_rows (f, three);
+  activate (f, "pipeline.bulk-won", NULL);
+  g_assert_cmpuint (crm_deal_board_get_n_open (board (f)), ==, 1);
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpuint (crm_deal_board_get_n_open (board (f)), ==, 4);
+
+  /* Assign and undo. */
+  select_rows (f, three);
+  activate (f, "pipeline.bulk-assign", g_variant_new_string (ALICE));
+  g_assert_cmpint (count_rows (f, "SELECT count (*) FROM deals WHERE owner_id = ?", ALICE), ==, 3);
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpint (count_rows (f, "SELECT count (*) FROM deals WHERE owner_id = ?", ALICE), ==, 0);
+
+  /* Ctrl+A selects every row; Delete asks first; Cancel keeps them. */
+  activate (f, "pipeline.select-all", NULL);
+  g_assert_cmpuint (n_selected (f), ==, 4);
+  select_rows (f, three);
+  activate (f, "pipeline.delete-selected", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "3"));
+  respond (dialog, "cancel");
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 4);
+  activate (f, "pipeline.delete-selected", NULL);
+  dialog = find_message_dialog ();
+  respond (dialog, "delete");
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 1);
+  g_assert_cmpint (count_rows (f, "SELECT count (*) FROM deals WHERE deleted = 1", NULL), ==, 3);
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 4);
+  g_assert_cmpint (count_rows (f, "SELECT count (*) FROM deals WHERE deleted = 1", NULL), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -498,6 +886,10 @@ main (int    argc,
   g_test_add ("/pipeline-page/stages", Fixture, NULL, fixture_set_up, test_stages, fixture_tear_down);
   g_test_add ("/pipeline-page/card-view", Fixture, NULL, fixture_set_up, test_card_view, fixture_tear_down);
   g_test_add ("/pipeline-page/totals-and-filters", Fixture, NULL, fixture_set_up, test_totals_and_filters, fixture_tear_down);
+  g_test_add ("/pipeline-page/lanes", Fixture, NULL, fixture_set_up, test_lanes, fixture_tear_down);
+  g_test_add ("/pipeline-page/lanes-remembered", Fixture, NULL, fixture_set_up, test_lanes_remembered, fixture_tear_down);
+  g_test_add ("/pipeline-page/amount-filter", Fixture, NULL, fixture_set_up, test_amount_filter, fixture_tear_down);
+  g_test_add ("/pipeline-page/bulk", Fixture, NULL, fixture_set_up, test_bulk, fixture_tear_down);
 
   return g_test_run ();
 }

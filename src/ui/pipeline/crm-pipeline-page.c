@@ -2798,6 +2798,14 @@ crm_pipeline_page_get_board (CrmPipelinePage *self)
   return self->board;
 }
 
+CrmDealLanes *
+crm_pipeline_page_get_lanes (CrmPipelinePage *self)
+{
+  g_return_val_if_fail (CRM_IS_PIPELINE_PAGE (self), NULL);
+
+  return self->lanes;
+}
+
 GtkWindow *
 crm_pipeline_page_get_editor (CrmPipelinePage *self)
 {

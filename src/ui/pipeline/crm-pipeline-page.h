@@ -5,6 +5,7 @@
 
 #include "crm-context.h"
 #include "crm-deal-board.h"
+#include "crm-deal-lanes.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,8 @@ G_DECLARE_FINAL_TYPE (CrmPipelinePage, crm_pipeline_page, CRM, PIPELINE_PAGE, Gt
 void          crm_pipeline_page_set_context   (CrmPipelinePage *self,
                                                CrmContext      *context);
 CrmDealBoard *crm_pipeline_page_get_board     (CrmPipelinePage *self);
+/* The board's lanes (none unless grouped). */
+CrmDealLanes *crm_pipeline_page_get_lanes     (CrmPipelinePage *self);
 /* The open deal editor, if any. */
 GtkWindow    *crm_pipeline_page_get_editor    (CrmPipelinePage *self);
 /* The deal the keyboard actions apply to. */
