@@ -1,4 +1,4 @@
-/* pipeline.c: building the pipeline board and moving a card with 5,000 open deals over 8 stages, against an empty board
+/* pipeline.c: building the pipeline board and moving a card with 5,000 open deals over 8 stages, against an empty board, ungrouped and in lanes by owner
  *
  *   xvfb-run -a build/bench/bench-pipeline [--deals N]
  *
@@ -17,6 +17,7 @@
 
 #include "crm-context.h"
 #include "crm-deal-board.h"
+#include "crm-deal-lanes.h"
 #include "crm-deal-moves.h"
 #include "crm-deal.h"
 #include "crm-pipeline-page.h"
@@ -144,17 +145,21 @@ typedef struct
   double model_ms;
 } Figures;
 
+/* @group: the lanes the board is split into (none for the plain board). */
 static void
-measure (CrmStore *store,
-         Figures  *out)
+measure (CrmStore     *store,
+         CrmDealGroup  group,
+         Figures      *out)
 {
   double build[RUNS], move[RUNS], model[RUNS], reload[RUNS], core_move[RUNS];
 
   for (int r = 0; r < RUNS; r++)
     {
       g_autoptr(CrmDealBoard) board = crm_deal_board_new (store);
+      g_autoptr(CrmDealLanes) lanes = crm_deal_lanes_new (board);
       double t0 = now_ms ();
 
+      crm_deal_lanes_set_group (lanes, group);
       g_assert_true (crm_deal_board_reload (board, NULL));
       reload[r] = now_ms () - t0;
 
@@ -163,8 +168,12 @@ measure (CrmStore *store,
         g_autoptr(CrmChangeSet) undo = crm_change_set_new (store);
         g_autofree char *id = g_strdup (crm_deal_card_get_id (card));
 
+        guint lane = 0;
+
+        if (group != CRM_DEAL_GROUP_NONE)
+          g_assert_true (crm_deal_lanes_find_deal (lanes, id, &lane, NULL, NULL));
         t0 = now_ms ();
-        g_assert_true (crm_deal_board_move (board, id, 1, CRM_DEAL_BOARD_KEEP_ORDER, NULL, undo, NULL));
+        g_assert_true (crm_deal_lanes_move (lanes, id, lane, 1, CRM_DEAL_BOARD_KEEP_ORDER, NULL, undo, NULL));
         core_move[r] = now_ms () - t0;
         g_assert_true (crm_change_set_revert (undo, NULL));
       }
@@ -184,6 +193,7 @@ measure (CrmStore *store,
       guint stage;
       double t0;
 
+      g_settings_set_string (settings, "pipeline-group-by", crm_deal_group_to_string (group));
       gtk_window_set_default_size (window, 1600, 1000);
       gtk_window_set_child (window, GTK_WIDGET (page));
       gtk_window_present (window);
@@ -239,9 +249,12 @@ main (int    argc,
   };
   g_autoptr(GOptionContext) options = g_option_context_new ("- time the pipeline board");
   CrmStore *empty, *big;
-  Figures e, b;
+  Figures e, b, g;
   double t0;
 
+  /* The lanes are set through the settings: kept in memory, not in the
+   * user's own. */
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   crm_runtime_init ();
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error))
@@ -259,8 +272,9 @@ main (int    argc,
   big = make_store (dir, "big.db", (guint) n_deals);
   printf ("setup: %d open deals over %d stages written in %.0f ms\n", n_deals, N_STAGES, now_ms () - t0);
 
-  measure (empty, &e);
-  measure (big, &b);
+  measure (empty, CRM_DEAL_GROUP_NONE, &e);
+  measure (big, CRM_DEAL_GROUP_NONE, &b);
+  measure (big, CRM_DEAL_GROUP_OWNER, &g);
 
   printf ("%-28s %12s %12s %8s\n", "median of 7 runs", "1 deal", "big board", "ratio");
   printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "load the model (no widgets)", e.reload_ms, b.reload_ms, b.reload_ms / e.reload_ms);
@@ -270,6 +284,13 @@ main (int    argc,
   printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "move a card: to the frame", e.move_ms, b.move_ms, b.move_ms / e.move_ms);
   printf ("one frame at 60 Hz: 16.7 ms — the move %s within a frame of its input\n",
           b.model_ms <= 16.7 ? "is drawn" : "is NOT drawn");
+
+  printf ("\n%-28s %12s %12s %8s\n", "big board in 10 owner lanes", "no lanes", "lanes", "ratio");
+  printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "load the model (no widgets)", b.reload_ms, g.reload_ms, g.reload_ms / b.reload_ms);
+  printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "move in the model (no widgets)", b.core_move_ms, g.core_move_ms, g.core_move_ms / b.core_move_ms);
+  printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "build board (to first frame)", b.build_ms, g.build_ms, g.build_ms / b.build_ms);
+  printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "move a card: model update", b.model_ms, g.model_ms, g.model_ms / b.model_ms);
+  printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "move a card: to the frame", b.move_ms, g.move_ms, g.move_ms / b.move_ms);
 
   g_assert_finalize_object (empty);
   g_assert_finalize_object (big);
