@@ -969,7 +969,7 @@ ask_lost_reason (CrmPipelinePage    *self,
     {
       guint n = g_strv_length ((GStrv) deal_ids);
 
-      heading = g_strdup_printf (ngettext ("Why was this deal lost?", "Why were these %u deals lost?", n), n);
+      heading = g_strdup_printf (ngettext ("Why was the selected deal lost?", "Why were these %u deals lost?", n), n);
     }
   else
     heading = g_strdup (_("Why was this deal lost?"));
