@@ -128,31 +128,98 @@ crm_test_ui_destroy_window (GtkWindow *window)
   gtk_window_destroy (window);
 }
 
+typedef struct
+{
+  GtkWidget     *widget;
+  GskRenderNode *node;
+  gboolean       done;
+} Shot;
+
+/* Right after a frame the widget is allocated: what it draws then is
+ * what the screen shows. */
+static void
+on_after_paint (GdkFrameClock *clock,
+                Shot          *shot)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (shot->widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (shot->widget), gtk_widget_get_height (shot->widget));
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node != NULL)
+    {
+      g_clear_pointer (&shot->node, gsk_render_node_unref);
+      shot->node = node;
+    }
+}
+
+static gboolean
+on_paint_timeout (gpointer data)
+{
+  ((Shot *) data)->done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets @widget's window paint frames for @ms (transitions end, lists
+ * allocate their rows) and returns what it drew last, or NULL. */
+static GskRenderNode *
+paint_for (GtkWidget *widget,
+           guint      ms)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  Shot shot = { widget, NULL, FALSE };
+  gulong handler;
+
+  if (clock == NULL)
+    return NULL;
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &shot);
+  g_timeout_add (ms, on_paint_timeout, &shot);
+  while (!shot.done)
+    {
+      gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
+  return shot.node;
+}
+
 /* With CRM_SCREENSHOT_DIR set, saves @widget's window as NAME.png there,
  * for looking at the UI (not compared with anything). */
 void
 crm_test_ui_save_screenshot (GtkWidget  *widget,
                              const char *name)
 {
+  static gboolean styled;
   const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
   GskRenderNode *node;
   int width, height;
 
   if (dir == NULL)
     return;
+  /* What AdwApplication loads in the app, so a screenshot looks like it. */
+  if (!styled && g_resources_get_info ("/com/example/Crm/style.css", 0, NULL, NULL, NULL))
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (provider, "/com/example/Crm/style.css");
+      gtk_style_context_add_provider_for_display (gtk_widget_get_display (widget), GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      styled = TRUE;
+    }
   for (guint i = 0; i < 20; i++)
     crm_test_ui_iterate ();
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  node = paint_for (widget, 400);
+  if (node == NULL)
+    {
+      g_test_message ("No screenshot %s: the widget drew nothing", name);
+      return;
+    }
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   gsk_render_node_unref (node);
