@@ -621,6 +621,93 @@ test_lost_reasons (StoreFixture  *f,
   g_assert_cmpstrv (reasons, defaults);
 }
 
+
+/* Bulk changes: each one transaction and one change set writing what
+ * single moves write; an unknown deal among them rolls all of them back.
+ * The amount filters and the count of what they hide. */
+static void
+test_bulk_and_amount_filter (StoreFixture  *f,
+                             gconstpointer  data)
+{
+  static const char owner[] = "0190a0a0-0000-7000-8000-000000000001";
+  g_auto(Pipe) p = { 0 };
+  g_autoptr(CrmDealBoard) board = crm_deal_board_new (f->store);
+  g_autoptr(CrmChangeSet) undo = crm_change_set_new (f->store);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  gint64 history, outbox;
+  int lost;
+
+  add_pipe (f->store, &p, 0);
+  a = add_deal (f->store, &p, 0, "A", 100000, "2024-05-10", NULL);
+  b = add_deal (f->store, &p, 0, "B", 300000, "2024-05-03", NULL);
+  c = add_deal (f->store, &p, 1, "C", 500000, "2024-06-01", NULL);
+  g_assert_true (crm_deal_board_reload (board, &error));
+  lost = crm_deal_board_find_stage (board, p.stages[4]);
+
+  history = store_query_int (f->store, "SELECT count (*) FROM deal_stage_history");
+  outbox = store_query_int (f->store, "SELECT count (*) FROM outbox");
+  g_assert_true (crm_deal_board_move_many (board, (const char * const[]) { a, b, c, NULL }, (guint) lost,
+                                           "预算冻结", undo, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM deal_stage_history"), ==, history + 3);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM outbox"), >, outbox + 2);
+  g_assert_cmpuint (g_list_model_get_n_items (crm_deal_board_get_deals (board, (guint) lost)), ==, 3);
+  g_assert_cmpint (crm_deal_board_get_n_open (board), ==, 0);
+  g_assert_true (crm_change_set_revert (undo, &error));
+  g_assert_true (crm_deal_board_reload (board, &error));
+  g_assert_cmpint (crm_deal_board_get_n_open (board), ==, 3);
+  g_assert_cmpint (count_sql (f->store, "SELECT count (*) FROM deals WHERE stage_id = ?", p.stages[0]), ==, 2);
+
+  /* A lost stage without a reason, or an unknown deal: nothing moves. */
+  g_assert_false (crm_deal_board_move_many (board, (const char * const[]) { a, b, NULL }, (guint) lost,
+                                            NULL, NULL, &error));
+  g_assert_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (crm_deal_board_move_many (board, (const char * const[]) { a, "no-such-deal", NULL }, 2,
+                                            NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (count_sql (f->store, "SELECT count (*) FROM deals WHERE stage_id = ?", p.stages[0]), ==, 2);
+
+  /* Owner: set and undone; nobody. */
+  g_clear_object (&undo);
+  undo = crm_change_set_new (f->store);
+  g_assert_true (crm_deal_board_set_owner (board, (const char * const[]) { a, c, NULL }, owner, undo, &error));
+  g_assert_cmpint (count_sql (f->store, "SELECT count (*) FROM deals WHERE owner_id = ?", owner), ==, 2);
+  g_assert_cmpstr (crm_deal_card_get_owner_id (crm_deal_board_find_deal (board, c, NULL, NULL)), ==, owner);
+  g_assert_true (crm_change_set_revert (undo, &error));
+  g_assert_cmpint (count_sql (f->store, "SELECT count (*) FROM deals WHERE owner_id = ?", owner), ==, 0);
+  g_assert_false (crm_deal_board_set_owner (board, (const char * const[]) { "no-such-deal", NULL }, owner, NULL, &error));
+  g_clear_error (&error);
+
+  /* Delete, undone in one step. */
+  g_assert_true (crm_deal_board_reload (board, &error));
+  g_clear_object (&undo);
+  undo = crm_change_set_new (f->store);
+  g_assert_true (crm_deal_board_delete (board, (const char * const[]) { a, b, NULL }, undo, &error));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board), ==, 1);
+  g_assert_true (crm_change_set_revert (undo, &error));
+  g_assert_true (crm_deal_board_reload (board, &error));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board), ==, 3);
+
+  /* Amounts: between 2,000 and 4,000 (inclusive) leaves B; two hidden. */
+  g_assert_false (crm_deal_board_get_filtered (board));
+  g_assert_cmpuint (crm_deal_board_get_n_hidden (board), ==, 0);
+  crm_deal_board_set_min_amount (board, 200000);
+  crm_deal_board_set_max_amount (board, 300000);
+  g_assert_true (crm_deal_board_reload (board, &error));
+  g_assert_true (crm_deal_board_get_filtered (board));
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board), ==, 1);
+  g_assert_nonnull (crm_deal_board_find_deal (board, b, NULL, NULL));
+  g_assert_cmpuint (crm_deal_board_get_n_hidden (board), ==, 2);
+  crm_deal_board_set_min_amount (board, 0);
+  crm_deal_board_set_max_amount (board, 0);
+  g_assert_true (crm_deal_board_reload (board, &error));
+  g_assert_cmpuint (crm_deal_board_get_n_hidden (board), ==, 0);
+  g_assert_cmpuint (crm_deal_board_get_n_deals (board), ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -636,6 +723,7 @@ main (int    argc,
   STORE_TEST ("/deal-board/lost-reasons", test_lost_reasons);
   STORE_TEST ("/deal-board/currencies", test_currencies);
   STORE_TEST ("/deal-board/totals-after-moves", test_totals_after_moves);
+  STORE_TEST ("/deal-board/bulk-and-amount-filter", test_bulk_and_amount_filter);
 
   return g_test_run ();
 }
