@@ -709,6 +709,29 @@ test_amount_filter (Fixture       *f,
   activate (f, "pipeline.reset-filters", NULL);
   g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 3);
   g_assert_null (crm_deal_board_get_owner_id (board (f)));
+
+  /* Typed in the popover: junk is refused, saying why; money is read as
+   * people write it. */
+  {
+    GtkEntry *min_entry = GTK_ENTRY (crm_test_ui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_ENTRY));
+
+    g_assert_nonnull (min_entry);
+    gtk_editable_set_text (GTK_EDITABLE (min_entry), "两千");
+    g_signal_emit_by_name (min_entry, "activate");
+    crm_test_ui_iterate ();
+    g_assert_cmpint (crm_deal_board_get_min_amount (board (f)), ==, 0);
+    gtk_editable_set_text (GTK_EDITABLE (min_entry), "-5");
+    g_signal_emit_by_name (min_entry, "activate");
+    crm_test_ui_iterate ();
+    g_assert_cmpint (crm_deal_board_get_min_amount (board (f)), ==, 0);
+    gtk_editable_set_text (GTK_EDITABLE (min_entry), "2,000");
+    g_signal_emit_by_name (min_entry, "activate");
+    crm_test_ui_iterate ();
+    g_assert_cmpint (crm_deal_board_get_min_amount (board (f)), ==, 200000);
+    g_assert_cmpuint (crm_deal_board_get_n_deals (board (f)), ==, 2);
+    activate (f, "pipeline.reset-filters", NULL);
+  }
+  g_assert_null (crm_deal_board_get_owner_id (board (f)));
   g_assert_cmpint (crm_deal_board_get_min_amount (board (f)), ==, 0);
   g_assert_cmpint (crm_deal_board_get_max_amount (board (f)), ==, 0);
   g_assert_null (strstr (crm_pipeline_page_get_summary (f->page), "hidden"));
