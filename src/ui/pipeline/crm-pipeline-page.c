@@ -756,6 +756,15 @@ rebuild_board (CrmPipelinePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->lanes_box), grouped);
   gtk_scrolled_window_set_policy (self->board_scroller, GTK_POLICY_AUTOMATIC,
                                   grouped ? GTK_POLICY_AUTOMATIC : GTK_POLICY_EXTERNAL);
+  /* Lanes as tall as their cards (up to a cell's maximum), not squeezed
+   * to their minimum when they do not all fit. */
+  {
+    GtkWidget *viewport = gtk_scrolled_window_get_child (self->board_scroller);
+
+    if (GTK_IS_SCROLLABLE (viewport))
+      gtk_scrollable_set_vscroll_policy (GTK_SCROLLABLE (viewport),
+                                         grouped ? GTK_SCROLL_NATURAL : GTK_SCROLL_MINIMUM);
+  }
   if (self->selected_deal != NULL)
     {
       g_autofree char *deal_id = g_strdup (self->selected_deal);
