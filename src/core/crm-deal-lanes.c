@@ -13,6 +13,7 @@ typedef struct
   char      *key;
   char      *label;
   GPtrArray *columns;   /* GListStore of CrmDealCard, one per board column */
+  GArray    *amounts;   /* gint64 per column, in the lane's currency */
   guint      n_deals;
   gint64     amount;
 } Lane;
@@ -27,6 +28,7 @@ struct _CrmDealLanes
   GPtrArray    *watched;   /* the board's column stores, while grouped */
   GArray       *dirty;     /* gboolean per board column: its cards changed */
   gboolean      all_dirty; /* new columns or a new grouping: start over */
+  char         *currency;  /* the board's, when the sums were counted */
 };
 
 G_DEFINE_FINAL_TYPE (CrmDealLanes, crm_deal_lanes, G_TYPE_OBJECT)
@@ -179,6 +181,7 @@ lane_free (Lane *lane)
   g_free (lane->key);
   g_free (lane->label);
   g_clear_pointer (&lane->columns, g_ptr_array_unref);
+  g_clear_pointer (&lane->amounts, g_array_unref);
   g_free (lane);
 }
 
@@ -194,6 +197,8 @@ lane_new (const char *key,
   lane->columns = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint s = 0; s < n_stages; s++)
     g_ptr_array_add (lane->columns, g_list_store_new (CRM_TYPE_DEAL_CARD));
+  lane->amounts = g_array_new (FALSE, TRUE, sizeof (gint64));
+  g_array_set_size (lane->amounts, n_stages);
   return lane;
 }
 
@@ -306,8 +311,11 @@ split_column (CrmDealLanes *self,
   return by_key;
 }
 
+/* Sums again the cells of the columns marked in @dirty (every column
+ * when NULL), then each lane's totals from its cells' sums. */
 static void
-compute_totals (CrmDealLanes *self)
+compute_totals (CrmDealLanes *self,
+                const GArray *dirty)
 {
   for (guint l = 0; l < self->lanes->len; l++)
     {
@@ -321,14 +329,21 @@ compute_totals (CrmDealLanes *self)
           GListModel *column = g_ptr_array_index (lane->columns, s);
           guint n = g_list_model_get_n_items (column);
 
-          lane->n_deals += n;
-          for (guint i = 0; i < n; i++)
+          if (dirty == NULL || g_array_index (dirty, gboolean, s))
             {
-              g_autoptr(CrmDealCard) card = g_list_model_get_item (column, i);
+              gint64 amount = 0;
 
-              if (g_strcmp0 (crm_deal_card_get_currency (card), currency) == 0)
-                lane->amount += crm_deal_card_get_amount (card);
+              for (guint i = 0; i < n; i++)
+                {
+                  g_autoptr(CrmDealCard) card = g_list_model_get_item (column, i);
+
+                  if (g_strcmp0 (crm_deal_card_get_currency (card), currency) == 0)
+                    amount += crm_deal_card_get_amount (card);
+                }
+              g_array_index (lane->amounts, gint64, s) = amount;
             }
+          lane->n_deals += n;
+          lane->amount += g_array_index (lane->amounts, gint64, s);
         }
     }
 }
@@ -350,6 +365,8 @@ update (CrmDealLanes *self)
   guint n_stages = crm_deal_board_get_n_stages (self->board);
   gboolean lanes_changed = FALSE;
   g_autoptr(GHashTable) labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GArray) split = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  const char *currency = crm_deal_board_get_currency (self->board);
 
   if (self->group == CRM_DEAL_GROUP_NONE)
     {
@@ -381,6 +398,8 @@ update (CrmDealLanes *self)
       if (!g_array_index (self->dirty, gboolean, s))
         continue;
       g_array_index (self->dirty, gboolean, s) = FALSE;
+      g_array_set_size (split, n_stages);
+      g_array_index (split, gboolean, s) = TRUE;
       by_key = split_column (self, s, labels);
       for (guint l = 0; l < self->lanes->len; l++)
         {
@@ -420,14 +439,20 @@ update (CrmDealLanes *self)
         }
     }
 
+  /* New lanes, or sums in another currency: count every cell again. */
+  if (lanes_changed || g_strcmp0 (currency, self->currency) != 0)
+    {
+      g_free (self->currency);
+      self->currency = g_strdup (currency);
+      compute_totals (self, NULL);
+    }
+  else if (split->len > 0)
+    compute_totals (self, split);
   if (lanes_changed)
     {
       g_ptr_array_sort_with_data (self->lanes, compare_lanes, self);
-      compute_totals (self);
       g_signal_emit (self, signals[LANES_CHANGED], 0);
     }
-  else
-    compute_totals (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -509,6 +534,7 @@ crm_deal_lanes_finalize (GObject *object)
   g_clear_pointer (&self->lanes, g_ptr_array_unref);
   g_clear_pointer (&self->watched, g_ptr_array_unref);
   g_clear_pointer (&self->dirty, g_array_unref);
+  g_free (self->currency);
 
   G_OBJECT_CLASS (crm_deal_lanes_parent_class)->finalize (object);
 }

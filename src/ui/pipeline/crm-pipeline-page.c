@@ -582,7 +582,9 @@ update_lane_label (CrmPipelinePage *self,
   totals = g_strdup_printf (ngettext ("%u deal · %s", "%u deals · %s", n), n, amount);
   markup = g_markup_printf_escaped ("<b>%s</b>   <span alpha=\"70%%\">%s</span>",
                                     crm_deal_lanes_get_label (self->lanes, lane), totals);
-  gtk_label_set_markup (label, markup);
+  /* A move changes two lanes at most: the others are not laid out again. */
+  if (g_strcmp0 (gtk_label_get_label (label), markup) != 0)
+    gtk_label_set_markup (label, markup);
 }
 
 static GtkWidget *
