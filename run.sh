@@ -14,7 +14,12 @@ ensure_zh_locale
 ninja -C build
 
 db=${CRM_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/crm/crm.db}
-if [ ! -s "$db" ] && [ -x build/src/cli/crmctl ] && build/src/cli/crmctl --help 2>/dev/null | grep -q '^  demo'; then
+# Demo data goes into a new database, or one that holds no contacts yet
+# (e.g. made by starting build/src/crm first): never next to real data.
+has_contacts() {
+  [ -s "$db" ] && [ "$(build/src/cli/crmctl --db "$db" --quiet list contacts --limit 1 --format csv 2>/dev/null | wc -l)" -gt 1 ]
+}
+if ! has_contacts && [ -x build/src/cli/crmctl ] && build/src/cli/crmctl --help 2>/dev/null | grep -q '^  demo'; then
   echo "Creating demo data in $db …"
   build/src/cli/crmctl --db "$db" demo --contacts 5000 --seed 1
 fi

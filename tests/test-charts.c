@@ -346,6 +346,61 @@ test_line_scale (void)
   canvas_clear (&c2);
 }
 
+/* The first and last date labels of a line chart end inside the plot:
+ * nothing is drawn right of it or left of it in the label band, where a
+ * label would be cut off by the edge of a narrow chart. */
+static void
+test_line_end_labels (void)
+{
+  CrmChartStyle style;
+  CrmChartData data;
+  CrmChartLayout layout;
+  Canvas c;
+  double values[6] = { 70, 150, 80, 300, 360, 90 };
+  GDate dates[6];
+  CrmChartSeries series[] = { { "本期", values, FALSE } };
+  int top, bottom;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_date_clear (&dates[i], 1);
+      g_date_set_dmy (&dates[i], 1 + i, 12, 2026);
+    }
+  crm_chart_style_init_light (&style);
+  crm_chart_data_init (&data);
+  data.n_categories = 6;
+  data.dates = dates;
+  data.date_unit = CRM_CHART_DATE_DAY;
+  data.n_series = 1;
+  data.series = series;
+  data.format = CRM_CHART_FORMAT_MONEY;
+  data.layout = &layout;
+  canvas_init (&c, W, H);
+  crm_chart_line_draw (c.cr, &data, &style, W, H);
+
+  /* Below the value axis' "¥0", which is centred on the plot's bottom. */
+  top = (int) ceil (layout.plot_y + layout.plot_height + style.font_size * 0.7);
+  bottom = MIN (top + (int) (style.font_size * 1.5), H - 1);
+  for (int y = top; y <= bottom; y++)
+    {
+      for (int x = (int) ceil (layout.plot_x + layout.plot_width) + 1; x < W; x++)
+        {
+          double rgb[3];
+
+          pixel (&c, x, y, rgb);
+          g_assert_true (same_color (rgb, style.background, 2.0 / 255));
+        }
+      for (int x = 0; x < (int) floor (layout.plot_x) - 1; x++)
+        {
+          double rgb[3];
+
+          pixel (&c, x, y, rgb);
+          g_assert_true (same_color (rgb, style.background, 2.0 / 255));
+        }
+    }
+  canvas_clear (&c);
+}
+
 static void
 test_dark_and_empty (void)
 {
@@ -519,6 +574,7 @@ main (int    argc,
   g_test_add_func ("/charts/stacked-bars", test_stacked_bars);
   g_test_add_func ("/charts/heatmap-colours", test_heatmap_colours);
   g_test_add_func ("/charts/line-scale", test_line_scale);
+  g_test_add_func ("/charts/line-end-labels", test_line_end_labels);
   g_test_add_func ("/charts/dark-and-empty", test_dark_and_empty);
   g_test_add_func ("/charts/nps-colours", test_nps_colours);
   g_test_add_func ("/charts/funnel-widths", test_funnel_widths);

@@ -325,7 +325,7 @@ test_late_commit_not_skipped (void)
   g_assert_true (waiting);
 
   /* A pull now sees neither row, and the latest seq is still 0. */
-  rows = reader->vtable->rows_after (reader, 0, 100, &error);
+  rows = reader->vtable->changes_after (reader, 0, 100, &error);
   g_assert_cmpuint (rows->len, ==, 0);
   g_assert_cmpint (reader->vtable->max_seq (reader, &error), ==, 0);
   g_clear_pointer (&rows, g_ptr_array_unref);
@@ -334,15 +334,20 @@ test_late_commit_not_skipped (void)
   g_thread_join (thread);
   g_assert_cmpint (b.seq, ==, 2);
 
-  rows = reader->vtable->rows_after (reader, 0, 100, &error);
+  rows = reader->vtable->changes_after (reader, 0, 100, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 2);
-  g_assert_cmpstr (((CrmServerRow *) g_ptr_array_index (rows, 0))->id, ==, "01900000-0000-7000-8000-00000000000a");
-  g_assert_cmpint (((CrmServerRow *) g_ptr_array_index (rows, 0))->seq, ==, 1);
-  g_assert_cmpint (((CrmServerRow *) g_ptr_array_index (rows, 1))->seq, ==, 2);
+  g_assert_cmpstr (((CrmServerChange *) g_ptr_array_index (rows, 0))->id, ==, "01900000-0000-7000-8000-00000000000a");
+  g_assert_cmpint (((CrmServerChange *) g_ptr_array_index (rows, 0))->seq, ==, 1);
+  g_assert_cmpint (((CrmServerChange *) g_ptr_array_index (rows, 1))->seq, ==, 2);
   /* The field meta got the seq it was written at. */
-  g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (
-                     ((CrmServerRow *) g_ptr_array_index (rows, 0))->meta, "name"), 1), ==, 1);
+  {
+    CrmServerRow *first = reader->vtable->get_row (reader, "contacts", "01900000-0000-7000-8000-00000000000a", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (first->meta, "name"), 1), ==, 1);
+    crm_server_row_free (first);
+  }
   crm_server_backend_free (b.backend);
 }
 

@@ -171,10 +171,13 @@ sync_as (Fixture    *f,
   g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (store, f->url);
   g_autoptr(GError) error = NULL;
   CrmSyncStats stats = { 0 };
+  gboolean ok;
 
   crm_sync_engine_set_credentials (engine, user, PASSWORD);
-  g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
+  /* The error first: it says why. */
+  ok = crm_sync_engine_run (engine, NULL, &stats, &error);
   g_assert_no_error (error);
+  g_assert_true (ok);
   return stats;
 }
 
@@ -556,6 +559,25 @@ test_null_propagates (Fixture       *f,
   sync_as (f, f->b, "alice");
   title = get_field (f->b, id, "title");
   g_assert_null (title);
+}
+
+/* Texts that JSON must escape travel intact: the server writes a pull's
+ * answer as text around the stored rows. */
+static void
+test_awkward_text (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char notes[] = "引号 \" 反斜杠 \\ 换行\n回车\r制表\t控制\x01\x1f 删除\x7f 😀 </script>";
+  g_autofree char *id = add_contact (f->a, "name", "王\"小\\二", "notes", notes, NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *got = NULL;
+
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "alice");
+  name = get_field (f->b, id, "name");
+  got = get_field (f->b, id, "notes");
+  g_assert_cmpstr (name, ==, "王\"小\\二");
+  g_assert_cmpstr (got, ==, notes);
 }
 
 static void
@@ -1162,6 +1184,7 @@ main (int    argc,
   ADD ("/sync/bad-input", test_bad_input);
   ADD ("/sync/clock-ahead-clamped", test_clock_ahead_clamped);
   ADD ("/sync/null-propagates", test_null_propagates);
+  ADD ("/sync/awkward-text", test_awkward_text);
   ADD ("/sync/resync-keeps-local", test_resync_keeps_local);
   ADD ("/sync/client-diverged", test_client_diverged);
   ADD ("/sync/visibility", test_visibility);

@@ -55,6 +55,8 @@ crm_chart_draw_category_axis (cairo_t              *cr,
       /* The first and last labels of a line chart stay inside the plot. */
       if (!slots && i == 0 && n > 1)
         align = CRM_CHART_ALIGN_START;
+      else if (!slots && i == n - 1 && n > 1)
+        align = CRM_CHART_ALIGN_END;
       crm_chart_draw_text (cr, style, style->font_size, FALSE, style->muted, label, x, y,
                            align, CRM_CHART_ALIGN_START, slots ? layout->cell_width * step : 0);
     }

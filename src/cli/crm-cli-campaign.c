@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crm-json.h"
 #include "crm-runtime.h"
 #include "crm-campaign-print.h"
 #include "crm-campaign-sender.h"
@@ -71,7 +72,7 @@ set_templates_survey (CrmStore    *store,
     return TRUE;   /* saving names what is wrong with it */
   json_object_set_string_member (json_node_get_object (root), "survey", crm_record_get_id (CRM_RECORD (found)));
   g_free (*templates);
-  *templates = json_to_string (root, FALSE);
+  *templates = crm_json_to_string (root);
   return TRUE;
 }
 
@@ -154,7 +155,7 @@ campaign_create (CrmCli  *cli,
       json_builder_end_array (builder);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
-      templates = json_to_string (root, FALSE);
+      templates = crm_json_to_string (root);
     }
   if (survey != NULL && !set_templates_survey (store, &templates, survey, &error))
     return crm_cli_fail (error);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crm-json.h"
 #include "crm-runtime.h"
 #include "crm-analytics.h"
 #include "crm-cli-commands.h"
@@ -449,7 +450,7 @@ json_append_string (GString    *out,
                     const char *text)
 {
   g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), text);
-  g_autofree char *quoted = json_to_string (node, FALSE);
+  g_autofree char *quoted = crm_json_to_string (node);
 
   g_string_append (out, quoted);
 }

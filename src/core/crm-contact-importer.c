@@ -14,6 +14,7 @@
 #include "crm-csv-reader.h"
 #include "crm-date-parse.h"
 #include "crm-import-error.h"
+#include "crm-json.h"
 #include "crm-merge.h"
 #include "crm-record-private.h"
 #include "crm-store-private.h"
@@ -581,7 +582,7 @@ read_row (CrmContactImporter *self,
       g_autofree char *json = NULL;
 
       json_node_set_array (node, d->phones);
-      json = json_to_string (node, FALSE);
+      json = crm_json_to_string (node);
       g_object_set (d->contact, "phones", json, NULL);
     }
   return TRUE;

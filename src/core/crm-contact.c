@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-contact.h"
+#include "crm-json.h"
 #include "crm-pinyin.h"
 #include "crm-record-private.h"
 #include "crm-store-error.h"
@@ -250,7 +251,7 @@ set_first_phone (CrmContact  *self,
     json_array_add_element (result, json_node_copy (json_array_get_element (phones, i)));
 
   json_node_set_array (root, result);
-  json = json_to_string (root, FALSE);
+  json = crm_json_to_string (root);
   g_object_set (self, "phones", json, NULL);
   return TRUE;
 }

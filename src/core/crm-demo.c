@@ -9,6 +9,7 @@
 
 #include "crm-contact-search.h"
 #include "crm-demo.h"
+#include "crm-json.h"
 #include "crm-pinyin.h"
 #include "crm-store-private.h"
 #include "crm-uuid.h"
@@ -1457,20 +1458,6 @@ scramble (guint64 i,
 }
 
 static void
-append_json_string (GString    *s,
-                    const char *text)
-{
-  g_string_append_c (s, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (s, '\\');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '"');
-}
-
-static void
 make_person_name (Demo     *d,
                   Contact  *c,
                   gboolean  male,
@@ -1764,7 +1751,7 @@ write_contact (Demo                *d,
 
       if (tags->len > 1)
         g_string_append_c (tags, ',');
-      append_json_string (tags, tag);
+      crm_json_append_string (tags, tag);
     }
   g_string_append_c (tags, ']');
 

@@ -8,6 +8,7 @@
 #include "crm-csv-writer.h"
 #include "crm-import-error.h"
 #include "crm-import-run.h"
+#include "crm-json.h"
 #include "crm-purchase.h"
 #include "crm-record-private.h"
 #include "crm-store-private.h"
@@ -289,7 +290,7 @@ crm_record_restore_snapshot (CrmRecord  *record,
         case CRM_COLUMN_PHONES:
         case CRM_COLUMN_JSON:
           if (!JSON_NODE_HOLDS_NULL (node))
-            g_value_take_string (&value, json_to_string (node, FALSE));
+            g_value_take_string (&value, crm_json_to_string (node));
           break;
         case CRM_COLUMN_BYTES:
           continue;
@@ -322,7 +323,7 @@ crm_import_run_log_update (CrmImportRun  *self,
   if (self->dry_run)
     return TRUE;
   changed = crm_record_snapshot_changed (record, before);
-  text = json_to_string (changed, FALSE);
+  text = crm_json_to_string (changed);
   return log_change (self, crm_record_class_get_table (CRM_RECORD_GET_CLASS (record)),
                      crm_record_get_id (record), "update", text, error);
 }
@@ -383,7 +384,7 @@ problems_json (CrmImportRun *self)
     }
   json_builder_end_array (builder);
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return crm_json_to_string (root);
 }
 
 static gboolean

@@ -9,6 +9,7 @@
 #include "crm-contact.h"
 #include "crm-import-error.h"
 #include "crm-import-run.h"
+#include "crm-json.h"
 #include "crm-lifecycle.h"
 #include "crm-merge.h"
 #include "crm-record-private.h"
@@ -121,7 +122,7 @@ union_phones (CrmRecord *existing,
       g_auto(GValue) value = G_VALUE_INIT;
 
       g_value_init (&value, G_TYPE_STRING);
-      g_value_take_string (&value, json_to_string (old, FALSE));
+      g_value_take_string (&value, crm_json_to_string (old));
       crm_record_set_value (existing, index, &value);
     }
 }
@@ -262,8 +263,8 @@ record_merge (CrmStore    *store,
     "INSERT INTO merges (id, at, user_id, primary_id, other_id, before, moved)"
     " VALUES (?, " NOW_SQL ", (SELECT value FROM meta WHERE key = 'user_id'), ?, ?, ?, ?)";
   g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, sql, error);
-  g_autofree char *before_text = json_to_string (before, FALSE);
-  g_autofree char *moved_text = json_to_string (moved, FALSE);
+  g_autofree char *before_text = crm_json_to_string (before);
+  g_autofree char *moved_text = crm_json_to_string (moved);
 
   if (stmt == NULL)
     return FALSE;

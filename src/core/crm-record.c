@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-json.h"
 #include "crm-record.h"
 #include "crm-record-private.h"
 #include "crm-store-error.h"
@@ -520,7 +521,7 @@ strv_to_json (const char * const *strv)
     json_builder_add_string_value (builder, strv[i]);
   json_builder_end_array (builder);
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return crm_json_to_string (root);
 }
 
 static GStrv
@@ -637,7 +638,7 @@ phones_to_json (const char * const *e164,
     }
   json_builder_end_array (builder);
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return crm_json_to_string (root);
 }
 
 static gboolean

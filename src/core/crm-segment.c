@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-json.h"
 #include "crm-segment.h"
 #include "crm-segment-rule.h"
 #include "crm-store-private.h"
@@ -121,7 +122,7 @@ builtin_info (const Builtin *b)
   info->id = g_strconcat ("builtin:", b->key, NULL);
   info->name = g_strdup (_(b->name));
   info->description = g_strdup (_(b->description));
-  info->rule = json_to_string (root, FALSE);
+  info->rule = crm_json_to_string (root);
   info->builtin = TRUE;
   return info;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "crm-json.h"
 #include "crm-survey-form.h"
 
 G_DEFINE_QUARK (crm-survey-error-quark, crm_survey_error)
@@ -349,7 +350,7 @@ crm_survey_form_answer_dup_choices_json (const CrmSurveyFormAnswer *answer)
   for (guint i = 0; answer->choices[i] != NULL; i++)
     json_array_add_string_element (array, answer->choices[i]);
   node = json_node_init_array (json_node_alloc (), array);
-  return json_to_string (node, FALSE);
+  return crm_json_to_string (node);
 }
 
 gboolean

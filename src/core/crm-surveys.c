@@ -7,6 +7,7 @@
 
 #include "crm-activity.h"
 #include "crm-contact.h"
+#include "crm-json.h"
 #include "crm-service.h"
 #include "crm-store-private.h"
 #include "crm-survey-invitation.h"
@@ -142,7 +143,7 @@ options_json (const char * const *options)
   for (guint i = 0; options != NULL && options[i] != NULL; i++)
     json_array_add_string_element (array, options[i]);
   node = json_node_init_array (json_node_alloc (), array);
-  return json_to_string (node, FALSE);
+  return crm_json_to_string (node);
 }
 
 CrmSurveyQuestion *

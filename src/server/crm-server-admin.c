@@ -9,6 +9,7 @@
 
 #include "crm-csv-writer.h"
 #include "crm-hlc.h"
+#include "crm-json.h"
 #include "crm-server-admin.h"
 #include "crm-server-private.h"
 #include "crm-uuid.h"
@@ -325,7 +326,7 @@ value_text (JsonNode *node)
     return g_strdup ("");
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (node));
-  return json_to_string (node, FALSE);
+  return crm_json_to_string (node);
 }
 
 /* A spreadsheet runs a cell starting with = + - @ as a formula: such

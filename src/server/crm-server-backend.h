@@ -30,6 +30,22 @@ typedef struct
   gint64 seq;
 } CrmServerRow;
 
+/* A row as a pull sends it, with its JSON already written by the storage:
+ * parsing every row and writing it out again took most of the server's
+ * time in a pull. */
+typedef struct
+{
+  char *table;
+  char *id;
+  gboolean deleted;
+  char *scope_owner;
+  gint64 seq;
+  char *data;          /* field -> value, JSON text */
+  char *hlcs;          /* field -> clock of its last write, JSON text (NULL: none) */
+  char *authors;       /* field -> user who wrote it, JSON text (NULL: none) */
+  char *deleted_by;    /* who deleted the row (NULL: unknown) */
+} CrmServerChange;
+
 typedef struct
 {
   gint64 mutation_id;
@@ -127,8 +143,9 @@ typedef struct
   gboolean      (*put_row)         (CrmServerBackend *self, CrmServerRow *row, GError **error);
   gint64        (*next_seq)        (CrmServerBackend *self, GError **error);
   gint64        (*max_seq)         (CrmServerBackend *self, GError **error);
-  /* Rows with seq > @cursor in seq order, at most @limit. */
-  GPtrArray    *(*rows_after)      (CrmServerBackend *self, gint64 cursor, guint limit, GError **error);
+  /* CrmServerChanges of the rows with seq > @cursor in seq order, at
+   * most @limit. */
+  GPtrArray    *(*changes_after)   (CrmServerBackend *self, gint64 cursor, guint limit, GError **error);
   /* The rows hanging under contact @contact_id (purchases, deals, …). */
   GPtrArray    *(*rows_of_contact) (CrmServerBackend *self, const char *contact_id, GError **error);
 
@@ -205,6 +222,7 @@ CrmServerBackend *crm_server_pg_open     (const char  *conninfo,
 void crm_server_backend_free  (CrmServerBackend *self);
 void crm_server_user_free     (CrmServerUser *user);
 void crm_server_row_free      (CrmServerRow *row);
+void crm_server_change_free   (CrmServerChange *change);
 /* Sets the seq of the fields written in this transaction (those at 0). */
 void crm_server_row_stamp_seq (CrmServerRow *row,
                                gint64        seq);

@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 #include <string.h>
 
+#include "crm-json.h"
 #include "crm-server-backend.h"
 #include "crm-server-pg-private.h"
 
@@ -37,7 +38,7 @@ typedef enum
   STMT_NEXT_SEQ,
   STMT_PUT_ROW,
   STMT_MAX_SEQ,
-  STMT_ROWS_AFTER,
+  STMT_CHANGES_AFTER,
   STMT_ROWS_OF_CONTACT,
   STMT_ROWS_WITH_FIELD,
   STMT_ADD_CONFLICT,
@@ -99,7 +100,15 @@ static const char * const statements[N_STMTS] = {
     "  deleted = excluded.deleted, scope_owner = excluded.scope_owner,\n"
     "  contact_id = excluded.contact_id, seq = excluded.seq",
   [STMT_MAX_SEQ] = "SELECT value FROM counters WHERE name = 'seq'",
-  [STMT_ROWS_AFTER] = "SELECT " ROW_COLUMNS " FROM rows WHERE seq > $1 ORDER BY seq LIMIT $2",
+  /* meta holds field -> [clock, seq, author]. */
+  [STMT_CHANGES_AFTER] =
+    "SELECT table_name, id, deleted, scope_owner, seq, data,\n"
+    "  (SELECT json_object_agg (key, value -> 0) FROM json_each (meta)\n"
+    "   WHERE json_typeof (value) = 'array'),\n"
+    "  (SELECT json_object_agg (key, value -> 2) FROM json_each (meta)\n"
+    "   WHERE json_typeof (value) = 'array' AND json_typeof (value -> 2) = 'string'),\n"
+    "  CASE WHEN json_typeof (meta -> 'deleted' -> 2) = 'string' THEN meta -> 'deleted' ->> 2 END\n"
+    "FROM rows WHERE seq > $1 ORDER BY seq LIMIT $2",
   [STMT_ROWS_OF_CONTACT] = "SELECT " ROW_COLUMNS " FROM rows WHERE contact_id = $1",
   [STMT_ROWS_WITH_FIELD] =
     "SELECT " ROW_COLUMNS " FROM rows WHERE table_name = $1 AND NOT deleted AND data ->> $2 = $3",
@@ -802,7 +811,7 @@ object_to_text (JsonObject *object)
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
 
-  return json_to_string (node, FALSE);
+  return crm_json_to_string (node);
 }
 
 static CrmServerRow *
@@ -932,16 +941,37 @@ pg_max_seq (CrmServerBackend  *backend,
 }
 
 static GPtrArray *
-pg_rows_after (CrmServerBackend  *backend,
-               gint64             cursor,
-               guint              limit,
-               GError           **error)
+pg_changes_after (CrmServerBackend  *backend,
+                  gint64             cursor,
+                  guint              limit,
+                  GError           **error)
 {
   g_autofree char *cursor_text = g_strdup_printf ("%" PRId64, cursor);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
   const char *params[] = { cursor_text, limit_text };
+  PGresult *result = run (SELF (backend), STMT_CHANGES_AFTER, G_N_ELEMENTS (params), params, error);
+  GPtrArray *changes;
 
-  return rows_from_result (run (SELF (backend), STMT_ROWS_AFTER, G_N_ELEMENTS (params), params, error));
+  if (result == NULL)
+    return NULL;
+  changes = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_change_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      CrmServerChange *change = g_new0 (CrmServerChange, 1);
+
+      change->table = value_dup (result, i, 0);
+      change->id = value_dup (result, i, 1);
+      change->deleted = value_bool (result, i, 2);
+      change->scope_owner = value_dup (result, i, 3);
+      change->seq = value_int (result, i, 4);
+      change->data = value_dup (result, i, 5);
+      change->hlcs = value_dup (result, i, 6);
+      change->authors = value_dup (result, i, 7);
+      change->deleted_by = value_dup (result, i, 8);
+      g_ptr_array_add (changes, change);
+    }
+  PQclear (result);
+  return changes;
 }
 
 static GPtrArray *
@@ -1412,7 +1442,7 @@ static const CrmServerBackendVTable pg_vtable = {
   .put_row = pg_put_row,
   .next_seq = pg_next_seq,
   .max_seq = pg_max_seq,
-  .rows_after = pg_rows_after,
+  .changes_after = pg_changes_after,
   .rows_of_contact = pg_rows_of_contact,
   .add_conflict = pg_add_conflict,
   .client_conflicts = pg_client_conflicts,

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "crm-json.h"
 #include "crm-server-backend.h"
 #include "crm-store-private.h"
 
@@ -484,7 +485,7 @@ object_to_text (JsonObject *object)
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
 
-  return json_to_string (node, FALSE);
+  return crm_json_to_string (node);
 }
 
 #define ROW_COLUMNS "table_name, id, data, meta, deleted, scope_owner, seq"
@@ -615,19 +616,51 @@ rows_query (CrmServerSqlite  *self,
 }
 
 static GPtrArray *
-sqlite_rows_after (CrmServerBackend  *backend,
-                   gint64             cursor,
-                   guint              limit,
-                   GError           **error)
+sqlite_changes_after (CrmServerBackend  *backend,
+                      gint64             cursor,
+                      guint              limit,
+                      GError           **error)
 {
   CrmServerSqlite *self = SELF (backend);
-  sqlite3_stmt *stmt = prepare (self, "SELECT " ROW_COLUMNS " FROM rows WHERE seq > ? ORDER BY seq LIMIT ?", error);
+  /* meta holds field -> [clock, seq, author]. */
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT table_name, id, deleted, scope_owner, seq, data,\n"
+    "  (SELECT json_group_object (key, json_extract (value, '$[0]')) FROM json_each (meta)\n"
+    "   WHERE type = 'array'),\n"
+    "  (SELECT json_group_object (key, json_extract (value, '$[2]')) FROM json_each (meta)\n"
+    "   WHERE type = 'array' AND json_type (value, '$[2]') = 'text'),\n"
+    "  CASE json_type (meta, '$.deleted[2]') WHEN 'text' THEN json_extract (meta, '$.deleted[2]') END\n"
+    "FROM rows WHERE seq > ? ORDER BY seq LIMIT ?", error);
+  GPtrArray *changes;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, cursor);
   sqlite3_bind_int (stmt, 2, (int) limit);
-  return rows_query (self, stmt);
+  changes = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_change_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CrmServerChange *change = g_new0 (CrmServerChange, 1);
+
+      change->table = column_dup (stmt, 0);
+      change->id = column_dup (stmt, 1);
+      change->deleted = sqlite3_column_int (stmt, 2) != 0;
+      change->scope_owner = column_dup (stmt, 3);
+      change->seq = sqlite3_column_int64 (stmt, 4);
+      change->data = column_dup (stmt, 5);
+      change->hlcs = column_dup (stmt, 6);
+      change->authors = column_dup (stmt, 7);
+      change->deleted_by = column_dup (stmt, 8);
+      g_ptr_array_add (changes, change);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, error);
+      g_clear_pointer (&changes, g_ptr_array_unref);
+    }
+  sqlite3_finalize (stmt);
+  return changes;
 }
 
 static GPtrArray *
@@ -1154,7 +1187,7 @@ static const CrmServerBackendVTable sqlite_vtable = {
   .put_row = sqlite_put_row,
   .next_seq = sqlite_next_seq,
   .max_seq = sqlite_max_seq,
-  .rows_after = sqlite_rows_after,
+  .changes_after = sqlite_changes_after,
   .rows_of_contact = sqlite_rows_of_contact,
   .add_conflict = sqlite_add_conflict,
   .client_conflicts = sqlite_client_conflicts,
@@ -1263,6 +1296,21 @@ crm_server_row_contact_id (CrmServerRow *row)
   JsonNode *node = json_object_get_member (row->data, "contact_id");
 
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}
+
+void
+crm_server_change_free (CrmServerChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->table);
+  g_free (change->id);
+  g_free (change->scope_owner);
+  g_free (change->data);
+  g_free (change->hlcs);
+  g_free (change->authors);
+  g_free (change->deleted_by);
+  g_free (change);
 }
 
 void

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crm-hlc.h"
+#include "crm-json.h"
 #include "crm-server.h"
 #include "crm-server-api.h"
 #include "crm-server-private.h"
@@ -237,7 +238,7 @@ validate_row (CrmServer    *self,
             sqlite3_bind_null (stmt, p);
           else if (is_json)
             {
-              g_autofree char *text = json_to_string (node, FALSE);
+              g_autofree char *text = crm_json_to_string (node);
 
               sqlite3_bind_text (stmt, p, text, -1, SQLITE_TRANSIENT);
             }
@@ -1324,50 +1325,39 @@ query_int (GHashTable  *query,
   return TRUE;
 }
 
-/* About how many bytes @object takes as JSON text (escapes aside), without
- * writing it out. */
-static gsize
-estimate_node_size (JsonNode *node)
+/* One change of a pull's answer, written as text: the row's fields and
+ * clocks come as JSON from the storage and go out unparsed. */
+static void
+append_change (GString               *out,
+               const CrmServerChange *change,
+               gboolean               visible)
 {
-  gsize size = 2;
-
-  switch (JSON_NODE_TYPE (node))
+  g_string_append_printf (out, "{\"seq\":%" PRId64 ",\"table\":", change->seq);
+  crm_json_append_string (out, change->table);
+  g_string_append (out, ",\"id\":");
+  crm_json_append_string (out, change->id);
+  if (!visible)
+    g_string_append (out, ",\"op\":\"remove\"");
+  else if (change->deleted)
     {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *member;
-        JsonNode *child;
-
-        json_object_iter_init (&iter, json_node_get_object (node));
-        while (json_object_iter_next (&iter, &member, &child))
-          size += strlen (member) + 4 + estimate_node_size (child);
-        return size;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          size += 1 + estimate_node_size (json_array_get_element (array, i));
-        return size;
-      }
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_STRING)
-        return size + strlen (json_node_get_string (node));
-      return 20;
-    case JSON_NODE_NULL:
-    default:
-      return 4;
+      g_string_append (out, ",\"op\":\"delete\"");
+      if (change->deleted_by != NULL)
+        {
+          g_string_append (out, ",\"by\":{\"deleted\":");
+          crm_json_append_string (out, change->deleted_by);
+          g_string_append_c (out, '}');
+        }
     }
-}
-
-static gsize
-estimate_json_size (JsonObject *object)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-
-  return estimate_node_size (node);
+  else
+    {
+      g_string_append (out, ",\"op\":\"put\",\"row\":");
+      g_string_append (out, change->data != NULL ? change->data : "{}");
+      g_string_append (out, ",\"hlc\":");
+      g_string_append (out, change->hlcs != NULL ? change->hlcs : "{}");
+      g_string_append (out, ",\"by\":");
+      g_string_append (out, change->authors != NULL ? change->authors : "{}");
+    }
+  g_string_append_c (out, '}');
 }
 
 static void
@@ -1380,13 +1370,13 @@ handle_pull (SoupServer        *server,
   CrmServer *self = user_data;
   g_auto(CrmServerSession) session = { NULL, NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
   g_autofree char *client_id = NULL;
   g_autofree char *detail = NULL;
-  JsonArray *changes;
+  GString *text;
+  gsize length;
+  guint n_sent = 0;
   gint64 cursor, limit, schema, max_seq, next_cursor, ack;
-  gsize page_bytes = 0;
 
   if (g_strcmp0 (soup_server_message_get_method (msg), "GET") != 0)
     {
@@ -1428,79 +1418,40 @@ handle_pull (SoupServer        *server,
       return;
     }
 
-  rows = self->backend->vtable->rows_after (self->backend, cursor, (guint) limit, &error);
-  if (rows == NULL)
+  changes = self->backend->vtable->changes_after (self->backend, cursor, (guint) limit, &error);
+  if (changes == NULL)
     {
       respond_error (msg, path, session.user->name, error);
       return;
     }
 
-  body = json_object_new ();
-  changes = json_array_new ();
+  text = g_string_sized_new (4096);
+  g_string_append (text, "{\"changes\":[");
   next_cursor = cursor;
-  for (guint i = 0; i < rows->len; i++)
+  for (guint i = 0; i < changes->len; i++)
     {
-      CrmServerRow *row = g_ptr_array_index (rows, i);
-      JsonObject *change = json_object_new ();
+      CrmServerChange *change = g_ptr_array_index (changes, i);
+      gsize before = text->len;
 
-      json_object_set_int_member (change, "seq", row->seq);
-      json_object_set_string_member (change, "table", row->table);
-      json_object_set_string_member (change, "id", row->id);
-      if (!session_sees (&session, row->scope_owner))
-        json_object_set_string_member (change, "op", "remove");
-      else if (row->deleted)
-        {
-          const char *author = meta_author (json_object_get_array_member (row->meta, "deleted"));
-
-          json_object_set_string_member (change, "op", "delete");
-          if (author != NULL)
-            {
-              JsonObject *authors = json_object_new ();
-
-              json_object_set_string_member (authors, "deleted", author);
-              json_object_set_object_member (change, "by", authors);
-            }
-        }
-      else
-        {
-          JsonObject *hlcs = json_object_new ();
-          JsonObject *authors = json_object_new ();
-          JsonObjectIter iter;
-          const char *field;
-          JsonNode *pair;
-
-          json_object_iter_init (&iter, row->meta);
-          while (json_object_iter_next (&iter, &field, &pair))
-            if (JSON_NODE_HOLDS_ARRAY (pair))
-              {
-                const char *author = meta_author (json_node_get_array (pair));
-
-                json_object_set_string_member (hlcs, field,
-                                               json_array_get_string_element (json_node_get_array (pair), 0));
-                if (author != NULL)
-                  json_object_set_string_member (authors, field, author);
-              }
-          json_object_set_string_member (change, "op", "put");
-          json_object_set_object_member (change, "row", json_object_ref (row->data));
-          json_object_set_object_member (change, "hlc", hlcs);
-          json_object_set_object_member (change, "by", authors);
-        }
+      if (i > 0)
+        g_string_append_c (text, ',');
+      append_change (text, change, session_sees (&session, change->scope_owner));
       /* A page also ends at a size, so rows with long texts never make an
        * answer larger than a client takes; it has at least one row. */
-      page_bytes += estimate_json_size (change);
-      if (i > 0 && page_bytes > CRM_SYNC_MAX_PAGE_BYTES)
+      if (i > 0 && text->len > CRM_SYNC_MAX_PAGE_BYTES)
         {
-          json_object_unref (change);
+          g_string_truncate (text, before);
           break;
         }
-      json_array_add_object_element (changes, change);
-      next_cursor = row->seq;
+      next_cursor = change->seq;
+      n_sent++;
     }
-  json_object_set_array_member (body, "changes", changes);
+  g_string_append (text, "],\"conflicts\":");
   {
     g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
     g_autoptr(GPtrArray) bodies = self->backend->vtable->client_conflicts (self->backend, client_id, ack, ids, NULL);
-    JsonArray *list = json_array_new ();
+    g_autoptr(JsonNode) list = json_node_init_array (json_node_alloc (), json_array_new ());
+    g_autofree char *list_text = NULL;
 
     for (guint i = 0; bodies != NULL && i < bodies->len; i++)
       {
@@ -1509,16 +1460,19 @@ handle_pull (SoupServer        *server,
         if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
           continue;
         json_object_set_int_member (json_node_get_object (node), "id", g_array_index (ids, gint64, i));
-        json_array_add_object_element (list, json_object_ref (json_node_get_object (node)));
+        json_array_add_object_element (json_node_get_array (list), json_object_ref (json_node_get_object (node)));
       }
-    json_object_set_array_member (body, "conflicts", list);
+    list_text = crm_json_to_string (list);
+    g_string_append (text, list_text);
   }
-  json_object_set_int_member (body, "cursor", next_cursor);
-  json_object_set_boolean_member (body, "more", next_cursor < max_seq);
-  json_object_set_int_member (body, "latest", max_seq);
-  respond_json (msg, SOUP_STATUS_OK, body);
+  g_string_append_printf (text, ",\"cursor\":%" PRId64 ",\"more\":%s,\"latest\":%" PRId64 "}",
+                          next_cursor, next_cursor < max_seq ? "true" : "false", max_seq);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  length = text->len;
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (text, FALSE), length);
   detail = g_strdup_printf ("client=%s cursor=%" G_GINT64_FORMAT " changes=%u",
-                            client_id, cursor, rows->len);
+                            client_id, cursor, n_sent);
   log_request (msg, path, SOUP_STATUS_OK, session.user->name, detail);
 }
 

@@ -9,6 +9,7 @@
 
 #include "crm-admin-client.h"
 #include "crm-csv-writer.h"
+#include "crm-json.h"
 #include "crm-store-private.h"
 #include "crm-sync-credentials.h"
 #include "crm-sync-protocol.h"
@@ -379,7 +380,7 @@ value_text (JsonNode *node)
     return g_strdup ("");
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (node));
-  return json_to_string (node, FALSE);
+  return crm_json_to_string (node);
 }
 
 /* A spreadsheet would run a value starting with = + - @ as a formula. */

@@ -10,6 +10,7 @@
 #include "crm-contact-search.h"
 #include "crm-contact.h"
 #include "crm-hlc.h"
+#include "crm-json.h"
 #include "crm-pinyin.h"
 #include "crm-store-private.h"
 #include "crm-sync-engine.h"
@@ -405,7 +406,7 @@ bind_json (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
   else if (is_json || !JSON_NODE_HOLDS_VALUE (node))
     {
-      g_autofree char *text = json_to_string (node, FALSE);
+      g_autofree char *text = crm_json_to_string (node);
 
       sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
     }
@@ -422,7 +423,7 @@ bind_json (sqlite3_stmt *stmt,
 static char *
 node_to_text (JsonNode *node)
 {
-  return node != NULL ? json_to_string (node, FALSE) : NULL;
+  return node != NULL ? crm_json_to_string (node) : NULL;
 }
 
 /* Records a conflict unless the same one is already open (a pull and the
@@ -801,7 +802,7 @@ pending_fields (CrmSyncEngine *self,
 
           /* [hlc, value as JSON text] */
           g_ptr_array_add (entry, g_strdup (hlc));
-          g_ptr_array_add (entry, json_to_string (value, FALSE));
+          g_ptr_array_add (entry, crm_json_to_string (value));
           g_hash_table_replace (fields, g_strdup (field), entry);
         }
     }
@@ -1787,7 +1788,7 @@ crm_sync_conflict_display_value (const char *json)
           if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
             part = g_strdup (json_node_get_string (element));
           else
-            part = json_to_string (element, FALSE);
+            part = crm_json_to_string (element);
           if (i > 0)
             g_string_append (text, ", ");
           g_string_append (text, part);
@@ -1806,7 +1807,7 @@ crm_sync_conflict_display_value (const char *json)
         {
           const char *field = l->data;
           JsonNode *member = json_object_get_member (object, field);
-          g_autofree char *member_json = json_to_string (member, FALSE);
+          g_autofree char *member_json = crm_json_to_string (member);
           g_autofree char *value = crm_sync_conflict_display_value (member_json);
 
           g_string_append_printf (text, "%s%s: %s", text->len > 0 ? "\n" : "", field, value);
@@ -1933,7 +1934,7 @@ queue_mutation (CrmStore    *store,
     json_object_set_member (patch, field, json_node_copy (value));
   json_object_set_int_member (patch, "deleted", 0);
   node = json_node_init_object (json_node_alloc (), patch);
-  text = json_to_string (node, FALSE);
+  text = crm_json_to_string (node);
 
   if (!crm_store_exec (store, bump_sql, error))
     return FALSE;

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "crm-json.h"
 #include "crm-sync-protocol.h"
 
 G_DEFINE_QUARK (crm-sync-error-quark, crm_sync_error)
@@ -205,10 +206,11 @@ crm_sync_object_to_string (JsonObject *object,
                            gsize      *length)
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  char *text = crm_json_to_string (node);
 
-  json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, length);
+  if (length != NULL)
+    *length = strlen (text);
+  return text;
 }
 
 JsonObject *
@@ -539,7 +541,7 @@ crm_sync_mutation_digest (const CrmSyncMutation *m)
     {
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), m->patch);
 
-      patch = json_to_string (node, FALSE);
+      patch = crm_json_to_string (node);
     }
   g_checksum_update (sum, (const guchar *) m->table, -1);
   g_checksum_update (sum, (const guchar *) "\n", 1);

@@ -229,7 +229,7 @@ on_signed_in (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  CrmPreferencesWindow *self = CRM_PREFERENCES_WINDOW (source);
+  g_autoptr(CrmPreferencesWindow) self = user_data;
   SignIn *s = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *token = g_task_propagate_pointer (G_TASK (result), &error);
@@ -280,7 +280,7 @@ start_sign_in (CrmPreferencesWindow *self,
   s->client_id = g_strdup (crm_store_get_client_id (s->store));
   s->wipe = wipe;
   self->sign_in_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->sign_in_cancellable, on_signed_in, NULL);
+  task = g_task_new (NULL, self->sign_in_cancellable, on_signed_in, g_object_ref (self));
   g_task_set_task_data (task, s, (GDestroyNotify) sign_in_free);
   g_task_run_in_thread (task, sign_in_thread);
   update_account (self);
@@ -428,7 +428,7 @@ sign_out_action (GtkWidget  *widget,
       (!wipe && !crm_sync_account_set_signed_out (store, TRUE, &error)))
     adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
   gtk_editable_set_text (GTK_EDITABLE (self->user_row), f->user);
-  task = g_task_new (self, NULL, NULL, NULL);
+  task = g_task_new (NULL, NULL, NULL, NULL);
   g_task_set_task_data (task, f, (GDestroyNotify) forget_free);
   g_task_run_in_thread (task, forget_thread);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),

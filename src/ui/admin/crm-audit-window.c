@@ -8,6 +8,7 @@
 #include "crm-admin-client.h"
 #include "crm-audit-window.h"
 #include "crm-contact-labels.h"
+#include "crm-json.h"
 #include "crm-store-private.h"
 #include "crm-sync-credentials.h"
 #include "crm-sync-engine.h"
@@ -134,7 +135,7 @@ display_value (CrmAuditWindow *self,
         }
       return g_string_free (numbers, FALSE);
     }
-  json = json_to_string (node, FALSE);
+  json = crm_json_to_string (node);
   return crm_sync_conflict_display_value (json);
 }
 

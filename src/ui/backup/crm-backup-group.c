@@ -110,7 +110,7 @@ on_back_up_done (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  CrmBackupGroup *self = CRM_BACKUP_GROUP (source);
+  g_autoptr(CrmBackupGroup) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *message = NULL;
@@ -143,7 +143,7 @@ back_up_action (GtkWidget  *widget,
 
   set_busy (self, TRUE);
   show_toast (self, _("Backing up…"));
-  task = g_task_new (self, self->cancellable, on_back_up_done, NULL);
+  task = g_task_new (NULL, self->cancellable, on_back_up_done, g_object_ref (self));
   g_task_set_source_tag (task, back_up_action);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, back_up_thread);
@@ -230,7 +230,7 @@ on_restore_done (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  CrmBackupGroup *self = CRM_BACKUP_GROUP (source);
+  g_autoptr(CrmBackupGroup) self = user_data;
   Job *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
@@ -269,7 +269,7 @@ restore_action (GtkWidget  *widget,
 
   set_busy (self, TRUE);
   show_toast (self, _("Checking and restoring the backup…"));
-  task = g_task_new (self, self->cancellable, on_restore_done, NULL);
+  task = g_task_new (NULL, self->cancellable, on_restore_done, g_object_ref (self));
   g_task_set_source_tag (task, restore_action);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, restore_thread);

@@ -9,6 +9,7 @@
 #include "crm-campaign-editor.h"
 #include "crm-campaigns.h"
 #include "crm-contact.h"
+#include "crm-json.h"
 #include "crm-segment.h"
 #include "crm-surveys.h"
 
@@ -166,7 +167,7 @@ build_templates (CrmCampaignEditor *self,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return crm_json_to_string (root);
 }
 
 /* ---------------------------------------------------------------------- */

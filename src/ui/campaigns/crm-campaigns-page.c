@@ -162,12 +162,13 @@ reload_lists (CrmCampaignsPage *self)
 {
   CrmStore *store = get_store (self);
   g_autoptr(GError) error = NULL;
-  GtkWidget *child;
+  GtkListBoxRow *row;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->segments_list))) != NULL)
-    gtk_list_box_remove (self->segments_list, child);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->campaigns_list))) != NULL)
-    gtk_list_box_remove (self->campaigns_list, child);
+  /* Rows only: the campaign list's placeholder stays. */
+  while ((row = gtk_list_box_get_row_at_index (self->segments_list, 0)) != NULL)
+    gtk_list_box_remove (self->segments_list, GTK_WIDGET (row));
+  while ((row = gtk_list_box_get_row_at_index (self->campaigns_list, 0)) != NULL)
+    gtk_list_box_remove (self->campaigns_list, GTK_WIDGET (row));
   g_clear_pointer (&self->segments, g_ptr_array_unref);
   g_clear_pointer (&self->campaigns, g_ptr_array_unref);
   if (store == NULL)
@@ -1409,8 +1410,15 @@ crm_campaigns_page_class_init (CrmCampaignsPageClass *klass)
 static void
 crm_campaigns_page_init (CrmCampaignsPage *self)
 {
+  GtkWidget *placeholder;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->count = -1;
+  placeholder = gtk_label_new (_("No campaigns yet"));
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 12);
+  gtk_widget_set_margin_bottom (placeholder, 12);
+  gtk_list_box_set_placeholder (self->campaigns_list, placeholder);
   self->stats_lines = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect_object (gtk_text_view_get_buffer (self->rule_view), "changed",
                            G_CALLBACK (on_rule_changed), self, 0);

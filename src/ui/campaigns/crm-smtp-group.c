@@ -146,7 +146,7 @@ job_done (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  CrmSmtpGroup *self = CRM_SMTP_GROUP (source);
+  g_autoptr(CrmSmtpGroup) self = user_data;
   Job *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
@@ -191,7 +191,7 @@ run_job (CrmSmtpGroup *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->cancellable, job_done, NULL);
+  task = g_task_new (NULL, self->cancellable, job_done, g_object_ref (self));
   g_task_set_source_tag (task, run_job);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, job_thread);

@@ -1475,7 +1475,7 @@ on_bulk_done (GObject      *source_object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  CrmContactsPage *self = CRM_CONTACTS_PAGE (source_object);
+  g_autoptr(CrmContactsPage) self = user_data;
   BulkJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
@@ -1534,7 +1534,7 @@ start_bulk_job (CrmContactsPage *self,
   job->db_path = g_strdup (crm_store_get_path (get_store (self)));
   self->bulk_cancellable = g_cancellable_new ();
   self->bulk_job = job;
-  task = g_task_new (self, self->bulk_cancellable, on_bulk_done, NULL);
+  task = g_task_new (NULL, self->bulk_cancellable, on_bulk_done, g_object_ref (self));
   g_task_set_source_tag (task, start_bulk_job);
   g_task_set_task_data (task, job, bulk_job_free);
   g_task_run_in_thread (task, bulk_thread);

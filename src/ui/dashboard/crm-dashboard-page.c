@@ -659,7 +659,7 @@ on_load_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  CrmDashboardPage *self = CRM_DASHBOARD_PAGE (source);
+  g_autoptr(CrmDashboardPage) self = user_data;
   g_autoptr(GError) error = NULL;
   DashboardData *data = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -727,7 +727,7 @@ refresh (CrmDashboardPage *self)
   request->query.province = NULL;
   request->query.segment = NULL;
 
-  task = g_task_new (self, self->cancellable, on_load_done, NULL);
+  task = g_task_new (NULL, self->cancellable, on_load_done, g_object_ref (self));
   g_task_set_source_tag (task, refresh);
   g_task_set_task_data (task, request, (GDestroyNotify) load_request_free);
   g_task_set_return_on_cancel (task, FALSE);

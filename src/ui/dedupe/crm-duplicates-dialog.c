@@ -103,7 +103,7 @@ on_found (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  CrmDuplicatesDialog *self = CRM_DUPLICATES_DIALOG (source);
+  g_autoptr(CrmDuplicatesDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   GPtrArray *pairs = g_task_propagate_pointer (G_TASK (result), &error);
   GtkWidget *child;
@@ -146,7 +146,7 @@ refresh (CrmDuplicatesDialog *self)
   if (self->cancellable != NULL)
     return;
   self->cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->cancellable, on_found, NULL);
+  task = g_task_new (NULL, self->cancellable, on_found, g_object_ref (self));
   g_task_set_task_data (task, g_strdup (crm_store_get_path (crm_context_get_store (self->context))), g_free);
   g_task_run_in_thread (task, find_thread);
   gtk_stack_set_visible_child_name (self->stack, "loading");

@@ -586,7 +586,7 @@ on_job_done (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  CrmImportDialog *self = CRM_IMPORT_DIALOG (source);
+  g_autoptr(CrmImportDialog) self = user_data;
   ImportJob *job = g_task_get_task_data (G_TASK (result));
   gboolean cancelled = g_error_matches (job->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_autofree char *summary = summary_text (&job->summary, job->dry_run);
@@ -675,7 +675,7 @@ start_job (CrmImportDialog *self,
   self->job = job;
 
   self->cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->cancellable, on_job_done, NULL);
+  task = g_task_new (NULL, self->cancellable, on_job_done, g_object_ref (self));
   g_task_set_source_tag (task, start_job);
   g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
   g_task_run_in_thread (task, import_thread);

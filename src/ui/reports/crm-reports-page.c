@@ -304,7 +304,7 @@ start_job (CrmReportsPage      *self,
            GCancellable        *cancellable,
            GAsyncReadyCallback  callback)
 {
-  GTask *task = g_task_new (self, cancellable, callback, NULL);
+  GTask *task = g_task_new (NULL, cancellable, callback, g_object_ref (self));
   Job *job = g_new0 (Job, 1);
 
   job->db_path = g_strdup (crm_store_get_path (crm_context_get_store (self->context)));
@@ -425,7 +425,7 @@ on_build_done (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  CrmReportsPage *self = CRM_REPORTS_PAGE (source);
+  g_autoptr(CrmReportsPage) self = user_data;
   GTask *task = G_TASK (result);
   Job *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -498,7 +498,7 @@ on_export_done (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  CrmReportsPage *self = CRM_REPORTS_PAGE (source);
+  g_autoptr(CrmReportsPage) self = user_data;
   GTask *task = G_TASK (result);
   Job *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;

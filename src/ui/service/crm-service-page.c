@@ -53,13 +53,15 @@ static const char * const priority_filters[] = { NULL, "urgent", "high", "normal
 static const char *
 status_label (const char *status)
 {
+  /* With a context: "Open" is also a survey taking answers and an open
+   * deal, which Chinese words differently from a complaint awaiting work. */
   if (g_strcmp0 (status, "in_progress") == 0)
-    return _("In progress");
+    return C_("complaint status", "In progress");
   if (g_strcmp0 (status, "resolved") == 0)
-    return _("Resolved");
+    return C_("complaint status", "Resolved");
   if (g_strcmp0 (status, "closed") == 0)
-    return _("Closed");
-  return _("Open");
+    return C_("complaint status", "Closed");
+  return C_("complaint status", "Open");
 }
 
 static const char *

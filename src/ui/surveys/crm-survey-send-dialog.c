@@ -204,7 +204,7 @@ on_send_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  CrmSurveySendDialog *self = CRM_SURVEY_SEND_DIALOG (source);
+  g_autoptr(CrmSurveySendDialog) self = user_data;
   SendJob *job = self->job;
 
   g_clear_handle_id (&self->progress_id, g_source_remove);
@@ -281,7 +281,7 @@ crm_survey_send_dialog_start (CrmSurveySendDialog *self,
   self->job = job;
   self->cancellable = g_cancellable_new ();
 
-  task = g_task_new (self, self->cancellable, on_send_done, NULL);
+  task = g_task_new (NULL, self->cancellable, on_send_done, g_object_ref (self));
   g_task_set_task_data (task, job, NULL);
   g_task_run_in_thread (task, send_thread);
 

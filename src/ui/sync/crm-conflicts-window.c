@@ -7,6 +7,7 @@
 
 #include "crm-conflicts-window.h"
 #include "crm-contact-labels.h"
+#include "crm-json.h"
 #include "crm-sync-engine.h"
 
 struct _CrmConflictsWindow
@@ -51,7 +52,7 @@ describe_edit (const char *json)
     {
       const char *field = l->data;
       JsonNode *member = json_object_get_member (object, field);
-      g_autofree char *member_json = json_to_string (member, FALSE);
+      g_autofree char *member_json = crm_json_to_string (member);
       g_autofree char *value = crm_sync_conflict_display_value (member_json);
 
       if (text->len > 0)
