@@ -557,6 +557,66 @@ lane_of_view (CrmDealCardView *view)
 /* Lanes by owner: a lane per owner with their cards, moves within a lane
  * keep it there, a move to Bob's lane hands the deal to him (one undo),
  * nobody's lane refuses it, and the choice is remembered. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A lane's cell shows its first 20 cards and offers the rest; selecting
+ * a deal past them shows them all. */
+static void
+test_lane_more (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+  GtkWidget *more;
+
+  create_pipeline (f);
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Deal %02u", i + 1);
+
+      g_ptr_array_add (ids, add_deal (f, title, "100", 0));
+    }
+  activate (f, "pipeline.edit-deal", g_variant_new_string (g_ptr_array_index (ids, 0)));
+  gtk_window_destroy (crm_pipeline_page_get_editor (f->page));
+  crm_test_ui_iterate ();
+
+  activate (f, "pipeline.group-by", g_variant_new_string ("owner"));
+  crm_test_ui_iterate ();
+  collect_card_views (GTK_WIDGET (f->page), views);
+  g_assert_cmpuint (views->len, ==, 20);
+  g_assert_null (find_card_view (f, g_ptr_array_index (ids, 24)));
+  more = find_button (GTK_WIDGET (f->page), "Show 5 More");
+  g_assert_nonnull (more);
+  g_assert_true (gtk_widget_get_visible (more));
+  g_signal_emit_by_name (more, "clicked");
+  crm_test_ui_iterate ();
+  g_assert_nonnull (find_card_view (f, g_ptr_array_index (ids, 24)));
+  g_assert_false (gtk_widget_get_visible (more));
+
+  /* Regrouped with the 25th deal selected: its cell opens in full. */
+  activate (f, "pipeline.group-by", g_variant_new_string ("none"));
+  activate (f, "pipeline.edit-deal", g_variant_new_string (g_ptr_array_index (ids, 24)));
+  gtk_window_destroy (crm_pipeline_page_get_editor (f->page));
+  crm_test_ui_iterate ();
+  activate (f, "pipeline.group-by", g_variant_new_string ("owner"));
+  crm_test_ui_iterate ();
+  g_assert_nonnull (find_card_view (f, g_ptr_array_index (ids, 24)));
+}
+
 static void
 test_lanes (Fixture       *f,
             gconstpointer  data)
@@ -913,6 +973,7 @@ main (int    argc,
   g_test_add ("/pipeline-page/card-view", Fixture, NULL, fixture_set_up, test_card_view, fixture_tear_down);
   g_test_add ("/pipeline-page/totals-and-filters", Fixture, NULL, fixture_set_up, test_totals_and_filters, fixture_tear_down);
   g_test_add ("/pipeline-page/lanes", Fixture, NULL, fixture_set_up, test_lanes, fixture_tear_down);
+  g_test_add ("/pipeline-page/lane-more", Fixture, NULL, fixture_set_up, test_lane_more, fixture_tear_down);
   g_test_add ("/pipeline-page/lanes-remembered", Fixture, NULL, fixture_set_up, test_lanes_remembered, fixture_tear_down);
   g_test_add ("/pipeline-page/amount-filter", Fixture, NULL, fixture_set_up, test_amount_filter, fixture_tear_down);
   g_test_add ("/pipeline-page/bulk", Fixture, NULL, fixture_set_up, test_bulk, fixture_tear_down);
