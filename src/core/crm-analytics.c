@@ -910,10 +910,12 @@ crm_analytics_has_purchases (CrmStore                *store,
 static const char active_sql[] =
   "SELECT (SELECT coalesce (sum (k), 0) FROM ("
   BUYERS_SIGNED ("s.last_at >= :window_ts AND s.last_at < :to_ts") "))"
-  " + (SELECT count (*)" BUYERS " AND s.last_at >= :to_ts AND s.first_at < :to_ts"
-  "    AND CASE WHEN s.prev_at < :to_ts THEN s.prev_at >= :window_ts"
-  "     ELSE EXISTS (SELECT 1 FROM purchases q WHERE q.contact_id = s.contact_id AND q.deleted = 0"
-  "      AND q.purchased_at >= :window_ts AND q.purchased_at < :to_ts) END)";
+  /* In customer order, for the probes (see churn_sql). */
+  " + (SELECT count (*) FROM (SELECT s.contact_id AS id, s.prev_at AS prev" BUYERS
+  "    AND s.last_at >= :to_ts AND s.first_at < :to_ts ORDER BY s.contact_id) b"
+  "   WHERE CASE WHEN b.prev < :to_ts THEN b.prev >= :window_ts"
+  "    ELSE EXISTS (SELECT 1 FROM purchases q WHERE q.contact_id = b.id AND q.deleted = 0"
+  "     AND q.purchased_at >= :window_ts AND q.purchased_at < :to_ts) END)";
 
 /* Customers with a purchase from @window to the end of @query. */
 static gboolean
@@ -1005,10 +1007,14 @@ static const char churn_sql[] =
    * unless their first purchase says enough (in the window and too recent
    * to be settled: active, not churned); their next one is probed only
    * when the last is settled. */
-  " a AS ("
+  /* In customer order, so that the probes below walk the purchases' index
+   * rather than jump around it: a quarter of the customers of a large
+   * store bought since a recent start, and in last_at order each probe
+   * missed SQLite's cache (11 s for 1,000,000 customers, 1.7 s in order). */
+  " a AS MATERIALIZED ("
   "  SELECT s.contact_id AS id, s.prev_at AS prev,"
   "   s.first_at >= :window_ts AND s.first_at >= :settled_hi_ts AS young" BUYERS
-  "  AND s.last_at >= :from_ts AND s.first_at < :from_ts),"
+  "  AND s.last_at >= :from_ts AND s.first_at < :from_ts ORDER BY s.contact_id),"
   /* Materialized: each probe runs once, not once per use of its column. */
   " b AS MATERIALIZED ("
   "  SELECT id, young, CASE WHEN young THEN NULL WHEN prev < :from_ts THEN prev ELSE"
