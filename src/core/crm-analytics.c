@@ -1070,7 +1070,9 @@ crm_analytics_churn_rate (CrmStore                *store,
  * (churn_quiet_sql). Only the others' purchases since the first month's
  * window are read, each customer's in date order through
  * purchases_contact_facts, so the next purchase is the following row
- * (churn_recent_sql). Without filters no contact is read: deleted
+ * (churn_recent_sql); customers in id order, so that the index is walked,
+ * not jumped around (28 s for 1,000,000 customers in last_at order, 2.6 s
+ * in id order). Without filters no contact is read: deleted
  * customers are counted again with k = -1. */
 static const char churn_quiet_sql[] =
   "SELECT k, last_at FROM ("
@@ -1081,7 +1083,7 @@ static const char churn_quiet_sql[] =
   " CROSS JOIN purchases p ON p.contact_id = s.contact_id" \
   " WHERE " where " AND s.last_at >= :first_start_ts" \
   " AND p.deleted = 0 AND p.purchased_at >= :window_ts" \
-  " ORDER BY s.last_at, s.contact_id, p.purchased_at"
+  " ORDER BY s.contact_id, p.purchased_at"
 
 static const char * const churn_recent_sql[] = {
   /* k = 1, without filters */
