@@ -445,11 +445,12 @@ test_months (StoreFixture  *f,
   g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM cohort_months"), ==, 0);
 }
 
-/* Active customers and churn as DESIGN.md §6 words them, counted by hand
- * from the purchases in local dates, for the customers of @province (NULL:
- * all): active at the end, a purchase in the 365 days up to it; churned, of
- * those active at the start, no purchase in the period and none in the 180
- * days after their last, those days over by @as_of. */
+/* Active customers, churn and repurchase rate as DESIGN.md §6 words them,
+ * counted by hand from the purchases in local dates, for the customers of
+ * @province (NULL: all): active at the end, a purchase in the 365 days up
+ * to it; churned, of those active at the start, no purchase in the period
+ * and none in the 180 days after their last, those days over by @as_of;
+ * repurchase, two purchases or more in the period over one or more. */
 #define CUSTOMERS_PURCHASES(province) \
   "FROM purchases p JOIN contacts c ON c.id = p.contact_id WHERE p.deleted = 0 AND c.deleted = 0" \
   " AND (%s IS NULL OR c.province = %s)"
@@ -478,8 +479,14 @@ assert_active_and_churn_exact (CrmStore   *store,
     "SELECT count (*) %s WHERE last <= date ('%s', '-180 days')"
     " AND (next IS NULL OR (next > '%s' AND next > date (last, '+180 days')))",
     churn_from, as_of, to);
+  g_autofree char *repurchase_from = g_strdup_printf (
+    "FROM (SELECT count (*) AS n " CUSTOMERS_PURCHASES ()
+    " AND crm_local_date (p.purchased_at) BETWEEN '%s' AND '%s' GROUP BY p.contact_id)",
+    quoted, quoted, from, to);
+  g_autofree char *buyers_sql = g_strdup_printf ("SELECT count (*) %s", repurchase_from);
+  g_autofree char *repeat_sql = g_strdup_printf ("SELECT count (*) %s WHERE n >= 2", repurchase_from);
   CrmAnalyticsQuery q;
-  CrmRatio churn;
+  CrmRatio churn, repurchase;
   gint64 active;
   int y, m, d;
 
@@ -489,7 +496,10 @@ assert_active_and_churn_exact (CrmStore   *store,
   q.province = province;
   g_assert_true (crm_analytics_active_customers (store, &q, &active, &error));
   g_assert_true (crm_analytics_churn_rate (store, &q, &churn, &error));
+  g_assert_true (crm_analytics_repurchase_rate (store, &q, &repurchase, &error));
   g_assert_no_error (error);
+  g_assert_cmpint (repurchase.denominator, ==, store_query_int (store, buyers_sql));
+  g_assert_cmpint (repurchase.numerator, ==, store_query_int (store, repeat_sql));
   g_assert_cmpint (active, ==, store_query_int (store, active_sql));
   g_assert_cmpint (churn.denominator, ==, store_query_int (store, active_at_start_sql));
   g_assert_cmpint (churn.numerator, ==, store_query_int (store, churned_sql));
