@@ -458,7 +458,10 @@ main (int    argc,
       else if (g_str_equal (argv[i], "--monthly-only"))
         monthly_only = TRUE;
       else if (g_str_equal (argv[i], "--runs") && i + 1 < argc)
-        runs = MAX (1, atoi (argv[++i]));
+        {
+          runs = atoi (argv[++i]);
+          runs = MAX (runs, 1);
+        }
       else
         {
           fprintf (stderr, "usage: %s [--contacts N] [--db FILE] [--trace] [--cohorts-only | --monthly-only] [--runs N]\n", argv[0]);

@@ -2158,11 +2158,16 @@ crm_analytics_service_times (CrmStore                *store,
 
 /* Summed per buyer first, then only the buyers with at least the
  * :limit-th revenue (ties kept for the order by name) get their contact
- * row read: not the wide row of every buyer of the period. */
+ * row read: not the wide row of every buyer of the period. The filters
+ * read each buyer's contact once, in id order, after the sums (see
+ * repurchase_sql). */
 static const char top_customers_sql[] =
   "WITH g AS MATERIALIZED ("
-  "  SELECT p.contact_id AS id, sum (p.amount) AS revenue, count (*) AS n, max (p.purchased_at) AS last"
-  PURCHASES_IN_PERIOD " GROUP BY p.contact_id),"
+  "  SELECT s.id, s.revenue, s.n, s.last FROM ("
+  "   SELECT p.contact_id AS id, sum (p.amount) AS revenue, count (*) AS n, max (p.purchased_at) AS last"
+  "   FROM purchases p WHERE p.deleted = 0 AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts"
+  "   GROUP BY p.contact_id) s"
+  "  CROSS JOIN contacts c ON c.id = s.id WHERE c.deleted = 0 AND" CONTACT_FILTER "),"
   " cut AS (SELECT revenue FROM g ORDER BY revenue DESC LIMIT 1 OFFSET :limit - 1)"
   " SELECT c.id, c.name, g.revenue, g.n, crm_local_date (g.last)"
   " FROM g CROSS JOIN contacts c ON c.id = g.id"
