@@ -445,6 +445,66 @@ test_months (StoreFixture  *f,
   g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM cohort_months"), ==, 0);
 }
 
+/* Active customers, churn and repurchase rate as DESIGN.md §6 words them,
+ * counted by hand from the purchases in local dates, for the customers of
+ * @province (NULL: all): active at the end, a purchase in the 365 days up
+ * to it; churned, of those active at the start, no purchase in the period
+ * and none in the 180 days after their last, those days over by @as_of;
+ * repurchase, two purchases or more in the period over one or more. */
+#define CUSTOMERS_PURCHASES(province) \
+  "FROM purchases p JOIN contacts c ON c.id = p.contact_id WHERE p.deleted = 0 AND c.deleted = 0" \
+  " AND (%s IS NULL OR c.province = %s)"
+
+static void
+assert_active_and_churn_exact (CrmStore   *store,
+                               const char *from,
+                               const char *to,
+                               const char *as_of,
+                               const char *province)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *quoted = province != NULL ? g_strdup_printf ("'%s'", province) : g_strdup ("NULL");
+  g_autofree char *active_sql = g_strdup_printf (
+    "SELECT count (DISTINCT p.contact_id) " CUSTOMERS_PURCHASES ()
+    " AND crm_local_date (p.purchased_at) BETWEEN date ('%s', '-364 days') AND '%s'",
+    quoted, quoted, to, to);
+  g_autofree char *churn_from = g_strdup_printf (
+    "FROM (SELECT id, last, (SELECT crm_local_date (min (q.purchased_at)) FROM purchases q"
+    "   WHERE q.contact_id = l.id AND q.deleted = 0 AND crm_local_date (q.purchased_at) >= '%s') AS next"
+    "  FROM (SELECT p.contact_id AS id, crm_local_date (max (p.purchased_at)) AS last " CUSTOMERS_PURCHASES ()
+    "   AND crm_local_date (p.purchased_at) < '%s' GROUP BY 1 HAVING last >= date ('%s', '-365 days')) l)",
+    from, quoted, quoted, from, from);
+  g_autofree char *active_at_start_sql = g_strdup_printf ("SELECT count (*) %s", churn_from);
+  g_autofree char *churned_sql = g_strdup_printf (
+    "SELECT count (*) %s WHERE last <= date ('%s', '-180 days')"
+    " AND (next IS NULL OR (next > '%s' AND next > date (last, '+180 days')))",
+    churn_from, as_of, to);
+  g_autofree char *repurchase_from = g_strdup_printf (
+    "FROM (SELECT count (*) AS n " CUSTOMERS_PURCHASES ()
+    " AND crm_local_date (p.purchased_at) BETWEEN '%s' AND '%s' GROUP BY p.contact_id)",
+    quoted, quoted, from, to);
+  g_autofree char *buyers_sql = g_strdup_printf ("SELECT count (*) %s", repurchase_from);
+  g_autofree char *repeat_sql = g_strdup_printf ("SELECT count (*) %s WHERE n >= 2", repurchase_from);
+  CrmAnalyticsQuery q;
+  CrmRatio churn, repurchase;
+  gint64 active;
+  int y, m, d;
+
+  g_assert_true (crm_analytics_query_init (&q, from, to, &error));
+  g_assert_cmpint (sscanf (as_of, "%d-%d-%d", &y, &m, &d), ==, 3);
+  set_as_of (&q, y, m, d);
+  q.province = province;
+  g_assert_true (crm_analytics_active_customers (store, &q, &active, &error));
+  g_assert_true (crm_analytics_churn_rate (store, &q, &churn, &error));
+  g_assert_true (crm_analytics_repurchase_rate (store, &q, &repurchase, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (repurchase.denominator, ==, store_query_int (store, buyers_sql));
+  g_assert_cmpint (repurchase.numerator, ==, store_query_int (store, repeat_sql));
+  g_assert_cmpint (active, ==, store_query_int (store, active_sql));
+  g_assert_cmpint (churn.denominator, ==, store_query_int (store, active_at_start_sql));
+  g_assert_cmpint (churn.numerator, ==, store_query_int (store, churned_sql));
+}
+
 /* A random timestamp from 2023 to 2025, one in three within 15 hours of
  * a UTC month start (local month edges in every zone). */
 static char *
@@ -474,6 +534,16 @@ test_months_random (StoreFixture  *f,
     { "2023-01-01", "2025-12-31" }, { "2024-02-01", "2024-11-30" }, { "2022-11-01", "2024-02-29" },
     { "2025-12-01", "2025-12-31" }, { "2024-03-01", "2024-06-15" }, { "2023-01-01", "2026-01-10" },
   };
+  /* Months and a quarter, among the purchases and after them; as of a date
+   * that settles every churn and of dates that settle only some. */
+  static const char * const churn_periods[][2] = {
+    { "2024-01-01", "2024-01-31" }, { "2024-03-01", "2024-03-31" }, { "2024-10-01", "2024-12-31" },
+    { "2025-06-01", "2025-06-30" }, { "2025-12-01", "2025-12-31" }, { "2026-02-01", "2026-02-28" },
+    /* Windows that start where purchases end, at the local month starts
+     * that random_stamp() crowds. */
+    { "2026-10-01", "2026-10-31" }, { "2026-11-01", "2026-11-30" },
+  };
+  static const char * const as_of[] = { "2027-01-01", "2025-07-15", "2024-05-02" };
   guint next_id = 0;
 
   for (guint i = 0; i < 25; i++)
@@ -542,6 +612,16 @@ test_months_random (StoreFixture  *f,
       assert_consistent (f->store);
       for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
         assert_cohorts_exact (f->store, periods[i][0], periods[i][1]);
+      /* Half the customers in one province, for the filtered queries. */
+      g_assert_true (crm_store_exec (f->store, "UPDATE contacts SET province = CASE WHEN rowid % 2 = 0"
+                                     " THEN '广东' END", &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < G_N_ELEMENTS (churn_periods); i++)
+        for (guint k = 0; k < G_N_ELEMENTS (as_of); k++)
+          {
+            assert_active_and_churn_exact (f->store, churn_periods[i][0], churn_periods[i][1], as_of[k], NULL);
+            assert_active_and_churn_exact (f->store, churn_periods[i][0], churn_periods[i][1], as_of[k], "广东");
+          }
     }
   g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM cohort_months"), >, 10);
 }

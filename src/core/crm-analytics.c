@@ -910,10 +910,12 @@ crm_analytics_has_purchases (CrmStore                *store,
 static const char active_sql[] =
   "SELECT (SELECT coalesce (sum (k), 0) FROM ("
   BUYERS_SIGNED ("s.last_at >= :window_ts AND s.last_at < :to_ts") "))"
-  " + (SELECT count (*)" BUYERS " AND s.last_at >= :to_ts AND s.first_at < :to_ts"
-  "    AND CASE WHEN s.prev_at < :to_ts THEN s.prev_at >= :window_ts"
-  "     ELSE EXISTS (SELECT 1 FROM purchases q WHERE q.contact_id = s.contact_id AND q.deleted = 0"
-  "      AND q.purchased_at >= :window_ts AND q.purchased_at < :to_ts) END)";
+  /* In customer order, for the probes (see churn_sql). */
+  " + (SELECT count (*) FROM (SELECT s.contact_id AS id, s.prev_at AS prev" BUYERS
+  "    AND s.last_at >= :to_ts AND s.first_at < :to_ts ORDER BY s.contact_id) b"
+  "   WHERE CASE WHEN b.prev < :to_ts THEN b.prev >= :window_ts"
+  "    ELSE EXISTS (SELECT 1 FROM purchases q WHERE q.contact_id = b.id AND q.deleted = 0"
+  "     AND q.purchased_at >= :window_ts AND q.purchased_at < :to_ts) END)";
 
 /* Customers with a purchase from @window to the end of @query. */
 static gboolean
@@ -970,9 +972,15 @@ crm_analytics_new_customers (CrmStore                *store,
   return TRUE;
 }
 
+/* Counted per customer before their contact is read: then each customer
+ * is read once and in id order, not once per purchase in date order
+ * (2.1 s for a month of 1,000,000 contacts, 0.9 s so). */
 static const char repurchase_sql[] =
-  "SELECT count (*), coalesce (sum (n >= 2), 0) FROM ("
-  "  SELECT count (*) AS n" PURCHASES_IN_PERIOD " GROUP BY p.contact_id)";
+  "SELECT count (*), coalesce (sum (g.n >= 2), 0) FROM ("
+  "  SELECT p.contact_id AS id, count (*) AS n FROM purchases p"
+  "  WHERE p.deleted = 0 AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts"
+  "  GROUP BY p.contact_id) g"
+  " CROSS JOIN contacts c ON c.id = g.id WHERE c.deleted = 0 AND" CONTACT_FILTER;
 
 gboolean
 crm_analytics_repurchase_rate (CrmStore                *store,
@@ -1005,10 +1013,14 @@ static const char churn_sql[] =
    * unless their first purchase says enough (in the window and too recent
    * to be settled: active, not churned); their next one is probed only
    * when the last is settled. */
-  " a AS ("
+  /* In customer order, so that the probes below walk the purchases' index
+   * rather than jump around it: a quarter of the customers of a large
+   * store bought since a recent start, and in last_at order each probe
+   * missed SQLite's cache (11 s for 1,000,000 customers, 1.7 s in order). */
+  " a AS MATERIALIZED ("
   "  SELECT s.contact_id AS id, s.prev_at AS prev,"
   "   s.first_at >= :window_ts AND s.first_at >= :settled_hi_ts AS young" BUYERS
-  "  AND s.last_at >= :from_ts AND s.first_at < :from_ts),"
+  "  AND s.last_at >= :from_ts AND s.first_at < :from_ts ORDER BY s.contact_id),"
   /* Materialized: each probe runs once, not once per use of its column. */
   " b AS MATERIALIZED ("
   "  SELECT id, young, CASE WHEN young THEN NULL WHEN prev < :from_ts THEN prev ELSE"
@@ -1064,7 +1076,9 @@ crm_analytics_churn_rate (CrmStore                *store,
  * (churn_quiet_sql). Only the others' purchases since the first month's
  * window are read, each customer's in date order through
  * purchases_contact_facts, so the next purchase is the following row
- * (churn_recent_sql). Without filters no contact is read: deleted
+ * (churn_recent_sql); customers in id order, so that the index is walked,
+ * not jumped around (28 s for 1,000,000 customers in last_at order, 2.6 s
+ * in id order). Without filters no contact is read: deleted
  * customers are counted again with k = -1. */
 static const char churn_quiet_sql[] =
   "SELECT k, last_at FROM ("
@@ -1075,7 +1089,7 @@ static const char churn_quiet_sql[] =
   " CROSS JOIN purchases p ON p.contact_id = s.contact_id" \
   " WHERE " where " AND s.last_at >= :first_start_ts" \
   " AND p.deleted = 0 AND p.purchased_at >= :window_ts" \
-  " ORDER BY s.last_at, s.contact_id, p.purchased_at"
+  " ORDER BY s.contact_id, p.purchased_at"
 
 static const char * const churn_recent_sql[] = {
   /* k = 1, without filters */
@@ -2144,11 +2158,16 @@ crm_analytics_service_times (CrmStore                *store,
 
 /* Summed per buyer first, then only the buyers with at least the
  * :limit-th revenue (ties kept for the order by name) get their contact
- * row read: not the wide row of every buyer of the period. */
+ * row read: not the wide row of every buyer of the period. The filters
+ * read each buyer's contact once, in id order, after the sums (see
+ * repurchase_sql). */
 static const char top_customers_sql[] =
   "WITH g AS MATERIALIZED ("
-  "  SELECT p.contact_id AS id, sum (p.amount) AS revenue, count (*) AS n, max (p.purchased_at) AS last"
-  PURCHASES_IN_PERIOD " GROUP BY p.contact_id),"
+  "  SELECT s.id, s.revenue, s.n, s.last FROM ("
+  "   SELECT p.contact_id AS id, sum (p.amount) AS revenue, count (*) AS n, max (p.purchased_at) AS last"
+  "   FROM purchases p WHERE p.deleted = 0 AND p.purchased_at >= :from_ts AND p.purchased_at < :to_ts"
+  "   GROUP BY p.contact_id) s"
+  "  CROSS JOIN contacts c ON c.id = s.id WHERE c.deleted = 0 AND" CONTACT_FILTER "),"
   " cut AS (SELECT revenue FROM g ORDER BY revenue DESC LIMIT 1 OFFSET :limit - 1)"
   " SELECT c.id, c.name, g.revenue, g.n, crm_local_date (g.last)"
   " FROM g CROSS JOIN contacts c ON c.id = g.id"
