@@ -14,6 +14,7 @@
 #include "crm-contact.h"
 #include "crm-deal.h"
 #include "crm-deal-product.h"
+#include "crm-deal-stage-history.h"
 #include "crm-pipeline.h"
 #include "crm-purchase.h"
 #include "crm-segment.h"
@@ -117,7 +118,7 @@ test_store_classes_match_tables (StoreFixture  *f,
     CRM_TYPE_CONTACT, CRM_TYPE_PURCHASE, CRM_TYPE_ACTIVITY, CRM_TYPE_DEAL, CRM_TYPE_STAGE,
     CRM_TYPE_PIPELINE, CRM_TYPE_CAMPAIGN, CRM_TYPE_SEGMENT, CRM_TYPE_SURVEY,
     CRM_TYPE_SURVEY_QUESTION, CRM_TYPE_SURVEY_RESPONSE, CRM_TYPE_SURVEY_INVITATION,
-    CRM_TYPE_DEAL_PRODUCT,
+    CRM_TYPE_DEAL_PRODUCT, CRM_TYPE_DEAL_STAGE_HISTORY,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
