@@ -236,6 +236,40 @@ test_products_tasks_undo (Fixture       *f,
   g_assert_cmpstr (crm_deal_editor_get_amount_text (CRM_DEAL_EDITOR (editor)), ==, "5000.00");
 }
 
+/* A new deal saved with a product line: the line is written with the
+ * deal, the amount is its total, and undo takes both away. */
+static void
+test_new_deal_with_products (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *deal_id = NULL;
+  GtkWindow *editor;
+
+  activate (f, "pipeline.create-default-pipeline", NULL);
+  activate (f, "pipeline.new-deal", NULL);
+  editor = crm_pipeline_page_get_editor (f->page);
+  edit (editor, "title", "办公茶水");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-product", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.set-product", "(isis)",
+                                             0, "袋泡茶", 4, "1,250.00"));
+  g_assert_cmpstr (crm_deal_editor_get_amount_text (CRM_DEAL_EDITOR (editor)), ==, "5000.00");
+  /* Removing the only line gives the amount back to the user. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-product", "i", 0));
+  g_assert_cmpuint (crm_deal_editor_get_n_products (CRM_DEAL_EDITOR (editor)), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-product", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.set-product", "(isis)",
+                                             0, "袋泡茶", 4, "1,250.00"));
+  save (f, editor);
+  deal_id = g_strdup (crm_pipeline_page_get_selected_deal (f->page));
+  g_assert_nonnull (deal_id);
+  g_assert_cmpint (query_int (f, "SELECT amount FROM deals WHERE id = ?", deal_id), ==, 500000);
+  g_assert_cmpint (query_int (f, "SELECT quantity * unit_price FROM deal_products WHERE deal_id = ?", deal_id), ==, 500000);
+
+  activate (f, "pipeline.undo", NULL);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM deal_products WHERE deal_id = ? AND deleted = 0", deal_id), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT deleted FROM deals WHERE id = ?", deal_id), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -243,6 +277,8 @@ main (int   argc,
   crm_test_ui_init (&argc, &argv);
 
   g_test_add ("/deal-editor/products-tasks-undo", Fixture, NULL, fixture_set_up, test_products_tasks_undo, fixture_tear_down);
+  g_test_add ("/deal-editor/new-deal-with-products", Fixture, NULL, fixture_set_up, test_new_deal_with_products,
+              fixture_tear_down);
 
   return g_test_run ();
 }

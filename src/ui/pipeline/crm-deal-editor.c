@@ -311,6 +311,12 @@ on_remove_line_clicked (GtkButton     *button,
       }
 }
 
+static void
+on_price_activate (CrmDealEditor *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "editor.add-product", NULL);
+}
+
 static ProductLine *
 append_line (CrmDealEditor *self,
              const char    *id,
@@ -383,6 +389,12 @@ append_line (CrmDealEditor *self,
   g_signal_connect_object (line->quantity, "value-changed", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (line->unit_price, "changed", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_line_clicked), self, 0);
+  /* Enter moves from the product to its quantity, and from the price to a
+   * new line, as in an order form. (GTK 4.8's spin button has no activate
+   * signal.) */
+  g_signal_connect_object (line->product, "activate", G_CALLBACK (gtk_widget_grab_focus), line->quantity,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (line->unit_price, "activate", G_CALLBACK (on_price_activate), self, G_CONNECT_SWAPPED);
   g_ptr_array_add (self->lines, line);
   return line;
 }
