@@ -189,6 +189,7 @@ test_products_tasks_undo (Fixture       *f,
   editor = open_deal (f, deal_id);
   g_assert_cmpuint (crm_deal_editor_get_n_products (CRM_DEAL_EDITOR (editor)), ==, 2);
   g_assert_cmpstr (crm_deal_editor_get_amount_text (CRM_DEAL_EDITOR (editor)), ==, "535.50");
+  crm_test_ui_save_screenshot (GTK_WIDGET (editor), "deal-editor-details-with-products");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-product", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.set-product", "(isis)", 2, "  ", 1, "9"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));

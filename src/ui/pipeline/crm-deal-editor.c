@@ -1161,6 +1161,8 @@ crm_deal_editor_new (CrmDealBoard *board,
     gtk_editable_set_text (GTK_EDITABLE (self->task_due_entry), tomorrow);
   }
   g_signal_connect_object (get_store (self), "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+  /* Line totals are shown in the deal's currency. */
+  g_signal_connect_object (self->currency_row, "changed", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
   return self;
 }
 
