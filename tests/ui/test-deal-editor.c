@@ -205,6 +205,15 @@ test_products_tasks_undo (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-task", NULL));
   crm_test_ui_iterate ();
   g_assert_cmpuint (crm_deal_editor_get_n_open_tasks (CRM_DEAL_EDITOR (editor)), ==, 1);
+  /* The toast's Undo takes it away; added again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo-activity", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (crm_deal_editor_get_n_open_tasks (CRM_DEAL_EDITOR (editor)), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM activities WHERE deal_id = ? AND deleted = 0", deal_id), ==, 0);
+  edit (editor, "task_subject", "发送报价单");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-task", NULL));
+  crm_test_ui_iterate ();
+  g_assert_cmpuint (crm_deal_editor_get_n_open_tasks (CRM_DEAL_EDITOR (editor)), ==, 1);
   tasks = crm_reminders_list_deal_tasks (f->store, deal_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tasks->len, ==, 1);

@@ -52,6 +52,8 @@ struct _CrmDealEditor
   GPtrArray        *lines;              /* ProductLine, in order */
   GPtrArray        *removed_line_ids;   /* saved lines removed since loading */
   GtkListStore     *product_names;      /* suggestions for the product entries */
+  CrmChangeSet     *activity_undo;      /* the last task or timeline entry written */
+  AdwToast         *undo_toast;
 
   /* Template widgets */
   GtkLabel         *error_label;
@@ -74,6 +76,7 @@ struct _CrmDealEditor
   GtkEntry         *task_subject_entry;
   GtkEntry         *task_due_entry;
   CrmTimeline      *timeline;
+  AdwToastOverlay  *toast_overlay;
 };
 
 G_DEFINE_FINAL_TYPE (CrmDealEditor, crm_deal_editor, ADW_TYPE_WINDOW)
@@ -540,6 +543,72 @@ remove_product_action (GtkWidget  *widget,
 
 /* --- Tasks ----------------------------------------------------------------- */
 
+static void
+on_undo_toast_dismissed (AdwToast      *toast,
+                         CrmDealEditor *self)
+{
+  if (self->undo_toast == toast)
+    g_clear_object (&self->undo_toast);
+}
+
+/* What a task or timeline entry wrote, with Undo. One toast is reused:
+ * libadwaita 1.2 crashes when a toast is dismissed during its animation. */
+static void
+show_undo_toast (CrmDealEditor *self,
+                 CrmChangeSet  *changes,
+                 const char    *message)
+{
+  AdwToast *toast;
+
+  g_set_object (&self->activity_undo, changes);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.undo-activity", changes != NULL);
+  if (self->undo_toast != NULL)
+    {
+      adw_toast_set_title (self->undo_toast, message);
+      return;
+    }
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "editor.undo-activity");
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self, 0);
+  self->undo_toast = g_object_ref (toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_activity_committed (CrmDealEditor *self,
+                       CrmChangeSet  *changes,
+                       const char    *message)
+{
+  show_undo_toast (self, changes, message);
+}
+
+static void
+undo_activity_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmDealEditor *self = CRM_DEAL_EDITOR (widget);
+  g_autoptr(CrmChangeSet) changes = g_steal_pointer (&self->activity_undo);
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_action_set_enabled (widget, "editor.undo-activity", FALSE);
+  if (changes == NULL)
+    return;
+  if (!crm_change_set_revert (changes, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  if (self->undo_toast != NULL)
+    {
+      adw_toast_set_title (self->undo_toast, _("Undone"));
+      adw_toast_set_button_label (self->undo_toast, NULL);
+      adw_toast_set_action_name (self->undo_toast, NULL);
+      g_clear_object (&self->undo_toast);
+    }
+}
+
 /* Tasks are written at once, as in a contact's timeline: they are things
  * to do, not fields of the deal that Cancel should throw away. */
 
@@ -615,7 +684,12 @@ task_done_action (GtkWidget  *widget,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *now_text = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 
+  static const char * const columns[] = { "done_at", NULL };
+  g_autoptr(CrmChangeSet) changes = crm_change_set_new (get_store (self));
+
   task = crm_store_get (get_store (self), CRM_TYPE_ACTIVITY, g_variant_get_string (parameter, NULL), &error);
+  if (task != NULL)
+    crm_change_set_remember_fields (changes, task, columns);
   if (task == NULL ||
       !crm_record_set_field_from_string (task, "done_at", now_text, &error) ||
       !crm_store_update (get_store (self), task, &error))
@@ -625,6 +699,7 @@ task_done_action (GtkWidget  *widget,
     }
   show_error (self, NULL);
   load_tasks (self);
+  show_undo_toast (self, changes, _("Task done"));
 }
 
 static void
@@ -684,6 +759,12 @@ add_task_action (GtkWidget  *widget,
   show_error (self, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->task_subject_entry), "");
   load_tasks (self);
+  {
+    g_autoptr(CrmChangeSet) changes = crm_change_set_new (get_store (self));
+
+    crm_change_set_remember_insert (changes, record);
+    show_undo_toast (self, changes, _("Task added"));
+  }
   gtk_widget_grab_focus (GTK_WIDGET (self->task_subject_entry));
 }
 
@@ -1050,6 +1131,8 @@ crm_deal_editor_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_DEAL_EDITOR);
   g_clear_object (&self->board);
+  g_clear_object (&self->activity_undo);
+  g_clear_object (&self->undo_toast);
 
   G_OBJECT_CLASS (crm_deal_editor_parent_class)->dispose (object);
 }
@@ -1110,10 +1193,12 @@ crm_deal_editor_class_init (CrmDealEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmDealEditor, task_subject_entry);
   gtk_widget_class_bind_template_child (widget_class, CrmDealEditor, task_due_entry);
   gtk_widget_class_bind_template_child (widget_class, CrmDealEditor, timeline);
+  gtk_widget_class_bind_template_child (widget_class, CrmDealEditor, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, on_customer_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_customer_match_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_stage_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_task_entry_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_activity_committed);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.set-field", "(ss)", set_field_action);
@@ -1123,6 +1208,7 @@ crm_deal_editor_class_init (CrmDealEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.remove-product", "i", remove_product_action);
   gtk_widget_class_install_action (widget_class, "editor.add-task", NULL, add_task_action);
   gtk_widget_class_install_action (widget_class, "editor.task-done", "s", task_done_action);
+  gtk_widget_class_install_action (widget_class, "editor.undo-activity", NULL, undo_activity_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "editor.save", NULL);
@@ -1136,6 +1222,7 @@ crm_deal_editor_init (CrmDealEditor *self)
   self->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) product_line_free);
   self->removed_line_ids = g_ptr_array_new_with_free_func (g_free);
   self->product_names = gtk_list_store_new (1, G_TYPE_STRING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.undo-activity", FALSE);
   self->stage_ids = g_ptr_array_new_with_free_func (g_free);
   self->owner_ids = g_ptr_array_new_with_free_func (g_free);
   self->lost_reasons = crm_deal_default_lost_reasons ();
