@@ -145,14 +145,32 @@ crm_test_ui_save_screenshot (GtkWidget  *widget,
 
   if (dir == NULL)
     return;
-  for (guint i = 0; i < 20; i++)
-    crm_test_ui_iterate ();
+  /* Let transitions and toasts (~250 ms) finish: a picture, not a test. */
+  for (guint i = 0; i < 40; i++)
+    {
+      crm_test_ui_iterate ();
+      g_usleep (10000);
+    }
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* A window just shown or changed may not have drawn a frame yet, and
+   * then there is nothing to save: give the frame clock a moment. */
+  for (guint tries = 0;; tries++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL || tries == 200)
+        break;
+      g_usleep (10000);
+      crm_test_ui_iterate ();
+    }
+  if (node == NULL)
+    {
+      g_test_message ("%s: the window drew nothing; no screenshot", name);
+      return;
+    }
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   gsk_render_node_unref (node);

@@ -205,6 +205,7 @@ test_products_tasks_undo (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-task", NULL));
   crm_test_ui_iterate ();
   g_assert_cmpuint (crm_deal_editor_get_n_open_tasks (CRM_DEAL_EDITOR (editor)), ==, 1);
+  crm_test_ui_save_screenshot (GTK_WIDGET (editor), "deal-editor-activity");
   /* The toast's Undo takes it away; added again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo-activity", NULL));
   crm_test_ui_iterate ();
@@ -222,7 +223,6 @@ test_products_tasks_undo (Fixture       *f,
   card = crm_deal_board_find_deal (crm_pipeline_page_get_board (f->page), deal_id, NULL, NULL);
   g_assert_nonnull (card);
   g_assert_true (crm_deal_card_get_overdue_task (card));
-  crm_test_ui_save_screenshot (GTK_WIDGET (editor), "deal-editor-activity");
 
   /* Ticked off: no longer open, no longer overdue. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.task-done", "s",
