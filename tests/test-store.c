@@ -13,6 +13,8 @@
 #include "crm-campaign.h"
 #include "crm-contact.h"
 #include "crm-deal.h"
+#include "crm-deal-product.h"
+#include "crm-deal-stage-history.h"
 #include "crm-pipeline.h"
 #include "crm-purchase.h"
 #include "crm-segment.h"
@@ -116,6 +118,7 @@ test_store_classes_match_tables (StoreFixture  *f,
     CRM_TYPE_CONTACT, CRM_TYPE_PURCHASE, CRM_TYPE_ACTIVITY, CRM_TYPE_DEAL, CRM_TYPE_STAGE,
     CRM_TYPE_PIPELINE, CRM_TYPE_CAMPAIGN, CRM_TYPE_SEGMENT, CRM_TYPE_SURVEY,
     CRM_TYPE_SURVEY_QUESTION, CRM_TYPE_SURVEY_RESPONSE, CRM_TYPE_SURVEY_INVITATION,
+    CRM_TYPE_DEAL_PRODUCT, CRM_TYPE_DEAL_STAGE_HISTORY,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
@@ -705,7 +708,12 @@ test_store_hlc_persists (StoreFixture  *f,
 #define DOWNGRADE_MIGRATION_7 \
   "DROP INDEX activities_open_tasks;"
 
-/* What migration 12 added: run it first of the downgrades. */
+/* What migration 13 added: run it first of the downgrades. */
+#define DOWNGRADE_MIGRATION_13 \
+  "DROP TRIGGER deal_products_sync_insert; DROP TRIGGER deal_products_sync_update;" \
+  "DROP TRIGGER IF EXISTS deal_products_sync_delete; DROP TABLE deal_products;"
+
+/* What migration 12 added: run it after DOWNGRADE_MIGRATION_13. */
 #define DOWNGRADE_MIGRATION_12 \
   "DROP TRIGGER purchases_months_insert; DROP TRIGGER purchases_months_update; DROP TRIGGER purchases_months_delete;" \
   "DROP TABLE purchase_months; DROP TABLE cohort_months; DROP TABLE local_months;" \
@@ -802,7 +810,7 @@ test_store_migration_11 (StoreFixture  *f,
   g_autofree char *age_sql = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 "PRAGMA user_version = 10", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_13 DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 "PRAGMA user_version = 10", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_true (plan_mentions (f->store, "SELECT count (*) FROM contacts WHERE +deleted = 0 AND birthday > '1990-01-01'",
                                 "contacts_birthday"));
   g_assert_finalize_object (g_steal_pointer (&f->store));
@@ -851,7 +859,7 @@ test_store_migration_10 (StoreFixture  *f,
     " ('00000000-0000-7000-8000-000000000p04', 'x', 'x', '%s', 'p', 80, '2024-03-05T10:40:00Z', 0);",
     a, a, a, b);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 "PRAGMA user_version = 9", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_13 DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 "PRAGMA user_version = 9", NULL, NULL, NULL), ==, SQLITE_OK);
   /* Written while version 9, with no trigger to count them. */
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
@@ -904,7 +912,7 @@ test_store_migration_12 (StoreFixture  *f,
     a, a, a, b, b);
   g_autofree char *zone = NULL;
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 "PRAGMA user_version = 11", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_13 DOWNGRADE_MIGRATION_12 "PRAGMA user_version = 11", NULL, NULL, NULL), ==, SQLITE_OK);
   /* Written while version 11, with no trigger to count them. */
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
@@ -942,6 +950,64 @@ test_store_migration_12 (StoreFixture  *f,
   g_assert_cmpstr (sql, ==, "24288/24288:1 24288/24290:1 24291/24291:1");
 }
 
+/* A version 12 database with deals gains deal_products on open, keeps its
+ * deals, and a product line written after is synced (outbox) and checked
+ * (no blank name, quantity above 0, no negative price, a real deal). */
+static void
+test_store_migration_13 (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmDeal) deal = crm_deal_new ();
+  sqlite3 *db = crm_store_get_db (f->store);
+  g_autofree char *sql = NULL;
+  char *fail = NULL;
+
+  g_object_set (deal, "title", "旧商机", "amount", (gint64) 12000, NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (deal), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_13 "PRAGMA user_version = 12", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM sqlite_master WHERE name = 'deal_products'"), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  f->store = crm_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, 13);
+  g_assert_cmpuint (crm_store_get_schema_version (f->store), ==, crm_store_get_latest_schema_version ());
+  g_assert_cmpint (store_query_int (f->store, "SELECT amount FROM deals"), ==, 12000);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM sqlite_master"
+                                              " WHERE type = 'trigger' AND name LIKE 'deal_products_sync_%'"), ==, 3);
+  db = crm_store_get_db (f->store);
+
+  sql = g_strdup_printf ("INSERT INTO deal_products (id, created_at, updated_at, deal_id, product, quantity, unit_price)"
+                         " VALUES ('00000000-0000-7000-8000-000000000d01', 'x', 'x', '%s', '茶叶', 2, 6000)",
+                         crm_record_get_id (CRM_RECORD (deal)));
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM outbox WHERE table_name = 'deal_products'"
+                                              " AND op = 'insert'"), ==, 1);
+
+  /* The table's own checks, for writers other than the app. */
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO deal_products (id, created_at, updated_at, deal_id, product, quantity, unit_price)"
+                         " VALUES ('00000000-0000-7000-8000-000000000d02', 'x', 'x', '%s', '  ', 1, 1)",
+                         crm_record_get_id (CRM_RECORD (deal)));
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, &fail) & 0xff, ==, SQLITE_CONSTRAINT);
+  sqlite3_free (fail);
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO deal_products (id, created_at, updated_at, deal_id, product, quantity, unit_price)"
+                         " VALUES ('00000000-0000-7000-8000-000000000d03', 'x', 'x', '%s', 'p', 0, 1)",
+                         crm_record_get_id (CRM_RECORD (deal)));
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, &fail) & 0xff, ==, SQLITE_CONSTRAINT);
+  sqlite3_free (fail);
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO deal_products (id, created_at, updated_at, deal_id, product, quantity, unit_price)"
+                         " VALUES ('00000000-0000-7000-8000-000000000d04', 'x', 'x', '%s', 'p', 1, -1)",
+                         crm_record_get_id (CRM_RECORD (deal)));
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, &fail) & 0xff, ==, SQLITE_CONSTRAINT);
+  sqlite3_free (fail);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count (*) FROM deal_products"), ==, 1);
+}
+
 /* A version 8 database keeps its open conflicts and gets a place for who
  * made the other change (not known for the old ones). */
 static void
@@ -951,7 +1017,7 @@ test_store_migration_9 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_13 DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
                                  "INSERT INTO conflicts (table_name, row_id, field, local_value, remote_value, winner, created_at)"
                                  " VALUES ('contacts', 'x', 'title', '\"经理\"', '\"总监\"', 'remote', '2026-12-01T00:00:00Z');"
                                  "PRAGMA user_version = 8", NULL, NULL, NULL), ==, SQLITE_OK);
@@ -974,7 +1040,7 @@ test_store_migration_8 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 "PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_13 DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 "PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -1007,7 +1073,7 @@ test_store_migration_7 (StoreFixture  *f,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = crm_store_get_db (f->store);
 
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_13 DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -1044,7 +1110,7 @@ test_store_migration_6 (StoreFixture  *f,
   g_object_set (campaign, "name", "春节问候", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (campaign), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_13 DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 5", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -1080,7 +1146,7 @@ test_store_migration_5 (StoreFixture  *f,
   g_object_set (complaint, "kind", "complaint", "contact-id", contact, "subject", "Broken", NULL);
   g_assert_true (crm_store_insert (f->store, CRM_RECORD (complaint), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_MIGRATION_13 DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9 DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7 DOWNGRADE_MIGRATION_5 DOWNGRADE_MIGRATION_6 "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_finalize_object (g_steal_pointer (&f->store));
 
   f->store = crm_store_open (f->path, &error);
@@ -1116,7 +1182,7 @@ test_store_migration_4 (StoreFixture  *f,
                                  "DROP INDEX deals_pipeline;"
                                  "ALTER TABLE deals DROP COLUMN position; ALTER TABLE deals DROP COLUMN notes;"
                                  "ALTER TABLE pipelines DROP COLUMN monthly_target;"
-                                 DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
+                                 DOWNGRADE_MIGRATION_13 DOWNGRADE_MIGRATION_12 DOWNGRADE_MIGRATION_11 DOWNGRADE_MIGRATION_10 DOWNGRADE_MIGRATION_9
                                  DOWNGRADE_MIGRATION_8 DOWNGRADE_MIGRATION_7
                                  DOWNGRADE_MIGRATION_5
                                  DOWNGRADE_MIGRATION_6
@@ -1200,6 +1266,7 @@ main (int    argc,
   STORE_TEST ("/store/migration-10", test_store_migration_10);
   STORE_TEST ("/store/migration-11", test_store_migration_11);
   STORE_TEST ("/store/migration-12", test_store_migration_12);
+  STORE_TEST ("/store/migration-13", test_store_migration_13);
   STORE_TEST ("/store/company-name", test_store_company_name);
 
   ret = g_test_run ();

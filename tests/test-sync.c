@@ -14,6 +14,8 @@
 
 #include "crm-contact-search.h"
 #include "crm-contact.h"
+#include "crm-deal.h"
+#include "crm-deal-products.h"
 #include "crm-hlc.h"
 #include "crm-server.h"
 #include "crm-store-private.h"
@@ -706,6 +708,74 @@ test_visibility (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static char *
+user_id_of (Fixture    *f,
+            const char *user)
+{
+  g_autofree char *body = g_strdup_printf ("{\"user\":\"%s\",\"password\":\"" PASSWORD "\",\"client_id\":\"%s\",\"schema_version\":1}",
+                                           user, crm_store_get_client_id (f->b));
+  g_autoptr(JsonObject) answer = NULL;
+
+  g_assert_cmpuint (http (f, "POST", "/v1/login", NULL, body, strlen (body), &answer), ==, 200);
+  return g_strdup (json_object_get_string_member (json_object_get_object_member (answer, "user"), "id"));
+}
+
+/* A deal's product lines travel with it: written by the admin, they reach
+ * the salesman whose customer it is, his edits and removals come back,
+ * and when the customer goes to another team the lines leave his laptop
+ * with the deal. A deal he cannot see keeps its lines from him. */
+static void
+test_deal_products (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *bob_id = user_id_of (f, "bob");
+  g_autofree char *carol_id = user_id_of (f, "carol");
+  g_autofree char *customer = add_contact (f->a, "name", "周婷", "owner_id", bob_id, NULL);
+  g_autoptr(CrmDeal) deal = crm_deal_new ();
+  g_autoptr(CrmDeal) hidden = crm_deal_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tea = NULL;
+  g_autofree char *cups = NULL;
+  g_autofree char *secret = NULL;
+
+  g_object_set (deal, "title", "年度茶叶采购", "contact-id", customer, NULL);
+  g_assert_true (crm_store_insert (f->a, CRM_RECORD (deal), &error));
+  g_assert_no_error (error);
+  g_object_set (hidden, "title", "南区商机", NULL);
+  crm_record_set_owner_id (CRM_RECORD (hidden), carol_id);
+  g_assert_true (crm_store_insert (f->a, CRM_RECORD (hidden), &error));
+  g_assert_no_error (error);
+  tea = crm_deal_add_product (f->a, crm_record_get_id (CRM_RECORD (deal)), "龙井茶叶", 3, 12850, NULL, &error);
+  g_assert_no_error (error);
+  cups = crm_deal_add_product (f->a, crm_record_get_id (CRM_RECORD (deal)), "茶杯", 10, 1500, NULL, &error);
+  g_assert_no_error (error);
+  secret = crm_deal_add_product (f->a, crm_record_get_id (CRM_RECORD (hidden)), "机密", 1, 1, NULL, &error);
+  g_assert_no_error (error);
+
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "bob");
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deals"), ==, 1);
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deal_products WHERE deleted = 0"), ==, 2);
+  g_assert_cmpint (crm_deal_products_total (f->b, crm_record_get_id (CRM_RECORD (deal)), &error),
+                   ==, 3 * 12850 + 10 * 1500);
+
+  /* Bob sells more cups and drops the tea. */
+  g_assert_true (crm_deal_update_product (f->b, cups, "茶杯", 12, 1400, NULL, &error));
+  g_assert_true (crm_deal_remove_product (f->b, tea, NULL, &error));
+  g_assert_no_error (error);
+  sync_as (f, f->b, "bob");
+  sync_as (f, f->a, "alice");
+  g_assert_cmpint (crm_deal_products_total (f->a, crm_record_get_id (CRM_RECORD (deal)), &error), ==, 12 * 1400);
+  g_assert_cmpint (count (f->a, "SELECT deleted FROM deal_products WHERE product = '龙井茶叶'"), ==, 1);
+
+  /* The customer goes south: the deal and its lines leave bob's store. */
+  set_field (f->a, customer, "owner_id", carol_id);
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "bob");
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deals"), ==, 0);
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deal_products"), ==, 0);
+}
+
 static void
 test_analyst_read_only (Fixture       *f,
                         gconstpointer  data)
@@ -1188,6 +1258,7 @@ main (int    argc,
   ADD ("/sync/resync-keeps-local", test_resync_keeps_local);
   ADD ("/sync/client-diverged", test_client_diverged);
   ADD ("/sync/visibility", test_visibility);
+  ADD ("/sync/deal-products", test_deal_products);
   ADD ("/sync/analyst-read-only", test_analyst_read_only);
   ADD ("/sync/large-pull-resumes", test_large_pull_resumes);
   ADD ("/sync/async", test_async);

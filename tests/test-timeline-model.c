@@ -4,6 +4,11 @@
 
 #include "crm-activity.h"
 #include "crm-contact.h"
+#include "crm-deal-moves.h"
+#include "crm-deal-stage-history.h"
+#include "crm-deal.h"
+#include "crm-pipeline.h"
+#include "crm-stage.h"
 #include "crm-purchase.h"
 #include "crm-timeline-model.h"
 #include "store-fixture.h"
@@ -89,6 +94,55 @@ test_order_and_kinds (StoreFixture  *f,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
 }
 
+/* A deal's timeline: its activities (not its customer's others) and its
+ * stage moves, newest first, following new moves. */
+static void
+test_deal (StoreFixture  *f,
+           gconstpointer  data)
+{
+  g_autoptr(CrmTimelineModel) timeline = crm_timeline_model_new (f->store);
+  g_autoptr(GError) error = NULL;
+  GListModel *model = G_LIST_MODEL (timeline);
+  g_autofree char *contact = add_record (f->store, CRM_TYPE_CONTACT, "name", "张三", NULL);
+  g_autofree char *pipeline = add_record (f->store, CRM_TYPE_PIPELINE, "name", "销售", NULL);
+  g_autofree char *first = add_record (f->store, CRM_TYPE_STAGE, "pipeline_id", pipeline, "name", "初步接触",
+                                       "position", "0", NULL);
+  g_autofree char *second = add_record (f->store, CRM_TYPE_STAGE, "pipeline_id", pipeline, "name", "报价",
+                                        "position", "1", NULL);
+  g_autofree char *deal = add_record (f->store, CRM_TYPE_DEAL, "title", "年度采购", "contact_id", contact,
+                                      "pipeline_id", pipeline, "stage_id", first, NULL);
+  g_autofree char *call = add_record (f->store, CRM_TYPE_ACTIVITY, "contact_id", contact, "deal_id", deal,
+                                      "kind", "call", "subject", "Deal call", "done_at", "2000-01-10T09:00:00Z", NULL);
+  g_autofree char *task = add_record (f->store, CRM_TYPE_ACTIVITY, "deal_id", deal, "kind", "task",
+                                      "subject", "Send quote", "due_at", "2999-03-01T09:00:00Z", NULL);
+  g_autofree char *other = add_record (f->store, CRM_TYPE_ACTIVITY, "contact_id", contact, "kind", "note",
+                                       "subject", "Not about the deal", NULL);
+  g_autoptr(CrmRecord) item = NULL;
+
+  crm_timeline_model_set_deal_id (timeline, deal);
+  g_assert_cmpstr (crm_timeline_model_get_deal_id (timeline), ==, deal);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_cmpstr (subject_at (model, 0), ==, "Send quote");
+  item = g_list_model_get_item (model, 1);
+  g_assert_true (CRM_IS_DEAL_STAGE_HISTORY (item));
+  g_assert_null (crm_record_get_string (item, "from_stage_id"));
+  g_assert_cmpstr (crm_record_get_string (item, "to_stage_id"), ==, first);
+  g_assert_cmpstr (subject_at (model, 2), ==, "Deal call");
+
+  /* A move shows up at once. */
+  g_assert_true (crm_deal_move (f->store, deal, second, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  crm_timeline_model_set_kind (timeline, "stage");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_clear_object (&item);
+  item = g_list_model_get_item (model, 0);
+  g_assert_cmpstr (crm_record_get_string (item, "from_stage_id"), ==, first);
+  g_assert_cmpstr (crm_record_get_string (item, "to_stage_id"), ==, second);
+  crm_timeline_model_set_kind (timeline, "task");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -96,6 +150,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   STORE_TEST ("/timeline-model/order-and-kinds", test_order_and_kinds);
+  STORE_TEST ("/timeline-model/deal", test_deal);
 
   return g_test_run ();
 }

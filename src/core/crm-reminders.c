@@ -14,6 +14,11 @@ static const char open_tasks_sql[] =
   " WHERE kind = 'task' AND done_at IS NULL AND deleted = 0 AND (?1 IS NULL OR assignee_id = ?1)"
   " ORDER BY due_at IS NULL, due_at, id";
 
+static const char deal_tasks_sql[] =
+  "SELECT id FROM activities"
+  " WHERE deal_id = ?1 AND kind = 'task' AND done_at IS NULL AND deleted = 0"
+  " ORDER BY due_at IS NULL, due_at, id";
+
 static const char coming_due_sql[] =
   "SELECT id FROM activities"
   " WHERE kind = 'task' AND done_at IS NULL AND deleted = 0 AND due_at > ?1 AND due_at <= ?2"
@@ -87,6 +92,22 @@ crm_reminders_list_open_tasks (CrmStore    *store,
   if (stmt == NULL)
     return NULL;
   crm_stmt_bind_text (stmt, 1, assignee_id);
+  return load_ids (store, stmt, CRM_TYPE_ACTIVITY, error);
+}
+
+GPtrArray *
+crm_reminders_list_deal_tasks (CrmStore    *store,
+                               const char  *deal_id,
+                               GError     **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (CRM_IS_STORE (store), NULL);
+
+  stmt = crm_store_prepare (store, deal_tasks_sql, error);
+  if (stmt == NULL)
+    return NULL;
+  crm_stmt_bind_text (stmt, 1, deal_id);
   return load_ids (store, stmt, CRM_TYPE_ACTIVITY, error);
 }
 

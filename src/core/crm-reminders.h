@@ -13,6 +13,11 @@ GPtrArray *crm_reminders_list_open_tasks    (CrmStore    *store,
                                              const char  *assignee_id,
                                              GError     **error);
 
+/* Open tasks of deal @deal_id, soonest due first, undated last. */
+GPtrArray *crm_reminders_list_deal_tasks    (CrmStore    *store,
+                                             const char  *deal_id,
+                                             GError     **error);
+
 /* Open tasks whose due_at is in (@after, @until] (ISO 8601 UTC): the ones
  * that came due since the last look. */
 GPtrArray *crm_reminders_list_coming_due    (CrmStore    *store,

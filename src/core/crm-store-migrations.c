@@ -713,6 +713,29 @@ static const char migration_12[] =
   "  PRIMARY KEY (cohort, month)\n"
   ") WITHOUT ROWID;\n";
 
+/* Version 13: the products (line items) of a deal. A line is priced in
+ * its deal's currency, unit_price in minor units like deals.amount, so
+ * the deal's total is a plain sum; quantity is whole (pieces, licences,
+ * hours), as in purchases. position orders the lines as the user added
+ * them. */
+static const char migration_13[] =
+  "CREATE TABLE deal_products (\n"
+  SYNCED_COLUMNS
+  "  deal_id TEXT NOT NULL" FK ("deals") ",\n"
+  "  product TEXT NOT NULL CHECK (length (trim (product)) > 0),\n"
+  "  quantity INTEGER NOT NULL DEFAULT 1 CHECK (quantity > 0),\n"
+  "  unit_price INTEGER NOT NULL DEFAULT 0 CHECK (unit_price >= 0),\n"
+  "  position INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE INDEX deal_products_deal ON deal_products (deal_id, position);\n";
+
+static gboolean
+migration_13_hook (sqlite3  *db,
+                   GError  **error)
+{
+  return crm_store_create_sync_triggers (db, "deal_products", error);
+}
+
 typedef struct
 {
   const char *sql;
@@ -734,13 +757,14 @@ static const Migration migrations[] = {
   { migration_10, NULL },
   { migration_11, NULL },
   { migration_12, crm_local_months_fill },
+  { migration_13, migration_13_hook },
 };
 
 /* Tables replicated through the outbox, in dependency order. */
 static const char * const synced_tables[] = {
   "roles", "teams", "users",
   "contacts", "purchases",
-  "pipelines", "stages", "deals", "deal_stage_history", "activities",
+  "pipelines", "stages", "deals", "deal_products", "deal_stage_history", "activities",
   "segments", "campaigns", "campaign_members",
   "surveys", "survey_questions", "survey_responses", "survey_answers",
   "survey_invitations",

@@ -1,8 +1,9 @@
-/* crm-timeline-model.c: a contact's activities and purchases, newest first, as a GListModel */
+/* crm-timeline-model.c: a contact's activities and purchases, or a deal's activities and stage moves, newest first, as a GListModel */
 
 #include "config.h"
 
 #include "crm-activity.h"
+#include "crm-deal-stage-history.h"
 #include "crm-purchase.h"
 #include "crm-store-private.h"
 #include "crm-timeline-model.h"
@@ -18,6 +19,15 @@ static const char timeline_sql[] =
   " WHERE contact_id = ?1 AND deleted = 0 AND (?2 IS NULL OR ?2 = 'purchase')"
   " ORDER BY at DESC, 2 DESC";
 
+/* A deal's timeline: its activities and its stage moves. */
+static const char deal_timeline_sql[] =
+  "SELECT 'a', id, coalesce (done_at, due_at, substr (created_at, 1, 24)) AS at FROM activities"
+  " WHERE deal_id = ?1 AND deleted = 0 AND (?2 IS NULL OR kind = ?2)"
+  " UNION ALL "
+  "SELECT 's', id, at FROM deal_stage_history"
+  " WHERE deal_id = ?1 AND deleted = 0 AND (?2 IS NULL OR ?2 = 'stage')"
+  " ORDER BY at DESC, 2 DESC";
+
 typedef struct
 {
   CrmRecord *record;
@@ -30,6 +40,7 @@ struct _CrmTimelineModel
 
   CrmStore  *store;
   char      *contact_id;
+  char      *deal_id;     /* set: the deal's timeline instead of the contact's */
   char      *kind;
   GPtrArray *items;   /* Item */
 };
@@ -54,16 +65,18 @@ reload (CrmTimelineModel *self)
   g_autoptr(GPtrArray) old = NULL;
   guint old_n = self->items->len;
 
-  if (self->contact_id != NULL)
+  if (self->contact_id != NULL || self->deal_id != NULL)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (self->store, timeline_sql, &error);
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (self->store,
+                                                         self->deal_id != NULL ? deal_timeline_sql : timeline_sql,
+                                                         &error);
       g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
       int rc = SQLITE_DONE;
 
       if (stmt != NULL)
         {
-          crm_stmt_bind_text (stmt, 1, self->contact_id);
+          crm_stmt_bind_text (stmt, 1, self->deal_id != NULL ? self->deal_id : self->contact_id);
           crm_stmt_bind_text (stmt, 2, self->kind);
           while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
             {
@@ -78,7 +91,8 @@ reload (CrmTimelineModel *self)
             crm_store_take_error (self->store, rc, &error);
         }
       if (error != NULL)
-        g_warning ("Could not read the timeline of contact %s: %s", self->contact_id, error->message);
+        g_warning ("Could not read the timeline of %s: %s",
+                   self->deal_id != NULL ? self->deal_id : self->contact_id, error->message);
 
       /* Records are loaded after the statement is done: crm_store_get
        * uses statements of its own. */
@@ -86,7 +100,8 @@ reload (CrmTimelineModel *self)
         {
           const char *key = g_ptr_array_index (keys, i);
           Item *item = g_ptr_array_index (items, i);
-          GType type = key[0] == 'a' ? CRM_TYPE_ACTIVITY : CRM_TYPE_PURCHASE;
+          GType type = key[0] == 'a' ? CRM_TYPE_ACTIVITY
+                       : key[0] == 's' ? CRM_TYPE_DEAL_STAGE_HISTORY : CRM_TYPE_PURCHASE;
 
           item->record = crm_store_get (self->store, type, key + 1, NULL);
         }
@@ -106,9 +121,10 @@ on_store_changed (CrmTimelineModel *self,
                   const char       *id,
                   CrmStore         *store)
 {
-  if (self->contact_id == NULL)
+  if (self->contact_id == NULL && self->deal_id == NULL)
     return;
-  if (table == NULL || g_str_equal (table, "activities") || g_str_equal (table, "purchases"))
+  if (table == NULL || g_str_equal (table, "activities") || g_str_equal (table, "purchases") ||
+      g_str_equal (table, "deal_stage_history"))
     reload (self);
 }
 
@@ -150,6 +166,7 @@ crm_timeline_model_finalize (GObject *object)
 
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->contact_id, g_free);
+  g_clear_pointer (&self->deal_id, g_free);
   g_clear_pointer (&self->kind, g_free);
   g_clear_object (&self->store);
 
@@ -200,6 +217,28 @@ crm_timeline_model_set_contact_id (CrmTimelineModel *self,
 
   g_free (self->contact_id);
   self->contact_id = g_strdup (contact_id);
+  reload (self);
+}
+
+const char *
+crm_timeline_model_get_deal_id (CrmTimelineModel *self)
+{
+  g_return_val_if_fail (CRM_IS_TIMELINE_MODEL (self), NULL);
+
+  return self->deal_id;
+}
+
+void
+crm_timeline_model_set_deal_id (CrmTimelineModel *self,
+                                const char       *deal_id)
+{
+  g_return_if_fail (CRM_IS_TIMELINE_MODEL (self));
+
+  if (g_strcmp0 (deal_id, self->deal_id) == 0)
+    return;
+
+  g_free (self->deal_id);
+  self->deal_id = g_strdup (deal_id);
   reload (self);
 }
 

@@ -1,4 +1,4 @@
-/* crm-timeline-model.h: a contact's activities and purchases, newest first, as a GListModel */
+/* crm-timeline-model.h: a contact's activities and purchases, or a deal's activities and stage moves, newest first, as a GListModel */
 #pragma once
 
 #include <gio/gio.h>
@@ -17,7 +17,12 @@ CrmTimelineModel *crm_timeline_model_new             (CrmStore         *store);
 const char       *crm_timeline_model_get_contact_id  (CrmTimelineModel *self);
 void              crm_timeline_model_set_contact_id  (CrmTimelineModel *self,
                                                       const char       *contact_id);
-/* NULL for everything, "purchase", or an activity kind ("call", "task", ...). */
+/* Set: the timeline of that deal instead: its activities (CrmActivity)
+ * and stage moves (CrmDealStageHistory, placed at when it moved). */
+const char       *crm_timeline_model_get_deal_id     (CrmTimelineModel *self);
+void              crm_timeline_model_set_deal_id     (CrmTimelineModel *self,
+                                                      const char       *deal_id);
+/* NULL for everything, "purchase", "stage" (a deal's moves), or an activity kind ("call", "task", ...). */
 const char       *crm_timeline_model_get_kind        (CrmTimelineModel *self);
 void              crm_timeline_model_set_kind        (CrmTimelineModel *self,
                                                       const char       *kind);

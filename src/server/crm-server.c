@@ -755,6 +755,7 @@ scope_owner_of (CrmServer    *self,
                 JsonObject   *data)
 {
   const char *contact_id = row_string (data, "contact_id");
+  const char *deal_id = row_string (data, "deal_id");
 
   if (!g_str_equal (table, "contacts") && contact_id != NULL)
     {
@@ -762,6 +763,15 @@ scope_owner_of (CrmServer    *self,
 
       if (contact != NULL)
         return g_strdup (contact->scope_owner);
+    }
+  /* A deal's product lines carry no contact: whoever sees the deal sees
+   * its lines, whoever wrote them. */
+  if (g_str_equal (table, "deal_products") && deal_id != NULL)
+    {
+      g_autoptr(CrmServerRow) deal = self->backend->vtable->get_row (self->backend, "deals", deal_id, NULL);
+
+      if (deal != NULL)
+        return g_strdup (deal->scope_owner);
     }
   return g_strdup (row_string (data, "owner_id"));
 }
@@ -802,6 +812,33 @@ permission_problem (Session         *session,
   return NULL;
 }
 
+/* A deal that changes scope takes its product lines along, each with a
+ * new seq, so pulls send them as put or remove. */
+static gboolean
+rescope_deal_lines (CrmServer   *self,
+                    const char  *deal_id,
+                    const char  *owner,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) rows = self->backend->vtable->rows_with_field (self->backend, "deal_products",
+                                                                      "deal_id", deal_id, error);
+
+  if (rows == NULL)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CrmServerRow *line = g_ptr_array_index (rows, i);
+
+      if (g_strcmp0 (line->scope_owner, owner) == 0)
+        continue;
+      g_free (line->scope_owner);
+      line->scope_owner = g_strdup (owner);
+      if (!self->backend->vtable->put_row (self->backend, line, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Moving a customer to another owner moves the rows under it too, each
  * with a new seq, so pulls send them as put or remove. */
 static gboolean
@@ -823,6 +860,8 @@ rescope_children (CrmServer   *self,
       g_free (child->scope_owner);
       child->scope_owner = g_strdup (owner);
       if (!self->backend->vtable->put_row (self->backend, child, error))
+        return FALSE;
+      if (g_str_equal (child->table, "deals") && !rescope_deal_lines (self, child->id, owner, error))
         return FALSE;
     }
   return TRUE;
@@ -1110,6 +1149,9 @@ apply_mutation (CrmServer        *self,
       json_object_set_int_member (result, "seq", row->seq);
       if (g_str_equal (m->table, "contacts") && g_strcmp0 (old_scope, row->scope_owner) != 0 &&
           !rescope_children (self, m->row_id, row->scope_owner, error))
+        return NULL;
+      if (g_str_equal (m->table, "deals") && g_strcmp0 (old_scope, row->scope_owner) != 0 &&
+          !rescope_deal_lines (self, m->row_id, row->scope_owner, error))
         return NULL;
     }
   return g_steal_pointer (&result);

@@ -1106,6 +1106,17 @@ apply_delete (CrmSyncEngine  *self,
 
   if (g_str_equal (table, "contacts") && !resume_search (self, error))
     return FALSE;
+  /* A deal no longer visible takes its lines (their scope is the deal's). */
+  if (g_str_equal (table, "deals"))
+    {
+      g_autoptr(CrmCachedStmt) lines = crm_store_prepare (self->store, "DELETE FROM deal_products WHERE deal_id = ?1", error);
+
+      if (lines == NULL)
+        return FALSE;
+      crm_stmt_bind_text (lines, 1, id);
+      if (!crm_store_step_done (self->store, lines, error))
+        return FALSE;
+    }
   pending = pending_fields (self, table, id, &any_pending);
   if (g_hash_table_size (pending) > 0 && !g_hash_table_contains (pending, "deleted"))
     {
@@ -1155,6 +1166,7 @@ apply_remove (CrmSyncEngine  *self,
   static const char * const children[] = {
     "DELETE FROM activities WHERE deal_id IN (SELECT id FROM deals WHERE contact_id = ?1)",
     "DELETE FROM deal_stage_history WHERE deal_id IN (SELECT id FROM deals WHERE contact_id = ?1)",
+    "DELETE FROM deal_products WHERE deal_id IN (SELECT id FROM deals WHERE contact_id = ?1)",
     "DELETE FROM survey_answers WHERE response_id IN (SELECT id FROM survey_responses WHERE contact_id = ?1)",
     "DELETE FROM activities WHERE contact_id = ?1",
     "DELETE FROM purchases WHERE contact_id = ?1",
@@ -1168,6 +1180,17 @@ apply_remove (CrmSyncEngine  *self,
 
   if (g_str_equal (table, "contacts") && !resume_search (self, error))
     return FALSE;
+  /* A deal no longer visible takes its lines (their scope is the deal's). */
+  if (g_str_equal (table, "deals"))
+    {
+      g_autoptr(CrmCachedStmt) lines = crm_store_prepare (self->store, "DELETE FROM deal_products WHERE deal_id = ?1", error);
+
+      if (lines == NULL)
+        return FALSE;
+      crm_stmt_bind_text (lines, 1, id);
+      if (!crm_store_step_done (self->store, lines, error))
+        return FALSE;
+    }
   if (g_str_equal (table, "contacts"))
     for (guint i = 0; i < G_N_ELEMENTS (children); i++)
       {

@@ -8,7 +8,9 @@
 #include "crm-activity.h"
 #include "crm-change-set.h"
 #include "crm-contact-labels.h"
+#include "crm-deal-stage-history.h"
 #include "crm-purchase.h"
+#include "crm-stage.h"
 #include "crm-timeline.h"
 #include "crm-tooltip.h"
 
@@ -19,10 +21,12 @@ struct _CrmTimeline
   CrmStore         *store;
   CrmTimelineModel *model;
   char             *contact_id;
+  char             *deal_id;    /* set: a deal's timeline; logging links both */
 
   /* Template widgets */
   GtkEntry         *quick_entry;
   GtkDropDown      *kind_dropdown;
+  GtkWidget        *task_button;
   GtkStack         *stack;
   GtkListView      *list_view;
 };
@@ -61,6 +65,7 @@ kind_icon (const char *kind)
     { "task", "task-due-symbolic" },
     { "complaint", "dialog-warning-symbolic" },
     { "purchase", "emblem-documents-symbolic" },
+    { "stage", "media-skip-forward-symbolic" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (icons); i++)
@@ -81,6 +86,7 @@ kind_label (const char *kind)
     { "task", N_("Task") },
     { "complaint", N_("Complaint") },
     { "purchase", N_("Purchase") },
+    { "stage", N_("Stage change") },
     { NULL, NULL }
   };
 
@@ -176,6 +182,24 @@ bind_row (GtkSignalListItemFactory *factory,
       else
         subtitle_text = g_strdup (channel);
     }
+  else if (CRM_IS_DEAL_STAGE_HISTORY (record))
+    {
+      g_autoptr(CrmRecord) from = NULL;
+      g_autoptr(CrmRecord) to = NULL;
+      const char *from_id = crm_record_get_string (record, "from_stage_id");
+
+      kind = "stage";
+      if (self->store != NULL && from_id != NULL)
+        from = crm_store_get (self->store, CRM_TYPE_STAGE, from_id, NULL);
+      if (self->store != NULL)
+        to = crm_store_get (self->store, CRM_TYPE_STAGE, crm_record_get_string (record, "to_stage_id"), NULL);
+      if (from_id == NULL)
+        /* Translators: the first entry of a deal's stage history */
+        title_text = g_strdup_printf (_("Created in %s"), to != NULL ? crm_record_get_string (to, "name") : "?");
+      else
+        title_text = g_strdup_printf ("%s → %s", from != NULL ? crm_record_get_string (from, "name") : "?",
+                                      to != NULL ? crm_record_get_string (to, "name") : "?");
+    }
   else
     {
       const char *subject = crm_record_get_string (record, "subject");
@@ -219,7 +243,7 @@ add_activity (CrmTimeline *self,
   g_autofree char *message = NULL;
   CrmRecord *record = CRM_RECORD (activity);
 
-  if (self->store == NULL || self->contact_id == NULL)
+  if (self->store == NULL || (self->contact_id == NULL && self->deal_id == NULL))
     return FALSE;
 
   if (subject == NULL || *subject == '\0')
@@ -239,13 +263,15 @@ add_activity (CrmTimeline *self,
     }
 
   if (!crm_record_set_field_from_string (record, "contact_id", self->contact_id, &error) ||
+      !crm_record_set_field_from_string (record, "deal_id", self->deal_id, &error) ||
       !crm_record_set_field_from_string (record, "kind", kind, &error) ||
       !crm_record_set_field_from_string (record, "subject", subject, &error) ||
       !crm_record_set_field_from_string (record, due_text ? "due_at" : "done_at",
                                          due_text ? due_text : now_text, &error) ||
       !crm_store_insert (self->store, record, &error))
     {
-      g_warning ("Could not add a %s to contact %s: %s", kind, self->contact_id, error->message);
+      g_warning ("Could not add a %s to %s: %s", kind,
+                 self->deal_id != NULL ? self->deal_id : self->contact_id, error->message);
       return FALSE;
     }
 
@@ -361,6 +387,7 @@ crm_timeline_finalize (GObject *object)
   CrmTimeline *self = (CrmTimeline *)object;
 
   g_clear_pointer (&self->contact_id, g_free);
+  g_clear_pointer (&self->deal_id, g_free);
 
   G_OBJECT_CLASS (crm_timeline_parent_class)->finalize (object);
 }
@@ -390,6 +417,7 @@ crm_timeline_class_init (CrmTimelineClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, CrmTimeline, quick_entry);
   gtk_widget_class_bind_template_child (widget_class, CrmTimeline, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmTimeline, task_button);
   gtk_widget_class_bind_template_child (widget_class, CrmTimeline, stack);
   gtk_widget_class_bind_template_child (widget_class, CrmTimeline, list_view);
   gtk_widget_class_bind_template_callback (widget_class, on_quick_entry_activate);
@@ -436,6 +464,7 @@ crm_timeline_set_store (CrmTimeline *self,
 
   self->model = crm_timeline_model_new (store);
   crm_timeline_model_set_contact_id (self->model, self->contact_id);
+  crm_timeline_model_set_deal_id (self->model, self->deal_id);
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 
   factory = gtk_signal_list_item_factory_new ();
@@ -458,6 +487,27 @@ crm_timeline_set_contact_id (CrmTimeline *self,
   self->contact_id = g_strdup (contact_id);
   if (self->model != NULL)
     crm_timeline_model_set_contact_id (self->model, contact_id);
+  update_state (self);
+}
+
+void
+crm_timeline_set_deal (CrmTimeline *self,
+                       const char  *deal_id,
+                       const char  *contact_id)
+{
+  g_return_if_fail (CRM_IS_TIMELINE (self));
+
+  g_free (self->deal_id);
+  self->deal_id = g_strdup (deal_id);
+  g_free (self->contact_id);
+  self->contact_id = g_strdup (contact_id);
+  /* The deal editor has its own task row, with a due date. */
+  gtk_widget_set_visible (self->task_button, deal_id == NULL);
+  if (self->model != NULL)
+    {
+      crm_timeline_model_set_deal_id (self->model, deal_id);
+      crm_timeline_model_set_contact_id (self->model, contact_id);
+    }
   update_state (self);
 }
 

@@ -15,6 +15,12 @@ void              crm_timeline_set_store      (CrmTimeline *self,
                                                CrmStore    *store);
 void              crm_timeline_set_contact_id (CrmTimeline *self,
                                                const char  *contact_id);
+/* A deal's timeline (its activities and stage moves) instead of a
+ * contact's; what is logged here gets both @deal_id and @contact_id (the
+ * deal's customer, nullable). */
+void              crm_timeline_set_deal       (CrmTimeline *self,
+                                               const char  *deal_id,
+                                               const char  *contact_id);
 CrmTimelineModel *crm_timeline_get_model      (CrmTimeline *self);
 
 G_END_DECLS

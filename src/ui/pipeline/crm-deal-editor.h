@@ -1,4 +1,4 @@
-/* crm-deal-editor.h: a window to add or edit one deal: customer, amount, stage, close date, owner, notes, and its stage history */
+/* crm-deal-editor.h: a window to add or edit one deal: customer, amount, stage, close date, owner, notes, stage history, products, tasks and activity */
 #pragma once
 
 #include <adwaita.h>
@@ -17,5 +17,10 @@ CrmDealEditor *crm_deal_editor_new          (CrmDealBoard  *board,
                                              const char    *deal_id,
                                              const char    *stage_id);
 const char    *crm_deal_editor_get_deal_id  (CrmDealEditor *self);
+/* Product lines shown (saved or not), open tasks listed, and what the
+ * amount row holds: for tests. */
+guint          crm_deal_editor_get_n_products (CrmDealEditor *self);
+guint          crm_deal_editor_get_n_open_tasks (CrmDealEditor *self);
+const char    *crm_deal_editor_get_amount_text (CrmDealEditor *self);
 
 G_END_DECLS
