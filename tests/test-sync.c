@@ -16,6 +16,8 @@
 #include "crm-contact.h"
 #include "crm-deal.h"
 #include "crm-deal-products.h"
+#include "crm-pipeline.h"
+#include "crm-stage.h"
 #include "crm-hlc.h"
 #include "crm-server.h"
 #include "crm-store-private.h"
@@ -1224,6 +1226,66 @@ test_server_killed_mid_push (Fixture       *f,
   g_assert_true (g_subprocess_wait (server, NULL, &error));
 }
 
+/* A deal's stage moves reach whoever sees the deal, whoever made them;
+ * a deal moved to another rep's customer leaves with its history and
+ * lines, and the pull that removes it still commits. */
+static void
+test_deal_children_scope (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *bob_id = user_id_of (f, "bob");
+  g_autofree char *carol_id = user_id_of (f, "carol");
+  g_autofree char *customer = add_contact (f->a, "name", "周婷", "owner_id", bob_id, NULL);
+  g_autofree char *other = add_contact (f->a, "name", "吴迪", "owner_id", carol_id, NULL);
+  g_autoptr(CrmPipeline) pipeline = crm_pipeline_new ();
+  g_autoptr(CrmStage) first = crm_stage_new ();
+  g_autoptr(CrmStage) second = crm_stage_new ();
+  g_autoptr(CrmDeal) deal = crm_deal_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_object_set (pipeline, "name", "新客户开发", NULL);
+  g_assert_true (crm_store_insert (f->a, CRM_RECORD (pipeline), &error));
+  g_object_set (first, "pipeline-id", crm_record_get_id (CRM_RECORD (pipeline)), "name", "初步接触",
+                "position", (gint64) 0, NULL);
+  g_assert_true (crm_store_insert (f->a, CRM_RECORD (first), &error));
+  g_object_set (second, "pipeline-id", crm_record_get_id (CRM_RECORD (pipeline)), "name", "方案报价",
+                "position", (gint64) 1, NULL);
+  g_assert_true (crm_store_insert (f->a, CRM_RECORD (second), &error));
+  g_object_set (deal, "title", "年度茶叶采购", "contact-id", customer,
+                "pipeline-id", crm_record_get_id (CRM_RECORD (pipeline)),
+                "stage-id", crm_record_get_id (CRM_RECORD (first)), NULL);
+  g_assert_true (crm_store_insert (f->a, CRM_RECORD (deal), &error));
+  g_assert_no_error (error);
+  line = crm_deal_add_product (f->a, crm_record_get_id (CRM_RECORD (deal)), "龙井茶叶", 3, 12850, NULL, &error);
+  g_assert_no_error (error);
+
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "bob");
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deals"), ==, 1);
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deal_stage_history"), ==, 1);
+
+  /* Alice (admin, not the deal's rep) moves it on: bob sees the move. */
+  g_object_set (deal, "stage-id", crm_record_get_id (CRM_RECORD (second)), NULL);
+  g_assert_true (crm_store_update (f->a, CRM_RECORD (deal), &error));
+  g_assert_no_error (error);
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "bob");
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deal_stage_history"), ==, 2);
+
+  /* The deal goes to carol's customer: it leaves bob's store with its
+   * moves and lines; his customer stays. */
+  g_object_set (deal, "contact-id", other, NULL);
+  g_assert_true (crm_store_update (f->a, CRM_RECORD (deal), &error));
+  g_assert_no_error (error);
+  sync_as (f, f->a, "alice");
+  sync_as (f, f->b, "bob");
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deals"), ==, 0);
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deal_stage_history"), ==, 0);
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deal_products"), ==, 0);
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM contacts"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1259,6 +1321,7 @@ main (int    argc,
   ADD ("/sync/client-diverged", test_client_diverged);
   ADD ("/sync/visibility", test_visibility);
   ADD ("/sync/deal-products", test_deal_products);
+  ADD ("/sync/deal-children-scope", test_deal_children_scope);
   ADD ("/sync/analyst-read-only", test_analyst_read_only);
   ADD ("/sync/large-pull-resumes", test_large_pull_resumes);
   ADD ("/sync/async", test_async);

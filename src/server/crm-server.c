@@ -747,16 +747,41 @@ row_string (JsonObject *data,
   return json_node_get_string (node);
 }
 
+/* The office's configuration: every user sees it, whoever wrote it (a
+ * pipeline an admin made must reach the reps whose deals are in it). */
+static const char * const office_tables[] = {
+  "roles", "teams", "users", "pipelines", "stages", "segments", "campaigns",
+  "surveys", "survey_questions", NULL
+};
+
+/* Rows under a deal that carry no contact: whoever sees the deal sees
+ * them, whoever wrote them (a manager's move of a rep's deal). */
+static const char * const deal_children[] = { "deal_products", "deal_stage_history", NULL };
+
+/* The scope of the row @id of @table, or NULL. */
+static char *
+scope_of_row (CrmServer  *self,
+              const char *table,
+              const char *id)
+{
+  g_autoptr(CrmServerRow) row = id != NULL ? self->backend->vtable->get_row (self->backend, table, id, NULL) : NULL;
+
+  return row != NULL ? g_strdup (row->scope_owner) : NULL;
+}
+
 /* The owner of the customer a row belongs to: for a contact its owner, for
- * rows under a contact (purchases, deals, activities, …) the contact's. */
+ * rows under a contact (purchases, deals, activities, …) the contact's,
+ * for rows under a deal or a survey response theirs; NULL for the
+ * office's configuration. */
 static char *
 scope_owner_of (CrmServer    *self,
                 const char   *table,
                 JsonObject   *data)
 {
   const char *contact_id = row_string (data, "contact_id");
-  const char *deal_id = row_string (data, "deal_id");
 
+  if (g_strv_contains (office_tables, table))
+    return NULL;
   if (!g_str_equal (table, "contacts") && contact_id != NULL)
     {
       g_autoptr(CrmServerRow) contact = self->backend->vtable->get_row (self->backend, "contacts", contact_id, NULL);
@@ -764,15 +789,10 @@ scope_owner_of (CrmServer    *self,
       if (contact != NULL)
         return g_strdup (contact->scope_owner);
     }
-  /* A deal's product lines carry no contact: whoever sees the deal sees
-   * its lines, whoever wrote them. */
-  if (g_str_equal (table, "deal_products") && deal_id != NULL)
-    {
-      g_autoptr(CrmServerRow) deal = self->backend->vtable->get_row (self->backend, "deals", deal_id, NULL);
-
-      if (deal != NULL)
-        return g_strdup (deal->scope_owner);
-    }
+  if (g_strv_contains (deal_children, table) && row_string (data, "deal_id") != NULL)
+    return scope_of_row (self, "deals", row_string (data, "deal_id"));
+  if (g_str_equal (table, "survey_answers") && row_string (data, "response_id") != NULL)
+    return scope_of_row (self, "survey_responses", row_string (data, "response_id"));
   return g_strdup (row_string (data, "owner_id"));
 }
 
@@ -812,29 +832,32 @@ permission_problem (Session         *session,
   return NULL;
 }
 
-/* A deal that changes scope takes its product lines along, each with a
- * new seq, so pulls send them as put or remove. */
+/* A deal that changes scope takes its product lines and stage moves
+ * along, each with a new seq, so pulls send them as put or remove. */
 static gboolean
-rescope_deal_lines (CrmServer   *self,
-                    const char  *deal_id,
-                    const char  *owner,
-                    GError     **error)
+rescope_deal_children (CrmServer   *self,
+                       const char  *deal_id,
+                       const char  *owner,
+                       GError     **error)
 {
-  g_autoptr(GPtrArray) rows = self->backend->vtable->rows_with_field (self->backend, "deal_products",
-                                                                      "deal_id", deal_id, error);
-
-  if (rows == NULL)
-    return FALSE;
-  for (guint i = 0; i < rows->len; i++)
+  for (guint t = 0; deal_children[t] != NULL; t++)
     {
-      CrmServerRow *line = g_ptr_array_index (rows, i);
+      g_autoptr(GPtrArray) rows = self->backend->vtable->rows_with_field (self->backend, deal_children[t],
+                                                                          "deal_id", deal_id, error);
 
-      if (g_strcmp0 (line->scope_owner, owner) == 0)
-        continue;
-      g_free (line->scope_owner);
-      line->scope_owner = g_strdup (owner);
-      if (!self->backend->vtable->put_row (self->backend, line, error))
+      if (rows == NULL)
         return FALSE;
+      for (guint i = 0; i < rows->len; i++)
+        {
+          CrmServerRow *child = g_ptr_array_index (rows, i);
+
+          if (g_strcmp0 (child->scope_owner, owner) == 0)
+            continue;
+          g_free (child->scope_owner);
+          child->scope_owner = g_strdup (owner);
+          if (!self->backend->vtable->put_row (self->backend, child, error))
+            return FALSE;
+        }
     }
   return TRUE;
 }
@@ -861,7 +884,7 @@ rescope_children (CrmServer   *self,
       child->scope_owner = g_strdup (owner);
       if (!self->backend->vtable->put_row (self->backend, child, error))
         return FALSE;
-      if (g_str_equal (child->table, "deals") && !rescope_deal_lines (self, child->id, owner, error))
+      if (g_str_equal (child->table, "deals") && !rescope_deal_children (self, child->id, owner, error))
         return FALSE;
     }
   return TRUE;
@@ -1151,7 +1174,7 @@ apply_mutation (CrmServer        *self,
           !rescope_children (self, m->row_id, row->scope_owner, error))
         return NULL;
       if (g_str_equal (m->table, "deals") && g_strcmp0 (old_scope, row->scope_owner) != 0 &&
-          !rescope_deal_lines (self, m->row_id, row->scope_owner, error))
+          !rescope_deal_children (self, m->row_id, row->scope_owner, error))
         return NULL;
     }
   return g_steal_pointer (&result);
@@ -1477,7 +1500,9 @@ handle_pull (SoupServer        *server,
 
       if (i > 0)
         g_string_append_c (text, ',');
-      append_change (text, change, session_sees (&session, change->scope_owner));
+      /* Office rows written before they were shared carry their writer. */
+      append_change (text, change, g_strv_contains (office_tables, change->table) ||
+                                   session_sees (&session, change->scope_owner));
       /* A page also ends at a size, so rows with long texts never make an
        * answer larger than a client takes; it has at least one row. */
       if (i > 0 && text->len > CRM_SYNC_MAX_PAGE_BYTES)

@@ -1090,6 +1090,35 @@ apply_put (CrmSyncEngine  *self,
   return TRUE;
 }
 
+/* Local rows under the deal @id that leaves this store, without
+ * mutations: its product lines, and with @leaving (the deal is gone from
+ * this user's view, not deleted) its stage moves, and its link from the
+ * customer's activities, which stay. */
+static gboolean
+forget_deal_rows (CrmSyncEngine  *self,
+                  const char     *id,
+                  gboolean        leaving,
+                  GError        **error)
+{
+  static const char * const statements[] = {
+    "DELETE FROM deal_products WHERE deal_id = ?1",
+    "DELETE FROM deal_stage_history WHERE deal_id = ?1",
+    "UPDATE activities SET deal_id = NULL WHERE deal_id = ?1",
+  };
+
+  for (guint i = 0; i < (leaving ? G_N_ELEMENTS (statements) : 1); i++)
+    {
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (self->store, statements[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      crm_stmt_bind_text (stmt, 1, id);
+      if (!crm_store_step_done (self->store, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 apply_delete (CrmSyncEngine  *self,
               const char     *table,
@@ -1106,17 +1135,9 @@ apply_delete (CrmSyncEngine  *self,
 
   if (g_str_equal (table, "contacts") && !resume_search (self, error))
     return FALSE;
-  /* A deal no longer visible takes its lines (their scope is the deal's). */
-  if (g_str_equal (table, "deals"))
-    {
-      g_autoptr(CrmCachedStmt) lines = crm_store_prepare (self->store, "DELETE FROM deal_products WHERE deal_id = ?1", error);
-
-      if (lines == NULL)
-        return FALSE;
-      crm_stmt_bind_text (lines, 1, id);
-      if (!crm_store_step_done (self->store, lines, error))
-        return FALSE;
-    }
+  /* A deleted deal takes its lines (their scope is the deal's). */
+  if (g_str_equal (table, "deals") && !forget_deal_rows (self, id, FALSE, error))
+    return FALSE;
   pending = pending_fields (self, table, id, &any_pending);
   if (g_hash_table_size (pending) > 0 && !g_hash_table_contains (pending, "deleted"))
     {
@@ -1180,17 +1201,10 @@ apply_remove (CrmSyncEngine  *self,
 
   if (g_str_equal (table, "contacts") && !resume_search (self, error))
     return FALSE;
-  /* A deal no longer visible takes its lines (their scope is the deal's). */
-  if (g_str_equal (table, "deals"))
-    {
-      g_autoptr(CrmCachedStmt) lines = crm_store_prepare (self->store, "DELETE FROM deal_products WHERE deal_id = ?1", error);
-
-      if (lines == NULL)
-        return FALSE;
-      crm_stmt_bind_text (lines, 1, id);
-      if (!crm_store_step_done (self->store, lines, error))
-        return FALSE;
-    }
+  /* A deal no longer visible takes what hangs under it, or the deferred
+   * foreign keys fail the whole page at commit. */
+  if (g_str_equal (table, "deals") && !forget_deal_rows (self, id, TRUE, error))
+    return FALSE;
   if (g_str_equal (table, "contacts"))
     for (guint i = 0; i < G_N_ELEMENTS (children); i++)
       {
