@@ -32,6 +32,7 @@
 #define RUNS 7
 
 static gboolean painted;
+static double frame_start, frame_work;
 
 static double
 now_ms (void)
@@ -40,9 +41,19 @@ now_ms (void)
 }
 
 static void
+on_before_paint (GdkFrameClock *clock,
+                 gpointer       data)
+{
+  frame_start = g_get_monotonic_time () / 1000.0;
+}
+
+/* The frame's own work (update, layout, paint) is kept apart from the wait
+ * for the frame clock's next tick, which an empty board pays too. */
+static void
 on_after_paint (GdkFrameClock *clock,
                 gpointer       data)
 {
+  frame_work = g_get_monotonic_time () / 1000.0 - frame_start;
   painted = TRUE;
 }
 
@@ -143,6 +154,7 @@ typedef struct
   double build_ms;
   double move_ms;
   double model_ms;
+  double frame_ms;
 } Figures;
 
 /* @group: the lanes the board is split into (none for the plain board). */
@@ -151,7 +163,7 @@ measure (CrmStore     *store,
          CrmDealGroup  group,
          Figures      *out)
 {
-  double build[RUNS], move[RUNS], model[RUNS], reload[RUNS], core_move[RUNS];
+  double build[RUNS], move[RUNS], model[RUNS], reload[RUNS], core_move[RUNS], frame[RUNS];
 
   for (int r = 0; r < RUNS; r++)
     {
@@ -200,6 +212,7 @@ measure (CrmStore     *store,
       while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
         g_main_context_iteration (NULL, TRUE);
       clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+      g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), NULL);
       g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
       wait_for_paint (GTK_WIDGET (window));
 
@@ -221,12 +234,14 @@ measure (CrmStore     *store,
       model[r] = now_ms () - t0;
       wait_for_paint (GTK_WIDGET (window));
       move[r] = now_ms () - t0;
+      frame[r] = frame_work;
       crm_deal_board_find_deal (board, deal_id, &stage, NULL);
       g_assert_cmpuint (stage, ==, 1);
 
       /* Back, for the next run. */
       gtk_widget_activate_action (GTK_WIDGET (page), "pipeline.undo", NULL);
       g_signal_handlers_disconnect_by_func (clock, on_after_paint, NULL);
+      g_signal_handlers_disconnect_by_func (clock, on_before_paint, NULL);
       gtk_window_destroy (window);
       while (g_main_context_pending (NULL))
         g_main_context_iteration (NULL, FALSE);
@@ -234,6 +249,7 @@ measure (CrmStore     *store,
   out->build_ms = median (build, RUNS);
   out->move_ms = median (move, RUNS);
   out->model_ms = median (model, RUNS);
+  out->frame_ms = median (frame, RUNS);
 }
 
 int
@@ -282,8 +298,10 @@ main (int    argc,
   printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "build board (to first frame)", e.build_ms, b.build_ms, b.build_ms / e.build_ms);
   printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "move a card: model update", e.model_ms, b.model_ms, b.model_ms / e.model_ms);
   printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "move a card: to the frame", e.move_ms, b.move_ms, b.move_ms / e.move_ms);
-  printf ("one frame at 60 Hz: 16.7 ms — the move %s within a frame of its input\n",
-          b.model_ms <= 16.7 ? "is drawn" : "is NOT drawn");
+  printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "  of which the frame's work", e.frame_ms, b.frame_ms, b.frame_ms / e.frame_ms);
+  printf ("one frame at 60 Hz: 16.7 ms — model update and the frame's work take %.1f ms: the move %s\n",
+          b.model_ms + b.frame_ms,
+          b.model_ms + b.frame_ms <= 16.7 ? "is drawn within one frame of its input" : "is NOT drawn within one frame");
 
   printf ("\n%-28s %12s %12s %8s\n", "big board in 10 owner lanes", "no lanes", "lanes", "ratio");
   printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "load the model (no widgets)", b.reload_ms, g.reload_ms, g.reload_ms / b.reload_ms);
@@ -291,6 +309,7 @@ main (int    argc,
   printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "build board (to first frame)", b.build_ms, g.build_ms, g.build_ms / b.build_ms);
   printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "move a card: model update", b.model_ms, g.model_ms, g.model_ms / b.model_ms);
   printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "move a card: to the frame", b.move_ms, g.move_ms, g.move_ms / b.move_ms);
+  printf ("%-28s %9.1f ms %9.1f ms %7.1f×\n", "  of which the frame's work", b.frame_ms, g.frame_ms, g.frame_ms / b.frame_ms);
 
   g_assert_finalize_object (empty);
   g_assert_finalize_object (big);
