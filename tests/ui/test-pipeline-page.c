@@ -573,10 +573,10 @@ find_button (GtkWidget  *widget,
   return NULL;
 }
 
-/* A lane's cell shows its first 20 cards and offers the rest; selecting
- * a deal past them shows them all. */
+/* A column shows its first 30 cards, a lane's cell its first 20, and
+ * each offers the rest; selecting a deal past them shows them all. */
 static void
-test_lane_more (Fixture       *f,
+test_show_more (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
@@ -584,7 +584,7 @@ test_lane_more (Fixture       *f,
   GtkWidget *more;
 
   create_pipeline (f);
-  for (guint i = 0; i < 25; i++)
+  for (guint i = 0; i < 31; i++)
     {
       g_autofree char *title = g_strdup_printf ("Deal %02u", i + 1);
 
@@ -594,12 +594,28 @@ test_lane_more (Fixture       *f,
   gtk_window_destroy (crm_pipeline_page_get_editor (f->page));
   crm_test_ui_iterate ();
 
+  /* The board's column, built anew (saving the 31st deal showed it all). */
+  activate (f, "pipeline.group-by", g_variant_new_string ("owner"));
+  activate (f, "pipeline.group-by", g_variant_new_string ("none"));
+  crm_test_ui_iterate ();
+  collect_card_views (GTK_WIDGET (f->page), views);
+  g_assert_cmpuint (views->len, ==, 30);
+  g_assert_null (find_card_view (f, g_ptr_array_index (ids, 30)));
+  more = find_button (GTK_WIDGET (f->page), "Show 1 More");
+  g_assert_nonnull (more);
+  g_signal_emit_by_name (more, "clicked");
+  crm_test_ui_iterate ();
+  g_assert_nonnull (find_card_view (f, g_ptr_array_index (ids, 30)));
+  g_assert_false (gtk_widget_get_visible (more));
+
+  /* A lane's cell. */
   activate (f, "pipeline.group-by", g_variant_new_string ("owner"));
   crm_test_ui_iterate ();
+  g_ptr_array_set_size (views, 0);
   collect_card_views (GTK_WIDGET (f->page), views);
   g_assert_cmpuint (views->len, ==, 20);
   g_assert_null (find_card_view (f, g_ptr_array_index (ids, 24)));
-  more = find_button (GTK_WIDGET (f->page), "Show 5 More");
+  more = find_button (GTK_WIDGET (f->page), "Show 11 More");
   g_assert_nonnull (more);
   g_assert_true (gtk_widget_get_visible (more));
   g_signal_emit_by_name (more, "clicked");
@@ -973,7 +989,7 @@ main (int    argc,
   g_test_add ("/pipeline-page/card-view", Fixture, NULL, fixture_set_up, test_card_view, fixture_tear_down);
   g_test_add ("/pipeline-page/totals-and-filters", Fixture, NULL, fixture_set_up, test_totals_and_filters, fixture_tear_down);
   g_test_add ("/pipeline-page/lanes", Fixture, NULL, fixture_set_up, test_lanes, fixture_tear_down);
-  g_test_add ("/pipeline-page/lane-more", Fixture, NULL, fixture_set_up, test_lane_more, fixture_tear_down);
+  g_test_add ("/pipeline-page/show-more", Fixture, NULL, fixture_set_up, test_show_more, fixture_tear_down);
   g_test_add ("/pipeline-page/lanes-remembered", Fixture, NULL, fixture_set_up, test_lanes_remembered, fixture_tear_down);
   g_test_add ("/pipeline-page/amount-filter", Fixture, NULL, fixture_set_up, test_amount_filter, fixture_tear_down);
   g_test_add ("/pipeline-page/bulk", Fixture, NULL, fixture_set_up, test_bulk, fixture_tear_down);

@@ -462,6 +462,85 @@ create_list (CrmPipelinePage *self,
   return list;
 }
 
+/* A column, or a lane's cell, shows this many cards until asked for all:
+ * a list view of GTK 4.8 makes widgets for up to 200 of its rows whatever
+ * is in view, and lays them all out again after a move. With 5,000 deals
+ * that made the frame of a move alone longer than a frame (80 cells in
+ * lanes: some 5,000 cards). */
+#define COLUMN_CARDS 30
+#define LANE_CELL_CARDS 20
+
+/* "Show N More" under a lane's cell, while the cell holds back cards. */
+static void
+update_more_button (GtkWidget *button)
+{
+  GtkSliceListModel *slice = g_object_get_data (G_OBJECT (button), "slice");
+  GListModel *deals = gtk_slice_list_model_get_model (slice);
+  guint n = g_list_model_get_n_items (deals);
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (slice));
+  g_autofree char *label = NULL;
+
+  gtk_widget_set_visible (button, shown < n);
+  if (shown >= n)
+    return;
+  /* Translators: under a column (or a lane's cell) of the pipeline board, which shows its first cards */
+  label = g_strdup_printf (ngettext ("Show %u More", "Show %u More", n - shown), n - shown);
+  gtk_button_set_label (GTK_BUTTON (button), label);
+}
+
+static void
+on_more_clicked (GtkButton *button)
+{
+  GtkSliceListModel *slice = g_object_get_data (G_OBJECT (button), "slice");
+
+  gtk_slice_list_model_set_size (slice, G_MAXUINT);
+}
+
+/* Shows every card of the cell of @list, so @index is among them. */
+static void
+reveal_in_list (GtkWidget *list,
+                guint      index)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+  GListModel *model = gtk_single_selection_get_model (selection);
+
+  if (GTK_IS_SLICE_LIST_MODEL (model) && index >= gtk_slice_list_model_get_size (GTK_SLICE_LIST_MODEL (model)))
+    gtk_slice_list_model_set_size (GTK_SLICE_LIST_MODEL (model), G_MAXUINT);
+}
+
+/* @deals' first @cap cards in a scrolled list, added to @box with the
+ * "Show N More" button under it; returns the scroller. */
+static GtkWidget *
+append_cards (CrmPipelinePage *self,
+              GtkBox          *box,
+              GListModel      *deals,
+              int              lane,
+              guint            stage,
+              const char      *name,
+              guint            cap)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *more = gtk_button_new ();
+  g_autoptr(GtkSliceListModel) slice = gtk_slice_list_model_new (g_object_ref (deals), 0, cap);
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller),
+                                 create_list (self, G_LIST_MODEL (slice), lane, stage, name));
+  gtk_box_append (box, scroller);
+
+  gtk_widget_add_css_class (more, "flat");
+  gtk_widget_set_margin_start (more, 6);
+  gtk_widget_set_margin_end (more, 6);
+  gtk_widget_set_margin_bottom (more, 6);
+  g_object_set_data_full (G_OBJECT (more), "slice", g_object_ref (slice), g_object_unref);
+  g_signal_connect (more, "clicked", G_CALLBACK (on_more_clicked), NULL);
+  g_signal_connect_object (slice, "items-changed", G_CALLBACK (update_more_button), more, G_CONNECT_SWAPPED);
+  g_signal_connect_object (deals, "items-changed", G_CALLBACK (update_more_button), more, G_CONNECT_SWAPPED);
+  update_more_button (more);
+  gtk_box_append (box, more);
+  return scroller;
+}
+
 /* A stage's column: its name, menu and totals, and (on the ungrouped
  * board, @with_list) its cards; in lanes, the cards are in each lane. */
 static GtkWidget *
@@ -525,60 +604,9 @@ create_column (CrmPipelinePage *self,
   g_ptr_array_add (self->column_labels, totals);
 
   if (with_list)
-    {
-      GtkWidget *scroller = gtk_scrolled_window_new ();
-
-      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-      gtk_widget_set_vexpand (scroller, TRUE);
-      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller),
-                                     create_list (self, crm_deal_board_get_deals (self->board, stage), -1, stage, NULL));
-      gtk_box_append (GTK_BOX (column), scroller);
-    }
+    gtk_widget_set_vexpand (append_cards (self, GTK_BOX (column), crm_deal_board_get_deals (self->board, stage),
+                                          -1, stage, NULL, COLUMN_CARDS), TRUE);
   return column;
-}
-
-/* A lane's cell shows this many cards until asked for all: a list view
- * of GTK 4.8 makes widgets for up to 200 of its rows whatever is in view,
- * so 80 full cells of a 5,000-deal board made 5,000 cards to lay out on
- * every frame after a move. */
-#define LANE_CELL_CARDS 20
-
-/* "Show N More" under a lane's cell, while the cell holds back cards. */
-static void
-update_more_button (GtkWidget *button)
-{
-  GtkSliceListModel *slice = g_object_get_data (G_OBJECT (button), "slice");
-  GListModel *deals = gtk_slice_list_model_get_model (slice);
-  guint n = g_list_model_get_n_items (deals);
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (slice));
-  g_autofree char *label = NULL;
-
-  gtk_widget_set_visible (button, shown < n);
-  if (shown >= n)
-    return;
-  /* Translators: under a lane's cell on the pipeline board, which shows its first cards */
-  label = g_strdup_printf (ngettext ("Show %u More", "Show %u More", n - shown), n - shown);
-  gtk_button_set_label (GTK_BUTTON (button), label);
-}
-
-static void
-on_more_clicked (GtkButton *button)
-{
-  GtkSliceListModel *slice = g_object_get_data (G_OBJECT (button), "slice");
-
-  gtk_slice_list_model_set_size (slice, G_MAXUINT);
-}
-
-/* Shows every card of the cell of @list, so @index is among them. */
-static void
-reveal_in_list (GtkWidget *list,
-                guint      index)
-{
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
-  GListModel *model = gtk_single_selection_get_model (selection);
-
-  if (GTK_IS_SLICE_LIST_MODEL (model) && index >= gtk_slice_list_model_get_size (GTK_SLICE_LIST_MODEL (model)))
-    gtk_slice_list_model_set_size (GTK_SLICE_LIST_MODEL (model), G_MAXUINT);
 }
 
 /* A lane's cell of a stage: its first cards, at most a few cards high (the
@@ -590,35 +618,18 @@ create_lane_cell (CrmPipelinePage *self,
                   guint            stage)
 {
   GtkWidget *cell = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *more = gtk_button_new ();
-  GtkWidget *list;
+  GtkWidget *scroller;
   GtkDropTarget *drop;
-  GListModel *deals = crm_deal_lanes_get_deals (self->lanes, lane, stage);
-  g_autoptr(GtkSliceListModel) slice = gtk_slice_list_model_new (g_object_ref (deals), 0, LANE_CELL_CARDS);
   g_autofree char *name = g_strdup_printf ("%s, %s", crm_deal_lanes_get_label (self->lanes, lane),
                                            crm_deal_board_get_stage_name (self->board, stage));
 
-  list = create_list (self, G_LIST_MODEL (slice), (int) lane, stage, name);
   gtk_widget_add_css_class (cell, "pipeline-lane-cell");
   gtk_widget_set_size_request (cell, 260, -1);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  scroller = append_cards (self, GTK_BOX (cell), crm_deal_lanes_get_deals (self->lanes, lane, stage),
+                           (int) lane, stage, name, LANE_CELL_CARDS);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 56);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 380);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
-  gtk_box_append (GTK_BOX (cell), scroller);
-
-  gtk_widget_add_css_class (more, "flat");
-  gtk_widget_set_margin_start (more, 6);
-  gtk_widget_set_margin_end (more, 6);
-  gtk_widget_set_margin_bottom (more, 6);
-  g_object_set_data_full (G_OBJECT (more), "slice", g_object_ref (slice), g_object_unref);
-  g_signal_connect (more, "clicked", G_CALLBACK (on_more_clicked), NULL);
-  g_signal_connect_object (slice, "items-changed", G_CALLBACK (update_more_button), more, G_CONNECT_SWAPPED);
-  g_signal_connect_object (deals, "items-changed", G_CALLBACK (update_more_button), more, G_CONNECT_SWAPPED);
-  update_more_button (more);
-  gtk_box_append (GTK_BOX (cell), more);
 
   /* The whole cell takes a drop, also below the cards. */
   g_object_set_data (G_OBJECT (cell), "stage", GUINT_TO_POINTER (stage));
