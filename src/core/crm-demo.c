@@ -2400,7 +2400,15 @@ write_deal (Demo     *d,
     g_snprintf (title, sizeof title, "%s — %s采购项目", c->name,
                 pick_category (d, c->organization)->name);
 
-  format_date (expected_close, sizeof expected_close, created_day + rnd_range (d, 30, 120));
+  /* Reps keep the close dates of open deals current: most lie ahead of
+   * the reference date, a few just behind it, so the forecast has months
+   * to show. One draw either way keeps the rest of the data as it was. */
+  {
+    gint64 offset = rnd_range (d, 30, 120);
+
+    format_date (expected_close, sizeof expected_close,
+                 closed ? created_day + offset : MAX (created_day + 30, d->ref_day + offset - 50));
+  }
 
   new_id (id);
   format_hlc (d, created, sizeof created, created_ts, ms);
