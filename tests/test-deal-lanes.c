@@ -448,6 +448,44 @@ test_follows_board (StoreFixture  *f,
   g_assert_cmpstr (crm_deal_lanes_get_label (lanes, 0), ==, "Alice");
 }
 
+/* Owners' lanes in pinyin order, Latin names among them, whatever the
+ * locale: 安娜 (an), Bob, 李娜 (li), 张伟 (zhang). */
+static void
+test_pinyin_order (StoreFixture  *f,
+                   gconstpointer  data)
+{
+  static const struct { const char *id; const char *name; } owners[] = {
+    { "0190a0a0-0000-7000-8000-0000000000c1", "张伟" },
+    { "0190a0a0-0000-7000-8000-0000000000c2", "Bob" },
+    { "0190a0a0-0000-7000-8000-0000000000c3", "李娜" },
+    { "0190a0a0-0000-7000-8000-0000000000c4", "安娜" },
+  };
+  static const char * const expected[] = { "安娜", "Bob", "李娜", "张伟" };
+  g_auto(Board) b = { 0 };
+  g_autoptr(CrmPipeline) pipeline = crm_pipeline_new ();
+  g_autoptr(CrmDealBoard) board = NULL;
+  g_autoptr(CrmDealLanes) lanes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (pipeline, "name", "销售", "is-default", TRUE, NULL);
+  g_assert_true (crm_store_insert (f->store, CRM_RECORD (pipeline), &error));
+  b.pipeline = g_strdup (crm_record_get_id (CRM_RECORD (pipeline)));
+  b.stages[0] = add_stage (f->store, b.pipeline, "初步接触", 0, 10, FALSE, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (owners); i++)
+    {
+      g_autofree char *id = NULL;
+
+      add_user (f->store, owners[i].id, owners[i].name);
+      id = add_deal (f->store, &b, 0, owners[i].name, 100000, "CNY", NULL, owners[i].id, 0);
+    }
+  board = open_board (f->store);
+  lanes = crm_deal_lanes_new (board);
+  crm_deal_lanes_set_group (lanes, CRM_DEAL_GROUP_OWNER);
+  g_assert_cmpuint (crm_deal_lanes_get_n_lanes (lanes), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (crm_deal_lanes_get_label (lanes, i), ==, expected[i]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -459,6 +497,7 @@ main (int    argc,
   STORE_TEST ("/deal-lanes/moves", test_moves);
   STORE_TEST ("/deal-lanes/other-groups", test_other_groups);
   STORE_TEST ("/deal-lanes/follows-board", test_follows_board);
+  STORE_TEST ("/deal-lanes/pinyin-order", test_pinyin_order);
 
   return g_test_run ();
 }

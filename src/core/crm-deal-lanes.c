@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-deal-lanes.h"
+#include "crm-pinyin.h"
 #include "crm-store-error.h"
 
 typedef struct
@@ -242,7 +243,9 @@ compare_lanes (gconstpointer a,
     case CRM_DEAL_GROUP_NONE:
     case CRM_DEAL_N_GROUPS:
     default:
-      cmp = g_utf8_collate (x->label, y->label);
+      /* Names in pinyin order, as the contact list sorts them, whatever
+       * the locale's collation (C.UTF-8 would sort by code point). */
+      cmp = crm_pinyin_compare (x->label, y->label);
       return cmp != 0 ? cmp : strcmp (x->key, y->key);
     }
 }
