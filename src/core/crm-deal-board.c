@@ -272,41 +272,6 @@ same_pipelines (GPtrArray *a,
   return TRUE;
 }
 
-/* Puts @cards into @store unless it already shows exactly them. */
-static void
-update_column (GListStore *store,
-               GPtrArray  *cards)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
-  guint first = 0;
-  guint last_old = n;
-  guint last_new = cards->len;
-
-  /* Only the changed middle is spliced, so a move that adds one card
-   * rebinds one row, not the whole column. */
-  while (first < n && first < cards->len)
-    {
-      g_autoptr(CrmDealCard) old = g_list_model_get_item (G_LIST_MODEL (store), first);
-
-      if (!crm_deal_card_equal (old, g_ptr_array_index (cards, first)))
-        break;
-      first++;
-    }
-  while (last_old > first && last_new > first)
-    {
-      g_autoptr(CrmDealCard) old = g_list_model_get_item (G_LIST_MODEL (store), last_old - 1);
-
-      if (!crm_deal_card_equal (old, g_ptr_array_index (cards, last_new - 1)))
-        break;
-      last_old--;
-      last_new--;
-    }
-  if (first == last_old && first == last_new)
-    return;
-  g_list_store_splice (store, first, last_old - first,
-                       cards->pdata + first, last_new - first);
-}
-
 static int
 find_stage_in (GPtrArray  *stages,
                const char *stage_id)
@@ -729,7 +694,7 @@ crm_deal_board_reload (CrmDealBoard  *self,
         {
           Stage *stage = g_ptr_array_index (self->stages, s);
 
-          update_column (stage->deals, g_ptr_array_index (columns, s));
+          crm_deal_cards_update_store (stage->deals, g_ptr_array_index (columns, s), TRUE);
         }
     }
 

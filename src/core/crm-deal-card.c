@@ -275,3 +275,48 @@ crm_deal_card_equal (CrmDealCard *a,
          a->closed == b->closed &&
          a->overdue_close == b->overdue_close;
 }
+
+/**
+ * crm_deal_cards_update_store:
+ * @store: a #GListStore of #CrmDealCard
+ * @cards: (nullable): the cards @store is to show, in order
+ * @by_value: compare cards with crm_deal_card_equal() rather than by identity
+ *
+ * Puts @cards into @store unless it already shows them: only the changed
+ * middle is spliced, so a move that adds one card rebinds one row, not the
+ * whole column.
+ */
+void
+crm_deal_cards_update_store (GListStore *store,
+                             GPtrArray  *cards,
+                             gboolean    by_value)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  guint first = 0;
+  guint last_old = n;
+  guint last_new = cards != NULL ? cards->len : 0;
+
+  while (first < n && first < last_new)
+    {
+      g_autoptr(CrmDealCard) old = g_list_model_get_item (G_LIST_MODEL (store), first);
+      CrmDealCard *card = g_ptr_array_index (cards, first);
+
+      if (by_value ? !crm_deal_card_equal (old, card) : old != card)
+        break;
+      first++;
+    }
+  while (last_old > first && last_new > first)
+    {
+      g_autoptr(CrmDealCard) old = g_list_model_get_item (G_LIST_MODEL (store), last_old - 1);
+      CrmDealCard *card = g_ptr_array_index (cards, last_new - 1);
+
+      if (by_value ? !crm_deal_card_equal (old, card) : old != card)
+        break;
+      last_old--;
+      last_new--;
+    }
+  if (first == last_old && first == last_new)
+    return;
+  g_list_store_splice (store, first, last_old - first,
+                       last_new > first ? cards->pdata + first : NULL, last_new - first);
+}

@@ -1,7 +1,7 @@
 /* crm-deal-card.h: what the pipeline board shows of one deal (a read-only snapshot) */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -59,5 +59,9 @@ gboolean     crm_deal_card_get_overdue_close  (CrmDealCard *self);
  * when it reloads). */
 gboolean     crm_deal_card_equal              (CrmDealCard *a,
                                                CrmDealCard *b);
+
+void         crm_deal_cards_update_store      (GListStore  *store,
+                                               GPtrArray   *cards,
+                                               gboolean     by_value);
 
 G_END_DECLS

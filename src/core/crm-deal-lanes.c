@@ -250,40 +250,6 @@ compare_lanes (gconstpointer a,
     }
 }
 
-/* Puts @cards into @store unless it already shows exactly them; only
- * the changed middle is spliced, so a move redraws a card, not a lane. */
-static void
-update_store (GListStore *store,
-              GPtrArray  *cards)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
-  guint first = 0;
-  guint last_old = n;
-  guint last_new = cards != NULL ? cards->len : 0;
-
-  while (first < n && first < last_new)
-    {
-      g_autoptr(CrmDealCard) old = g_list_model_get_item (G_LIST_MODEL (store), first);
-
-      if (old != g_ptr_array_index (cards, first))
-        break;
-      first++;
-    }
-  while (last_old > first && last_new > first)
-    {
-      g_autoptr(CrmDealCard) old = g_list_model_get_item (G_LIST_MODEL (store), last_old - 1);
-
-      if (old != g_ptr_array_index (cards, last_new - 1))
-        break;
-      last_old--;
-      last_new--;
-    }
-  if (first == last_old && first == last_new)
-    return;
-  g_list_store_splice (store, first, last_old - first,
-                       last_new > first ? cards->pdata + first : NULL, last_new - first);
-}
-
 /* The cards of board column @stage by lane key, with each key's label. */
 static GHashTable *
 split_column (CrmDealLanes *self,
@@ -408,7 +374,9 @@ update (CrmDealLanes *self)
         {
           Lane *lane = get_lane (self, l);
 
-          update_store (g_ptr_array_index (lane->columns, s), g_hash_table_lookup (by_key, lane->key));
+          /* The board's own card objects: the same card is the same object. */
+          crm_deal_cards_update_store (g_ptr_array_index (lane->columns, s),
+                                       g_hash_table_lookup (by_key, lane->key), FALSE);
           g_hash_table_remove (by_key, lane->key);
         }
       /* Keys no lane had yet: new lanes. */
@@ -417,7 +385,7 @@ update (CrmDealLanes *self)
         {
           Lane *lane = lane_new (key, g_hash_table_lookup (labels, key), n_stages);
 
-          update_store (g_ptr_array_index (lane->columns, s), cards);
+          crm_deal_cards_update_store (g_ptr_array_index (lane->columns, s), cards, FALSE);
           g_ptr_array_add (self->lanes, lane);
           lanes_changed = TRUE;
         }
