@@ -1286,6 +1286,133 @@ test_deal_children_scope (Fixture       *f,
   g_assert_cmpint (count (f->b, "SELECT count (*) FROM contacts"), ==, 1);
 }
 
+/* A row can come pages before the row it refers to: a deal edited after
+ * its first stage move has a later seq than the move. Pulled one row a
+ * page, every page still commits and nothing is left dangling. */
+static void
+test_child_before_parent (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *customer = add_contact (f->a, "name", "周婷", NULL);
+  g_autoptr(CrmPipeline) pipeline = crm_pipeline_new ();
+  g_autoptr(CrmStage) stage = crm_stage_new ();
+  g_autoptr(CrmDeal) deal = crm_deal_new ();
+  g_autoptr(CrmSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  CrmSyncStats stats = { 0 };
+  gboolean ok;
+
+  g_object_set (pipeline, "name", "新客户开发", NULL);
+  g_assert_true (crm_store_insert (f->a, CRM_RECORD (pipeline), &error));
+  g_object_set (stage, "pipeline-id", crm_record_get_id (CRM_RECORD (pipeline)), "name", "初步接触", NULL);
+  g_assert_true (crm_store_insert (f->a, CRM_RECORD (stage), &error));
+  g_object_set (deal, "title", "年度茶叶采购", "contact-id", customer,
+                "pipeline-id", crm_record_get_id (CRM_RECORD (pipeline)),
+                "stage-id", crm_record_get_id (CRM_RECORD (stage)), NULL);
+  g_assert_true (crm_store_insert (f->a, CRM_RECORD (deal), &error));
+  line = crm_deal_add_product (f->a, crm_record_get_id (CRM_RECORD (deal)), "龙井茶叶", 3, 12850, NULL, &error);
+  g_assert_no_error (error);
+  sync_as (f, f->a, "alice");
+  /* Edited later: the deal (and its customer) now come after their rows. */
+  g_object_set (deal, "title", "年度茶叶采购（二期）", NULL);
+  g_assert_true (crm_store_update (f->a, CRM_RECORD (deal), &error));
+  set_field (f->a, customer, "title", "采购经理");
+  sync_as (f, f->a, "alice");
+
+  engine = crm_sync_engine_new (f->b, f->url);
+  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  crm_sync_engine_set_page_size (engine, 1);
+  ok = crm_sync_engine_run (engine, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deals"), ==, 1);
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deal_stage_history"), ==, 1);
+  g_assert_cmpint (count (f->b, "SELECT count (*) FROM deal_products"), ==, 1);
+}
+
+static JsonObject *
+parse_page (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* Pages applied by hand: a purchase whose customer comes a page later
+ * waits in the open transaction; one whose customer never comes (outside
+ * the view) is left out when the last page commits, and nothing echoes
+ * to the outbox. */
+static void
+test_dangling_pages (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("crm-sync-dangling-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "client.db", NULL);
+  g_autoptr(CrmStore) store = crm_store_open (path, &error);
+  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (store, "http://127.0.0.1:9");
+  const char *hlc = "2024-04-01T00:00:00.000Z-0000-0000000000000001";
+  g_autofree char *first = g_strdup_printf (
+    "{\"cursor\": 1, \"more\": true, \"changes\": ["
+    " {\"op\": \"put\", \"table\": \"purchases\", \"id\": \"01900000-0000-7000-8000-0000000000a1\", \"seq\": 1,"
+    "  \"row\": {\"contact_id\": \"01900000-0000-7000-8000-0000000000c1\", \"product\": \"茶叶\", \"amount\": 300,"
+    "   \"purchased_at\": \"2024-02-02T02:00:00Z\", \"created_at\": \"%s\"}, \"hlc\": {\"amount\": \"%s\"}}]}",
+    hlc, hlc);
+  g_autofree char *second = g_strdup_printf (
+    "{\"cursor\": 2, \"more\": false, \"changes\": ["
+    " {\"op\": \"put\", \"table\": \"contacts\", \"id\": \"01900000-0000-7000-8000-0000000000c1\", \"seq\": 2,"
+    "  \"row\": {\"name\": \"周婷\", \"created_at\": \"%s\"}, \"hlc\": {\"name\": \"%s\"}}]}", hlc, hlc);
+  g_autofree char *orphan = g_strdup_printf (
+    "{\"cursor\": 3, \"more\": false, \"changes\": ["
+    " {\"op\": \"put\", \"table\": \"purchases\", \"id\": \"01900000-0000-7000-8000-0000000000a2\", \"seq\": 3,"
+    "  \"row\": {\"contact_id\": \"01900000-0000-7000-8000-0000000000c9\", \"product\": \"茶杯\", \"amount\": 100,"
+    "   \"purchased_at\": \"2024-02-03T02:00:00Z\", \"created_at\": \"%s\"}, \"hlc\": {\"amount\": \"%s\"}}]}",
+    hlc, hlc);
+  g_autoptr(JsonObject) page1 = parse_page (first);
+  g_autoptr(JsonObject) page2 = parse_page (second);
+  g_autoptr(JsonObject) page3 = parse_page (orphan);
+  CrmSyncStats stats = { 0 };
+  g_autofree char *cursor = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (crm_sync_engine_apply_pull_page (engine, page1, &stats, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* Not committed yet: the purchase waits for its customer. */
+  g_assert_true (crm_store_in_transaction (store));
+  g_assert_true (crm_sync_engine_apply_pull_page (engine, page2, &stats, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (crm_store_in_transaction (store));
+  g_assert_cmpint (count (store, "SELECT count (*) FROM purchases"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM contacts"), ==, 1);
+
+  g_assert_true (crm_sync_engine_apply_pull_page (engine, page3, &stats, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (crm_store_in_transaction (store));
+  g_assert_cmpint (count (store, "SELECT count (*) FROM purchases"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM outbox"), ==, 0);
+  cursor = crm_store_get_meta (store, "sync_cursor");
+  g_assert_cmpstr (cursor, ==, "3");
+
+  /* Pages left open and then no more: rolled back to the last commit. */
+  g_clear_pointer (&page3, json_object_unref);
+  page3 = parse_page (orphan);
+  json_object_set_int_member (page3, "cursor", 4);
+  json_object_set_boolean_member (page3, "more", TRUE);
+  g_assert_true (crm_sync_engine_apply_pull_page (engine, page3, &stats, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (crm_store_in_transaction (store));
+  crm_sync_engine_abandon_pull (engine);
+  g_assert_false (crm_store_in_transaction (store));
+  g_free (cursor);
+  cursor = crm_store_get_meta (store, "sync_cursor");
+  g_assert_cmpstr (cursor, ==, "3");
+
+  g_clear_object (&engine);
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1322,6 +1449,8 @@ main (int    argc,
   ADD ("/sync/visibility", test_visibility);
   ADD ("/sync/deal-products", test_deal_products);
   ADD ("/sync/deal-children-scope", test_deal_children_scope);
+  ADD ("/sync/child-before-parent", test_child_before_parent);
+  g_test_add_func ("/sync/dangling-pages", test_dangling_pages);
   ADD ("/sync/analyst-read-only", test_analyst_read_only);
   ADD ("/sync/large-pull-resumes", test_large_pull_resumes);
   ADD ("/sync/async", test_async);

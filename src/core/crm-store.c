@@ -841,6 +841,114 @@ crm_store_commit (CrmStore  *self,
   return TRUE;
 }
 
+/**
+ * crm_store_commit_or_keep_dangling:
+ * @dangling: (out): set when the transaction stayed open
+ *
+ * Commits like crm_store_commit(), except when the only thing in the way
+ * of the outermost commit is a deferred foreign key, a row referring to
+ * one not there yet: the transaction then stays open (SQLite keeps it),
+ * *@dangling is set and TRUE returned, so the rows referred to can still
+ * come in it (a pull's next page). End it with another commit, or with
+ * crm_store_delete_dangling() first.
+ */
+gboolean
+crm_store_commit_or_keep_dangling (CrmStore  *self,
+                                   gboolean  *dangling,
+                                   GError   **error)
+{
+  int rc;
+
+  g_return_val_if_fail (CRM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dangling != NULL, FALSE);
+
+  *dangling = FALSE;
+  if (self->depth != 1 || self->aborted || sqlite3_get_autocommit (self->db))
+    return crm_store_commit (self, error);
+  if (!self->read_only && self->hlc != NULL && !save_hlc (self, error))
+    {
+      crm_store_rollback (self);
+      return FALSE;
+    }
+  rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    {
+      self->depth = 0;
+      g_array_set_size (self->marks, 0);
+      emit_pending (self);
+      return TRUE;
+    }
+  if (sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_FOREIGNKEY && !sqlite3_get_autocommit (self->db))
+    {
+      *dangling = TRUE;
+      return TRUE;
+    }
+  crm_store_take_error (self, rc, error);
+  crm_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * crm_store_delete_dangling:
+ *
+ * In the open transaction, deletes every row that refers to a row that
+ * is not there (PRAGMA foreign_key_check), and then those that referred
+ * to them. Returns how many, or -1 with @error set.
+ */
+gint64
+crm_store_delete_dangling (CrmStore  *self,
+                           GError   **error)
+{
+  gint64 deleted = 0;
+
+  g_return_val_if_fail (CRM_IS_STORE (self), -1);
+  g_return_val_if_fail (self->depth > 0, -1);
+
+  /* Each pass takes one level of a chain (a deal's lines after the deal). */
+  for (guint pass = 0; pass < 8; pass++)
+    {
+      g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      sqlite3_stmt *stmt = NULL;
+      int rc = sqlite3_prepare_v2 (self->db, "PRAGMA foreign_key_check", -1, &stmt, NULL);
+
+      while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 rowid = sqlite3_column_int64 (stmt, 1);
+
+          g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+          g_array_append_val (rowids, rowid);
+          rc = SQLITE_OK;
+        }
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          crm_store_take_error (self, rc, error);
+          return -1;
+        }
+      if (tables->len == 0)
+        return deleted;
+      for (guint i = 0; i < tables->len; i++)
+        {
+          /* The table name comes from SQLite's own schema. */
+          g_autofree char *sql = g_strdup_printf ("DELETE FROM \"%s\" WHERE rowid = ?1",
+                                                  (const char *) g_ptr_array_index (tables, i));
+          g_autoptr(CrmCachedStmt) del = crm_store_prepare (self, sql, error);
+
+          if (del == NULL)
+            return -1;
+          sqlite3_bind_int64 (del, 1, g_array_index (rowids, gint64, i));
+          if (!crm_store_step_done (self, del, error))
+            return -1;
+          deleted++;
+        }
+    }
+  g_set_error (error, CRM_STORE_ERROR, CRM_STORE_ERROR_INVALID,
+               _("Rows of %s still refer to missing rows after removing %" PRId64 " of them."),
+               self->path, deleted);
+  return -1;
+}
+
 gboolean
 crm_store_in_transaction (CrmStore *self)
 {

@@ -52,6 +52,11 @@ gboolean      crm_store_begin                 (CrmStore           *self,
 gboolean      crm_store_commit                (CrmStore           *self,
                                                GError            **error);
 void          crm_store_rollback              (CrmStore           *self);
+gboolean      crm_store_commit_or_keep_dangling (CrmStore         *self,
+                                                 gboolean         *dangling,
+                                                 GError          **error);
+gint64        crm_store_delete_dangling       (CrmStore           *self,
+                                               GError            **error);
 gboolean      crm_store_in_transaction        (CrmStore           *self);
 
 /* For the sync engine: inside its transaction, set before applying remote

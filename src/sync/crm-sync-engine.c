@@ -33,6 +33,9 @@ struct _CrmSyncEngine
   guint batch_size;
   guint max_pages;
   gboolean pull_disabled;
+  /* A pulled page left its transaction open: some of its rows refer to
+   * rows of a later page (crm_store_commit_or_keep_dangling()). */
+  gboolean page_open;
   GPtrArray *rejections;
   GHashTable *columns;   /* table -> GHashTable of synced column -> is_json */
   CrmSyncProgressFunc progress_func;
@@ -54,6 +57,8 @@ crm_sync_engine_finalize (GObject *object)
 {
   CrmSyncEngine *self = (CrmSyncEngine *)object;
 
+  if (self->page_open)
+    crm_store_rollback (self->store);
   g_clear_object (&self->store);
   g_clear_object (&self->session);
   g_free (self->server_url);
@@ -1346,19 +1351,41 @@ apply_page_steps (CrmSyncEngine  *self,
          crm_store_set_applying_remote (self->store, FALSE, error);
 }
 
-/* One page in one transaction, with remote rows kept out of the outbox. */
+/* Ends a pull's open transaction without what still refers to nothing:
+ * rows whose parents are outside this user's view. */
+static gboolean
+commit_without_dangling (CrmSyncEngine  *self,
+                         GError        **error)
+{
+  if (!crm_store_set_applying_remote (self->store, TRUE, error) ||
+      crm_store_delete_dangling (self->store, error) < 0 ||
+      !crm_store_set_applying_remote (self->store, FALSE, error))
+    {
+      crm_store_rollback (self->store);
+      return FALSE;
+    }
+  return crm_store_commit (self->store, error);
+}
+
+/* A page is applied in a transaction of its own, unless rows of it refer
+ * to rows still to come: a row's seq is that of its last write, so a
+ * customer edited after its purchases were pulled comes pages after them.
+ * The transaction then goes on with the next page, and the last page ends
+ * it. */
 static gboolean
 apply_page (CrmSyncEngine  *self,
             JsonArray      *changes,
             gint64          cursor,
             JsonArray      *conflicts,
+            gboolean        last,
             CrmSyncStats   *stats,
             GError        **error)
 {
-  gboolean ok;
+  gboolean ok, dangling;
 
-  if (!crm_store_begin (self->store, error))
+  if (!self->page_open && !crm_store_begin (self->store, error))
     return FALSE;
+  self->page_open = FALSE;
   self->page_stats = stats;
   ok = apply_page_steps (self, changes, cursor, conflicts, stats, error);
   self->page_stats = NULL;
@@ -1370,7 +1397,34 @@ apply_page (CrmSyncEngine  *self,
       crm_store_rollback (self->store);
       return FALSE;
     }
-  return crm_store_commit (self->store, error);
+  if (!crm_store_commit_or_keep_dangling (self->store, &dangling, error))
+    return FALSE;
+  if (!dangling)
+    return TRUE;
+  if (!last)
+    {
+      self->page_open = TRUE;
+      return TRUE;
+    }
+  return commit_without_dangling (self, error);
+}
+
+/**
+ * crm_sync_engine_abandon_pull:
+ *
+ * Rolls back what pulled pages left open (their rows referred to rows of
+ * pages that did not come), so the next pull starts again from the last
+ * committed cursor.
+ */
+void
+crm_sync_engine_abandon_pull (CrmSyncEngine *self)
+{
+  g_return_if_fail (CRM_IS_SYNC_ENGINE (self));
+
+  if (!self->page_open)
+    return;
+  self->page_open = FALSE;
+  crm_store_rollback (self->store);
 }
 
 gboolean
@@ -1389,8 +1443,15 @@ crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
 
   if (!crm_sync_get_array (page, "changes", FALSE, &changes, error) ||
       !crm_sync_get_int (page, "cursor", FALSE, 0, G_MAXINT64, &next, error) ||
-      !crm_sync_get_array (page, "conflicts", TRUE, &conflicts, error) ||
-      !apply_page (self, changes, next, conflicts, stats, error))
+      !crm_sync_get_array (page, "conflicts", TRUE, &conflicts, error))
+    {
+      crm_sync_engine_abandon_pull (self);
+      return FALSE;
+    }
+  if (!apply_page (self, changes, next, conflicts,
+                   !json_object_get_boolean_member_with_default (page, "more", FALSE) ||
+                   json_array_get_length (changes) == 0,
+                   stats, error))
     return FALSE;
   if (out_cursor != NULL)
     *out_cursor = next;
@@ -1529,6 +1590,8 @@ pull_pages (CrmSyncEngine  *self,
       if (body == NULL &&
           !authed_request (self, "GET", path, NULL, cancellable, &body, &local_error))
         {
+          /* What open pages applied goes; their cursor was not committed. */
+          crm_sync_engine_abandon_pull (self);
           if (g_error_matches (local_error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_RESYNC) && !resynced)
             {
               /* Unpushed local changes stay in the outbox; only the view
@@ -1590,6 +1653,8 @@ out:
       g_cancellable_cancel (prefetch->cancellable);
       prefetch_free (prefetch);
     }
+  if (!ok)
+    crm_sync_engine_abandon_pull (self);
   return ok;
 }
 

@@ -77,7 +77,10 @@ gboolean       crm_sync_engine_run_finish     (CrmSyncEngine  *self,
 /* Conflicts kept by merges (the `conflicts` table of the store). */
 /* Applies one page of a pull response (`changes`, `cursor`, `conflicts`,
  * `more`) in one transaction, as a sync does after each GET /v1/pull; the
- * page is checked member by member, so a broken one changes nothing. */
+ * page is checked member by member, so a broken one changes nothing. When
+ * rows of it refer to rows not there yet and `more` is true, the
+ * transaction stays open for the next page; the last page commits it
+ * without what still refers to nothing. */
 gboolean       crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
                                                 JsonObject     *page,
                                                 CrmSyncStats   *stats,
@@ -85,6 +88,8 @@ gboolean       crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
                                                 guint          *out_n_changes,
                                                 gboolean       *out_more,
                                                 GError        **error);
+/* Rolls back pages left open when no more will come. */
+void           crm_sync_engine_abandon_pull    (CrmSyncEngine  *self);
 
 guint          crm_sync_count_conflicts       (CrmStore       *store);
 
