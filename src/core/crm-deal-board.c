@@ -1170,19 +1170,9 @@ plan_positions (GListModel *column,
                 GPtrArray  *ids,
                 GArray     *positions)
 {
-  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n = g_list_model_get_n_items (column);
+  g_autoptr(GPtrArray) others = crm_deal_cards_without (column, deal_id);
   gint64 key;
 
-  for (guint i = 0; i < n; i++)
-    {
-      CrmDealCard *card = g_list_model_get_item (column, i);
-
-      if (g_strcmp0 (crm_deal_card_get_id (card), deal_id) == 0)
-        g_object_unref (card);
-      else
-        g_ptr_array_add (others, card);
-    }
   index = MIN (index, others->len);
 
   if (others->len == 0)

@@ -277,6 +277,33 @@ crm_deal_card_equal (CrmDealCard *a,
 }
 
 /**
+ * crm_deal_cards_without:
+ * @column: a #GListModel of #CrmDealCard
+ * @deal_id: the deal being moved
+ *
+ * Returns: (transfer full): the cards of @column other than @deal_id's, in
+ * order: the neighbours a move places the deal among.
+ */
+GPtrArray *
+crm_deal_cards_without (GListModel *column,
+                        const char *deal_id)
+{
+  GPtrArray *others = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (column);
+
+  for (guint i = 0; i < n; i++)
+    {
+      CrmDealCard *card = g_list_model_get_item (column, i);
+
+      if (g_strcmp0 (crm_deal_card_get_id (card), deal_id) == 0)
+        g_object_unref (card);
+      else
+        g_ptr_array_add (others, card);
+    }
+  return others;
+}
+
+/**
  * crm_deal_cards_update_store:
  * @store: a #GListStore of #CrmDealCard
  * @cards: (nullable): the cards @store is to show, in order

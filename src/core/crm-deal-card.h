@@ -60,6 +60,8 @@ gboolean     crm_deal_card_get_overdue_close  (CrmDealCard *self);
 gboolean     crm_deal_card_equal              (CrmDealCard *a,
                                                CrmDealCard *b);
 
+GPtrArray   *crm_deal_cards_without           (GListModel  *column,
+                                               const char  *deal_id);
 void         crm_deal_cards_update_store      (GListStore  *store,
                                                GPtrArray   *cards,
                                                gboolean     by_value);

@@ -791,19 +791,8 @@ crm_deal_lanes_move (CrmDealLanes  *self,
 
   if (index != CRM_DEAL_BOARD_KEEP_ORDER)
     {
-      GListModel *column = crm_deal_lanes_get_deals (self, lane, stage);
-      g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
-      guint n = g_list_model_get_n_items (column);
+      g_autoptr(GPtrArray) others = crm_deal_cards_without (crm_deal_lanes_get_deals (self, lane, stage), deal_id);
 
-      for (guint i = 0; i < n; i++)
-        {
-          CrmDealCard *card = g_list_model_get_item (column, i);
-
-          if (g_strcmp0 (crm_deal_card_get_id (card), deal_id) == 0)
-            g_object_unref (card);
-          else
-            g_ptr_array_add (others, card);
-        }
       /* Before the card it was dropped on, or after the lane's last one:
        * the board orders a whole column, of which the lane shows a part. */
       if (others->len == 0)
