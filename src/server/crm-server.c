@@ -758,15 +758,19 @@ static const char * const office_tables[] = {
  * them, whoever wrote them (a manager's move of a rep's deal). */
 static const char * const deal_children[] = { "deal_products", "deal_stage_history", NULL };
 
-/* The scope of the row @id of @table, or NULL. */
-static char *
-scope_of_row (CrmServer  *self,
-              const char *table,
-              const char *id)
+/* Whether the row @id of @table is stored, and then its scope. */
+static gboolean
+scope_of_row (CrmServer   *self,
+              const char  *table,
+              const char  *id,
+              char       **out_scope)
 {
   g_autoptr(CrmServerRow) row = id != NULL ? self->backend->vtable->get_row (self->backend, table, id, NULL) : NULL;
 
-  return row != NULL ? g_strdup (row->scope_owner) : NULL;
+  if (row == NULL)
+    return FALSE;
+  *out_scope = g_strdup (row->scope_owner);
+  return TRUE;
 }
 
 /* The owner of the customer a row belongs to: for a contact its owner, for
@@ -778,21 +782,19 @@ scope_owner_of (CrmServer    *self,
                 const char   *table,
                 JsonObject   *data)
 {
-  const char *contact_id = row_string (data, "contact_id");
+  char *scope = NULL;
 
   if (g_strv_contains (office_tables, table))
     return NULL;
-  if (!g_str_equal (table, "contacts") && contact_id != NULL)
-    {
-      g_autoptr(CrmServerRow) contact = self->backend->vtable->get_row (self->backend, "contacts", contact_id, NULL);
-
-      if (contact != NULL)
-        return g_strdup (contact->scope_owner);
-    }
-  if (g_strv_contains (deal_children, table) && row_string (data, "deal_id") != NULL)
-    return scope_of_row (self, "deals", row_string (data, "deal_id"));
-  if (g_str_equal (table, "survey_answers") && row_string (data, "response_id") != NULL)
-    return scope_of_row (self, "survey_responses", row_string (data, "response_id"));
+  /* A parent not stored (yet) leaves the row its writer's, never everyone's. */
+  if (!g_str_equal (table, "contacts") &&
+      scope_of_row (self, "contacts", row_string (data, "contact_id"), &scope))
+    return scope;
+  if (g_strv_contains (deal_children, table) && scope_of_row (self, "deals", row_string (data, "deal_id"), &scope))
+    return scope;
+  if (g_str_equal (table, "survey_answers") &&
+      scope_of_row (self, "survey_responses", row_string (data, "response_id"), &scope))
+    return scope;
   return g_strdup (row_string (data, "owner_id"));
 }
 
