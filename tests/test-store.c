@@ -20,6 +20,7 @@
 #include "crm-segment.h"
 #include "crm-segment-rule.h"
 #include "crm-stage.h"
+#include "crm-store-bulk.h"
 #include "crm-survey.h"
 #include "crm-survey-invitation.h"
 #include "crm-survey-question.h"
@@ -1234,6 +1235,59 @@ test_store_company_name (StoreFixture  *f,
   g_assert_null (crm_store_dup_company_name (f->store));
 }
 
+/* A bulk run keeps its commits in the write-ahead log, then writes the
+ * log back once and empties it; what it changed is put back. */
+static void
+test_store_bulk (StoreFixture  *f,
+                 gconstpointer  data)
+{
+  static const char fill[] =
+    "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) "
+    "INSERT INTO bulk_test SELECT randomblob (4000) FROM n";
+  g_autofree char *wal = g_strconcat (crm_store_get_path (f->store), "-wal", NULL);
+  gint64 cache = store_query_int (f->store, "PRAGMA cache_size");
+  gint64 mmap = store_query_int (f->store, "PRAGMA mmap_size");
+  gint64 checkpoint = store_query_int (f->store, "PRAGMA wal_autocheckpoint");
+  gint64 page_size = store_query_int (f->store, "PRAGMA page_size");
+  g_autoptr(GError) error = NULL;
+  CrmStoreBulk *bulk;
+  GStatBuf st;
+
+  g_assert_true (crm_store_exec (f->store, "CREATE TABLE bulk_test (x BLOB)", &error));
+  g_assert_no_error (error);
+
+  bulk = crm_store_bulk_begin (f->store, 200000, CRM_STORE_BULK_UNMAP);
+  g_assert_cmpint (store_query_int (f->store, "PRAGMA cache_size"), ==, -200000);
+  g_assert_cmpint (store_query_int (f->store, "PRAGMA mmap_size"), ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "PRAGMA wal_autocheckpoint"), >, checkpoint);
+
+  /* Five commits of some 6 MB each: without the bulk settings each one
+   * would be written back at the next commit, and the log reused. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_true (crm_store_begin (f->store, &error));
+      g_assert_true (crm_store_exec (f->store, fill, &error));
+      g_assert_true (crm_store_commit (f->store, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 4 * checkpoint * page_size);
+
+  crm_store_bulk_end (bulk);
+  g_assert_cmpint (store_query_int (f->store, "PRAGMA cache_size"), ==, cache);
+  g_assert_cmpint (store_query_int (f->store, "PRAGMA mmap_size"), ==, mmap);
+  g_assert_cmpint (store_query_int (f->store, "PRAGMA wal_autocheckpoint"), ==, checkpoint);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 0);
+  g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM bulk_test"), ==, 7500);
+
+  /* A cache already larger is left alone. */
+  bulk = crm_store_bulk_begin (f->store, 16, CRM_STORE_BULK_NONE);
+  g_assert_cmpint (store_query_int (f->store, "PRAGMA cache_size"), ==, cache);
+  g_assert_cmpint (store_query_int (f->store, "PRAGMA mmap_size"), ==, mmap);
+  crm_store_bulk_end (bulk);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1268,6 +1322,7 @@ main (int    argc,
   STORE_TEST ("/store/migration-12", test_store_migration_12);
   STORE_TEST ("/store/migration-13", test_store_migration_13);
   STORE_TEST ("/store/company-name", test_store_company_name);
+  STORE_TEST ("/store/bulk", test_store_bulk);
 
   ret = g_test_run ();
   remove_tree (data_home);

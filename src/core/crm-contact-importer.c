@@ -17,6 +17,7 @@
 #include "crm-json.h"
 #include "crm-merge.h"
 #include "crm-record-private.h"
+#include "crm-store-bulk.h"
 #include "crm-store-private.h"
 #include "crm-value.h"
 #include "crm-vcard.h"
@@ -999,68 +1000,8 @@ is_vcard_file (const char *path)
 
 /* A chunk touches many pages of contacts, its indexes, the outbox and the
  * audit log; with SQLite's default 2 MB cache they spill to disk and are
- * read back within the same transaction. Savepoint journals (one per
- * write) stay in memory too. Both are put back before the search index
- * is rebuilt: its sorts over every contact must spill to disk, not grow
- * in memory with the size of the database. */
+ * read back within the same transaction. */
 #define IMPORT_CACHE_KIB 32768
-
-typedef struct
-{
-  gint64 cache_size;
-  gint64 temp_store;
-  gint64 mmap_size;
-} Pragmas;
-
-static gint64
-query_pragma (CrmStore   *store,
-              const char *sql,
-              gint64      fallback)
-{
-  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, sql, NULL);
-
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    return sqlite3_column_int64 (stmt, 0);
-  return fallback;
-}
-
-static Pragmas
-set_bulk_pragmas (CrmStore *store)
-{
-  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
-  Pragmas previous;
-
-  previous.cache_size = query_pragma (store, "PRAGMA cache_size", -2000);
-  previous.temp_store = query_pragma (store, "PRAGMA temp_store", 0);
-  previous.mmap_size = query_pragma (store, "PRAGMA mmap_size", 0);
-  crm_store_exec (store, sql, NULL);
-  crm_store_exec (store, "PRAGMA temp_store = MEMORY", NULL);
-  /* Every page of the file an import touches would stay mapped, and
-   * count in its memory, up to the whole map: the cache is enough. */
-  crm_store_exec (store, "PRAGMA mmap_size = 0", NULL);
-  return previous;
-}
-
-static void
-restore_pragmas (CrmStore *store,
-                 Pragmas   previous)
-{
-  g_autofree char *cache = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, previous.cache_size);
-  g_autofree char *temp = g_strdup_printf ("PRAGMA temp_store = %" G_GINT64_FORMAT, previous.temp_store);
-
-  crm_store_exec (store, cache, NULL);
-  crm_store_exec (store, temp, NULL);
-}
-
-/* After the search index is rebuilt: it reads every contact. */
-static void
-restore_mmap (CrmStore *store,
-              Pragmas   previous)
-{
-  g_autofree char *mmap = g_strdup_printf ("PRAGMA mmap_size = %" G_GINT64_FORMAT, previous.mmap_size);
-
-  crm_store_exec (store, mmap, NULL);
-}
 
 /* The chunk's outbox, audit and run counts, then its commit. On failure
  * the chunk is rolled back. */
@@ -1227,7 +1168,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
   gboolean began = FALSE;
   gboolean ok;
   const char *status;
-  Pragmas pragmas;
+  g_autoptr(CrmStoreBulk) bulk = NULL;
 
   g_return_val_if_fail (CRM_IS_CONTACT_IMPORTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1266,7 +1207,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
   if (!crm_import_run_begin (self->run, error))
     return FALSE;
 
-  pragmas = set_bulk_pragmas (self->store);
+  bulk = crm_store_bulk_begin (self->store, IMPORT_CACHE_KIB, CRM_STORE_BULK_UNMAP);
   /* A failure from here on still finishes the run (status failed), so no
    * run is left "running". */
   if (self->dry_run)
@@ -1284,7 +1225,6 @@ crm_contact_importer_run (CrmContactImporter    *self,
 
   if (began)
     crm_store_rollback (self->store);
-  restore_pragmas (self->store, pragmas);
 
   /* Each chunk indexed its own contacts. An index left switched off by
    * an older version's import that crashed is rebuilt here, as that
@@ -1292,7 +1232,7 @@ crm_contact_importer_run (CrmContactImporter    *self,
   if (!self->dry_run && crm_contact_search_get_deferred (self->store) &&
       !crm_contact_search_rebuild (self->store, ok ? &local_error : NULL) && ok)
     ok = FALSE;
-  restore_mmap (self->store, pragmas);
+  g_clear_pointer (&bulk, crm_store_bulk_end);
 
   if (ok)
     status = "done";

@@ -11,6 +11,7 @@
 #include "crm-demo.h"
 #include "crm-json.h"
 #include "crm-pinyin.h"
+#include "crm-store-bulk.h"
 #include "crm-store-private.h"
 #include "crm-uuid.h"
 
@@ -2824,19 +2825,6 @@ demo_clear (Demo *d)
   g_clear_pointer (&d->purchases, g_array_unref);
 }
 
-/* The value of a PRAGMA. cache_size: pages if positive, KiB if negative;
- * temp_store: 0 default, 1 file, 2 memory. */
-static gint64
-query_pragma (Demo       *d,
-              const char *sql)
-{
-  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (d->store, sql, NULL);
-
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return 0;
-  return sqlite3_column_int64 (stmt, 0);
-}
-
 void
 crm_demo_options_init (CrmDemoOptions *opts)
 {
@@ -2884,10 +2872,7 @@ crm_demo_generate (CrmStore              *store,
   gint64 ref_day;
   gboolean ok;
   gboolean was_deferred;
-  gint64 cache_size;
-  gint64 demo_cache_kib;
-  gboolean raise_cache;
-  gint64 temp_store;
+  g_autoptr(CrmStoreBulk) bulk = NULL;
 
   g_return_val_if_fail (CRM_IS_STORE (store), FALSE);
   g_return_val_if_fail (opts != NULL, FALSE);
@@ -2934,24 +2919,12 @@ crm_demo_generate (CrmStore              *store,
   /* The indexes on names, pinyin and dates take rows in random order, so
    * a batch touches pages all over them; with SQLite's default 2 MB cache
    * it would write most pages to the WAL several times per batch, and
-   * past a few hundred thousand contacts read them back over and over.
-   * Each insert runs triggers, so SQLite keeps a statement journal for
-   * it, which past 64 KiB spills to a temporary file: in memory, that is
-   * a third of the time saved. */
-  cache_size = query_pragma (d, "PRAGMA cache_size");
-  temp_store = query_pragma (d, "PRAGMA temp_store");
-  demo_cache_kib = CLAMP ((gint64) MIN (opts->n_contacts, (guint64) G_MAXINT64),
-                          DEMO_CACHE_MIN_KIB, DEMO_CACHE_MAX_KIB);
-  raise_cache = (cache_size < 0 ? -cache_size : cache_size * 4) < demo_cache_kib;
-  if (ok && raise_cache)
-    {
-      /* A number of ours, not text from a user. */
-      g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%" G_GINT64_FORMAT, demo_cache_kib);
-
-      ok = crm_store_exec (store, sql, &local_error);
-    }
-  if (ok && temp_store != 2)
-    ok = crm_store_exec (store, "PRAGMA temp_store = MEMORY", &local_error);
+   * past a few hundred thousand contacts read them back over and over. */
+  if (ok)
+    bulk = crm_store_bulk_begin (store,
+                                 CLAMP ((gint64) MIN (opts->n_contacts, (guint64) G_MAXINT64),
+                                        DEMO_CACHE_MIN_KIB, DEMO_CACHE_MAX_KIB),
+                                 CRM_STORE_BULK_NONE);
 
   for (guint64 done = 0; ok && done < opts->n_contacts; )
     {
@@ -2967,19 +2940,7 @@ crm_demo_generate (CrmStore              *store,
         }
     }
 
-  /* The numbers are SQLite's own, read above; nothing from a user. */
-  if (raise_cache)
-    {
-      g_autofree char *restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
-
-      crm_store_exec (store, restore, NULL);
-    }
-  if (temp_store != 2)
-    {
-      g_autofree char *restore = g_strdup_printf ("PRAGMA temp_store = %" G_GINT64_FORMAT, temp_store);
-
-      crm_store_exec (store, restore, NULL);
-    }
+  g_clear_pointer (&bulk, crm_store_bulk_end);
 
   /* Whether it finished, failed or was cancelled, what was committed gets
    * indexed and its lifecycle computed; otherwise search would stay off.

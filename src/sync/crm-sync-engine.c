@@ -12,6 +12,7 @@
 #include "crm-hlc.h"
 #include "crm-json.h"
 #include "crm-pinyin.h"
+#include "crm-store-bulk.h"
 #include "crm-store-private.h"
 #include "crm-sync-engine.h"
 
@@ -1664,6 +1665,7 @@ pull (CrmSyncEngine  *self,
       CrmSyncStats   *stats,
       GError        **error)
 {
+  g_autoptr(CrmStoreBulk) bulk = crm_store_bulk_begin (self->store, 0, CRM_STORE_BULK_NONE);
   gboolean ok = pull_pages (self, cancellable, stats, error);
 
   /* After a failure the index is still built; its own error then waits. */

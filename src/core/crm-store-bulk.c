@@ -1,0 +1,115 @@
+/* crm-store-bulk.c: settings for a long run of write transactions (import, pull, demo data) */
+
+#include "config.h"
+
+#include "crm-store-bulk.h"
+#include "crm-store-private.h"
+
+/* SQLite copies the write-ahead log back into the file at the first
+ * commit after it passes 1,000 pages (4 MB). A bulk run commits every few
+ * thousand rows, each touching pages all over the indexes, so each commit
+ * wrote most of them twice: to the log and back to the file (a quarter
+ * of a 100,000-row import). Held to 128 MB, the log takes a page written
+ * by many commits, and the file gets it once. */
+#define BULK_LOG_BYTES (128 * 1024 * 1024)
+
+struct _CrmStoreBulk
+{
+  CrmStore *store;
+  gint64 cache_size;
+  gint64 mmap_size;
+  gint64 wal_autocheckpoint;
+  gboolean raised_cache;
+  gboolean unmapped;
+};
+
+/* The value of a PRAGMA; fallback when it cannot be read. */
+static gint64
+query_pragma (CrmStore   *store,
+              const char *sql,
+              gint64      fallback)
+{
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, sql, NULL);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  return fallback;
+}
+
+/* The numbers set below are SQLite's own or ours, never a user's text. */
+static void
+set_pragma (CrmStore   *store,
+            const char *name,
+            gint64      value)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA %s = %" G_GINT64_FORMAT, name, value);
+
+  crm_store_exec (store, sql, NULL);
+}
+
+CrmStoreBulk *
+crm_store_bulk_begin (CrmStore          *store,
+                      gint64             cache_kib,
+                      CrmStoreBulkFlags  flags)
+{
+  CrmStoreBulk *bulk;
+  gint64 page_size;
+
+  g_return_val_if_fail (CRM_IS_STORE (store), NULL);
+
+  bulk = g_new0 (CrmStoreBulk, 1);
+  bulk->store = g_object_ref (store);
+  bulk->cache_size = query_pragma (store, "PRAGMA cache_size", -2000);
+  bulk->mmap_size = query_pragma (store, "PRAGMA mmap_size", 0);
+  bulk->wal_autocheckpoint = query_pragma (store, "PRAGMA wal_autocheckpoint", 1000);
+  page_size = MAX (query_pragma (store, "PRAGMA page_size", 4096), 512);
+
+  /* cache_size counts pages when positive, KiB when negative. */
+  if (cache_kib > 0 &&
+      (bulk->cache_size < 0 ? -bulk->cache_size : bulk->cache_size * page_size / 1024) < cache_kib)
+    {
+      set_pragma (store, "cache_size", -cache_kib);
+      bulk->raised_cache = TRUE;
+    }
+  if ((flags & CRM_STORE_BULK_UNMAP) != 0 && bulk->mmap_size > 0)
+    {
+      set_pragma (store, "mmap_size", 0);
+      bulk->unmapped = TRUE;
+    }
+  if (bulk->wal_autocheckpoint > 0)
+    set_pragma (store, "wal_autocheckpoint", MAX (bulk->wal_autocheckpoint, BULK_LOG_BYTES / page_size));
+  return bulk;
+}
+
+void
+crm_store_bulk_end (CrmStoreBulk *bulk)
+{
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+  gint64 log_pages = 0;
+
+  if (bulk == NULL)
+    return;
+
+  if (bulk->raised_cache)
+    set_pragma (bulk->store, "cache_size", bulk->cache_size);
+  if (bulk->unmapped)
+    set_pragma (bulk->store, "mmap_size", bulk->mmap_size);
+  if (bulk->wal_autocheckpoint > 0)
+    {
+      set_pragma (bulk->store, "wal_autocheckpoint", bulk->wal_autocheckpoint);
+
+      /* Now, rather than at the user's next small edit. A log left long
+       * is also scanned in full by every later open: once written back,
+       * it is emptied, unless a reader still needs it. */
+      if (!crm_store_in_transaction (bulk->store) &&
+          (stmt = crm_store_prepare (bulk->store, "PRAGMA wal_checkpoint(PASSIVE)", NULL)) != NULL &&
+          sqlite3_step (stmt) == SQLITE_ROW)
+        log_pages = sqlite3_column_int64 (stmt, 1);
+      g_clear_pointer (&stmt, crm_cached_stmt_release);
+      if (log_pages > bulk->wal_autocheckpoint)
+        crm_store_exec (bulk->store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    }
+
+  g_object_unref (bulk->store);
+  g_free (bulk);
+}
