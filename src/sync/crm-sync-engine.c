@@ -1491,12 +1491,14 @@ end_bulk_pull (CrmSyncEngine  *self,
 /* While one page is written, the next is already asked for: the server
  * builds it, it crosses the network and is parsed meanwhile. Only the
  * sending may run in another thread (libsoup ≥ 3.2); the token is not
- * changed while a fetch runs. */
+ * changed while a fetch runs. The page applied before is freed there
+ * too: 5,000 parsed rows take a tenth of the time it takes to write them. */
 typedef struct
 {
   CrmSyncEngine *self;
   char *path;
   GCancellable *cancellable;
+  JsonObject *spent;
   JsonObject *body;
   GError *error;
   GThread *thread;
@@ -1507,6 +1509,7 @@ prefetch_thread (gpointer data)
 {
   Prefetch *prefetch = data;
 
+  g_clear_pointer (&prefetch->spent, json_object_unref);
   request (prefetch->self, "GET", prefetch->path, NULL, prefetch->cancellable,
            &prefetch->body, &prefetch->error);
   return NULL;
@@ -1514,11 +1517,13 @@ prefetch_thread (gpointer data)
 
 static Prefetch *
 prefetch_start (CrmSyncEngine *self,
-                const char    *path)
+                const char    *path,
+                JsonObject    *spent)
 {
   Prefetch *prefetch = g_new0 (Prefetch, 1);
 
   prefetch->self = self;
+  prefetch->spent = spent;
   prefetch->path = g_strdup (path);
   prefetch->cancellable = g_cancellable_new ();
   prefetch->thread = g_thread_new ("crm-sync-prefetch", prefetch_thread, prefetch);
@@ -1531,6 +1536,7 @@ prefetch_free (Prefetch *prefetch)
 {
   if (prefetch->thread != NULL)
     g_thread_join (prefetch->thread);
+  g_clear_pointer (&prefetch->spent, json_object_unref);
   g_clear_pointer (&prefetch->body, json_object_unref);
   g_clear_error (&prefetch->error);
   g_object_unref (prefetch->cancellable);
@@ -1570,6 +1576,7 @@ pull_pages (CrmSyncEngine  *self,
             GError        **error)
 {
   Prefetch *prefetch = NULL;
+  g_autoptr(JsonObject) spent = NULL;
   gboolean resynced = FALSE;
   gboolean ok = FALSE;
   guint pages = 0;
@@ -1620,7 +1627,7 @@ pull_pages (CrmSyncEngine  *self,
         {
           g_autofree char *next_path = pull_path (self, next);
 
-          prefetch = prefetch_start (self, next_path);
+          prefetch = prefetch_start (self, next_path, g_steal_pointer (&spent));
         }
 
       if (!crm_sync_engine_apply_pull_page (self, body, stats, &next, &n_changes, &more, error))
@@ -1633,6 +1640,8 @@ pull_pages (CrmSyncEngine  *self,
         report_progress (self, stats->pushed + stats->pulled,
                          self->progress_push_total + stats->pulled + left);
       }
+      g_clear_pointer (&spent, json_object_unref);
+      spent = g_steal_pointer (&body);
       if (!more || n_changes == 0)
         {
           ok = TRUE;
