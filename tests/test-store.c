@@ -1281,6 +1281,32 @@ test_store_bulk (StoreFixture  *f,
   g_assert_cmpint (st.st_size, ==, 0);
   g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM bulk_test"), ==, 7500);
 
+  /* A reader that still needs the log: it is left for later, without
+   * waiting out the busy timeout (30 s here) for the reader to finish. */
+  {
+    sqlite3 *reader = NULL;
+    gint64 start;
+
+    g_assert_true (crm_store_exec (f->store, "PRAGMA busy_timeout = 30000", &error));
+
+    g_assert_cmpint (sqlite3_open (crm_store_get_path (f->store), &reader), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (reader, "BEGIN; SELECT count(*) FROM bulk_test", NULL, NULL, NULL), ==, SQLITE_OK);
+    bulk = crm_store_bulk_begin (f->store, 0, CRM_STORE_BULK_NONE);
+    for (guint i = 0; i < 2; i++)
+      {
+        g_assert_true (crm_store_begin (f->store, &error));
+        g_assert_true (crm_store_exec (f->store, fill, &error));
+        g_assert_true (crm_store_commit (f->store, &error));
+        g_assert_no_error (error);
+      }
+    start = g_get_monotonic_time ();
+    crm_store_bulk_end (bulk);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+    g_assert_cmpint (store_query_int (f->store, "PRAGMA busy_timeout"), ==, 30000);
+    g_assert_cmpint (store_query_int (f->store, "SELECT count(*) FROM bulk_test"), ==, 10500);
+    sqlite3_close (reader);
+  }
+
   /* A cache already larger is left alone. */
   bulk = crm_store_bulk_begin (f->store, 16, CRM_STORE_BULK_NONE);
   g_assert_cmpint (store_query_int (f->store, "PRAGMA cache_size"), ==, cache);

@@ -107,7 +107,15 @@ crm_store_bulk_end (CrmStoreBulk *bulk)
         log_pages = sqlite3_column_int64 (stmt, 1);
       g_clear_pointer (&stmt, crm_cached_stmt_release);
       if (log_pages > bulk->wal_autocheckpoint)
-        crm_store_exec (bulk->store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+        {
+          /* Emptying waits for readers (another window's query, another
+           * process): briefly, it is only disk space. */
+          gint64 busy_timeout = query_pragma (bulk->store, "PRAGMA busy_timeout", 0);
+
+          set_pragma (bulk->store, "busy_timeout", MIN (busy_timeout, 100));
+          crm_store_exec (bulk->store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+          set_pragma (bulk->store, "busy_timeout", busy_timeout);
+        }
     }
 
   g_object_unref (bulk->store);
