@@ -8,19 +8,6 @@
 #include "bench-util.h"
 #include "crm-store-private.h"
 
-static inline gboolean
-bench_floor_exec (sqlite3    *db,
-                  const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
-    return TRUE;
-  g_printerr ("floor: %s: %s\n", sql, message);
-  sqlite3_free (message);
-  return FALSE;
-}
-
 /* Opens a new store in @dir (schema and triggers as the app makes them),
  * and copies into it, from the database at @source, what each statement
  * of @copies names (`INSERT INTO t SELECT … FROM source.t`), one
@@ -39,7 +26,6 @@ bench_sql_floor (const char         *dir,
   g_autoptr(GError) error = NULL;
   g_autoptr(CrmStore) store = crm_store_open (path, &error);
   char *attach;
-  sqlite3 *db;
   double cpu;
   gint64 start;
   gboolean ok;
@@ -49,18 +35,23 @@ bench_sql_floor (const char         *dir,
       g_printerr ("floor: %s\n", error->message);
       return -1;
     }
-  db = crm_store_get_db (store);
   attach = sqlite3_mprintf ("ATTACH %Q AS source", source);
-  ok = bench_floor_exec (db, attach) &&
-       bench_floor_exec (db, "UPDATE local_state SET applying_remote = 1, defer_search = 1");
+  ok = crm_store_exec (store, attach, &error) &&
+       crm_store_exec (store, "UPDATE local_state SET applying_remote = 1, defer_search = 1", &error);
   sqlite3_free (attach);
 
   cpu = bench_cpu_seconds (RUSAGE_SELF);
   start = g_get_monotonic_time ();
   for (guint i = 0; ok && copies[i] != NULL; i++)
-    ok = bench_floor_exec (db, "BEGIN") && bench_floor_exec (db, copies[i]) && bench_floor_exec (db, "COMMIT");
+    ok = crm_store_begin (store, &error) && crm_store_exec (store, copies[i], &error) &&
+         crm_store_commit (store, &error);
   *out_cpu = bench_cpu_seconds (RUSAGE_SELF) - cpu;
-  return ok ? (g_get_monotonic_time () - start) / 1e6 : -1;
+  if (!ok)
+    {
+      g_printerr ("floor: %s\n", error->message);
+      return -1;
+    }
+  return (g_get_monotonic_time () - start) / 1e6;
 }
 
 #define BENCH_FLOOR_COPY(table) "INSERT INTO " table " SELECT * FROM source." table

@@ -998,11 +998,6 @@ is_vcard_file (const char *path)
   return crm_vcard_sniff (head, n);
 }
 
-/* A chunk touches many pages of contacts, its indexes, the outbox and the
- * audit log; with SQLite's default 2 MB cache they spill to disk and are
- * read back within the same transaction. */
-#define IMPORT_CACHE_KIB 32768
-
 /* The chunk's outbox, audit and run counts, then its commit. On failure
  * the chunk is rolled back. */
 static gboolean
@@ -1207,7 +1202,9 @@ crm_contact_importer_run (CrmContactImporter    *self,
   if (!crm_import_run_begin (self->run, error))
     return FALSE;
 
-  bulk = crm_store_bulk_begin (self->store, IMPORT_CACHE_KIB, CRM_STORE_BULK_UNMAP);
+  /* The store's own 32 MB cache holds a chunk's pages: a larger one
+   * gained 8% at 1M rows for twice the memory. */
+  bulk = crm_store_bulk_begin (self->store, 0, CRM_STORE_BULK_UNMAP);
   /* A failure from here on still finishes the run (status failed), so no
    * run is left "running". */
   if (self->dry_run)
