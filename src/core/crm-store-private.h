@@ -1,6 +1,7 @@
 /* crm-store-private.h: what other core modules (search, import, demo, sync) see of the store */
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
 #include "crm-store.h"
@@ -57,6 +58,13 @@ gboolean       crm_store_receive_hlc         (CrmStore     *self,
 void           crm_stmt_bind_text            (sqlite3_stmt *stmt,
                                               int           index,
                                               const char   *text);
+/* A JSON value as SQLite stores it: NULL, an integer, a real or text;
+ * arrays and objects, and everything for a column of JSON text
+ * (@as_json_text), as JSON text. */
+void           crm_stmt_bind_json            (sqlite3_stmt *stmt,
+                                              int           index,
+                                              JsonNode     *node,
+                                              gboolean      as_json_text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmCachedStmt, crm_cached_stmt_release)
 

@@ -14,6 +14,7 @@
 #include "crm-contact-search.h"
 #include "crm-deal.h"
 #include "crm-hlc.h"
+#include "crm-json.h"
 #include "crm-lifecycle.h"
 #include "crm-pinyin.h"
 #include "crm-purchase.h"
@@ -227,6 +228,30 @@ crm_stmt_bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
   else
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+void
+crm_stmt_bind_json (sqlite3_stmt *stmt,
+                    int           index,
+                    JsonNode     *node,
+                    gboolean      as_json_text)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    sqlite3_bind_null (stmt, index);
+  else if (as_json_text || !JSON_NODE_HOLDS_VALUE (node))
+    {
+      g_autofree char *text = crm_json_to_string (node);
+
+      sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+    }
+  else if (json_node_get_value_type (node) == G_TYPE_INT64)
+    sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
+  else if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    sqlite3_bind_int (stmt, index, json_node_get_boolean (node) ? 1 : 0);
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    sqlite3_bind_double (stmt, index, json_node_get_double (node));
+  else
+    sqlite3_bind_text (stmt, index, json_node_get_string (node), -1, SQLITE_TRANSIENT);
 }
 
 char *

@@ -11,10 +11,10 @@
 #include "crm-contact.h"
 #include "crm-hlc.h"
 #include "crm-json.h"
-#include "crm-pinyin.h"
 #include "crm-store-bulk.h"
 #include "crm-store-private.h"
 #include "crm-sync-engine.h"
+#include "crm-sync-insert-batch.h"
 
 #define DEFAULT_PAGE_SIZE 1000
 #define DEFAULT_BATCH_SIZE 200
@@ -400,30 +400,6 @@ table_columns (CrmSyncEngine *self,
     }
   g_hash_table_insert (self->columns, g_strdup (table), columns);
   return columns;
-}
-
-static void
-bind_json (sqlite3_stmt *stmt,
-           int           index,
-           JsonNode     *node,
-           gboolean      is_json)
-{
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    sqlite3_bind_null (stmt, index);
-  else if (is_json || !JSON_NODE_HOLDS_VALUE (node))
-    {
-      g_autofree char *text = crm_json_to_string (node);
-
-      sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-    }
-  else if (json_node_get_value_type (node) == G_TYPE_INT64)
-    sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
-  else if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    sqlite3_bind_int (stmt, index, json_node_get_boolean (node) ? 1 : 0);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    sqlite3_bind_double (stmt, index, json_node_get_double (node));
-  else
-    sqlite3_bind_text (stmt, index, json_node_get_string (node), -1, SQLITE_TRANSIENT);
 }
 
 static char *
@@ -872,26 +848,6 @@ local_row (CrmSyncEngine *self,
   return row;
 }
 
-/* Pinyin readings and the sort key are derived on each replica, not
- * synced: computed here for a name that came from elsewhere, in the same
- * statement that stores it. */
-typedef struct
-{
-  char *full;
-  char *initials;
-  char *sort_key;
-} Readings;
-
-static void
-readings_clear (Readings *r)
-{
-  g_clear_pointer (&r->full, g_free);
-  g_clear_pointer (&r->initials, g_free);
-  g_clear_pointer (&r->sort_key, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Readings, readings_clear)
-
 /* New contacts leave their search rows to resume_search(). */
 static gboolean
 pause_search (CrmSyncEngine  *self,
@@ -925,6 +881,43 @@ resume_search (CrmSyncEngine  *self,
   return TRUE;
 }
 
+/* Checks that every field of a pulled @row is a column of @table here
+ * (@columns) and gives the newest of the fields' clocks (@hlcs), NULL
+ * when they have none. */
+static gboolean
+check_row (const char  *table,
+           GHashTable  *columns,
+           JsonObject  *row,
+           JsonObject  *hlcs,
+           char       **out_updated_at,
+           GError     **error)
+{
+  g_autofree char *updated_at = NULL;
+  JsonObjectIter iter;
+  const char *field;
+
+  json_object_iter_init (&iter, row);
+  while (json_object_iter_next (&iter, &field, NULL))
+    {
+      const char *remote_hlc = hlcs ? json_object_get_string_member_with_default (hlcs, field, NULL) : NULL;
+
+      if (!g_hash_table_contains (columns, field))
+        {
+          g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SCHEMA,
+                       _("The server sent a field %s.%s this version does not know. Update the app."),
+                       table, field);
+          return FALSE;
+        }
+      if (remote_hlc != NULL && (updated_at == NULL || crm_hlc_compare (remote_hlc, updated_at) > 0))
+        {
+          g_free (updated_at);
+          updated_at = g_strdup (remote_hlc);
+        }
+    }
+  *out_updated_at = g_steal_pointer (&updated_at);
+  return TRUE;
+}
+
 static gboolean
 apply_put (CrmSyncEngine  *self,
            const char     *table,
@@ -942,18 +935,22 @@ apply_put (CrmSyncEngine  *self,
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(CrmCachedStmt) stmt = NULL;
   g_autofree char *updated_at = NULL;
-  g_autoptr(JsonObject) current = local_row (self, table, id, columns);
-  gboolean exists = current != NULL;
-  gboolean was_deleted = exists && json_object_get_int_member_with_default (current, "deleted", 0) != 0;
+  g_autoptr(JsonObject) current = NULL;
+  gboolean exists, was_deleted;
   gboolean any_pending;
   gboolean name_changed = FALSE;
-  g_auto(Readings) readings = { NULL, NULL, NULL };
+  g_auto(CrmSyncReadings) readings = { NULL, NULL, NULL };
   guint n_bound;
   JsonObjectIter iter;
   const char *field;
   JsonNode *value;
   int p;
 
+  if (!check_row (table, columns, row, hlcs, &updated_at, error))
+    return FALSE;
+  current = local_row (self, table, id, columns);
+  exists = current != NULL;
+  was_deleted = exists && json_object_get_int_member_with_default (current, "deleted", 0) != 0;
   pending = pending_fields (self, table, id, &any_pending);
 
   json_object_iter_init (&iter, row);
@@ -961,19 +958,6 @@ apply_put (CrmSyncEngine  *self,
     {
       const char *remote_hlc = hlcs ? json_object_get_string_member_with_default (hlcs, field, NULL) : NULL;
       GPtrArray *local = g_hash_table_lookup (pending, field);
-
-      if (!g_hash_table_contains (columns, field))
-        {
-          g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SCHEMA,
-                       _("The server sent a field %s.%s this version does not know. Update the app."),
-                       table, field);
-          return FALSE;
-        }
-      if (remote_hlc != NULL && (updated_at == NULL || crm_hlc_compare (remote_hlc, updated_at) > 0))
-        {
-          g_free (updated_at);
-          updated_at = g_strdup (remote_hlc);
-        }
 
       if (local != NULL && exists)
         {
@@ -1002,19 +986,8 @@ apply_put (CrmSyncEngine  *self,
       g_ptr_array_add (names, (gpointer) field);
     }
 
-  if (g_str_equal (table, "contacts") && name_changed)
-    {
-      const char *name = json_object_get_string_member_with_default (row, "name", NULL);
-      const char *kind = json_object_get_string_member_with_default (row, "kind", "person");
-
-      if (name != NULL)
-        {
-          crm_pinyin_convert (name, g_strcmp0 (kind, "organization") == 0 ? CRM_PINYIN_FLAGS_NONE
-                                                                            : CRM_PINYIN_PERSON_NAME,
-                              &readings.full, &readings.initials);
-          readings.sort_key = crm_pinyin_sort_key (name);
-        }
-    }
+  if (name_changed)
+    crm_sync_readings_compute (&readings, table, row);
   n_bound = names->len;
   if (readings.sort_key != NULL)
     {
@@ -1063,7 +1036,7 @@ apply_put (CrmSyncEngine  *self,
     {
       const char *name = g_ptr_array_index (names, i);
 
-      bind_json (stmt, p++, json_object_get_member (row, name),
+      crm_stmt_bind_json (stmt, p++, json_object_get_member (row, name),
                  GPOINTER_TO_INT (g_hash_table_lookup (columns, name)));
     }
   if (readings.sort_key != NULL)
@@ -1279,15 +1252,25 @@ apply_conflicts (CrmSyncEngine  *self,
   return TRUE;
 }
 
-static gboolean
-apply_change (CrmSyncEngine  *self,
-              JsonNode       *node,
-              CrmSyncStats   *stats,
-              GError        **error)
+/* A change of a pulled page, its members checked. */
+typedef struct
 {
-  JsonObject *change, *row, *hlcs, *authors;
-  const char *op, *table, *id;
+  const char *op;
+  const char *table;
+  const char *id;
   gint64 seq;
+  JsonObject *row;
+  JsonObject *hlcs;
+  JsonObject *authors;
+} PulledChange;
+
+static gboolean
+read_change (CrmSyncEngine  *self,
+             JsonNode       *node,
+             PulledChange   *out,
+             GError        **error)
+{
+  JsonObject *change;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -1296,32 +1279,88 @@ apply_change (CrmSyncEngine  *self,
       return FALSE;
     }
   change = json_node_get_object (node);
-  if (!crm_sync_get_string (change, "op", FALSE, &op, error) ||
-      !crm_sync_get_string (change, "table", FALSE, &table, error) ||
-      !crm_sync_get_string (change, "id", FALSE, &id, error) ||
-      !crm_sync_get_int (change, "seq", FALSE, 1, G_MAXINT64, &seq, error) ||
-      !crm_sync_get_object (change, "row", TRUE, &row, error) ||
-      !crm_sync_get_object (change, "hlc", TRUE, &hlcs, error) ||
-      !crm_sync_get_object (change, "by", TRUE, &authors, error))
+  if (!crm_sync_get_string (change, "op", FALSE, &out->op, error) ||
+      !crm_sync_get_string (change, "table", FALSE, &out->table, error) ||
+      !crm_sync_get_string (change, "id", FALSE, &out->id, error) ||
+      !crm_sync_get_int (change, "seq", FALSE, 1, G_MAXINT64, &out->seq, error) ||
+      !crm_sync_get_object (change, "row", TRUE, &out->row, error) ||
+      !crm_sync_get_object (change, "hlc", TRUE, &out->hlcs, error) ||
+      !crm_sync_get_object (change, "by", TRUE, &out->authors, error))
     return FALSE;
-  if (table_columns (self, table) == NULL || strlen (id) != 36)
+  if (table_columns (self, out->table) == NULL || strlen (out->id) != 36)
     {
       g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SCHEMA,
                    _("The server sent a change to “%s”, which this version does not sync. Update the app."),
-                   table);
+                   out->table);
       return FALSE;
     }
+  return TRUE;
+}
 
-  if (g_str_equal (op, "put") && row != NULL)
-    return apply_put (self, table, id, seq, row, hlcs, authors, stats, error);
-  if (g_str_equal (op, "delete"))
-    return apply_delete (self, table, id, seq, authors, stats, error);
-  if (g_str_equal (op, "remove"))
-    return apply_remove (self, table, id, error);
+static gboolean
+apply_change (CrmSyncEngine  *self,
+              PulledChange   *change,
+              CrmSyncStats   *stats,
+              GError        **error)
+{
+  if (g_str_equal (change->op, "put") && change->row != NULL)
+    return apply_put (self, change->table, change->id, change->seq, change->row,
+                      change->hlcs, change->authors, stats, error);
+  if (g_str_equal (change->op, "delete"))
+    return apply_delete (self, change->table, change->id, change->seq, change->authors, stats, error);
+  if (g_str_equal (change->op, "remove"))
+    return apply_remove (self, change->table, change->id, error);
 
   g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
-               _("The server sent an unknown change “%s”."), op);
+               _("The server sent an unknown change “%s”."), change->op);
   return FALSE;
+}
+
+/* A put of a row this replica has never had: nothing to merge with. */
+static gboolean
+is_new_row (CrmSyncEngine      *self,
+            CrmSyncInsertBatch *new_rows,
+            PulledChange       *change)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+
+  if (!g_str_equal (change->op, "put") || change->row == NULL ||
+      crm_sync_insert_batch_contains (new_rows, change->id))
+    return FALSE;
+  sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?", change->table);
+  stmt = crm_store_prepare (self->store, sql, NULL);
+  if (stmt == NULL)
+    return FALSE;
+  crm_stmt_bind_text (stmt, 1, change->id);
+  return sqlite3_step (stmt) == SQLITE_DONE;
+}
+
+/* What apply_put() does for a new row, with the INSERT left to the
+ * batch. */
+static gboolean
+add_new_row (CrmSyncEngine       *self,
+             CrmSyncInsertBatch  *new_rows,
+             PulledChange        *change,
+             GError             **error)
+{
+  GHashTable *columns = table_columns (self, change->table);
+  g_auto(CrmSyncReadings) readings = { NULL, NULL, NULL };
+  g_autofree char *updated_at = NULL;
+
+  if (!check_row (change->table, columns, change->row, change->hlcs, &updated_at, error))
+    return FALSE;
+  crm_sync_readings_compute (&readings, change->table, change->row);
+  if (g_str_equal (change->table, "contacts") && !pause_search (self, error))
+    return FALSE;
+  if (!crm_sync_insert_batch_add (new_rows, change->table, columns, change->id, change->seq,
+                                  updated_at, change->row, &readings, error))
+    return FALSE;
+  if (updated_at != NULL && !crm_store_receive_hlc (self->store, updated_at, NULL))
+    {
+      /* A malformed clock from the server: keep ours, the row is stored. */
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1333,6 +1372,7 @@ apply_page_steps (CrmSyncEngine  *self,
                   GError        **error)
 {
   g_autofree char *cursor_text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
+  g_autoptr(CrmSyncInsertBatch) new_rows = crm_sync_insert_batch_new (self->store);
 
   if (!apply_conflicts (self, conflicts, stats, error) ||
       !crm_store_set_applying_remote (self->store, TRUE, error))
@@ -1340,14 +1380,27 @@ apply_page_steps (CrmSyncEngine  *self,
 
   for (guint i = 0; i < json_array_get_length (changes); i++)
     {
-      if (!apply_change (self, json_array_get_element (changes, i), stats, error))
+      PulledChange change;
+
+      if (!read_change (self, json_array_get_element (changes, i), &change, error))
+        return FALSE;
+      if (is_new_row (self, new_rows, &change))
+        {
+          if (!add_new_row (self, new_rows, &change, error))
+            return FALSE;
+        }
+      /* Changes apply in the page's order: the new rows before this one
+       * are stored first. */
+      else if (!crm_sync_insert_batch_flush (new_rows, error) ||
+               !apply_change (self, &change, stats, error))
         return FALSE;
       stats->pulled++;
     }
 
   /* The cursor moves with the rows it covers: an interrupted pull resumes
    * after the last page that was stored, never skipping one. */
-  return resume_search (self, error) &&
+  return crm_sync_insert_batch_flush (new_rows, error) &&
+         resume_search (self, error) &&
          crm_store_set_meta (self->store, "sync_cursor", cursor_text, error) &&
          crm_store_set_applying_remote (self->store, FALSE, error);
 }
@@ -2015,7 +2068,7 @@ write_fields (CrmStore    *store,
   crm_stmt_bind_text (stmt, 1, hlc);
   crm_stmt_bind_text (stmt, 2, id);
   for (guint i = 0; i < names->len; i++)
-    bind_json (stmt, (int) i + 3, json_object_get_member (fields, g_ptr_array_index (names, i)),
+    crm_stmt_bind_json (stmt, (int) i + 3, json_object_get_member (fields, g_ptr_array_index (names, i)),
                GPOINTER_TO_INT (g_hash_table_lookup (json_columns, g_ptr_array_index (names, i))));
   if (!crm_store_step_done (store, stmt, error))
     return FALSE;
