@@ -69,6 +69,13 @@ gboolean   crm_contact_search_resume       (CrmStore   *store,
                                             gint64      from_rid,
                                             GError    **error);
 
+/* Writes one contact's search rows with the triggers' SQL, as if it had
+ * been inserted with maintenance on (crm-contact-search-rows.c leaves
+ * contacts with odd JSON to this). */
+gboolean   crm_contact_search_index_one    (CrmStore   *store,
+                                            gint64      rid,
+                                            GError    **error);
+
 /* The form a query is matched in: trimmed, ASCII lowercase; a query that
  * looks like a phone number is reduced to its digits. */
 char      *crm_contact_search_normalize_query (const char *query);
