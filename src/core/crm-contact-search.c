@@ -432,6 +432,30 @@ crm_contact_search_resume (CrmStore  *store,
          crm_contact_search_set_deferred (store, FALSE, error);
 }
 
+gboolean
+crm_contact_search_resume_with_rows (CrmStore              *store,
+                                     CrmContactSearchRows  *rows,
+                                     const gint64          *rids,
+                                     guint                  n_rids,
+                                     GArray                *by_sql,
+                                     GError               **error)
+{
+  g_return_val_if_fail (CRM_IS_STORE (store), FALSE);
+  g_return_val_if_fail (crm_store_in_transaction (store), FALSE);
+
+  if (!crm_contact_search_rows_write (rows, store, rids, n_rids, error))
+    return FALSE;
+  for (guint i = 0; by_sql != NULL && i < by_sql->len; i++)
+    {
+      guint number = g_array_index (by_sql, guint, i);
+
+      if (number < n_rids && rids[number] != 0 &&
+          !crm_contact_search_index_one (store, rids[number], error))
+        return FALSE;
+    }
+  return crm_contact_search_set_deferred (store, FALSE, error);
+}
+
 static gboolean
 looks_like_phone (const char *q)
 {

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "crm-contact-search-rows.h"
 #include "crm-store.h"
 
 G_BEGIN_DECLS
@@ -68,6 +69,17 @@ gboolean   crm_contact_search_pause        (CrmStore   *store,
 gboolean   crm_contact_search_resume       (CrmStore   *store,
                                             gint64      from_rid,
                                             GError    **error);
+
+/* crm_contact_search_resume() for contacts whose search rows were worked
+ * out ahead: @rows, written as crm_contact_search_rows_write() does with
+ * @rids, and the numbers in @by_sql (guint) with the triggers' SQL. Every
+ * contact inserted since the pause must be among them. */
+gboolean   crm_contact_search_resume_with_rows (CrmStore              *store,
+                                                CrmContactSearchRows  *rows,
+                                                const gint64          *rids,
+                                                guint                  n_rids,
+                                                GArray                *by_sql,
+                                                GError               **error);
 
 /* Writes one contact's search rows with the triggers' SQL, as if it had
  * been inserted with maintenance on (crm-contact-search-rows.c leaves

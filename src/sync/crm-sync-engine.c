@@ -11,6 +11,7 @@
 #include "crm-contact.h"
 #include "crm-hlc.h"
 #include "crm-json.h"
+#include "crm-pulled-page.h"
 #include "crm-store-bulk.h"
 #include "crm-store-private.h"
 #include "crm-sync-engine.h"
@@ -49,6 +50,17 @@ struct _CrmSyncEngine
   gboolean search_paused;
   gint64 search_from;
   CrmSyncStats *page_stats;
+
+  /* The page being applied: its contacts' search rows, worked out when it
+   * was fetched, go in on resume when every contact inserted since the
+   * pause had them (search_ahead); the contact put at index i got the rid
+   * page_rids[i] (0 for other changes). */
+  CrmContactSearchRows *page_search;
+  GArray *page_search_by_sql;
+  gint64 *page_rids;
+  guint n_page_rids;
+  gboolean search_ahead;
+  gint64 next_rid;
 };
 
 G_DEFINE_FINAL_TYPE (CrmSyncEngine, crm_sync_engine, G_TYPE_OBJECT)
@@ -848,33 +860,57 @@ local_row (CrmSyncEngine *self,
   return row;
 }
 
-/* New contacts leave their search rows to resume_search(). */
+static gboolean resume_search (CrmSyncEngine  *self,
+                               GError        **error);
+
+/* New contacts leave their search rows to resume_search(). @ahead: the
+ * contact about to be inserted has its rows in self->page_search and
+ * takes its rid from next_rid. */
 static gboolean
 pause_search (CrmSyncEngine  *self,
+              gboolean        ahead,
               GError        **error)
 {
+  ahead = ahead && self->page_search != NULL;
+  if (self->search_paused && self->search_ahead && !ahead &&
+      !resume_search (self, error))
+    return FALSE;
   if (self->search_paused)
     return TRUE;
   if (!crm_contact_search_pause (self->store, &self->search_from, error))
     return FALSE;
   self->search_paused = TRUE;
+  /* From 0 the index is off for a rebuild, which covers these rows. */
+  self->search_ahead = ahead && self->search_from > 0;
+  self->next_rid = self->search_from;
   return TRUE;
 }
 
 /* Indexes the contacts inserted since pause_search(): before a change to
  * an older contact (its triggers keep its rows) and before the page
- * commits. */
+ * commits. Rows worked out ahead serve once: contacts inserted after
+ * are read back. */
 static gboolean
 resume_search (CrmSyncEngine  *self,
                GError        **error)
 {
   gint64 start = g_get_monotonic_time ();
+  gboolean ok;
 
   if (!self->search_paused)
     return TRUE;
-  if (!crm_contact_search_resume (self->store, self->search_from, error))
+  if (self->search_ahead)
+    {
+      ok = crm_contact_search_resume_with_rows (self->store, self->page_search, self->page_rids,
+                                                self->n_page_rids, self->page_search_by_sql, error);
+      g_clear_pointer (&self->page_search, crm_contact_search_rows_free);
+    }
+  else
+    ok = crm_contact_search_resume (self->store, self->search_from, error);
+  if (!ok)
     return FALSE;
   self->search_paused = FALSE;
+  self->search_ahead = FALSE;
   self->search_from = 0;
   if (self->page_stats != NULL)
     self->page_stats->index_usec += g_get_monotonic_time () - start;
@@ -883,7 +919,7 @@ resume_search (CrmSyncEngine  *self,
 
 /* Checks that every field of a pulled @row is a column of @table here
  * (@columns) and gives the newest of the fields' clocks (@hlcs), NULL
- * when they have none. */
+ * when they have none (unless @out_updated_at is NULL). */
 static gboolean
 check_row (const char  *table,
            GHashTable  *columns,
@@ -899,7 +935,7 @@ check_row (const char  *table,
   json_object_iter_init (&iter, row);
   while (json_object_iter_next (&iter, &field, NULL))
     {
-      const char *remote_hlc = hlcs ? json_object_get_string_member_with_default (hlcs, field, NULL) : NULL;
+      const char *remote_hlc = hlcs && out_updated_at ? json_object_get_string_member_with_default (hlcs, field, NULL) : NULL;
 
       if (!g_hash_table_contains (columns, field))
         {
@@ -914,7 +950,8 @@ check_row (const char  *table,
           updated_at = g_strdup (remote_hlc);
         }
     }
-  *out_updated_at = g_steal_pointer (&updated_at);
+  if (out_updated_at != NULL)
+    *out_updated_at = g_steal_pointer (&updated_at);
   return TRUE;
 }
 
@@ -997,7 +1034,7 @@ apply_put (CrmSyncEngine  *self,
     }
 
   if (g_str_equal (table, "contacts") &&
-      !(exists ? resume_search (self, error) : pause_search (self, error)))
+      !(exists ? resume_search (self, error) : pause_search (self, FALSE, error)))
     return FALSE;
 
   /* Column names were checked against the local schema above. */
@@ -1337,23 +1374,31 @@ is_new_row (CrmSyncEngine      *self,
 }
 
 /* What apply_put() does for a new row, with the INSERT left to the
- * batch. */
+ * batch and the rest worked out with the @page (the change at @index). */
 static gboolean
 add_new_row (CrmSyncEngine       *self,
              CrmSyncInsertBatch  *new_rows,
+             CrmPulledPage       *page,
+             guint                index,
              PulledChange        *change,
              GError             **error)
 {
   GHashTable *columns = table_columns (self, change->table);
+  const char *updated_at = crm_pulled_page_get_updated_at (page, index);
   g_auto(CrmSyncReadings) readings = { NULL, NULL, NULL };
-  g_autofree char *updated_at = NULL;
+  gint64 rid = 0;
 
-  if (!check_row (change->table, columns, change->row, change->hlcs, &updated_at, error))
+  if (!check_row (change->table, columns, change->row, change->hlcs, NULL, error))
     return FALSE;
-  crm_sync_readings_compute (&readings, change->table, change->row);
-  if (g_str_equal (change->table, "contacts") && !pause_search (self, error))
-    return FALSE;
-  if (!crm_sync_insert_batch_add (new_rows, change->table, columns, change->id, change->seq,
+  crm_pulled_page_take_readings (page, index, &readings);
+  if (g_str_equal (change->table, "contacts"))
+    {
+      if (!pause_search (self, TRUE, error))
+        return FALSE;
+      if (self->search_ahead && index < self->n_page_rids)
+        rid = self->page_rids[index] = self->next_rid++;
+    }
+  if (!crm_sync_insert_batch_add (new_rows, change->table, columns, rid, change->id, change->seq,
                                   updated_at, change->row, &readings, error))
     return FALSE;
   if (updated_at != NULL && !crm_store_receive_hlc (self->store, updated_at, NULL))
@@ -1365,6 +1410,7 @@ add_new_row (CrmSyncEngine       *self,
 
 static gboolean
 apply_page_steps (CrmSyncEngine  *self,
+                  CrmPulledPage  *page,
                   JsonArray      *changes,
                   gint64          cursor,
                   JsonArray      *conflicts,
@@ -1386,7 +1432,7 @@ apply_page_steps (CrmSyncEngine  *self,
         return FALSE;
       if (is_new_row (self, new_rows, &change))
         {
-          if (!add_new_row (self, new_rows, &change, error))
+          if (!add_new_row (self, new_rows, page, i, &change, error))
             return FALSE;
         }
       /* Changes apply in the page's order: the new rows before this one
@@ -1428,6 +1474,7 @@ commit_without_dangling (CrmSyncEngine  *self,
  * it. */
 static gboolean
 apply_page (CrmSyncEngine  *self,
+            CrmPulledPage  *page,
             JsonArray      *changes,
             gint64          cursor,
             JsonArray      *conflicts,
@@ -1441,10 +1488,18 @@ apply_page (CrmSyncEngine  *self,
     return FALSE;
   self->page_open = FALSE;
   self->page_stats = stats;
-  ok = apply_page_steps (self, changes, cursor, conflicts, stats, error);
+  self->page_search = crm_pulled_page_steal_search_rows (page, &self->page_search_by_sql);
+  self->n_page_rids = json_array_get_length (changes);
+  self->page_rids = g_new0 (gint64, self->n_page_rids);
+  ok = apply_page_steps (self, page, changes, cursor, conflicts, stats, error);
   self->page_stats = NULL;
+  g_clear_pointer (&self->page_search, crm_contact_search_rows_free);
+  g_clear_pointer (&self->page_search_by_sql, g_array_unref);
+  g_clear_pointer (&self->page_rids, g_free);
+  self->n_page_rids = 0;
   /* A rollback takes the pause back with the rows. */
   self->search_paused = FALSE;
+  self->search_ahead = FALSE;
   self->search_from = 0;
   if (!ok)
     {
@@ -1481,19 +1536,18 @@ crm_sync_engine_abandon_pull (CrmSyncEngine *self)
   crm_store_rollback (self->store);
 }
 
-gboolean
-crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
-                                 JsonObject     *page,
-                                 CrmSyncStats   *stats,
-                                 gint64         *out_cursor,
-                                 guint          *out_n_changes,
-                                 gboolean       *out_more,
-                                 GError        **error)
+static gboolean
+apply_pulled_page (CrmSyncEngine  *self,
+                   CrmPulledPage  *pulled,
+                   CrmSyncStats   *stats,
+                   gint64         *out_cursor,
+                   guint          *out_n_changes,
+                   gboolean       *out_more,
+                   GError        **error)
 {
+  JsonObject *page = crm_pulled_page_get_body (pulled);
   JsonArray *changes, *conflicts = NULL;
   gint64 next;
-
-  g_return_val_if_fail (CRM_IS_SYNC_ENGINE (self), FALSE);
 
   if (!crm_sync_get_array (page, "changes", FALSE, &changes, error) ||
       !crm_sync_get_int (page, "cursor", FALSE, 0, G_MAXINT64, &next, error) ||
@@ -1502,7 +1556,7 @@ crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
       crm_sync_engine_abandon_pull (self);
       return FALSE;
     }
-  if (!apply_page (self, changes, next, conflicts,
+  if (!apply_page (self, pulled, changes, next, conflicts,
                    !json_object_get_boolean_member_with_default (page, "more", FALSE) ||
                    json_array_get_length (changes) == 0,
                    stats, error))
@@ -1514,6 +1568,23 @@ crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
   if (out_more != NULL)
     *out_more = json_object_get_boolean_member_with_default (page, "more", FALSE);
   return TRUE;
+}
+
+gboolean
+crm_sync_engine_apply_pull_page (CrmSyncEngine  *self,
+                                 JsonObject     *page,
+                                 CrmSyncStats   *stats,
+                                 gint64         *out_cursor,
+                                 guint          *out_n_changes,
+                                 gboolean       *out_more,
+                                 GError        **error)
+{
+  g_autoptr(CrmPulledPage) pulled = NULL;
+
+  g_return_val_if_fail (CRM_IS_SYNC_ENGINE (self), FALSE);
+
+  pulled = crm_pulled_page_new (page);
+  return apply_pulled_page (self, pulled, stats, out_cursor, out_n_changes, out_more, error);
 }
 
 /* Pulled contacts are indexed page by page (resume_search()). Versions
@@ -1544,15 +1615,17 @@ end_bulk_pull (CrmSyncEngine  *self,
 /* While one page is written, the next is already asked for: the server
  * builds it, it crosses the network and is parsed meanwhile. Only the
  * sending may run in another thread (libsoup ≥ 3.2); the token is not
- * changed while a fetch runs. The page applied before is freed there
- * too: 5,000 parsed rows take a tenth of the time it takes to write them. */
+ * changed while a fetch runs. What storing the page's new rows needs is
+ * worked out there too (CrmPulledPage), and the page applied before is
+ * freed there: 5,000 parsed rows take a tenth of the time it takes to
+ * write them. */
 typedef struct
 {
   CrmSyncEngine *self;
   char *path;
   GCancellable *cancellable;
-  JsonObject *spent;
-  JsonObject *body;
+  CrmPulledPage *spent;
+  CrmPulledPage *page;
   GError *error;
   GThread *thread;
 } Prefetch;
@@ -1561,17 +1634,19 @@ static gpointer
 prefetch_thread (gpointer data)
 {
   Prefetch *prefetch = data;
+  g_autoptr(JsonObject) body = NULL;
 
-  g_clear_pointer (&prefetch->spent, json_object_unref);
-  request (prefetch->self, "GET", prefetch->path, NULL, prefetch->cancellable,
-           &prefetch->body, &prefetch->error);
+  g_clear_pointer (&prefetch->spent, crm_pulled_page_free);
+  if (request (prefetch->self, "GET", prefetch->path, NULL, prefetch->cancellable,
+               &body, &prefetch->error))
+    prefetch->page = crm_pulled_page_new (body);
   return NULL;
 }
 
 static Prefetch *
 prefetch_start (CrmSyncEngine *self,
                 const char    *path,
-                JsonObject    *spent)
+                CrmPulledPage *spent)
 {
   Prefetch *prefetch = g_new0 (Prefetch, 1);
 
@@ -1589,8 +1664,8 @@ prefetch_free (Prefetch *prefetch)
 {
   if (prefetch->thread != NULL)
     g_thread_join (prefetch->thread);
-  g_clear_pointer (&prefetch->spent, json_object_unref);
-  g_clear_pointer (&prefetch->body, json_object_unref);
+  g_clear_pointer (&prefetch->spent, crm_pulled_page_free);
+  g_clear_pointer (&prefetch->page, crm_pulled_page_free);
   g_clear_error (&prefetch->error);
   g_object_unref (prefetch->cancellable);
   g_free (prefetch->path);
@@ -1600,16 +1675,16 @@ prefetch_free (Prefetch *prefetch)
 /* Waits for the fetch and returns its answer if it is the one for @path
  * and it succeeded; otherwise the caller asks again, the usual way (a
  * token that expired meanwhile is renewed there). */
-static JsonObject *
+static CrmPulledPage *
 prefetch_take (Prefetch   *prefetch,
                const char *path)
 {
-  JsonObject *body;
+  CrmPulledPage *page;
 
   g_thread_join (g_steal_pointer (&prefetch->thread));
-  body = prefetch->error == NULL && g_str_equal (prefetch->path, path) ? g_steal_pointer (&prefetch->body) : NULL;
+  page = prefetch->error == NULL && g_str_equal (prefetch->path, path) ? g_steal_pointer (&prefetch->page) : NULL;
   prefetch_free (prefetch);
-  return body;
+  return page;
 }
 
 static char *
@@ -1629,7 +1704,7 @@ pull_pages (CrmSyncEngine  *self,
             GError        **error)
 {
   Prefetch *prefetch = NULL;
-  g_autoptr(JsonObject) spent = NULL;
+  g_autoptr(CrmPulledPage) spent = NULL;
   gboolean resynced = FALSE;
   gboolean ok = FALSE;
   guint pages = 0;
@@ -1639,17 +1714,19 @@ pull_pages (CrmSyncEngine  *self,
       g_autofree char *cursor_text = crm_store_get_meta (self->store, "sync_cursor");
       gint64 cursor = cursor_text ? g_ascii_strtoll (cursor_text, NULL, 10) : 0;
       g_autofree char *path = pull_path (self, cursor);
-      g_autoptr(JsonObject) body = NULL;
+      g_autoptr(CrmPulledPage) page = NULL;
+      g_autoptr(JsonObject) fetched = NULL;
       g_autoptr(GError) local_error = NULL;
+      JsonObject *body;
       JsonArray *conflicts = NULL;
       guint n_changes;
       gint64 next;
       gboolean more;
 
       if (prefetch != NULL)
-        body = prefetch_take (g_steal_pointer (&prefetch), path);
-      if (body == NULL &&
-          !authed_request (self, "GET", path, NULL, cancellable, &body, &local_error))
+        page = prefetch_take (g_steal_pointer (&prefetch), path);
+      if (page == NULL &&
+          !authed_request (self, "GET", path, NULL, cancellable, &fetched, &local_error))
         {
           /* What open pages applied goes; their cursor was not committed. */
           crm_sync_engine_abandon_pull (self);
@@ -1668,6 +1745,10 @@ pull_pages (CrmSyncEngine  *self,
           return FALSE;
         }
 
+      if (page == NULL)
+        page = crm_pulled_page_new (fetched);
+      body = crm_pulled_page_get_body (page);
+
       /* The next page's address is known once this one's conflicts are
        * acknowledged; a page without any leaves it as it is. */
       next = json_object_get_int_member_with_default (body, "cursor", cursor);
@@ -1683,7 +1764,7 @@ pull_pages (CrmSyncEngine  *self,
           prefetch = prefetch_start (self, next_path, g_steal_pointer (&spent));
         }
 
-      if (!crm_sync_engine_apply_pull_page (self, body, stats, &next, &n_changes, &more, error))
+      if (!apply_pulled_page (self, page, stats, &next, &n_changes, &more, error))
         goto out;
       pages++;
       {
@@ -1693,8 +1774,8 @@ pull_pages (CrmSyncEngine  *self,
         report_progress (self, stats->pushed + stats->pulled,
                          self->progress_push_total + stats->pulled + left);
       }
-      g_clear_pointer (&spent, json_object_unref);
-      spent = g_steal_pointer (&body);
+      g_clear_pointer (&spent, crm_pulled_page_free);
+      spent = g_steal_pointer (&page);
       if (!more || n_changes == 0)
         {
           ok = TRUE;

@@ -19,6 +19,7 @@
 
 typedef struct
 {
+  gint64 rid;   /* 0: SQLite gives one */
   char *id;
   gint64 seq;
   char *updated_at;
@@ -33,6 +34,7 @@ struct _CrmSyncInsertBatch
   GHashTable *columns;    /* synced column -> is JSON text; the engine's */
   GPtrArray *fields;      /* the rows' fields, in order, without "deleted" */
   gboolean with_readings;
+  gboolean with_rid;
   GArray *rows;           /* NewRow */
   GHashTable *ids;        /* the rows' ids */
 };
@@ -110,13 +112,15 @@ static gboolean
 same_shape (CrmSyncInsertBatch *self,
             const char         *table,
             JsonObject         *row,
-            gboolean            with_readings)
+            gboolean            with_readings,
+            gboolean            with_rid)
 {
   JsonObjectIter iter;
   const char *field;
   guint i = 0;
 
-  if (self->rows->len == 0 || !g_str_equal (self->table, table) || self->with_readings != with_readings)
+  if (self->rows->len == 0 || !g_str_equal (self->table, table) ||
+      self->with_readings != with_readings || self->with_rid != with_rid)
     return FALSE;
   json_object_iter_init (&iter, row);
   while (json_object_iter_next (&iter, &field, NULL))
@@ -135,11 +139,13 @@ take_shape (CrmSyncInsertBatch *self,
             const char         *table,
             GHashTable         *columns,
             JsonObject         *row,
-            gboolean            with_readings)
+            gboolean            with_readings,
+            gboolean            with_rid)
 {
   JsonObjectIter iter;
   const char *field;
 
+  self->with_rid = with_rid;
   g_free (self->table);
   self->table = g_strdup (table);
   self->columns = columns;
@@ -152,11 +158,12 @@ take_shape (CrmSyncInsertBatch *self,
 }
 
 /* @row was checked against the local schema: every field is a column of
- * @table (@columns). */
+ * @table (@columns). @rid 0 leaves the rid to SQLite. */
 gboolean
 crm_sync_insert_batch_add (CrmSyncInsertBatch  *self,
                            const char          *table,
                            GHashTable          *columns,
+                           gint64               rid,
                            const char          *id,
                            gint64               seq,
                            const char          *updated_at,
@@ -165,17 +172,17 @@ crm_sync_insert_batch_add (CrmSyncInsertBatch  *self,
                            GError             **error)
 {
   gboolean with_readings = readings->sort_key != NULL;
-  NewRow new_row = { g_strdup (id), seq, g_strdup (updated_at), json_object_ref (row), *readings };
+  NewRow new_row = { rid, g_strdup (id), seq, g_strdup (updated_at), json_object_ref (row), *readings };
 
   memset (readings, 0, sizeof *readings);
-  if (!same_shape (self, table, row, with_readings))
+  if (!same_shape (self, table, row, with_readings, rid != 0))
     {
       if (!crm_sync_insert_batch_flush (self, error))
         {
           new_row_clear (&new_row);
           return FALSE;
         }
-      take_shape (self, table, columns, row, with_readings);
+      take_shape (self, table, columns, row, with_readings, rid != 0);
     }
   g_array_append_val (self->rows, new_row);
   g_hash_table_add (self->ids, new_row.id);
@@ -187,9 +194,10 @@ insert_sql (CrmSyncInsertBatch *self,
             guint               n_rows)
 {
   GString *sql = g_string_new (NULL);
-  GString *values = g_string_new ("(?, 0, ?, ?");
+  GString *values = g_string_new (self->with_rid ? "(?, ?, 0, ?, ?" : "(?, 0, ?, ?");
 
-  g_string_append_printf (sql, "INSERT INTO %s (server_version, deleted, updated_at, id", self->table);
+  g_string_append_printf (sql, "INSERT INTO %s (%sserver_version, deleted, updated_at, id",
+                          self->table, self->with_rid ? "rid, " : "");
   for (guint i = 0; i < self->fields->len; i++)
     {
       g_string_append_printf (sql, ", %s", (const char *) g_ptr_array_index (self->fields, i));
@@ -214,6 +222,8 @@ bind_row (CrmSyncInsertBatch *self,
           int                 p,
           const NewRow       *row)
 {
+  if (self->with_rid)
+    sqlite3_bind_int64 (stmt, p++, row->rid);
   sqlite3_bind_int64 (stmt, p++, row->seq);
   if (row->updated_at != NULL)
     crm_stmt_bind_text (stmt, p++, row->updated_at);

@@ -1,0 +1,206 @@
+/* crm-pulled-page.c: a page of a pull, with what storing its new rows needs worked out ahead
+ *
+ * Writing a page is the critical path of a pull: the store has one
+ * writer. Everything about a pulled row that needs no store is worked out
+ * here, in the thread that fetched the page, while the page before it is
+ * written: the newest clock of its fields, the pinyin readings of a
+ * contact's name, and a contact's search rows (numbered by the change's
+ * index in the page; the engine maps them to the rids it inserts). */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "crm-hlc.h"
+#include "crm-json.h"
+#include "crm-pulled-page.h"
+
+typedef struct
+{
+  char *updated_at;
+  CrmSyncReadings readings;
+} PreparedChange;
+
+struct _CrmPulledPage
+{
+  JsonObject *body;
+  GArray *changes;                /* PreparedChange, by the change's index */
+  CrmContactSearchRows *search;   /* of the contacts put, numbered by index */
+  GArray *by_sql;                 /* guint: indexes whose search rows need SQL */
+};
+
+static void
+prepared_change_clear (PreparedChange *change)
+{
+  g_free (change->updated_at);
+  crm_sync_readings_clear (&change->readings);
+}
+
+static char *
+newest_clock (JsonObject *row,
+              JsonObject *hlcs)
+{
+  char *newest = NULL;
+  JsonObjectIter iter;
+  const char *field;
+
+  if (hlcs == NULL)
+    return NULL;
+  json_object_iter_init (&iter, row);
+  while (json_object_iter_next (&iter, &field, NULL))
+    {
+      const char *hlc = json_object_get_string_member_with_default (hlcs, field, NULL);
+
+      if (hlc != NULL && (newest == NULL || crm_hlc_compare (hlc, newest) > 0))
+        {
+          g_free (newest);
+          newest = g_strdup (hlc);
+        }
+    }
+  return newest;
+}
+
+/* A member as the store will hold it: JSON text for a column of JSON. */
+static char *
+json_member_text (JsonObject *row,
+                  const char *name)
+{
+  JsonNode *node = json_object_get_member (row, name);
+
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? crm_json_to_string (node) : NULL;
+}
+
+/* NULL for a missing or null member; FALSE in *out_ok for another type. */
+static const char *
+string_member (JsonObject *row,
+               const char *name,
+               gboolean   *out_ok)
+{
+  JsonNode *node = json_object_get_member (row, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      *out_ok = FALSE;
+      return NULL;
+    }
+  return json_node_get_string (node);
+}
+
+static void
+prepare_search_rows (CrmPulledPage   *self,
+                     guint            index,
+                     JsonObject      *row,
+                     CrmSyncReadings *readings)
+{
+  g_autofree char *emails = json_member_text (row, "emails");
+  g_autofree char *phones = json_member_text (row, "phones");
+  g_autofree char *tags = json_member_text (row, "tags");
+  gboolean ok = TRUE;
+  const char *name = string_member (row, "name", &ok);
+  const char *organization_id = string_member (row, "organization_id", &ok);
+
+  if (!ok || !crm_contact_search_rows_add (self->search, index, name, readings->full,
+                                           readings->initials, emails, phones, tags,
+                                           organization_id))
+    g_array_append_val (self->by_sql, index);
+}
+
+/* Changes that are not well-formed are left as they are: the engine
+ * reports them when it reaches them. */
+CrmPulledPage *
+crm_pulled_page_new (JsonObject *body)
+{
+  CrmPulledPage *self = g_new0 (CrmPulledPage, 1);
+  JsonNode *changes_node = json_object_get_member (body, "changes");
+  JsonArray *changes = changes_node != NULL && JSON_NODE_HOLDS_ARRAY (changes_node)
+                       ? json_node_get_array (changes_node) : NULL;
+  guint n = changes != NULL ? json_array_get_length (changes) : 0;
+
+  self->body = json_object_ref (body);
+  self->changes = g_array_sized_new (FALSE, TRUE, sizeof (PreparedChange), n);
+  g_array_set_clear_func (self->changes, (GDestroyNotify) prepared_change_clear);
+  g_array_set_size (self->changes, n);
+  self->search = crm_contact_search_rows_new ();
+  self->by_sql = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (changes, i);
+      PreparedChange *prepared = &g_array_index (self->changes, PreparedChange, i);
+      JsonObject *change, *row, *hlcs;
+      const char *table;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      change = json_node_get_object (node);
+      table = json_object_get_string_member_with_default (change, "table", NULL);
+      if (table == NULL ||
+          g_strcmp0 (json_object_get_string_member_with_default (change, "op", NULL), "put") != 0 ||
+          !json_object_has_member (change, "row") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (change, "row")))
+        continue;
+      row = json_object_get_object_member (change, "row");
+      hlcs = json_object_has_member (change, "hlc") &&
+             JSON_NODE_HOLDS_OBJECT (json_object_get_member (change, "hlc"))
+             ? json_object_get_object_member (change, "hlc") : NULL;
+
+      prepared->updated_at = newest_clock (row, hlcs);
+      crm_sync_readings_compute (&prepared->readings, table, row);
+      if (g_str_equal (table, "contacts"))
+        prepare_search_rows (self, i, row, &prepared->readings);
+    }
+  crm_contact_search_rows_sort (self->search);
+  return self;
+}
+
+void
+crm_pulled_page_free (CrmPulledPage *self)
+{
+  json_object_unref (self->body);
+  g_array_unref (self->changes);
+  g_clear_pointer (&self->search, crm_contact_search_rows_free);
+  g_clear_pointer (&self->by_sql, g_array_unref);
+  g_free (self);
+}
+
+JsonObject *
+crm_pulled_page_get_body (CrmPulledPage *self)
+{
+  return self->body;
+}
+
+/* The newest clock of the fields of the put at @index, NULL if none. */
+const char *
+crm_pulled_page_get_updated_at (CrmPulledPage *self,
+                                guint          index)
+{
+  if (index >= self->changes->len)
+    return NULL;
+  return g_array_index (self->changes, PreparedChange, index).updated_at;
+}
+
+/* The readings of the contact put at @index; *@out is all NULL for
+ * another change or a contact without a name. */
+void
+crm_pulled_page_take_readings (CrmPulledPage   *self,
+                               guint            index,
+                               CrmSyncReadings *out)
+{
+  crm_sync_readings_clear (out);
+  if (index >= self->changes->len)
+    return;
+  *out = g_array_index (self->changes, PreparedChange, index).readings;
+  memset (&g_array_index (self->changes, PreparedChange, index).readings, 0, sizeof (CrmSyncReadings));
+}
+
+/* The search rows of the page's contact puts, numbered by index, and the
+ * indexes whose rows the triggers' SQL must write; NULL once taken. */
+CrmContactSearchRows *
+crm_pulled_page_steal_search_rows (CrmPulledPage  *self,
+                                   GArray        **out_by_sql)
+{
+  *out_by_sql = g_steal_pointer (&self->by_sql);
+  return g_steal_pointer (&self->search);
+}

@@ -1,0 +1,26 @@
+/* crm-pulled-page.h: a page of a pull, with what storing its new rows needs worked out ahead */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "crm-contact-search-rows.h"
+#include "crm-sync-insert-batch.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CrmPulledPage CrmPulledPage;
+
+CrmPulledPage        *crm_pulled_page_new             (JsonObject    *body);
+void                  crm_pulled_page_free            (CrmPulledPage *self);
+JsonObject           *crm_pulled_page_get_body        (CrmPulledPage *self);
+const char           *crm_pulled_page_get_updated_at  (CrmPulledPage *self,
+                                                       guint          index);
+void                  crm_pulled_page_take_readings   (CrmPulledPage   *self,
+                                                       guint            index,
+                                                       CrmSyncReadings *out);
+CrmContactSearchRows *crm_pulled_page_steal_search_rows (CrmPulledPage *self,
+                                                         GArray       **out_by_sql);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmPulledPage, crm_pulled_page_free)
+
+G_END_DECLS
