@@ -325,7 +325,7 @@ test_late_commit_not_skipped (void)
   g_assert_true (waiting);
 
   /* A pull now sees neither row, and the latest seq is still 0. */
-  rows = reader->vtable->changes_after (reader, 0, 100, &error);
+  rows = reader->vtable->changes_after (reader, 0, 100, FALSE, &error);
   g_assert_cmpuint (rows->len, ==, 0);
   g_assert_cmpint (reader->vtable->max_seq (reader, &error), ==, 0);
   g_clear_pointer (&rows, g_ptr_array_unref);
@@ -334,7 +334,7 @@ test_late_commit_not_skipped (void)
   g_thread_join (thread);
   g_assert_cmpint (b.seq, ==, 2);
 
-  rows = reader->vtable->changes_after (reader, 0, 100, &error);
+  rows = reader->vtable->changes_after (reader, 0, 100, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 2);
   g_assert_cmpstr (((CrmServerChange *) g_ptr_array_index (rows, 0))->id, ==, "01900000-0000-7000-8000-00000000000a");

@@ -512,6 +512,70 @@ test_bad_input (Fixture       *f,
   assert_server_alive (f);
 }
 
+/* Protocol 2 says a row's clock once when every field has it; a client
+ * of protocol 1 still gets each field's, and a row edited since gets its
+ * clocks field by field. */
+static JsonObject *
+pulled_clocks (Fixture    *f,
+               const char *token,
+               int         version)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/pull?cursor=0&schema_version=%d", version);
+  g_autoptr(JsonObject) pulled = NULL;
+  JsonObject *change;
+
+  g_assert_cmpuint (http (f, "GET", path, token, NULL, 0, &pulled), ==, 200);
+  change = json_array_get_object_element (json_object_get_array_member (pulled, "changes"), 0);
+  return json_object_ref (json_object_get_object_member (change, "hlc"));
+}
+
+static void
+test_shared_clocks (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *token = login (f, f->a, "alice");
+  g_autofree char *hlc = crm_store_next_hlc (f->a);
+  g_autofree char *later = crm_store_next_hlc (f->a);
+  const char *row = "01900000-0000-7000-8000-000000000003";
+  g_autofree char *insert = push_body (f->a, 1, row, "一", hlc);
+  g_autofree char *update = g_strdup_printf ("{\"client_id\":\"%s\",\"schema_version\":%d,\"mutations\":["
+                                             "{\"mutation_id\":2,\"table\":\"contacts\",\"row_id\":\"%s\",\"op\":\"update\","
+                                             "\"patch\":{\"title\":\"二\"},\"hlc\":\"%s\"}]}",
+                                             crm_store_get_client_id (f->a), CRM_SYNC_PROTOCOL_VERSION, row, later);
+
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, insert, strlen (insert), NULL), ==, 200);
+  {
+    g_autoptr(JsonObject) shared = pulled_clocks (f, token, CRM_SYNC_PROTOCOL_SHARED_CLOCKS);
+    g_autoptr(JsonObject) each = pulled_clocks (f, token, CRM_SYNC_PROTOCOL_OLDEST);
+
+    g_assert_cmpuint (json_object_get_size (shared), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (shared, "*"), ==, hlc);
+    g_assert_false (json_object_has_member (each, "*"));
+    g_assert_cmpstr (json_object_get_string_member (each, "name"), ==, hlc);
+    g_assert_cmpstr (json_object_get_string_member (each, "title"), ==, hlc);
+  }
+
+  g_assert_cmpuint (http (f, "POST", "/v1/push", token, update, strlen (update), NULL), ==, 200);
+  {
+    g_autoptr(JsonObject) mixed = pulled_clocks (f, token, CRM_SYNC_PROTOCOL_SHARED_CLOCKS);
+
+    g_assert_false (json_object_has_member (mixed, "*"));
+    g_assert_cmpstr (json_object_get_string_member (mixed, "name"), ==, hlc);
+    g_assert_cmpstr (json_object_get_string_member (mixed, "title"), ==, later);
+  }
+
+  /* A replica takes either form: the row's clock is its newest field's. */
+  sync_as (f, f->b, "alice");
+  {
+    g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (f->b, "SELECT title, updated_at FROM contacts WHERE id = ?", NULL);
+
+    crm_stmt_bind_text (stmt, 1, row);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "二");
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, later);
+  }
+}
+
 static void
 test_clock_ahead_clamped (Fixture       *f,
                           gconstpointer  data)
@@ -529,7 +593,7 @@ test_clock_ahead_clamped (Fixture       *f,
   g_assert_cmpuint (http (f, "POST", "/v1/push", token, body, strlen (body), NULL), ==, 200);
   g_assert_cmpuint (http (f, "GET", "/v1/pull?cursor=0", token, NULL, 0, &pulled), ==, 200);
   change = json_array_get_object_element (json_object_get_array_member (pulled, "changes"), 0);
-  stored = json_object_get_string_member (json_object_get_object_member (change, "hlc"), "title");
+  stored = crm_sync_field_clock (json_object_get_object_member (change, "hlc"), "title");
   g_assert_true (crm_hlc_parse (stored, &stored_ms, NULL, NULL));
   g_assert_cmpint (stored_ms, <=, g_get_real_time () / 1000 + CRM_HLC_MAX_DRIFT_MS);
   g_assert_cmpint (stored_ms, >=, now_ms);
@@ -1442,6 +1506,7 @@ main (int    argc,
   ADD ("/sync/retry-and-gap", test_retry_and_gap);
   ADD ("/sync/bad-input", test_bad_input);
   ADD ("/sync/clock-ahead-clamped", test_clock_ahead_clamped);
+  ADD ("/sync/shared-clocks", test_shared_clocks);
   ADD ("/sync/null-propagates", test_null_propagates);
   ADD ("/sync/awkward-text", test_awkward_text);
   ADD ("/sync/resync-keeps-local", test_resync_keeps_local);

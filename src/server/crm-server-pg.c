@@ -100,11 +100,18 @@ static const char * const statements[N_STMTS] = {
     "  deleted = excluded.deleted, scope_owner = excluded.scope_owner,\n"
     "  contact_id = excluded.contact_id, seq = excluded.seq",
   [STMT_MAX_SEQ] = "SELECT value FROM counters WHERE name = 'seq'",
-  /* meta holds field -> [clock, seq, author]. */
+  /* meta holds field -> [clock, seq, author]; shared clocks as in
+   * crm-server-sqlite.c. */
   [STMT_CHANGES_AFTER] =
     "SELECT table_name, id, deleted, scope_owner, seq, data,\n"
-    "  (SELECT json_object_agg (key, value -> 0) FROM json_each (meta)\n"
-    "   WHERE json_typeof (value) = 'array'),\n"
+    "  coalesce ((SELECT json_build_object ('*', min (c)) FROM\n"
+    "               (SELECT value ->> 0 AS c FROM json_each (meta)\n"
+    "                WHERE json_typeof (value) = 'array' AND data -> key IS NOT NULL) m\n"
+    "             WHERE $3\n"
+    "             HAVING count(*) > 1 AND count(c) = count(*) AND min (c) = max (c)\n"
+    "               AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
+    "    (SELECT json_object_agg (key, value -> 0) FROM json_each (meta)\n"
+    "     WHERE json_typeof (value) = 'array')),\n"
     "  (SELECT json_object_agg (key, value -> 2) FROM json_each (meta)\n"
     "   WHERE json_typeof (value) = 'array' AND json_typeof (value -> 2) = 'string'),\n"
     "  CASE WHEN json_typeof (meta -> 'deleted' -> 2) = 'string' THEN meta -> 'deleted' ->> 2 END\n"
@@ -944,11 +951,12 @@ static GPtrArray *
 pg_changes_after (CrmServerBackend  *backend,
                   gint64             cursor,
                   guint              limit,
+                  gboolean           shared_clocks,
                   GError           **error)
 {
   g_autofree char *cursor_text = g_strdup_printf ("%" PRId64, cursor);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
-  const char *params[] = { cursor_text, limit_text };
+  const char *params[] = { cursor_text, limit_text, shared_clocks ? "true" : "false" };
   PGresult *result = run (SELF (backend), STMT_CHANGES_AFTER, G_N_ELEMENTS (params), params, error);
   GPtrArray *changes;
 

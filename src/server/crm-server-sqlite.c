@@ -619,18 +619,26 @@ static GPtrArray *
 sqlite_changes_after (CrmServerBackend  *backend,
                       gint64             cursor,
                       guint              limit,
+                      gboolean           shared_clocks,
                       GError           **error)
 {
   CrmServerSqlite *self = SELF (backend);
-  /* meta holds field -> [clock, seq, author]. */
+  /* meta holds field -> [clock, seq, author]. A row's fields written
+   * together share one clock, said once: half the bytes of a first pull. */
   sqlite3_stmt *stmt = prepare (self,
     "SELECT table_name, id, deleted, scope_owner, seq, data,\n"
-    "  (SELECT json_group_object (key, json_extract (value, '$[0]')) FROM json_each (meta)\n"
-    "   WHERE type = 'array'),\n"
+    "  coalesce ((SELECT json_object ('*', min (c)) FROM\n"
+    "               (SELECT json_extract (value, '$[0]') AS c FROM json_each (meta)\n"
+    "                WHERE type = 'array' AND json_type (data, '$.\"' || key || '\"') IS NOT NULL)\n"
+    "             WHERE ?3\n"
+    "             HAVING count(*) > 1 AND count(c) = count(*) AND min (c) = max (c)\n"
+    "               AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
+    "    (SELECT json_group_object (key, json_extract (value, '$[0]')) FROM json_each (meta)\n"
+    "     WHERE type = 'array')),\n"
     "  (SELECT json_group_object (key, json_extract (value, '$[2]')) FROM json_each (meta)\n"
     "   WHERE type = 'array' AND json_type (value, '$[2]') = 'text'),\n"
     "  CASE json_type (meta, '$.deleted[2]') WHEN 'text' THEN json_extract (meta, '$.deleted[2]') END\n"
-    "FROM rows WHERE seq > ? ORDER BY seq LIMIT ?", error);
+    "FROM rows WHERE seq > ?1 ORDER BY seq LIMIT ?2", error);
   GPtrArray *changes;
   int rc;
 
@@ -638,6 +646,7 @@ sqlite_changes_after (CrmServerBackend  *backend,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, cursor);
   sqlite3_bind_int (stmt, 2, (int) limit);
+  sqlite3_bind_int (stmt, 3, shared_clocks);
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_change_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

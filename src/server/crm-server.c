@@ -587,7 +587,7 @@ handle_login (SoupServer        *server,
       respond_error (msg, path, NULL, error);
       return;
     }
-  if (login->schema_version != CRM_SYNC_PROTOCOL_VERSION)
+  if (!crm_sync_protocol_supported (login->schema_version))
     {
       g_set_error (&error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SCHEMA,
                    _("This server speaks sync protocol %d, the client %" PRId64 ". Update the app."),
@@ -1307,7 +1307,7 @@ handle_push (SoupServer        *server,
       respond_error (msg, path, session.user ? session.user->name : NULL, error);
       return;
     }
-  if (push->schema_version != CRM_SYNC_PROTOCOL_VERSION)
+  if (!crm_sync_protocol_supported (push->schema_version))
     {
       g_set_error (&error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SCHEMA,
                    _("This server speaks sync protocol %d, the client %" PRId64 ". Update the app."),
@@ -1460,7 +1460,7 @@ handle_pull (SoupServer        *server,
       respond_error (msg, path, session.user ? session.user->name : NULL, error);
       return;
     }
-  if (schema != CRM_SYNC_PROTOCOL_VERSION)
+  if (!crm_sync_protocol_supported (schema))
     {
       g_set_error (&error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SCHEMA,
                    _("This server speaks sync protocol %d, the client %" PRId64 ". Update the app."),
@@ -1485,7 +1485,8 @@ handle_pull (SoupServer        *server,
       return;
     }
 
-  changes = self->backend->vtable->changes_after (self->backend, cursor, (guint) limit, &error);
+  changes = self->backend->vtable->changes_after (self->backend, cursor, (guint) limit,
+                                                  schema >= CRM_SYNC_PROTOCOL_SHARED_CLOCKS, &error);
   if (changes == NULL)
     {
       respond_error (msg, path, session.user->name, error);

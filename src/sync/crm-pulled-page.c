@@ -14,6 +14,7 @@
 #include "crm-hlc.h"
 #include "crm-json.h"
 #include "crm-pulled-page.h"
+#include "crm-sync-protocol.h"
 
 typedef struct
 {
@@ -49,7 +50,7 @@ newest_clock (JsonObject *row,
   json_object_iter_init (&iter, row);
   while (json_object_iter_next (&iter, &field, NULL))
     {
-      const char *hlc = json_object_get_string_member_with_default (hlcs, field, NULL);
+      const char *hlc = crm_sync_field_clock (hlcs, field);
 
       if (hlc != NULL && (newest == NULL || crm_hlc_compare (hlc, newest) > 0))
         {

@@ -935,7 +935,7 @@ check_row (const char  *table,
   json_object_iter_init (&iter, row);
   while (json_object_iter_next (&iter, &field, NULL))
     {
-      const char *remote_hlc = hlcs && out_updated_at ? json_object_get_string_member_with_default (hlcs, field, NULL) : NULL;
+      const char *remote_hlc = out_updated_at != NULL ? crm_sync_field_clock (hlcs, field) : NULL;
 
       if (!g_hash_table_contains (columns, field))
         {
@@ -993,7 +993,7 @@ apply_put (CrmSyncEngine  *self,
   json_object_iter_init (&iter, row);
   while (json_object_iter_next (&iter, &field, &value))
     {
-      const char *remote_hlc = hlcs ? json_object_get_string_member_with_default (hlcs, field, NULL) : NULL;
+      const char *remote_hlc = crm_sync_field_clock (hlcs, field);
       GPtrArray *local = g_hash_table_lookup (pending, field);
 
       if (local != NULL && exists)

@@ -11,6 +11,26 @@
 
 G_DEFINE_QUARK (crm-sync-error-quark, crm_sync_error)
 
+gboolean
+crm_sync_protocol_supported (gint64 version)
+{
+  return version >= CRM_SYNC_PROTOCOL_OLDEST && version <= CRM_SYNC_PROTOCOL_VERSION;
+}
+
+/* The clock of @field in a pulled row's clocks: its own, or the one its
+ * row's fields share ("*"); NULL when it has none. */
+const char *
+crm_sync_field_clock (JsonObject *hlcs,
+                      const char *field)
+{
+  const char *hlc;
+
+  if (hlcs == NULL)
+    return NULL;
+  hlc = json_object_get_string_member_with_default (hlcs, field, NULL);
+  return hlc != NULL ? hlc : json_object_get_string_member_with_default (hlcs, "*", NULL);
+}
+
 static const struct
 {
   CrmSyncError error;

@@ -27,8 +27,17 @@ typedef enum
 GQuark crm_sync_error_quark (void);
 
 /* The version of the protocol and of the synced schema a client speaks;
- * the server answers 426 schema_unsupported to any other. */
-#define CRM_SYNC_PROTOCOL_VERSION 1
+ * the server answers 426 schema_unsupported to a version outside
+ * CRM_SYNC_PROTOCOL_OLDEST…CRM_SYNC_PROTOCOL_VERSION. Version 2: the
+ * clocks of a pulled row may say {"*": CLOCK} for every field of the row
+ * (crm_sync_field_clock()); clients of version 1 get each field's. */
+#define CRM_SYNC_PROTOCOL_VERSION 2
+#define CRM_SYNC_PROTOCOL_OLDEST  1
+#define CRM_SYNC_PROTOCOL_SHARED_CLOCKS 2
+
+gboolean    crm_sync_protocol_supported (gint64      version);
+const char *crm_sync_field_clock        (JsonObject *hlcs,
+                                         const char *field);
 
 /* Limits the server enforces and the client respects. */
 #define CRM_SYNC_MAX_BODY        (8 * 1024 * 1024)
