@@ -552,21 +552,29 @@ bind_fts (sqlite3_stmt  *stmt,
   bind_text_or_null (stmt, first + 7, f->tags);
 }
 
+/* One row to a statement: a statement of several rows opens a savepoint
+ * on contact_fts, and FTS5 writes its pending terms out as a new segment
+ * at each, where one statement a row lets them gather up to the commit. */
 static gboolean
 write_fts (CrmStore  *store,
            GArray    *fts,
            GError   **error)
 {
-  static char *many_sql = NULL;
-#define FTS_INSERT "INSERT INTO contact_fts (rowid, name, pinyin, initials, emails, phones, organization, tags) VALUES "
-#define FTS_VALUES "(?, ?, ?, ?, ?, ?, (SELECT name FROM contacts WHERE id = ?), ?)"
+  static const char sql[] =
+    "INSERT INTO contact_fts (rowid, name, pinyin, initials, emails, phones, organization, tags)\n"
+    "VALUES (?, ?, ?, ?, ?, ?, (SELECT name FROM contacts WHERE id = ?), ?)";
 
-  if (g_once_init_enter (&many_sql))
-    g_once_init_leave (&many_sql, multi_insert_sql (FTS_INSERT, FTS_VALUES, ROWS_PER_INSERT));
-  /* Already in rowid order. */
-  return write_sorted (store, fts, NULL, many_sql, FTS_INSERT FTS_VALUES, 8, bind_fts, error);
-#undef FTS_INSERT
-#undef FTS_VALUES
+  for (guint i = 0; i < fts->len; i++)
+    {
+      g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      bind_fts (stmt, 1, &g_array_index (fts, FtsRow, i));
+      if (!crm_store_step_done (store, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 void
