@@ -975,6 +975,69 @@ test_large_pull_resumes (Fixture       *f,
 
 /* Rows with long notes: a page ends at a size as well as at a row count,
  * so no answer grows past what a client accepts. */
+/* A page's contacts get the search rows the triggers' SQL would write,
+ * whatever they hold: phones, tags, an organization in the same page,
+ * JSON the app never writes (left to the SQL), and a contact that was
+ * there before (its triggers). */
+static void
+test_pulled_search_rows (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (f->b, f->url);
+  g_autofree char *existing = add_contact (f->b, "name", "老朋友", NULL);
+  const char *hlc = "2026-01-01T00:00:00.000Z-0000-0190c5e2-0000-7000-8000-000000000001";
+  /* Newer than the local edit not pushed yet: the rename wins. */
+  const char *later = "2030-01-01T00:00:00.000Z-0000-0190c5e2-0000-7000-8000-000000000001";
+  g_autofree char *text = g_strdup_printf (
+    "{\"cursor\": 6, \"more\": false, \"changes\": ["
+    " {\"op\": \"put\", \"table\": \"contacts\", \"id\": \"01900000-0000-7000-8000-0000000000a1\", \"seq\": 1,"
+    "  \"row\": {\"name\": \"阿里巴巴\", \"kind\": \"organization\", \"created_at\": \"%1$s\","
+    "   \"tags\": [\"Tech\", \"大 客户\"]}, \"hlc\": {\"*\": \"%1$s\"}},"
+    " {\"op\": \"put\", \"table\": \"contacts\", \"id\": \"01900000-0000-7000-8000-0000000000a2\", \"seq\": 2,"
+    "  \"row\": {\"name\": \"张三丰\", \"created_at\": \"%1$s\", \"emails\": [\"Zsf@Example.COM\"],"
+    "   \"phones\": [{\"e164\": \"+8613800138000\"}, {\"e164\": \"+861065529988\"}, {\"e164\": \"+14155550100\"}],"
+    "   \"tags\": [\"VIP\"], \"organization_id\": \"01900000-0000-7000-8000-0000000000a1\"},"
+    "  \"hlc\": {\"*\": \"%1$s\"}},"
+    " {\"op\": \"put\", \"table\": \"contacts\", \"id\": \"01900000-0000-7000-8000-0000000000a3\", \"seq\": 3,"
+    "  \"row\": {\"name\": \"赵六\", \"created_at\": \"%1$s\", \"emails\": [\"Odd@Example.com\", 42],"
+    "   \"phones\": [{\"original\": \"no e164\"}, {\"e164\": \"+8613900001111\"}]}, \"hlc\": {\"*\": \"%1$s\"}},"
+    " {\"op\": \"put\", \"table\": \"contacts\", \"id\": \"%2$s\", \"seq\": 4,"
+    "  \"row\": {\"name\": \"老朋友改名\"}, \"hlc\": {\"name\": \"%3$s\"}},"
+    " {\"op\": \"put\", \"table\": \"contacts\", \"id\": \"01900000-0000-7000-8000-0000000000a5\", \"seq\": 5,"
+    "  \"row\": {\"name\": \"王\", \"created_at\": \"%1$s\"}, \"hlc\": {\"*\": \"%1$s\"}},"
+    " {\"op\": \"put\", \"table\": \"contacts\", \"id\": \"01900000-0000-7000-8000-0000000000a6\", \"seq\": 6,"
+    "  \"row\": {\"name\": \"Zhang Wei\", \"created_at\": \"%1$s\", \"emails\": [\"ZW@example.com\"]},"
+    "  \"hlc\": {\"*\": \"%1$s\"}}]}", hlc, existing, later);
+  g_autoptr(JsonNode) page = json_from_string (text, &error);
+  CrmSyncStats stats = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (crm_sync_engine_apply_pull_page (engine, json_node_get_object (page), &stats,
+                                                  NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 6);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts WHERE name = '老朋友改名'"), ==, 1);
+  g_assert_false (crm_contact_search_get_deferred (f->b));
+  {
+    g_autofree char *pulled = dump_search_index (f->b);
+    g_autofree char *rebuilt = NULL;
+
+    g_assert_true (crm_contact_search_rebuild (f->b, &error));
+    g_assert_no_error (error);
+    rebuilt = dump_search_index (f->b);
+    g_assert_cmpstr (pulled, ==, rebuilt);
+  }
+  {
+    g_autoptr(GPtrArray) by_phone = crm_contact_search (f->b, "13800138000", 10, 0, NULL, &error);
+    g_autoptr(GPtrArray) by_org = crm_contact_search (f->b, "阿里巴巴", 10, 0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (by_phone->len, ==, 1);
+    g_assert_cmpuint (by_org->len, ==, 2);
+  }
+}
+
 static void
 test_pull_page_bounded_by_size (Fixture       *f,
                                 gconstpointer  data)
@@ -1507,6 +1570,7 @@ main (int    argc,
   ADD ("/sync/bad-input", test_bad_input);
   ADD ("/sync/clock-ahead-clamped", test_clock_ahead_clamped);
   ADD ("/sync/shared-clocks", test_shared_clocks);
+  ADD ("/sync/pulled-search-rows", test_pulled_search_rows);
   ADD ("/sync/null-propagates", test_null_propagates);
   ADD ("/sync/awkward-text", test_awkward_text);
   ADD ("/sync/resync-keeps-local", test_resync_keeps_local);

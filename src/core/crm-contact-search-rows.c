@@ -244,20 +244,18 @@ add_lower_field (CrmContactSearchRows *self,
 }
 
 /* The elements of a JSON array of strings, or FALSE if it is something
- * else (then the SQL indexes the row). */
+ * else (then the SQL indexes the row). NULL is no elements. */
 static gboolean
-parse_strings (JsonParser  *parser,
-               const char  *json,
-               GPtrArray   *out)
+strings_of (JsonNode  *json,
+            GPtrArray *out)
 {
   JsonArray *array;
 
-  if (json == NULL || strcmp (json, "[]") == 0)
+  if (json == NULL || JSON_NODE_HOLDS_NULL (json))
     return TRUE;
-  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_ARRAY (json))
     return FALSE;
-  array = json_node_get_array (json_parser_get_root (parser));
+  array = json_node_get_array (json);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *node = json_array_get_element (array, i);
@@ -271,18 +269,16 @@ parse_strings (JsonParser  *parser,
 
 /* The e164 of each phone object, or FALSE for anything else. */
 static gboolean
-parse_phones (JsonParser  *parser,
-              const char  *json,
-              GPtrArray   *out)
+phones_of (JsonNode  *json,
+           GPtrArray *out)
 {
   JsonArray *array;
 
-  if (json == NULL || strcmp (json, "[]") == 0)
+  if (json == NULL || JSON_NODE_HOLDS_NULL (json))
     return TRUE;
-  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_ARRAY (json))
     return FALSE;
-  array = json_node_get_array (json_parser_get_root (parser));
+  array = json_node_get_array (json);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *node = json_array_get_element (array, i);
@@ -299,6 +295,22 @@ parse_phones (JsonParser  *parser,
   return TRUE;
 }
 
+/* A column of JSON text as the parser's root; NULL for NULL and "[]",
+ * which hold no elements, and FALSE for text that is not JSON. */
+static gboolean
+parse_column (JsonParser  *parser,
+              const char  *json,
+              JsonNode   **out)
+{
+  *out = NULL;
+  if (json == NULL || strcmp (json, "[]") == 0)
+    return TRUE;
+  if (!json_parser_load_from_data (parser, json, -1, NULL))
+    return FALSE;
+  *out = json_parser_get_root (parser);
+  return TRUE;
+}
+
 /* group_concat (…, ' '): NULL for no values. */
 static char *
 join_or_null (GPtrArray *values)
@@ -311,31 +323,22 @@ join_or_null (GPtrArray *values)
 }
 
 
-gboolean
-crm_contact_search_rows_add (CrmContactSearchRows *self,
-                             gint64                number,
-                             const char           *name,
-                             const char           *pinyin,
-                             const char           *initials,
-                             const char           *emails_json,
-                             const char           *phones_json,
-                             const char           *tags_json,
-                             const char           *organization_id)
+static void
+add_contact (CrmContactSearchRows *self,
+             gint64                rid,
+             const char           *name,
+             const char           *pinyin,
+             const char           *initials,
+             GPtrArray            *emails,
+             GPtrArray            *e164s,
+             GPtrArray            *tags,
+             const char           *organization_id)
 {
-  gint64 rid = number;
-  g_autoptr(GPtrArray) emails = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) e164s = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) nationals = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) phone_texts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *emails_text = NULL;
   g_autofree char *phones_text = NULL;
   g_autofree char *tags_text = NULL;
-
-  if (!parse_strings (self->parser, emails_json, emails) ||
-      !parse_phones (self->parser, phones_json, e164s) ||
-      !parse_strings (self->parser, tags_json, tags))
-    return FALSE;
 
   for (guint i = 0; i < e164s->len; i++)
     {
@@ -389,8 +392,55 @@ crm_contact_search_rows_add (CrmContactSearchRows *self,
     add_lower_field (self, rid, g_ptr_array_index (tags, i));
 
   self->sorted = FALSE;
+}
+
+gboolean
+crm_contact_search_rows_add (CrmContactSearchRows *self,
+                             gint64                number,
+                             const char           *name,
+                             const char           *pinyin,
+                             const char           *initials,
+                             const char           *emails_json,
+                             const char           *phones_json,
+                             const char           *tags_json,
+                             const char           *organization_id)
+{
+  g_autoptr(GPtrArray) emails = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) e164s = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
+  JsonNode *root;
+
+  /* One parser for the three: each column is read out before the next. */
+  if (!parse_column (self->parser, emails_json, &root) || !strings_of (root, emails) ||
+      !parse_column (self->parser, phones_json, &root) || !phones_of (root, e164s) ||
+      !parse_column (self->parser, tags_json, &root) || !strings_of (root, tags))
+    return FALSE;
+  add_contact (self, number, name, pinyin, initials, emails, e164s, tags, organization_id);
   return TRUE;
 }
+
+gboolean
+crm_contact_search_rows_add_nodes (CrmContactSearchRows *self,
+                                   gint64                number,
+                                   const char           *name,
+                                   const char           *pinyin,
+                                   const char           *initials,
+                                   JsonNode             *emails_node,
+                                   JsonNode             *phones_node,
+                                   JsonNode             *tags_node,
+                                   const char           *organization_id)
+{
+  g_autoptr(GPtrArray) emails = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) e164s = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
+
+  if (!strings_of (emails_node, emails) || !phones_of (phones_node, e164s) ||
+      !strings_of (tags_node, tags))
+    return FALSE;
+  add_contact (self, number, name, pinyin, initials, emails, e164s, tags, organization_id);
+  return TRUE;
+}
+
 
 static int
 compare_keys (gconstpointer a,

@@ -1,7 +1,7 @@
 /* crm-contact-search-rows.h: the search rows of new contacts, worked out apart from writing them */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "crm-store.h"
 
@@ -32,6 +32,18 @@ gboolean              crm_contact_search_rows_add   (CrmContactSearchRows *self,
                                                      const char           *phones_json,
                                                      const char           *tags_json,
                                                      const char           *organization_id);
+
+/* The same with the JSON columns as parsed nodes (a pulled page's), NULL
+ * or JSON null for none. */
+gboolean              crm_contact_search_rows_add_nodes (CrmContactSearchRows *self,
+                                                         gint64                number,
+                                                         const char           *name,
+                                                         const char           *pinyin,
+                                                         const char           *initials,
+                                                         JsonNode             *emails,
+                                                         JsonNode             *phones,
+                                                         JsonNode             *tags,
+                                                         const char           *organization_id);
 
 /* Sorts the rows in the order they are written in; write() does it if it
  * was not done. */

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "crm-hlc.h"
-#include "crm-json.h"
 #include "crm-pulled-page.h"
 #include "crm-sync-protocol.h"
 
@@ -61,16 +60,6 @@ newest_clock (JsonObject *row,
   return newest;
 }
 
-/* A member as the store will hold it: JSON text for a column of JSON. */
-static char *
-json_member_text (JsonObject *row,
-                  const char *name)
-{
-  JsonNode *node = json_object_get_member (row, name);
-
-  return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? crm_json_to_string (node) : NULL;
-}
-
 /* NULL for a missing or null member; FALSE in *out_ok for another type. */
 static const char *
 string_member (JsonObject *row,
@@ -95,16 +84,16 @@ prepare_search_rows (CrmPulledPage   *self,
                      JsonObject      *row,
                      CrmSyncReadings *readings)
 {
-  g_autofree char *emails = json_member_text (row, "emails");
-  g_autofree char *phones = json_member_text (row, "phones");
-  g_autofree char *tags = json_member_text (row, "tags");
   gboolean ok = TRUE;
   const char *name = string_member (row, "name", &ok);
   const char *organization_id = string_member (row, "organization_id", &ok);
 
-  if (!ok || !crm_contact_search_rows_add (self->search, index, name, readings->full,
-                                           readings->initials, emails, phones, tags,
-                                           organization_id))
+  if (!ok || !crm_contact_search_rows_add_nodes (self->search, index, name, readings->full,
+                                                 readings->initials,
+                                                 json_object_get_member (row, "emails"),
+                                                 json_object_get_member (row, "phones"),
+                                                 json_object_get_member (row, "tags"),
+                                                 organization_id))
     g_array_append_val (self->by_sql, index);
 }
 
