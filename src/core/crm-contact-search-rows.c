@@ -488,13 +488,13 @@ typedef void (*BindRow) (sqlite3_stmt *stmt,
                          int           first,
                          gconstpointer row);
 
-/* Writes @rows sorted by @compare (unless NULL), ROWS_PER_INSERT to a statement
- * (@many_sql) and the rest one by one (@one_sql): B-tree inserts in key
- * order touch each page once, in random order each several times. */
+/* Writes @rows, sorted (crm_contact_search_rows_sort()), ROWS_PER_INSERT
+ * to a statement (@many_sql) and the rest one by one (@one_sql): B-tree
+ * inserts in key order touch each page once, in random order each
+ * several times. */
 static gboolean
 write_sorted (CrmStore     *store,
               GArray       *rows,
-              GCompareFunc  compare,
               const char   *many_sql,
               const char   *one_sql,
               int           columns,
@@ -503,8 +503,6 @@ write_sorted (CrmStore     *store,
 {
   guint i = 0;
 
-  if (compare != NULL)
-    g_array_sort (rows, compare);
   while (i < rows->len)
     {
       guint n = rows->len - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
@@ -553,7 +551,7 @@ write_keys (CrmStore  *store,
   if (g_once_init_enter (&many_sql))
     g_once_init_leave (&many_sql, multi_insert_sql ("INSERT OR IGNORE INTO contact_search_keys (key, kind, rid) VALUES ",
                                                     "(?, ?, ?)", ROWS_PER_INSERT));
-  return write_sorted (store, keys, NULL, many_sql,
+  return write_sorted (store, keys, many_sql,
                        "INSERT OR IGNORE INTO contact_search_keys (key, kind, rid) VALUES (?, ?, ?)",
                        3, bind_key, error);
 }
@@ -568,21 +566,9 @@ write_fields (CrmStore  *store,
   if (g_once_init_enter (&many_sql))
     g_once_init_leave (&many_sql, multi_insert_sql ("INSERT OR IGNORE INTO contact_search_fields (key, rid) VALUES ",
                                                     "(?, ?)", ROWS_PER_INSERT));
-  return write_sorted (store, fields, NULL, many_sql,
+  return write_sorted (store, fields, many_sql,
                        "INSERT OR IGNORE INTO contact_search_fields (key, rid) VALUES (?, ?)",
                        2, bind_field, error);
-}
-
-
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, index);
 }
 
 static void
@@ -593,13 +579,13 @@ bind_fts (sqlite3_stmt  *stmt,
   const FtsRow *f = row;
 
   sqlite3_bind_int64 (stmt, first, f->rid);
-  bind_text_or_null (stmt, first + 1, f->name);
-  bind_text_or_null (stmt, first + 2, f->pinyin);
-  bind_text_or_null (stmt, first + 3, f->initials);
-  bind_text_or_null (stmt, first + 4, f->emails);
-  bind_text_or_null (stmt, first + 5, f->phones);
-  bind_text_or_null (stmt, first + 6, f->organization_id);
-  bind_text_or_null (stmt, first + 7, f->tags);
+  crm_stmt_bind_static_text (stmt, first + 1, f->name);
+  crm_stmt_bind_static_text (stmt, first + 2, f->pinyin);
+  crm_stmt_bind_static_text (stmt, first + 3, f->initials);
+  crm_stmt_bind_static_text (stmt, first + 4, f->emails);
+  crm_stmt_bind_static_text (stmt, first + 5, f->phones);
+  crm_stmt_bind_static_text (stmt, first + 6, f->organization_id);
+  crm_stmt_bind_static_text (stmt, first + 7, f->tags);
 }
 
 /* One row to a statement: a statement of several rows opens a savepoint

@@ -1027,19 +1027,7 @@ in_season (Demo           *d,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Writing rows */
-
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  /* Every text bound here lives until the statement has been stepped. */
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, index);
-}
+/* Writing rows (every text bound lives until the statement is stepped) */
 
 static gboolean
 step (Demo          *d,
@@ -1115,9 +1103,9 @@ find_id (Demo        *d,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
+  crm_stmt_bind_static_text (stmt, 1, key);
   if (key2 != NULL)
-    bind_text (stmt, 2, key2);
+    crm_stmt_bind_static_text (stmt, 2, key2);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -1145,7 +1133,7 @@ insert_row (Demo        *d,
   if (stmt == NULL)
     return FALSE;
   for (guint i = 0; i < n_values; i++)
-    bind_text (stmt, i + 1, values[i]);
+    crm_stmt_bind_static_text (stmt, i + 1, values[i]);
   return step (d, stmt, error);
 }
 
@@ -1772,32 +1760,32 @@ write_contact (Demo                *d,
 
   format_hlc (d, created, sizeof created, c->created_ts, (guint) rnd_range (d, 0, 999));
 
-  bind_text (stmt, 1, c->id);
-  bind_text (stmt, 2, created);
-  bind_text (stmt, 3, c->owner);
-  bind_text (stmt, 4, c->organization ? "organization" : "person");
-  bind_text (stmt, 5, c->name);
-  bind_text (stmt, 6, pinyin);
-  bind_text (stmt, 7, initials);
+  crm_stmt_bind_static_text (stmt, 1, c->id);
+  crm_stmt_bind_static_text (stmt, 2, created);
+  crm_stmt_bind_static_text (stmt, 3, c->owner);
+  crm_stmt_bind_static_text (stmt, 4, c->organization ? "organization" : "person");
+  crm_stmt_bind_static_text (stmt, 5, c->name);
+  crm_stmt_bind_static_text (stmt, 6, pinyin);
+  crm_stmt_bind_static_text (stmt, 7, initials);
   sqlite3_bind_blob (stmt, 8, sort_key, (int) strlen (sort_key), SQLITE_STATIC);
-  bind_text (stmt, 9, gender);
-  bind_text (stmt, 10, birthday[0] ? birthday : NULL);
-  bind_text (stmt, 11, occupation);
-  bind_text (stmt, 12, org != NULL ? org->id : NULL);
-  bind_text (stmt, 13, title);
-  bind_text (stmt, 14, emails->str);
-  bind_text (stmt, 15, phones->str);
-  bind_text (stmt, 16, address);
-  bind_text (stmt, 17, cities[c->city].province);
-  bind_text (stmt, 18, cities[c->city].city);
-  bind_text (stmt, 19, source);
-  bind_text (stmt, 20, tags->str);
+  crm_stmt_bind_static_text (stmt, 9, gender);
+  crm_stmt_bind_static_text (stmt, 10, birthday[0] ? birthday : NULL);
+  crm_stmt_bind_static_text (stmt, 11, occupation);
+  crm_stmt_bind_static_text (stmt, 12, org != NULL ? org->id : NULL);
+  crm_stmt_bind_static_text (stmt, 13, title);
+  crm_stmt_bind_static_text (stmt, 14, emails->str);
+  crm_stmt_bind_static_text (stmt, 15, phones->str);
+  crm_stmt_bind_static_text (stmt, 16, address);
+  crm_stmt_bind_static_text (stmt, 17, cities[c->city].province);
+  crm_stmt_bind_static_text (stmt, 18, cities[c->city].city);
+  crm_stmt_bind_static_text (stmt, 19, source);
+  crm_stmt_bind_static_text (stmt, 20, tags->str);
   sqlite3_bind_int (stmt, 21, consent_email);
-  bind_text (stmt, 22, consent_email ? consent_at : NULL);
+  crm_stmt_bind_static_text (stmt, 22, consent_email ? consent_at : NULL);
   sqlite3_bind_int (stmt, 23, consent_sms);
-  bind_text (stmt, 24, consent_sms ? consent_at : NULL);
-  bind_text (stmt, 25, notes);
-  bind_text (stmt, 26, external_id[0] ? external_id : NULL);
+  crm_stmt_bind_static_text (stmt, 24, consent_sms ? consent_at : NULL);
+  crm_stmt_bind_static_text (stmt, 25, notes);
+  crm_stmt_bind_static_text (stmt, 26, external_id[0] ? external_id : NULL);
   if (!step (d, stmt, error))
     return FALSE;
 
@@ -2035,17 +2023,17 @@ write_purchases (Demo     *d,
                   p.channel->ref_prefix, date, date + 5, date + 8,
                   scramble (d->order_counter, 20) % 1000000);
 
-      bind_text (stmt, 1, stored.id);
-      bind_text (stmt, 2, created);
-      bind_text (stmt, 3, c->owner);
-      bind_text (stmt, 4, c->id);
-      bind_text (stmt, 5, p.product->name);
-      bind_text (stmt, 6, p.category->name);
+      crm_stmt_bind_static_text (stmt, 1, stored.id);
+      crm_stmt_bind_static_text (stmt, 2, created);
+      crm_stmt_bind_static_text (stmt, 3, c->owner);
+      crm_stmt_bind_static_text (stmt, 4, c->id);
+      crm_stmt_bind_static_text (stmt, 5, p.product->name);
+      crm_stmt_bind_static_text (stmt, 6, p.category->name);
       sqlite3_bind_int64 (stmt, 7, p.quantity);
       sqlite3_bind_int64 (stmt, 8, p.amount);
-      bind_text (stmt, 9, purchased_at);
-      bind_text (stmt, 10, p.channel->name);
-      bind_text (stmt, 11, order_ref);
+      crm_stmt_bind_static_text (stmt, 9, purchased_at);
+      crm_stmt_bind_static_text (stmt, 10, p.channel->name);
+      crm_stmt_bind_static_text (stmt, 11, order_ref);
       if (!step (d, stmt, error))
         return FALSE;
 
@@ -2101,19 +2089,19 @@ write_activity (Demo        *d,
   format_hlc (d, updated, sizeof updated, done ? done_ts : ts, ms);
   format_timestamp (done_at, sizeof done_at, done_ts);
 
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, created);
-  bind_text (stmt, 3, updated);
-  bind_text (stmt, 4, c->owner);
-  bind_text (stmt, 5, c->id);
-  bind_text (stmt, 6, deal_id);
-  bind_text (stmt, 7, kind);
-  bind_text (stmt, 8, subject);
+  crm_stmt_bind_static_text (stmt, 1, id);
+  crm_stmt_bind_static_text (stmt, 2, created);
+  crm_stmt_bind_static_text (stmt, 3, updated);
+  crm_stmt_bind_static_text (stmt, 4, c->owner);
+  crm_stmt_bind_static_text (stmt, 5, c->id);
+  crm_stmt_bind_static_text (stmt, 6, deal_id);
+  crm_stmt_bind_static_text (stmt, 7, kind);
+  crm_stmt_bind_static_text (stmt, 8, subject);
   sqlite3_bind_null (stmt, 9);
-  bind_text (stmt, 10, has_due ? due_at : NULL);
-  bind_text (stmt, 11, done ? done_at : NULL);
-  bind_text (stmt, 12, c->owner);
-  bind_text (stmt, 13, priority);
+  crm_stmt_bind_static_text (stmt, 10, has_due ? due_at : NULL);
+  crm_stmt_bind_static_text (stmt, 11, done ? done_at : NULL);
+  crm_stmt_bind_static_text (stmt, 12, c->owner);
+  crm_stmt_bind_static_text (stmt, 13, priority);
   for (int i = 14; i <= 18; i++)
     sqlite3_bind_null (stmt, i);
   if (!step (d, stmt, error))
@@ -2247,23 +2235,23 @@ write_complaint (Demo                 *d,
   format_timestamp (first_response_at, sizeof first_response_at, first_response_ts);
   format_timestamp (resolved_at, sizeof resolved_at, resolved_ts);
 
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, created);
-  bind_text (stmt, 3, updated);
-  bind_text (stmt, 4, c->owner);
-  bind_text (stmt, 5, c->id);
+  crm_stmt_bind_static_text (stmt, 1, id);
+  crm_stmt_bind_static_text (stmt, 2, created);
+  crm_stmt_bind_static_text (stmt, 3, updated);
+  crm_stmt_bind_static_text (stmt, 4, c->owner);
+  crm_stmt_bind_static_text (stmt, 5, c->id);
   sqlite3_bind_null (stmt, 6);
-  bind_text (stmt, 7, "complaint");
-  bind_text (stmt, 8, subject);
-  bind_text (stmt, 9, "客户来电反映问题，要求尽快处理。");
+  crm_stmt_bind_static_text (stmt, 7, "complaint");
+  crm_stmt_bind_static_text (stmt, 8, subject);
+  crm_stmt_bind_static_text (stmt, 9, "客户来电反映问题，要求尽快处理。");
   sqlite3_bind_null (stmt, 10);
-  bind_text (stmt, 11, resolved ? resolved_at : NULL);
-  bind_text (stmt, 12, assignee);
-  bind_text (stmt, 13, priority);
-  bind_text (stmt, 14, status);
-  bind_text (stmt, 15, responded ? first_response_at : NULL);
-  bind_text (stmt, 16, resolved ? resolved_at : NULL);
-  bind_text (stmt, 17, resolved ? pick (d, &d->complaint_resolutions) : NULL);
+  crm_stmt_bind_static_text (stmt, 11, resolved ? resolved_at : NULL);
+  crm_stmt_bind_static_text (stmt, 12, assignee);
+  crm_stmt_bind_static_text (stmt, 13, priority);
+  crm_stmt_bind_static_text (stmt, 14, status);
+  crm_stmt_bind_static_text (stmt, 15, responded ? first_response_at : NULL);
+  crm_stmt_bind_static_text (stmt, 16, resolved ? resolved_at : NULL);
+  crm_stmt_bind_static_text (stmt, 17, resolved ? pick (d, &d->complaint_resolutions) : NULL);
   if (satisfaction > 0)
     sqlite3_bind_int (stmt, 18, satisfaction);
   else
@@ -2320,13 +2308,13 @@ write_stage_change (Demo        *d,
   format_hlc (d, created, sizeof created, ts, (guint) rnd_range (d, 0, 999));
   format_timestamp (at, sizeof at, ts);
 
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, created);
-  bind_text (stmt, 3, c->owner);
-  bind_text (stmt, 4, deal_id);
-  bind_text (stmt, 5, from);
-  bind_text (stmt, 6, to);
-  bind_text (stmt, 7, at);
+  crm_stmt_bind_static_text (stmt, 1, id);
+  crm_stmt_bind_static_text (stmt, 2, created);
+  crm_stmt_bind_static_text (stmt, 3, c->owner);
+  crm_stmt_bind_static_text (stmt, 4, deal_id);
+  crm_stmt_bind_static_text (stmt, 5, from);
+  crm_stmt_bind_static_text (stmt, 6, to);
+  crm_stmt_bind_static_text (stmt, 7, at);
   if (!step (d, stmt, error))
     return FALSE;
 
@@ -2416,16 +2404,16 @@ write_deal (Demo     *d,
 
   /* The deal row first: its history refers to it. The stage and update
    * time are final; the history below tells how it got there. */
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, created);
-  bind_text (stmt, 4, c->owner);
-  bind_text (stmt, 5, c->id);
-  bind_text (stmt, 6, d->pipeline_ids[pipeline]);
-  bind_text (stmt, 7, d->stage_ids[pipeline][final]);
-  bind_text (stmt, 8, title);
+  crm_stmt_bind_static_text (stmt, 1, id);
+  crm_stmt_bind_static_text (stmt, 2, created);
+  crm_stmt_bind_static_text (stmt, 4, c->owner);
+  crm_stmt_bind_static_text (stmt, 5, c->id);
+  crm_stmt_bind_static_text (stmt, 6, d->pipeline_ids[pipeline]);
+  crm_stmt_bind_static_text (stmt, 7, d->stage_ids[pipeline][final]);
+  crm_stmt_bind_static_text (stmt, 8, title);
   sqlite3_bind_int64 (stmt, 9, amount);
-  bind_text (stmt, 10, expected_close);
-  bind_text (stmt, 12, lost_reason);
+  crm_stmt_bind_static_text (stmt, 10, expected_close);
+  crm_stmt_bind_static_text (stmt, 12, lost_reason);
 
   /* Walk the stages, a few days to a few weeks each. */
   {
@@ -2453,8 +2441,8 @@ write_deal (Demo     *d,
 
     format_hlc (d, updated, sizeof updated, move_ts, ms);
     format_timestamp (closed_at, sizeof closed_at, move_ts);
-    bind_text (stmt, 3, updated);
-    bind_text (stmt, 11, closed ? closed_at : NULL);
+    crm_stmt_bind_static_text (stmt, 3, updated);
+    crm_stmt_bind_static_text (stmt, 11, closed ? closed_at : NULL);
     ok = step (d, stmt, error);
 
     for (guint s = 0; ok && s < moves->len; s++)
@@ -2555,16 +2543,16 @@ write_answer (Demo        *d,
   char id[37];
 
   new_id (id);
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, created);
-  bind_text (stmt, 3, owner);
-  bind_text (stmt, 4, response_id);
-  bind_text (stmt, 5, question_id);
+  crm_stmt_bind_static_text (stmt, 1, id);
+  crm_stmt_bind_static_text (stmt, 2, created);
+  crm_stmt_bind_static_text (stmt, 3, owner);
+  crm_stmt_bind_static_text (stmt, 4, response_id);
+  crm_stmt_bind_static_text (stmt, 5, question_id);
   if (text == NULL)
     sqlite3_bind_int (stmt, 6, number);
   else
     sqlite3_bind_null (stmt, 6);
-  bind_text (stmt, 7, text);
+  crm_stmt_bind_static_text (stmt, 7, text);
   return step (d, stmt, error);
 }
 
@@ -2611,13 +2599,13 @@ write_survey_response (Demo     *d,
   format_hlc (d, created, sizeof created, ts, (guint) rnd_range (d, 0, 999));
   format_timestamp (submitted_at, sizeof submitted_at, ts);
 
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, created);
-  bind_text (stmt, 3, c->owner);
-  bind_text (stmt, 4, d->survey_id);
-  bind_text (stmt, 5, c->id);
-  bind_text (stmt, 6, pick (d, &d->response_channels));
-  bind_text (stmt, 7, submitted_at);
+  crm_stmt_bind_static_text (stmt, 1, id);
+  crm_stmt_bind_static_text (stmt, 2, created);
+  crm_stmt_bind_static_text (stmt, 3, c->owner);
+  crm_stmt_bind_static_text (stmt, 4, d->survey_id);
+  crm_stmt_bind_static_text (stmt, 5, c->id);
+  crm_stmt_bind_static_text (stmt, 6, pick (d, &d->response_channels));
+  crm_stmt_bind_static_text (stmt, 7, submitted_at);
   if (!step (d, stmt, error))
     return FALSE;
 

@@ -58,6 +58,10 @@ gboolean       crm_store_receive_hlc         (CrmStore     *self,
 void           crm_stmt_bind_text            (sqlite3_stmt *stmt,
                                               int           index,
                                               const char   *text);
+/* The same without a copy: @text must live until the statement is reset. */
+void           crm_stmt_bind_static_text     (sqlite3_stmt *stmt,
+                                              int           index,
+                                              const char   *text);
 /* A JSON value as SQLite stores it: NULL, an integer, a real or text;
  * arrays and objects, and everything for a column of JSON text
  * (@as_json_text), as JSON text. */

@@ -231,6 +231,17 @@ crm_stmt_bind_text (sqlite3_stmt *stmt,
 }
 
 void
+crm_stmt_bind_static_text (sqlite3_stmt *stmt,
+                           int           index,
+                           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+}
+
+void
 crm_stmt_bind_json (sqlite3_stmt *stmt,
                     int           index,
                     JsonNode     *node,
