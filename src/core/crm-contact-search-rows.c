@@ -441,19 +441,62 @@ crm_contact_search_rows_add_nodes (CrmContactSearchRows *self,
   return TRUE;
 }
 
-
 static int
-compare_keys (gconstpointer a,
-              gconstpointer b)
+compare_texts (gconstpointer a,
+               gconstpointer b)
 {
-  const KeyRow *x = a, *y = b;
-  int c = strcmp (x->key, y->key);
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
 
-  if (c != 0)
-    return c;
-  if (x->kind != y->kind)
-    return x->kind < y->kind ? -1 : 1;
-  return x->rid < y->rid ? -1 : x->rid > y->rid;
+/* Sorts the key rows by (key, kind, rid) in linear time: there are a few
+ * hundred distinct keys (one and two characters) among some twenty rows
+ * a contact, so the distinct keys are sorted and the rows counted into
+ * their (key, kind) places. Equal keys share one string in the chunk, and
+ * rows come in rid order, which a stable placement keeps. */
+static void
+sort_keys (GArray *keys)
+{
+  g_autoptr(GHashTable) rank = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) distinct = g_ptr_array_new ();
+  g_autofree guint *start = NULL;
+  g_autofree KeyRow *sorted = NULL;
+  guint n_buckets;
+
+  if (keys->len == 0)
+    return;
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_array_index (keys, KeyRow, i).key;
+
+      if (!g_hash_table_contains (rank, key))
+        {
+          g_hash_table_insert (rank, (gpointer) key, NULL);
+          g_ptr_array_add (distinct, (gpointer) key);
+        }
+    }
+  g_ptr_array_sort (distinct, compare_texts);
+  for (guint i = 0; i < distinct->len; i++)
+    g_hash_table_insert (rank, g_ptr_array_index (distinct, i), GUINT_TO_POINTER (i));
+
+  /* Buckets (rank, kind), kind 0..2; start[b] is where bucket b begins. */
+  n_buckets = distinct->len * 3;
+  start = g_new0 (guint, n_buckets + 1);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const KeyRow *k = &g_array_index (keys, KeyRow, i);
+
+      start[GPOINTER_TO_UINT (g_hash_table_lookup (rank, k->key)) * 3 + k->kind + 1]++;
+    }
+  for (guint b = 1; b <= n_buckets; b++)
+    start[b] += start[b - 1];
+  sorted = g_new (KeyRow, keys->len);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const KeyRow *k = &g_array_index (keys, KeyRow, i);
+
+      sorted[start[GPOINTER_TO_UINT (g_hash_table_lookup (rank, k->key)) * 3 + k->kind]++] = *k;
+    }
+  memcpy (keys->data, sorted, sizeof (KeyRow) * keys->len);
 }
 
 static int
@@ -618,7 +661,7 @@ crm_contact_search_rows_sort (CrmContactSearchRows *self)
 {
   if (self->sorted)
     return;
-  g_array_sort (self->keys, compare_keys);
+  sort_keys (self->keys);
   g_array_sort (self->fields, compare_fields);
   self->sorted = TRUE;
 }
