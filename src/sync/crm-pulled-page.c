@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "crm-hlc.h"
@@ -17,6 +19,7 @@
 
 typedef struct
 {
+  CrmPulledChange change;
   char *updated_at;
   CrmSyncReadings readings;
 } PreparedChange;
@@ -27,6 +30,9 @@ struct _CrmPulledPage
   GArray *changes;                /* PreparedChange, by the change's index */
   CrmContactSearchRows *search;   /* of the contacts put, numbered by index */
   GArray *by_sql;                 /* guint: indexes whose search rows need SQL */
+  const char *newest;             /* the newest valid clock of the puts */
+  guint n_valid;                  /* the changes before the first malformed one */
+  GError *error;                  /* what is wrong with that one */
 };
 
 static void
@@ -97,8 +103,31 @@ prepare_search_rows (CrmPulledPage   *self,
     g_array_append_val (self->by_sql, index);
 }
 
-/* Changes that are not well-formed are left as they are: the engine
- * reports them when it reaches them. */
+static gboolean
+read_change (JsonNode         *node,
+             CrmPulledChange  *out,
+             GError          **error)
+{
+  JsonObject *change;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
+                           _("The server sent a change that is not a JSON object."));
+      return FALSE;
+    }
+  change = json_node_get_object (node);
+  return crm_sync_get_string (change, "op", FALSE, &out->op, error) &&
+         crm_sync_get_string (change, "table", FALSE, &out->table, error) &&
+         crm_sync_get_string (change, "id", FALSE, &out->id, error) &&
+         crm_sync_get_int (change, "seq", FALSE, 1, G_MAXINT64, &out->seq, error) &&
+         crm_sync_get_object (change, "row", TRUE, &out->row, error) &&
+         crm_sync_get_object (change, "hlc", TRUE, &out->hlcs, error) &&
+         crm_sync_get_object (change, "by", TRUE, &out->authors, error);
+}
+
+/* The changes are read up to the first malformed one, which the engine
+ * reports when it reaches it. */
 CrmPulledPage *
 crm_pulled_page_new (JsonObject *body)
 {
@@ -115,31 +144,23 @@ crm_pulled_page_new (JsonObject *body)
   self->search = crm_contact_search_rows_new ();
   self->by_sql = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n; i++, self->n_valid++)
     {
-      JsonNode *node = json_array_get_element (changes, i);
       PreparedChange *prepared = &g_array_index (self->changes, PreparedChange, i);
-      JsonObject *change, *row, *hlcs;
-      const char *table;
+      CrmPulledChange *change = &prepared->change;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      if (!read_change (json_array_get_element (changes, i), change, &self->error))
+        break;
+      if (!g_str_equal (change->op, "put") || change->row == NULL)
         continue;
-      change = json_node_get_object (node);
-      table = json_object_get_string_member_with_default (change, "table", NULL);
-      if (table == NULL ||
-          g_strcmp0 (json_object_get_string_member_with_default (change, "op", NULL), "put") != 0 ||
-          !json_object_has_member (change, "row") ||
-          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (change, "row")))
-        continue;
-      row = json_object_get_object_member (change, "row");
-      hlcs = json_object_has_member (change, "hlc") &&
-             JSON_NODE_HOLDS_OBJECT (json_object_get_member (change, "hlc"))
-             ? json_object_get_object_member (change, "hlc") : NULL;
-
-      prepared->updated_at = newest_clock (row, hlcs);
-      crm_sync_readings_compute (&prepared->readings, table, row);
-      if (g_str_equal (table, "contacts"))
-        prepare_search_rows (self, i, row, &prepared->readings);
+      prepared->updated_at = newest_clock (change->row, change->hlcs);
+      if (prepared->updated_at != NULL &&
+          (self->newest == NULL || crm_hlc_compare (prepared->updated_at, self->newest) > 0) &&
+          crm_hlc_parse (prepared->updated_at, NULL, NULL, NULL))
+        self->newest = prepared->updated_at;
+      crm_sync_readings_compute (&prepared->readings, change->table, change->row);
+      if (g_str_equal (change->table, "contacts"))
+        prepare_search_rows (self, i, change->row, &prepared->readings);
     }
   crm_contact_search_rows_sort (self->search);
   return self;
@@ -152,6 +173,7 @@ crm_pulled_page_free (CrmPulledPage *self)
   g_array_unref (self->changes);
   g_clear_pointer (&self->search, crm_contact_search_rows_free);
   g_clear_pointer (&self->by_sql, g_array_unref);
+  g_clear_error (&self->error);
   g_free (self);
 }
 
@@ -159,6 +181,34 @@ JsonObject *
 crm_pulled_page_get_body (CrmPulledPage *self)
 {
   return self->body;
+}
+
+/* The change at @index, its members checked: FALSE for a malformed one. */
+gboolean
+crm_pulled_page_get_change (CrmPulledPage    *self,
+                            guint             index,
+                            CrmPulledChange  *out,
+                            GError          **error)
+{
+  if (index >= self->n_valid)
+    {
+      if (self->error != NULL)
+        g_propagate_error (error, g_error_copy (self->error));
+      else
+        g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
+                             _("The server sent a change that is not a JSON object."));
+      return FALSE;
+    }
+  *out = g_array_index (self->changes, PreparedChange, index).change;
+  return TRUE;
+}
+
+/* The newest valid clock of the page's puts, NULL if none: this replica's
+ * clock is moved past it once for the page. */
+const char *
+crm_pulled_page_get_newest_clock (CrmPulledPage *self)
+{
+  return self->newest;
 }
 
 /* The newest clock of the fields of the put at @index, NULL if none. */

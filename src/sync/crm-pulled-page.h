@@ -10,9 +10,27 @@ G_BEGIN_DECLS
 
 typedef struct _CrmPulledPage CrmPulledPage;
 
+/* A change of a pulled page, its members checked; the strings and objects
+ * belong to the page. */
+typedef struct
+{
+  const char *op;
+  const char *table;
+  const char *id;
+  gint64 seq;
+  JsonObject *row;
+  JsonObject *hlcs;
+  JsonObject *authors;
+} CrmPulledChange;
+
 CrmPulledPage        *crm_pulled_page_new             (JsonObject    *body);
 void                  crm_pulled_page_free            (CrmPulledPage *self);
 JsonObject           *crm_pulled_page_get_body        (CrmPulledPage *self);
+gboolean              crm_pulled_page_get_change      (CrmPulledPage    *self,
+                                                       guint             index,
+                                                       CrmPulledChange  *out,
+                                                       GError          **error);
+const char           *crm_pulled_page_get_newest_clock (CrmPulledPage *self);
 const char           *crm_pulled_page_get_updated_at  (CrmPulledPage *self,
                                                        guint          index);
 void                  crm_pulled_page_take_readings   (CrmPulledPage   *self,

@@ -1289,40 +1289,17 @@ apply_conflicts (CrmSyncEngine  *self,
   return TRUE;
 }
 
-/* A change of a pulled page, its members checked. */
-typedef struct
-{
-  const char *op;
-  const char *table;
-  const char *id;
-  gint64 seq;
-  JsonObject *row;
-  JsonObject *hlcs;
-  JsonObject *authors;
-} PulledChange;
-
+/* A change of the page, its members checked in the fetch thread
+ * (crm_pulled_page_get_change()); only the table is checked here, against
+ * this store's schema. */
 static gboolean
-read_change (CrmSyncEngine  *self,
-             JsonNode       *node,
-             PulledChange   *out,
-             GError        **error)
+read_change (CrmSyncEngine    *self,
+             CrmPulledPage    *page,
+             guint             index,
+             CrmPulledChange  *out,
+             GError          **error)
 {
-  JsonObject *change;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SERVER,
-                           _("The server sent a change that is not a JSON object."));
-      return FALSE;
-    }
-  change = json_node_get_object (node);
-  if (!crm_sync_get_string (change, "op", FALSE, &out->op, error) ||
-      !crm_sync_get_string (change, "table", FALSE, &out->table, error) ||
-      !crm_sync_get_string (change, "id", FALSE, &out->id, error) ||
-      !crm_sync_get_int (change, "seq", FALSE, 1, G_MAXINT64, &out->seq, error) ||
-      !crm_sync_get_object (change, "row", TRUE, &out->row, error) ||
-      !crm_sync_get_object (change, "hlc", TRUE, &out->hlcs, error) ||
-      !crm_sync_get_object (change, "by", TRUE, &out->authors, error))
+  if (!crm_pulled_page_get_change (page, index, out, error))
     return FALSE;
   if (table_columns (self, out->table) == NULL || strlen (out->id) != 36)
     {
@@ -1335,10 +1312,10 @@ read_change (CrmSyncEngine  *self,
 }
 
 static gboolean
-apply_change (CrmSyncEngine  *self,
-              PulledChange   *change,
-              CrmSyncStats   *stats,
-              GError        **error)
+apply_change (CrmSyncEngine    *self,
+              CrmPulledChange  *change,
+              CrmSyncStats     *stats,
+              GError          **error)
 {
   if (g_str_equal (change->op, "put") && change->row != NULL)
     return apply_put (self, change->table, change->id, change->seq, change->row,
@@ -1357,7 +1334,7 @@ apply_change (CrmSyncEngine  *self,
 static gboolean
 is_new_row (CrmSyncEngine      *self,
             CrmSyncInsertBatch *new_rows,
-            PulledChange       *change)
+            CrmPulledChange    *change)
 {
   g_autofree char *sql = NULL;
   g_autoptr(CrmCachedStmt) stmt = NULL;
@@ -1380,7 +1357,7 @@ add_new_row (CrmSyncEngine       *self,
              CrmSyncInsertBatch  *new_rows,
              CrmPulledPage       *page,
              guint                index,
-             PulledChange        *change,
+             CrmPulledChange     *change,
              GError             **error)
 {
   GHashTable *columns = table_columns (self, change->table);
@@ -1398,14 +1375,8 @@ add_new_row (CrmSyncEngine       *self,
       if (self->search_ahead && index < self->n_page_rids)
         rid = self->page_rids[index] = self->next_rid++;
     }
-  if (!crm_sync_insert_batch_add (new_rows, change->table, columns, rid, change->id, change->seq,
-                                  updated_at, change->row, &readings, error))
-    return FALSE;
-  if (updated_at != NULL && !crm_store_receive_hlc (self->store, updated_at, NULL))
-    {
-      /* A malformed clock from the server: keep ours, the row is stored. */
-    }
-  return TRUE;
+  return crm_sync_insert_batch_add (new_rows, change->table, columns, rid, change->id, change->seq,
+                                    updated_at, change->row, &readings, error);
 }
 
 static gboolean
@@ -1419,6 +1390,7 @@ apply_page_steps (CrmSyncEngine  *self,
 {
   g_autofree char *cursor_text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
   g_autoptr(CrmSyncInsertBatch) new_rows = crm_sync_insert_batch_new (self->store);
+  const char *newest;
 
   if (!apply_conflicts (self, conflicts, stats, error) ||
       !crm_store_set_applying_remote (self->store, TRUE, error))
@@ -1426,9 +1398,9 @@ apply_page_steps (CrmSyncEngine  *self,
 
   for (guint i = 0; i < json_array_get_length (changes); i++)
     {
-      PulledChange change;
+      CrmPulledChange change;
 
-      if (!read_change (self, json_array_get_element (changes, i), &change, error))
+      if (!read_change (self, page, i, &change, error))
         return FALSE;
       if (is_new_row (self, new_rows, &change))
         {
@@ -1442,6 +1414,12 @@ apply_page_steps (CrmSyncEngine  *self,
         return FALSE;
       stats->pulled++;
     }
+
+  /* This replica's clock moves past the page's newest; parsed in the
+   * fetch thread, it cannot be refused. */
+  newest = crm_pulled_page_get_newest_clock (page);
+  if (newest != NULL)
+    crm_store_receive_hlc (self->store, newest, NULL);
 
   /* The cursor moves with the rows it covers: an interrupted pull resumes
    * after the last page that was stored, never skipping one. */
