@@ -1038,6 +1038,47 @@ test_pulled_search_rows (Fixture       *f,
   }
 }
 
+/* A new row the store refuses, among others written in one statement:
+ * the error names that row, and the page leaves nothing behind. */
+static void
+test_pulled_bad_row (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (f->b, f->url);
+  g_autofree char *existing = add_contact (f->b, "name", "老朋友", NULL);
+  g_autoptr(GString) text = g_string_new ("{\"cursor\": 100, \"more\": false, \"changes\": [");
+  const char *hlc = "2026-01-01T00:00:00.000Z-0000-0190c5e2-0000-7000-8000-000000000001";
+  g_autoptr(JsonNode) page = NULL;
+  CrmSyncStats stats = { 0 };
+  g_autofree char *cursor = crm_store_get_meta (f->b, "sync_cursor");
+
+  /* 100 rows: a statement of 64, then of 32 and of 4; row 70 has a blank name. */
+  for (guint i = 1; i <= 100; i++)
+    g_string_append_printf (text, "%s{\"op\": \"put\", \"table\": \"contacts\","
+                            " \"id\": \"01900000-0000-7000-8000-%012u\", \"seq\": %u,"
+                            " \"row\": {\"name\": \"%s\", \"created_at\": \"%s\"}, \"hlc\": {\"*\": \"%s\"}}",
+                            i > 1 ? ", " : "", i, i, i == 70 ? "  " : "客户", hlc, hlc);
+  g_string_append (text, "]}");
+  page = json_from_string (text->str, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (crm_sync_engine_apply_pull_page (engine, json_node_get_object (page), &stats,
+                                                   NULL, NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "01900000-0000-7000-8000-000000000070"));
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 1);
+  g_assert_cmpint (count (f->b, "SELECT count(*) FROM contact_search_keys WHERE rid <> (SELECT rid FROM contacts)"), ==, 0);
+  g_assert_false (crm_contact_search_get_deferred (f->b));
+  {
+    g_autofree char *after = crm_store_get_meta (f->b, "sync_cursor");
+
+    g_assert_cmpstr (after, ==, cursor);
+  }
+  g_assert_nonnull (existing);
+}
+
 static void
 test_pull_page_bounded_by_size (Fixture       *f,
                                 gconstpointer  data)
@@ -1571,6 +1612,7 @@ main (int    argc,
   ADD ("/sync/clock-ahead-clamped", test_clock_ahead_clamped);
   ADD ("/sync/shared-clocks", test_shared_clocks);
   ADD ("/sync/pulled-search-rows", test_pulled_search_rows);
+  ADD ("/sync/pulled-bad-row", test_pulled_bad_row);
   ADD ("/sync/null-propagates", test_null_propagates);
   ADD ("/sync/awkward-text", test_awkward_text);
   ADD ("/sync/resync-keeps-local", test_resync_keeps_local);
