@@ -66,19 +66,35 @@ newest_clock (JsonObject *row,
   return newest;
 }
 
+/* NULL for a missing or null member; FALSE in *out_ok for another type. */
+static const char *
+string_member (JsonObject *row,
+               const char *name,
+               gboolean   *out_ok)
+{
+  JsonNode *node = json_object_get_member (row, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      *out_ok = FALSE;
+      return NULL;
+    }
+  return json_node_get_string (node);
+}
+
 static void
 prepare_search_rows (CrmPulledPage   *self,
                      guint            index,
                      JsonObject      *row,
                      CrmSyncReadings *readings)
 {
-  const char *name, *organization_id;
+  gboolean ok = TRUE;
+  const char *name = string_member (row, "name", &ok);
+  const char *organization_id = string_member (row, "organization_id", &ok);
 
-  /* Not a string (or over the protocol's length): the triggers' SQL
-   * indexes what the store holds. */
-  if (!crm_sync_get_string (row, "name", TRUE, &name, NULL) ||
-      !crm_sync_get_string (row, "organization_id", TRUE, &organization_id, NULL) ||
-      !crm_contact_search_rows_add_nodes (self->search, index, name, readings->full,
+  if (!ok || !crm_contact_search_rows_add_nodes (self->search, index, name, readings->full,
                                                  readings->initials,
                                                  json_object_get_member (row, "emails"),
                                                  json_object_get_member (row, "phones"),

@@ -918,48 +918,60 @@ resume_search (CrmSyncEngine  *self,
 }
 
 /* Checks that every field of a pulled @row is a column of @table here
- * (@columns). */
+ * (@columns) and gives the newest of the fields' clocks (@hlcs), NULL
+ * when they have none (unless @out_updated_at is NULL). */
 static gboolean
-check_columns (const char  *table,
-               GHashTable  *columns,
-               JsonObject  *row,
-               GError     **error)
+check_row (const char  *table,
+           GHashTable  *columns,
+           JsonObject  *row,
+           JsonObject  *hlcs,
+           char       **out_updated_at,
+           GError     **error)
 {
+  g_autofree char *updated_at = NULL;
   JsonObjectIter iter;
   const char *field;
 
   json_object_iter_init (&iter, row);
   while (json_object_iter_next (&iter, &field, NULL))
-    if (!g_hash_table_contains (columns, field))
-      {
-        g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SCHEMA,
-                     _("The server sent a field %s.%s this version does not know. Update the app."),
-                     table, field);
-        return FALSE;
-      }
+    {
+      const char *remote_hlc = out_updated_at != NULL ? crm_sync_field_clock (hlcs, field) : NULL;
+
+      if (!g_hash_table_contains (columns, field))
+        {
+          g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_SCHEMA,
+                       _("The server sent a field %s.%s this version does not know. Update the app."),
+                       table, field);
+          return FALSE;
+        }
+      if (remote_hlc != NULL && (updated_at == NULL || crm_hlc_compare (remote_hlc, updated_at) > 0))
+        {
+          g_free (updated_at);
+          updated_at = g_strdup (remote_hlc);
+        }
+    }
+  if (out_updated_at != NULL)
+    *out_updated_at = g_steal_pointer (&updated_at);
   return TRUE;
 }
 
-/* Merges the put at @index of @page into the local row, field by field. */
 static gboolean
-apply_put (CrmSyncEngine    *self,
-           CrmPulledPage    *page,
-           guint             index,
-           CrmPulledChange  *change,
-           CrmSyncStats     *stats,
-           GError          **error)
+apply_put (CrmSyncEngine  *self,
+           const char     *table,
+           const char     *id,
+           gint64          seq,
+           JsonObject     *row,
+           JsonObject     *hlcs,
+           JsonObject     *authors,
+           CrmSyncStats   *stats,
+           GError        **error)
 {
-  const char *table = change->table;
-  const char *id = change->id;
-  JsonObject *row = change->row;
-  JsonObject *hlcs = change->hlcs;
-  JsonObject *authors = change->authors;
-  const char *updated_at = crm_pulled_page_get_updated_at (page, index);
   GHashTable *columns = table_columns (self, table);
   g_autoptr(GHashTable) pending = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autofree char *updated_at = NULL;
   g_autoptr(JsonObject) current = NULL;
   gboolean exists, was_deleted;
   gboolean any_pending;
@@ -971,7 +983,7 @@ apply_put (CrmSyncEngine    *self,
   JsonNode *value;
   int p;
 
-  if (!check_columns (table, columns, row, error))
+  if (!check_row (table, columns, row, hlcs, &updated_at, error))
     return FALSE;
   current = local_row (self, table, id, columns);
   exists = current != NULL;
@@ -1012,7 +1024,7 @@ apply_put (CrmSyncEngine    *self,
     }
 
   if (name_changed)
-    crm_pulled_page_take_readings (page, index, &readings);
+    crm_sync_readings_compute (&readings, table, row);
   n_bound = names->len;
   if (readings.sort_key != NULL)
     {
@@ -1050,7 +1062,7 @@ apply_put (CrmSyncEngine    *self,
   stmt = crm_store_prepare (self->store, sql->str, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, change->seq);
+  sqlite3_bind_int64 (stmt, 1, seq);
   if (updated_at != NULL)
     crm_stmt_bind_text (stmt, 2, updated_at);
   else
@@ -1077,6 +1089,10 @@ apply_put (CrmSyncEngine    *self,
     }
   g_clear_pointer (&stmt, crm_cached_stmt_release);
 
+  if (updated_at != NULL && !crm_store_receive_hlc (self->store, updated_at, NULL))
+    {
+      /* A malformed clock from the server: keep ours, the row is stored. */
+    }
 
   if (g_str_equal (table, "purchases"))
     {
@@ -1297,14 +1313,13 @@ read_change (CrmSyncEngine    *self,
 
 static gboolean
 apply_change (CrmSyncEngine    *self,
-              CrmPulledPage    *page,
-              guint             index,
               CrmPulledChange  *change,
               CrmSyncStats     *stats,
               GError          **error)
 {
   if (g_str_equal (change->op, "put") && change->row != NULL)
-    return apply_put (self, page, index, change, stats, error);
+    return apply_put (self, change->table, change->id, change->seq, change->row,
+                      change->hlcs, change->authors, stats, error);
   if (g_str_equal (change->op, "delete"))
     return apply_delete (self, change->table, change->id, change->seq, change->authors, stats, error);
   if (g_str_equal (change->op, "remove"))
@@ -1350,7 +1365,7 @@ add_new_row (CrmSyncEngine       *self,
   g_auto(CrmSyncReadings) readings = { NULL, NULL, NULL };
   gint64 rid = 0;
 
-  if (!check_columns (change->table, columns, change->row, error))
+  if (!check_row (change->table, columns, change->row, change->hlcs, NULL, error))
     return FALSE;
   crm_pulled_page_take_readings (page, index, &readings);
   if (g_str_equal (change->table, "contacts"))
@@ -1395,14 +1410,13 @@ apply_page_steps (CrmSyncEngine  *self,
       /* Changes apply in the page's order: the new rows before this one
        * are stored first. */
       else if (!crm_sync_insert_batch_flush (new_rows, error) ||
-               !apply_change (self, page, i, &change, stats, error))
+               !apply_change (self, &change, stats, error))
         return FALSE;
       stats->pulled++;
     }
 
-  /* This replica's clock moves past the newest clock of the page's puts,
-   * new rows and merged ones; parsed in the fetch thread, it cannot be
-   * refused. */
+  /* This replica's clock moves past the page's newest; parsed in the
+   * fetch thread, it cannot be refused. */
   newest = crm_pulled_page_get_newest_clock (page);
   if (newest != NULL)
     crm_store_receive_hlc (self->store, newest, NULL);
