@@ -1169,6 +1169,37 @@ test_cli_sync_one_account (Fixture       *f,
   g_assert_cmpstr (user, ==, "alice");
 }
 
+/* The nesting limit is read off the text before json-glib, which
+ * recurses, parses it: a value CRM_SYNC_MAX_DEPTH deep passes, one level
+ * more does not, brackets in strings do not count. */
+static void
+test_json_depth (void)
+{
+  static const struct { const char *json; gboolean ok; } cases[] = {
+    { "{\"a\":[[[[[[[1]]]]]]]}", TRUE },                 /* 1 is 8 deep */
+    { "{\"a\":[[[[[[[[]]]]]]]]}", TRUE },                /* an empty container 8 deep */
+    { "{\"a\":[[[[[[[[1]]]]]]]]}", FALSE },              /* 1 is 9 deep */
+    { "{\"a\":[[[[[[[{\"k\":1}]]]]]]]}", FALSE },        /* a member 9 deep */
+    { "{\"a\":\"[[[[[[[[[[\\\"[[\"}", TRUE },          /* brackets in a string, after an escaped quote */
+    { "{ \"a\" : [ [ [ [ [ [ [ [ ] ] ] ] ] ] ] ] }", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) object = crm_sync_parse_object (cases[i].json, strlen (cases[i].json), &error);
+
+      if (cases[i].ok)
+        g_assert_no_error (error);
+      else
+        {
+          g_assert_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_MALFORMED);
+          g_assert_nonnull (strstr (error->message, "8"));
+        }
+      g_assert_true ((object != NULL) == cases[i].ok);
+    }
+}
+
 /* How a conflict's values and computers read. */
 static void
 test_conflict_display (void)
@@ -1605,6 +1636,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sync/different-fields-merge", test_different_fields_merge);
   g_test_add_func ("/sync/conflict-display", test_conflict_display);
+  g_test_add_func ("/sync/json-depth", test_json_depth);
   ADD ("/sync/same-field-conflict", test_same_field_conflict);
   ADD ("/sync/delete-wins", test_delete_wins);
   ADD ("/sync/retry-and-gap", test_retry_and_gap);

@@ -12,6 +12,7 @@
 #include "crm-hlc.h"
 #include "crm-json.h"
 #include "crm-pulled-page.h"
+#include "crm-pull-pipeline.h"
 #include "crm-store-bulk.h"
 #include "crm-store-private.h"
 #include "crm-sync-engine.h"
@@ -1590,79 +1591,13 @@ end_bulk_pull (CrmSyncEngine  *self,
   return crm_store_set_meta (self->store, BULK_PULL_KEY, NULL, error);
 }
 
-/* While one page is written, the next is already asked for: the server
- * builds it, it crosses the network and is parsed meanwhile. Only the
- * sending may run in another thread (libsoup ≥ 3.2); the token is not
- * changed while a fetch runs. What storing the page's new rows needs is
- * worked out there too (CrmPulledPage), and the page applied before is
- * freed there: 5,000 parsed rows take a tenth of the time it takes to
- * write them. */
-typedef struct
+static char *
+pull_path_acked (CrmSyncEngine *self,
+                 gint64         cursor,
+                 const char    *ack_text)
 {
-  CrmSyncEngine *self;
-  char *path;
-  GCancellable *cancellable;
-  CrmPulledPage *spent;
-  CrmPulledPage *page;
-  GError *error;
-  GThread *thread;
-} Prefetch;
-
-static gpointer
-prefetch_thread (gpointer data)
-{
-  Prefetch *prefetch = data;
-  g_autoptr(JsonObject) body = NULL;
-
-  g_clear_pointer (&prefetch->spent, crm_pulled_page_free);
-  if (request (prefetch->self, "GET", prefetch->path, NULL, prefetch->cancellable,
-               &body, &prefetch->error))
-    prefetch->page = crm_pulled_page_new (body);
-  return NULL;
-}
-
-static Prefetch *
-prefetch_start (CrmSyncEngine *self,
-                const char    *path,
-                CrmPulledPage *spent)
-{
-  Prefetch *prefetch = g_new0 (Prefetch, 1);
-
-  prefetch->self = self;
-  prefetch->spent = spent;
-  prefetch->path = g_strdup (path);
-  prefetch->cancellable = g_cancellable_new ();
-  prefetch->thread = g_thread_new ("crm-sync-prefetch", prefetch_thread, prefetch);
-  return prefetch;
-}
-
-/* Waits for the fetch if it still runs. */
-static void
-prefetch_free (Prefetch *prefetch)
-{
-  if (prefetch->thread != NULL)
-    g_thread_join (prefetch->thread);
-  g_clear_pointer (&prefetch->spent, crm_pulled_page_free);
-  g_clear_pointer (&prefetch->page, crm_pulled_page_free);
-  g_clear_error (&prefetch->error);
-  g_object_unref (prefetch->cancellable);
-  g_free (prefetch->path);
-  g_free (prefetch);
-}
-
-/* Waits for the fetch and returns its answer if it is the one for @path
- * and it succeeded; otherwise the caller asks again, the usual way (a
- * token that expired meanwhile is renewed there). */
-static CrmPulledPage *
-prefetch_take (Prefetch   *prefetch,
-               const char *path)
-{
-  CrmPulledPage *page;
-
-  g_thread_join (g_steal_pointer (&prefetch->thread));
-  page = prefetch->error == NULL && g_str_equal (prefetch->path, path) ? g_steal_pointer (&prefetch->page) : NULL;
-  prefetch_free (prefetch);
-  return page;
+  return g_strdup_printf ("/v1/pull?cursor=%" G_GINT64_FORMAT "&limit=%u&schema_version=%d&conflicts_ack=%s",
+                          cursor, self->page_size, CRM_SYNC_PROTOCOL_VERSION, ack_text ? ack_text : "0");
 }
 
 static char *
@@ -1671,8 +1606,39 @@ pull_path (CrmSyncEngine *self,
 {
   g_autofree char *ack_text = crm_store_get_meta (self->store, "sync_conflicts_ack");
 
-  return g_strdup_printf ("/v1/pull?cursor=%" G_GINT64_FORMAT "&limit=%u&schema_version=%d&conflicts_ack=%s",
-                          cursor, self->page_size, CRM_SYNC_PROTOCOL_VERSION, ack_text ? ack_text : "0");
+  return pull_path_acked (self, cursor, ack_text);
+}
+
+/* While one page is written, the next ones are fetched and prepared
+ * (CrmPullPipeline). Only the sending may run in another thread (libsoup
+ * ≥ 3.2); the token is not changed while the pipeline runs. The pages it
+ * fetches carry no conflicts, so the acknowledgement in their address
+ * stays the one read when it started. */
+typedef struct
+{
+  CrmSyncEngine *self;
+  char *ack_text;
+} Ahead;
+
+static gboolean
+ahead_fetch (const char    *path,
+             GCancellable  *cancellable,
+             JsonObject   **out_body,
+             GError       **error,
+             gpointer       data)
+{
+  Ahead *ahead = data;
+
+  return request (ahead->self, "GET", path, NULL, cancellable, out_body, error);
+}
+
+static char *
+ahead_path (gint64   cursor,
+            gpointer data)
+{
+  Ahead *ahead = data;
+
+  return pull_path_acked (ahead->self, cursor, ahead->ack_text);
 }
 
 static gboolean
@@ -1681,8 +1647,8 @@ pull_pages (CrmSyncEngine  *self,
             CrmSyncStats   *stats,
             GError        **error)
 {
-  Prefetch *prefetch = NULL;
-  g_autoptr(CrmPulledPage) spent = NULL;
+  Ahead ahead = { self, NULL };
+  CrmPullPipeline *pipeline = NULL;
   gboolean resynced = FALSE;
   gboolean ok = FALSE;
   guint pages = 0;
@@ -1700,9 +1666,10 @@ pull_pages (CrmSyncEngine  *self,
       guint n_changes;
       gint64 next;
       gboolean more;
+      gint64 waited = g_get_monotonic_time ();
 
-      if (prefetch != NULL)
-        page = prefetch_take (g_steal_pointer (&prefetch), path);
+      if (pipeline != NULL && (page = crm_pull_pipeline_take (pipeline, path)) == NULL)
+        g_clear_pointer (&pipeline, crm_pull_pipeline_free);
       if (page == NULL &&
           !authed_request (self, "GET", path, NULL, cancellable, &fetched, &local_error))
         {
@@ -1716,15 +1683,16 @@ pull_pages (CrmSyncEngine  *self,
               if (!crm_store_begin (self->store, error) ||
                   !crm_store_set_meta (self->store, "sync_cursor", "0", error) ||
                   !crm_store_commit (self->store, error))
-                return FALSE;
+                goto out;
               continue;
             }
           g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          goto out;
         }
 
       if (page == NULL)
         page = crm_pulled_page_new (fetched);
+      stats->wait_usec += g_get_monotonic_time () - waited;
       body = crm_pulled_page_get_body (page);
 
       /* The next page's address is known once this one's conflicts are
@@ -1733,13 +1701,15 @@ pull_pages (CrmSyncEngine  *self,
       if (json_object_has_member (body, "conflicts") &&
           JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "conflicts")))
         conflicts = json_object_get_array_member (body, "conflicts");
-      if (json_object_get_boolean_member_with_default (body, "more", FALSE) && next > cursor &&
+      if (pipeline == NULL &&
+          json_object_get_boolean_member_with_default (body, "more", FALSE) && next > cursor &&
           (conflicts == NULL || json_array_get_length (conflicts) == 0) &&
           (self->max_pages == 0 || pages + 1 < self->max_pages))
         {
-          g_autofree char *next_path = pull_path (self, next);
-
-          prefetch = prefetch_start (self, next_path, g_steal_pointer (&spent));
+          g_free (ahead.ack_text);
+          ahead.ack_text = crm_store_get_meta (self->store, "sync_conflicts_ack");
+          pipeline = crm_pull_pipeline_start (next, self->max_pages > 0 ? self->max_pages - pages - 1 : 0,
+                                              ahead_fetch, ahead_path, &ahead);
         }
 
       if (!apply_pulled_page (self, page, stats, &next, &n_changes, &more, error))
@@ -1752,8 +1722,8 @@ pull_pages (CrmSyncEngine  *self,
         report_progress (self, stats->pushed + stats->pulled,
                          self->progress_push_total + stats->pulled + left);
       }
-      g_clear_pointer (&spent, crm_pulled_page_free);
-      spent = g_steal_pointer (&page);
+      if (pipeline != NULL)
+        crm_pull_pipeline_recycle (pipeline, g_steal_pointer (&page));
       if (!more || n_changes == 0)
         {
           ok = TRUE;
@@ -1770,11 +1740,8 @@ pull_pages (CrmSyncEngine  *self,
     }
 
 out:
-  if (prefetch != NULL)
-    {
-      g_cancellable_cancel (prefetch->cancellable);
-      prefetch_free (prefetch);
-    }
+  crm_pull_pipeline_free (pipeline);
+  g_free (ahead.ack_text);
   if (!ok)
     crm_sync_engine_abandon_pull (self);
   return ok;

@@ -18,6 +18,7 @@ typedef struct
   guint pulled;      /* changes applied locally */
   guint conflicts;   /* conflicts recorded by this run */
   gint64 index_usec; /* spent building the search index after a bulk pull */
+  gint64 wait_usec;  /* the writer spent waiting for pulled pages to arrive */
 } CrmSyncStats;
 
 /* @store is used from the thread that runs the sync; while a sync runs,

@@ -86,34 +86,6 @@ crm_sync_error_from_code (const char *code,
   return CRM_SYNC_ERROR_FAILED;
 }
 
-static gboolean
-check_depth (JsonNode *node,
-             guint     depth)
-{
-  if (depth > CRM_SYNC_MAX_DEPTH)
-    return FALSE;
-
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObjectIter iter;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, NULL, &member))
-        if (!check_depth (member, depth + 1))
-          return FALSE;
-    }
-  else if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!check_depth (json_array_get_element (array, i), depth + 1))
-          return FALSE;
-    }
-  return TRUE;
-}
-
 static JsonObject *
 parse_object (const char  *data,
               gsize        length,
@@ -137,7 +109,9 @@ parse_object (const char  *data,
     }
 
   /* json-glib parses recursively; a body nesting thousands of brackets
-   * would exhaust the stack before the depth check below sees it. */
+   * would exhaust the stack, so the depth is checked on the text. Inside
+   * `level` brackets a value is that deep (the root object is 0): past
+   * the limit only closing brackets may follow. */
   {
     guint level = 0;
     gboolean in_string = FALSE;
@@ -153,17 +127,16 @@ parse_object (const char  *data,
             else if (c == '"')
               in_string = FALSE;
           }
+        else if (level > CRM_SYNC_MAX_DEPTH && c != '}' && c != ']' && !g_ascii_isspace (c))
+          {
+            g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_MALFORMED,
+                         _("The JSON nests deeper than %d levels."), CRM_SYNC_MAX_DEPTH);
+            return NULL;
+          }
         else if (c == '"')
           in_string = TRUE;
         else if (c == '{' || c == '[')
-          {
-            if (++level > CRM_SYNC_MAX_DEPTH + 1)
-              {
-                g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_MALFORMED,
-                             _("The JSON nests deeper than %d levels."), CRM_SYNC_MAX_DEPTH);
-                return NULL;
-              }
-          }
+          level++;
         else if ((c == '}' || c == ']') && level > 0)
           level--;
       }
@@ -181,12 +154,6 @@ parse_object (const char  *data,
     {
       g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_MALFORMED,
                            _("The request must be a JSON object."));
-      return NULL;
-    }
-  if (!check_depth (root, 0))
-    {
-      g_set_error (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_MALFORMED,
-                   _("The JSON nests deeper than %d levels."), CRM_SYNC_MAX_DEPTH);
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
