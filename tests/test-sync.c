@@ -17,6 +17,7 @@
 #include "crm-deal.h"
 #include "crm-deal-products.h"
 #include "crm-pipeline.h"
+#include "crm-pull-pipeline.h"
 #include "crm-stage.h"
 #include "crm-hlc.h"
 #include "crm-server.h"
@@ -1169,6 +1170,124 @@ test_cli_sync_one_account (Fixture       *f,
   g_assert_cmpstr (user, ==, "alice");
 }
 
+/* CrmPullPipeline against a server of N pages, read off a script: the
+ * pages come in order with the addresses the writer expects, fetching
+ * stops at the last page, at a failure, at conflicts, and after
+ * max_pages, and a pipeline freed while it fetches stops. */
+typedef struct
+{
+  guint pages;          /* the server's pages: cursors 0 … pages - 1 */
+  guint fail_at;        /* the cursor whose fetch fails (G_MAXUINT: none) */
+  guint conflicts_at;   /* the page that carries a conflict (G_MAXUINT: none) */
+  gint fetched;         /* atomic */
+} PipelineScript;
+
+static gboolean
+script_fetch (const char    *path,
+              GCancellable  *cancellable,
+              JsonObject   **out_body,
+              GError       **error,
+              gpointer       data)
+{
+  PipelineScript *script = data;
+  guint cursor = (guint) g_ascii_strtoull (path + strlen ("page-"), NULL, 10);
+  g_autofree char *text = NULL;
+
+  g_atomic_int_inc (&script->fetched);
+  if (cursor == script->fail_at)
+    {
+      g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_UNAUTHORIZED, "token revoked");
+      return FALSE;
+    }
+  text = g_strdup_printf ("{\"changes\":[],\"conflicts\":[%s],\"cursor\":%u,\"more\":%s}",
+                          cursor == script->conflicts_at ? "{\"id\":1}" : "",
+                          cursor + 1, cursor + 1 < script->pages ? "true" : "false");
+  *out_body = crm_sync_parse_answer (text, strlen (text), error);
+  return *out_body != NULL;
+}
+
+static char *
+script_path (gint64   cursor,
+             gpointer data)
+{
+  return g_strdup_printf ("page-%" G_GINT64_FORMAT, cursor);
+}
+
+/* Takes pages from @cursor on while they come; returns how many. */
+static guint
+take_pages (CrmPullPipeline *pipeline,
+            guint            cursor)
+{
+  guint taken = 0;
+
+  for (;; cursor++)
+    {
+      g_autofree char *path = script_path (cursor, NULL);
+      CrmPulledPage *page = crm_pull_pipeline_take (pipeline, path);
+
+      if (page == NULL)
+        return taken;
+      g_assert_cmpint (json_object_get_int_member (crm_pulled_page_get_body (page), "cursor"), ==, cursor + 1);
+      crm_pull_pipeline_recycle (pipeline, page);
+      taken++;
+    }
+}
+
+static void
+test_pull_pipeline (void)
+{
+  /* All of them, then nothing more. */
+  {
+    PipelineScript script = { 50, G_MAXUINT, G_MAXUINT, 0 };
+    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (0, 0, script_fetch, script_path, &script);
+
+    g_assert_cmpuint (take_pages (pipeline, 0), ==, 50);
+    g_assert_null (crm_pull_pipeline_take (pipeline, "page-50"));
+    g_assert_cmpint (g_atomic_int_get (&script.fetched), ==, 50);
+  }
+  /* A failed fetch ends it: the writer asks for that page itself. */
+  {
+    PipelineScript script = { 50, 7, G_MAXUINT, 0 };
+    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (3, 0, script_fetch, script_path, &script);
+
+    g_assert_cmpuint (take_pages (pipeline, 3), ==, 4);
+    g_assert_cmpint (g_atomic_int_get (&script.fetched), ==, 5);
+  }
+  /* A page with conflicts is the last: their acknowledgement changes
+   * the next address. */
+  {
+    PipelineScript script = { 50, G_MAXUINT, 4, 0 };
+    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (0, 0, script_fetch, script_path, &script);
+
+    g_assert_cmpuint (take_pages (pipeline, 0), ==, 5);
+  }
+  /* max_pages, and a page the writer did not expect. */
+  {
+    PipelineScript script = { 50, G_MAXUINT, G_MAXUINT, 0 };
+    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (0, 3, script_fetch, script_path, &script);
+    g_autoptr(CrmPullPipeline) other = crm_pull_pipeline_start (0, 0, script_fetch, script_path, &script);
+
+    g_assert_cmpuint (take_pages (pipeline, 0), ==, 3);
+    g_assert_null (crm_pull_pipeline_take (other, "page-1"));
+    g_assert_null (crm_pull_pipeline_take (other, "page-0"));
+  }
+  /* Freed while it is ahead: it stops without fetching everything. */
+  {
+    PipelineScript script = { 100000, G_MAXUINT, G_MAXUINT, 0 };
+    CrmPullPipeline *pipeline = crm_pull_pipeline_start (0, 0, script_fetch, script_path, &script);
+
+    for (guint cursor = 0; cursor < 2; cursor++)
+      {
+        g_autofree char *path = script_path (cursor, NULL);
+
+        crm_pull_pipeline_recycle (pipeline, crm_pull_pipeline_take (pipeline, path));
+      }
+    crm_pull_pipeline_free (pipeline);
+    /* Two taken, at most two ahead and the one being asked for. */
+    g_assert_cmpint (g_atomic_int_get (&script.fetched), <=, 5);
+  }
+}
+
 /* The nesting limit is read off the text before json-glib, which
  * recurses, parses it: a value CRM_SYNC_MAX_DEPTH deep passes, one level
  * more does not, brackets in strings do not count. */
@@ -1637,6 +1756,7 @@ main (int    argc,
   ADD ("/sync/different-fields-merge", test_different_fields_merge);
   g_test_add_func ("/sync/conflict-display", test_conflict_display);
   g_test_add_func ("/sync/json-depth", test_json_depth);
+  g_test_add_func ("/sync/pull-pipeline", test_pull_pipeline);
   ADD ("/sync/same-field-conflict", test_same_field_conflict);
   ADD ("/sync/delete-wins", test_delete_wins);
   ADD ("/sync/retry-and-gap", test_retry_and_gap);
