@@ -22,6 +22,7 @@ typedef struct
   CrmPulledChange change;
   char *updated_at;
   CrmSyncReadings readings;
+  GPtrArray *texts;   /* crm_sync_render_members() of a put's row */
 } PreparedChange;
 
 struct _CrmPulledPage
@@ -40,6 +41,7 @@ prepared_change_clear (PreparedChange *change)
 {
   g_free (change->updated_at);
   crm_sync_readings_clear (&change->readings);
+  g_clear_pointer (&change->texts, g_ptr_array_unref);
 }
 
 static char *
@@ -159,6 +161,7 @@ crm_pulled_page_new (JsonObject *body)
           crm_hlc_parse (prepared->updated_at, NULL, NULL, NULL))
         self->newest = prepared->updated_at;
       crm_sync_readings_compute (&prepared->readings, change->table, change->row);
+      prepared->texts = crm_sync_render_members (change->row);
       if (g_str_equal (change->table, "contacts"))
         prepare_search_rows (self, i, change->row, &prepared->readings);
     }
@@ -233,6 +236,17 @@ crm_pulled_page_take_readings (CrmPulledPage   *self,
     return;
   *out = g_array_index (self->changes, PreparedChange, index).readings;
   memset (&g_array_index (self->changes, PreparedChange, index).readings, 0, sizeof (CrmSyncReadings));
+}
+
+/* The members of the put at @index rendered for its INSERT
+ * (crm_sync_render_members()); NULL for another change or once taken. */
+GPtrArray *
+crm_pulled_page_steal_texts (CrmPulledPage *self,
+                             guint          index)
+{
+  if (index >= self->changes->len)
+    return NULL;
+  return g_steal_pointer (&g_array_index (self->changes, PreparedChange, index).texts);
 }
 
 /* The search rows of the page's contact puts, numbered by index, and the

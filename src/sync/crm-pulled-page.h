@@ -36,6 +36,8 @@ const char           *crm_pulled_page_get_updated_at  (CrmPulledPage *self,
 void                  crm_pulled_page_take_readings   (CrmPulledPage   *self,
                                                        guint            index,
                                                        CrmSyncReadings *out);
+GPtrArray            *crm_pulled_page_steal_texts     (CrmPulledPage *self,
+                                                       guint          index);
 CrmContactSearchRows *crm_pulled_page_steal_search_rows (CrmPulledPage *self,
                                                          GArray       **out_by_sql);
 

@@ -1377,7 +1377,8 @@ add_new_row (CrmSyncEngine       *self,
         rid = self->page_rids[index] = self->next_rid++;
     }
   return crm_sync_insert_batch_add (new_rows, change->table, columns, rid, change->id, change->seq,
-                                    updated_at, change->row, &readings, error);
+                                    updated_at, change->row, &readings,
+                                    crm_pulled_page_steal_texts (page, index), error);
 }
 
 static gboolean

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-json.h"
 #include "crm-pinyin.h"
 #include "crm-store-private.h"
 #include "crm-sync-insert-batch.h"
@@ -25,6 +26,7 @@ typedef struct
   char *updated_at;
   JsonObject *row;
   CrmSyncReadings readings;
+  GPtrArray *texts;   /* crm_sync_render_members() of row, or NULL */
 } NewRow;
 
 struct _CrmSyncInsertBatch
@@ -33,6 +35,7 @@ struct _CrmSyncInsertBatch
   char *table;
   GHashTable *columns;    /* synced column -> is JSON text; the engine's */
   GPtrArray *fields;      /* the rows' fields, in order, without "deleted" */
+  GArray *as_json;        /* gboolean, by field: its column holds JSON text */
   gboolean with_readings;
   gboolean with_rid;
   GArray *rows;           /* NewRow */
@@ -74,6 +77,28 @@ new_row_clear (NewRow *row)
   g_free (row->updated_at);
   json_object_unref (row->row);
   crm_sync_readings_clear (&row->readings);
+  g_clear_pointer (&row->texts, g_ptr_array_unref);
+}
+
+/**
+ * crm_sync_render_members:
+ *
+ * The members of @row that are arrays or objects as JSON text, NULL for
+ * the others, in the order the row's members iterate: their columns take
+ * text, and rendering it is worked out ahead, in any thread.
+ */
+GPtrArray *
+crm_sync_render_members (JsonObject *row)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+  JsonObjectIter iter;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, row);
+  while (json_object_iter_next (&iter, NULL, &node))
+    g_ptr_array_add (texts, JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node)
+                            ? crm_json_to_string (node) : NULL);
+  return texts;
 }
 
 CrmSyncInsertBatch *
@@ -83,6 +108,7 @@ crm_sync_insert_batch_new (CrmStore *store)
 
   self->store = g_object_ref (store);
   self->fields = g_ptr_array_new_with_free_func (g_free);
+  self->as_json = g_array_new (FALSE, FALSE, sizeof (gboolean));
   self->rows = g_array_new (FALSE, FALSE, sizeof (NewRow));
   g_array_set_clear_func (self->rows, (GDestroyNotify) new_row_clear);
   self->ids = g_hash_table_new (g_str_hash, g_str_equal);
@@ -95,6 +121,7 @@ crm_sync_insert_batch_free (CrmSyncInsertBatch *self)
   g_hash_table_unref (self->ids);
   g_array_unref (self->rows);
   g_ptr_array_unref (self->fields);
+  g_array_unref (self->as_json);
   g_free (self->table);
   g_object_unref (self->store);
   g_free (self);
@@ -151,14 +178,21 @@ take_shape (CrmSyncInsertBatch *self,
   self->columns = columns;
   self->with_readings = with_readings;
   g_ptr_array_set_size (self->fields, 0);
+  g_array_set_size (self->as_json, 0);
   json_object_iter_init (&iter, row);
   while (json_object_iter_next (&iter, &field, NULL))
     if (!g_str_equal (field, "deleted"))
-      g_ptr_array_add (self->fields, g_strdup (field));
+      {
+        gboolean as_json = GPOINTER_TO_INT (g_hash_table_lookup (columns, field));
+
+        g_ptr_array_add (self->fields, g_strdup (field));
+        g_array_append_val (self->as_json, as_json);
+      }
 }
 
 /* @row was checked against the local schema: every field is a column of
- * @table (@columns). @rid 0 leaves the rid to SQLite. */
+ * @table (@columns). @rid 0 leaves the rid to SQLite. @readings and
+ * @texts (crm_sync_render_members() of @row, or NULL) are taken. */
 gboolean
 crm_sync_insert_batch_add (CrmSyncInsertBatch  *self,
                            const char          *table,
@@ -169,10 +203,11 @@ crm_sync_insert_batch_add (CrmSyncInsertBatch  *self,
                            const char          *updated_at,
                            JsonObject          *row,
                            CrmSyncReadings     *readings,
+                           GPtrArray           *texts,
                            GError             **error)
 {
   gboolean with_readings = readings->sort_key != NULL;
-  NewRow new_row = { rid, g_strdup (id), seq, g_strdup (updated_at), json_object_ref (row), *readings };
+  NewRow new_row = { rid, g_strdup (id), seq, g_strdup (updated_at), json_object_ref (row), *readings, texts };
 
   memset (readings, 0, sizeof *readings);
   if (!same_shape (self, table, row, with_readings, rid != 0))
@@ -216,33 +251,64 @@ insert_sql (CrmSyncInsertBatch *self,
   return g_string_free (sql, FALSE);
 }
 
+/* Binds a field's value; @text is its rendering if it was worked out. The
+ * texts the rows hold outlive the statement's run. */
+static void
+bind_field (sqlite3_stmt *stmt,
+            int           p,
+            JsonNode     *node,
+            const char   *text,
+            gboolean      as_json)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    sqlite3_bind_null (stmt, p);
+  else if (text != NULL)
+    sqlite3_bind_text (stmt, p, text, -1, SQLITE_STATIC);
+  else if (!as_json && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    sqlite3_bind_text (stmt, p, json_node_get_string (node), -1, SQLITE_STATIC);
+  else
+    crm_stmt_bind_json (stmt, p, node, as_json);
+}
+
+/* The row's members iterate in the order of self->fields (same_shape()),
+ * "deleted" among them. */
 static int
 bind_row (CrmSyncInsertBatch *self,
           sqlite3_stmt       *stmt,
           int                 p,
           const NewRow       *row)
 {
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+  guint member = 0, field = 0;
+
   if (self->with_rid)
     sqlite3_bind_int64 (stmt, p++, row->rid);
   sqlite3_bind_int64 (stmt, p++, row->seq);
   if (row->updated_at != NULL)
-    crm_stmt_bind_text (stmt, p++, row->updated_at);
+    crm_stmt_bind_static_text (stmt, p++, row->updated_at);
   else
-    crm_stmt_bind_text (stmt, p++, json_object_get_string_member_with_default (row->row, "created_at", ""));
-  crm_stmt_bind_text (stmt, p++, row->id);
-  for (guint i = 0; i < self->fields->len; i++)
+    crm_stmt_bind_static_text (stmt, p++, json_object_get_string_member_with_default (row->row, "created_at", ""));
+  crm_stmt_bind_static_text (stmt, p++, row->id);
+  json_object_iter_init (&iter, row->row);
+  while (json_object_iter_next (&iter, &name, &node))
     {
-      const char *name = g_ptr_array_index (self->fields, i);
+      const char *text = row->texts != NULL && member < row->texts->len
+                         ? g_ptr_array_index (row->texts, member) : NULL;
 
-      crm_stmt_bind_json (stmt, p++, json_object_get_member (row->row, name),
-                          GPOINTER_TO_INT (g_hash_table_lookup (self->columns, name)));
+      member++;
+      if (g_str_equal (name, "deleted"))
+        continue;
+      bind_field (stmt, p++, node, text, g_array_index (self->as_json, gboolean, field));
+      field++;
     }
   if (self->with_readings)
     {
-      crm_stmt_bind_text (stmt, p++, row->readings.full);
-      crm_stmt_bind_text (stmt, p++, row->readings.initials);
+      crm_stmt_bind_static_text (stmt, p++, row->readings.full);
+      crm_stmt_bind_static_text (stmt, p++, row->readings.initials);
       sqlite3_bind_blob (stmt, p++, row->readings.sort_key, (int) strlen (row->readings.sort_key),
-                         SQLITE_TRANSIENT);
+                         SQLITE_STATIC);
     }
   return p;
 }

@@ -23,6 +23,8 @@ void                crm_sync_readings_compute      (CrmSyncReadings     *reading
                                                     const char          *table,
                                                     JsonObject          *row);
 
+GPtrArray          *crm_sync_render_members        (JsonObject          *row);
+
 CrmSyncInsertBatch *crm_sync_insert_batch_new      (CrmStore            *store);
 void                crm_sync_insert_batch_free     (CrmSyncInsertBatch  *self);
 gboolean            crm_sync_insert_batch_contains (CrmSyncInsertBatch  *self,
@@ -36,6 +38,7 @@ gboolean            crm_sync_insert_batch_add      (CrmSyncInsertBatch  *self,
                                                     const char          *updated_at,
                                                     JsonObject          *row,
                                                     CrmSyncReadings     *readings,
+                                                    GPtrArray           *texts,
                                                     GError             **error);
 gboolean            crm_sync_insert_batch_flush    (CrmSyncInsertBatch  *self,
                                                     GError             **error);
