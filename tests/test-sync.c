@@ -1172,14 +1172,17 @@ test_cli_sync_one_account (Fixture       *f,
 
 /* CrmPullPipeline against a server of N pages, read off a script: the
  * pages come in order with the addresses the writer expects, fetching
- * stops at the last page, at a failure, at conflicts, and after
- * max_pages, and a pipeline freed while it fetches stops. */
+ * stops at the last page, at a failure, at conflicts, after max_pages
+ * and when the pull is cancelled, and a pipeline freed while it fetches
+ * stops. */
 typedef struct
 {
   guint pages;          /* the server's pages: cursors 0 … pages - 1 */
   guint fail_at;        /* the cursor whose fetch fails (G_MAXUINT: none) */
   guint conflicts_at;   /* the page that carries a conflict (G_MAXUINT: none) */
+  guint hang_at;        /* the cursor whose answer never comes (G_MAXUINT: none) */
   gint fetched;         /* atomic */
+  gint hang_cancelled;  /* atomic: the stalled fetch ended by cancelling */
 } PipelineScript;
 
 static gboolean
@@ -1194,6 +1197,17 @@ script_fetch (const char    *path,
   g_autofree char *text = NULL;
 
   g_atomic_int_inc (&script->fetched);
+  /* A server that stalls: only cancelling ends the wait (20 s at most,
+   * not to hang the test). */
+  for (guint waited = 0; cursor == script->hang_at && waited < 2000; waited++)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          g_atomic_int_set (&script->hang_cancelled, TRUE);
+          return FALSE;
+        }
+      g_usleep (10 * 1000);
+    }
   if (cursor == script->fail_at)
     {
       g_set_error_literal (error, CRM_SYNC_ERROR, CRM_SYNC_ERROR_UNAUTHORIZED, "token revoked");
@@ -1238,8 +1252,8 @@ test_pull_pipeline (void)
 {
   /* All of them, then nothing more. */
   {
-    PipelineScript script = { 50, G_MAXUINT, G_MAXUINT, 0 };
-    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (0, 0, script_fetch, script_path, &script);
+    PipelineScript script = { 50, G_MAXUINT, G_MAXUINT, G_MAXUINT, 0, FALSE };
+    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (0, 0, NULL, script_fetch, script_path, &script);
 
     g_assert_cmpuint (take_pages (pipeline, 0), ==, 50);
     g_assert_null (crm_pull_pipeline_take (pipeline, "page-50"));
@@ -1247,8 +1261,8 @@ test_pull_pipeline (void)
   }
   /* A failed fetch ends it: the writer asks for that page itself. */
   {
-    PipelineScript script = { 50, 7, G_MAXUINT, 0 };
-    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (3, 0, script_fetch, script_path, &script);
+    PipelineScript script = { 50, 7, G_MAXUINT, G_MAXUINT, 0, FALSE };
+    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (3, 0, NULL, script_fetch, script_path, &script);
 
     g_assert_cmpuint (take_pages (pipeline, 3), ==, 4);
     g_assert_cmpint (g_atomic_int_get (&script.fetched), ==, 5);
@@ -1256,25 +1270,46 @@ test_pull_pipeline (void)
   /* A page with conflicts is the last: their acknowledgement changes
    * the next address. */
   {
-    PipelineScript script = { 50, G_MAXUINT, 4, 0 };
-    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (0, 0, script_fetch, script_path, &script);
+    PipelineScript script = { 50, G_MAXUINT, 4, G_MAXUINT, 0, FALSE };
+    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (0, 0, NULL, script_fetch, script_path, &script);
 
     g_assert_cmpuint (take_pages (pipeline, 0), ==, 5);
   }
   /* max_pages, and a page the writer did not expect. */
   {
-    PipelineScript script = { 50, G_MAXUINT, G_MAXUINT, 0 };
-    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (0, 3, script_fetch, script_path, &script);
-    g_autoptr(CrmPullPipeline) other = crm_pull_pipeline_start (0, 0, script_fetch, script_path, &script);
+    PipelineScript script = { 50, G_MAXUINT, G_MAXUINT, G_MAXUINT, 0, FALSE };
+    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (0, 3, NULL, script_fetch, script_path, &script);
+    g_autoptr(CrmPullPipeline) other = crm_pull_pipeline_start (0, 0, NULL, script_fetch, script_path, &script);
 
     g_assert_cmpuint (take_pages (pipeline, 0), ==, 3);
     g_assert_null (crm_pull_pipeline_take (other, "page-1"));
     g_assert_null (crm_pull_pipeline_take (other, "page-0"));
   }
+  /* The pull cancelled while the server stalls: the stalled fetch ends
+   * at once and the writer waiting for its page gets none. */
+  {
+    PipelineScript script = { 50, G_MAXUINT, G_MAXUINT, 2, 0, FALSE };
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(CrmPullPipeline) pipeline = crm_pull_pipeline_start (0, 0, cancellable, script_fetch, script_path, &script);
+
+    for (guint cursor = 0; cursor < 2; cursor++)
+      {
+        g_autofree char *path = script_path (cursor, NULL);
+        CrmPulledPage *page = crm_pull_pipeline_take (pipeline, path);
+
+        g_assert_nonnull (page);
+        crm_pull_pipeline_recycle (pipeline, page);
+      }
+    while (g_atomic_int_get (&script.fetched) < 3)   /* page 2 is asked for */
+      g_usleep (1000);
+    g_cancellable_cancel (cancellable);
+    g_assert_null (crm_pull_pipeline_take (pipeline, "page-2"));
+    g_assert_true (g_atomic_int_get (&script.hang_cancelled));
+  }
   /* Freed while it is ahead: it stops without fetching everything. */
   {
-    PipelineScript script = { 100000, G_MAXUINT, G_MAXUINT, 0 };
-    CrmPullPipeline *pipeline = crm_pull_pipeline_start (0, 0, script_fetch, script_path, &script);
+    PipelineScript script = { 100000, G_MAXUINT, G_MAXUINT, G_MAXUINT, 0, FALSE };
+    CrmPullPipeline *pipeline = crm_pull_pipeline_start (0, 0, NULL, script_fetch, script_path, &script);
 
     for (guint cursor = 0; cursor < 2; cursor++)
       {

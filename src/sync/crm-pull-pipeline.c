@@ -39,6 +39,8 @@ struct _CrmPullPipeline
   guint max_pages;
 
   GCancellable *cancellable;
+  GCancellable *run_cancellable;   /* the pull's: cancels this one too */
+  gulong run_cancelled_id;
   GAsyncQueue *fetched;    /* Item, to prepare; the end is an Item without path */
   GAsyncQueue *ready;      /* Item, prepared; the end likewise */
   GAsyncQueue *spent;      /* CrmPulledPage, to free */
@@ -150,16 +152,26 @@ preparing_thread (gpointer data)
   return NULL;
 }
 
+static void
+on_run_cancelled (GCancellable *run_cancellable,
+                  gpointer      cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
 /**
  * crm_pull_pipeline_start:
  * @cursor: where the first page to fetch starts
  * @max_pages: the pages to fetch at most; 0 for all
+ * @cancellable: (nullable): the pull's; cancelling it stops the fetch
+ *   under way, so a writer waiting for it is answered at once
  *
  * Starts fetching the pages from @cursor on.
  */
 CrmPullPipeline *
 crm_pull_pipeline_start (gint64            cursor,
                          guint             max_pages,
+                         GCancellable     *cancellable,
                          CrmPullFetchFunc  fetch,
                          CrmPullPathFunc   path,
                          gpointer          user_data)
@@ -172,6 +184,12 @@ crm_pull_pipeline_start (gint64            cursor,
   self->cursor = cursor;
   self->max_pages = max_pages;
   self->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      self->run_cancellable = g_object_ref (cancellable);
+      self->run_cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_run_cancelled),
+                                                      g_object_ref (self->cancellable), g_object_unref);
+    }
   self->fetched = g_async_queue_new ();
   self->ready = g_async_queue_new ();
   self->spent = g_async_queue_new ();
@@ -249,6 +267,11 @@ crm_pull_pipeline_free (CrmPullPipeline *self)
   g_async_queue_unref (self->fetched);
   g_async_queue_unref (self->ready);
   g_async_queue_unref (self->spent);
+  if (self->run_cancellable != NULL)
+    {
+      g_cancellable_disconnect (self->run_cancellable, self->run_cancelled_id);
+      g_object_unref (self->run_cancellable);
+    }
   g_object_unref (self->cancellable);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);

@@ -24,6 +24,7 @@ typedef char *(*CrmPullPathFunc) (gint64   cursor,
 
 CrmPullPipeline *crm_pull_pipeline_start   (gint64            cursor,
                                             guint             max_pages,
+                                            GCancellable     *cancellable,
                                             CrmPullFetchFunc  fetch,
                                             CrmPullPathFunc   path,
                                             gpointer          user_data);

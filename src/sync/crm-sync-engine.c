@@ -1710,7 +1710,7 @@ pull_pages (CrmSyncEngine  *self,
           g_free (ahead.ack_text);
           ahead.ack_text = crm_store_get_meta (self->store, "sync_conflicts_ack");
           pipeline = crm_pull_pipeline_start (next, self->max_pages > 0 ? self->max_pages - pages - 1 : 0,
-                                              ahead_fetch, ahead_path, &ahead);
+                                              cancellable, ahead_fetch, ahead_path, &ahead);
         }
 
       if (!apply_pulled_page (self, page, stats, &next, &n_changes, &more, error))
