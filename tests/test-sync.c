@@ -517,9 +517,10 @@ test_bad_input (Fixture       *f,
  * of protocol 1 still gets each field's, and a row edited since gets its
  * clocks field by field. */
 static JsonObject *
-pulled_clocks (Fixture    *f,
+pulled_member (Fixture    *f,
                const char *token,
-               int         version)
+               int         version,
+               const char *member)
 {
   g_autofree char *path = g_strdup_printf ("/v1/pull?cursor=0&schema_version=%d", version);
   g_autoptr(JsonObject) pulled = NULL;
@@ -527,7 +528,15 @@ pulled_clocks (Fixture    *f,
 
   g_assert_cmpuint (http (f, "GET", path, token, NULL, 0, &pulled), ==, 200);
   change = json_array_get_object_element (json_object_get_array_member (pulled, "changes"), 0);
-  return json_object_ref (json_object_get_object_member (change, "hlc"));
+  return json_object_ref (json_object_get_object_member (change, member));
+}
+
+static JsonObject *
+pulled_clocks (Fixture    *f,
+               const char *token,
+               int         version)
+{
+  return pulled_member (f, token, version, "hlc");
 }
 
 static void
@@ -574,6 +583,37 @@ test_shared_clocks (Fixture       *f,
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
     g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "二");
     g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, later);
+  }
+
+  /* Protocol 3 says the author once likewise: alice wrote every field,
+   * at two times. Version 2 gets each field's. */
+  {
+    g_autoptr(JsonObject) shared = pulled_member (f, token, CRM_SYNC_PROTOCOL_SHARED_AUTHORS, "by");
+    g_autoptr(JsonObject) each = pulled_member (f, token, CRM_SYNC_PROTOCOL_SHARED_CLOCKS, "by");
+
+    g_assert_cmpuint (json_object_get_size (shared), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (shared, "*"), ==, "alice");
+    g_assert_false (json_object_has_member (each, "*"));
+    g_assert_cmpstr (json_object_get_string_member (each, "name"), ==, "alice");
+    g_assert_cmpstr (json_object_get_string_member (each, "title"), ==, "alice");
+  }
+
+  /* Once dave writes a field, each field's author is said. (He writes
+   * as B's computer, which syncs no more in this test.) */
+  {
+    g_autofree char *dave_token = login (f, f->b, "dave");
+    g_autofree char *dave_hlc = crm_store_next_hlc (f->b);
+    g_autofree char *by_dave = g_strdup_printf ("{\"client_id\":\"%s\",\"schema_version\":%d,\"mutations\":["
+                                                "{\"mutation_id\":1,\"table\":\"contacts\",\"row_id\":\"%s\",\"op\":\"update\","
+                                                "\"patch\":{\"city\":\"杭州\"},\"hlc\":\"%s\"}]}",
+                                                crm_store_get_client_id (f->b), CRM_SYNC_PROTOCOL_VERSION, row, dave_hlc);
+    g_autoptr(JsonObject) mixed = NULL;
+
+    g_assert_cmpuint (http (f, "POST", "/v1/push", dave_token, by_dave, strlen (by_dave), NULL), ==, 200);
+    mixed = pulled_member (f, token, CRM_SYNC_PROTOCOL_SHARED_AUTHORS, "by");
+    g_assert_false (json_object_has_member (mixed, "*"));
+    g_assert_cmpstr (json_object_get_string_member (mixed, "name"), ==, "alice");
+    g_assert_cmpstr (json_object_get_string_member (mixed, "city"), ==, "dave");
   }
 }
 

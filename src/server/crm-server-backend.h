@@ -144,10 +144,11 @@ typedef struct
   gint64        (*next_seq)        (CrmServerBackend *self, GError **error);
   gint64        (*max_seq)         (CrmServerBackend *self, GError **error);
   /* CrmServerChanges of the rows with seq > @cursor in seq order, at
-   * most @limit. With @shared_clocks, a row whose every field has the
-   * same clock gives its clocks as {"*": CLOCK} (protocol version 2). */
+   * most @limit, for a client of sync @protocol: from version 2 a row
+   * whose every field has the same clock gives its clocks as {"*":
+   * CLOCK}, from version 3 its authors likewise. */
   GPtrArray    *(*changes_after)   (CrmServerBackend *self, gint64 cursor, guint limit,
-                                    gboolean shared_clocks, GError **error);
+                                    int protocol, GError **error);
   /* The rows hanging under contact @contact_id (purchases, deals, …). */
   GPtrArray    *(*rows_of_contact) (CrmServerBackend *self, const char *contact_id, GError **error);
 

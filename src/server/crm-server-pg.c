@@ -9,6 +9,7 @@
 
 #include "crm-json.h"
 #include "crm-server-backend.h"
+#include "crm-sync-protocol.h"
 #include "crm-server-pg-private.h"
 
 /* One connection per process, no pool: crm-server answers one request at a
@@ -112,8 +113,15 @@ static const char * const statements[N_STMTS] = {
     "               AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
     "    (SELECT json_object_agg (key, value -> 0) FROM json_each (meta)\n"
     "     WHERE json_typeof (value) = 'array')),\n"
-    "  (SELECT json_object_agg (key, value -> 2) FROM json_each (meta)\n"
-    "   WHERE json_typeof (value) = 'array' AND json_typeof (value -> 2) = 'string'),\n"
+    "  coalesce ((SELECT json_build_object ('*', min (a)) FROM\n"
+    "               (SELECT CASE WHEN json_typeof (value -> 2) = 'string' THEN value ->> 2 END AS a\n"
+    "                FROM json_each (meta)\n"
+    "                WHERE json_typeof (value) = 'array' AND data -> key IS NOT NULL) m\n"
+    "             WHERE $4\n"
+    "             HAVING count(*) > 1 AND count(a) = count(*) AND min (a) = max (a)\n"
+    "               AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
+    "    (SELECT json_object_agg (key, value -> 2) FROM json_each (meta)\n"
+    "     WHERE json_typeof (value) = 'array' AND json_typeof (value -> 2) = 'string')),\n"
     "  CASE WHEN json_typeof (meta -> 'deleted' -> 2) = 'string' THEN meta -> 'deleted' ->> 2 END\n"
     "FROM rows WHERE seq > $1 ORDER BY seq LIMIT $2",
   [STMT_ROWS_OF_CONTACT] = "SELECT " ROW_COLUMNS " FROM rows WHERE contact_id = $1",
@@ -951,12 +959,14 @@ static GPtrArray *
 pg_changes_after (CrmServerBackend  *backend,
                   gint64             cursor,
                   guint              limit,
-                  gboolean           shared_clocks,
+                  int                protocol,
                   GError           **error)
 {
   g_autofree char *cursor_text = g_strdup_printf ("%" PRId64, cursor);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
-  const char *params[] = { cursor_text, limit_text, shared_clocks ? "true" : "false" };
+  const char *params[] = { cursor_text, limit_text,
+                           protocol >= CRM_SYNC_PROTOCOL_SHARED_CLOCKS ? "true" : "false",
+                           protocol >= CRM_SYNC_PROTOCOL_SHARED_AUTHORS ? "true" : "false" };
   PGresult *result = run (SELF (backend), STMT_CHANGES_AFTER, G_N_ELEMENTS (params), params, error);
   GPtrArray *changes;
 

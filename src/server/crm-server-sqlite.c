@@ -10,6 +10,7 @@
 
 #include "crm-json.h"
 #include "crm-server-backend.h"
+#include "crm-sync-protocol.h"
 #include "crm-store-private.h"
 
 typedef struct
@@ -619,12 +620,13 @@ static GPtrArray *
 sqlite_changes_after (CrmServerBackend  *backend,
                       gint64             cursor,
                       guint              limit,
-                      gboolean           shared_clocks,
+                      int                protocol,
                       GError           **error)
 {
   CrmServerSqlite *self = SELF (backend);
   /* meta holds field -> [clock, seq, author]. A row's fields written
-   * together share one clock, said once: half the bytes of a first pull. */
+   * together share one clock, said once: half the bytes of a first pull;
+   * and, by one user, one author. */
   sqlite3_stmt *stmt = prepare (self,
     "SELECT table_name, id, deleted, scope_owner, seq, data,\n"
     "  coalesce ((SELECT json_object ('*', min (c)) FROM\n"
@@ -635,8 +637,15 @@ sqlite_changes_after (CrmServerBackend  *backend,
     "               AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
     "    (SELECT json_group_object (key, json_extract (value, '$[0]')) FROM json_each (meta)\n"
     "     WHERE type = 'array')),\n"
-    "  (SELECT json_group_object (key, json_extract (value, '$[2]')) FROM json_each (meta)\n"
-    "   WHERE type = 'array' AND json_type (value, '$[2]') = 'text'),\n"
+    "  coalesce ((SELECT json_object ('*', min (a)) FROM\n"
+    "               (SELECT CASE json_type (value, '$[2]') WHEN 'text' THEN json_extract (value, '$[2]') END AS a\n"
+    "                FROM json_each (meta)\n"
+    "                WHERE type = 'array' AND json_type (data, '$.\"' || key || '\"') IS NOT NULL)\n"
+    "             WHERE ?4\n"
+    "             HAVING count(*) > 1 AND count(a) = count(*) AND min (a) = max (a)\n"
+    "               AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
+    "    (SELECT json_group_object (key, json_extract (value, '$[2]')) FROM json_each (meta)\n"
+    "     WHERE type = 'array' AND json_type (value, '$[2]') = 'text')),\n"
     "  CASE json_type (meta, '$.deleted[2]') WHEN 'text' THEN json_extract (meta, '$.deleted[2]') END\n"
     "FROM rows WHERE seq > ?1 ORDER BY seq LIMIT ?2", error);
   GPtrArray *changes;
@@ -646,7 +655,8 @@ sqlite_changes_after (CrmServerBackend  *backend,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, cursor);
   sqlite3_bind_int (stmt, 2, (int) limit);
-  sqlite3_bind_int (stmt, 3, shared_clocks);
+  sqlite3_bind_int (stmt, 3, protocol >= CRM_SYNC_PROTOCOL_SHARED_CLOCKS);
+  sqlite3_bind_int (stmt, 4, protocol >= CRM_SYNC_PROTOCOL_SHARED_AUTHORS);
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_server_change_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

@@ -1485,8 +1485,7 @@ handle_pull (SoupServer        *server,
       return;
     }
 
-  changes = self->backend->vtable->changes_after (self->backend, cursor, (guint) limit,
-                                                  schema >= CRM_SYNC_PROTOCOL_SHARED_CLOCKS, &error);
+  changes = self->backend->vtable->changes_after (self->backend, cursor, (guint) limit, (int) schema, &error);
   if (changes == NULL)
     {
       respond_error (msg, path, session.user->name, error);

@@ -1010,7 +1010,7 @@ apply_put (CrmSyncEngine  *self,
             continue;   /* the unpushed local edit is newer and will win on the server too */
           else if (!record_conflict (self, table, id, field, "field", local_value, local_hlc,
                                      value, remote_hlc,
-                                     authors ? json_object_get_string_member_with_default (authors, field, NULL) : NULL,
+                                     crm_sync_field_author (authors, field),
                                      "remote", stats, error))
             return FALSE;
         }
@@ -1177,7 +1177,7 @@ apply_delete (CrmSyncEngine  *self,
         }
       node = json_node_init_object (json_node_alloc (), edit);
       if (!record_conflict (self, table, id, NULL, "delete_edit", node, local_hlc, NULL, NULL,
-                            authors ? json_object_get_string_member_with_default (authors, "deleted", NULL) : NULL,
+                            crm_sync_field_author (authors, "deleted"),
                             "remote", stats, error))
         return FALSE;
     }

@@ -17,18 +17,35 @@ crm_sync_protocol_supported (gint64 version)
   return version >= CRM_SYNC_PROTOCOL_OLDEST && version <= CRM_SYNC_PROTOCOL_VERSION;
 }
 
+/* @field's member of @per_field, or the one every field shares ("*"). */
+static const char *
+field_or_shared (JsonObject *per_field,
+                 const char *field)
+{
+  const char *value;
+
+  if (per_field == NULL)
+    return NULL;
+  value = json_object_get_string_member_with_default (per_field, field, NULL);
+  return value != NULL ? value : json_object_get_string_member_with_default (per_field, "*", NULL);
+}
+
 /* The clock of @field in a pulled row's clocks: its own, or the one its
  * row's fields share ("*"); NULL when it has none. */
 const char *
 crm_sync_field_clock (JsonObject *hlcs,
                       const char *field)
 {
-  const char *hlc;
+  return field_or_shared (hlcs, field);
+}
 
-  if (hlcs == NULL)
-    return NULL;
-  hlc = json_object_get_string_member_with_default (hlcs, field, NULL);
-  return hlc != NULL ? hlc : json_object_get_string_member_with_default (hlcs, "*", NULL);
+/* Who last wrote @field, from a pulled change's "by"; NULL when the
+ * server does not know. */
+const char *
+crm_sync_field_author (JsonObject *authors,
+                       const char *field)
+{
+  return field_or_shared (authors, field);
 }
 
 static const struct

@@ -30,13 +30,17 @@ GQuark crm_sync_error_quark (void);
  * the server answers 426 schema_unsupported to a version outside
  * CRM_SYNC_PROTOCOL_OLDEST…CRM_SYNC_PROTOCOL_VERSION. Version 2: the
  * clocks of a pulled row may say {"*": CLOCK} for every field of the row
- * (crm_sync_field_clock()); clients of version 1 get each field's. */
-#define CRM_SYNC_PROTOCOL_VERSION 2
+ * (crm_sync_field_clock()); clients of version 1 get each field's.
+ * Version 3: its authors likewise, {"*": USER} (crm_sync_field_author()). */
+#define CRM_SYNC_PROTOCOL_VERSION 3
 #define CRM_SYNC_PROTOCOL_OLDEST  1
 #define CRM_SYNC_PROTOCOL_SHARED_CLOCKS 2
+#define CRM_SYNC_PROTOCOL_SHARED_AUTHORS 3
 
 gboolean    crm_sync_protocol_supported (gint64      version);
 const char *crm_sync_field_clock        (JsonObject *hlcs,
+                                         const char *field);
+const char *crm_sync_field_author       (JsonObject *authors,
                                          const char *field);
 
 /* Limits the server enforces and the client respects. */
