@@ -8,12 +8,16 @@
  *     N          contacts of the initial pull (default 100,000)
  *     CLIENTS    concurrent pushing clients (default 20); 0 runs the
  *                initial pull and its references only; "pull" the pull
- *                alone, to compare two builds quickly
+ *                alone (after the local inserts that fill the server),
+ *                to compare two builds
  *     MUTATIONS  mutations each pushes (default 1,000)
  *
  * A real crm-server runs in a thread of this process on 127.0.0.1; the
  * clients are real stores in a temporary folder. The reference for the
- * pull is inserting the same rows into a local store without sync.
+ * pull is inserting the same contacts into a local store without sync;
+ * they are contacts as people type or import them (a name, a mobile, an
+ * email, an address, tags), and the server holds what pushing them would
+ * store: every synced field, its clock and its author.
  */
 
 #include "config.h"
@@ -137,51 +141,43 @@ run (CrmSyncEngine *engine,
 
 /* Rows go straight into the server's storage (one transaction), as an
  * office's existing data would be there: the figure is the pull. */
-static void
-fill_server (const char *db_path,
-             guint       n)
+/* A contact as people type or import them: a two- or three-character
+ * name, a mobile, an email, an address, tags on some. */
+static CrmContact *
+reference_contact (guint i)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmServerBackend) backend = crm_server_sqlite_open (db_path, &error);
-  g_autoptr(CrmHlc) clock = crm_hlc_new ("01900000-0000-7000-8000-00000000beef");
+  static const char *surnames[] = { "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+                                    "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗" };
+  static const char *given[] = { "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋",
+                                 "勇", "艳", "杰", "娟", "涛", "明", "超", "霞", "平", "刚",
+                                 "辉", "玲", "桂", "华", "红", "建", "国", "文", "斌", "宇" };
+  static const char *places[][2] = { { "浙江省", "杭州" }, { "北京市", "北京" }, { "广东省", "广州" },
+                                     { "江苏省", "南京" }, { "四川省", "成都" } };
+  static const char *titles[] = { "经理", "总监", "采购", "销售代表" };
+  static const char *sources[] = { "线下门店", "官网", "展会", "转介绍" };
+  static const char *tags[] = { "会员", "会员,企业客户", "" };
+  CrmContact *contact = crm_contact_new ();
+  g_autofree char *name = g_strconcat (surnames[i % 20], given[i / 20 % 30],
+                                       i % 2 ? given[i / 600 % 30] : "", NULL);
+  g_autofree char *email = g_strdup_printf ("user%06u@example.cn", i);
+  g_autofree char *phone = g_strdup_printf ("1%u%09u", 3 + i % 7, i);
+  g_autofree char *address = g_strdup_printf ("人民路%u号", i % 500 + 1);
+  g_autofree char *birthday = g_strdup_printf ("%u-%02u-%02u", 1960 + i % 40, i % 12 + 1, i % 28 + 1);
+  const char *fields[][2] = {
+    { "name", name }, { "emails", email }, { "phones", phone }, { "title", titles[i % 4] },
+    { "province", places[i % 5][0] }, { "city", places[i % 5][1] }, { "address", address },
+    { "source", sources[i % 4] }, { "tags", tags[i % 3] }, { "gender", i % 2 ? "male" : "female" },
+    { "birthday", i % 2 ? birthday : "" },
+  };
 
-  if (backend == NULL || !backend->vtable->begin (backend, &error))
-    g_error ("%s", error->message);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *id = crm_uuid_v7_new ();
-      g_autofree char *hlc = crm_hlc_now (clock);
-      g_autofree char *name = g_strdup_printf ("客户%06u", i);
-      g_autofree char *email = g_strdup_printf ("c%06u@example.cn", i);
-      CrmServerRow row = { (char *) "contacts", id, json_object_new (), json_object_new (), FALSE, NULL, 0 };
-      JsonArray *emails = json_array_new ();
-      const char *fields[] = { "name", "kind", "created_at", "emails", "deleted", "title", "city" };
-
-      json_array_add_string_element (emails, email);
-      json_object_set_string_member (row.data, "name", name);
-      json_object_set_string_member (row.data, "kind", "person");
-      json_object_set_string_member (row.data, "created_at", hlc);
-      json_object_set_array_member (row.data, "emails", emails);
-      json_object_set_int_member (row.data, "deleted", 0);
-      json_object_set_string_member (row.data, "title", i % 3 ? "经理" : "总监");
-      json_object_set_string_member (row.data, "city", i % 2 ? "杭州" : "北京");
-      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-        {
-          JsonArray *pair = json_array_new ();
-
-          json_array_add_string_element (pair, hlc);
-          json_array_add_int_element (pair, 0);
-          json_object_set_array_member (row.meta, fields[f], pair);
-        }
-      if (!backend->vtable->put_row (backend, &row, &error))
-        g_error ("%s", error->message);
-      json_object_unref (row.data);
-      json_object_unref (row.meta);
-    }
-  if (!backend->vtable->commit (backend, &error))
-    g_error ("%s", error->message);
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    if (*fields[f][1] != '\0' && !crm_contact_set_field_from_string (contact, fields[f][0], fields[f][1], NULL))
+      g_error ("cannot set %s", fields[f][0]);
+  return contact;
 }
 
+/* The reference: the contacts inserted into a local store without sync.
+ * Its outbox then holds each insert as a push would send it. */
 static double
 insert_locally (const char *dir,
                 guint       n)
@@ -193,20 +189,58 @@ insert_locally (const char *dir,
   crm_store_begin (store, NULL);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmContact) contact = crm_contact_new ();
-      g_autofree char *name = g_strdup_printf ("客户%06u", i);
-      g_autofree char *email = g_strdup_printf ("c%06u@example.cn", i);
+      g_autoptr(CrmContact) contact = reference_contact (i);
 
-      crm_contact_set_field_from_string (contact, "name", name, NULL);
-      crm_contact_set_field_from_string (contact, "emails", email, NULL);
-      crm_contact_set_field_from_string (contact, "title", i % 3 ? "经理" : "总监", NULL);
-      crm_contact_set_field_from_string (contact, "city", i % 2 ? "杭州" : "北京", NULL);
       if (!crm_store_insert (store, CRM_RECORD (contact), &error))
         g_error ("%s", error->message);
     }
   if (!crm_store_commit (store, &error))
     g_error ("%s", error->message);
   return now_s () - t0;
+}
+
+/* The server's rows are what pushing the reference's inserts would store:
+ * every synced field the app writes, with its clock and its author. */
+static void
+fill_server (const char *db_path,
+             const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmServerBackend) backend = crm_server_sqlite_open (db_path, &error);
+  g_autoptr(CrmStore) reference = open_store (dir, "reference.db");
+  g_autoptr(CrmCachedStmt) stmt = NULL;
+
+  if (backend == NULL || !backend->vtable->begin (backend, &error))
+    g_error ("%s", error->message);
+  stmt = crm_store_prepare (reference, "SELECT row_id, patch, hlc FROM outbox WHERE table_name = 'contacts' "
+                                       "AND op = 'insert' ORDER BY mutation_id", &error);
+  if (stmt == NULL)
+    g_error ("%s", error->message);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) patch = json_from_string ((const char *) sqlite3_column_text (stmt, 1), &error);
+      const char *hlc = (const char *) sqlite3_column_text (stmt, 2);
+      CrmServerRow row = { (char *) "contacts", (char *) sqlite3_column_text (stmt, 0),
+                           json_node_get_object (patch), json_object_new (), FALSE, NULL, 0 };
+      JsonObjectIter iter;
+      const char *field;
+
+      json_object_iter_init (&iter, row.data);
+      while (json_object_iter_next (&iter, &field, NULL))
+        {
+          JsonArray *meta = json_array_new ();
+
+          json_array_add_string_element (meta, hlc);
+          json_array_add_int_element (meta, 0);
+          json_array_add_string_element (meta, "bench");
+          json_object_set_array_member (row.meta, field, meta);
+        }
+      if (!backend->vtable->put_row (backend, &row, &error))
+        g_error ("%s", error->message);
+      json_object_unref (row.meta);
+    }
+  if (!backend->vtable->commit (backend, &error))
+    g_error ("%s", error->message);
 }
 
 typedef struct
@@ -269,8 +303,10 @@ main (int    argc,
   server.db_path = g_build_filename (dir, "server.db", NULL);
   printf ("bench-sync: %u contacts, %u clients × %u mutations, in %s\n", n, n_clients, n_mutations, dir);
 
-  /* 1. Initial pull. */
-  fill_server (server.db_path, n);
+  /* 1. Initial pull. The reference comes first: the server holds what
+   * pushing its contacts would store. */
+  local_s = insert_locally (dir, n);
+  fill_server (server.db_path, dir);
   g_mutex_init (&server.mutex);
   g_cond_init (&server.cond);
   server.context = g_main_context_new ();
@@ -300,7 +336,6 @@ main (int    argc,
                 stats.pulled, pull_s, pull_cpu, stats.wait_usec / 1e6);
         goto stop;
       }
-    local_s = insert_locally (dir, n);
     printf ("initial pull: %u rows in %.2f s (%.0f rows/s), %.2f s CPU (client and server), of which "
             "building the search index %.2f s; the writer waited %.2f s for pages; "
             "inserting them locally: %.2f s; ratio %.2f (goal: pull < 5 s)\n",
