@@ -64,12 +64,19 @@ item_free (Item *item)
   g_free (item);
 }
 
-/* The cursor after a page, if there is a page after it that needs
- * nothing from the writer first. */
-static gboolean
-next_cursor (JsonObject *body,
-             gint64      cursor,
-             gint64     *out_next)
+/**
+ * crm_pull_pipeline_next_cursor:
+ * @body: the answer to the page at @cursor
+ *
+ * Whether there is a page after this one that can be asked for before
+ * the writer takes this one, and where it starts: not after the last,
+ * nor after one that carried conflicts (acknowledging them changes the
+ * next address).
+ */
+gboolean
+crm_pull_pipeline_next_cursor (JsonObject *body,
+                               gint64      cursor,
+                               gint64     *out_next)
 {
   JsonNode *conflicts = json_object_get_member (body, "conflicts");
   gint64 next = json_object_get_int_member_with_default (body, "cursor", cursor);
@@ -108,7 +115,7 @@ fetching_thread (gpointer data)
           g_async_queue_push (self->fetched, item);
           break;
         }
-      go_on = next_cursor (item->body, cursor, &next);
+      go_on = crm_pull_pipeline_next_cursor (item->body, cursor, &next);
       g_async_queue_push (self->fetched, item);
       if (!go_on)
         break;

@@ -22,6 +22,10 @@ typedef gboolean (*CrmPullFetchFunc) (const char    *path,
 typedef char *(*CrmPullPathFunc) (gint64   cursor,
                                   gpointer user_data);
 
+gboolean         crm_pull_pipeline_next_cursor (JsonObject *body,
+                                                gint64      cursor,
+                                                gint64     *out_next);
+
 CrmPullPipeline *crm_pull_pipeline_start   (gint64            cursor,
                                             guint             max_pages,
                                             GCancellable     *cancellable,

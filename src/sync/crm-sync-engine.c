@@ -1663,7 +1663,6 @@ pull_pages (CrmSyncEngine  *self,
       g_autoptr(JsonObject) fetched = NULL;
       g_autoptr(GError) local_error = NULL;
       JsonObject *body;
-      JsonArray *conflicts = NULL;
       guint n_changes;
       gint64 next;
       gboolean more;
@@ -1696,15 +1695,7 @@ pull_pages (CrmSyncEngine  *self,
       stats->wait_usec += g_get_monotonic_time () - waited;
       body = crm_pulled_page_get_body (page);
 
-      /* The next page's address is known once this one's conflicts are
-       * acknowledged; a page without any leaves it as it is. */
-      next = json_object_get_int_member_with_default (body, "cursor", cursor);
-      if (json_object_has_member (body, "conflicts") &&
-          JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "conflicts")))
-        conflicts = json_object_get_array_member (body, "conflicts");
-      if (pipeline == NULL &&
-          json_object_get_boolean_member_with_default (body, "more", FALSE) && next > cursor &&
-          (conflicts == NULL || json_array_get_length (conflicts) == 0) &&
+      if (pipeline == NULL && crm_pull_pipeline_next_cursor (body, cursor, &next) &&
           (self->max_pages == 0 || pages + 1 < self->max_pages))
         {
           g_free (ahead.ack_text);
