@@ -666,17 +666,25 @@ test_pg_restart (void)
 /* --- migrate-sqlite-to-pg --------------------------------------------------- */
 
 static CrmSyncStats
-sync_store (CrmStore   *store,
-            const char *base)
+sync_store_as (CrmStore   *store,
+               const char *base,
+               const char *user)
 {
   g_autoptr(CrmSyncEngine) engine = crm_sync_engine_new (store, base);
   g_autoptr(GError) error = NULL;
   CrmSyncStats stats = { 0 };
 
-  crm_sync_engine_set_credentials (engine, "alice", PASSWORD);
+  crm_sync_engine_set_credentials (engine, user, PASSWORD);
   g_assert_true (crm_sync_engine_run (engine, NULL, &stats, &error));
   g_assert_no_error (error);
   return stats;
+}
+
+static CrmSyncStats
+sync_store (CrmStore   *store,
+            const char *base)
+{
+  return sync_store_as (store, base, "alice");
 }
 
 static char *
@@ -855,6 +863,167 @@ test_migrate_sqlite (void)
   g_assert_no_error (error);
   sync_store (c, base);
   g_assert_cmpint (store_query_int (c, "SELECT count(*) FROM contacts"), ==, 30);
+
+  stop_server (server);
+  g_clear_object (&a);
+  g_clear_object (&b);
+  g_clear_object (&c);
+  remove_tree (dir);
+}
+
+/* --- a database of an older server ----------------------------------------- */
+
+static void
+sqlite_exec_or_die (const char *path,
+                    const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  sqlite3_close (db);
+}
+
+static void
+pg_exec_or_die (PGconn     *conn,
+                const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (result);
+}
+
+/* Each row's shared clock and author, "-" for none, in seq order. */
+static char *
+shared_meta_of (const char *store)
+{
+  static const char sqlite_sql[] =
+    "SELECT group_concat (coalesce (shared_clock, '-') || ' ' || coalesce (shared_author, '-'), ';')"
+    " FROM (SELECT * FROM rows ORDER BY seq)";
+  static const char pg_sql[] =
+    "SELECT string_agg (coalesce (shared_clock, '-') || ' ' || coalesce (shared_author, '-'), ';' ORDER BY seq)"
+    " FROM rows";
+  char *text;
+
+  if (g_str_has_prefix (store, "postgresql:"))
+    {
+      PGconn *conn = pg_connect (store);
+      PGresult *result = PQexec (conn, pg_sql);
+
+      g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+      text = g_strdup (PQgetvalue (result, 0, 0));
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (store, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sqlite_sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  return text;
+}
+
+/* A server updated over a database an older one wrote: every row gains
+ * the clock and author its fields share, as if written now (the upgrade's
+ * SQL against crm_server_row_shared_meta()), and pulls carry on. */
+static void
+test_shared_meta_upgrade (gconstpointer data)
+{
+  gboolean on_pg = GPOINTER_TO_INT (data);
+  g_autofree char *dir = NULL;
+  g_autofree char *store = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *a_path = NULL;
+  g_autofree char *b_path = NULL;
+  g_autofree char *c_path = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *upgraded = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *gone = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(CrmStore) a = NULL;
+  g_autoptr(CrmStore) b = NULL;
+  g_autoptr(CrmStore) c = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (on_pg && !need_pg ())
+    return;
+  dir = g_dir_make_tmp ("crm-upgrade-XXXXXX", &error);
+  g_assert_no_error (error);
+  store = on_pg ? pg_cluster_create_database (pg_cluster) : g_build_filename (dir, "server.db", NULL);
+  a_path = g_build_filename (dir, "a.db", NULL);
+  b_path = g_build_filename (dir, "b.db", NULL);
+  c_path = g_build_filename (dir, "c.db", NULL);
+  a = crm_store_open (a_path, &error);
+  g_assert_no_error (error);
+  b = crm_store_open (b_path, &error);
+  g_assert_no_error (error);
+
+  /* Rows of every kind: untouched (one clock, one author), edited later
+   * by the same user (two clocks), edited by another (two authors), and
+   * deleted. */
+  add_user (store, "alice", "admin");
+  add_user (store, "carol", "admin");
+  server = spawn_server (store, &base, NULL);
+  g_free (add_contact (a, "未动"));
+  edited = add_contact (a, "改过");
+  gone = add_contact (a, "删了");
+  {
+    g_autofree char *by_carol = add_contact (a, "别人改");
+
+    sync_store (a, base);
+    set_title (a, edited, "经理");
+    g_assert_true (crm_store_delete (a, CRM_TYPE_CONTACT, gone, &error));
+    g_assert_no_error (error);
+    sync_store (a, base);
+    sync_store_as (b, base, "carol");
+    set_title (b, by_carol, "总监");
+    sync_store_as (b, base, "carol");
+  }
+  stop_server (server);
+  g_clear_object (&server);
+  g_clear_pointer (&base, g_free);
+  written = shared_meta_of (store);
+  g_assert_nonnull (strstr (written, "alice;"));
+  g_assert_nonnull (strstr (written, "- alice"));
+  g_assert_nonnull (strstr (written, "- -"));
+
+  /* What the older server left: no such columns. */
+  if (on_pg)
+    {
+      PGconn *conn = pg_connect (store);
+
+      pg_exec_or_die (conn, "ALTER TABLE rows DROP COLUMN shared_clock, DROP COLUMN shared_author;"
+                            "UPDATE schema_version SET version = 3");
+      PQfinish (conn);
+    }
+  else
+    sqlite_exec_or_die (store, "ALTER TABLE rows DROP COLUMN shared_clock;"
+                               "ALTER TABLE rows DROP COLUMN shared_author");
+
+  server = spawn_server (store, &base, NULL);
+  upgraded = shared_meta_of (store);
+  g_assert_cmpstr (upgraded, ==, written);
+
+  /* A new client gets the same contacts as the one that wrote them. */
+  c = crm_store_open (c_path, &error);
+  g_assert_no_error (error);
+  sync_store (c, base);
+  sync_store (a, base);
+  g_assert_cmpint (store_query_int (c, "SELECT count(*) FROM contacts WHERE deleted = 0"), ==, 3);
+  g_assert_cmpint (store_query_int (c, "SELECT count(*) FROM contacts WHERE title = '总监' AND deleted = 0"), ==, 1);
+  g_assert_cmpint (store_query_int (c, "SELECT count(*) FROM contacts WHERE title = '经理' AND deleted = 0"), ==, 1);
+  g_assert_cmpint (store_query_int (a, "SELECT count(*) FROM contacts WHERE title = '总监'"), ==, 1);
 
   stop_server (server);
   g_clear_object (&a);
@@ -1084,6 +1253,8 @@ main (int    argc,
   g_test_add_func ("/server-scale/pg/restart", test_pg_restart);
   g_test_add_func ("/server-scale/pg/restart-under-load", test_restart_under_load);
   g_test_add_func ("/server-scale/pg/migrate-sqlite", test_migrate_sqlite);
+  g_test_add_data_func ("/server-scale/shared-meta-upgrade", GINT_TO_POINTER (FALSE), test_shared_meta_upgrade);
+  g_test_add_data_func ("/server-scale/pg/shared-meta-upgrade", GINT_TO_POINTER (TRUE), test_shared_meta_upgrade);
 
   status = g_test_run ();
   g_clear_pointer (&pg_cluster, pg_cluster_free);

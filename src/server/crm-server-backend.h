@@ -231,6 +231,19 @@ void crm_server_row_stamp_seq (CrmServerRow *row,
                                gint64        seq);
 /* The contact a row hangs under (NULL for a contact or none). */
 const char *crm_server_row_contact_id (CrmServerRow *row);
+
+/* Which entry of a field's meta, [clock, seq, author]. */
+typedef enum
+{
+  CRM_SERVER_META_CLOCK = 0,
+  CRM_SERVER_META_AUTHOR = 2,
+} CrmServerMetaEntry;
+
+/* The clock (or author) every field of @row shares, NULL when one lacks
+ * it, they differ, or the row has a single field. A pull then says it
+ * once; storages keep it beside the row, written with it. */
+const char *crm_server_row_shared_meta (const CrmServerRow *row,
+                                        CrmServerMetaEntry  entry);
 void crm_server_mutation_record_free (CrmServerMutationRecord *record);
 void crm_server_api_key_free  (CrmServerApiKey *key);
 void crm_server_device_free   (CrmServerDevice *device);

@@ -32,8 +32,8 @@ static const struct
     "client_id, mutation_id, digest, result" },
   { "rows",
     "SELECT table_name, id, data, meta, CASE WHEN deleted THEN 't' ELSE 'f' END,"
-    " scope_owner, contact_id, seq FROM rows ORDER BY seq",
-    "table_name, id, data, meta, deleted, scope_owner, contact_id, seq" },
+    " scope_owner, contact_id, seq, shared_clock, shared_author FROM rows ORDER BY seq",
+    "table_name, id, data, meta, deleted, scope_owner, contact_id, seq, shared_clock, shared_author" },
   { "client_conflicts", "SELECT id, client_id, body FROM client_conflicts ORDER BY id",
     "id, client_id, body" },
   { "audit",

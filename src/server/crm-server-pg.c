@@ -95,34 +95,26 @@ static const char * const statements[N_STMTS] = {
   /* The global seq, see pg_put_row() for why it is a locked counter row. */
   [STMT_NEXT_SEQ] = "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value",
   [STMT_PUT_ROW] =
-    "INSERT INTO rows (table_name, id, data, meta, deleted, scope_owner, contact_id, seq)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\n"
+    "INSERT INTO rows (table_name, id, data, meta, deleted, scope_owner, contact_id, seq,\n"
+    "                  shared_clock, shared_author)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)\n"
     "ON CONFLICT (table_name, id) DO UPDATE SET data = excluded.data, meta = excluded.meta,\n"
     "  deleted = excluded.deleted, scope_owner = excluded.scope_owner,\n"
-    "  contact_id = excluded.contact_id, seq = excluded.seq",
+    "  contact_id = excluded.contact_id, seq = excluded.seq,\n"
+    "  shared_clock = excluded.shared_clock, shared_author = excluded.shared_author",
   [STMT_MAX_SEQ] = "SELECT value FROM counters WHERE name = 'seq'",
-  /* meta holds field -> [clock, seq, author]; shared clocks as in
-   * crm-server-sqlite.c. */
+  /* meta holds field -> [clock, seq, author]; as in crm-server-sqlite.c. */
   [STMT_CHANGES_AFTER] =
     "SELECT table_name, id, deleted, scope_owner, seq, data,\n"
-    "  coalesce ((SELECT json_build_object ('*', min (c)) FROM\n"
-    "               (SELECT value ->> 0 AS c FROM json_each (meta)\n"
-    "                WHERE json_typeof (value) = 'array' AND data -> key IS NOT NULL) m\n"
-    "             WHERE $3\n"
-    "             HAVING count(*) > 1 AND count(c) = count(*) AND min (c) = max (c)\n"
-    "               AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
-    "    (SELECT json_object_agg (key, value -> 0) FROM json_each (meta)\n"
-    "     WHERE json_typeof (value) = 'array')),\n"
-    "  coalesce ((SELECT json_build_object ('*', min (a)) FROM\n"
-    "               (SELECT CASE WHEN json_typeof (value -> 2) = 'string' THEN value ->> 2 END AS a\n"
-    "                FROM json_each (meta)\n"
-    "                WHERE json_typeof (value) = 'array' AND data -> key IS NOT NULL) m\n"
-    "             WHERE $4\n"
-    "             HAVING count(*) > 1 AND count(a) = count(*) AND min (a) = max (a)\n"
-    "               AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
-    "    (SELECT json_object_agg (key, value -> 2) FROM json_each (meta)\n"
-    "     WHERE json_typeof (value) = 'array' AND json_typeof (value -> 2) = 'string')),\n"
-    "  CASE WHEN json_typeof (meta -> 'deleted' -> 2) = 'string' THEN meta -> 'deleted' ->> 2 END\n"
+    "  CASE WHEN deleted THEN NULL\n"
+    "       WHEN $3 AND shared_clock IS NOT NULL THEN json_build_object ('*', shared_clock)\n"
+    "       ELSE (SELECT coalesce (json_object_agg (key, value -> 0), '{}') FROM json_each (meta)\n"
+    "             WHERE json_typeof (value) = 'array') END,\n"
+    "  CASE WHEN deleted THEN NULL\n"
+    "       WHEN $4 AND shared_author IS NOT NULL THEN json_build_object ('*', shared_author)\n"
+    "       ELSE (SELECT coalesce (json_object_agg (key, value -> 2), '{}') FROM json_each (meta)\n"
+    "             WHERE json_typeof (value) = 'array' AND json_typeof (value -> 2) = 'string') END,\n"
+    "  CASE WHEN deleted AND json_typeof (meta -> 'deleted' -> 2) = 'string' THEN meta -> 'deleted' ->> 2 END\n"
     "FROM rows WHERE seq > $1 ORDER BY seq LIMIT $2",
   [STMT_ROWS_OF_CONTACT] = "SELECT " ROW_COLUMNS " FROM rows WHERE contact_id = $1",
   [STMT_ROWS_WITH_FIELD] =
@@ -262,6 +254,21 @@ static const char * const migrations[] = {
   "CREATE INDEX audit_log_row ON audit_log (table_name, row_id);\n"
   "CREATE INDEX audit_log_user ON audit_log (user_id);\n"
   "CREATE INDEX audit_log_edit ON audit_log (edit_at);\n",
+  /* 4: the clock and the author all of a row's fields share, written with
+   * the row (crm_server_row_shared_meta()); a pull read them from meta,
+   * three times per row. Rows already stored get them by the same rule. */
+  "ALTER TABLE rows ADD COLUMN shared_clock text, ADD COLUMN shared_author text;\n"
+  "UPDATE rows SET\n"
+  "  shared_clock = (SELECT min (v) FROM\n"
+  "      (SELECT CASE WHEN json_typeof (value -> 0) = 'string' THEN value ->> 0 END AS v\n"
+  "       FROM json_each (meta) WHERE json_typeof (value) = 'array' AND data -> key IS NOT NULL) m\n"
+  "    HAVING count(*) > 1 AND count(v) = count(*) AND min (v) = max (v)\n"
+  "      AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
+  "  shared_author = (SELECT min (v) FROM\n"
+  "      (SELECT CASE WHEN json_typeof (value -> 2) = 'string' THEN value ->> 2 END AS v\n"
+  "       FROM json_each (meta) WHERE json_typeof (value) = 'array' AND data -> key IS NOT NULL) m\n"
+  "    HAVING count(*) > 1 AND count(v) = count(*) AND min (v) = max (v)\n"
+  "      AND count(*) = (SELECT count(*) FROM json_each (data)));\n",
 };
 
 typedef struct
@@ -931,7 +938,9 @@ pg_put_row (CrmServerBackend  *backend,
 
   {
     const char *params[] = { row->table, row->id, data, meta, row->deleted ? "true" : "false",
-                             row->scope_owner, contact_id, seq_text };
+                             row->scope_owner, contact_id, seq_text,
+                             crm_server_row_shared_meta (row, CRM_SERVER_META_CLOCK),
+                             crm_server_row_shared_meta (row, CRM_SERVER_META_AUTHOR) };
 
     if (!run_done (self, STMT_PUT_ROW, G_N_ELEMENTS (params), params, error))
       return FALSE;

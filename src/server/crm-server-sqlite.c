@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "crm-json.h"
@@ -59,6 +60,8 @@ static const char schema_sql[] =
   "  scope_owner TEXT,\n"
   "  contact_id TEXT,\n"
   "  seq INTEGER NOT NULL UNIQUE,\n"
+  "  shared_clock TEXT,\n"
+  "  shared_author TEXT,\n"
   "  PRIMARY KEY (table_name, id)\n"
   ");\n"
   "CREATE INDEX IF NOT EXISTS rows_contact ON rows (contact_id) WHERE contact_id IS NOT NULL;\n"
@@ -127,6 +130,22 @@ static const char api_schema_sql[] =
   "  WHERE table_name = 'purchases';\n"
   "CREATE INDEX IF NOT EXISTS rows_contact_external_id ON rows (json_extract (data, '$.external_id'))\n"
   "  WHERE table_name = 'contacts';\n";
+
+/* Rows written before the shared columns existed: the rule of
+ * crm_server_row_shared_meta() in SQL, run once on the whole table. */
+#define SHARED_META_SQL(entry) \
+  "(SELECT min (v) FROM\n" \
+  "   (SELECT CASE json_type (value, '$[" entry "]') WHEN 'text' THEN json_extract (value, '$[" entry "]') END AS v\n" \
+  "    FROM json_each (meta)\n" \
+  "    WHERE type = 'array' AND json_type (data, '$.\"' || key || '\"') IS NOT NULL)\n" \
+  " HAVING count(*) > 1 AND count(v) = count(*) AND min (v) = max (v)\n" \
+  "   AND count(*) = (SELECT count(*) FROM json_each (data)))"
+
+static const char shared_meta_upgrade_sql[] =
+  "ALTER TABLE rows ADD COLUMN shared_clock TEXT;\n"
+  "ALTER TABLE rows ADD COLUMN shared_author TEXT;\n"
+  "UPDATE rows SET shared_clock = " SHARED_META_SQL ("0") ",\n"
+  "  shared_author = " SHARED_META_SQL ("2") ";\n";
 
 static void
 set_error (CrmServerSqlite  *self,
@@ -211,6 +230,42 @@ sqlite_free (CrmServerBackend *backend)
   sqlite3_close_v2 (self->db);
   g_free (self->path);
   g_free (self);
+}
+
+static gboolean
+has_shared_meta (CrmServerSqlite *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found;
+
+  sqlite3_prepare_v2 (self->db, "SELECT 1 FROM pragma_table_info ('rows') WHERE name = 'shared_clock'",
+                      -1, &stmt, NULL);
+  found = stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+/* A database of an older crm-server gains the shared clock and author of
+ * each row. Checked again under the write lock: two servers may start at
+ * once on one file. */
+static gboolean
+upgrade_shared_meta (CrmServerSqlite  *self,
+                     GError          **error)
+{
+  if (has_shared_meta (self))
+    return TRUE;
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!has_shared_meta (self))
+    {
+      g_message ("%s: noting each row's shared clock and author, once", self->path);
+      if (!exec (self, shared_meta_upgrade_sql, error))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+  return exec (self, "COMMIT", error);
 }
 
 static gboolean
@@ -551,10 +606,11 @@ sqlite_put_row (CrmServerBackend  *backend,
 {
   CrmServerSqlite *self = SELF (backend);
   static const char sql[] =
-    "INSERT INTO rows (table_name, id, data, meta, deleted, scope_owner, contact_id, seq)\n"
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)\n"
+    "INSERT INTO rows (table_name, id, data, meta, deleted, scope_owner, contact_id, seq,\n"
+    "                  shared_clock, shared_author)\n"
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)\n"
     "ON CONFLICT (table_name, id) DO UPDATE SET data = ?3, meta = ?4, deleted = ?5,\n"
-    "  scope_owner = ?6, contact_id = ?7, seq = ?8";
+    "  scope_owner = ?6, contact_id = ?7, seq = ?8, shared_clock = ?9, shared_author = ?10";
   g_autofree char *data = object_to_text (row->data);
   g_autofree char *meta = object_to_text (row->meta);
   const char *contact_id = NULL;
@@ -582,6 +638,8 @@ sqlite_put_row (CrmServerBackend  *backend,
   bind_text (stmt, 6, row->scope_owner);
   bind_text (stmt, 7, contact_id);
   sqlite3_bind_int64 (stmt, 8, seq);
+  bind_text (stmt, 9, crm_server_row_shared_meta (row, CRM_SERVER_META_CLOCK));
+  bind_text (stmt, 10, crm_server_row_shared_meta (row, CRM_SERVER_META_AUTHOR));
   if (!step_done (self, stmt, error))
     return FALSE;
   row->seq = seq;
@@ -626,27 +684,19 @@ sqlite_changes_after (CrmServerBackend  *backend,
   CrmServerSqlite *self = SELF (backend);
   /* meta holds field -> [clock, seq, author]. A row's fields written
    * together share one clock, said once: half the bytes of a first pull;
-   * and, by one user, one author. */
+   * and, by one user, one author. A deleted row sends neither, only who
+   * deleted it. */
   sqlite3_stmt *stmt = prepare (self,
     "SELECT table_name, id, deleted, scope_owner, seq, data,\n"
-    "  coalesce ((SELECT json_object ('*', min (c)) FROM\n"
-    "               (SELECT json_extract (value, '$[0]') AS c FROM json_each (meta)\n"
-    "                WHERE type = 'array' AND json_type (data, '$.\"' || key || '\"') IS NOT NULL)\n"
-    "             WHERE ?3\n"
-    "             HAVING count(*) > 1 AND count(c) = count(*) AND min (c) = max (c)\n"
-    "               AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
-    "    (SELECT json_group_object (key, json_extract (value, '$[0]')) FROM json_each (meta)\n"
-    "     WHERE type = 'array')),\n"
-    "  coalesce ((SELECT json_object ('*', min (a)) FROM\n"
-    "               (SELECT CASE json_type (value, '$[2]') WHEN 'text' THEN json_extract (value, '$[2]') END AS a\n"
-    "                FROM json_each (meta)\n"
-    "                WHERE type = 'array' AND json_type (data, '$.\"' || key || '\"') IS NOT NULL)\n"
-    "             WHERE ?4\n"
-    "             HAVING count(*) > 1 AND count(a) = count(*) AND min (a) = max (a)\n"
-    "               AND count(*) = (SELECT count(*) FROM json_each (data))),\n"
-    "    (SELECT json_group_object (key, json_extract (value, '$[2]')) FROM json_each (meta)\n"
-    "     WHERE type = 'array' AND json_type (value, '$[2]') = 'text')),\n"
-    "  CASE json_type (meta, '$.deleted[2]') WHEN 'text' THEN json_extract (meta, '$.deleted[2]') END\n"
+    "  CASE WHEN deleted THEN NULL\n"
+    "       WHEN ?3 AND shared_clock IS NOT NULL THEN json_object ('*', shared_clock)\n"
+    "       ELSE (SELECT json_group_object (key, json_extract (value, '$[0]')) FROM json_each (meta)\n"
+    "             WHERE type = 'array') END,\n"
+    "  CASE WHEN deleted THEN NULL\n"
+    "       WHEN ?4 AND shared_author IS NOT NULL THEN json_object ('*', shared_author)\n"
+    "       ELSE (SELECT json_group_object (key, json_extract (value, '$[2]')) FROM json_each (meta)\n"
+    "             WHERE type = 'array' AND json_type (value, '$[2]') = 'text') END,\n"
+    "  CASE WHEN deleted AND json_type (meta, '$.deleted[2]') = 'text' THEN json_extract (meta, '$.deleted[2]') END\n"
     "FROM rows WHERE seq > ?1 ORDER BY seq LIMIT ?2", error);
   GPtrArray *changes;
   int rc;
@@ -1258,7 +1308,8 @@ crm_server_sqlite_open (const char  *path,
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
       !exec (self, schema_sql, error) ||
       !exec (self, api_schema_sql, error) ||
-      !exec (self, admin_schema_sql, error))
+      !exec (self, admin_schema_sql, error) ||
+      !upgrade_shared_meta (self, error))
     {
       if (rc != SQLITE_OK)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -1315,6 +1366,34 @@ crm_server_row_contact_id (CrmServerRow *row)
   JsonNode *node = json_object_get_member (row->data, "contact_id");
 
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}
+
+const char *
+crm_server_row_shared_meta (const CrmServerRow *row,
+                            CrmServerMetaEntry  entry)
+{
+  JsonObjectIter iter;
+  const char *field;
+  const char *shared = NULL;
+
+  if (json_object_get_size (row->data) < 2)
+    return NULL;
+  json_object_iter_init (&iter, row->data);
+  while (json_object_iter_next (&iter, &field, NULL))
+    {
+      JsonNode *node = json_object_get_member (row->meta, field);
+      JsonArray *meta = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+      JsonNode *value = meta != NULL && json_array_get_length (meta) > entry
+                        ? json_array_get_element (meta, entry) : NULL;
+      const char *text = value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+                         json_node_get_value_type (value) == G_TYPE_STRING
+                         ? json_node_get_string (value) : NULL;
+
+      if (text == NULL || (shared != NULL && strcmp (text, shared) != 0))
+        return NULL;
+      shared = text;
+    }
+  return shared;
 }
 
 void
