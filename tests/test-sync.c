@@ -900,6 +900,19 @@ test_analyst_read_only (Fixture       *f,
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM outbox"), ==, 0);
 }
 
+/* The statements of the contacts' indexes, as one text to compare. */
+static char *
+contact_indexes (CrmStore *store)
+{
+  g_autoptr(CrmCachedStmt) stmt =
+    crm_store_prepare (store, "SELECT group_concat (sql, ';') FROM (SELECT sql FROM sqlite_master"
+                              " WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL ORDER BY name)", NULL);
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
 /* Every row of the three search tables, as one text to compare. */
 static char *
 dump_search_index (CrmStore *store)
@@ -966,6 +979,15 @@ test_large_pull_resumes (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_cmpint (count (f->b, "SELECT count(*) FROM contacts"), ==, 3000);
+  /* B had no contacts: the pull left their list and report indexes to
+   * its end, and built them even though it stopped early. */
+  {
+    g_autofree char *built = contact_indexes (f->b);
+    g_autofree char *kept = contact_indexes (f->a);
+
+    g_assert_cmpstr (built, ==, kept);
+    g_assert_cmpint (count (f->b, "SELECT count(*) FROM meta WHERE key LIKE 'deferred_index:%'"), ==, 0);
+  }
   /* Each page indexes its contacts before it commits: even stopped,
    * the pull leaves the index built for what arrived. */
   g_assert_false (crm_contact_search_get_deferred (f->b));

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "crm-store-bulk.h"
 #include "crm-store-private.h"
 
@@ -13,6 +15,11 @@
  * by many commits, and the file gets it once. */
 #define BULK_LOG_BYTES (128 * 1024 * 1024)
 
+/* A deferred index is a meta row: DEFERRED_INDEX_KEY NAME -> the
+ * statement that builds it, so a run that never reached its end (the
+ * program killed) is finished by the next crm_store_open(). */
+#define DEFERRED_INDEX_KEY "deferred_index:"
+
 struct _CrmStoreBulk
 {
   CrmStore *store;
@@ -21,6 +28,7 @@ struct _CrmStoreBulk
   gint64 wal_autocheckpoint;
   gboolean raised_cache;
   gboolean unmapped;
+  gboolean deferred_indexes;
 };
 
 /* The value of a PRAGMA; fallback when it cannot be read. */
@@ -81,14 +89,125 @@ crm_store_bulk_begin (CrmStore          *store,
   return bulk;
 }
 
+/* Fills @names and @sqls from a query of (name, sql) rows. */
+static gboolean
+collect_pairs (CrmStore    *store,
+               const char  *sql,
+               const char  *bound,
+               GPtrArray   *names,
+               GPtrArray   *sqls,
+               GError     **error)
+{
+  g_autoptr(CrmCachedStmt) stmt = crm_store_prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  crm_stmt_bind_text (stmt, 1, bound);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (sqls, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      crm_store_set_error (error, rc, NULL, sqlite3_errmsg (sqlite3_db_handle (stmt)));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+crm_store_bulk_defer_indexes (CrmStoreBulk  *bulk,
+                              const char    *table,
+                              GError       **error)
+{
+  static const char list_sql[] =
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1\n"
+    "  AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'";
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
+  CrmStore *store;
+
+  g_return_val_if_fail (bulk != NULL, FALSE);
+  store = bulk->store;
+
+  if (!crm_store_begin (store, error))
+    return FALSE;
+  if (!collect_pairs (store, list_sql, table, names, sqls, error))
+    goto fail;
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      const char *sql = g_ptr_array_index (sqls, i);
+      g_autofree char *key = g_strconcat (DEFERRED_INDEX_KEY, name, NULL);
+      g_autofree char *build = NULL;
+      char *drop;
+      gboolean dropped;
+
+      /* Built again when another program got there first (open). */
+      if (!g_str_has_prefix (sql, "CREATE INDEX "))
+        continue;
+      build = g_strconcat ("CREATE INDEX IF NOT EXISTS ", sql + strlen ("CREATE INDEX "), NULL);
+      drop = sqlite3_mprintf ("DROP INDEX \"%w\"", name);
+      dropped = crm_store_set_meta (store, key, build, error) && crm_store_exec (store, drop, error);
+      sqlite3_free (drop);
+      if (!dropped)
+        goto fail;
+    }
+  if (!crm_store_commit (store, error))
+    return FALSE;
+  bulk->deferred_indexes = TRUE;
+  return TRUE;
+
+fail:
+  crm_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+crm_store_build_deferred_indexes (CrmStore  *store,
+                                  GError   **error)
+{
+  /* ';' follows ':': every key of the prefix. */
+  static const char list_sql[] =
+    "SELECT key, value FROM meta WHERE key > ?1 AND key < 'deferred_index;'";
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
+
+  if (crm_store_is_read_only (store))
+    return TRUE;
+  if (!collect_pairs (store, list_sql, DEFERRED_INDEX_KEY, keys, sqls, error))
+    return FALSE;
+  if (keys->len == 0)
+    return TRUE;
+  if (!crm_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < keys->len; i++)
+    if (!crm_store_exec (store, g_ptr_array_index (sqls, i), error))
+      goto fail;
+  if (!crm_store_exec (store, "DELETE FROM meta WHERE key > '" DEFERRED_INDEX_KEY "' AND key < 'deferred_index;'", error))
+    goto fail;
+  return crm_store_commit (store, error);
+
+fail:
+  crm_store_rollback (store);
+  return FALSE;
+}
+
 void
 crm_store_bulk_end (CrmStoreBulk *bulk)
 {
   g_autoptr(CrmCachedStmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
   gint64 log_pages = 0;
 
   if (bulk == NULL)
     return;
+
+  /* On failure the next open tries again; the rows are all there. */
+  if (bulk->deferred_indexes && !crm_store_build_deferred_indexes (bulk->store, &error))
+    g_warning ("Could not build the indexes of %s: %s", crm_store_get_path (bulk->store), error->message);
 
   if (bulk->raised_cache)
     set_pragma (bulk->store, "cache_size", bulk->cache_size);

@@ -22,7 +22,17 @@ CrmStoreBulk *crm_store_bulk_begin (CrmStore          *store,
                                     gint64             cache_kib,
                                     CrmStoreBulkFlags  flags);
 
-/* Puts the settings back and writes the log back to the file once. */
+/* Drops the secondary (not UNIQUE) indexes of @table until the run ends,
+ * when they are built again, each from a sort of the whole table: for a
+ * table filled from empty that is much less work than keeping each up to
+ * date row by row. Only for a table whose writes read none of them. A run
+ * cut short (the program killed) leaves them to crm_store_open(). */
+gboolean      crm_store_bulk_defer_indexes (CrmStoreBulk  *bulk,
+                                            const char    *table,
+                                            GError       **error);
+
+/* Builds what crm_store_bulk_defer_indexes() left, then puts the settings
+ * back and writes the log back to the file once. */
 void          crm_store_bulk_end   (CrmStoreBulk      *bulk);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmStoreBulk, crm_store_bulk_end)

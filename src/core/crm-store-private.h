@@ -49,6 +49,11 @@ gboolean       crm_store_set_meta            (CrmStore     *self,
                                               const char   *value,
                                               GError      **error);
 
+/* Builds the indexes a bulk run deferred and did not build at its end
+ * (crm_store_bulk_defer_indexes()); crm_store_open() calls it. */
+gboolean       crm_store_build_deferred_indexes (CrmStore  *self,
+                                                 GError   **error);
+
 /* For the sync engine: advance this replica's clock past @remote. */
 gboolean       crm_store_receive_hlc         (CrmStore     *self,
                                               const char   *remote,

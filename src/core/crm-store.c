@@ -685,6 +685,15 @@ crm_store_open_full (const char         *path,
   if (!load_identity (self, error))
     return NULL;
 
+  /* A first pull killed half-way left its indexes unbuilt. The data is
+   * all there; a failure here only leaves lists slow until a later open. */
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!crm_store_build_deferred_indexes (self, &local_error))
+      g_warning ("%s: %s", path, local_error->message);
+  }
+
   return g_steal_pointer (&self);
 }
 
