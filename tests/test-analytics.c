@@ -12,6 +12,7 @@
 #include "crm-pipeline.h"
 #include "crm-purchase.h"
 #include "crm-stage.h"
+#include "crm-store-bulk.h"
 #include "store-fixture.h"
 
 #define assert_nan(x) g_assert_true (isnan (x))
@@ -648,6 +649,20 @@ test_leads_and_campaigns (StoreFixture  *f,
   g_assert_no_error (error);
   g_assert_cmpint (ratio.denominator, ==, 2);
   g_assert_cmpint (ratio.numerator, ==, 2);
+
+  /* The same while a first pull leaves the contacts' indexes to its end:
+   * the dashboard stays up during the pull. */
+  {
+    CrmStoreBulk *bulk = crm_store_bulk_begin (f->store, 0, CRM_STORE_BULK_NONE);
+    CrmRatio during;
+
+    g_assert_true (crm_store_bulk_defer_indexes (bulk, "contacts", &error));
+    g_assert_true (crm_analytics_lead_conversion (f->store, &q, &during, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (during.denominator, ==, 2);
+    g_assert_cmpint (during.numerator, ==, 2);
+    crm_store_bulk_end (bulk);
+  }
 
   /* A bought 19 days after being sent, B 44 days after; B responded. */
   members = g_strdup_printf (

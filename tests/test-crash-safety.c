@@ -211,10 +211,19 @@ check_database (const char *base_path,
     }
   sqlite3_close (db);
 
-  /* And the app opens it (migrations, triggers, the whole store). */
+  /* And the app opens it (migrations, triggers, the whole store), with
+   * every index of the base: a first pull builds the contacts' at its
+   * end, or, killed first, the open does. */
   store = crm_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (store);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  attach = sqlite3_mprintf ("ATTACH %Q AS base", base_path);
+  g_assert_cmpint (sqlite3_exec (db, attach, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_free (attach);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM (SELECT name, sql FROM base.sqlite_master WHERE type = 'index'"
+                                  " EXCEPT SELECT name, sql FROM main.sqlite_master WHERE type = 'index')"), ==, 0);
+  sqlite3_close (db);
 }
 
 static gint64
