@@ -665,6 +665,19 @@ test_pg_restart (void)
 
 /* --- migrate-sqlite-to-pg --------------------------------------------------- */
 
+/* A client's store, a new file @name in @dir. */
+static CrmStore *
+open_client (const char *dir,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  CrmStore *store = crm_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
 static CrmSyncStats
 sync_store_as (CrmStore   *store,
                const char *base,
@@ -758,9 +771,6 @@ test_migrate_sqlite (void)
   g_autofree char *db = NULL;
   g_autofree char *url = NULL;
   g_autofree char *base = NULL;
-  g_autofree char *a_path = NULL;
-  g_autofree char *b_path = NULL;
-  g_autofree char *c_path = NULL;
   g_autofree char *output = NULL;
   g_autofree char *id = NULL;
   g_autoptr(GSubprocess) server = NULL;
@@ -778,13 +788,8 @@ test_migrate_sqlite (void)
   dir = g_dir_make_tmp ("crm-migrate-XXXXXX", &error);
   g_assert_no_error (error);
   db = g_build_filename (dir, "server.db", NULL);
-  a_path = g_build_filename (dir, "a.db", NULL);
-  b_path = g_build_filename (dir, "b.db", NULL);
-  c_path = g_build_filename (dir, "c.db", NULL);
-  a = crm_store_open (a_path, &error);
-  g_assert_no_error (error);
-  b = crm_store_open (b_path, &error);
-  g_assert_no_error (error);
+  a = open_client (dir, "a.db");
+  b = open_client (dir, "b.db");
 
   /* History on SQLite: rows, edits, a same-field conflict left for B. */
   add_user (db, "alice", "admin");
@@ -859,8 +864,7 @@ test_migrate_sqlite (void)
   }
 
   /* A new client gets everything. */
-  c = crm_store_open (c_path, &error);
-  g_assert_no_error (error);
+  c = open_client (dir, "c.db");
   sync_store (c, base);
   g_assert_cmpint (store_query_int (c, "SELECT count(*) FROM contacts"), ==, 30);
 
@@ -943,9 +947,6 @@ test_shared_meta_upgrade (gconstpointer data)
   g_autofree char *dir = NULL;
   g_autofree char *store = NULL;
   g_autofree char *base = NULL;
-  g_autofree char *a_path = NULL;
-  g_autofree char *b_path = NULL;
-  g_autofree char *c_path = NULL;
   g_autofree char *written = NULL;
   g_autofree char *upgraded = NULL;
   g_autofree char *edited = NULL;
@@ -961,13 +962,8 @@ test_shared_meta_upgrade (gconstpointer data)
   dir = g_dir_make_tmp ("crm-upgrade-XXXXXX", &error);
   g_assert_no_error (error);
   store = on_pg ? pg_cluster_create_database (pg_cluster) : g_build_filename (dir, "server.db", NULL);
-  a_path = g_build_filename (dir, "a.db", NULL);
-  b_path = g_build_filename (dir, "b.db", NULL);
-  c_path = g_build_filename (dir, "c.db", NULL);
-  a = crm_store_open (a_path, &error);
-  g_assert_no_error (error);
-  b = crm_store_open (b_path, &error);
-  g_assert_no_error (error);
+  a = open_client (dir, "a.db");
+  b = open_client (dir, "b.db");
 
   /* Rows of every kind: untouched (one clock, one author), edited later
    * by the same user (two clocks), edited by another (two authors), and
@@ -1016,8 +1012,7 @@ test_shared_meta_upgrade (gconstpointer data)
   g_assert_cmpstr (upgraded, ==, written);
 
   /* A new client gets the same contacts as the one that wrote them. */
-  c = crm_store_open (c_path, &error);
-  g_assert_no_error (error);
+  c = open_client (dir, "c.db");
   sync_store (c, base);
   sync_store (a, base);
   g_assert_cmpint (store_query_int (c, "SELECT count(*) FROM contacts WHERE deleted = 0"), ==, 3);
@@ -1050,7 +1045,6 @@ test_instance_killed_mid_push (void)
 {
   g_autofree char *url = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *a_path = NULL;
   g_autofree char *base1 = NULL;
   g_autofree char *base2 = NULL;
   g_autoptr(GSubprocess) server1 = NULL;
@@ -1071,9 +1065,7 @@ test_instance_killed_mid_push (void)
   server2 = spawn_server (url, &base2, NULL);
   dir = g_dir_make_tmp ("crm-kill-XXXXXX", &error);
   g_assert_no_error (error);
-  a_path = g_build_filename (dir, "a.db", NULL);
-  a = crm_store_open (a_path, &error);
-  g_assert_no_error (error);
+  a = open_client (dir, "a.db");
   g_assert_true (crm_store_begin (a, &error));
   for (guint i = 0; i < n; i++)
     {
