@@ -1036,8 +1036,6 @@ test_large_pull_resumes (Fixture       *f,
   }
 }
 
-/* Rows with long notes: a page ends at a size as well as at a row count,
- * so no answer grows past what a client accepts. */
 /* A page's contacts get the search rows the triggers' SQL would write,
  * whatever they hold: phones, tags, an organization in the same page,
  * JSON the app never writes (left to the SQL), and a contact that was
@@ -1142,6 +1140,8 @@ test_pulled_bad_row (Fixture       *f,
   g_assert_nonnull (existing);
 }
 
+/* Rows with long notes: a page ends at a size as well as at a row count,
+ * so no answer grows past what a client accepts. */
 static void
 test_pull_page_bounded_by_size (Fixture       *f,
                                 gconstpointer  data)
