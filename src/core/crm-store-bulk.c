@@ -19,6 +19,8 @@
  * statement that builds it, so a run that never reached its end (the
  * program killed) is finished by the next crm_store_open(). */
 #define DEFERRED_INDEX_KEY "deferred_index:"
+/* Every such row (';' follows ':'). */
+#define DEFERRED_INDEX_ROWS "key > '" DEFERRED_INDEX_KEY "' AND key < 'deferred_index;'"
 
 struct _CrmStoreBulk
 {
@@ -89,7 +91,8 @@ crm_store_bulk_begin (CrmStore          *store,
   return bulk;
 }
 
-/* Fills @names and @sqls from a query of (name, sql) rows. */
+/* Fills @names and @sqls from a query of (name, sql) rows; @bound, if
+ * not NULL, is its parameter. */
 static gboolean
 collect_pairs (CrmStore    *store,
                const char  *sql,
@@ -103,7 +106,8 @@ collect_pairs (CrmStore    *store,
 
   if (stmt == NULL)
     return FALSE;
-  crm_stmt_bind_text (stmt, 1, bound);
+  if (bound != NULL)
+    crm_stmt_bind_text (stmt, 1, bound);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
@@ -145,9 +149,9 @@ crm_store_bulk_defer_indexes (CrmStoreBulk  *bulk,
       char *drop;
       gboolean dropped;
 
-      /* Built again when another program got there first (open). */
       if (!g_str_has_prefix (sql, "CREATE INDEX "))
         continue;
+      /* IF NOT EXISTS: another program's open may have built it first. */
       build = g_strconcat ("CREATE INDEX IF NOT EXISTS ", sql + strlen ("CREATE INDEX "), NULL);
       drop = sqlite3_mprintf ("DROP INDEX \"%w\"", name);
       dropped = crm_store_set_meta (store, key, build, error) && crm_store_exec (store, drop, error);
@@ -169,15 +173,13 @@ gboolean
 crm_store_build_deferred_indexes (CrmStore  *store,
                                   GError   **error)
 {
-  /* ';' follows ':': every key of the prefix. */
-  static const char list_sql[] =
-    "SELECT key, value FROM meta WHERE key > ?1 AND key < 'deferred_index;'";
+  static const char list_sql[] = "SELECT key, value FROM meta WHERE " DEFERRED_INDEX_ROWS;
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
 
   if (crm_store_is_read_only (store))
     return TRUE;
-  if (!collect_pairs (store, list_sql, DEFERRED_INDEX_KEY, keys, sqls, error))
+  if (!collect_pairs (store, list_sql, NULL, keys, sqls, error))
     return FALSE;
   if (keys->len == 0)
     return TRUE;
@@ -186,7 +188,7 @@ crm_store_build_deferred_indexes (CrmStore  *store,
   for (guint i = 0; i < keys->len; i++)
     if (!crm_store_exec (store, g_ptr_array_index (sqls, i), error))
       goto fail;
-  if (!crm_store_exec (store, "DELETE FROM meta WHERE key > '" DEFERRED_INDEX_KEY "' AND key < 'deferred_index;'", error))
+  if (!crm_store_exec (store, "DELETE FROM meta WHERE " DEFERRED_INDEX_ROWS, error))
     goto fail;
   return crm_store_commit (store, error);
 

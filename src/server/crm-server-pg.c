@@ -108,11 +108,11 @@ static const char * const statements[N_STMTS] = {
     "SELECT table_name, id, deleted, scope_owner, seq, data,\n"
     "  CASE WHEN deleted THEN NULL\n"
     "       WHEN $3 AND shared_clock IS NOT NULL THEN json_build_object ('*', shared_clock)\n"
-    "       ELSE (SELECT coalesce (json_object_agg (key, value -> 0), '{}') FROM json_each (meta)\n"
+    "       ELSE (SELECT json_object_agg (key, value -> 0) FROM json_each (meta)\n"
     "             WHERE json_typeof (value) = 'array') END,\n"
     "  CASE WHEN deleted THEN NULL\n"
     "       WHEN $4 AND shared_author IS NOT NULL THEN json_build_object ('*', shared_author)\n"
-    "       ELSE (SELECT coalesce (json_object_agg (key, value -> 2), '{}') FROM json_each (meta)\n"
+    "       ELSE (SELECT json_object_agg (key, value -> 2) FROM json_each (meta)\n"
     "             WHERE json_typeof (value) = 'array' AND json_typeof (value -> 2) = 'string') END,\n"
     "  CASE WHEN deleted AND json_typeof (meta -> 'deleted' -> 2) = 'string' THEN meta -> 'deleted' ->> 2 END\n"
     "FROM rows WHERE seq > $1 ORDER BY seq LIMIT $2",

@@ -233,6 +233,28 @@ sqlite_free (CrmServerBackend *backend)
 }
 
 static gboolean
+sqlite_begin (CrmServerBackend  *backend,
+              GError           **error)
+{
+  /* IMMEDIATE takes the write lock up front: two pushes of one client
+   * never interleave between reading and bumping its last mutation id. */
+  return exec (SELF (backend), "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+sqlite_commit (CrmServerBackend  *backend,
+               GError           **error)
+{
+  return exec (SELF (backend), "COMMIT", error);
+}
+
+static void
+sqlite_rollback (CrmServerBackend *backend)
+{
+  sqlite3_exec (SELF (backend)->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static gboolean
 has_shared_meta (CrmServerSqlite *self)
 {
   sqlite3_stmt *stmt = NULL;
@@ -254,40 +276,18 @@ upgrade_shared_meta (CrmServerSqlite  *self,
 {
   if (has_shared_meta (self))
     return TRUE;
-  if (!exec (self, "BEGIN IMMEDIATE", error))
+  if (!sqlite_begin (&self->parent, error))
     return FALSE;
   if (!has_shared_meta (self))
     {
       g_message ("%s: noting each row's shared clock and author, once", self->path);
       if (!exec (self, shared_meta_upgrade_sql, error))
         {
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          sqlite_rollback (&self->parent);
           return FALSE;
         }
     }
-  return exec (self, "COMMIT", error);
-}
-
-static gboolean
-sqlite_begin (CrmServerBackend  *backend,
-              GError           **error)
-{
-  /* IMMEDIATE takes the write lock up front: two pushes of one client
-   * never interleave between reading and bumping its last mutation id. */
-  return exec (SELF (backend), "BEGIN IMMEDIATE", error);
-}
-
-static gboolean
-sqlite_commit (CrmServerBackend  *backend,
-               GError           **error)
-{
-  return exec (SELF (backend), "COMMIT", error);
-}
-
-static void
-sqlite_rollback (CrmServerBackend *backend)
-{
-  sqlite3_exec (SELF (backend)->db, "ROLLBACK", NULL, NULL, NULL);
+  return sqlite_commit (&self->parent, error);
 }
 
 static gboolean
